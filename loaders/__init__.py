@@ -1,0 +1,1 @@
+"""Parsers and normalisers that turn source files into schema rows."""
