@@ -1,0 +1,96 @@
+"""The value-type protocol shared by every normaliser: a cleaned value plus its validity."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """One identifier as stored (``value``) and as written (``raw``), with its validity.
+
+    ``parsed`` False means the input could not be understood and ``value`` is the input as
+    written (stripped), kept and flagged rather than dropped.
+    """
+
+    value: str
+    raw: str
+    valid: bool
+    parsed: bool
+    detail: str = ""
+
+
+def blank_to_none(raw: object) -> str | None:
+    """Return ``raw`` as a string, or None when it is None, NaN/NA or only whitespace."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        try:
+            if pd.isna(raw):
+                return None
+        except (TypeError, ValueError):
+            pass
+        raw = str(raw)
+    return raw if raw.strip() else None
+
+
+class ValueType(ABC):
+    """A kind of identifier (phone, VRM, ...) that knows how to normalise and validate itself."""
+
+    name: str = "value"
+
+    @abstractmethod
+    def _clean_text(self, raw: str) -> Cleaned:
+        """Clean one non-blank string; subclasses implement the type's rules here."""
+
+    def clean(self, raw: str | None) -> Cleaned | None:
+        """Normalise one raw spelling; None when it is blank (blank means unknown)."""
+        text = blank_to_none(raw)
+        if text is None:
+            return None
+        return self._clean_text(text)
+
+    def validate(self, raw: str | None) -> bool:
+        """True when ``raw`` is non-blank and passes the type's validity rule."""
+        cleaned = self.clean(raw)
+        return cleaned is not None and cleaned.valid
+
+    def clean_series(self, raw: pd.Series) -> pd.DataFrame:
+        """Clean a whole column, computing each distinct spelling once (hot path for big files).
+
+        Returns a DataFrame on the same index with columns value (str, None when blank),
+        valid (bool), parsed (bool) and detail (str, '' when blank).
+        """
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        n = len(uniques)
+        # Slot n holds the blank row, so code -1 (NaN/None) maps there.
+        values = np.empty(n + 1, dtype=object)
+        valid = np.zeros(n + 1, dtype=bool)
+        parsed = np.zeros(n + 1, dtype=bool)
+        detail = np.empty(n + 1, dtype=object)
+        values[n] = None
+        detail[n] = ""
+        for i, spelling in enumerate(uniques):
+            cleaned = self.clean(spelling)
+            if cleaned is None:
+                values[i] = None
+                detail[i] = ""
+            else:
+                values[i] = cleaned.value
+                valid[i] = cleaned.valid
+                parsed[i] = cleaned.parsed
+                detail[i] = cleaned.detail
+        idx = np.where(codes < 0, n, codes)
+        return pd.DataFrame(
+            {
+                "value": pd.Series(values[idx], index=raw.index, dtype=object),
+                "valid": pd.Series(valid[idx], index=raw.index, dtype=bool),
+                "parsed": pd.Series(parsed[idx], index=raw.index, dtype=bool),
+                "detail": pd.Series(detail[idx], index=raw.index, dtype=object),
+            },
+            index=raw.index,
+        )

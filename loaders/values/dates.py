@@ -1,0 +1,131 @@
+"""ISO 8601 dates and datetimes, read as UK local wall-clock time (Europe/London), naive.
+
+A value with an offset ('Z', '+01:00') is converted to Europe/London and made naive; a value
+without one is taken as UK local time as written; a date alone means midnight.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+UK = ZoneInfo("Europe/London")
+
+# The accepted grammar, shared by the scalar and vectorised paths so that they agree:
+# YYYY-MM-DD, optionally [T or space]HH:MM[:SS[.ffffff]], optionally Z or ±HH[[:]MM].
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIME = r"[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?"
+_OFFSET = r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)"
+DATE_RE = re.compile(_DATE)
+DATETIME_RE = re.compile(rf"{_DATE}(?:{_TIME}{_OFFSET}?)?")
+OFFSET_RE = re.compile(rf"{_TIME}{_OFFSET}$")
+
+DATE_EXPECTED = "expected YYYY-MM-DD, e.g. 2011-06-20"
+DATETIME_EXPECTED = (
+    "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] with an optional offset such as Z or +01:00, "
+    "e.g. 2011-06-20T19:50:00"
+)
+
+
+class DateParseError(ValueError):
+    """A value that is not an ISO 8601 date or datetime; the message says what is expected."""
+
+
+@lru_cache(maxsize=1_048_576)
+def _datetime_or_error(text: str) -> datetime | str:
+    """Parse one stripped string to a naive UK-local datetime, or return why it failed."""
+    if not DATETIME_RE.fullmatch(text):
+        return "not ISO 8601"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        return f"not a real date or time ({exc})"
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UK).replace(tzinfo=None)
+    return parsed
+
+
+def parse_datetime(raw: str) -> datetime:
+    """Parse an ISO 8601 date or datetime to a naive UK-local datetime (a date means midnight).
+
+    Raises DateParseError, saying what was wrong and what is expected, for blank or bad input.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise DateParseError(f"{raw!r} is blank, not an ISO 8601 datetime ({DATETIME_EXPECTED})")
+    result = _datetime_or_error(text)
+    if isinstance(result, str):
+        raise DateParseError(f"{raw!r} is not an ISO 8601 datetime: {result} ({DATETIME_EXPECTED})")
+    return result
+
+
+def parse_date(raw: str) -> date:
+    """Parse an ISO 8601 date (or a datetime, taking its UK-local date).
+
+    Raises DateParseError, saying what was wrong and what is expected, for blank or bad input.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise DateParseError(f"{raw!r} is blank, not an ISO 8601 date ({DATE_EXPECTED})")
+    result = _datetime_or_error(text)
+    if isinstance(result, str):
+        if result == "not ISO 8601":
+            raise DateParseError(f"{raw!r} is not an ISO 8601 date ({DATE_EXPECTED})")
+        raise DateParseError(f"{raw!r} is not an ISO 8601 date: {result} ({DATE_EXPECTED})")
+    return result.date()
+
+
+def _as_text(raw: pd.Series) -> pd.Series:
+    """The column as stripped strings (object dtype), blank/NaN/None as None."""
+
+    def one(value: object) -> str | None:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        text = str(value).strip()
+        return text or None
+
+    return pd.Series([one(v) for v in raw.to_numpy(dtype=object)], index=raw.index, dtype=object)
+
+
+def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised parse_datetime: (datetime64[us] naive UK-local, NaT when blank or bad; bad mask).
+
+    Each distinct value is parsed once; values without an offset go through pandas' ISO 8601
+    parser in one call, values with an offset are converted individually.
+    """
+    codes, uniques = pd.factorize(_as_text(s), use_na_sentinel=True)
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
+    if len(texts):
+        grammar_ok = texts.map(lambda t: DATETIME_RE.fullmatch(t) is not None).astype(bool)
+        has_offset = texts.map(lambda t: OFFSET_RE.search(t) is not None).astype(bool)
+        plain = grammar_ok & ~has_offset
+        if plain.any():
+            out[plain] = pd.to_datetime(texts[plain], format="ISO8601", errors="coerce").astype(
+                "datetime64[us]"
+            )
+        offset = grammar_ok & has_offset
+        if offset.any():
+            results = [_datetime_or_error(t) for t in texts[offset]]
+            out[offset] = pd.Series(
+                [pd.NaT if isinstance(r, str) else r for r in results], dtype="datetime64[us]"
+            ).to_numpy()
+    parsed_unique = out.to_numpy(dtype="datetime64[us]")
+    n = len(parsed_unique)
+    table = np.append(parsed_unique, np.datetime64("NaT", "us"))
+    bad_table = np.append(np.isnat(parsed_unique), False)
+    idx = np.where(codes < 0, n, codes)
+    values = pd.Series(table[idx], index=s.index, dtype="datetime64[us]")
+    bad = pd.Series(bad_table[idx], index=s.index, dtype=bool)
+    return values, bad
+
+
+def parse_date_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised parse_date: (datetime64[us] at UK-local midnight, NaT when blank or bad; bad mask)."""
+    values, bad = parse_datetime_series(s)
+    return values.dt.normalize(), bad

@@ -1,0 +1,52 @@
+"""Phone numbers: any common UK or international spelling, stored as E.164 (default region GB)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from loaders.values.base import Cleaned, ValueType
+
+DEFAULT_REGION = "GB"
+_SEPARATORS = re.compile(r"[\s\-().\/]")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _international_without_plus(text: str) -> str:
+    """Read '447700900123' (12 digits starting 44, no plus) as +44..., as people write it."""
+    digits = _SEPARATORS.sub("", text)
+    if len(digits) == 12 and digits.startswith("44") and _DIGITS.fullmatch(digits):
+        return "+" + digits
+    return text
+
+
+@lru_cache(maxsize=1_048_576)
+def _clean_phone(text: str) -> tuple[str, bool, bool, str]:
+    """Parse one stripped spelling to (value, valid, parsed, detail); cached as parsing costs ~20µs."""
+    try:
+        number = phonenumbers.parse(_international_without_plus(text), DEFAULT_REGION)
+    except NumberParseException:
+        return text, False, False, "unparseable"
+    if not phonenumbers.is_possible_number(number):
+        return text, False, False, "unparseable"
+    value = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(number):
+        return value, True, True, "valid"
+    return value, False, True, "unallocated"
+
+
+class PhoneType(ValueType):
+    """Phone numbers: E.164 when parseable; valid only when the number is allocated."""
+
+    name = "phone"
+
+    def _clean_text(self, raw: str) -> Cleaned:
+        """Normalise one non-blank spelling to E.164, or keep it as written and flag it."""
+        value, valid, parsed, detail = _clean_phone(raw.strip())
+        return Cleaned(value=value, raw=raw, valid=valid, parsed=parsed, detail=detail)
+
+
+PHONE = PhoneType()
