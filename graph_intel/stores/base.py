@@ -1,0 +1,207 @@
+"""The store interface: what every graph store (embedded LadybugDB, Neo4j) promises.
+
+Stores only store. They take and give pandas DataFrames whose columns are named by the schema
+(graph_intel/schema/pole.yaml); they never parse source files and never analyse.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.schema import COMMON_LINK_COLUMNS, LinkSpec, schema
+
+#: Columns of the frame `links()` and `node_links()` return, before the link's own properties.
+LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked (unreachable, locked, bad query); the message says why."""
+
+
+@dataclass
+class UpsertResult:
+    """What one upsert did: rows created, rows whose stored values changed, rows left as they were."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: UpsertResult) -> UpsertResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass
+class Subgraph:
+    """A piece of the graph: node rows (entity, key and properties) and link rows."""
+
+    nodes: pd.DataFrame
+    links: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+class GraphStore(ABC):
+    """One graph store. Write with upsert_nodes/upsert_links; read with the methods below."""
+
+    name: str = "store"
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store's resources."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the tables, constraints and indexes the schema declares, if missing."""
+
+    # -- writes ---------------------------------------------------------------------------------
+    @abstractmethod
+    def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
+        """Create or widen entities of one kind.
+
+        `rows` has a `key` column and any of the entity's columns. Rows with the same key are
+        merged: `sources` and list properties are unioned, `first_seen` takes the earliest and
+        `last_seen` the latest, and a non-blank value replaces a stored one (blank never erases).
+        Loading the same rows twice changes nothing.
+        """
+
+    @abstractmethod
+    def upsert_links(
+        self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
+    ) -> UpsertResult:
+        """Create or widen links of one kind between two entity kinds.
+
+        `rows` has `from_key`, `to_key`, the link's identity properties and any other columns;
+        both ends must already exist. Merging follows the rules of upsert_nodes.
+        """
+
+    # -- reads ----------------------------------------------------------------------------------
+    @abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of stored entities per entity kind and links per link kind (by label/type)."""
+
+    @abstractmethod
+    def nodes(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Entities of one kind (all, or those with the given keys) as a frame with a `key` column."""
+
+    @abstractmethod
+    def find_keys(self, entity: str, ident: str) -> list[str]:
+        """Keys of the entities of one kind whose contract id is `ident` (one per dataset)."""
+
+    @abstractmethod
+    def links(
+        self,
+        link: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Links of one kind (optionally only from or to given keys): LINK_FRAME_COLUMNS + properties."""
+
+    @abstractmethod
+    def node_links(self, entity: str, key: str) -> pd.DataFrame:
+        """Every link touching one entity, in either direction (LINK_FRAME_COLUMNS + properties)."""
+
+    @abstractmethod
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read-only Cypher query with parameters and return its rows."""
+
+    # -- derived reads shared by every store ----------------------------------------------------
+    def get_node(self, entity: str, key: str) -> dict[str, Any] | None:
+        """One entity's stored columns, or None when there is no such key."""
+        frame = self.nodes(entity, keys=[key])
+        if frame.empty:
+            return None
+        return {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def datasets(self) -> list[str]:
+        """Names of the datasets loaded, from their sources."""
+        frame = self.nodes("Source", columns=["dataset"])
+        return sorted(set(frame["dataset"].dropna())) if not frame.empty else []
+
+    def all_links(self, links: Iterable[LinkSpec] | None = None) -> pd.DataFrame:
+        """Links of several kinds in one frame (all kinds by default): the analyses' projection."""
+        specs = list(links) if links is not None else list(schema().links.values())
+        frames = [self.links(spec.name) for spec in specs]
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
+    def neighbourhood(
+        self, seeds: Sequence[tuple[str, str]], hops: int = 1, links: Iterable[LinkSpec] | None = None
+    ) -> Subgraph:
+        """The entities within `hops` links of the seeds, and the links among them."""
+        allowed = {spec.name for spec in links} if links is not None else None
+        frontier = {(schema().entity(e).name, k) for e, k in seeds}
+        seen = set(frontier)
+        link_frames: list[pd.DataFrame] = []
+        for _ in range(hops):
+            nxt: set[tuple[str, str]] = set()
+            for entity, key in frontier:
+                frame = self.node_links(entity, key)
+                if allowed is not None:
+                    frame = frame[frame["link"].isin(allowed)]
+                if frame.empty:
+                    continue
+                link_frames.append(frame)
+                for ends in (("from_entity", "from_key"), ("to_entity", "to_key")):
+                    for pair in zip(frame[ends[0]], frame[ends[1]], strict=True):
+                        if pair not in seen:
+                            nxt.add(pair)
+            seen |= nxt
+            frontier = nxt
+        link_frame = (
+            pd.concat(link_frames, ignore_index=True).drop_duplicates(
+                subset=["link", "from_key", "to_key", "from_entity", "to_entity"]
+            )
+            if link_frames
+            else pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+        )
+        node_frames = []
+        by_entity: dict[str, list[str]] = {}
+        for entity, key in seen:
+            by_entity.setdefault(entity, []).append(key)
+        for entity, keys in by_entity.items():
+            frame = self.nodes(entity, keys=keys)
+            frame.insert(0, "entity", entity)
+            node_frames.append(frame)
+        nodes = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame()
+        return Subgraph(nodes=nodes, links=link_frame)
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as plain Python (NaN/NaT become None, timestamps ISO strings)."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        return _plain(value.tolist())
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,101 @@
+"""Shape pandas frames to the schema's columns and types, for bulk loads and parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from graph_intel.schema import EntitySpec, LinkSpec
+
+_ARROW = {
+    "string": pa.string(),
+    "enum": pa.string(),
+    "string_list": pa.list_(pa.string()),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "bool": pa.bool_(),
+    "double": pa.float64(),
+    "int": pa.int64(),
+}
+
+
+def conform_nodes(spec: EntitySpec, rows: pd.DataFrame) -> pd.DataFrame:
+    """All of the entity's columns, in schema order, typed; missing ones blank."""
+    return _conform(rows, spec.columns())
+
+
+def conform_links(spec: LinkSpec, rows: pd.DataFrame) -> pd.DataFrame:
+    """from_key, to_key and all of the link's columns, in schema order, typed."""
+    return _conform(rows, {"from_key": "string", "to_key": "string", **spec.columns()})
+
+
+def _conform(rows: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    out = {}
+    for col, typ in types.items():
+        series = rows[col] if col in rows else pd.Series([None] * len(rows), index=rows.index)
+        out[col] = _typed(series, typ)
+    return pd.DataFrame(out, index=rows.index).reset_index(drop=True)
+
+
+def _typed(series: pd.Series, typ: str) -> pd.Series:
+    if typ == "timestamp":
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
+    if typ == "date":
+        return pd.to_datetime(series, errors="coerce").astype("datetime64[us]")
+    if typ == "double":
+        return pd.to_numeric(series, errors="coerce").astype("float64")
+    if typ == "int":
+        return pd.to_numeric(series, errors="coerce").astype("Int64")
+    if typ == "bool":
+        return series.astype("object").where(series.notna(), None)
+    if typ == "string_list":
+        return series.astype("object")
+    return series.astype("object").where(series.notna(), None)
+
+
+def arrow_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
+    """An Arrow table with the schema's types, so blanks arrive as NULL in a bulk load."""
+    arrays = []
+    for col, typ in types.items():
+        series = frame[col]
+        if typ == "date":
+            values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in series]
+            arrays.append(pa.array(values, type=pa.date32()))
+        elif typ == "string_list":
+            values = [None if not isinstance(v, list | tuple | np.ndarray) else [str(x) for x in v] for v in series]
+            arrays.append(pa.array(values, type=_ARROW[typ]))
+        else:
+            arrays.append(pa.Array.from_pandas(series, type=_ARROW[typ]))
+    return pa.Table.from_arrays(arrays, names=list(types))
+
+
+def param_rows(frame: pd.DataFrame, types: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows as plain Python dicts (None for blanks, datetimes, lists) for a Cypher parameter."""
+    records = frame.to_dict("records")
+    return [{k: plain_value(v, types.get(k)) for k, v in rec.items()} for rec in records]
+
+
+def plain_value(value: Any, typ: str | None = None) -> Any:
+    """One value as the database drivers take it."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [plain_value(v) for v in value]
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if typ == "date" else value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return plain_value(pd.Timestamp(value), typ)
+    if isinstance(value, dt.datetime) and typ == "date":
+        return value.date()
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is pd.NA:
+        return None
+    return value

@@ -1,0 +1,315 @@
+"""The embedded store: LadybugDB in a single file at the `--store` path, no server needed.
+
+Writes take the bulk path that LadybugDB is fast at: rows are de-duplicated against what is stored
+(identities cached from one scan per table), new rows go in by COPY from an Arrow table, and only
+stored rows whose merged values change are rewritten, by parameterised UNWIND ... SET.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pandas as pd
+
+from graph_intel.schema import EntitySpec, LinkSpec, schema
+from graph_intel.stores import merge
+from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, StoreError, UpsertResult
+from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, param_rows
+
+_LB_TYPES = {
+    "string": "STRING",
+    "enum": "STRING",
+    "string_list": "STRING[]",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "bool": "BOOLEAN",
+    "double": "DOUBLE",
+    "int": "INT64",
+}
+_UPDATE_BATCH = 5_000
+_DB_FILE = "graph.lbug"
+
+
+def ladybug_ddl() -> list[str]:
+    """CREATE statements for every node and rel table the schema declares."""
+    stmts = []
+    for ent in schema().entities.values():
+        cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in ent.columns().items())
+        stmts.append(f"CREATE NODE TABLE IF NOT EXISTS {ent.name}({cols}, PRIMARY KEY(key))")
+    for link in schema().links.values():
+        pairs = ", ".join(f"FROM {a} TO {b}" for a, b in link.pairs)
+        cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in link.columns().items())
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {link.name}({pairs}, {cols})")
+    return stmts
+
+
+class LadybugStore(GraphStore):
+    """A GraphStore on an embedded LadybugDB database in the directory `path`."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if not read_only:
+                self.path.mkdir(parents=True, exist_ok=True)
+            elif not (self.path / _DB_FILE).exists():
+                raise StoreError(f"no graph-intel store at {self.path}: run 'graph-intel ingest' first")
+            self._db = ladybug.Database(str(self.path / _DB_FILE), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except StoreError:
+            raise
+        except Exception as exc:  # ladybug raises RuntimeError for locks, bad files, ...
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        self._lock = threading.RLock()
+        self._node_keys: dict[str, set[str]] = {}
+        self._link_keys: dict[tuple[str, str, str], set[str]] = {}
+        if not read_only:
+            self.ensure_schema()
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def ensure_schema(self) -> None:
+        for stmt in ladybug_ddl():
+            self._run(stmt)
+
+    # -- execution --------------------------------------------------------------------------------
+    def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        with self._lock:
+            try:
+                result = self._conn.execute(cypher, params or {})
+            except RuntimeError as exc:
+                raise StoreError(f"embedded store: {exc}") from exc
+            if isinstance(result, list):
+                result = result[-1]
+            return result.get_as_df()
+
+    def _copy(self, table: str, frame: pd.DataFrame, types: dict[str, str], options: str = "") -> None:
+        data = arrow_table(frame, types)  # noqa: F841 - referenced by name in the COPY statement
+        with self._lock:
+            try:
+                self._conn.execute(f"COPY {table} FROM data{options}")
+            except RuntimeError as exc:
+                raise StoreError(f"embedded store: bulk load into {table} failed: {exc}") from exc
+
+    # -- writes ---------------------------------------------------------------------------------
+    def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
+        spec = schema().entity(entity)
+        if rows.empty:
+            return UpsertResult()
+        frame = conform_nodes(spec, rows)
+        lists = _list_columns(spec.columns())
+        frame = merge.collapse(frame, ["key"], lists)
+        known = self._known_nodes(spec)
+        is_known = [k in known for k in frame["key"]]
+        stored = self._stored_nodes(spec, frame["key"][is_known].tolist()) if any(is_known) else frame.iloc[0:0]
+        plan = merge.reconcile(frame, stored, ["key"], lists)
+        if not plan.new.empty:
+            self._copy(spec.name, plan.new, spec.columns())
+            known.update(plan.new["key"])
+        if not plan.changed.empty:
+            sets = ", ".join(f"n.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c != "key")
+            stmt = f"UNWIND $rows AS r MATCH (n:{spec.name} {{key: r.key}}) SET {sets}"
+            self._write_batches(stmt, plan.changed, spec.columns())
+        return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
+
+    def upsert_links(
+        self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
+    ) -> UpsertResult:
+        spec = schema().link(link)
+        a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
+        if (a, b) not in spec.pairs:
+            raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
+        if rows.empty:
+            return UpsertResult()
+        frame = conform_links(spec, rows)
+        ident = ["from_key", "to_key", *spec.identity]
+        lists = _list_columns(spec.columns())
+        frame = merge.collapse(frame, ident, lists)
+        known = self._known_links(spec, a, b)
+        idents = _link_identities(frame, spec)
+        is_known = [i in known for i in idents]
+        stored = (
+            self._stored_links(spec, a, b, frame[is_known]) if any(is_known) else frame.iloc[0:0]
+        )
+        plan = merge.reconcile(frame, stored, ident, lists)
+        if not plan.new.empty:
+            types = {"from_key": "string", "to_key": "string", **spec.columns()}
+            self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
+            known.update(_link_identities(plan.new, spec))
+        if not plan.changed.empty:
+            where = " AND ".join(f"l.{p} = r.{p}" for p in spec.identity) or "true"
+            sets = ", ".join(
+                f"l.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c not in spec.identity
+            )
+            stmt = (
+                f"UNWIND $rows AS r MATCH (a:{a} {{key: r.from_key}}) WITH a, r "
+                f"MATCH (a)-[l:{spec.name}]->(b:{b} {{key: r.to_key}}) WHERE {where} SET {sets}"
+            )
+            self._write_batches(stmt, plan.changed, {"from_key": "string", "to_key": "string", **spec.columns()})
+        return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
+
+    def _write_batches(self, stmt: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
+        for start in range(0, len(frame), _UPDATE_BATCH):
+            self._run(stmt, {"rows": param_rows(frame.iloc[start : start + _UPDATE_BATCH], types)})
+
+    def _known_nodes(self, spec: EntitySpec) -> set[str]:
+        if spec.name not in self._node_keys:
+            keys = self._run(f"MATCH (n:{spec.name}) RETURN n.key AS key")
+            self._node_keys[spec.name] = set(keys["key"]) if not keys.empty else set()
+        return self._node_keys[spec.name]
+
+    def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[str]:
+        slot = (spec.name, a, b)
+        if slot not in self._link_keys:
+            props = "".join(f", l.{p} AS {p}" for p in spec.identity)
+            frame = self._run(
+                f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key{props}"
+            )
+            self._link_keys[slot] = set(_link_identities(frame, spec)) if not frame.empty else set()
+        return self._link_keys[slot]
+
+    def _stored_nodes(self, spec: EntitySpec, keys: list[str]) -> pd.DataFrame:
+        cols = ", ".join(f"n.{c} AS {c}" for c in spec.columns())
+        frames = [
+            self._run(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": keys[i : i + _UPDATE_BATCH]})
+            for i in range(0, len(keys), _UPDATE_BATCH)
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def _stored_links(self, spec: LinkSpec, a: str, b: str, wanted: pd.DataFrame) -> pd.DataFrame:
+        cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
+        stmt = (
+            f"UNWIND $rows AS r MATCH (a:{a} {{key: r.from_key}}) WITH a, r "
+            f"MATCH (a)-[l:{spec.name}]->(b:{b} {{key: r.to_key}}) "
+            f"RETURN a.key AS from_key, b.key AS to_key, {cols}"
+        )
+        pairs = wanted[["from_key", "to_key"]].drop_duplicates()
+        frames = [
+            self._run(stmt, {"rows": param_rows(pairs.iloc[i : i + _UPDATE_BATCH], {})})
+            for i in range(0, len(pairs), _UPDATE_BATCH)
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for ent in schema().entities:
+            out[ent] = int(self._run(f"MATCH (n:{ent}) RETURN count(n) AS n")["n"].iloc[0])
+        for link in schema().links:
+            out[link] = int(self._run(f"MATCH ()-[l:{link}]->() RETURN count(l) AS n")["n"].iloc[0])
+        return out
+
+    def nodes(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        spec = schema().entity(entity)
+        wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
+        cols = ", ".join(f"n.{c} AS {c}" for c in wanted)
+        if keys is None:
+            return self._run(f"MATCH (n:{spec.name}) RETURN {cols}")
+        frames = [
+            self._run(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": list(keys[i : i + _UPDATE_BATCH])})
+            for i in range(0, len(keys), _UPDATE_BATCH)
+        ] or [pd.DataFrame(columns=wanted)]
+        return pd.concat(frames, ignore_index=True)
+
+    def find_keys(self, entity: str, ident: str) -> list[str]:
+        spec = schema().entity(entity)
+        frame = self._run(f"MATCH (n:{spec.name}) WHERE n.id = $id RETURN n.key AS key", {"id": ident})
+        return sorted(frame["key"]) if not frame.empty else []
+
+    def links(
+        self,
+        link: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        spec = schema().link(link)
+        frames = [self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs]
+        return _concat_links(frames, spec)
+
+    def _pair_links(
+        self,
+        spec: LinkSpec,
+        a: str,
+        b: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        returns = _link_returns(spec, a, b)
+        if from_keys is not None:
+            stmt = f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"
+            return self._run(stmt, {"keys": list(from_keys)})
+        if to_keys is not None:
+            stmt = f"UNWIND $keys AS k MATCH (a:{a})-[l:{spec.name}]->(b:{b} {{key: k}}) RETURN {returns}"
+            return self._run(stmt, {"keys": list(to_keys)})
+        return self._run(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN {returns}")
+
+    def node_links(self, entity: str, key: str) -> pd.DataFrame:
+        name = schema().entity(entity).name
+        frames = []
+        for spec in schema().links.values():
+            for a, b in spec.pairs:
+                if a == name:
+                    frames.append(self._pair_links(spec, a, b, from_keys=[key]))
+                if b == name:
+                    frames.append(self._pair_links(spec, a, b, to_keys=[key]))
+        out = _concat_links(frames, None)
+        return out.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key"])
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run Cypher inside a read-only transaction, so that no query can change the store."""
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                return self._run(cypher, params)
+            finally:
+                self._conn.execute("ROLLBACK")
+
+
+def _param(column: str, typ: str) -> str:
+    """`r.column`, cast to its stored type (a parameter whose values are all blank binds as STRING)."""
+    lb_type = _LB_TYPES[typ]
+    return f"r.{column}" if lb_type == "STRING" else f"CAST(r.{column} AS {lb_type})"
+
+
+def _link_returns(spec: LinkSpec, a: str, b: str) -> str:
+    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
+    return (
+        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
+        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
+    )
+
+
+def _concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        extra = list(spec.properties) if spec is not None else []
+        return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _list_columns(columns: dict[str, str]) -> list[str]:
+    return [c for c, t in columns.items() if t == "string_list"]
+
+
+def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[str]:
+    parts = [frame["from_key"].astype(str), frame["to_key"].astype(str)]
+    parts += [
+        frame[p].fillna("").astype(str) if p in frame else pd.Series("", index=frame.index)
+        for p in spec.identity
+    ]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "\x1f" + p
+    return out.tolist()
+
+
+__all__ = ["LadybugStore", "ladybug_ddl"]

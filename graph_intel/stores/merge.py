@@ -1,0 +1,162 @@
+"""How incoming rows combine with each other and with stored rows: the upsert rules, in pandas.
+
+One identity (an entity's key; a link's two ends and identity properties) is one stored row.
+`sources` and list properties are unioned, `first_seen` takes the earliest and `last_seen` the
+latest date, a non-blank scalar replaces a stored one and a blank never erases. Applying the same
+rows again changes nothing, which is what makes every load idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+_EARLIEST = "first_seen"
+_LATEST = "last_seen"
+
+
+@dataclass
+class Reconciled:
+    """The outcome of comparing incoming rows with stored ones."""
+
+    new: pd.DataFrame  # identities not stored yet: insert them
+    changed: pd.DataFrame  # stored identities whose merged values differ: write all merged columns
+    unchanged: int  # stored identities the rows add nothing to
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | np.ndarray):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_list(value: Any) -> list[Any]:
+    if _is_blank(value):
+        return []
+    if isinstance(value, list | tuple | np.ndarray):
+        return list(value)
+    return [value]
+
+
+def union(a: Any, b: Any) -> list[Any]:
+    """The values of a then the new values of b, in first-seen order, without repeats."""
+    out = _as_list(a)
+    seen = set(out)
+    for v in _as_list(b):
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence[str]) -> pd.DataFrame:
+    """Merge rows that share an identity into one row each, by the upsert rules."""
+    dup = rows.duplicated(subset=list(identity), keep=False)
+    if not dup.any():
+        return rows
+    single = rows[~dup]
+    groups = rows[dup].groupby(list(identity), sort=False, dropna=False)
+    merged = []
+    for _, group in groups:
+        acc = group.iloc[0].to_dict()
+        for _, row in group.iloc[1:].iterrows():
+            acc = _merge_row(acc, row.to_dict(), list_columns)
+        merged.append(acc)
+    return pd.concat([single, pd.DataFrame(merged, columns=rows.columns)], ignore_index=True)
+
+
+def _merge_row(old: dict[str, Any], new: dict[str, Any], list_columns: Sequence[str]) -> dict[str, Any]:
+    out = dict(old)
+    for col, value in new.items():
+        if col in list_columns:
+            out[col] = union(old.get(col), value)
+        elif col == _EARLIEST:
+            out[col] = _pick(old.get(col), value, min)
+        elif col == _LATEST:
+            out[col] = _pick(old.get(col), value, max)
+        elif not _is_blank(value):
+            out[col] = value
+    return out
+
+
+def _pick(a: Any, b: Any, choose: Any) -> Any:
+    if _is_blank(a):
+        return b
+    if _is_blank(b):
+        return a
+    return choose(pd.Timestamp(a), pd.Timestamp(b))
+
+
+def reconcile(
+    incoming: pd.DataFrame,
+    stored: pd.DataFrame,
+    identity: Sequence[str],
+    list_columns: Sequence[str],
+) -> Reconciled:
+    """Split collapsed incoming rows into new ones and stored ones whose merged values change."""
+    ident = list(identity)
+    if stored.empty:
+        return Reconciled(new=incoming, changed=incoming.iloc[0:0], unchanged=0)
+    stored = stored.drop_duplicates(subset=ident)
+    marker = stored[ident].assign(_stored=True)
+    flagged = incoming.merge(marker, on=ident, how="left")
+    is_stored = flagged["_stored"].eq(True).to_numpy()
+    new = incoming[~is_stored]
+    matched = incoming[is_stored]
+    if matched.empty:
+        return Reconciled(new=new, changed=matched, unchanged=0)
+    columns = [c for c in matched.columns if c not in ident]
+    old = matched[ident].merge(stored, on=ident, how="left")
+    old.index = matched.index
+    merged = matched[ident].copy()
+    differs = np.zeros(len(matched), dtype=bool)
+    for col in columns:
+        new_col = matched[col]
+        old_col = old[col] if col in old.columns else pd.Series([None] * len(matched), index=matched.index)
+        if col in list_columns:
+            values = [union(o, n) for o, n in zip(old_col, new_col, strict=True)]
+            merged[col] = values
+            differs |= np.array(
+                [len(v) != len(_as_list(o)) for v, o in zip(values, old_col, strict=True)], dtype=bool
+            )
+            continue
+        if col in (_EARLIEST, _LATEST):
+            a = pd.to_datetime(old_col)
+            b = pd.to_datetime(new_col)
+            pick = b.where(a.isna() | ((b < a) if col == _EARLIEST else (b > a)), a)
+            merged[col] = pick
+            differs |= ~(_same_series(pick, a))
+            continue
+        value = new_col.where(new_col.notna(), old_col)
+        merged[col] = value
+        differs |= ~_same_series(value, old_col)
+    return Reconciled(new=new, changed=merged[differs], unchanged=int((~differs).sum()))
+
+
+def _same_series(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality where two blanks are equal and dates compare by value."""
+    both_blank = a.isna().to_numpy() & b.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(a) or pd.api.types.is_datetime64_any_dtype(b):
+        eq = (pd.to_datetime(a, errors="coerce") == pd.to_datetime(b, errors="coerce")).to_numpy()
+    else:
+        eq = np.array([_scalar_eq(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
+    return both_blank | eq
+
+
+def _scalar_eq(x: Any, y: Any) -> bool:
+    if _is_blank(x) or _is_blank(y):
+        return _is_blank(x) and _is_blank(y)
+    if isinstance(x, float | int | np.number) and isinstance(y, float | int | np.number):
+        return bool(x == y)
+    if hasattr(x, "isoformat") and hasattr(y, "isoformat"):
+        return pd.Timestamp(x) == pd.Timestamp(y)
+    return str(x) == str(y)
