@@ -1,0 +1,158 @@
+"""Load one dataset folder in the canonical format into a store, quarantining bad rows."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.stores.base import GraphStore, UpsertResult
+from loaders.canonical.batch import Batch, Problems
+from loaders.canonical.chunks import CHUNK_ROWS, SourceFileError, read_chunks, read_header
+from loaders.canonical.columns import LoadContext
+from loaders.canonical.parsers import CANONICAL_FILES
+
+QUARANTINE_COLUMNS = ["file", "line", "field", "reason", "row"]
+_DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+#: Called after each chunk with (file name, rows read so far in it, rows in the file or None).
+Progress = Callable[[str, int], None]
+
+
+class IngestError(ValueError):
+    """The ingest cannot run at all (missing folder, unreadable file); one line says why."""
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, in the shape the CLI contract prints."""
+
+    dataset: str
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+    quarantine_file: str | None = None
+    ignored_files: list[str] = field(default_factory=list)
+    writes: UpsertResult = field(default_factory=UpsertResult)
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON (plus the dataset, files not read and what the store did)."""
+        return {
+            "dataset": self.dataset,
+            "rows_loaded": self.rows_loaded,
+            "quarantined": self.quarantined,
+            "quarantine_file": self.quarantine_file,
+            "ignored_files": self.ignored_files,
+            "created": self.writes.created,
+            "updated": self.writes.updated,
+            "unchanged": self.writes.unchanged,
+        }
+
+
+def dataset_name(folder: Path, name: str | None) -> str:
+    """The dataset's name: `name`, else the folder's; letters, digits, '_', '-', '.' only."""
+    chosen = name or folder.resolve().name
+    if not _DATASET_NAME.match(chosen):
+        raise IngestError(
+            f"dataset name {chosen!r} is not allowed: use letters, digits, '_', '-' or '.' (pass --dataset NAME)"
+        )
+    return chosen
+
+
+def ingest(
+    store: GraphStore,
+    folder: Path,
+    dataset: str | None = None,
+    quarantine_file: Path | None = None,
+    agency: str = "other",
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> IngestReport:
+    """Load every canonical file in `folder` as one dataset; bad rows go to `quarantine_file`."""
+    if not folder.is_dir():
+        raise IngestError(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
+    name = dataset_name(folder, dataset)
+    report = IngestReport(dataset=name)
+    known = {spec.name for spec in CANONICAL_FILES}
+    present = {p.name for p in folder.iterdir() if p.is_file()}
+    report.ignored_files = sorted(p for p in present if p.endswith(".csv") and p not in known)
+    for spec in CANONICAL_FILES:
+        if spec.name in present:
+            _check_header(folder / spec.name, spec.required)
+
+    ctx = LoadContext(dataset=name)
+    _load_known_sources(store, ctx)
+    default = pd.DataFrame(
+        [{"key": ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
+          "sources": [ctx.default_source], "reference": f"dataset {name}"}]
+    )
+    report.writes += store.upsert_nodes("Source", default)
+    ctx.source_dates.setdefault(ctx.default_source, pd.NaT)
+
+    problems_out: list[dict[str, object]] = []
+    for spec in CANONICAL_FILES:
+        if spec.name not in present:
+            continue
+        loaded = 0
+        for chunk in read_chunks(folder / spec.name, chunk_rows):
+            problems = Problems(chunk)
+            batch = Batch()
+            spec.parse(chunk, ctx, problems, batch)
+            report.writes += _write(store, batch)
+            loaded += int(problems.good.sum())
+            report.quarantined += int(problems.bad.sum())
+            problems_out.extend(problems.records)
+            if progress is not None:
+                progress(spec.name, len(chunk.frame))
+        report.rows_loaded[spec.name] = loaded
+
+    if quarantine_file is not None:
+        _write_quarantine(quarantine_file, problems_out)
+        report.quarantine_file = str(quarantine_file)
+    return report
+
+
+def _check_header(path: Path, required: tuple[str, ...]) -> None:
+    try:
+        header = read_header(path)
+    except SourceFileError as exc:
+        raise IngestError(str(exc)) from exc
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise IngestError(
+            f"{path}: missing required column(s) {', '.join(missing)}; see docs/canonical-format.md"
+        )
+
+
+def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
+    """Sources of this dataset already stored, so rows may cite them in a later ingest."""
+    stored = store.nodes("Source", columns=["dataset", "recorded_at"])
+    if stored.empty:
+        return
+    mine = stored[stored["dataset"] == ctx.dataset]
+    ctx.source_dates.update(dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True)))
+
+
+def _write(store: GraphStore, batch: Batch) -> UpsertResult:
+    """Nodes before links, so that every link's ends exist when it is written."""
+    total = UpsertResult()
+    for entity, frames in batch.nodes.items():
+        total += store.upsert_nodes(entity, pd.concat(frames, ignore_index=True))
+    for (link, a, b), frames in batch.links.items():
+        total += store.upsert_links(link, a, b, pd.concat(frames, ignore_index=True))
+    return total
+
+
+def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=QUARANTINE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(records)
+
+
+__all__ = ["IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest"]

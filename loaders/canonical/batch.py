@@ -1,0 +1,64 @@
+"""What parsing a chunk produces: frames for the store, and the rows it could not accept."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from loaders.canonical.chunks import Chunk
+
+
+@dataclass
+class Problems:
+    """Problems found in one chunk: which rows, which field, why."""
+
+    chunk: Chunk
+    bad: np.ndarray = field(init=False)
+    records: list[dict[str, object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.bad = np.zeros(len(self.chunk.frame), dtype=bool)
+
+    def add(self, mask: pd.Series | np.ndarray, fieldname: str, reason: str | pd.Series) -> None:
+        """Mark rows where `mask` holds as bad, for `reason` (a text, or one per row)."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        idx = np.flatnonzero(mask)
+        reasons = reason[mask].tolist() if isinstance(reason, pd.Series) else [reason] * len(idx)
+        frame = self.chunk.frame
+        for i, why in zip(idx, reasons, strict=True):
+            self.records.append(
+                {
+                    "file": self.chunk.file,
+                    "line": int(self.chunk.lines[i]),
+                    "field": fieldname,
+                    "reason": why,
+                    "row": json.dumps(frame.iloc[i].to_dict(), ensure_ascii=False),
+                }
+            )
+        self.bad |= mask
+
+    @property
+    def good(self) -> np.ndarray:
+        """Rows with no problem."""
+        return ~self.bad
+
+
+@dataclass
+class Batch:
+    """Frames ready for the store, grouped by entity kind and by (link, from kind, to kind)."""
+
+    nodes: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    links: dict[tuple[str, str, str], list[pd.DataFrame]] = field(default_factory=dict)
+
+    def add_nodes(self, entity: str, frame: pd.DataFrame) -> None:
+        if not frame.empty:
+            self.nodes.setdefault(entity, []).append(frame)
+
+    def add_links(self, link: str, from_entity: str, to_entity: str, frame: pd.DataFrame) -> None:
+        if not frame.empty:
+            self.links.setdefault((link, from_entity, to_entity), []).append(frame)

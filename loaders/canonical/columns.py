@@ -1,0 +1,172 @@
+"""Vectorised readers for canonical columns: typed values, identifiers, sources and keys."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graph_intel.schema import PropertySpec
+from loaders.canonical.batch import Problems
+from loaders.canonical.chunks import Chunk
+from loaders.values import PHONE, VRM, parse_date_series, parse_datetime_series
+
+_TRUE = {"true", "yes", "y", "1", "t"}
+_FALSE = {"false", "no", "n", "0", "f"}
+
+
+@dataclass
+class LoadContext:
+    """What every parser of one ingest needs to know: the dataset and its sources."""
+
+    dataset: str
+    source_dates: dict[str, pd.Timestamp] = field(default_factory=dict)
+    event_times: dict[str, pd.Timestamp] = field(default_factory=dict)
+
+    @property
+    def default_source(self) -> str:
+        """Key of the dataset's own source, given to rows whose source_id is blank."""
+        return f"{self.dataset}:_default"
+
+    def key(self, ids: pd.Series) -> pd.Series:
+        """Dataset-scoped keys ("DATASET:ID") for ids."""
+        return self.dataset + ":" + ids.astype(str)
+
+
+def col(chunk: Chunk, name: str) -> pd.Series:
+    """A column as text, '' where the file has no such column."""
+    frame = chunk.frame
+    return frame[name] if name in frame else pd.Series("", index=frame.index, dtype=object)
+
+
+def require(chunk: Chunk, problems: Problems, *names: str) -> None:
+    """Quarantine rows in which a required column is blank."""
+    for name in names:
+        problems.add(col(chunk, name).eq(""), name, f"required field '{name}' is blank")
+
+
+def sources(chunk: Chunk, ctx: LoadContext, problems: Problems) -> pd.Series:
+    """Each row's provenance as a one-item list of source keys; unknown source ids are quarantined."""
+    raw = col(chunk, "source_id")
+    keys = raw.where(raw.ne(""), None)
+    keys = (ctx.dataset + ":" + keys.astype(str)).where(keys.notna(), ctx.default_source)
+    unknown = ~keys.isin(ctx.source_dates.keys())
+    problems.add(
+        unknown,
+        "source_id",
+        "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank",
+    )
+    return keys.map(lambda k: [k])
+
+
+def source_dates(ctx: LoadContext, source_lists: pd.Series) -> pd.Series:
+    """The recorded date of each row's source: the date a fact is seen when the row gives none."""
+    return pd.to_datetime(source_lists.map(lambda s: ctx.source_dates.get(s[0])), errors="coerce")
+
+
+def datetimes(chunk: Chunk, name: str, problems: Problems) -> pd.Series:
+    """A datetime column (ISO 8601, UK local when no offset); bad values are quarantined."""
+    values, bad = parse_datetime_series(col(chunk, name))
+    problems.add(bad, name, f"'{name}' is not an ISO 8601 date or datetime, e.g. 2011-06-20T19:50:00")
+    return values
+
+
+def typed(chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, column: str | None = None) -> pd.Series:
+    """One property column parsed to its schema type; values that do not fit are quarantined."""
+    column = column or name
+    raw = col(chunk, column)
+    blank = raw.eq("")
+    if prop.type in ("string",):
+        return raw.where(~blank, None)
+    if prop.type == "enum":
+        assert prop.values is not None
+        value = raw.str.lower().str.replace(" ", "_", regex=False)
+        bad = ~blank & ~value.isin(prop.values)
+        problems.add(bad, column, f"'{column}' must be one of: {', '.join(prop.values)}")
+        value = value.where(~blank, prop.default)
+        return value.where(value.notna(), None)
+    if prop.type == "string_list":
+        return raw.map(lambda s: [p.strip() for p in s.split(";") if p.strip()] or None)
+    if prop.type == "date":
+        values, bad = parse_date_series(raw)
+        problems.add(bad, column, f"'{column}' is not an ISO 8601 date, e.g. 2011-06-20")
+        return values
+    if prop.type == "timestamp":
+        return datetimes(chunk, column, problems)
+    if prop.type == "bool":
+        low = raw.str.lower()
+        bad = ~blank & ~low.isin(_TRUE | _FALSE)
+        problems.add(bad, column, f"'{column}' must be true or false")
+        return low.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
+    if prop.type in ("double", "int"):
+        num = pd.to_numeric(raw.where(~blank, None), errors="coerce")
+        bad = ~blank & num.isna()
+        if prop.type == "int":
+            bad |= ~blank & num.notna() & (num % 1 != 0)
+        problems.add(bad, column, f"'{column}' must be a number")
+        return num
+    raise ValueError(f"no reader for property type {prop.type}")
+
+
+def extras(chunk: Chunk, known: set[str]) -> pd.Series:
+    """Columns beyond the schema, kept as a JSON object per row (None when all are blank)."""
+    extra_cols = [c for c in chunk.frame.columns if c not in known]
+    if not extra_cols:
+        return pd.Series(None, index=chunk.frame.index, dtype=object)
+    sub = chunk.frame[extra_cols]
+    return pd.Series(
+        [
+            json.dumps({k: v for k, v in zip(extra_cols, row, strict=True) if v}, ensure_ascii=False)
+            if any(row)
+            else None
+            for row in sub.itertuples(index=False, name=None)
+        ],
+        index=sub.index,
+        dtype=object,
+    )
+
+
+@dataclass
+class Identified:
+    """Normalised identifiers of one kind for a column: store keys plus what to record on the node."""
+
+    entity: str
+    keys: pd.Series
+    nodes: pd.DataFrame  # rows for upsert_nodes (key, id, ...), aligned with `keys`
+
+
+def identify(ctx: LoadContext, entity: str, raw: pd.Series) -> Identified:
+    """Turn ids as written into store keys: phones to E.164, VRMs normalised, others dataset-scoped."""
+    if entity == "Phone":
+        clean = PHONE.clean_series(raw)
+        keys = clean["value"]
+        nodes = pd.DataFrame(
+            {
+                "key": keys,
+                "id": keys,
+                "spellings": raw.map(lambda s: [s]),
+                "valid": clean["valid"],
+                "parsed": clean["parsed"],
+            }
+        )
+        return Identified(entity, keys, nodes)
+    if entity == "Vehicle":
+        clean = VRM.clean_series(raw)
+        keys = clean["value"]
+        fmt = clean["detail"].where(clean["valid"], "nonstandard")
+        nodes = pd.DataFrame({"key": keys, "id": keys, "vrm_format": fmt})
+        return Identified(entity, keys, nodes)
+    keys = ctx.key(raw)
+    nodes = pd.DataFrame({"key": keys, "id": raw, "dataset": ctx.dataset})
+    return Identified(entity, keys, nodes)
+
+
+def with_provenance(nodes: pd.DataFrame, srcs: pd.Series, first: pd.Series, last: pd.Series) -> pd.DataFrame:
+    """Node or link rows with their sources and seen dates attached."""
+    out = nodes.copy()
+    out["sources"] = srcs.to_numpy()
+    out["first_seen"] = np.asarray(first)
+    out["last_seen"] = np.asarray(last)
+    return out
