@@ -1,0 +1,293 @@
+"""Every Cypher statement the Neo4j store can issue, generated from the schema's names only.
+
+Labels, relationship types and property keys come from graph_intel/schema/pole.yaml (names the
+schema loader has validated); every value is a parameter (`$rows`, `$keys`, `$key`, `$id`).
+`all_statements()` enumerates the full set so that tests/stores/test_cypher_lint.py can check each
+one with Neo4j's own parser (tools/cypher-lint) against the schema.
+
+Ends are matched with `MATCH (a:Label) WHERE a.key = r.from_key` rather than an inline property
+map: the planner seeks on the uniqueness constraint either way, and the linter would otherwise read
+`r.from_key` inside a read pattern's map as a property of the node.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from graph_intel.schema import EntitySpec, LinkSpec, schema
+
+#: Example values of every parameter the statements use (the linter needs their names and types).
+PARAMETERS: dict[str, object] = {
+    "rows": [{"key": "d1:P1", "from_key": "d1:P1", "to_key": "+447700900001"}],
+    "keys": ["d1:P1"],
+    "key": "d1:P1",
+    "id": "P1",
+}
+
+#: Node properties that get an index besides the unique `key` (lookups by contract id, by dataset).
+INDEXED_PROPERTIES = ("id", "dataset")
+
+#: Remove every node and link: a clean database for the contract suite against a live server.
+DELETE_ALL = "MATCH (n) DETACH DELETE n"
+
+#: The columns of the counts an upsert returns.
+UPSERT_COUNTS = ("created", "updated", "unchanged")
+
+
+def _union(stored: str, incoming: str) -> str:
+    """Cypher for the stored list then the incoming values it lacks (no APOC), in order."""
+    return (
+        f"reduce(acc = coalesce({stored}, []), x IN coalesce({incoming}, []) | "
+        f"CASE WHEN x IN acc THEN acc ELSE acc + x END)"
+    )
+
+
+def _set_clause(var: str, columns: dict[str, str], skip: tuple[str, ...]) -> str:
+    """SET items applying the upsert rules of graph_intel.stores.merge to `var` from row `r`."""
+    items = []
+    for col, typ in columns.items():
+        if col in skip:
+            continue
+        if typ == "string_list":
+            items.append(f"{var}.{col} = CASE WHEN size(u_{col}) = 0 THEN null ELSE u_{col} END")
+        elif col == "first_seen":
+            items.append(
+                f"{var}.{col} = CASE WHEN {var}.{col} IS NULL OR r.{col} < {var}.{col} "
+                f"THEN coalesce(r.{col}, {var}.{col}) ELSE {var}.{col} END"
+            )
+        elif col == "last_seen":
+            items.append(
+                f"{var}.{col} = CASE WHEN {var}.{col} IS NULL OR r.{col} > {var}.{col} "
+                f"THEN coalesce(r.{col}, {var}.{col}) ELSE {var}.{col} END"
+            )
+        else:
+            items.append(f"{var}.{col} = coalesce(r.{col}, {var}.{col})")
+    return ", ".join(items)
+
+
+def _unions(var: str, columns: dict[str, str], keep: str) -> str:
+    """A WITH computing the union of every list column, keeping the variables in `keep`."""
+    unions = [f"{_union(f'{var}.{c}', f'r.{c}')} AS u_{c}" for c, t in columns.items() if t == "string_list"]
+    return f"WITH {', '.join([keep, *unions])}"
+
+
+_TALLY = (
+    "RETURN count(CASE WHEN before IS NULL THEN 1 END) AS created, "
+    "count(CASE WHEN before IS NOT NULL AND before <> after THEN 1 END) AS updated, "
+    "count(CASE WHEN before IS NOT NULL AND before = after THEN 1 END) AS unchanged"
+)
+
+
+# -- schema -------------------------------------------------------------------------------------
+def node_constraint(entity: EntitySpec) -> str:
+    """The uniqueness constraint on an entity kind's `key`."""
+    return (
+        f"CREATE CONSTRAINT {entity.name.lower()}_key IF NOT EXISTS "
+        f"FOR (n:{entity.name}) REQUIRE n.key IS UNIQUE"
+    )
+
+
+def node_index(entity: EntitySpec, prop: str) -> str:
+    """A range index on one of an entity kind's lookup properties."""
+    return f"CREATE INDEX {entity.name.lower()}_{prop} IF NOT EXISTS FOR (n:{entity.name}) ON (n.{prop})"
+
+
+def schema_statements() -> list[tuple[str, str]]:
+    """Constraints and indexes for every entity kind, named."""
+    out = []
+    for ent in schema().entities.values():
+        out.append((f"constraint_{ent.name}_key", node_constraint(ent)))
+        out.extend((f"index_{ent.name}_{p}", node_index(ent, p)) for p in INDEXED_PROPERTIES)
+    return out
+
+
+# -- writes -------------------------------------------------------------------------------------
+@cache
+def upsert_nodes(entity: str) -> str:
+    """Merge `$rows` (one per key) into an entity kind; return created/updated/unchanged."""
+    spec = schema().entities[entity]
+    cols = spec.columns()
+    return (
+        f"UNWIND $rows AS r "
+        f"OPTIONAL MATCH (old:{spec.name}) WHERE old.key = r.key "
+        f"WITH r, properties(old) AS before "
+        f"MERGE (n:{spec.name} {{key: r.key}}) "
+        f"{_unions('n', cols, 'r, before, n')} "
+        f"SET {_set_clause('n', cols, ('key',))} "
+        f"WITH before, properties(n) AS after "
+        f"{_TALLY}"
+    )
+
+
+@cache
+def upsert_links(link: str, from_entity: str, to_entity: str) -> str:
+    """Merge `$rows` (one per identity) into a link kind between two entity kinds; return counts.
+
+    Rows whose ends are missing produce no row, so the counts add up to fewer than were sent.
+    A blank identity property is stored as '' (Neo4j cannot MERGE on null) and read back as blank.
+    """
+    spec = schema().links[link]
+    cols = spec.columns()
+    ident = ", ".join(f"{p}: coalesce(r.{p}, '')" for p in spec.identity)
+    ident_map = f" {{{ident}}}" if ident else ""
+    old_where = " AND ".join(f"old.{p} = coalesce(r.{p}, '')" for p in spec.identity)
+    old_where = f" WHERE {old_where}" if old_where else ""
+    return (
+        f"UNWIND $rows AS r "
+        f"MATCH (a:{from_entity}) WHERE a.key = r.from_key "
+        f"MATCH (b:{to_entity}) WHERE b.key = r.to_key "
+        f"OPTIONAL MATCH (a)-[old:{spec.name}]->(b) {old_where} "
+        f"WITH r, a, b, properties(old) AS before "
+        f"MERGE (a)-[l:{spec.name}{ident_map}]->(b) "
+        f"{_unions('l', cols, 'r, before, l')} "
+        f"SET {_set_clause('l', cols, spec.identity)} "
+        f"WITH before, properties(l) AS after "
+        f"{_TALLY}"
+    )
+
+
+# -- reads --------------------------------------------------------------------------------------
+def _node_returns(spec: EntitySpec) -> str:
+    return ", ".join(f"n.{c} AS {c}" for c in spec.columns())
+
+
+@cache
+def nodes_all(entity: str) -> str:
+    """Every entity of one kind, all its columns."""
+    spec = schema().entities[entity]
+    return f"MATCH (n:{spec.name}) RETURN {_node_returns(spec)}"
+
+
+@cache
+def nodes_by_keys(entity: str) -> str:
+    """The entities of one kind whose keys are in `$keys`."""
+    spec = schema().entities[entity]
+    return f"UNWIND $keys AS k MATCH (n:{spec.name}) WHERE n.key = k RETURN {_node_returns(spec)}"
+
+
+@cache
+def find_keys(entity: str) -> str:
+    """Keys of the entities of one kind whose contract id is `$id`."""
+    return f"MATCH (n:{entity}) WHERE n.id = $id RETURN n.key AS key ORDER BY key"
+
+
+def _link_returns(spec: LinkSpec, a: str, b: str) -> str:
+    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
+    return (
+        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
+        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
+    )
+
+
+@cache
+def links_all(link: str, from_entity: str, to_entity: str) -> str:
+    """Every link of one kind between two entity kinds."""
+    spec = schema().links[link]
+    return (
+        f"MATCH (a:{from_entity})-[l:{spec.name}]->(b:{to_entity}) "
+        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+    )
+
+
+@cache
+def links_from(link: str, from_entity: str, to_entity: str) -> str:
+    """Links of one kind whose from-end key is in `$keys`."""
+    spec = schema().links[link]
+    return (
+        f"UNWIND $keys AS k MATCH (a:{from_entity}) WHERE a.key = k "
+        f"MATCH (a)-[l:{spec.name}]->(b:{to_entity}) "
+        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+    )
+
+
+@cache
+def links_to(link: str, from_entity: str, to_entity: str) -> str:
+    """Links of one kind whose to-end key is in `$keys`."""
+    spec = schema().links[link]
+    return (
+        f"UNWIND $keys AS k MATCH (b:{to_entity}) WHERE b.key = k "
+        f"MATCH (a:{from_entity})-[l:{spec.name}]->(b) "
+        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+    )
+
+
+@cache
+def count_nodes(entity: str) -> str:
+    """The number of entities of one kind."""
+    return f"MATCH (n:{entity}) RETURN count(n) AS n"
+
+
+@cache
+def count_links(link: str) -> str:
+    """The number of links of one kind."""
+    return f"MATCH ()-[l:{link}]->() RETURN count(l) AS n"
+
+
+# -- the full set -------------------------------------------------------------------------------
+def all_statements() -> list[tuple[str, str]]:
+    """(name, cypher) for every statement the Neo4j store can issue, every label/type variant."""
+    out = list(schema_statements())
+    out.append(("delete_all", DELETE_ALL))
+    for ent in schema().entities:
+        out += [
+            (f"upsert_nodes_{ent}", upsert_nodes(ent)),
+            (f"nodes_all_{ent}", nodes_all(ent)),
+            (f"nodes_by_keys_{ent}", nodes_by_keys(ent)),
+            (f"find_keys_{ent}", find_keys(ent)),
+            (f"count_nodes_{ent}", count_nodes(ent)),
+        ]
+    for name, spec in schema().links.items():
+        out.append((f"count_links_{name}", count_links(name)))
+        for a, b in spec.pairs:
+            out += [
+                (f"upsert_links_{name}_{a}_{b}", upsert_links(name, a, b)),
+                (f"links_all_{name}_{a}_{b}", links_all(name, a, b)),
+                (f"links_from_{name}_{a}_{b}", links_from(name, a, b)),
+                (f"links_to_{name}_{a}_{b}", links_to(name, a, b)),
+            ]
+    return out
+
+
+def lint_schema() -> dict[str, object]:
+    """The DbSchema @neo4j-cypher/language-support checks statements against (labels, types, keys)."""
+    sch = schema()
+    keys: set[str] = set()
+    for ent in sch.entities.values():
+        keys.update(ent.columns())
+    for link in sch.links.values():
+        keys.update(link.columns())
+    return {
+        "labels": sorted(sch.entities),
+        "relationshipTypes": sorted(sch.links),
+        "propertyKeys": sorted(keys),
+        "parameters": dict(PARAMETERS),
+        "graphSchema": [
+            {"from": a, "to": b, "relType": name}
+            for name, link in sch.links.items()
+            for a, b in link.pairs
+        ],
+        "defaultLanguage": "CYPHER 5",
+    }
+
+
+__all__ = [
+    "DELETE_ALL",
+    "INDEXED_PROPERTIES",
+    "PARAMETERS",
+    "UPSERT_COUNTS",
+    "all_statements",
+    "count_links",
+    "count_nodes",
+    "find_keys",
+    "links_all",
+    "links_from",
+    "links_to",
+    "lint_schema",
+    "node_constraint",
+    "node_index",
+    "nodes_all",
+    "nodes_by_keys",
+    "schema_statements",
+    "upsert_links",
+    "upsert_nodes",
+]
