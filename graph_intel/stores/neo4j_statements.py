@@ -12,6 +12,7 @@ map: the planner seeks on the uniqueness constraint either way, and the linter w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 
 from graph_intel.schema import EntitySpec, LinkSpec, schema
@@ -42,7 +43,7 @@ def _union(stored: str, incoming: str) -> str:
     )
 
 
-def _set_clause(var: str, columns: dict[str, str], skip: tuple[str, ...]) -> str:
+def _set_clause(var: str, columns: Mapping[str, str], skip: tuple[str, ...]) -> str:
     """SET items applying the upsert rules of graph_intel.stores.merge to `var` from row `r`."""
     items = []
     for col, typ in columns.items():
@@ -65,9 +66,13 @@ def _set_clause(var: str, columns: dict[str, str], skip: tuple[str, ...]) -> str
     return ", ".join(items)
 
 
-def _unions(var: str, columns: dict[str, str], keep: str) -> str:
+def _unions(var: str, columns: Mapping[str, str], keep: str) -> str:
     """A WITH computing the union of every list column, keeping the variables in `keep`."""
-    unions = [f"{_union(f'{var}.{c}', f'r.{c}')} AS u_{c}" for c, t in columns.items() if t == "string_list"]
+    unions = [
+        f"{_union(f'{var}.{c}', f'r.{c}')} AS u_{c}"
+        for c, t in columns.items()
+        if t == "string_list"
+    ]
     return f"WITH {', '.join([keep, *unions])}"
 
 
@@ -136,7 +141,7 @@ def upsert_links(link: str, from_entity: str, to_entity: str) -> str:
         f"UNWIND $rows AS r "
         f"MATCH (a:{from_entity}) WHERE a.key = r.from_key "
         f"MATCH (b:{to_entity}) WHERE b.key = r.to_key "
-        f"OPTIONAL MATCH (a)-[old:{spec.name}]->(b) {old_where} "
+        f"OPTIONAL MATCH (a)-[old:{spec.name}]->(b){old_where} "
         f"WITH r, a, b, properties(old) AS before "
         f"MERGE (a)-[l:{spec.name}{ident_map}]->(b) "
         f"{_unions('l', cols, 'r, before, l')} "

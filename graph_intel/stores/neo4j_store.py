@@ -1,0 +1,295 @@
+"""The shared store: a Neo4j 5 server through the official `neo4j` driver.
+
+Writes are batched `UNWIND $rows ... MERGE` statements (graph_intel.stores.neo4j_statements, the
+only Cypher this module issues) run in managed transactions, which the driver retries on transient
+errors. The upsert rules of graph_intel.stores.merge are applied by the statements themselves, so
+concurrent loads stay correct; rows are collapsed per identity in Python first. Reads return the
+same frames as the embedded store; `query()` runs in a read-access session so it cannot write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import pandas as pd
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.graph import Node, Path, Relationship
+
+from graph_intel.schema import LinkSpec, schema
+from graph_intel.stores import merge
+from graph_intel.stores import neo4j_statements as cy
+from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, StoreError, UpsertResult
+from graph_intel.stores.frames import conform_links, conform_nodes, param_rows, plain_value
+
+#: Rows per UNWIND batch (one managed transaction each).
+BATCH_SIZE = 5_000
+_T = TypeVar("_T")
+
+
+class _MissingEnds(Exception):
+    """Raised inside a write transaction to roll it back when link rows name absent entities."""
+
+
+class Neo4jStore(GraphStore):
+    """A GraphStore on a Neo4j 5 server at `uri` (bolt:// or neo4j://)."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str = "neo4j",
+        password: str = "",
+        database: str | None = None,
+        ensure: bool = True,
+    ) -> None:
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver: Driver = GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except (DriverError, Neo4jError, ValueError, OSError) as exc:
+            raise StoreError(
+                f"cannot reach Neo4j at {uri}: {exc}; check the server is up and "
+                "GRAPH_INTEL_NEO4J_USER/GRAPH_INTEL_NEO4J_PASSWORD"
+            ) from exc
+        if ensure:
+            self.ensure_schema()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraint on `key` and indexes on `id`/`dataset` per entity kind."""
+        for _, stmt in cy.schema_statements():
+            self._write(_runner(stmt))
+
+    def clear(self) -> None:
+        """Delete every node and link (a clean database for tests and demonstrations)."""
+        self._write(_runner(cy.DELETE_ALL))
+
+    # -- execution --------------------------------------------------------------------------------
+    @contextmanager
+    def _session(self, mode: str) -> Iterator[Session]:
+        with self._driver.session(database=self.database, default_access_mode=mode) as session:
+            yield session
+
+    def _write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        try:
+            with self._session(WRITE_ACCESS) as session:
+                return session.execute_write(work)
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"neo4j store: {exc}") from exc
+
+    def _read(self, stmt: str, **params: Any) -> pd.DataFrame:
+        """Run one of the store's statements in a read transaction; rows as a frame."""
+
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(stmt, params)
+            return list(result.keys()), [[_native(v) for v in rec.values()] for rec in result]
+
+        try:
+            with self._session(READ_ACCESS) as session:
+                keys, rows = session.execute_read(work)
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"neo4j store: {exc}") from exc
+        return pd.DataFrame(rows, columns=keys)
+
+    def _upsert(self, stmt: str, rows: list[dict[str, Any]], what: str) -> UpsertResult:
+        def work(tx: ManagedTransaction) -> UpsertResult:
+            rec = tx.run(stmt, rows=rows).single(strict=True)
+            out = UpsertResult(int(rec["created"]), int(rec["updated"]), int(rec["unchanged"]))
+            if out.created + out.updated + out.unchanged != len(rows):
+                raise _MissingEnds(what)
+            return out
+
+        try:
+            return self._write(work)
+        except _MissingEnds as exc:
+            raise StoreError(
+                f"neo4j store: {exc}: some rows name entities that are not stored; "
+                "load the entities before the links (this batch was not written)"
+            ) from exc
+
+    # -- writes ---------------------------------------------------------------------------------
+    def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
+        spec = schema().entity(entity)
+        if rows.empty:
+            return UpsertResult()
+        types: dict[str, str] = dict(spec.columns())
+        frame = merge.collapse(conform_nodes(spec, rows), ["key"], _list_columns(types))
+        stmt = cy.upsert_nodes(spec.name)
+        total = UpsertResult()
+        for start in range(0, len(frame), BATCH_SIZE):
+            batch = param_rows(frame.iloc[start : start + BATCH_SIZE], types)
+            total += self._upsert(stmt, batch, f"{spec.name} rows")
+        return total
+
+    def upsert_links(
+        self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
+    ) -> UpsertResult:
+        spec = schema().link(link)
+        a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
+        if (a, b) not in spec.pairs:
+            raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
+        if rows.empty:
+            return UpsertResult()
+        types: dict[str, str] = {"from_key": "string", "to_key": "string", **spec.columns()}
+        ident = ["from_key", "to_key", *spec.identity]
+        frame = merge.collapse(conform_links(spec, rows), ident, _list_columns(types))
+        stmt = cy.upsert_links(spec.name, a, b)
+        total = UpsertResult()
+        for start in range(0, len(frame), BATCH_SIZE):
+            batch = param_rows(frame.iloc[start : start + BATCH_SIZE], types)
+            total += self._upsert(stmt, batch, f"{spec.canonical} links from {a} to {b}")
+        return total
+
+    # -- reads ----------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for ent in schema().entities:
+            out[ent] = int(self._read(cy.count_nodes(ent))["n"].iloc[0])
+        for link in schema().links:
+            out[link] = int(self._read(cy.count_links(link))["n"].iloc[0])
+        return out
+
+    def nodes(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        spec = schema().entity(entity)
+        wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
+        if keys is None:
+            frame = self._read(cy.nodes_all(spec.name))
+        else:
+            parts = [
+                self._read(cy.nodes_by_keys(spec.name), keys=list(keys[i : i + BATCH_SIZE]))
+                for i in range(0, len(keys), BATCH_SIZE)
+            ]
+            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        return _typed(frame, spec.columns(), wanted)
+
+    def find_keys(self, entity: str, ident: str) -> list[str]:
+        spec = schema().entity(entity)
+        frame = self._read(cy.find_keys(spec.name), id=ident)
+        return sorted(frame["key"]) if not frame.empty else []
+
+    def links(
+        self,
+        link: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        spec = schema().link(link)
+        frames = [self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs]
+        return _concat_links(frames, spec)
+
+    def _pair_links(
+        self,
+        spec: LinkSpec,
+        a: str,
+        b: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        if from_keys is not None:
+            frame = self._read(cy.links_from(spec.name, a, b), keys=list(from_keys))
+        elif to_keys is not None:
+            frame = self._read(cy.links_to(spec.name, a, b), keys=list(to_keys))
+        else:
+            frame = self._read(cy.links_all(spec.name, a, b))
+        cols = [*LINK_FRAME_COLUMNS, *spec.properties]
+        out = _typed(frame, {c: "string" for c in LINK_FRAME_COLUMNS} | spec.columns(), cols)
+        for prop in spec.identity:  # stored as '' because Neo4j cannot MERGE on null
+            out[prop] = out[prop].where(out[prop].ne(""), None)
+        return out
+
+    def node_links(self, entity: str, key: str) -> pd.DataFrame:
+        name = schema().entity(entity).name
+        frames = []
+        for spec in schema().links.values():
+            for a, b in spec.pairs:
+                if a == name:
+                    frames.append(self._pair_links(spec, a, b, from_keys=[key]))
+                if b == name:
+                    frames.append(self._pair_links(spec, a, b, to_keys=[key]))
+        out = _concat_links(frames, None)
+        return out.drop_duplicates(
+            subset=["link", "from_entity", "from_key", "to_entity", "to_key"]
+        )
+
+    def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run Cypher in a read-access session with parameters: the server refuses any write."""
+        values = {k: plain_value(v) for k, v in (params or {}).items()}
+
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(cypher, values)
+            return list(result.keys()), [[_native(v) for v in rec.values()] for rec in result]
+
+        try:
+            with self._session(READ_ACCESS) as session:
+                keys, rows = session.execute_read(work)
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"neo4j store: {exc}") from exc
+        frame = pd.DataFrame(rows, columns=keys)
+        for col in frame.columns:
+            if frame[col].map(lambda v: isinstance(v, dt.date)).any():
+                frame[col] = pd.to_datetime(frame[col], errors="coerce")
+        return frame
+
+
+def _runner(stmt: str) -> Callable[[ManagedTransaction], None]:
+    """A transaction function running one parameterless statement of the store's."""
+
+    def work(tx: ManagedTransaction) -> None:
+        tx.run(stmt).consume()
+
+    return work
+
+
+def _native(value: Any) -> Any:
+    """A driver value as plain Python: temporals native, nodes/links as property dicts."""
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, Node | Relationship):
+        return {k: _native(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return [_native(n) for n in value.nodes]
+    to_native = getattr(value, "to_native", None)
+    if callable(to_native):
+        return to_native()
+    return value
+
+
+def _typed(frame: pd.DataFrame, types: Mapping[str, str], wanted: list[str]) -> pd.DataFrame:
+    """The wanted columns, with dates and timestamps as datetime64 like the embedded store's."""
+    if frame.empty:
+        return pd.DataFrame(columns=wanted)
+    out = frame[wanted].copy()
+    for col in wanted:
+        if types.get(col) in ("timestamp", "date"):
+            values = [None if v is None else pd.Timestamp(v).tz_localize(None) for v in out[col]]
+            out[col] = pd.to_datetime(pd.Series(values, index=out.index, dtype="object")).astype(
+                "datetime64[us]"
+            )
+    return out
+
+
+def _concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        extra = list(spec.properties) if spec is not None else []
+        return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _list_columns(columns: Mapping[str, str]) -> list[str]:
+    return [c for c, t in columns.items() if t == "string_list"]
+
+
+__all__ = ["BATCH_SIZE", "Neo4jStore"]
