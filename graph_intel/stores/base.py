@@ -129,7 +129,12 @@ class GraphStore(ABC):
         frame = self.nodes(entity, keys=[key])
         if frame.empty:
             return None
-        return {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+        types = schema().entity(entity).columns()
+        row = {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+        for col, typ in types.items():
+            if typ == "date" and isinstance(row.get(col), str):
+                row[col] = row[col][:10]
+        return row
 
     def datasets(self) -> list[str]:
         """Names of the datasets loaded, from their sources."""

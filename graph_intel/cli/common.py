@@ -1,0 +1,70 @@
+"""What every command shares: store options, JSON output, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from graph_intel.ingest import IngestError
+from graph_intel.refs import RefError
+from graph_intel.stores import GraphStore, StoreError, open_store
+
+#: Progress, tables and messages for people go to stderr; stdout carries results.
+err = Console(stderr=True)
+out = Console()
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Embedded store directory [default: $GRAPH_INTEL_STORE or ./graph-intel-data]."),
+]
+Neo4jOpt = Annotated[
+    str | None,
+    typer.Option("--neo4j", help="Use a Neo4j server at this URI [default: $GRAPH_INTEL_NEO4J_URI]."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")]
+
+EXIT_OK, EXIT_ATTENTION, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def fail(message: str) -> NoReturn:
+    """Stop with exit status 2 and a one-line reason on stderr."""
+    err.print(f"[bold red]graph-intel:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+@contextmanager
+def opened(store: Path | None, neo4j: str | None, read_only: bool = False) -> Iterator[GraphStore]:
+    """Open the selected store; any failure to open or use it is exit 2 with its reason."""
+    try:
+        handle = open_store(store, neo4j, read_only=read_only)
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        yield handle
+    except (StoreError, IngestError, RefError) as exc:
+        fail(str(exc.args[0]) if exc.args else str(exc))
+    finally:
+        handle.close()
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:
+    """Print a result: one JSON document when asked, else the human rendering."""
+    if as_json or render is None:
+        sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False) + "\n")
+    else:
+        render(data)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)

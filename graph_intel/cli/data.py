@@ -1,0 +1,162 @@
+"""Commands that load and look at data: ingest, demo, stats, show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph_intel.cli.common import (
+    EXIT_ATTENTION,
+    EXIT_OK,
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    emit,
+    err,
+    fail,
+    opened,
+    out,
+)
+from graph_intel.ingest import IngestError, IngestReport, ingest
+from graph_intel.inspect import show_entity, stats
+from graph_intel.stores import GraphStore
+from graph_intel.stores.ladybug_store import LadybugStore
+
+
+def register(app: typer.Typer) -> None:
+    """Add ingest, demo, stats and show."""
+    app.command("ingest")(ingest_cmd)
+    app.command("demo")(demo_cmd)
+    app.command("stats")(stats_cmd)
+    app.command("show")(show_cmd)
+
+
+def _quarantine_path(store: GraphStore, dataset: str) -> Path:
+    base = store.path if isinstance(store, LadybugStore) else Path.cwd()
+    return base / "quarantine" / f"{dataset}.csv"
+
+
+def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
+    """Ingest with a progress bar on stderr (rich), and the quarantine file beside the store."""
+    from graph_intel.ingest import dataset_name
+
+    try:
+        name = dataset_name(folder, dataset) if folder.is_dir() else dataset
+    except IngestError as exc:
+        fail(str(exc))
+    quarantine = _quarantine_path(store, name or "dataset")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(), console=err, transient=True, disable=quiet,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(file: str, rows: int) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(file, total=None)
+            bar.advance(tasks[file], rows)
+
+        return ingest(store, folder, dataset=dataset, quarantine_file=quarantine, agency=agency, progress=progress)
+
+
+def _render_ingest(report: dict[str, Any]) -> None:
+    table = Table(title=f"dataset {report['dataset']}")
+    table.add_column("file")
+    table.add_column("rows loaded", justify="right")
+    for name, n in report["rows_loaded"].items():
+        table.add_row(name, f"{n:,}")
+    out.print(table)
+    if report["quarantined"]:
+        out.print(f"[yellow]{report['quarantined']} row(s) quarantined[/] with reasons in {report['quarantine_file']}")
+    for name in report.get("ignored_files", []):
+        out.print(f"[yellow]not a canonical file, not read:[/] {name}")
+
+
+def ingest_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder of canonical CSV files (docs/canonical-format.md).")],
+    dataset: Annotated[str | None, typer.Option(help="Dataset name [default: the folder's name].")] = None,
+    agency: Annotated[str, typer.Option(help="Agency of the dataset's default source.")] = "other",
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Load one dataset folder; bad rows are quarantined with file, line and reason."""
+    if not folder.is_dir():
+        fail(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
+    with opened(store, neo4j) as graph:
+        report = run_ingest(graph, folder, dataset, agency, quiet=False).as_json()
+    emit(report, json, _render_ingest)
+    raise typer.Exit(EXIT_ATTENTION if report["quarantined"] else EXIT_OK)
+
+
+def demo_cmd(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the demo dataset.")] = Path("demo-data"),
+    scale: Annotated[int, typer.Option(help="Add N x 1,000 background persons (benchmarks).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed of the background data.")] = 7,
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Write the synthetic demo case and ingest it (its planted bad rows are quarantined on purpose)."""
+    from graph_intel.demo import write_demo
+
+    folder = write_demo(out_dir, scale=scale, seed=seed)
+    with opened(store, neo4j) as graph:
+        report = run_ingest(graph, folder, None, "other", quiet=False).as_json()
+    result = {"dataset": str(folder), "ingest": report}
+
+    def render(data: dict[str, Any]) -> None:
+        _render_ingest(data["ingest"])
+        out.print(f"Demo written to {data['dataset']}; try: graph-intel stats, graph-intel show person C1")
+
+    emit(result, json, render)
+
+
+def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Count what the store holds: entities by kind, links by kind, datasets."""
+    with opened(store, neo4j) as graph:
+        data = stats(graph)
+
+    def render(d: dict[str, Any]) -> None:
+        table = Table(title="graph-intel store")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for k, v in d.items():
+            if isinstance(v, int):
+                table.add_row(k, f"{v:,}")
+        for k, v in d["links"].items():
+            table.add_row(f"  {k}", f"{v:,}")
+        out.print(table)
+        out.print("datasets: " + ", ".join(d["datasets"]))
+
+    emit(data, json, render)
+
+
+def show_cmd(
+    kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
+    ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """One entity: its properties, and every link with its source and dates."""
+    with opened(store, neo4j) as graph:
+        data = show_entity(graph, kind, ident)
+
+    def render(d: dict[str, Any]) -> None:
+        out.print(f"[bold]{d['kind']} {d['id']}[/]")
+        for k, v in d["properties"].items():
+            if v not in (None, [], ""):
+                out.print(f"  {k}: {v}", highlight=False, markup=False)
+        table = Table()
+        for c in ("link", "kind", "id", "source_id", "first_seen", "last_seen"):
+            table.add_column(c)
+        for link in d["links"]:
+            table.add_row(*(str(link.get(c) or "") for c in ("link", "kind", "id", "source_id", "first_seen", "last_seen")))
+        out.print(table)
+
+    emit(data, json, render)

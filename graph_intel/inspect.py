@@ -1,0 +1,56 @@
+"""Looking at the store: counts, and one entity with its links. Shared by the CLI and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_intel.refs import ref_json, resolve, split_key
+from graph_intel.schema import schema
+from graph_intel.stores.base import GraphStore, _plain
+
+_PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Location": "locations",
+           "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits"}
+
+
+def stats(store: GraphStore) -> dict[str, Any]:
+    """Entities per kind (contract keys: persons, phones, ...), links per kind, and the datasets."""
+    counts = store.counts()
+    data: dict[str, Any] = {_PLURAL[e]: counts[e] for e in schema().entities}
+    data["links"] = {schema().links[name].canonical: counts[name] for name in schema().links}
+    data["datasets"] = store.datasets()
+    return data
+
+
+def show_entity(store: GraphStore, kind: str, ident: str) -> dict[str, Any]:
+    """The contract's `show` document: properties and every link, each with its source and dates."""
+    entity, key = resolve(store, kind, ident)
+    node = store.get_node(entity, key) or {}
+    many = len(store.datasets()) > 1
+    dataset, plain_id = split_key(key, entity)
+    properties = {k: v for k, v in node.items() if k not in ("key", "id")}
+    links = []
+    frame = store.node_links(entity, key)
+    for row in frame.to_dict("records"):
+        outgoing = row["from_entity"] == entity and row["from_key"] == key
+        other_entity = row["to_entity"] if outgoing else row["from_entity"]
+        other_key = row["to_key"] if outgoing else row["from_key"]
+        srcs = _plain(row.get("sources")) or []
+        item = {
+            "link": schema().links[row["link"]].canonical,
+            **ref_json(other_entity, other_key, many),
+            "direction": "out" if outgoing else "in",
+            "source_id": split_key(srcs[0], "Source")[1] if srcs else None,
+            "sources": srcs,
+            "first_seen": _plain(row.get("first_seen")),
+            "last_seen": _plain(row.get("last_seen")),
+        }
+        if _plain(row.get("role")):
+            item["role"] = row["role"]
+        if _plain(row.get("saved_name")):
+            item["saved_name"] = row["saved_name"]
+        links.append(item)
+    links.sort(key=lambda x: (x["first_seen"] or "", x["link"], x["id"]))
+    doc: dict[str, Any] = {"kind": schema().entity(entity).cli, "id": plain_id, "properties": properties, "links": links}
+    if many and dataset:
+        doc["dataset"] = dataset
+    return doc
