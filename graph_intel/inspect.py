@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph_intel.commands import read_command
 from graph_intel.refs import ref_json, resolve, split_key
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
@@ -12,6 +13,7 @@ _PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Locat
            "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits"}
 
 
+@read_command("stats", role="viewer")
 def stats(store: GraphStore) -> dict[str, Any]:
     """Entities per kind (contract keys: persons, phones, ...), links per kind, and the datasets."""
     counts = store.counts()
@@ -21,6 +23,7 @@ def stats(store: GraphStore) -> dict[str, Any]:
     return data
 
 
+@read_command("show", role="viewer")
 def show_entity(store: GraphStore, kind: str, ident: str) -> dict[str, Any]:
     """The contract's `show` document: properties and every link, each with its source and dates."""
     entity, key = resolve(store, kind, ident)

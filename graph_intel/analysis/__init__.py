@@ -1,0 +1,1 @@
+"""Analyses: pure functions over projections of the graph (groups, contacts, paths, places)."""

@@ -1,0 +1,210 @@
+"""Evidence between persons, projected from the store: who was in contact with whom, and how we know.
+
+Every row is one fact joining two persons, with the record behind it (the event, exhibit or link),
+when it happened and the sources that state it, so any analysis built on it can be explained.
+Calls and messages join the users of the two phones; being at the same sighting, incident or
+arrest joins the persons there; a vehicle at an event joins its keepers and drivers to the persons
+there (a pickup); a number saved in an examined handset joins the handset's user to the number's
+user; family, associate, partner and introduced links join their two ends. Missing episodes,
+notices, referrals and meetings never join anyone: they are about a child, not a contact.
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+import pandas as pd
+
+from graph_intel.schema import schema
+from graph_intel.stores.base import GraphStore
+
+#: Columns of a contact-evidence frame.
+CONTACT_COLUMNS = ["a", "b", "kind", "detail", "at", "ref_entity", "ref_key", "via", "sources"]
+#: Event kinds at which the persons present were together.
+TOGETHER_EVENTS = ("sighting", "incident", "arrest")
+#: Link kinds that attribute an object or place to a person.
+ATTRIBUTION_LINKS = tuple(spec.name for spec in schema().links_of_class("attribution"))
+#: Link kinds that record a relationship between two persons.
+ASSOCIATION_LINKS = tuple(spec.name for spec in schema().links_of_class("association"))
+#: Attribution links by which a person holds a vehicle.
+VEHICLE_LINKS = ("KEEPER_OF", "DRIVES")
+
+
+def persons(store: GraphStore) -> pd.DataFrame:
+    """Every person, indexed by key, with the columns analyses use (never protected characteristics)."""
+    cols = ["id", "dataset", "given_name", "family_name", "aliases", "date_of_birth", "category",
+            "legal_status", "looked_after", "sources", "first_seen", "last_seen"]
+    frame = store.nodes("Person", columns=cols)
+    return frame.set_index("key") if not frame.empty else pd.DataFrame(columns=cols).rename_axis("key")
+
+
+def attributions(store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS) -> pd.DataFrame:
+    """Person -> object/place attributions: person, link, entity, key, sources, first_seen, last_seen."""
+    frames = []
+    for name in links:
+        frame = store.links(name)
+        if frame.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person": frame["from_key"],
+                    "link": name,
+                    "entity": frame["to_entity"],
+                    "key": frame["to_key"],
+                    "sources": frame["sources"],
+                    "first_seen": frame["first_seen"],
+                    "last_seen": frame["last_seen"],
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["person", "link", "entity", "key", "sources", "first_seen", "last_seen"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def contact_evidence(store: GraphStore) -> pd.DataFrame:
+    """Every fact that puts two persons in contact (CONTACT_COLUMNS), one row per ordered pair."""
+    owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
+    phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
+    vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
+    events = store.nodes("Event", columns=["kind", "started_at", "call_type", "summary"])
+    parts = store.links("PARTICIPATED_IN")
+    frames = [
+        _calls(events, parts, phone_users),
+        _together(events, parts, vehicle_users),
+        _handsets(store, phone_users),
+        _associations(store),
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["a"] != out["b"]]
+    return out[CONTACT_COLUMNS].reset_index(drop=True)
+
+
+def _calls(events: pd.DataFrame, parts: pd.DataFrame, phone_users: pd.DataFrame) -> pd.DataFrame:
+    """Calls and messages: the users of the calling phone and of the called phone."""
+    calls = events[events["kind"] == "call"]
+    if calls.empty or parts.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    phones = parts[(parts["from_entity"] == "Phone") & parts["role"].isin(["caller", "callee"])]
+    caller = phones[phones["role"] == "caller"][["to_key", "from_key", "sources"]].rename(
+        columns={"to_key": "event", "from_key": "caller"})
+    callee = phones[phones["role"] == "callee"][["to_key", "from_key"]].rename(
+        columns={"to_key": "event", "from_key": "callee"})
+    pairs = caller.merge(callee, on="event")
+    pairs = pairs.merge(calls[["key", "started_at", "call_type"]], left_on="event", right_on="key")
+    pairs = pairs.merge(phone_users.rename(columns={"key": "caller", "person": "a"}), on="caller")
+    pairs = pairs.merge(phone_users.rename(columns={"key": "callee", "person": "b"}), on="callee")
+    if pairs.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    message = pairs["call_type"].isin(["sms", "mms"])
+    return pd.DataFrame(
+        {
+            "a": pairs["a"],
+            "b": pairs["b"],
+            "kind": message.map({True: "message", False: "call"}),
+            "detail": pairs["call_type"].fillna("voice"),
+            "at": pairs["started_at"],
+            "ref_entity": "Event",
+            "ref_key": pairs["event"],
+            "via": pairs["caller"] + " -> " + pairs["callee"],
+            "sources": pairs["sources"],
+        }
+    )
+
+
+def _together(events: pd.DataFrame, parts: pd.DataFrame, vehicle_users: pd.DataFrame) -> pd.DataFrame:
+    """Persons at the same sighting, incident or arrest; a vehicle's users with the persons it carried."""
+    present = events[events["kind"].isin(TOGETHER_EVENTS)][["key", "kind", "started_at"]]
+    if present.empty or parts.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    at_events = parts[parts["to_key"].isin(present["key"])]
+    people = at_events[at_events["from_entity"] == "Person"][["to_key", "from_key", "sources"]]
+    people = people.rename(columns={"to_key": "event", "from_key": "person"})
+    rows = []
+    for event, group in people.groupby("event", sort=False):
+        members = list(dict.fromkeys(group["person"]))
+        srcs = _union(group["sources"])
+        for a, b in permutations(members, 2):
+            rows.append((a, b, "together", event, None, srcs))
+    cars = at_events[at_events["from_entity"] == "Vehicle"][["to_key", "from_key", "sources"]]
+    cars = cars.rename(columns={"to_key": "event", "from_key": "vehicle"})
+    cars = cars.merge(vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
+    carried = people.groupby("event")["person"].apply(list).to_dict()
+    for event, vehicle, user, srcs in zip(cars["event"], cars["vehicle"], cars["user"], cars["sources"], strict=True):
+        for other in carried.get(event, []):
+            rows.append((user, other, "pickup", event, vehicle, list(srcs)))
+            rows.append((other, user, "pickup", event, vehicle, list(srcs)))
+    if not rows:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=["a", "b", "kind", "ref_key", "via", "sources"])
+    info = present.set_index("key")
+    frame["detail"] = frame["ref_key"].map(info["kind"])
+    frame["at"] = frame["ref_key"].map(info["started_at"])
+    frame["ref_entity"] = "Event"
+    return frame
+
+
+def _handsets(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:
+    """A number saved in an examined handset: the handset's user and the number's user."""
+    saved = store.links("SAVED_CONTACT")
+    owner = store.links("EXTRACTED_FROM")
+    if saved.empty or owner.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    owners = owner[["from_key", "to_key"]].rename(columns={"from_key": "exhibit", "to_key": "handset"})
+    owners = owners.merge(phone_users.rename(columns={"key": "handset", "person": "a"}), on="handset")
+    entries = saved[["from_key", "to_key", "saved_name", "first_seen", "sources"]].rename(
+        columns={"from_key": "exhibit", "to_key": "number"})
+    entries = entries.merge(phone_users.rename(columns={"key": "number", "person": "b"}), on="number")
+    pairs = owners.merge(entries, on="exhibit")
+    if pairs.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "a": pairs["a"],
+            "b": pairs["b"],
+            "kind": "handset_contact",
+            "detail": pairs["saved_name"],
+            "at": pairs["first_seen"],
+            "ref_entity": "Exhibit",
+            "ref_key": pairs["exhibit"],
+            "via": pairs["number"],
+            "sources": pairs["sources"],
+        }
+    )
+
+
+def _associations(store: GraphStore) -> pd.DataFrame:
+    """Family, associate, partner and introduced links between two persons."""
+    frames = []
+    for name in ASSOCIATION_LINKS:
+        links = store.links(name)
+        if links.empty:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "a": links["from_key"],
+                    "b": links["to_key"],
+                    "kind": "link",
+                    "detail": schema().links[name].canonical,
+                    "at": links["first_seen"],
+                    "ref_entity": "Link",
+                    "ref_key": name + ":" + links["from_key"] + "->" + links["to_key"],
+                    "via": None,
+                    "sources": links["sources"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CONTACT_COLUMNS)
+
+
+def _union(lists: pd.Series) -> list[str]:
+    out: dict[str, None] = {}
+    for item in lists:
+        for s in item if item is not None else []:
+            out[s] = None
+    return list(out)

@@ -1,0 +1,62 @@
+"""The read commands: one function each, shared by the CLI (JSON with --json) and the API (GET).
+
+A read command is `func(store, ...) -> JSON-able`; its words make the CLI command and the route
+(`("cawn", "breaches")` is `graph-intel cawn breaches` and `GET /api/v1/cawn/breaches`).
+Parameters without defaults are path segments (`show/person/C1`); the rest are query parameters.
+`role` is the least role allowed to run it over HTTP: viewer (the CSE team) or analyst.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class ReadCommand:
+    """One read command: its words, function, least role and one-line summary."""
+
+    words: tuple[str, ...]
+    func: Callable[..., Any]
+    role: Literal["viewer", "analyst"]
+    summary: str
+
+
+READ_COMMANDS: dict[tuple[str, ...], ReadCommand] = {}
+
+#: Modules that register read commands; load_all() imports the ones present.
+COMMAND_MODULES = [
+    "graph_intel.inspect",
+    "graph_intel.analysis.commands",
+    "graph_intel.safeguarding.commands",
+    "graph_intel.network.commands",
+    "graph_intel.resolution.commands",
+]
+
+
+def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst") -> Callable[[F], F]:
+    """Register `func` as the read command `words`."""
+
+    def register(func: F) -> F:
+        summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+        READ_COMMANDS[words] = ReadCommand(words, func, role, summary)
+        return func
+
+    return register
+
+
+def load_all() -> dict[tuple[str, ...], ReadCommand]:
+    """Import every module that registers read commands, and return the registry."""
+    for name in COMMAND_MODULES:
+        try:
+            present = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # its parent package is not there (yet)
+            present = False
+        if present:
+            importlib.import_module(name)
+    return READ_COMMANDS
