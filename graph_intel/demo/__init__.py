@@ -15,8 +15,9 @@ def _write_story(out: Path) -> None:
     """Write the scale-0 rows of every file, with its header, as UTF-8 CSV."""
     for name, columns in story.COLUMNS.items():
         with open(out / name, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n",
-                                    extrasaction="raise")
+            writer = csv.DictWriter(
+                fh, fieldnames=columns, lineterminator="\n", extrasaction="raise"
+            )
             writer.writeheader()
             for row in story.ROWS_BY_FILE[name]:
                 writer.writerow({c: row.get(c, "") for c in columns})

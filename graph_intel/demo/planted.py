@@ -60,13 +60,13 @@ ADULTS_WITH_CHILDREN: dict[str, frozenset[str]] = {
     "A26": frozenset({"C1", "C3", "C6"}),  # calls C1, C1's and C3's handsets, E3 with C1+C6, E8 C3
     "A15": frozenset({"C2", "C5", "C8"}),  # E5 with C2+C8, calls C5
     "A11": frozenset({"C3", "C5", "C6"}),  # E4 with C3+C5, E11 with C6
-    "A12": frozenset({"C3", "C5"}),        # E4 with C3+C5, calls C3, his car picks C3 up (E14)
-    "A16": frozenset({"C2", "C8"}),        # E5 with C2+C8
+    "A12": frozenset({"C3", "C5"}),  # E4 with C3+C5, calls C3, his car picks C3 up (E14)
+    "A16": frozenset({"C2", "C8"}),  # E5 with C2+C8
 }
 # Numbers saved in 2+ examined handsets: E.164 -> (exhibits, names saved).
 NUMBERS_IN_HANDSETS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "+447700900210": (frozenset({"JB/1", "SW/2"}), frozenset({"Taz", "Tazz"})),     # A10
-    "+447700900226": (frozenset({"SW/2", "SW/4"}), frozenset({"J", "Uncle J"})),    # A26
+    "+447700900210": (frozenset({"JB/1", "SW/2"}), frozenset({"Taz", "Tazz"})),  # A10
+    "+447700900226": (frozenset({"SW/2", "SW/4"}), frozenset({"J", "Uncle J"})),  # A26
 }
 # Phones, vehicles and addresses (lives_at) used by 2+ persons: uses_phone, keeper_of/drives,
 # lives_at. Reading: `frequents` of a public place is not "an address used", so L2/L3 are absent.
@@ -93,7 +93,11 @@ BROKER_BRIDGES: tuple[frozenset[str], frozenset[str]] = (
 # Shortest chain C1 -> A8 in the POLE graph (events are nodes; a call is an event between two
 # phones; provenance is never a path): 6 hops, e.g. C1-E2-A6-L7(lives_at)-A7-07700 900123-A8, or
 # C1-phone-SW/2-A10's phone-JB/1-07700 900123-A8 (the same length).
-EVIDENCE_PATH: tuple[tuple[str, str], tuple[str, str], int] = (("person", "C1"), ("person", "A8"), 6)
+EVIDENCE_PATH: tuple[tuple[str, str], tuple[str, str], int] = (
+    ("person", "C1"),
+    ("person", "A8"),
+    6,
+)
 
 # --- hotspots (issue 4.5) -----------------------------------------------------------------------
 # Locations ranked by distinct children at events there (then adults, then events); the hotel
@@ -131,8 +135,14 @@ MISSING_NEAR_MISSES: frozenset[str] = frozenset({"C4", "C8"})
 # C2 turns 16 on 2011-06-20 (no status): eligible the day before, not on the day. On 2010-06-01
 # every child is under 16 (C3, C4, C5 included).
 _ALL_UNDER_16 = {c: "under_16" for c in ("C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")}
-_MID_2011 = {"C1": "under_16", "C3": "in_care_under_18", "C5": "in_care_under_18",
-             "C6": "under_16", "C7": "under_16", "C8": "under_16"}
+_MID_2011 = {
+    "C1": "under_16",
+    "C3": "in_care_under_18",
+    "C5": "in_care_under_18",
+    "C6": "under_16",
+    "C7": "under_16",
+    "C8": "under_16",
+}
 CAWN_ELIGIBLE_ON: dict[date, dict[str, str]] = {
     date(2010, 6, 1): _ALL_UNDER_16,
     date(2011, 6, 19): {**_MID_2011, "C2": "under_16"},
@@ -173,3 +183,26 @@ CHRONOLOGY_FLAGS: dict[str, list[tuple[str, str, frozenset[str]]]] = {
     "C7": [("2010-10-05", "2010-10-21", frozenset({"education", "health"}))],
 }
 CHRONOLOGY_NOT_FLAGGED: frozenset[str] = frozenset({"C8"})
+
+# --- free-text intelligence (issue 7.1) ---------------------------------------------------------
+# The identifiers each report's text really names; everything else that looks like a number
+# (dates 02/09/09, times 23:40, money £150, crime ref 13/123456/10, CRI-2010-0078455, log
+# 2011/06/0231, ext. 4471) must not be extracted as a phone, VRM or postcode.
+REPORT_NUMBERS: dict[str, frozenset[str]] = {
+    "R1": frozenset({"+447700900201"}),
+    "R2": frozenset({"+447700900226"}),
+    "R3": frozenset({"+447700900101", "+447700900226"}),
+    "R4": frozenset({"+447700900123"}),
+    "R5": frozenset({"+441134960512"}),
+    "R6": frozenset({"+447700900229"}),
+}
+REPORT_VRMS: dict[str, frozenset[str]] = {
+    "R1": frozenset({"HX59TXK"}),
+    "R2": frozenset({"LS11WOB"}),
+    "R5": frozenset({"KM08RLW"}),
+}
+REPORT_POSTCODES: dict[str, frozenset[str]] = {
+    "R2": frozenset({"LS6 2QT"}),
+    "R4": frozenset({"HX1 1AA"}),
+    "R5": frozenset({"HX1 2BQ"}),
+}

@@ -26,29 +26,67 @@ Row = dict[str, Any]
 # Column sets of the canonical format (../shared/spec/canonical-csv.md), in the order we write them.
 COLUMNS: dict[str, list[str]] = {
     "sources.csv": [
-        "source_id", "agency", "recorded_at", "reference", "source_eval", "intel_eval",
-        "handling", "handling_note", "scheme",
+        "source_id",
+        "agency",
+        "recorded_at",
+        "reference",
+        "source_eval",
+        "intel_eval",
+        "handling",
+        "handling_note",
+        "scheme",
     ],
     "persons.csv": [
-        "person_id", "given_name", "family_name", "aliases", "date_of_birth", "category",
-        "legal_status", "looked_after", "source_id",
+        "person_id",
+        "given_name",
+        "family_name",
+        "aliases",
+        "date_of_birth",
+        "category",
+        "legal_status",
+        "looked_after",
+        "source_id",
     ],
     "locations.csv": [
-        "location_id", "name", "kind", "address", "postcode", "latitude", "longitude", "source_id",
+        "location_id",
+        "name",
+        "kind",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "source_id",
     ],
     "vehicles.csv": ["vrm", "make", "model", "colour", "private_hire_licence", "source_id"],
     "links.csv": [
-        "from_kind", "from_id", "to_kind", "to_id", "link", "first_seen", "last_seen", "source_id",
+        "from_kind",
+        "from_id",
+        "to_kind",
+        "to_id",
+        "link",
+        "first_seen",
+        "last_seen",
+        "source_id",
     ],
     "events.csv": ["event_id", "kind", "start", "end", "location_id", "summary", "source_id"],
     "event_participants.csv": ["event_id", "kind", "id", "role", "source_id"],
     "calls.csv": ["caller", "callee", "start", "duration_s", "type", "source_id"],
     "anpr.csv": [
-        "vrm", "seen_at", "camera_id", "latitude", "longitude", "location_id", "direction",
+        "vrm",
+        "seen_at",
+        "camera_id",
+        "latitude",
+        "longitude",
+        "location_id",
+        "direction",
         "source_id",
     ],
     "handset_contacts.csv": [
-        "handset", "exhibit_ref", "contact_name", "contact_number", "source_id",
+        "handset",
+        "exhibit_ref",
+        "contact_name",
+        "contact_number",
+        "source_id",
     ],
     "intel_reports.csv": ["report_id", "recorded_at", "subject_person_id", "text", "source_id"],
 }
@@ -73,11 +111,37 @@ def phone(last3: int, style: int = 0) -> str:
 
 PHONE_OF: dict[str, int] = {
     # children
-    "C1": 101, "C2": 102, "C3": 103, "C4": 104, "C5": 105, "C6": 106, "C7": 107, "C8": 108,
+    "C1": 101,
+    "C2": 102,
+    "C3": 103,
+    "C4": 104,
+    "C5": 105,
+    "C6": 106,
+    "C7": 107,
+    "C8": 108,
     # adults (A7 and A8 share 900123; A10 also uses 900310)
-    "A1": 201, "A2": 202, "A3": 203, "A4": 204, "A5": 205, "A6": 206, "A7": 123, "A8": 123,
-    "A9": 209, "A10": 210, "A11": 211, "A12": 212, "A13": 213, "A14": 214, "A15": 215,
-    "A16": 216, "A17": 217, "A18": 218, "A19": 219, "A20": 220, "A22": 222, "A26": 226,
+    "A1": 201,
+    "A2": 202,
+    "A3": 203,
+    "A4": 204,
+    "A5": 205,
+    "A6": 206,
+    "A7": 123,
+    "A8": 123,
+    "A9": 209,
+    "A10": 210,
+    "A11": 211,
+    "A12": 212,
+    "A13": 213,
+    "A14": 214,
+    "A15": 215,
+    "A16": 216,
+    "A17": 217,
+    "A18": 218,
+    "A19": 219,
+    "A20": 220,
+    "A22": 222,
+    "A26": 226,
     "A29": 229,
 }
 BROKER_SECOND_PHONE = 310
@@ -96,49 +160,160 @@ VRM = {
 
 # ---------------------------------------------------------------------------------------------
 SOURCES: list[Row] = [
-    dict(source_id="S1", agency="police", recorded_at="2009-03-02", reference="OP-KESTREL/LOG/0001",
-         source_eval="2", intel_eval="B", handling="P", scheme="3x5x2"),
-    dict(source_id="S2", agency="police", recorded_at="2011-06-01", reference="TEL/CDR/0417",
-         source_eval="1", intel_eval="A", handling="P", scheme="3x5x2"),
-    dict(source_id="S3", agency="children_social_care", recorded_at="2009-01-05",
-         reference="CSC/CASE/5521", source_eval="2", intel_eval="B", handling="C",
-         handling_note="share with the CSE hub only", scheme="3x5x2"),
-    dict(source_id="S4", agency="education", recorded_at="2010-10-05", reference="SCH/SAFEG/88",
-         source_eval="1", intel_eval="B", handling="P", scheme="3x5x2"),
-    dict(source_id="S5", agency="health", recorded_at="2010-10-21", reference="SHC/REF/301",
-         source_eval="2", intel_eval="C", handling="C", handling_note="consent to share recorded",
-         scheme="3x5x2"),
-    dict(source_id="S6", agency="youth_offending", recorded_at="2011-02-28", reference="YOT/ASSET/72",
-         source_eval="3", intel_eval="D", handling="P", scheme="3x5x2"),
-    dict(source_id="S7", agency="police", recorded_at="2009-04-10", reference="LEGACY/IMS/1999",
-         source_eval="B", intel_eval="2", handling="1", scheme="5x5x5"),
-    dict(source_id="S8", agency="police", recorded_at="2011-06-15", reference="ANPR/EXPORT/12",
-         source_eval="1", intel_eval="A", handling="P", scheme="3x5x2"),
-    dict(source_id="S9", agency="police", recorded_at="2010-06-20", reference="CHIS/0093",
-         source_eval="3", intel_eval="E", handling="C",
-         handling_note="informant material - do not disseminate", scheme="3x5x2"),
-    dict(source_id="S10", agency="police", recorded_at="2010-11-01", reference="DF/HANDSETS/7",
-         source_eval="1", intel_eval="A", handling="P", scheme="3x5x2"),
+    dict(
+        source_id="S1",
+        agency="police",
+        recorded_at="2009-03-02",
+        reference="OP-KESTREL/LOG/0001",
+        source_eval="2",
+        intel_eval="B",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S2",
+        agency="police",
+        recorded_at="2011-06-01",
+        reference="TEL/CDR/0417",
+        source_eval="1",
+        intel_eval="A",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S3",
+        agency="children_social_care",
+        recorded_at="2009-01-05",
+        reference="CSC/CASE/5521",
+        source_eval="2",
+        intel_eval="B",
+        handling="C",
+        handling_note="share with the CSE hub only",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S4",
+        agency="education",
+        recorded_at="2010-10-05",
+        reference="SCH/SAFEG/88",
+        source_eval="1",
+        intel_eval="B",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S5",
+        agency="health",
+        recorded_at="2010-10-21",
+        reference="SHC/REF/301",
+        source_eval="2",
+        intel_eval="C",
+        handling="C",
+        handling_note="consent to share recorded",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S6",
+        agency="youth_offending",
+        recorded_at="2011-02-28",
+        reference="YOT/ASSET/72",
+        source_eval="3",
+        intel_eval="D",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S7",
+        agency="police",
+        recorded_at="2009-04-10",
+        reference="LEGACY/IMS/1999",
+        source_eval="B",
+        intel_eval="2",
+        handling="1",
+        scheme="5x5x5",
+    ),
+    dict(
+        source_id="S8",
+        agency="police",
+        recorded_at="2011-06-15",
+        reference="ANPR/EXPORT/12",
+        source_eval="1",
+        intel_eval="A",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S9",
+        agency="police",
+        recorded_at="2010-06-20",
+        reference="CHIS/0093",
+        source_eval="3",
+        intel_eval="E",
+        handling="C",
+        handling_note="informant material - do not disseminate",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S10",
+        agency="police",
+        recorded_at="2010-11-01",
+        reference="DF/HANDSETS/7",
+        source_eval="1",
+        intel_eval="A",
+        handling="P",
+        scheme="3x5x2",
+    ),
 ]
 
+
 # ---------------------------------------------------------------------------------------------
-def _child(pid: str, given: str, family: str, dob: str, status: str = "", looked_after: str = "",
-           aliases: str = "") -> Row:
-    return dict(person_id=pid, given_name=given, family_name=family, aliases=aliases,
-                date_of_birth=dob, category="child", legal_status=status,
-                looked_after=looked_after, source_id="S3")
+def _child(
+    pid: str,
+    given: str,
+    family: str,
+    dob: str,
+    status: str = "",
+    looked_after: str = "",
+    aliases: str = "",
+) -> Row:
+    return dict(
+        person_id=pid,
+        given_name=given,
+        family_name=family,
+        aliases=aliases,
+        date_of_birth=dob,
+        category="child",
+        legal_status=status,
+        looked_after=looked_after,
+        source_id="S3",
+    )
 
 
-def _adult(pid: str, given: str, family: str, dob: str, category: str = "suspect",
-           aliases: str = "", source: str = "S1") -> Row:
-    return dict(person_id=pid, given_name=given, family_name=family, aliases=aliases,
-                date_of_birth=dob, category=category, legal_status="", looked_after="",
-                source_id=source)
+def _adult(
+    pid: str,
+    given: str,
+    family: str,
+    dob: str,
+    category: str = "suspect",
+    aliases: str = "",
+    source: str = "S1",
+) -> Row:
+    return dict(
+        person_id=pid,
+        given_name=given,
+        family_name=family,
+        aliases=aliases,
+        date_of_birth=dob,
+        category=category,
+        legal_status="",
+        looked_after="",
+        source_id=source,
+    )
 
 
 PERSONS: list[Row] = [
-    _child("C1", "Jade", "Brackenfold", "1996-03-14", aliases="Jadey;JB"),   # under 16 throughout
-    _child("C2", "Chloe", "Tarnwick", "1995-06-20"),            # 16 on 2011-06-20, no status
+    _child("C1", "Jade", "Brackenfold", "1996-03-14", aliases="Jadey;JB"),  # under 16 throughout
+    _child("C2", "Chloe", "Tarnwick", "1995-06-20"),  # 16 on 2011-06-20, no status
     _child("C3", "Leanne", "Mossendale", "1994-09-02", "care_order", "true"),
     _child("C4", "Shannon", "Feltrigg", "1994-11-11", "accommodated_s20", "true"),
     _child("C5", "Tia", "Copperwell", "1995-01-25", "police_protection"),  # looked_after derived
@@ -175,60 +350,195 @@ PERSONS: list[Row] = [
     _adult("A28", "Terry", "Ulverdale", "1968-09-19", category="associate"),
     _adult("A29", "Ricky", "Snowhallow", "", category="unknown", source="S7"),
     # bad row: no person_id (quarantine: missing required field)
-    dict(person_id="", given_name="Unknown", family_name="male", aliases="", date_of_birth="",
-         category="unknown", legal_status="", looked_after="", source_id="S1"),
+    dict(
+        person_id="",
+        given_name="Unknown",
+        family_name="male",
+        aliases="",
+        date_of_birth="",
+        category="unknown",
+        legal_status="",
+        looked_after="",
+        source_id="S1",
+    ),
 ]
 
 LOCATIONS: list[Row] = [
-    dict(location_id="L1", name="Elmcroft House", kind="care_placement",
-         address="3 Elmcroft Rise, Calderby", postcode="HX3 0QJ", latitude=53.7112, longitude=-1.8431,
-         source_id="S3"),
-    dict(location_id="L2", name="Harbour Lights Hotel", kind="hotel",
-         address="41 Quayside Mews, Calderby", postcode="HX1 5QE", latitude=53.7221, longitude=-1.8575,
-         source_id="S1"),
-    dict(location_id="L3", name="Golden Fryer Takeaway", kind="takeaway",
-         address="7 Cobbler's Wharf Road, Calderby", postcode="hx1 2bq", latitude=53.7198,
-         longitude=-1.8602, source_id="S1"),
-    dict(location_id="L4", name="Calderby Moor High School", kind="school",
-         address="Moorhen Lane, Calderby", postcode="HX2 7PL", latitude=53.7302, longitude=-1.8851,
-         source_id="S4"),
-    dict(location_id="L5", name="C1 family home", kind="home", address="22 Pipistrelle Close",
-         postcode="HX2 9DN", latitude=53.7333, longitude=-1.8912, source_id="S1"),
-    dict(location_id="L6", name="C7 family home", kind="home", address="8 Thimble Row",
-         postcode="HX3 6RT", latitude=53.7051, longitude=-1.8355, source_id="S1"),
-    dict(location_id="L7", name="House on Ferrule Street", kind="home",
-         address="14 Ferrule Street", postcode="hx1 1aa", latitude=53.7240, longitude=-1.8601,
-         source_id=""),
-    dict(location_id="L8", name="Flat", kind="home", address="Flat 2, 90 Larkspur Terrace",
-         postcode="HX1 4JW", latitude=53.7188, longitude=-1.8702, source_id="S1"),
-    dict(location_id="L9", name="Bramblewood Park", kind="park", address="Bramblewood Park",
-         postcode="", latitude=53.7150, longitude=-1.8650, source_id="S1"),
-    dict(location_id="L10", name="Station Approach taxi rank", kind="street",
-         address="Station Approach", postcode="HX1 1QF", latitude=53.7205, longitude=-1.8540,
-         source_id="S1"),
+    dict(
+        location_id="L1",
+        name="Elmcroft House",
+        kind="care_placement",
+        address="3 Elmcroft Rise, Calderby",
+        postcode="HX3 0QJ",
+        latitude=53.7112,
+        longitude=-1.8431,
+        source_id="S3",
+    ),
+    dict(
+        location_id="L2",
+        name="Harbour Lights Hotel",
+        kind="hotel",
+        address="41 Quayside Mews, Calderby",
+        postcode="HX1 5QE",
+        latitude=53.7221,
+        longitude=-1.8575,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L3",
+        name="Golden Fryer Takeaway",
+        kind="takeaway",
+        address="7 Cobbler's Wharf Road, Calderby",
+        postcode="hx1 2bq",
+        latitude=53.7198,
+        longitude=-1.8602,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L4",
+        name="Calderby Moor High School",
+        kind="school",
+        address="Moorhen Lane, Calderby",
+        postcode="HX2 7PL",
+        latitude=53.7302,
+        longitude=-1.8851,
+        source_id="S4",
+    ),
+    dict(
+        location_id="L5",
+        name="C1 family home",
+        kind="home",
+        address="22 Pipistrelle Close",
+        postcode="HX2 9DN",
+        latitude=53.7333,
+        longitude=-1.8912,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L6",
+        name="C7 family home",
+        kind="home",
+        address="8 Thimble Row",
+        postcode="HX3 6RT",
+        latitude=53.7051,
+        longitude=-1.8355,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L7",
+        name="House on Ferrule Street",
+        kind="home",
+        address="14 Ferrule Street",
+        postcode="hx1 1aa",
+        latitude=53.7240,
+        longitude=-1.8601,
+        source_id="",
+    ),
+    dict(
+        location_id="L8",
+        name="Flat",
+        kind="home",
+        address="Flat 2, 90 Larkspur Terrace",
+        postcode="HX1 4JW",
+        latitude=53.7188,
+        longitude=-1.8702,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L9",
+        name="Bramblewood Park",
+        kind="park",
+        address="Bramblewood Park",
+        postcode="",
+        latitude=53.7150,
+        longitude=-1.8650,
+        source_id="S1",
+    ),
+    dict(
+        location_id="L10",
+        name="Station Approach taxi rank",
+        kind="street",
+        address="Station Approach",
+        postcode="HX1 1QF",
+        latitude=53.7205,
+        longitude=-1.8540,
+        source_id="S1",
+    ),
 ]
 
 VEHICLES: list[Row] = [
-    dict(vrm="HX59 TXK", make="Toyota", model="Avensis", colour="silver",
-         private_hire_licence="PH 0412", source_id="S1"),
-    dict(vrm="ab12 cde", make="Vauxhall", model="Astra", colour="black", private_hire_licence="",
-         source_id="S1"),
-    dict(vrm="KM08RLW", make="Ford", model="Focus", colour="blue", private_hire_licence="",
-         source_id=""),
-    dict(vrm="BD57 NVO", make="BMW", model="3 Series", colour="white", private_hire_licence="",
-         source_id="S1"),
-    dict(vrm="ls11 wob", make="Audi", model="A4", colour="grey", private_hire_licence="",
-         source_id="S9"),
-    dict(vrm="YJ10 FZP", make="Volkswagen", model="Golf", colour="red", private_hire_licence="",
-         source_id="S1"),
+    dict(
+        vrm="HX59 TXK",
+        make="Toyota",
+        model="Avensis",
+        colour="silver",
+        private_hire_licence="PH 0412",
+        source_id="S1",
+    ),
+    dict(
+        vrm="ab12 cde",
+        make="Vauxhall",
+        model="Astra",
+        colour="black",
+        private_hire_licence="",
+        source_id="S1",
+    ),
+    dict(
+        vrm="KM08RLW",
+        make="Ford",
+        model="Focus",
+        colour="blue",
+        private_hire_licence="",
+        source_id="",
+    ),
+    dict(
+        vrm="BD57 NVO",
+        make="BMW",
+        model="3 Series",
+        colour="white",
+        private_hire_licence="",
+        source_id="S1",
+    ),
+    dict(
+        vrm="ls11 wob",
+        make="Audi",
+        model="A4",
+        colour="grey",
+        private_hire_licence="",
+        source_id="S9",
+    ),
+    dict(
+        vrm="YJ10 FZP",
+        make="Volkswagen",
+        model="Golf",
+        colour="red",
+        private_hire_licence="",
+        source_id="S1",
+    ),
 ]
 
 
 # ---------------------------------------------------------------------------------------------
-def _link(fk: str, fid: str, tk: str, tid: str, link: str, first: str = "", last: str = "",
-          source: str = "S1") -> Row:
-    return dict(from_kind=fk, from_id=fid, to_kind=tk, to_id=tid, link=link, first_seen=first,
-                last_seen=last, source_id=source)
+def _link(
+    fk: str,
+    fid: str,
+    tk: str,
+    tid: str,
+    link: str,
+    first: str = "",
+    last: str = "",
+    source: str = "S1",
+) -> Row:
+    return dict(
+        from_kind=fk,
+        from_id=fid,
+        to_kind=tk,
+        to_id=tid,
+        link=link,
+        first_seen=first,
+        last_seen=last,
+        source_id=source,
+    )
 
 
 def _phone_links() -> list[Row]:
@@ -236,8 +546,18 @@ def _phone_links() -> list[Row]:
     for i, (pid, last3) in enumerate(PHONE_OF.items()):
         source = "" if pid in {"A14", "A19"} else ("S3" if pid.startswith("C") else "S1")
         rows.append(_link("person", pid, "phone", phone(last3, i), "uses_phone", source=source))
-    rows.append(_link("person", "A10", "phone", phone(BROKER_SECOND_PHONE, 1), "uses_phone",
-                      "2010-01-01", "", "S2"))
+    rows.append(
+        _link(
+            "person",
+            "A10",
+            "phone",
+            phone(BROKER_SECOND_PHONE, 1),
+            "uses_phone",
+            "2010-01-01",
+            "",
+            "S2",
+        )
+    )
     return rows
 
 
@@ -293,10 +613,27 @@ EVENTS: list[Row] = []
 PARTICIPANTS: list[Row] = []
 
 
-def _event(eid: str, kind: str, start: str, end: str = "", location: str = "", summary: str = "",
-           source: str = "S1", parts: tuple[tuple[str, str, str], ...] = ()) -> None:
-    EVENTS.append(dict(event_id=eid, kind=kind, start=start, end=end, location_id=location,
-                       summary=summary, source_id=source))
+def _event(
+    eid: str,
+    kind: str,
+    start: str,
+    end: str = "",
+    location: str = "",
+    summary: str = "",
+    source: str = "S1",
+    parts: tuple[tuple[str, str, str], ...] = (),
+) -> None:
+    EVENTS.append(
+        dict(
+            event_id=eid,
+            kind=kind,
+            start=start,
+            end=end,
+            location_id=location,
+            summary=summary,
+            source_id=source,
+        )
+    )
     for kind_, id_, role in parts:
         PARTICIPANTS.append(dict(event_id=eid, kind=kind_, id=id_, role=role, source_id=source))
 
@@ -306,68 +643,200 @@ def _p(pid: str, role: str = "with") -> tuple[str, str, str]:
 
 
 # sightings at the hotel (L2) and the takeaway (L3), mostly evenings and weekends
-_event("E1", "sighting", "2009-05-16T21:30:00", location="L2",
-       summary="C1 seen in hotel bar with two older males", parts=(_p("C1", "subject"), _p("A4"), _p("A5")))
-_event("E2", "sighting", "2009-07-04T22:10:00", location="L2",
-       summary="C1 seen entering hotel with two males", parts=(_p("C1", "subject"), _p("A6"), _p("A9")))
-_event("E3", "sighting", "2009-10-10T20:45:00", location="L3",
-       summary="C1 and C6 in takeaway with male known as J", parts=(_p("C1", "subject"), _p("C6", "subject"), _p("A26")))
-_event("E4", "sighting", "2010-02-13T23:05:00", location="L2",
-       summary="C3 and C5 in hotel car park with two males",
-       parts=(_p("C3", "subject"), _p("C5", "subject"), _p("A11"), _p("A12")))
-_event("E5", "sighting", "2010-03-19T19:40:00", location="L3",
-       summary="C2 and C8 in takeaway with two males", parts=(_p("C2", "subject"), _p("C8", "subject"), _p("A15"), _p("A16")))
-_event("E6", "sighting", "2010-08-14T22:30:00", location="L2",
-       summary="C4 seen at hotel reception with male", parts=(_p("C4", "subject"), _p("A24")))
-_event("E7", "sighting", "2010-09-03T21:15:00", location="L2",
-       summary="C4 seen leaving hotel with a different male", parts=(_p("C4", "subject"), _p("A25")))
-_event("E8", "sighting", "2010-10-22T20:00:00", location="L3",
-       summary="C3 at takeaway with male known as J", parts=(_p("C3", "subject"), _p("A26")))
-_event("E9", "sighting", "2011-02-11T22:40:00", location="L3",
-       summary="C1 with A26 at takeaway after CAWN served", parts=(_p("C1", "subject"), _p("A26")))
-_event("E10", "sighting", "2010-06-05T21:00:00", location="L2",
-       summary="C2 in hotel bar with older male", parts=(_p("C2", "subject"), _p("A21")))
-_event("E11", "sighting", "2011-04-16T23:30:00", location="L2",
-       summary="C6 seen at hotel with male", parts=(_p("C6", "subject"), _p("A11")))
+_event(
+    "E1",
+    "sighting",
+    "2009-05-16T21:30:00",
+    location="L2",
+    summary="C1 seen in hotel bar with two older males",
+    parts=(_p("C1", "subject"), _p("A4"), _p("A5")),
+)
+_event(
+    "E2",
+    "sighting",
+    "2009-07-04T22:10:00",
+    location="L2",
+    summary="C1 seen entering hotel with two males",
+    parts=(_p("C1", "subject"), _p("A6"), _p("A9")),
+)
+_event(
+    "E3",
+    "sighting",
+    "2009-10-10T20:45:00",
+    location="L3",
+    summary="C1 and C6 in takeaway with male known as J",
+    parts=(_p("C1", "subject"), _p("C6", "subject"), _p("A26")),
+)
+_event(
+    "E4",
+    "sighting",
+    "2010-02-13T23:05:00",
+    location="L2",
+    summary="C3 and C5 in hotel car park with two males",
+    parts=(_p("C3", "subject"), _p("C5", "subject"), _p("A11"), _p("A12")),
+)
+_event(
+    "E5",
+    "sighting",
+    "2010-03-19T19:40:00",
+    location="L3",
+    summary="C2 and C8 in takeaway with two males",
+    parts=(_p("C2", "subject"), _p("C8", "subject"), _p("A15"), _p("A16")),
+)
+_event(
+    "E6",
+    "sighting",
+    "2010-08-14T22:30:00",
+    location="L2",
+    summary="C4 seen at hotel reception with male",
+    parts=(_p("C4", "subject"), _p("A24")),
+)
+_event(
+    "E7",
+    "sighting",
+    "2010-09-03T21:15:00",
+    location="L2",
+    summary="C4 seen leaving hotel with a different male",
+    parts=(_p("C4", "subject"), _p("A25")),
+)
+_event(
+    "E8",
+    "sighting",
+    "2010-10-22T20:00:00",
+    location="L3",
+    summary="C3 at takeaway with male known as J",
+    parts=(_p("C3", "subject"), _p("A26")),
+)
+_event(
+    "E9",
+    "sighting",
+    "2011-02-11T22:40:00",
+    location="L3",
+    summary="C1 with A26 at takeaway after CAWN served",
+    parts=(_p("C1", "subject"), _p("A26")),
+)
+_event(
+    "E10",
+    "sighting",
+    "2010-06-05T21:00:00",
+    location="L2",
+    summary="C2 in hotel bar with older male",
+    parts=(_p("C2", "subject"), _p("A21")),
+)
+_event(
+    "E11",
+    "sighting",
+    "2011-04-16T23:30:00",
+    location="L2",
+    summary="C6 seen at hotel with male",
+    parts=(_p("C6", "subject"), _p("A11")),
+)
 # vehicle pickups
-_event("E12", "sighting", "2009-06-12T16:20:00", location="L4",
-       summary="C1 collected from school gates by private hire car",
-       parts=(_p("C1", "passenger"), ("vehicle", "HX59 TXK", "with"), _p("A1", "driver")))
-_event("E13", "sighting", "2009-11-20T23:50:00", location="L10",
-       summary="C1 seen getting into taxi hx59txk, driver not seen",
-       parts=(_p("C1", "passenger"), ("vehicle", "hx59txk", "with")))
-_event("E14", "sighting", "2011-05-20T22:15:00", location="L1",
-       summary="C3 picked up outside Elmcroft House in black Astra",
-       parts=(_p("C3", "passenger"), ("vehicle", "AB12CDE", "with")))
+_event(
+    "E12",
+    "sighting",
+    "2009-06-12T16:20:00",
+    location="L4",
+    summary="C1 collected from school gates by private hire car",
+    parts=(_p("C1", "passenger"), ("vehicle", "HX59 TXK", "with"), _p("A1", "driver")),
+)
+_event(
+    "E13",
+    "sighting",
+    "2009-11-20T23:50:00",
+    location="L10",
+    summary="C1 seen getting into taxi hx59txk, driver not seen",
+    parts=(_p("C1", "passenger"), ("vehicle", "hx59txk", "with")),
+)
+_event(
+    "E14",
+    "sighting",
+    "2011-05-20T22:15:00",
+    location="L1",
+    summary="C3 picked up outside Elmcroft House in black Astra",
+    parts=(_p("C3", "passenger"), ("vehicle", "AB12CDE", "with")),
+)
 # other agencies' concerns, referrals, meetings
-_event("E15", "incident", "2010-10-05T15:30:00", location="L4", source="S4",
-       summary="C7 seen getting into a car with an older male after school; not identified",
-       parts=(_p("C7", "subject"),))
-_event("E16", "incident", "2010-10-21T11:00:00", source="S5",
-       summary="C7 attended sexual health clinic; disclosed an older boyfriend",
-       parts=(_p("C7", "subject"),))
-_event("E17", "incident", "2011-02-14T10:00:00", location="L4", source="S4",
-       summary="C8 found with new phone and gifts; would not say who from", parts=(_p("C8", "subject"),))
-_event("E18", "incident", "2011-02-28T14:00:00", source="S6",
-       summary="C8 disclosed being driven around by older males", parts=(_p("C8", "subject"),))
-_event("E19", "referral", "2011-03-04T09:30:00", source="S3",
-       summary="Referral to CSE hub for C8", parts=(_p("C8", "subject"),))
-_event("E20", "strategy_meeting", "2011-02-14T13:00:00", location="L1", source="S3",
-       summary="Strategy meeting after C3 missing 7-10 Feb", parts=(_p("C3", "subject"),))
+_event(
+    "E15",
+    "incident",
+    "2010-10-05T15:30:00",
+    location="L4",
+    source="S4",
+    summary="C7 seen getting into a car with an older male after school; not identified",
+    parts=(_p("C7", "subject"),),
+)
+_event(
+    "E16",
+    "incident",
+    "2010-10-21T11:00:00",
+    source="S5",
+    summary="C7 attended sexual health clinic; disclosed an older boyfriend",
+    parts=(_p("C7", "subject"),),
+)
+_event(
+    "E17",
+    "incident",
+    "2011-02-14T10:00:00",
+    location="L4",
+    source="S4",
+    summary="C8 found with new phone and gifts; would not say who from",
+    parts=(_p("C8", "subject"),),
+)
+_event(
+    "E18",
+    "incident",
+    "2011-02-28T14:00:00",
+    source="S6",
+    summary="C8 disclosed being driven around by older males",
+    parts=(_p("C8", "subject"),),
+)
+_event(
+    "E19",
+    "referral",
+    "2011-03-04T09:30:00",
+    source="S3",
+    summary="Referral to CSE hub for C8",
+    parts=(_p("C8", "subject"),),
+)
+_event(
+    "E20",
+    "strategy_meeting",
+    "2011-02-14T13:00:00",
+    location="L1",
+    source="S3",
+    summary="Strategy meeting after C3 missing 7-10 Feb",
+    parts=(_p("C3", "subject"),),
+)
 # notices
-_event("E21", "cawn_served", "2010-11-15T18:00:00", summary="CAWN served on A26 in respect of C1",
-       parts=(_p("A26", "served_on"), _p("C1", "child")))
-_event("E22", "cawn_served", "2011-03-01T17:30:00", summary="CAWN served on A3 in respect of C2",
-       parts=(_p("A3", "served_on"), _p("C2", "child")))
-_event("E23", "cawn_served", "2011-04-04T19:00:00", summary="CAWN served on A12 in respect of C3",
-       parts=(_p("A12", "served_on"), _p("C3", "child")))
+_event(
+    "E21",
+    "cawn_served",
+    "2010-11-15T18:00:00",
+    summary="CAWN served on A26 in respect of C1",
+    parts=(_p("A26", "served_on"), _p("C1", "child")),
+)
+_event(
+    "E22",
+    "cawn_served",
+    "2011-03-01T17:30:00",
+    summary="CAWN served on A3 in respect of C2",
+    parts=(_p("A3", "served_on"), _p("C2", "child")),
+)
+_event(
+    "E23",
+    "cawn_served",
+    "2011-04-04T19:00:00",
+    summary="CAWN served on A12 in respect of C3",
+    parts=(_p("A12", "served_on"), _p("C3", "child")),
+)
 _event("E24", "arrest", "2011-06-24T07:00:00", summary="A1 arrested", parts=(_p("A1", "subject"),))
 
 # missing episodes (police)
 _MISSING: list[tuple[str, str, str]] = [
     ("C1", "2009-08-21T22:00:00", "2009-08-22T11:00:00"),
     ("C1", "2010-03-05T20:00:00", "2010-03-06T09:30:00"),
-    ("C1", "2011-07-06T21:00:00", ""),                     # still running
+    ("C1", "2011-07-06T21:00:00", ""),  # still running
     ("C2", "2010-11-12T19:00:00", "2010-11-13T14:00:00"),
     ("C3", "2010-07-17T23:00:00", "2010-07-18T10:00:00"),
     ("C3", "2011-02-07T08:00:00", "2011-02-10T12:00:00"),  # 76 working hours
@@ -389,19 +858,39 @@ _MISSING: list[tuple[str, str, str]] = [
     ("C8", "2011-05-09T10:00:00", "2011-05-12T09:00:00"),  # 71 working hours
 ]
 for _i, (_c, _s, _e) in enumerate(_MISSING, start=30):
-    _event(f"E{_i}", "missing_episode", _s, _e, summary=f"{_c} reported missing",
-           parts=(_p(_c, "subject"),))
+    _event(
+        f"E{_i}",
+        "missing_episode",
+        _s,
+        _e,
+        summary=f"{_c} reported missing",
+        parts=(_p(_c, "subject"),),
+    )
 # bad row: impossible date (quarantine)
 _event("E99", "incident", "31/02/2011", summary="date as written on a paper log")
 
 
 # ---------------------------------------------------------------------------------------------
-def _call(a: str | int, b: str | int, start: str, dur: str | int, typ: str = "voice",
-          source: str = "S2", style: int = 0) -> Row:
+def _call(
+    a: str | int,
+    b: str | int,
+    start: str,
+    dur: str | int,
+    typ: str = "voice",
+    source: str = "S2",
+    style: int = 0,
+) -> Row:
     def num(x: str | int, s: int) -> str:
         return phone(PHONE_OF[x] if isinstance(x, str) else x, s)
-    return dict(caller=num(a, style), callee=num(b, style + 1), start=start, duration_s=str(dur),
-                type=typ, source_id=source)
+
+    return dict(
+        caller=num(a, style),
+        callee=num(b, style + 1),
+        start=start,
+        duration_s=str(dur),
+        type=typ,
+        source_id=source,
+    )
 
 
 CALLS: list[Row] = [
@@ -419,12 +908,12 @@ CALLS: list[Row] = [
     _call("A20", "C1", "2010-06-11T23:10:00", 35, style=0),
     _call("A20", "C1", "2010-06-14T22:47:00", 0, "sms", style=2),
     _call("A26", "C1", "2010-05-02T21:00:00", 180, style=1),
-    _call("A26", "C1", "2010-12-03T22:14:00", 240, style=3),       # after the notice: breach
+    _call("A26", "C1", "2010-12-03T22:14:00", 240, style=3),  # after the notice: breach
     _call("C1", "A26", "2011-01-09T23:02:00", 0, "sms", style=5),  # after the notice: breach
     _call("A3", "C2", "2010-12-18T20:31:00", 0, "sms", style=0),
     _call("C2", "A3", "2011-01-22T21:10:00", 75, style=1),
     _call("A3", "C2", "2011-02-20T22:45:00", 140, "voice", style=2),  # all before its notice
-    _call("A12", "C3", "2011-03-20T19:45:00", 62, style=4),           # before its notice
+    _call("A12", "C3", "2011-03-20T19:45:00", 62, style=4),  # before its notice
     _call("A15", "C5", "2010-11-05T20:20:00", 55, style=3),
     _call(UNATTRIBUTED_PHONE, "C1", "2011-06-30T23:59:00", 0, "sms", style=0),
     _call("C1", "C2", "2010-01-05T16:00:00", 0, "sms", style=2),
@@ -432,11 +921,21 @@ CALLS: list[Row] = [
     _call("A2", "A3", "2010-03-03T19:00:00", "about 5 mins", style=0),
 ]
 
+
 # ---------------------------------------------------------------------------------------------
-def _read(vrm: str, at: str, cam: str, lat: float, lon: float, direction: str = "N",
-          source: str = "S8") -> Row:
-    return dict(vrm=vrm, seen_at=at, camera_id=cam, latitude=lat, longitude=lon, location_id="",
-                direction=direction, source_id=source)
+def _read(
+    vrm: str, at: str, cam: str, lat: float, lon: float, direction: str = "N", source: str = "S8"
+) -> Row:
+    return dict(
+        vrm=vrm,
+        seen_at=at,
+        camera_id=cam,
+        latitude=lat,
+        longitude=lon,
+        location_id="",
+        direction=direction,
+        source_id=source,
+    )
 
 
 _CAM1 = ("CAM-A629-03", 53.7251, -1.8560)
@@ -463,10 +962,16 @@ ANPR: list[Row] = [
     _read("YJ10FZP", "2010-07-01T11:40:00", *_CAM2, source=""),
 ]
 
+
 # ---------------------------------------------------------------------------------------------
 def _saved(handset: str, exhibit: str, name: str, number: str, source: str = "S10") -> Row:
-    return dict(handset=handset, exhibit_ref=exhibit, contact_name=name, contact_number=number,
-                source_id=source)
+    return dict(
+        handset=handset,
+        exhibit_ref=exhibit,
+        contact_name=name,
+        contact_number=number,
+        source_id=source,
+    )
 
 
 HANDSET_CONTACTS: list[Row] = [
@@ -489,24 +994,54 @@ HANDSET_CONTACTS: list[Row] = [
 ]
 
 INTEL_REPORTS: list[Row] = [
-    dict(report_id="R1", recorded_at="2009-09-02", subject_person_id="C1", source_id="S7",
-         text="Jade B seen getting into silver Toyota hx59 txk near Elmcroft at 23:40 on 02/09/09. "
-              "Driver known as 'Mo', reached on 07700 900201. Fare of £20 not paid."),
-    dict(report_id="R2", recorded_at="2010-06-20", subject_person_id="A26", source_id="S9",
-         text="Informant states J uses (07700) 900-226 and keeps a grey Audi LS11WOB at an "
-              "address in the LS6 2QT area. Crime ref 13/123456/10 relates."),
-    dict(report_id="R3", recorded_at="2010-12-06", subject_person_id="C1", source_id="S1",
-         text="Jade's phone +44 7700 900101 had a call from 447700900226 at 22:14 on 03/12/2010, "
-              "after the notice served on 15/11/2010. Ref CRI-2010-0078455."),
-    dict(report_id="R4", recorded_at="2011-01-30", subject_person_id="A7", source_id="S1",
-         text="Number 07700 900 123 is shared by two males at the house on Ferrule Street, hx1 1aa. "
-              "£150 cash paid on 12.01.2011 at 19:30."),
-    dict(report_id="R5", recorded_at="2011-03-12", subject_person_id="C5", source_id="",
-         text="Tia C missing again, believed at takeaway on Cobbler's Wharf Road HX1 2BQ with male "
-              "driving blue Focus KM08 RLW. Tel 0113 496 0512 (Star Cars), ask for 'Dee'."),
-    dict(report_id="R6", recorded_at="2011-06-02", subject_person_id="A29", source_id="S7",
-         text="Male 'Ricky' said to use 07700900229; nothing further. Log 2011/06/0231 at 14:05hrs, "
-              "call back on ext. 4471."),
+    dict(
+        report_id="R1",
+        recorded_at="2009-09-02",
+        subject_person_id="C1",
+        source_id="S7",
+        text="Jade B seen getting into silver Toyota hx59 txk near Elmcroft at 23:40 on 02/09/09. "
+        "Driver known as 'Mo', reached on 07700 900201. Fare of £20 not paid.",
+    ),
+    dict(
+        report_id="R2",
+        recorded_at="2010-06-20",
+        subject_person_id="A26",
+        source_id="S9",
+        text="Informant states J uses (07700) 900-226 and keeps a grey Audi LS11WOB at an "
+        "address in the LS6 2QT area. Crime ref 13/123456/10 relates.",
+    ),
+    dict(
+        report_id="R3",
+        recorded_at="2010-12-06",
+        subject_person_id="C1",
+        source_id="S1",
+        text="Jade's phone +44 7700 900101 had a call from 447700900226 at 22:14 on 03/12/2010, "
+        "after the notice served on 15/11/2010. Ref CRI-2010-0078455.",
+    ),
+    dict(
+        report_id="R4",
+        recorded_at="2011-01-30",
+        subject_person_id="A7",
+        source_id="S1",
+        text="Number 07700 900 123 is shared by two males at the house on Ferrule Street, hx1 1aa. "
+        "£150 cash paid on 12.01.2011 at 19:30.",
+    ),
+    dict(
+        report_id="R5",
+        recorded_at="2011-03-12",
+        subject_person_id="C5",
+        source_id="",
+        text="Tia C missing again, believed at takeaway on Cobbler's Wharf Road HX1 2BQ with male "
+        "driving blue Focus KM08 RLW. Tel 0113 496 0512 (Star Cars), ask for 'Dee'.",
+    ),
+    dict(
+        report_id="R6",
+        recorded_at="2011-06-02",
+        subject_person_id="A29",
+        source_id="S7",
+        text="Male 'Ricky' said to use 07700900229; nothing further. Log 2011/06/0231 at 14:05hrs, "
+        "call back on ext. 4471.",
+    ),
 ]
 
 # The rows of each file at scale 0, good and bad, in the order written.
