@@ -353,4 +353,5 @@ CANONICAL_FILES: list[CanonicalFile] = [
     CanonicalFile("calls.csv", ("caller", "callee", "start"), parse_calls),
     CanonicalFile("anpr.csv", ("vrm", "seen_at"), parse_anpr),
     CanonicalFile("handset_contacts.csv", ("exhibit_ref", "contact_number"), parse_handset_contacts),
+    CanonicalFile("intel_reports.csv", ("report_id",), __import__("loaders.canonical.reports", fromlist=["_"]).parse_reports),
 ]
