@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo_cmd)
     app.command("stats")(stats_cmd)
     app.command("show")(show_cmd)
+    app.command("schema")(schema_cmd)
 
 
 def _quarantine_path(store: GraphStore, dataset: str) -> Path:
@@ -160,3 +161,17 @@ def show_cmd(
         out.print(table)
 
     emit(data, json, render)
+
+
+def schema_cmd(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the schema page (docs/schema.md).")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Print the POLE schema: entity kinds, link kinds and properties, from pole.yaml."""
+    from graph_intel.schema import schema
+    from graph_intel.schema.docs import schema_markdown
+
+    if markdown and not json:
+        out.print(schema_markdown(), markup=False, highlight=False, soft_wrap=True)
+        return
+    emit(schema().model_dump(mode="json", by_alias=True), True)
