@@ -1,0 +1,134 @@
+"""Helpers the safeguarding modules share: persons, sources, dates and how JSON names things."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.grading import source_table
+from graph_intel.refs import resolve, split_key
+from graph_intel.stores.base import GraphStore
+
+#: Event kinds that record a concern about a child (chronology flags).
+CONCERN_EVENTS = ("sighting", "incident", "missing_episode", "arrest")
+#: Event kinds that act on a concern (a strategy meeting or a referral).
+ACTION_EVENTS = ("strategy_meeting", "referral")
+
+
+def to_date(value: Any) -> date | None:
+    """A date from a date, datetime, timestamp or ISO string; None for blanks."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10]) if value else None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """A naive datetime from a timestamp, datetime, date or ISO string; None for blanks."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if value else None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return None
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` (an as-of date counts the whole day)."""
+    return datetime.combine(day + timedelta(days=1), time())
+
+
+def iso(value: Any) -> str | None:
+    """ISO 8601 text of a date or time (seconds precision), None for blanks."""
+    when = to_datetime(value)
+    return when.isoformat() if when is not None else None
+
+
+def parse_day(text: str | date | None, default: date | None = None) -> date:
+    """A date argument (YYYY-MM-DD) or the default (today)."""
+    if text is None or text == "":
+        return default or date.today()
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError as exc:
+        raise ValueError(f"date {text!r} must be YYYY-MM-DD, e.g. 2011-07-08") from exc
+
+
+def ident(key: str, entity: str = "Person") -> str:
+    """The contract id of a stored key (the dataset prefix dropped)."""
+    return split_key(key, entity)[1]
+
+
+def initials(given: Any, family: Any) -> str:
+    """'J.B.' from given and family names; '' when neither is known."""
+    parts = [str(p).strip() for p in (given, family) if isinstance(p, str) and p.strip()]
+    return "".join(p[0].upper() + "." for p in parts)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What a fact's first source says: id, agency, reference, grading."""
+
+    source_id: str | None
+    agency: str | None
+    reference: str | None
+    grading: str | None
+    recorded_at: str | None
+
+
+class Sources:
+    """Lookup of Source records by key, picking a fact's most telling source."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.table = source_table(store)
+
+    def info(self, keys: Any) -> SourceInfo:
+        """The first named source among `keys` (a dataset's default `_default` last)."""
+        items = [k for k in (list(keys) if keys is not None and not isinstance(keys, float) else [])]
+        items.sort(key=lambda k: ident(k, "Source") == "_default")
+        for key in items:
+            if key in self.table.index:
+                row = self.table.loc[key]
+                return SourceInfo(
+                    ident(key, "Source"), _text(row.get("agency")), _text(row.get("reference")),
+                    _text(row.get("grading")), iso(row.get("recorded_at")),
+                )
+        return SourceInfo(ident(items[0], "Source") if items else None, None, None, None, None)
+
+    def agencies(self, keys: Any) -> list[str]:
+        """Distinct agencies of the sources among `keys` (the default source only if alone)."""
+        items = list(keys) if keys is not None and not isinstance(keys, float) else []
+        named = [k for k in items if ident(k, "Source") != "_default"] or items
+        out: dict[str, None] = {}
+        for key in named:
+            if key in self.table.index:
+                agency = _text(self.table.loc[key].get("agency"))
+                if agency:
+                    out[agency] = None
+        return list(out)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+def person_key(store: GraphStore, person: str) -> str:
+    """The stored key of a person argument (`C1` or `DATASET:C1`)."""
+    return resolve(store, "person", person)[1]
