@@ -1,0 +1,213 @@
+"""Linked groups: connected sets of adults joined by what they share with each other.
+
+Adults are joined by a shared phone, a shared vehicle (keeper or driver), a shared home (lives_at a
+location of kind `home` where no child lives), a family/associate/partner/introduced link, a call
+or message between their phones, one's number saved in the other's examined handset, or being
+together at the same sighting, incident or arrest (in person, or one in the other's vehicle).
+They are never joined through a child, a child's phone, vehicle or home, a care placement, a
+public place, a notice or missing episode, or a source record: those are what adults have in
+common with victims and places, not with each other.
+
+Who counts as an adult: category is not `child`, and a person of category `unknown` only when
+their date of birth makes them 18 or over at the latest date the data knows. A person of unknown
+category and unknown date of birth is not treated as an adult (they may be a child): they join no
+group and join nobody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import leidenalg
+import numpy as np
+import pandas as pd
+
+from graph_intel.analysis.evidence import attributions, contact_evidence, persons
+from graph_intel.analysis.explain import Sources
+from graph_intel.analysis.projection import to_igraph
+from graph_intel.grading import MinGrade
+from graph_intel.refs import split_key
+from graph_intel.stores.base import GraphStore
+
+#: Columns of a joining-facts frame: one row per fact joining two adults (a < b).
+JOIN_COLUMNS = ["a", "b", "fact", "kind", "ref_key", "at", "sources"]
+#: Link kinds of shared objects, and the contract kind of the object.
+SHARED_LINKS = {"USES_PHONE": "phone", "KEEPER_OF": "vehicle", "DRIVES": "vehicle", "LIVES_AT": "location"}
+#: Person-to-person contact kinds (evidence.contact_evidence) that join two adults.
+JOINING_CONTACTS = ("call", "message", "together", "pickup", "handset_contact", "link")
+#: Association links that join two adults.
+JOINING_ASSOCIATIONS = ("family_of", "associate_of", "partner_of", "introduced")
+#: Location kinds a home can be (a care placement or public place never joins anyone).
+HOME_KINDS = ("home",)
+#: Default size above which a connected set is split into cohesive subgroups.
+SPLIT_THRESHOLD = 25
+#: Seed of the Leiden split, so that the split is reproducible.
+SEED = 42
+ADULT_AGE = 18
+
+
+def adults(people: pd.DataFrame, as_of: pd.Timestamp | None = None) -> set[str]:
+    """Keys of the persons treated as adults (see the module docstring for the rule)."""
+    if people.empty:
+        return set()
+    if as_of is None:
+        seen = pd.to_datetime(people["last_seen"], errors="coerce").max()
+        as_of = seen if pd.notna(seen) else pd.Timestamp.now()
+    dob = pd.to_datetime(people["date_of_birth"], errors="coerce")
+    grown = dob.notna() & (dob <= as_of - pd.DateOffset(years=ADULT_AGE))
+    category = people["category"].fillna("unknown")
+    keep = (category != "child") & ((category != "unknown") | grown)
+    return set(people.index[keep])
+
+
+def joining_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
+    """Every fact that joins two adults (JOIN_COLUMNS), restricted to facts at or above `minimum`."""
+    srcs = Sources(store, minimum)
+    people = persons(store)
+    grown = adults(people)
+    children = set(people.index[people["category"] == "child"])
+    owned = srcs.filter(attributions(store, tuple(SHARED_LINKS)))
+    child_things = set(owned.loc[owned["person"].isin(children), "key"])
+    locations = store.nodes("Location", columns=["kind"])
+    placements = set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"]) if not locations.empty else set()
+    shared = owned[owned["person"].isin(grown) & ~owned["key"].isin(child_things)]
+    shared = shared[~((shared["entity"] == "Location") & shared["key"].isin(placements))]
+    shared = shared[(shared["link"] != "FREQUENTS")]
+    frames = [_shared_pairs(shared)]
+    contacts = srcs.filter(contact_evidence(store))
+    frames.append(_contact_pairs(contacts, grown, child_things))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=JOIN_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[JOIN_COLUMNS]
+
+
+def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
+    """Adults holding the same phone, vehicle or home, one row per pair and object."""
+    slim = shared[["person", "link", "entity", "key", "sources", "first_seen"]].drop_duplicates(subset=["person", "key"])
+    pairs = slim.merge(slim[["person", "key", "sources"]], on="key", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["person_a"] < pairs["person_b"]]
+    if pairs.empty:
+        return pd.DataFrame(columns=JOIN_COLUMNS)
+    kind = pairs["link"].map(SHARED_LINKS)
+    return pd.DataFrame(
+        {
+            "a": pairs["person_a"],
+            "b": pairs["person_b"],
+            "fact": "shared_" + kind.replace({"location": "home"}),
+            "kind": kind,
+            "ref_key": pairs["key"],
+            "at": pairs["first_seen"],
+            "sources": [list(dict.fromkeys([*x, *y])) for x, y in zip(pairs["sources_a"], pairs["sources_b"], strict=True)],
+        }
+    )
+
+
+def _contact_pairs(contacts: pd.DataFrame, grown: set[str], child_things: set[str]) -> pd.DataFrame:
+    """Calls, messages, being together, handset contacts and links between two adults."""
+    c = contacts[contacts["kind"].isin(JOINING_CONTACTS) & contacts["a"].isin(grown) & contacts["b"].isin(grown)]
+    c = c[c["a"] < c["b"]]
+    if c.empty:
+        return pd.DataFrame(columns=JOIN_COLUMNS)
+    via_child = [
+        any(p.strip() in child_things for p in str(v).split(" -> ")) if isinstance(v, str) else False
+        for v in c["via"]
+    ]
+    c = c[~np.asarray(via_child, dtype=bool)]
+    c = c[(c["kind"] != "link") | c["detail"].isin(JOINING_ASSOCIATIONS)]
+    kind = c["ref_entity"].map({"Event": "event", "Exhibit": "exhibit", "Link": "link"})
+    fact = c["kind"].where(c["kind"] != "link", c["detail"])
+    return pd.DataFrame(
+        {"a": c["a"], "b": c["b"], "fact": fact, "kind": kind, "ref_key": c["ref_key"], "at": c["at"],
+         "sources": c["sources"]}
+    )
+
+
+@dataclass
+class Group:
+    """One linked group: its member keys, the connected set it came from, and how it was split."""
+
+    members: list[str]
+    component: int
+    split: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int = SEED) -> list[Group]:
+    """Connected sets of 2+ adults over (a, b) edges; sets above `threshold` split by seeded Leiden."""
+    if edges.empty:
+        return []
+    proj = to_igraph(edges)
+    graph = proj.graph
+    membership = np.asarray(graph.connected_components().membership)
+    sizes = np.bincount(membership)
+    out: list[Group] = []
+    order = np.argsort(membership, kind="stable")
+    bounds = np.cumsum(sizes)[:-1]
+    for comp, idx in enumerate(np.split(order, bounds)):
+        if len(idx) < 2:
+            continue
+        if len(idx) <= threshold:
+            out.append(Group(sorted(map(str, proj.names[idx])), comp))
+            continue
+        sub = graph.induced_subgraph(idx.tolist())
+        part = leidenalg.find_partition(sub, leidenalg.ModularityVertexPartition, seed=seed)
+        note = f"connected set of {len(idx)} adults (over {threshold}) split by Leiden modularity, seed {seed}, into {len(part)} subgroups"
+        for community in part:
+            if len(community) >= 2:
+                out.append(Group(sorted(map(str, proj.names[idx[community]])), comp, note))
+    out.sort(key=lambda g: (-len(g.members), g.members))
+    return out
+
+
+def linked_groups(
+    store: GraphStore, minimum: MinGrade | None = None, threshold: int = SPLIT_THRESHOLD, seed: int = SEED
+) -> pd.DataFrame:
+    """Linked groups of adults, largest first: group, size, members, component, split, evidence."""
+    facts = joining_facts(store, minimum)
+    groups = find_groups(facts, threshold, seed)
+    srcs = Sources(store, minimum)
+    rows = []
+    for n, group in enumerate(groups, start=1):
+        inside = set(group.members)
+        mine = facts[facts["a"].isin(inside) & facts["b"].isin(inside)]
+        evidence = []
+        for (kind, ref), rows_ in mine.groupby(["kind", "ref_key"], sort=True):
+            people = sorted(set(rows_["a"]) | set(rows_["b"]))
+            all_srcs = list(dict.fromkeys(s for ss in rows_["sources"] for s in ss))
+            evidence.append(
+                {
+                    "kind": kind,
+                    "id": _ident(kind, ref),
+                    "persons": [split_key(p, "Person")[1] for p in people],
+                    "person_keys": people,
+                    "facts": sorted(set(rows_["fact"])),
+                    "at": _first(rows_["at"]),
+                    **srcs.cite(all_srcs),
+                }
+            )
+        rows.append(
+            {
+                "group": n,
+                "size": len(group.members),
+                "members": group.members,
+                "component": group.component,
+                "split": group.split,
+                "evidence": evidence,
+            }
+        )
+    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+
+
+def _ident(kind: str, ref: str) -> str:
+    """The contract id of a joining record (a link's id is its kind and ends)."""
+    if kind == "link":
+        return ref
+    entity = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location", "event": "Event", "exhibit": "Exhibit"}[kind]
+    return split_key(ref, entity)[1]
+
+
+def _first(values: pd.Series) -> str | None:
+    stamps = pd.to_datetime(values, errors="coerce").dropna()
+    return stamps.min().isoformat() if not stamps.empty else None
