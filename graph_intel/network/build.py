@@ -1,0 +1,420 @@
+"""From a subgraph to styled vis-network nodes and edges: filters, redaction, budget, styles (pure)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.network import styles
+from graph_intel.network.aggregate import aggregate
+from graph_intel.schema import schema
+from graph_intel.stores.base import Subgraph, _plain
+
+#: Person categories that are neither children nor suspects/associates: third parties.
+PRINCIPAL_CATEGORIES = frozenset({"child", "suspect", "associate"})
+#: Above this many edges, edge labels are left to the tooltips (the picture stays readable).
+EDGE_LABEL_LIMIT = 400
+_FREE_TEXT = ("summary", "text", "aliases", "address", "handling_note", "description")
+_HIDDEN_PROPS = {"key", "id", "dataset", "sources", "extra", "first_seen", "last_seen", "entity"}
+_GRADE = re.compile(r"^\s*([1-3])\s*([A-Ea-e])\s*$|^\s*([A-Ea-e])\s*([1-5])\s*$")
+
+
+class FilterError(ValueError):
+    """A filter value is malformed; the message says which and what is expected."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A minimum grading: 3x5x2 (source 1-3, intelligence A-E) or 5x5x5 (A-E, 1-5)."""
+
+    scheme: str
+    source: str
+    intel: str
+
+    @classmethod
+    def parse(cls, text: str) -> Grade:
+        """Read `2B` (3x5x2) or `B2` (5x5x5)."""
+        m = _GRADE.match(text or "")
+        if not m:
+            raise FilterError(f"--min-grade {text!r}: give a 3x5x2 grade like 2B (source 1-3, "
+                              "intelligence A-E) or a 5x5x5 grade like B2")
+        if m.group(1):
+            return cls("3x5x2", m.group(1), m.group(2).upper())
+        return cls("5x5x5", m.group(3).upper(), m.group(4))
+
+    def admits(self, source: Mapping[str, Any]) -> bool:
+        """True when a source is graded in this scheme at least this well (1 and A are best)."""
+        scheme = source.get("scheme") or "3x5x2"
+        s, i = str(source.get("source_eval") or "").upper(), str(source.get("intel_eval") or "").upper()
+        if scheme != self.scheme or not s or not i:
+            return False
+        return s <= self.source and i <= self.intel
+
+
+@dataclass
+class Options:
+    """What to show: filters, redaction, styling inputs and the node budget."""
+
+    hops: int = 1
+    since: datetime | None = None
+    until: datetime | None = None
+    min_grade: str | None = None
+    links: Sequence[str] | None = None
+    redact: bool = False
+    hide_third_parties: bool = False
+    budget: int = 1500
+    rag: Mapping[str, str] = field(default_factory=dict)
+    groups: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass
+class View:
+    """A picture ready to render: vis nodes and edges, legend entries and what was done to it."""
+
+    title: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, str]]
+    notes: list[str]
+    seeds: list[str]
+
+
+def node_id(entity: str, key: str) -> str:
+    """The vis-network id of an entity: its kind and key, so kinds never collide."""
+    return f"{entity}|{key}"
+
+
+def _ts(value: Any) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(stamp) else stamp
+
+
+def _day(stamp: pd.Timestamp | None) -> str:
+    if stamp is None:
+        return ""
+    return stamp.strftime("%Y-%m-%d") if (stamp.hour, stamp.minute) == (0, 0) else stamp.strftime("%Y-%m-%d %H:%M")
+
+
+def _initials(props: Mapping[str, Any]) -> str:
+    parts = [str(props.get(k) or "").strip() for k in ("given_name", "family_name")]
+    return "".join(f"{p[0].upper()}." for p in parts if p)
+
+
+def _extra(props: Mapping[str, Any]) -> dict[str, Any]:
+    raw = props.get("extra")
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: Sequence[tuple[str, str]],
+               opts: Options, title: str, connected_to_seeds: bool = True) -> View:
+    """Filter, redact, aggregate and style a subgraph into a View; notes say what was left out."""
+    notes: list[str] = list(sub.notes)
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in (sub.nodes.to_dict("records") if not sub.nodes.empty else []):
+        props = {k: _plain(v) for k, v in row.items() if k != "entity"}
+        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        nodes[node_id(row["entity"], row["key"])] = {"entity": row["entity"], "key": row["key"], "props": props}
+    seed_ids = [node_id(schema().entity(e).name, k) for e, k in seeds]
+    edges = _edges(sub, nodes)
+
+    # -- filters --------------------------------------------------------------------------------
+    if opts.links is not None:
+        wanted = {schema().link(k).name for k in opts.links}
+        edges = [e for e in edges if e["link"] in wanted]
+    if opts.since is not None or opts.until is not None:
+        edges, nodes = _time_window(edges, nodes, opts, seed_ids, notes)
+    if opts.min_grade:
+        grade = Grade.parse(opts.min_grade)
+        before = len(edges)
+        edges = [e for e in edges if any(grade.admits(sources.get(s, {})) for s in e["sources"])]
+        if before - len(edges):
+            notes.append(f"{before - len(edges)} link(s) below grade {opts.min_grade} (or ungraded) not shown.")
+    if opts.hide_third_parties:
+        third = [n for n, v in nodes.items() if v["entity"] == "Person" and n not in seed_ids
+                 and v["props"].get("category") not in PRINCIPAL_CATEGORIES]
+        for n in third:
+            del nodes[n]
+        if third:
+            notes.append(f"{len(third)} third part{'y' if len(third) == 1 else 'ies'} (neither child, suspect nor associate) hidden.")
+    edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
+    nodes = _prune(nodes, edges, seed_ids, opts.hops if connected_to_seeds else None)
+    edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
+
+    # -- budget ---------------------------------------------------------------------------------
+    if len(nodes) > opts.budget:
+        keep = set(seed_ids) | {n for n, v in nodes.items() if v["props"].get("category") == "child"}
+        notes += aggregate(nodes, edges, opts.budget, keep)
+        edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
+
+    # -- styling --------------------------------------------------------------------------------
+    groups = {}
+    for index, (_name, members) in enumerate(opts.groups.items()):
+        for member in members:
+            groups[member] = index
+    vis_nodes = [_vis_node(n, v, opts, groups, n in seed_ids) for n, v in nodes.items()]
+    show_labels = len(edges) <= EDGE_LABEL_LIMIT
+    if not show_labels:
+        notes.append(f"{len(edges)} links: link labels are in the tooltips only.")
+    vis_edges = [_vis_edge(i, e, nodes, sources, opts, show_labels) for i, e in enumerate(edges)]
+    legend = _legend(nodes, edges, vis_nodes, opts)
+    if opts.redact:
+        notes.append("Redacted for briefing: children shown by id and initials; free text withheld.")
+    return View(title=title, nodes=vis_nodes, edges=vis_edges, legend=legend, notes=notes,
+                seeds=[s for s in seed_ids if s in nodes])
+
+
+def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for row in (sub.links.to_dict("records") if not sub.links.empty else []):
+        spec = schema().links[row["link"]]
+        edge = {
+            "from": node_id(row["from_entity"], row["from_key"]),
+            "to": node_id(row["to_entity"], row["to_key"]),
+            "link": row["link"], "class": spec.class_,
+            "sources": list(_plain(row.get("sources")) or []),
+            "first": _ts(row.get("first_seen")), "last": _ts(row.get("last_seen")),
+            "role": _plain(row.get("role")), "saved_name": _plain(row.get("saved_name")),
+            "weight": 1, "events": [],
+        }
+        for end in ("from", "to"):  # a link to an event is dated by the event when it has no date
+            node = nodes.get(edge[end])
+            if node and node["entity"] == "Event" and edge["first"] is None:
+                edge["first"] = _ts(node["props"].get("started_at"))
+                edge["last"] = _ts(node["props"].get("ended_at")) or edge["first"]
+        out.append(edge)
+    return out
+
+
+def _time_window(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]], opts: Options,
+                 seed_ids: Sequence[str], notes: list[str]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    since = _ts(opts.since)
+    until = _ts(opts.until)
+    if until is not None and (until.hour, until.minute, until.second) == (0, 0, 0):
+        until = until + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)  # a date means the whole day
+
+    def inside(first: pd.Timestamp | None, last: pd.Timestamp | None) -> bool | None:
+        if first is None and last is None:
+            return None
+        lo, hi = first or last, last or first
+        assert lo is not None and hi is not None
+        return not ((since is not None and hi < since) or (until is not None and lo > until))
+
+    dropped_events = [n for n, v in nodes.items() if v["entity"] == "Event" and n not in seed_ids
+                      and inside(_ts(v["props"].get("started_at")), _ts(v["props"].get("ended_at"))) is False]
+    for n in dropped_events:
+        del nodes[n]
+    kept, undated, outside = [], 0, 0
+    for e in edges:
+        verdict = inside(e["first"], e["last"])
+        if verdict is None:
+            undated += 1
+            kept.append(e)
+        elif verdict:
+            kept.append(e)
+        else:
+            outside += 1
+    window = f"{_day(since) or '…'} to {_day(until) or '…'}"
+    notes.append(f"Time window {window}: {outside} link(s) and {len(dropped_events)} event(s) outside it not shown"
+                 + (f"; {undated} undated link(s) kept." if undated else "."))
+    return kept, nodes
+
+
+def _prune(nodes: dict[str, dict[str, Any]], edges: Sequence[dict[str, Any]], seed_ids: Sequence[str],
+           hops: int | None) -> dict[str, dict[str, Any]]:
+    """Keep what is still within `hops` of a seed (or, with no hops, persons and linked entities)."""
+    adjacency: dict[str, set[str]] = {}
+    for e in edges:
+        adjacency.setdefault(e["from"], set()).add(e["to"])
+        adjacency.setdefault(e["to"], set()).add(e["from"])
+    if hops is None:
+        return {n: v for n, v in nodes.items() if n in adjacency or v["entity"] == "Person" or n in seed_ids}
+    depth = {s: 0 for s in seed_ids if s in nodes}
+    queue = deque(depth)
+    while queue:
+        current = queue.popleft()
+        if depth[current] >= hops:
+            continue
+        for nxt in adjacency.get(current, ()):
+            if nxt in nodes and nxt not in depth:
+                depth[nxt] = depth[current] + 1
+                queue.append(nxt)
+    return {n: v for n, v in nodes.items() if n in depth}
+
+
+def person_label(props: Mapping[str, Any], redact: bool) -> str:
+    """How a person is named on the picture: a redacted child is `Child C1 (T.M.)`."""
+    ident = str(props.get("id") or "")
+    category = props.get("category") or "unknown"
+    name = " ".join(str(props.get(k)).strip() for k in ("given_name", "family_name") if props.get(k))
+    if category == "child":
+        if redact:
+            initials = _initials(props)
+            return f"Child {ident}" + (f" ({initials})" if initials else "")
+        return f"{name}\nChild {ident}" if name else f"Child {ident}"
+    return f"{name}\n{ident}" if name else ident
+
+
+def _label(v: Mapping[str, Any], opts: Options) -> str:
+    entity, props = v["entity"], v["props"]
+    ident = str(props.get("id") or v["key"])
+    if entity == "Person":
+        return person_label(props, opts.redact)
+    if entity == "Location":
+        if opts.redact and props.get("kind") in ("home", "care_placement"):
+            return f"{props.get('kind')} {ident}"
+        return str(props.get("name") or ident)
+    if entity == "Event":
+        return f"{props.get('kind') or 'event'} {ident}\n{_day(_ts(props.get('started_at')))}".strip()
+    if entity == "Vehicle":
+        return " ".join(str(x) for x in (ident, props.get("colour"), props.get("make")) if x)
+    return ident
+
+
+def _vis_node(nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, int], seed: bool) -> dict[str, Any]:
+    entity, props = v["entity"], v["props"]
+    category = props.get("category") if entity == "Person" else None
+    rag = None
+    if entity == "Person":
+        rag = styles.rag_of(opts.rag.get(v["key"]) or opts.rag.get(str(props.get("id"))) or _extra(props).get("rag"))
+    group = groups.get(v["key"], groups.get(str(props.get("id")))) if entity == "Person" else None
+    node: dict[str, Any] = {"id": nid, "label": _label(v, opts), **styles.node_style(entity, category, rag, group)}
+    lines = [f"{schema().entity(entity).cli} {props.get('id') or v['key']}"]
+    if entity == "Person":
+        lines[0] = person_label(props, opts.redact).replace("\n", " · ")
+        lines.append(f"category: {category or 'unknown'}")
+        if rag:
+            lines.append(f"RAG: {styles.RAG_NAMES[rag]}")
+        if group is not None:
+            lines.append(f"group: {list(opts.groups)[group]}")
+    for k, value in props.items():
+        if k in _HIDDEN_PROPS or k in ("category",):
+            continue
+        if k == "looked_after" and category != "child":
+            continue
+        if opts.redact and _withheld(k, entity, props):
+            continue
+        text = ", ".join(str(x) for x in value) if isinstance(value, list) else str(value)
+        if k.endswith("_at") or k == "date_of_birth":
+            text = _day(_ts(value)) or text
+        lines.append(f"{k.replace('_', ' ')}: {text}")
+    span = " to ".join(dict.fromkeys(d for d in (_day(_ts(props.get("first_seen"))), _day(_ts(props.get("last_seen")))) if d))
+    if span:
+        lines.append(f"seen: {span}")
+    for cli, count in sorted(v.get("folded", Counter()).items()):
+        lines.append(f"+ {count} {cli}(s) linked only to this, folded in")
+    if v.get("folded"):
+        node["label"] += "\n+" + ", ".join(f"{n} {k}" for k, n in sorted(v["folded"].items()))
+    if seed:
+        node["borderWidth"] = max(node.get("borderWidth", 1), 4)
+        node["font"] = {"size": 16, "bold": True}
+    node["title"] = "\n".join(lines)
+    node["gi_kind"] = schema().entity(entity).cli
+    return node
+
+
+def _withheld(k: str, entity: str, props: Mapping[str, Any]) -> bool:
+    """True when redaction withholds a property: free text, a child's names, a child's address."""
+    if k in _FREE_TEXT:
+        return True
+    if entity == "Person" and props.get("category") == "child":
+        return k in ("given_name", "family_name", "date_of_birth")
+    if entity == "Location" and props.get("kind") in ("home", "care_placement"):
+        return k in ("name", "postcode", "latitude", "longitude")
+    return False
+
+
+def _grading(src: Mapping[str, Any]) -> str:
+    grade = "".join(str(src.get(k) or "") for k in ("source_eval", "intel_eval"))
+    handling = str(src.get("handling") or "")
+    return " ".join(x for x in (grade, handling) if x) or "ungraded"
+
+
+def _source_line(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
+    src = sources.get(key)
+    ident = key.partition(":")[2] or key
+    if not src:
+        return f"source {ident}: not in the store"
+    grading = _grading(src)
+    parts = [f"source {ident}: {src.get('agency') or 'other'}", grading if grading == "ungraded" else f"graded {grading}"]
+    if src.get("reference"):
+        parts.append(f"ref {src['reference']}")
+    recorded = _day(_ts(src.get("recorded_at")))
+    if recorded:
+        parts.append(f"recorded {recorded}")
+    return ", ".join(parts)
+
+
+def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]],
+              sources: Mapping[str, Mapping[str, Any]], opts: Options, show_label: bool) -> dict[str, Any]:
+    name = e.get("label") or schema().links[e["link"]].canonical
+    ends = [_label(nodes[e[end]], opts).replace("\n", " ") for end in ("from", "to")]
+    lines = [name, f"{ends[0]} \u2192 {ends[1]}"]
+    if e.get("role"):
+        lines.append(f"role: {e['role']}")
+    if e.get("saved_name") and not opts.redact:
+        lines.append(f"saved as: {e['saved_name']}")
+    span = " to ".join(dict.fromkeys(d for d in (_day(e["first"]), _day(e["last"])) if d))
+    lines.append(f"dates: {span}" if span else "dates: undated")
+    if e["weight"] > 1:
+        lines.append(f"weight: {e['weight']}")
+    if e["events"]:
+        shown = e["events"][:10]
+        lines.append("events: " + ", ".join(shown) + (f" and {len(e['events']) - 10} more" if len(e["events"]) > 10 else ""))
+    for key in e["sources"][:6]:
+        lines.append(_source_line(key, sources))
+    if len(e["sources"]) > 6:
+        lines.append(f"and {len(e['sources']) - 6} more sources")
+    edge: dict[str, Any] = {"id": f"e{index}", "from": e["from"], "to": e["to"], "title": "\n".join(lines),
+                            **styles.edge_style(e["class"]), "gi_link": name}
+    if e["weight"] > 1:
+        edge["width"] = min(1.5 + e["weight"], 10)
+        edge["value"] = e["weight"]
+    if e["class"] in ("attribution", "participation", "placement", "content"):
+        edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
+    if show_label:
+        edge["label"] = name if e["weight"] <= 1 else f"{name} \u00d7{e['weight']}"
+    return edge
+
+
+def _legend(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]],
+            vis_nodes: Sequence[dict[str, Any]], opts: Options) -> list[dict[str, str]]:
+    items: list[dict[str, str]] = []
+    for entity, st in styles.entity_styles().items():
+        if entity == "Person":
+            continue
+        items.append({"section": "Entities", "symbol": st.symbol, "colour": st.colour, "text": st.cli})
+    for category in styles.person_categories():
+        text = f"person: {category}"
+        if category == "child":
+            text += " (white ring, larger)"
+        items.append({"section": "Persons", "symbol": "\u25cf", "colour": styles.category_colour(category), "text": text})
+    classes = sorted({e["class"] for e in edges})
+    for cls in classes:
+        items.append({"section": "Links", "symbol": "\u2501" if not styles.LINK_CLASS_STYLES[cls]["dashes"] else "\u2504",
+                      "colour": styles.LINK_CLASS_STYLES[cls]["color"], "text": cls})
+    rags = {n["color"]["border"] for n in vis_nodes}
+    for code, colour in styles.RAG_COLOURS.items():
+        if colour in rags:
+            items.append({"section": "RAG ring", "symbol": "\u25cb", "colour": colour, "text": f"RAG {styles.RAG_NAMES[code]}"})
+    for index, name in enumerate(opts.groups):
+        items.append({"section": "Groups (halo)", "symbol": "\u25c9",
+                      "colour": styles.GROUP_COLOURS[index % len(styles.GROUP_COLOURS)], "text": str(name)})
+    return items

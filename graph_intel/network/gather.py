@@ -1,0 +1,61 @@
+"""Reading the pieces of the graph a picture needs from a store (the only module that queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.schema import LinkSpec, schema
+from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, Subgraph, _plain
+
+
+def link_specs(kinds: Iterable[str] | None) -> list[LinkSpec] | None:
+    """Link kinds named canonically (uses_phone) or by type (USES_PHONE); None means all."""
+    if kinds is None:
+        return None
+    return [schema().link(k.strip()) for k in kinds if k.strip()]
+
+
+def ego(store: GraphStore, seeds: Sequence[tuple[str, str]], hops: int,
+        links: list[LinkSpec] | None) -> Subgraph:
+    """The entities within `hops` links of the seeds, and the links among them."""
+    return store.neighbourhood(seeds, hops=hops, links=links)
+
+
+def case(store: GraphStore, dataset: str, links: list[LinkSpec] | None) -> Subgraph:
+    """Every link touching an entity of one dataset, their ends, and the dataset's persons."""
+    frame = store.all_links(links)
+    prefix = f"{dataset}:"
+    if not frame.empty:
+        mask = frame["from_key"].astype(str).str.startswith(prefix) | frame["to_key"].astype(str).str.startswith(prefix)
+        frame = frame[mask].reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+    by_entity: dict[str, set[str]] = {}
+    for ends in (("from_entity", "from_key"), ("to_entity", "to_key")):
+        for entity, key in zip(frame[ends[0]], frame[ends[1]], strict=True):
+            by_entity.setdefault(entity, set()).add(key)
+    persons = store.nodes("Person", columns=["key", "dataset"])
+    if not persons.empty:
+        by_entity.setdefault("Person", set()).update(persons.loc[persons["dataset"] == dataset, "key"])
+    node_frames = []
+    for entity, keys in by_entity.items():
+        nodes = store.nodes(entity, keys=sorted(keys))
+        nodes.insert(0, "entity", entity)
+        node_frames.append(nodes)
+    nodes_all = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame()
+    return Subgraph(nodes=nodes_all, links=frame)
+
+
+def sources(store: GraphStore, subgraph: Subgraph) -> dict[str, dict[str, Any]]:
+    """The Source records the subgraph's links cite, by key (agency, grading, reference)."""
+    keys: set[str] = set()
+    if not subgraph.links.empty and "sources" in subgraph.links:
+        for value in subgraph.links["sources"]:
+            keys.update(_plain(value) or [])
+    if not keys:
+        return {}
+    frame = store.nodes("Source", keys=sorted(keys))
+    return {row["key"]: {k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")}
