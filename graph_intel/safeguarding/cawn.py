@@ -1,0 +1,209 @@
+"""Child Abduction Warning Notices: who is covered on a date, who might be warned, and breaches.
+
+Covered (eligible) on a date: a child under 16 (Child Abduction Act 1984 s2), or under 18 and in
+care under a care order, interim care order, emergency protection order or police protection
+(Children Act 1989 s49). A 16-17 year old accommodated under s20 is not covered. The legal status
+stored on the person is taken to hold on the date asked (the schema keeps no status history).
+Age is whole years at the date: a child born on 29 February turns a year older on 1 March in a
+common year. Notices are `cawn_served` events (roles served_on and child); a breach is any piece
+of contact evidence dated after the notice was served. These are prompts, not decisions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso, to_date, to_datetime
+from graph_intel.stores.base import GraphStore
+
+#: Legal statuses under which a 16-17 year old is covered (Children Act 1989 s49).
+IN_CARE_STATUSES = frozenset({"care_order", "interim_care_order", "emergency_protection_order", "police_protection"})
+#: Kinds of contact evidence that show association with a child.
+ASSOCIATION_KINDS = ("call", "message", "together", "pickup", "handset_contact", "link")
+
+
+def age_on(dob: date, on: date) -> int:
+    """Whole years of age on a date (a 29 February birthday falls on 1 March in common years)."""
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def eligibility(dob: date | None, legal_status: str | None, on: date) -> tuple[bool, str] | None:
+    """(eligible, reason) for a person on a date; None when not a child (18+) or the age is unknown."""
+    if dob is None:
+        return None
+    age = age_on(dob, on)
+    if age < 0 or age >= 18:
+        return None
+    if age < 16:
+        return True, "under_16"
+    if legal_status in IN_CARE_STATUSES:
+        return True, "in_care_under_18"
+    if legal_status == "accommodated_s20":
+        return False, "accommodated_s20_not_covered"
+    return False, "aged_16_17_not_in_care"
+
+
+def _status(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def eligible_children(store: GraphStore, on: date | None = None, include_all: bool = False) -> list[dict[str, Any]]:
+    """Children a CAWN can cover on the date (with --all, also those s20 leaves uncovered)."""
+    day = on or date.today()
+    people = persons(store)
+    out = []
+    for key, row in people.iterrows():
+        dob = to_date(row["date_of_birth"])
+        verdict = eligibility(dob, _status(row["legal_status"]), day)
+        if verdict is None:
+            continue
+        ok, reason = verdict
+        if not ok and not (include_all and reason == "accommodated_s20_not_covered"):
+            continue
+        assert dob is not None
+        out.append({
+            "person_id": ident(str(key)), "reason": reason, "eligible": ok, "on": day.isoformat(),
+            "age": age_on(dob, day), "legal_status": _status(row["legal_status"]),
+        })
+    out.sort(key=lambda r: (not r["eligible"], _natural(r["person_id"])))
+    return out
+
+
+def _natural(text: str) -> tuple[str, int, str]:
+    head = text.rstrip("0123456789")
+    tail = text[len(head):]
+    return (head, int(tail) if tail else -1, text)
+
+
+def notices(store: GraphStore) -> pd.DataFrame:
+    """Notices served: event, served_on (adult key), child (key), served_at, sources."""
+    cols = ["event", "served_on", "child", "served_at", "sources"]
+    events = store.nodes("Event", columns=["kind", "started_at", "sources"])
+    events = events[events["kind"] == "cawn_served"] if not events.empty else events
+    if events.empty:
+        return pd.DataFrame(columns=cols)
+    parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"]))
+    parts = parts[parts["from_entity"] == "Person"]
+    adults = parts[parts["role"] == "served_on"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "served_on"})
+    kids = parts[parts["role"] == "child"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "child"})
+    pairs = adults.merge(kids, on="event")
+    info = events.set_index("key")
+    pairs["served_at"] = pairs["event"].map(info["started_at"])
+    pairs["sources"] = pairs["event"].map(info["sources"])
+    return pairs[cols].sort_values(["served_at", "event"]).reset_index(drop=True)
+
+
+def adult_keys(store: GraphStore, on: date, people: pd.DataFrame | None = None) -> set[str]:
+    """Persons who are adults on the date: not recorded as a child, not under 18, not a professional."""
+    people = persons(store) if people is None else people
+    out = set()
+    for key, row in people.iterrows():
+        if row["category"] in ("child", "professional"):
+            continue
+        dob = to_date(row["date_of_birth"])
+        if dob is not None and age_on(dob, on) < 18:
+            continue
+        out.add(str(key))
+    return out
+
+
+def evidence_json(row: dict[str, Any], sources: Sources) -> dict[str, Any]:
+    """One piece of contact evidence as JSON: kind, record id, time, source, agency and grading."""
+    src = sources.info(row["sources"])
+    entity = row["ref_entity"] if row["ref_entity"] in ("Event", "Exhibit") else None
+    return {
+        "kind": row["kind"],
+        "detail": row["detail"] if isinstance(row["detail"], str) else None,
+        "id": ident(row["ref_key"], entity) if entity else row["ref_key"],
+        "record": (row["ref_entity"] or "").lower(),
+        "at": iso(row["at"]),
+        "via": row["via"] if isinstance(row["via"], str) else None,
+        "source_id": src.source_id,
+        "agency": src.agency,
+        "reference": src.reference,
+        "grading": src.grading,
+    }
+
+
+def pair_evidence(evidence: pd.DataFrame, adults: set[str], children: set[str]) -> pd.DataFrame:
+    """Association evidence between an adult and a child, either way round, as `a` adult and `b` child, once each."""
+    rows = evidence[evidence["kind"].isin(ASSOCIATION_KINDS)]
+    forward = rows[rows["a"].isin(adults) & rows["b"].isin(children)]
+    backward = rows[rows["b"].isin(adults) & rows["a"].isin(children)].rename(columns={"a": "b", "b": "a"})
+    both = pd.concat([forward, backward], ignore_index=True)
+    return both.drop_duplicates(subset=["a", "b", "kind", "ref_key", "via"]).reset_index(drop=True)
+
+
+def covered_children(people: pd.DataFrame, on: date) -> set[str]:
+    """Keys of the persons a CAWN can cover on the date."""
+    out = set()
+    for key, row in people.iterrows():
+        verdict = eligibility(to_date(row["date_of_birth"]), _status(row["legal_status"]), on)
+        if verdict is not None and verdict[0]:
+            out.add(str(key))
+    return out
+
+
+def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]]:
+    """Adults with evidence of association with a covered child and no notice for that child, most evidence first."""
+    day = on or date.today()
+    limit = end_of_day(day)
+    people = persons(store)
+    covered = covered_children(people, day)
+    adults = adult_keys(store, day, people)
+    served_frame = notices(store)
+    served = set(zip(served_frame["served_on"], served_frame["child"], strict=True))
+    rows = pair_evidence(contact_evidence(store), adults, covered)
+    rows = rows[rows["at"].isna() | (rows["at"] < pd.Timestamp(limit))]
+    sources = Sources(store)
+    out = []
+    for (adult, child), group in rows.groupby(["a", "b"], sort=False):
+        if (adult, child) in served:
+            continue
+        items = sorted((evidence_json(r, sources) for r in group.to_dict("records")), key=lambda e: (e["at"] or "", e["id"]))
+        last = max((e["at"] for e in items if e["at"]), default=None)
+        out.append({"adult": ident(str(adult)), "child": ident(str(child)), "evidence": len(items),
+                    "last_contact": last, "on": day.isoformat(), "items": items})
+    out.sort(key=lambda r: (-r["evidence"], _neg(r["last_contact"]), _natural(r["adult"]), _natural(r["child"])))
+    return out
+
+
+def _neg(text: str | None) -> str:
+    """A sort key putting later ISO times first (and undated last)."""
+    if not text:
+        return "~"
+    return "".join(chr(0x10FFFF - ord(c)) if c.isdigit() else c for c in text)
+
+
+def breaches(store: GraphStore) -> list[dict[str, Any]]:
+    """For each notice, every piece of contact evidence between that adult and that child dated after serving."""
+    served = notices(store)
+    if served.empty:
+        return []
+    evidence = contact_evidence(store)
+    sources = Sources(store)
+    out = []
+    for note in served.to_dict("records"):
+        at = to_datetime(note["served_at"])
+        pair = pair_evidence(evidence, {note["served_on"]}, {note["child"]})
+        after = pair[pair["at"].notna() & (pair["at"] > pd.Timestamp(at))] if at is not None else pair.iloc[0:0]
+        items = sorted((evidence_json(r, sources) for r in after.to_dict("records")), key=lambda e: (e["at"] or "", e["id"]))
+        if not items:
+            continue
+        out.append({
+            "served_on": ident(note["served_on"]), "child": ident(note["child"]), "served_at": iso(at),
+            "notice": ident(note["event"], "Event"), "evidence": items,
+            "prompt": "possible breach of a CAWN: review the evidence and decide what to do",
+        })
+    return out
+
+
+def served_json(store: GraphStore) -> list[dict[str, Any]]:
+    """Every notice served as JSON: notice id, served_on, child, served_at."""
+    return [{"notice": ident(n["event"], "Event"), "served_on": ident(n["served_on"]), "child": ident(n["child"]),
+             "served_at": iso(n["served_at"])} for n in notices(store).to_dict("records")]
+
