@@ -1,0 +1,164 @@
+"""A child's chronology: everything that touches the child, oldest first, with who recorded it.
+
+Rows come from events the child took part in (any role), calls and messages with the child's
+phones, numbers saved in the child's examined handset or the child's number saved in another's,
+links to or from the child (people, phones, vehicles, places) and intelligence reports about or
+naming the child. A *concern* is an event about the child of kind sighting, incident,
+missing_episode or arrest. A period is flagged when concerns recorded by two or more agencies fall
+within 30 days of each other and no strategy meeting or referral about the child followed, where
+"followed" means dated from the later concern up to 30 days after it. A flag is a prompt to ask
+whether the agencies shared what they knew; it decides nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from graph_intel.analysis.evidence import contact_evidence
+from graph_intel.safeguarding.common import ACTION_EVENTS, CONCERN_EVENTS, Sources, ident, iso, to_datetime
+from graph_intel.schema import schema
+from graph_intel.stores.base import GraphStore
+
+#: Days within which two agencies' concerns make a period, and a meeting or referral must follow.
+WINDOW_DAYS = 30
+
+
+@dataclass
+class Flag:
+    """Two or more agencies' concerns within the window, with no meeting or referral after."""
+
+    start: datetime
+    end: datetime
+    agencies: set[str] = field(default_factory=set)
+    events: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The flag as JSON: first and last concern dates, agencies, the concern events."""
+        return {"from": self.start.date().isoformat(), "to": self.end.date().isoformat(),
+                "agencies": sorted(self.agencies), "events": self.events,
+                "prompt": "concerns from several agencies and no strategy meeting or referral followed: "
+                          "check whether they were shared"}
+
+
+def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str, Any]]:
+    parts = store.links("PARTICIPATED_IN", from_keys=[child])
+    if parts.empty:
+        return []
+    events = store.nodes("Event", keys=list(parts["to_key"]),
+                         columns=["kind", "started_at", "ended_at", "summary", "sources"]).set_index("key")
+    rows = []
+    for event, role in zip(parts["to_key"], parts["role"], strict=True):
+        if event not in events.index:
+            continue
+        ev = events.loc[event]
+        src = sources.info(ev["sources"])
+        summary = ev["summary"] if isinstance(ev["summary"], str) else ""
+        rows.append({
+            "at": iso(ev["started_at"]), "what": f"{ev['kind']}: {summary}".rstrip(": "),
+            "agency": src.agency, "source_id": src.source_id, "record": "event",
+            "id": ident(event, "Event"), "event_kind": ev["kind"], "role": role,
+            "agencies": sources.agencies(ev["sources"]), "reference": src.reference, "grading": src.grading,
+            "end": iso(ev["ended_at"]),
+        })
+    return rows
+
+
+def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[dict[str, Any]]:
+    rows = []
+    mine = evidence[(evidence["a"] == child) | (evidence["b"] == child)]
+    mine = mine[mine["kind"].isin(("call", "message", "handset_contact"))]
+    seen: set[tuple[str, str]] = set()
+    for r in mine.to_dict("records"):
+        other = r["b"] if r["a"] == child else r["a"]
+        if (r["ref_key"], other) in seen:
+            continue
+        seen.add((r["ref_key"], other))
+        src = sources.info(r["sources"])
+        what = {"call": "call", "message": "message", "handset_contact": "handset contact"}[r["kind"]]
+        detail = f" saved as '{r['detail']}'" if r["kind"] == "handset_contact" and isinstance(r["detail"], str) else ""
+        rows.append({
+            "at": iso(r["at"]), "what": f"{what} with {ident(other)}{detail} ({r['via']})",
+            "agency": src.agency, "source_id": src.source_id, "record": r["kind"],
+            "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event"),
+            "reference": src.reference, "grading": src.grading,
+        })
+    return rows
+
+
+def _link_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str, Any]]:
+    frame = store.node_links("Person", child)
+    rows = []
+    for r in frame.to_dict("records"):
+        if r["link"] == "PARTICIPATED_IN":
+            continue
+        outgoing = r["from_key"] == child and r["from_entity"] == "Person"
+        other_entity = r["to_entity"] if outgoing else r["from_entity"]
+        other_key = r["to_key"] if outgoing else r["from_key"]
+        name = schema().links[r["link"]].canonical
+        src = sources.info(r["sources"])
+        if other_entity == "Report":
+            report = store.get_node("Report", other_key) or {}
+            text = report.get("text") or ""
+            what = f"report {ident(other_key, 'Report')} ({name}): {text}"
+            at = report.get("recorded_at") or r["first_seen"]
+        else:
+            other = ident(other_key, other_entity)
+            what = f"{name} {schema().entity(other_entity).cli} {other}" if outgoing else f"{other} {name} this child"
+            at = r["first_seen"]
+        rows.append({"at": iso(at), "what": what, "agency": src.agency, "source_id": src.source_id,
+                     "record": "report" if other_entity == "Report" else "link",
+                     "id": ident(other_key, other_entity), "reference": src.reference, "grading": src.grading})
+    return rows
+
+
+def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
+    """Every record touching the child (by key), oldest first; undated records last."""
+    sources = Sources(store)
+    rows = _event_rows(store, child, sources) + _contact_rows(contact_evidence(store), child, sources)
+    rows += _link_rows(store, child, sources)
+    rows.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"], r["id"]))
+    return rows
+
+
+def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Flag]:
+    """Periods where 2+ agencies recorded concerns within the window and no meeting or referral followed."""
+    window = timedelta(days=window_days)
+    concerns = [(to_datetime(r["at"]), a, r["id"]) for r in rows if r.get("event_kind") in CONCERN_EVENTS and r["at"]
+                for a in r.get("agencies") or ([r["agency"]] if r["agency"] else [])]
+    actions = [to_datetime(r["at"]) for r in rows if r.get("event_kind") in ACTION_EVENTS and r["at"]]
+    out: list[Flag] = []
+    for later, _, _ in sorted((c for c in concerns if c[0] is not None), key=lambda c: c[0]):  # type: ignore[arg-type, return-value]
+        assert later is not None
+        near = [c for c in concerns if c[0] is not None and later - window <= c[0] <= later]
+        agencies = {a for _, a, _ in near}
+        if len(agencies) < 2:
+            continue
+        if any(a is not None and later <= a <= later + window for a in actions):
+            continue
+        start = min(c[0] for c in near if c[0] is not None)
+        ids = list(dict.fromkeys(e for _, _, e in near))
+        if out and start <= out[-1].end:
+            out[-1].end = max(out[-1].end, later)
+            out[-1].agencies |= agencies
+            out[-1].events = list(dict.fromkeys(out[-1].events + ids))
+        else:
+            out.append(Flag(start, later, agencies, ids))
+    return out
+
+
+def chronology(store: GraphStore, child: str) -> list[dict[str, Any]]:
+    """The contract's chronology: rows oldest first, each flag as a row at its later concern."""
+    rows = chronology_rows(store, child)
+    found = flags(rows)
+    out = [{k: v for k, v in r.items() if k != "agencies" or len(v) > 1} for r in rows]
+    for flag in found:
+        out.append({"at": flag.end.isoformat(), "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
+                    f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "
+                    f"{WINDOW_DAYS} days", "agency": None, "source_id": None, "record": "flag", "id": None,
+                    "flag": flag.as_json()})
+    out.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"] == "flag"))
+    return out
