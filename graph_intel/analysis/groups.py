@@ -107,7 +107,10 @@ def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
 def _contact_pairs(contacts: pd.DataFrame, grown: set[str], child_things: set[str]) -> pd.DataFrame:
     """Calls, messages, being together, handset contacts and links between two adults."""
     c = contacts[contacts["kind"].isin(JOINING_CONTACTS) & contacts["a"].isin(grown) & contacts["b"].isin(grown)]
-    c = c[c["a"] < c["b"]]
+    # contact_evidence gives calls, handset entries and links in one direction only: orient each pair
+    lo = c[["a", "b"]].min(axis=1)
+    hi = c[["a", "b"]].max(axis=1)
+    c = c.assign(a=lo, b=hi).drop_duplicates(subset=["a", "b", "kind", "ref_key", "via"])
     if c.empty:
         return pd.DataFrame(columns=JOIN_COLUMNS)
     via_child = [
