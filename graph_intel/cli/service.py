@@ -1,9 +1,150 @@
-"""Commands of the service family (filled in by its issue)."""
+"""Commands of the service family: serve, users (add, revoke, list), audit (verify, list)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from graph_intel.cli.common import EXIT_ATTENTION, JsonOpt, Neo4jOpt, StoreOpt, emit, err, fail
+
+if TYPE_CHECKING:
+    from api.settings import Settings
+
+ApiDbOpt = Annotated[
+    Path | None,
+    typer.Option("--api-db", help="Users and audit database [default: $GRAPH_INTEL_API_DB or STORE/api.sqlite]."),
+]
+
+
+def _settings(store: Path | None, neo4j: str | None, api_db: Path | None = None) -> Settings:
+    """Service settings from the environment, overridden by the command's options."""
+    from api.settings import Settings
+
+    overrides: dict[str, object] = {}
+    if store is not None:
+        overrides["store"] = store
+    if neo4j is not None:
+        overrides["neo4j_uri"] = neo4j
+    if api_db is not None:
+        overrides["api_db"] = api_db
+    return Settings(**overrides)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this family's commands to the app."""
+    """Add serve, users and audit."""
+    app.command("serve")(serve_cmd)
+    users = typer.Typer(help="Service users and their bearer tokens.", no_args_is_help=True)
+    users.command("add")(users_add)
+    users.command("revoke")(users_revoke)
+    users.command("list")(users_list)
+    app.add_typer(users, name="users")
+    audit = typer.Typer(help="The service's hash-chained audit log.", no_args_is_help=True)
+    audit.command("verify")(audit_verify)
+    audit.command("list")(audit_list)
+    app.add_typer(audit, name="audit")
+
+
+def serve_cmd(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback unless you mean it).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    api_db: ApiDbOpt = None,
+) -> None:
+    """Run the FastAPI service (uvicorn): every read command over HTTP, with tokens, roles and audit."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(store, neo4j, api_db)
+    err.print(f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})")
+    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, date_header=False, log_level="info")
+
+
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's name (letters, digits, '_', '.', '@', '-').")],
+    role: Annotated[str, typer.Option(help="admin, analyst or viewer.")],
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    api_db: ApiDbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Create a user and print its token (shown once: only its hash is kept)."""
+    from api.users import UserError, UserStore
+
+    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
+    try:
+        token = users.add(name, role)
+    except UserError as exc:
+        fail(str(exc))
+    finally:
+        users.close()
+    emit({"user": name, "role": role, "token": token}, True)
+
+
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    api_db: ApiDbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Revoke a user's token; the user stays listed, as revoked."""
+    from api.users import UserStore
+
+    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
+    try:
+        done = users.revoke(name)
+    finally:
+        users.close()
+    if not done:
+        fail(f"no active user {name!r}: see 'graph-intel users list'")
+    emit({"user": name, "revoked": True}, True)
+
+
+def users_list(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
+    """List users: name, role, created_at, revoked_at (never tokens)."""
+    from api.users import UserStore
+
+    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
+    try:
+        emit(users.list(), True)
+    finally:
+        users.close()
+
+
+def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
+    """Walk the audit hash chain; exit 1 when any entry was edited, inserted, deleted or reordered."""
+    from api.audit import AuditLog
+
+    log = AuditLog(_settings(store, neo4j, api_db).api_db_path())
+    try:
+        result = log.verify()
+    finally:
+        log.close()
+    emit(result, True)
+    if not result["intact"]:
+        err.print(f"[bold red]audit log broken at entry {result['first_bad']}:[/] {result['reason']}")
+        raise typer.Exit(EXIT_ATTENTION)
+
+
+def audit_list(
+    who: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
+    person: Annotated[str | None, typer.Option(help="Only entries touching this person id.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this ISO 8601 time (UTC).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many entries, newest first.")] = 100,
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    api_db: ApiDbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Print audit entries as JSON, newest first."""
+    from api.audit import AuditLog
+
+    log = AuditLog(_settings(store, neo4j, api_db).api_db_path())
+    try:
+        emit(log.query(who=who, person=person, since=since, limit=limit), True)
+    finally:
+        log.close()

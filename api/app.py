@@ -1,0 +1,163 @@
+"""The FastAPI app: create_app(settings) builds it; the lifespan opens one store handle for its life."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api.audit import AuditLog
+from api.deps import PUBLIC, ROLES_KEY, Services, enforce_access, require_role
+from api.middleware import GuardMiddleware
+from api.routes import admin, health, ingest, network, query, read
+from api.settings import Settings
+from api.users import UserStore
+from graph_intel.commands import load_all
+from graph_intel.ingest import IngestError
+from graph_intel.refs import RefError
+from graph_intel.stores import StoreError, open_store
+
+log = logging.getLogger("graph_intel.api")
+OPENAPI_PATH = "/api/v1/openapi.json"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service: routes (read routes from the registry), guard, error handlers, OpenAPI."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = settings.api_db_path()
+        store = open_store(settings.store, settings.neo4j_uri)
+        users, audit = UserStore(db), AuditLog(db)
+        app.state.services = Services(settings=settings, store=store, users=users, audit=audit)
+        try:
+            yield
+        finally:
+            app.state.services = None
+            store.close()
+            users.close()
+            audit.close()
+
+    app = FastAPI(
+        title="graph-intel",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(enforce_access)],
+    )
+    app.include_router(health.router)
+    app.include_router(read.build_router(load_all().values()))
+    app.include_router(ingest.router)
+    app.include_router(query.router)
+    app.include_router(admin.router)
+    pages = network.build_router()
+    if pages is not None:
+        app.include_router(pages)
+
+    @app.get(OPENAPI_PATH, include_in_schema=False, openapi_extra=require_role("authenticated", action="none"))
+    def openapi_document() -> dict[str, Any]:
+        """The OpenAPI document (authenticated: it maps what the service holds)."""
+        return app.openapi()
+
+    app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
+    _error_handlers(app)
+    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-Purpose", "Content-Type"], allow_credentials=False,
+        )
+    return app
+
+
+DESCRIPTION = (
+    "Every read command of the CLI is `GET /api/v1/<command words>` with the same JSON. "
+    "Every route but `/health` needs `Authorization: Bearer TOKEN` and `X-Purpose: TEXT` "
+    "(kept in the audit log). Each operation's `x-roles` lists the roles allowed."
+)
+
+
+def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
+    """The OpenAPI document, with the bearer scheme and X-Purpose header on every guarded operation."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    doc.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
+        "type": "http", "scheme": "bearer", "description": "A token from `graph-intel users add`.",
+    }
+    purpose_param = {
+        "name": "X-Purpose", "in": "header", "required": True,
+        "description": "Why you need this (kept in the audit log).",
+        "schema": {"type": "string", "minLength": 1, "maxLength": settings.max_purpose_chars, "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"},
+    }
+    for item in doc.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or operation.get(ROLES_KEY) == [PUBLIC]:
+                continue
+            operation["security"] = [{"bearer": []}]
+            operation.setdefault("parameters", []).append(dict(purpose_param))
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", {"description": "No valid bearer token"})
+            responses.setdefault("403", {"description": "The role may not use this route"})
+            responses.setdefault("400", {"description": "Missing X-Purpose, or a bad request"})
+    app.openapi_schema = doc
+    return doc
+
+
+def _error_handlers(app: FastAPI) -> None:
+    """Errors users can act on say what and why; anything else is a generic 500 (guard middleware)."""
+
+    async def ref_error(request: Request, exc: Exception) -> JSONResponse:
+        message = str(exc.args[0]) if exc.args else "no such entity"
+        status = 400 if "ambiguous" in message else 404
+        return JSONResponse({"detail": message}, status_code=status)
+
+    async def ingest_error(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    async def value_error(request: Request, exc: Exception) -> JSONResponse:
+        log.info("bad request on %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": "a parameter is not valid for this command"}, status_code=400)
+
+    async def store_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("store error on %s", request.url.path, exc_info=exc)
+        return JSONResponse({"detail": "the store could not answer; the error has been logged"}, status_code=503)
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+        detail = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in errors]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    app.add_exception_handler(RefError, ref_error)
+    app.add_exception_handler(IngestError, ingest_error)
+    app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(ValueError, value_error)
+
+
+def iter_routes(app: FastAPI) -> list[Any]:
+    """Every route the app serves, flattened through included routers (for tests and docs)."""
+    found: list[Any] = []
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(list(inner.routes))
+            else:
+                found.append(route)
+
+    walk(list(app.routes))
+    return found

@@ -1,0 +1,166 @@
+"""The guard around every request: body size limit, security headers, generic 500s, the audit entry.
+
+The audit entry is written when the response starts, before any of its body is sent: if the
+log cannot be written, nothing is disclosed (503 instead).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import AUDIT_SCOPE_KEY, AuditContext
+
+log = logging.getLogger("graph_intel.api")
+
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+HTML_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "font-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+_COMMON_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+_STRIPPED = {b"content-security-policy", b"server", *(name for name, _ in _COMMON_HEADERS)}
+UNAUDITED_PATHS = frozenset({"/health"})
+UPLOAD_PATHS = frozenset({"/api/v1/ingest"})
+
+
+class BodyTooLarge(HTTPException):
+    """The request body is over the limit (raised while reading it, so FastAPI passes it on)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413, detail=f"the request body is larger than {limit} bytes")
+
+
+def security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Response headers with ours set: a CSP by content type, nosniff, no-referrer, no-store, DENY."""
+    kept = [(k, v) for k, v in headers if k.lower() not in _STRIPPED]
+    ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    csp = HTML_CSP if ctype.startswith(b"text/html") else JSON_CSP
+    return [*kept, *_COMMON_HEADERS, (b"content-security-policy", csp.encode())]
+
+
+def _json_response(status: int, detail: str) -> tuple[Message, Message]:
+    body = json.dumps({"detail": detail}).encode()
+    start: Message = {
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
+class GuardMiddleware:
+    """Pure ASGI middleware: size limits, headers, audit, and no internals in errors."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.max_upload = max_upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        ctx = AuditContext(method=scope.get("method", ""), path=path, query=query)
+        ctx.skip = path in UNAUDITED_PATHS
+        scope[AUDIT_SCOPE_KEY] = ctx
+        limit = self.max_upload if path in UPLOAD_PATHS else self.max_body
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = {**message, "headers": security_headers(list(message.get("headers", [])))}
+                if not await self._audit(scope, ctx, int(message["status"])):
+                    start, body = _json_response(503, "the audit log cannot be written, so nothing is disclosed")
+                    await send({**start, "headers": security_headers(start["headers"])})
+                    await send(body)
+                    raise _AuditFailed
+            await send(message)
+
+        length = _content_length(scope)
+        if length is not None and length > limit:
+            await self._refuse(scope, ctx, guarded_send, 413, f"the request body is larger than {limit} bytes")
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except _AuditFailed:
+            return
+        except BodyTooLarge as exc:
+            if not started:
+                await self._refuse(scope, ctx, guarded_send, 413, str(exc.detail))
+        except Exception:
+            log.exception("unhandled error on %s %s", ctx.method, path)
+            if not started:
+                await self._refuse(scope, ctx, guarded_send, 500, "internal error; it has been logged")
+
+    async def _refuse(self, scope: Scope, ctx: AuditContext, send: Send, status: int, detail: str) -> None:
+        start, body = _json_response(status, detail)
+        try:
+            await send(start)
+            await send(body)
+        except _AuditFailed:
+            return
+
+    async def _audit(self, scope: Scope, ctx: AuditContext, status: int) -> bool:
+        """Write this request's audit entry; False when it cannot be written."""
+        if ctx.skip:
+            return True
+        app: Any = scope.get("app")
+        services = getattr(getattr(app, "state", None), "services", None)
+        if services is None:
+            log.error("audit log not open; refusing to respond to %s %s", ctx.method, ctx.path)
+            return False
+        params: dict[str, Any] = {"path": ctx.path, "query": ctx.query, **ctx.params}
+        try:
+            await anyio.to_thread.run_sync(
+                lambda: services.audit.append(
+                    who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
+                    params=params, persons=sorted(ctx.persons), purpose=ctx.purpose,
+                    action=ctx.action, status=status,
+                )
+            )
+        except Exception:
+            log.exception("audit write failed for %s %s", ctx.method, ctx.path)
+            return False
+        return True
+
+
+class _AuditFailed(Exception):
+    """The audit entry could not be written; the 503 has been sent."""
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope.get("headers", []):
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,68 @@
+"""Admin routes: users (add, revoke, list) and the audit log (query, verify). Admins only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from api.deps import Audit, ServicesDep, require_role
+from api.users import Role, UserError
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+ADMIN = require_role("admin", action="administration")
+
+
+class NewUser(BaseModel):
+    """A user to create."""
+
+    name: str = Field(min_length=1, max_length=64)
+    role: Role
+
+
+@router.get("/users", openapi_extra=ADMIN)
+def list_users(svc: ServicesDep) -> list[dict[str, Any]]:
+    """Every user: name, role, created_at, revoked_at (never a token)."""
+    return svc.users.list()
+
+
+@router.post("/users", openapi_extra=ADMIN, status_code=201)
+def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> dict[str, str]:
+    """Create a user; the token is in this response only."""
+    ctx.params.update({"user": body.name, "role": body.role})
+    try:
+        token = svc.users.add(body.name, body.role)
+    except UserError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    return {"user": body.name, "role": body.role, "token": token}
+
+
+@router.delete("/users/{name}", openapi_extra=ADMIN)
+def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
+    """Revoke a user's token (the user stays listed, as revoked)."""
+    ctx.params["user"] = name
+    if not svc.users.revoke(name):
+        raise HTTPException(status_code=404, detail=f"no active user {name!r}")
+    return {"user": name, "revoked": True}
+
+
+@router.get("/audit", openapi_extra=ADMIN)
+def query_audit(
+    svc: ServicesDep,
+    who: Annotated[str | None, Query(max_length=64)] = None,
+    person: Annotated[str | None, Query(max_length=200)] = None,
+    route: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[str | None, Query(max_length=40, description="ISO 8601, UTC")] = None,
+    until: Annotated[str | None, Query(max_length=40, description="ISO 8601, UTC")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> list[dict[str, Any]]:
+    """Audit entries, newest first, filtered by who, person touched, route and time."""
+    return svc.audit.query(who=who, person=person, route=route, since=since, until=until, limit=limit, offset=offset)
+
+
+@router.get("/audit/verify", openapi_extra=ADMIN)
+def verify_audit(svc: ServicesDep) -> dict[str, Any]:
+    """Walk the hash chain: {"entries", "intact", ...}."""
+    return svc.audit.verify()

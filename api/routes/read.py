@@ -1,0 +1,129 @@
+"""GET /api/v1/<words>: one route per registered read command, generated at start-up.
+
+Parameters without defaults become path segments, the rest query parameters; the JSON is the
+command's own, exactly as the CLI prints it. Each route's least role is the command's.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import typing
+from collections.abc import Callable, Iterable
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from api.deps import audit_context, require_role, services
+from graph_intel.commands import ReadCommand
+
+log = logging.getLogger("graph_intel.api")
+
+PREFIX = "/api/v1"
+MAX_ID_CHARS = 200
+#: Keys whose string values (or lists of strings) name persons in command JSON.
+PERSON_KEYS = frozenset({"person_id", "adult", "child", "served_on", "a", "b"})
+PERSON_LIST_KEYS = frozenset({"members", "persons", "children", "new_adults"})
+
+
+def json_default(value: Any) -> Any:
+    """JSON for what the commands return besides plain types (dates, numpy values): as the CLI does."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def json_response(data: Any) -> Response:
+    """The command's JSON, serialised as the CLI serialises it."""
+    body = json.dumps(data, default=json_default, ensure_ascii=False)
+    return Response(body, media_type="application/json")
+
+
+def persons_in(doc: Any, found: set[str] | None = None) -> set[str]:
+    """Ids of the persons a command's JSON names (for the audit's 'persons touched')."""
+    found = set() if found is None else found
+    if isinstance(doc, dict):
+        if doc.get("kind") == "person" and isinstance(doc.get("id"), str):
+            found.add(f"{doc['dataset']}:{doc['id']}" if isinstance(doc.get("dataset"), str) else doc["id"])
+        for key, value in doc.items():
+            if key in PERSON_KEYS and isinstance(value, str):
+                found.add(value)
+            elif key in PERSON_LIST_KEYS and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str))
+            if isinstance(value, dict | list):
+                persons_in(value, found)
+    elif isinstance(doc, list):
+        for item in doc:
+            persons_in(item, found)
+    return found
+
+
+def route_path(command: ReadCommand) -> str | None:
+    """The command's route, or None when it cannot be one (it writes files, takes *args)."""
+    params = list(inspect.signature(command.func).parameters.values())[1:]
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return None
+    hints = _hints(command.func)
+    if any(hints.get(p.name) in (FsPath, FsPath | None) or p.name == "out" for p in params):
+        return None
+    segments = [p.name for p in params if p.default is inspect.Parameter.empty]
+    return PREFIX + "/" + "/".join(command.words) + "".join(f"/{{{s}}}" for s in segments)
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(func)
+    except Exception:  # an annotation that cannot be resolved: treat it as text
+        return {}
+
+
+def _endpoint(command: ReadCommand) -> Callable[..., Response]:
+    """A sync endpoint (run in the thread pool) whose signature FastAPI reads for its parameters."""
+    params = list(inspect.signature(command.func).parameters.values())[1:]
+    hints = _hints(command.func)
+
+    def endpoint(request: Request, **kwargs: Any) -> Response:
+        ctx = audit_context(request)
+        ctx.params["args"] = kwargs
+        data = command.func(services(request).store, **kwargs)
+        ctx.persons |= persons_in(data)
+        return json_response(data)
+
+    sig_params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for p in params:
+        hint = hints.get(p.name, str)
+        textual = hint in (str, str | None)
+        if p.default is inspect.Parameter.empty:
+            marker: Any = Path(max_length=MAX_ID_CHARS) if textual else Path()
+            sig_params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[hint, marker]))
+        else:
+            marker = Query(max_length=MAX_ID_CHARS) if textual else Query()
+            sig_params.append(
+                inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=Annotated[hint, marker])
+            )
+    endpoint.__signature__ = inspect.Signature(sig_params)  # type: ignore[attr-defined]
+    endpoint.__name__ = "read_" + "_".join(w.replace("-", "_") for w in command.words)
+    endpoint.__doc__ = command.summary
+    return endpoint
+
+
+def build_router(commands: Iterable[ReadCommand]) -> APIRouter:
+    """A router with one GET route per read command, each under the command's least role."""
+    router = APIRouter(tags=["read"])
+    for command in sorted(commands, key=lambda c: c.words):
+        path = route_path(command)
+        if path is None:
+            log.info("read command %s is not served over HTTP (it writes files)", " ".join(command.words))
+            continue
+        router.add_api_route(
+            path, _endpoint(command), methods=["GET"], summary=command.summary or " ".join(command.words),
+            description=f"Same JSON as `graph-intel {' '.join(command.words)} --json`. Least role: {command.role}.",
+            openapi_extra=require_role(command.role, action="consultation"),
+            response_model=None, responses={200: {"description": "The command's JSON", "content": {"application/json": {}}}},
+        )
+    return router

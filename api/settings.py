@@ -1,0 +1,41 @@
+"""Service settings from the environment (GRAPH_INTEL_*): store, users/audit database, limits, CORS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph_intel.stores import DEFAULT_STORE
+
+
+class Settings(BaseSettings):
+    """Everything the service needs to start; safe defaults (loopback, no CORS, small bodies)."""
+
+    model_config = SettingsConfigDict(env_prefix="GRAPH_INTEL_", extra="ignore")
+
+    store: Path = Path(DEFAULT_STORE)
+    neo4j_uri: str | None = None
+    #: Users and audit log (SQLite); default `api.sqlite` inside the embedded store's directory.
+    api_db: Path | None = None
+    #: Largest request body outside ingest (JSON, raw query), in bytes.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    #: Largest ingest upload (multipart: CSV files or a zip), in bytes.
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    #: Largest total of a zip's members once unpacked (zip bombs), in bytes.
+    max_unzipped_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
+    #: Longest X-Purpose header accepted, in characters.
+    max_purpose_chars: int = Field(default=300, ge=8)
+    #: Origins allowed cross-origin requests; none unless configured (JSON list in the environment).
+    cors_origins: list[str] = Field(default_factory=list)
+    #: Most rows a raw Cypher query returns.
+    max_query_rows: int = Field(default=10_000, ge=1)
+
+    def api_db_path(self) -> Path:
+        """Where the users and audit database lives."""
+        if self.api_db is not None:
+            return self.api_db
+        if self.neo4j_uri:
+            return Path("graph-intel-api.sqlite")
+        return self.store / "api.sqlite"
