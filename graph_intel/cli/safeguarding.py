@@ -1,9 +1,133 @@
-"""Commands of the safeguarding family (filled in by its issue)."""
+"""Commands of the safeguarding family: missing triggers, CAWNs, chronology, CSE matrix, briefing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
 import typer
+from rich.table import Table
+
+from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
+from graph_intel.safeguarding import commands as sg
+from graph_intel.safeguarding.matrix import MatrixError, set_status
+from graph_intel.safeguarding.pack import write_pack
+
+T = TypeVar("T")
+NOTE = "[dim]Prompts for a professional with their evidence; nothing here is a decision.[/]"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this family's commands to the app."""
+    """Add missing-triggers, cawn, chronology, matrix and briefing."""
+    app.command("missing-triggers")(missing_triggers_cmd)
+    cawn = typer.Typer(help="Child Abduction Warning Notices: eligibility, candidates, breaches, evidence packs.",
+                       no_args_is_help=True)
+    cawn.command("eligible")(eligible_cmd)
+    cawn.command("candidates")(candidates_cmd)
+    cawn.command("breaches")(breaches_cmd)
+    cawn.command("pack")(pack_cmd)
+    app.add_typer(cawn, name="cawn")
+    app.command("chronology")(chronology_cmd)
+    matrix = typer.Typer(help="The CSE matrix: each child's RAG status, who set it, when and why.", no_args_is_help=True)
+    matrix.command("set")(matrix_set_cmd)
+    matrix.command("list")(matrix_list_cmd)
+    app.add_typer(matrix, name="matrix")
+    app.command("briefing")(briefing_cmd)
+
+
+def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a read command on the selected store; a bad date or argument is exit 2."""
+    with opened(store, neo4j) as graph:
+        try:
+            return func(graph, *args, **kwargs)
+        except (ValueError, MatrixError) as exc:
+            fail(str(exc))
+
+
+def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> None:
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*(", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
+                        for v in (r.get(c) for c in columns)))
+    out.print(table)
+    out.print(NOTE)
+
+
+DateOpt = Annotated[str | None, typer.Option(help="Date YYYY-MM-DD [default: today].")]
+
+
+def missing_triggers_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help="Count up to the end of this day [default: today].")] = None,
+                         store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Children missing for three working days, four times in a month or six in two months."""
+    data = _run(store, neo4j, sg.missing_triggers_cmd, as_of)
+    emit(data, json, lambda d: _table(d, ["person_id", "rules", "episodes"], "strategy meeting due (missing rule)"))
+
+
+def eligible_cmd(on: DateOpt = None,
+                 all_: Annotated[bool, typer.Option("--all", help="Also list 16-17 year olds s20 leaves uncovered.")] = False,
+                 store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Children a CAWN can cover on a date (under 16, or under 18 and in care)."""
+    data = _run(store, neo4j, sg.cawn_eligible_cmd, on, all_)
+    emit(data, json, lambda d: _table(d, ["person_id", "eligible", "reason", "age", "legal_status"], "CAWN eligibility"))
+
+
+def candidates_cmd(on: DateOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Adults associated with a covered child and not yet warned, most evidence first."""
+    data = _run(store, neo4j, sg.cawn_candidates_cmd, on)
+    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], "CAWN candidates"))
+
+
+def breaches_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Contact evidence dated after a CAWN was served."""
+    data = _run(store, neo4j, sg.cawn_breaches_cmd)
+    rows = [{"served_on": b["served_on"], "child": b["child"], "served_at": b["served_at"],
+             "evidence": [f"{e['at']} {e['kind']} {e['id']}" for e in b["evidence"]]} for b in data]
+    emit(data, json, lambda _: _table(rows, ["served_on", "child", "served_at", "evidence"], "possible CAWN breaches"))
+
+
+def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
+             child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+             out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+             redact: Annotated[bool, typer.Option("--redact", help="Hide third parties (others present, summaries).")] = False,
+             store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Write a printable, self-contained CAWN evidence pack for one adult and one child."""
+    data = _run(store, neo4j, write_pack, adult, child, out_file, redact)
+    emit(data, json, lambda d: out.print(f"Evidence pack written to {d['file']} ({d['items']} items)."))
+
+
+def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")],
+                   store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged."""
+    data = _run(store, neo4j, sg.chronology_cmd, person)
+    emit(data, json, lambda d: _table(d, ["at", "agency", "source_id", "what"], f"chronology of {person}"))
+
+
+def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+                   rag: Annotated[str, typer.Argument(metavar="RAG", help="red, amber or green.")],
+                   by: Annotated[str, typer.Option("--by", help="Who set the status.")],
+                   review: Annotated[str, typer.Option("--review", help="Review date YYYY-MM-DD.")],
+                   reason: Annotated[str, typer.Option("--reason", help="Why.")],
+                   agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
+                   store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Record a child's CSE matrix RAG status (appended; earlier entries are kept as history)."""
+    data = _run(store, neo4j, set_status, child, rag, by, review, reason, agency)
+    emit(data, json, lambda d: out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {d['review']}."))
+
+
+def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help="Reviews due by this day [default: today].")] = None,
+                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Each child's current CSE matrix status, who set it, when, why and when to review it."""
+    data = _run(store, neo4j, sg.matrix_list_cmd, as_of)
+    emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"], "CSE matrix"))
+
+
+def briefing_cmd(since: Annotated[str, typer.Option("--since", help="What is new since this day (YYYY-MM-DD).")],
+                 as_of: Annotated[str | None, typer.Option("--as-of", help="Up to the end of this day [default: today].")] = None,
+                 store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
+    data = _run(store, neo4j, sg.briefing_cmd, since, as_of)
+    emit(data, json, lambda d: _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],
+                                      f"hub briefing since {d['since']}"))

@@ -1,0 +1,56 @@
+"""The safeguarding read commands (JSON), shared by the CLI and the API through the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph_intel.commands import read_command
+from graph_intel.safeguarding.briefing import briefing
+from graph_intel.safeguarding.cawn import breaches, candidates, eligible_children
+from graph_intel.safeguarding.chronology import chronology
+from graph_intel.safeguarding.common import parse_day, person_key
+from graph_intel.safeguarding.matrix import matrix_list
+from graph_intel.safeguarding.missing import missing_triggers
+from graph_intel.stores.base import GraphStore
+
+
+@read_command("missing-triggers", role="viewer")
+def missing_triggers_cmd(store: GraphStore, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Children for whom the missing rules say a strategy meeting is due, with the episodes behind each rule."""
+    return missing_triggers(store, parse_day(as_of))
+
+
+@read_command("cawn", "eligible", role="viewer")
+def cawn_eligible_cmd(store: GraphStore, on: str | None = None, all: bool = False) -> list[dict[str, Any]]:  # noqa: A002
+    """Children a CAWN can cover on a date (with all, also 16-17 year olds s20 leaves uncovered)."""
+    return eligible_children(store, parse_day(on), include_all=all)
+
+
+@read_command("cawn", "candidates", role="analyst")
+def cawn_candidates_cmd(store: GraphStore, on: str | None = None) -> list[dict[str, Any]]:
+    """Adults with evidence of association with a covered child and no notice for that child."""
+    return candidates(store, parse_day(on))
+
+
+@read_command("cawn", "breaches", role="viewer")
+def cawn_breaches_cmd(store: GraphStore) -> list[dict[str, Any]]:
+    """Contact evidence dated after a CAWN was served, per notice."""
+    return breaches(store)
+
+
+@read_command("chronology", role="viewer")
+def chronology_cmd(store: GraphStore, person: str) -> list[dict[str, Any]]:
+    """Everything touching a child, oldest first, with agencies; flags where concerns were not acted on."""
+    return chronology(store, person_key(store, person))
+
+
+@read_command("matrix", "list", role="viewer")
+def matrix_list_cmd(store: GraphStore, as_of: str | None = None) -> list[dict[str, Any]]:
+    """Each child's current CSE matrix RAG status, who set it, when, why, its review date and history."""
+    return matrix_list(store, parse_day(as_of))
+
+
+@read_command("briefing", role="viewer")
+def briefing_cmd(store: GraphStore, since: str, as_of: str | None = None) -> dict[str, Any]:
+    """Per child on the matrix: new adults, new missing episodes, triggers, breaches and reviews due."""
+    return briefing(store, parse_day(since), parse_day(as_of))

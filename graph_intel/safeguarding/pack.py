@@ -1,0 +1,127 @@
+"""The CAWN evidence pack: one printable, self-contained HTML page about one adult and one child.
+
+It lists chronologically every contact between the two (date, what, where, recording agency,
+reference, grade) and the phones and vehicles attributed to the adult with their sources. The
+child appears by ID and initials only, and the child's recorded names are replaced by initials in
+any free text. `redact` hides third parties: other persons present at an event and event summaries,
+which may name them. All text is escaped (jinja2 autoescape); the page loads nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from graph_intel.analysis.evidence import attributions, contact_evidence, persons
+from graph_intel.safeguarding.cawn import eligibility, notices, pair_evidence
+from graph_intel.safeguarding.common import Sources, ident, initials, iso, person_key, to_date, to_datetime
+from graph_intel.schema import schema
+from graph_intel.stores.base import GraphStore
+
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   autoescape=select_autoescape(["html", "j2"], default=True))
+_WHAT = {"call": "voice call", "message": "text message", "together": "seen together", "pickup": "vehicle pickup",
+         "handset_contact": "number saved in examined handset", "link": "recorded link"}
+
+
+def _scrubber(people: pd.DataFrame) -> Any:
+    """A function replacing every child's recorded names and aliases in free text with initials."""
+    swaps: list[tuple[re.Pattern[str], str]] = []
+    for _, row in people[people["category"] == "child"].iterrows():
+        label = initials(row["given_name"], row["family_name"]) or "[child]"
+        names = [row["given_name"], row["family_name"], *(row["aliases"] if isinstance(row["aliases"], list) else [])]
+        for name in names:
+            if isinstance(name, str) and len(name.strip()) > 1:
+                swaps.append((re.compile(rf"\b{re.escape(name.strip())}\b", re.IGNORECASE), label))
+
+    def scrub(text: str) -> str:
+        for pattern, label in swaps:
+            text = pattern.sub(label, text)
+        return text
+
+    return scrub
+
+
+def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -> dict[str, Any]:
+    """Everything the evidence pack shows, as plain data (adult and child are person arguments)."""
+    a_key, c_key = person_key(store, adult), person_key(store, child)
+    people = persons(store)
+    sources = Sources(store)
+    scrub = _scrubber(people)
+    crow, arow = people.loc[c_key], people.loc[a_key]
+    on = datetime.now().date()
+    verdict = eligibility(to_date(crow["date_of_birth"]), crow["legal_status"] if isinstance(crow["legal_status"], str) else None, on)
+    child_info = {"id": ident(c_key), "label": f"{ident(c_key)} ({initials(crow['given_name'], crow['family_name']) or 'initials unknown'})",
+                  "on": on.isoformat(), "eligibility": verdict[1].replace("_", " ") if verdict else "aged 18 or over, or age unknown"}
+    name = " ".join(p for p in (arow["given_name"], arow["family_name"]) if isinstance(p, str) and p)
+    adult_info = {"id": ident(a_key), "name": scrub(name) if arow["category"] == "child" else name,
+                  "dob": iso(arow["date_of_birth"])[:10] if iso(arow["date_of_birth"]) else None}
+    served = notices(store)
+    served = served[(served["served_on"] == a_key) & (served["child"] == c_key)]
+    notice_rows = [{"notice": ident(n["event"], "Event"), "served_at": iso(n["served_at"]),
+                    **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")}} for n in served.to_dict("records")]
+    first_notice = to_datetime(served["served_at"].min()) if not served.empty else None
+    rows = pair_evidence(contact_evidence(store), {a_key}, {c_key})
+    events = store.nodes("Event", columns=["summary", "kind"]).set_index("key")
+    places = store.links("OCCURRED_AT")
+    place_of = dict(zip(places["from_key"], places["to_key"], strict=True)) if not places.empty else {}
+    locations = store.nodes("Location", columns=["name", "address"]).set_index("key")
+    parts = store.links("PARTICIPATED_IN")
+    parts = parts[parts["from_entity"] == "Person"] if not parts.empty else parts
+    items = []
+    for r in rows.to_dict("records"):
+        src = sources.info(r["sources"])
+        what = _WHAT.get(r["kind"], r["kind"])
+        if r["kind"] == "handset_contact" and isinstance(r["detail"], str) and not redact:
+            what += f" (saved as '{scrub(r['detail'])}')"
+        where = None
+        if r["ref_entity"] == "Event" and r["ref_key"] in events.index:
+            ev = events.loc[r["ref_key"]]
+            if isinstance(ev["summary"], str) and ev["summary"] and not redact and ev["kind"] != "call":
+                what += f": {scrub(ev['summary'])}"
+            loc = place_of.get(r["ref_key"])
+            if loc is not None and loc in locations.index:
+                lrow = locations.loc[loc]
+                where = ", ".join(str(x) for x in (lrow["name"], lrow["address"]) if isinstance(x, str) and x)
+            others = [ident(p) for p in parts[parts["to_key"] == r["ref_key"]]["from_key"] if p not in (a_key, c_key)] if not parts.empty else []
+            if others and not redact:
+                what += f" [also present: {', '.join(sorted(set(others)))}]"
+        if r["kind"] in ("call", "message") and isinstance(r["via"], str):
+            what += f" ({r['via']})"
+        at = to_datetime(r["at"])
+        items.append({"at": iso(at), "what": what, "where": where, "agency": src.agency, "reference": src.reference,
+                      "source_id": src.source_id, "grading": src.grading, "kind": r["kind"],
+                      "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event") if r["ref_entity"] != "Link" else r["ref_key"],
+                      "after_notice": bool(first_notice and at and at > first_notice)})
+    items.sort(key=lambda i: (i["at"] is None, i["at"] or "", i["id"]))
+    attr = attributions(store, ("USES_PHONE", "KEEPER_OF", "DRIVES"))
+    attr = attr[attr["person"] == a_key]
+    identifiers = []
+    for d in attr.to_dict("records"):
+        src = sources.info(d["sources"])
+        identifiers.append({"kind": schema().entity(d["entity"]).cli, "id": d["key"], "link": schema().links[d["link"]].canonical,
+                            "agency": src.agency, "reference": src.reference, "source_id": src.source_id, "grading": src.grading,
+                            "first_seen": (iso(d["first_seen"]) or "")[:10] or None, "last_seen": (iso(d["last_seen"]) or "")[:10] or None})
+    identifiers.sort(key=lambda d: (d["kind"], d["id"], d["link"]))
+    return {"adult": adult_info, "child": child_info, "notices": notice_rows, "items": items,
+            "identifiers": identifiers, "redacted": redact, "generated": datetime.now().strftime("%Y-%m-%d %H:%M")}
+
+
+def render_pack(data: dict[str, Any]) -> str:
+    """The pack's HTML, every value escaped."""
+    return _ENV.get_template("pack.html.j2").render(**data)
+
+
+def write_pack(store: GraphStore, adult: str, child: str, out: Path, redact: bool = False) -> dict[str, Any]:
+    """Write the evidence pack to `out`; return the contract's {"file", "items"}."""
+    data = pack_data(store, adult, child, redact)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_pack(data), encoding="utf-8")
+    return {"file": str(out), "items": len(data["items"]), "adult": data["adult"]["id"], "child": data["child"]["id"],
+            "notices": len(data["notices"]), "redacted": redact}
