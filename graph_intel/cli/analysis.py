@@ -1,9 +1,162 @@
-"""Commands of the analysis family (filled in by its issue)."""
+"""Commands of the analysis family: groups, shared-contacts, key-players, path, hotspots, colocation, changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from graph_intel.analysis import commands as an
+from graph_intel.cli.common import EXIT_ATTENTION, JsonOpt, Neo4jOpt, StoreOpt, emit, err, fail, opened, out
+from graph_intel.grading import GradeError
+from graph_intel.stores import GraphStore
+
+MinGradeOpt = Annotated[
+    str | None, typer.Option("--min-grade", help="Only facts whose source is graded at least this (3x5x2), e.g. 2B.")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add this family's commands to the app."""
+    app.command("groups")(groups_cmd)
+    app.command("shared-contacts")(shared_contacts_cmd)
+    app.command("key-players")(key_players_cmd)
+    app.command("path")(path_cmd)
+    app.command("hotspots")(hotspots_cmd)
+    app.command("colocation")(colocation_cmd)
+    app.command("changes")(changes_cmd)
+
+
+@contextmanager
+def _store(store: Path | None, neo4j: str | None) -> Iterator[GraphStore]:
+    """The store, read-only; a bad --min-grade or date is exit 2 with its reason."""
+    with opened(store, neo4j, read_only=True) as graph:
+        try:
+            yield graph
+        except (GradeError, ValueError) as exc:
+            fail(str(exc))
+
+
+def _table(columns: list[str], rows: list[dict[str, Any]], fmt: Callable[[str, Any], str] | None = None) -> None:
+    table = Table()
+    for c in columns:
+        table.add_column(c)
+    for row in rows:
+        table.add_row(*((fmt(c, row.get(c)) if fmt else _cell(row.get(c))) for c in columns))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def groups_cmd(
+    min_grade: MinGradeOpt = None,
+    threshold: Annotated[int, typer.Option(help="Split connected sets larger than this by Leiden.")] = 25,
+    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
+) -> None:
+    """Linked groups of adults and the evidence joining them, largest first."""
+    with _store(store, neo4j) as graph:
+        data = an.groups_json(graph, min_grade, threshold)
+
+    def render(d: list[dict[str, Any]]) -> None:
+        for g in d:
+            note = f" ({g['split']})" if g["split"] else ""
+            out.print(f"[bold]group {g['group']}[/]: {', '.join(g['members'])}{note}", highlight=False)
+            _table(["kind", "id", "persons", "facts", "source_id", "grading"], g["evidence"])
+
+    emit(data, json, render)
+
+
+def shared_contacts_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None,
+                        json: JsonOpt = False) -> None:
+    """Adults in contact with 2+ children, numbers in 2+ handsets, phones/vehicles/addresses shared."""
+    with _store(store, neo4j) as graph:
+        data = an.shared_contacts_json(graph, min_grade)
+
+    def render(d: dict[str, Any]) -> None:
+        out.print("[bold]adults in contact with two or more children[/]")
+        _table(["person_id", "children", "evidence"], d["adults_with_children"])
+        out.print("[bold]numbers saved in two or more handsets[/]")
+        _table(["number", "exhibits", "saved_as"], d["numbers_in_handsets"])
+        out.print("[bold]used by two or more persons[/]")
+        _table(["kind", "id", "persons"], d["shared_objects"])
+
+    emit(data, json, render)
+
+
+def key_players_cmd(
+    min_grade: MinGradeOpt = None,
+    sample: Annotated[int | None, typer.Option(help="Estimate betweenness from this many random sources.")] = None,
+    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
+) -> None:
+    """Adults by betweenness among adults, with degree and groups bridged."""
+    with _store(store, neo4j) as graph:
+        data = an.key_players_json(graph, min_grade, sample)
+    emit(data, json, lambda d: _table(["person_id", "betweenness", "degree", "groups_bridged"], d))
+
+
+def path_cmd(
+    from_kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event, report or exhibit.")],
+    from_id: Annotated[str, typer.Argument(help="The id, or DATASET:ID where ambiguous.")],
+    to_kind: Annotated[str, typer.Argument(help="Kind of the other end.")],
+    to_id: Annotated[str, typer.Argument(help="Id of the other end.")],
+    min_grade: MinGradeOpt = None,
+    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
+) -> None:
+    """The shortest chain of evidence between two entities, each hop with its source and grade."""
+    with _store(store, neo4j) as graph:
+        data = an.path_json(graph, from_kind, from_id, to_kind, to_id, min_grade)
+
+    def render(d: dict[str, Any]) -> None:
+        rows = [{**h, "from": f"{h['from']['kind']} {h['from']['id']}", "to": f"{h['to']['kind']} {h['to']['id']}"}
+                for h in d["hops"]]
+        _table(["from", "link", "to", "source_id", "grading", "at"], rows)
+
+    emit(data, json, render)
+    if data["length"] is None:
+        err.print("no chain of evidence joins them" + (f" at grade {min_grade} or better" if min_grade else ""))
+        raise typer.Exit(EXIT_ATTENTION)
+
+
+def hotspots_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None,
+                 json: JsonOpt = False) -> None:
+    """Locations by distinct children, adults and events seen there, with when."""
+    with _store(store, neo4j) as graph:
+        data = an.hotspots_json(graph, min_grade)
+    emit(data, json, lambda d: _table(["location_id", "name", "kind", "children", "adults", "events"], d))
+
+
+def colocation_cmd(
+    min_grade: MinGradeOpt = None,
+    window: Annotated[int, typer.Option(help="Minutes apart that still count as together.")] = 15,
+    occasions: Annotated[int, typer.Option(help="Least number of separate occasions.")] = 3,
+    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
+) -> None:
+    """Pairs of persons or vehicles at the same place within a window, on repeated occasions."""
+    with _store(store, neo4j) as graph:
+        data = an.colocation_json(graph, min_grade, window, occasions)
+    emit(data, json, lambda d: _table(["kind", "a", "b", "occasions"], d))
+
+
+def changes_cmd(
+    since: Annotated[str, typer.Option("--since", help="ISO date: report what is new from this date on.")],
+    min_grade: MinGradeOpt = None,
+    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
+) -> None:
+    """New entities, links and contacts touching each child since a date."""
+    with _store(store, neo4j) as graph:
+        data = an.changes_json(graph, since, min_grade)
+
+    def render(d: dict[str, Any]) -> None:
+        for child in d["children"]:
+            out.print(f"[bold]{child['person_id']}[/]")
+            _table(["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"], child["changes"])
+
+    emit(data, json, render)
