@@ -1,0 +1,146 @@
+"""Read any CSV or Excel sheet as chunks of text columns, honouring a specification's file options."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError
+from loaders.mapping.spec import FileOptions
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+@dataclass
+class Table:
+    """One file opened for reading: its header, the title rows above it, and its data chunks."""
+
+    header: list[str]
+    preamble: str
+    chunks: Iterator[Chunk]
+
+
+def is_excel(path: Path, options: FileOptions) -> bool:
+    """Whether the file is read as an Excel workbook."""
+    if options.format != "auto":
+        return options.format == "excel"
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -> Table:
+    """Open a CSV or Excel file; SourceFileError says what cannot be read and what to do."""
+    rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
+    preamble: list[str] = []
+    header: list[str] | None = None
+    for number, row in rows:
+        if number < options.header_row:
+            preamble.append(" ".join(c for c in row if c))
+            continue
+        header = [c.strip() for c in row]
+        break
+    if not header or not any(header):
+        raise SourceFileError(
+            f"{path}: no header on row {options.header_row}; set file.header_row in the specification"
+        )
+    while header and not header[-1]:
+        header.pop()
+    return Table(header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows))
+
+
+def _chunked(name: str, header: list[str], rows: Iterator[tuple[int, list[str]]], chunk_rows: int) -> Iterator[Chunk]:
+    width = len(header)
+    batch: list[list[str]] = []
+    lines: list[int] = []
+    for number, row in rows:
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        elif len(row) > width:
+            row = [*row[: width - 1], ",".join(c for c in row[width - 1 :] if c)]
+        batch.append(row)
+        lines.append(number)
+        if len(batch) >= chunk_rows:
+            yield _chunk(name, header, batch, lines)
+            batch, lines = [], []
+    if batch:
+        yield _chunk(name, header, batch, lines)
+
+
+def _chunk(name: str, header: list[str], rows: list[list[str]], lines: list[int]) -> Chunk:
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = frame.apply(lambda c: c.str.strip())
+    return Chunk(file=name, frame=frame, lines=np.asarray(lines, dtype=np.int64))
+
+
+def _csv_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[str]]]:
+    """(line on which the row starts, cells) for each row of a CSV file."""
+    try:
+        handle = path.open(newline="", encoding=options.encoding)
+    except (OSError, LookupError) as exc:
+        raise SourceFileError(f"{path}: cannot read the file ({exc})") from exc
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with handle:
+            reader = csv.reader(handle, delimiter=options.delimiter)
+            start = 1
+            try:
+                for row in reader:
+                    yield start, row
+                    start = reader.line_num + 1
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise SourceFileError(
+                    f"{path}, line {start}: unreadable ({exc}); check file.encoding and file.delimiter"
+                ) from exc
+
+    return rows()
+
+
+def _excel_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) for each row of the chosen sheet."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        raise SourceFileError(f"{path}: cannot open the workbook ({exc})") from exc
+    sheet = options.sheet
+    if sheet is None:
+        ws = book.worksheets[0]
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(book.worksheets):
+            raise SourceFileError(f"{path}: no sheet number {sheet}; it has {len(book.worksheets)}")
+        ws = book.worksheets[sheet]
+    elif sheet in book.sheetnames:
+        ws = book[sheet]
+    else:
+        raise SourceFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(v) for v in row]
+        finally:
+            book.close()
+
+    return rows()
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text a person would read: ISO dates, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,341 @@
+"""Import specifications: YAML that maps a CSV or Excel sheet's columns onto the POLE schema.
+
+In the manner of i2 Analyst's Notebook import specifications: file options, entities (which
+columns make which entity kind), links, events, value transforms and constants (the source).
+Read strictly with pydantic: an unknown key is an error naming the key, and every entity kind,
+link kind, property and alias is checked against the schema before a row is read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from graph_intel.schema import schema
+
+
+class SpecError(ValueError):
+    """The specification is malformed; the message names the file, the key and the problem."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _column_shorthand(raw: Any) -> Any:
+    """A bare string where a value is expected names a column."""
+    return {"column": raw} if isinstance(raw, str) else raw
+
+
+class Value(_Strict):
+    """Where a value comes from (column, columns, template, constant or the title rows) and its transforms.
+
+    Transforms apply in this order: trim, split (one row becomes several values), regex (the
+    group named `value`, else the first group, else the whole match; no match is blank), upper,
+    lower, map, date_format (strptime format, to ISO 8601), default.
+    """
+
+    column: str | None = None
+    columns: list[str] | None = None
+    join: str = " "
+    template: str | None = None
+    constant: str | None = None
+    preamble: bool = False
+    trim: bool = True
+    split: str | None = None
+    regex: str | None = None
+    upper: bool = False
+    lower: bool = False
+    map: dict[str, str] | None = None
+    date_format: str | None = None
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> Value:
+        origins = [self.column is not None, self.columns is not None, self.template is not None,
+                   self.constant is not None, self.preamble]
+        if sum(origins) != 1:
+            raise ValueError("give exactly one of column, columns, template, constant or preamble")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regex {self.regex!r} does not compile: {exc}") from exc
+        return self
+
+    def referenced(self) -> list[str]:
+        """The file columns this value reads."""
+        if self.column is not None:
+            return [self.column]
+        if self.columns is not None:
+            return list(self.columns)
+        if self.template is not None:
+            return re.findall(r"\{([^{}]+)\}", self.template)
+        return []
+
+    def label(self) -> str:
+        """How a quarantine record names this value's field: its column(s)."""
+        cols = self.referenced()
+        return "+".join(cols) if cols else ("(title rows)" if self.preamble else "(constant)")
+
+
+ValueIn = Annotated[Value, BeforeValidator(_column_shorthand)]
+
+
+class FileOptions(_Strict):
+    """How to read the file: its format, sheet, header row, encoding and delimiter."""
+
+    format: Literal["auto", "csv", "excel"] = "auto"
+    sheet: str | int | None = None
+    header_row: int = Field(default=1, ge=1)
+    encoding: str = "utf-8-sig"
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
+    pattern: str | None = None
+
+
+class SourceSpec(_Strict):
+    """Constants that describe where every row of the file came from: one Source record."""
+
+    id: str
+    agency: str = "other"
+    recorded_at: str | None = None
+    reference: str | None = None
+    source_eval: str | None = None
+    intel_eval: str | None = None
+    handling: str | None = None
+    handling_note: str | None = None
+    scheme: str = "3x5x2"
+
+    @model_validator(mode="after")
+    def _enums(self) -> SourceSpec:
+        props = schema().entity("Source").properties
+        for name in ("agency", "scheme"):
+            allowed = props[name].values or ()
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} {getattr(self, name)!r} is not one of: {', '.join(allowed)}")
+        return self
+
+
+class EntityMap(_Strict):
+    """Columns that make one entity per row (several when the id value is split)."""
+
+    kind: str
+    id: ValueIn | None = None
+    optional: bool = False
+    properties: dict[str, ValueIn] = {}
+
+
+class LinkMap(_Strict):
+    """A link between two of the row's entities (by alias)."""
+
+    kind: str
+    from_: str = Field(alias="from")
+    to: str
+    properties: dict[str, ValueIn] = {}
+
+
+class Participant(_Strict):
+    """An entity (by alias) that took part in an event, and its role."""
+
+    entity: str
+    role: str
+
+
+class EventMap(_Strict):
+    """An event each row states (a CDR row is a call between two phones)."""
+
+    kind: str
+    id: ValueIn | None = None
+    start: ValueIn
+    end: ValueIn | None = None
+    properties: dict[str, ValueIn] = {}
+    participants: list[Participant] = []
+    location: str | None = None
+
+
+class LabelMap(_Strict):
+    """Neo4j admin-import: what a node label becomes (the id defaults to the :ID column)."""
+
+    kind: str
+    id: ValueIn | None = None
+    properties: dict[str, ValueIn] = {}
+
+
+class TypeMap(_Strict):
+    """Neo4j admin-import: what a relationship type becomes - a link, or an event between its ends."""
+
+    link: str | None = None
+    event: str | None = None
+    start: ValueIn | None = None
+    end: ValueIn | None = None
+    roles: tuple[str, str] = ("with", "with")
+    properties: dict[str, ValueIn] = {}
+
+    @model_validator(mode="after")
+    def _one(self) -> TypeMap:
+        if (self.link is None) == (self.event is None):
+            raise ValueError("give exactly one of link or event")
+        if self.event is not None and self.start is None:
+            raise ValueError("an event needs start (the column of its time)")
+        return self
+
+
+class ImportSpec(_Strict):
+    """One import specification."""
+
+    name: str
+    description: str = ""
+    format: Literal["table", "neo4j-admin"] = "table"
+    file: FileOptions = Field(default_factory=FileOptions)
+    source: SourceSpec | None = None
+    row_date: ValueIn | None = None
+    entities: dict[str, EntityMap] = {}
+    links: list[LinkMap] = []
+    events: dict[str, EventMap] = {}
+    labels: dict[str, LabelMap] = {}
+    types: dict[str, TypeMap] = {}
+    node_labels: dict[str, str] = {}
+    relationship_types: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _against_schema(self) -> ImportSpec:
+        problems: list[str] = []
+        if self.format == "table" and not (self.entities or self.events):
+            problems.append("a table specification needs entities or events")
+        if self.format == "neo4j-admin" and not self.labels:
+            problems.append("a neo4j-admin specification needs labels")
+        aliases = {**{a: e.kind for a, e in self.entities.items()}, **{a: "Event" for a in self.events}}
+        for alias, ent in self.entities.items():
+            kind = _entity(ent.kind, f"entities.{alias}.kind", problems)
+            if kind and ent.id is None:
+                problems.append(f"entities.{alias}: id is required")
+            _props(kind, ent.properties, f"entities.{alias}.properties", problems)
+            if kind:
+                aliases[alias] = kind
+        for alias, ev in self.events.items():
+            kinds = schema().entity("Event").properties["kind"].values or ()
+            if ev.kind not in kinds:
+                problems.append(f"events.{alias}.kind: unknown event kind {ev.kind!r}; known: {', '.join(kinds)}")
+            _props("Event", ev.properties, f"events.{alias}.properties", problems)
+            roles = schema().link("participated_in").properties["role"].values or ()
+            for i, p in enumerate(ev.participants):
+                where = f"events.{alias}.participants.{i}"
+                if p.entity not in aliases:
+                    problems.append(f"{where}.entity: no entity {p.entity!r} in this specification")
+                elif (aliases[p.entity], "Event") not in schema().link("participated_in").pairs:
+                    problems.append(f"{where}.entity: a {aliases[p.entity]} cannot take part in an event")
+                if p.role not in roles:
+                    problems.append(f"{where}.role: unknown role {p.role!r}; known: {', '.join(roles)}")
+            if ev.location is not None and aliases.get(ev.location) != "Location":
+                problems.append(f"events.{alias}.location: {ev.location!r} is not a Location entity of this specification")
+        for i, link in enumerate(self.links):
+            where = f"links.{i}"
+            spec = _link(link.kind, f"{where}.kind", problems)
+            for end, name in (("from", link.from_), ("to", link.to)):
+                if name not in aliases:
+                    problems.append(f"{where}.{end}: no entity {name!r} in this specification")
+            if spec is not None and link.from_ in aliases and link.to in aliases:
+                pair = (aliases[link.from_], aliases[link.to])
+                if pair not in spec.pairs:
+                    allowed = ", ".join(f"{a}->{b}" for a, b in spec.pairs)
+                    problems.append(f"{where}: {spec.canonical} cannot join {pair[0]} to {pair[1]} (allowed: {allowed})")
+            if spec is not None:
+                _link_props(spec.name, link.properties, f"{where}.properties", problems)
+        for label, lm in self.labels.items():
+            kind = _entity(lm.kind, f"labels.{label}.kind", problems)
+            _props(kind, lm.properties, f"labels.{label}.properties", problems)
+        for rel, tm in self.types.items():
+            if tm.link is not None:
+                spec = _link(tm.link, f"types.{rel}.link", problems)
+                if spec is not None:
+                    _link_props(spec.name, tm.properties, f"types.{rel}.properties", problems)
+            else:
+                kinds = schema().entity("Event").properties["kind"].values or ()
+                if tm.event not in kinds:
+                    problems.append(f"types.{rel}.event: unknown event kind {tm.event!r}; known: {', '.join(kinds)}")
+                _props("Event", tm.properties, f"types.{rel}.properties", problems)
+                roles = schema().link("participated_in").properties["role"].values or ()
+                for role in tm.roles:
+                    if role not in roles:
+                        problems.append(f"types.{rel}.roles: unknown role {role!r}; known: {', '.join(roles)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def entity_kinds(self) -> dict[str, str]:
+        """Every alias (entities and events) with its entity kind (schema label)."""
+        out = {a: schema().entity(e.kind).name for a, e in self.entities.items()}
+        out.update({a: "Event" for a in self.events})
+        return out
+
+
+def _entity(kind: str, where: str, problems: list[str]) -> str | None:
+    try:
+        spec = schema().entity(kind)
+    except KeyError:
+        problems.append(f"{where}: unknown entity kind {kind!r}; known: {', '.join(schema().entities)}")
+        return None
+    if spec.provenance:
+        problems.append(f"{where}: {spec.name} is provenance; describe it under source:")
+        return None
+    return spec.name
+
+
+def _link(kind: str, where: str, problems: list[str]) -> Any:
+    try:
+        return schema().link(kind)
+    except KeyError:
+        problems.append(f"{where}: unknown link kind {kind!r}; known: {', '.join(schema().canonical_links())}")
+        return None
+
+
+def _props(kind: str | None, props: dict[str, Value], where: str, problems: list[str]) -> None:
+    if kind is None:
+        return
+    known = schema().entity(kind).properties
+    for name, value in props.items():
+        if name not in known:
+            problems.append(f"{where}.{name}: {kind} has no property {name!r}; known: {', '.join(known)}")
+        elif value.split is not None and known[name].type != "string_list":
+            problems.append(f"{where}.{name}: split is only for ids and list properties")
+
+
+def _link_props(link: str, props: dict[str, Value], where: str, problems: list[str]) -> None:
+    known = schema().link(link).properties
+    for name in props:
+        if name not in known:
+            problems.append(f"{where}.{name}: {link} has no property {name!r}; known: {', '.join(known) or 'none'}")
+
+
+def load_spec(path: Path) -> ImportSpec:
+    """Read and validate a specification; SpecError names the file, each bad key and why."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot read the specification ({exc})") from exc
+    return parse_spec(raw, str(path))
+
+
+def parse_spec(raw: Any, where: str = "specification") -> ImportSpec:
+    """Validate a specification already read from YAML."""
+    try:
+        return ImportSpec.model_validate(raw)
+    except ValidationError as exc:
+        msgs = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key {str(err['loc'][-1])!r}"
+            msgs.append(f"{loc}: {msg}" if loc else msg)
+        raise SpecError(f"{where}: " + "; ".join(msgs)) from exc
+
+
+def shipped_spec(name: str) -> Path:
+    """The path of a specification shipped in loaders/specs (by file name, with or without .yaml)."""
+    base = Path(__file__).resolve().parent.parent / "specs"
+    return base / (name if name.endswith(".yaml") else f"{name}.yaml")

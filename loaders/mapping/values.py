@@ -1,0 +1,126 @@
+"""Evaluate a specification's values over a chunk: origin, transforms, and schema types."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from graph_intel.schema import PropertySpec
+from loaders.canonical.batch import Problems
+from loaders.canonical.chunks import Chunk
+from loaders.canonical.columns import col, typed
+from loaders.mapping.spec import Value
+from loaders.values import parse_datetime_series
+
+_FIELD = re.compile(r"\{([^{}]+)\}")
+_NEWLINE = re.compile(r"\r?\n")
+
+
+class Evaluator:
+    """Values of one chunk. `flat` gives text per row position (repeated positions when split)."""
+
+    def __init__(self, chunk: Chunk, problems: Problems, preamble: str = "") -> None:
+        self.chunk = chunk
+        self.problems = problems
+        self.preamble = preamble
+        self.n = len(chunk.frame)
+        self._flat: dict[int, pd.Series] = {}
+
+    def origin(self, value: Value) -> pd.Series:
+        """The text a value starts from, one per row."""
+        index = pd.RangeIndex(self.n)
+        if value.column is not None:
+            return col(self.chunk, value.column).reset_index(drop=True)
+        if value.columns is not None:
+            parts = [col(self.chunk, c).reset_index(drop=True) for c in value.columns]
+            return pd.Series(
+                [value.join.join(p for p in row if p) for row in zip(*parts, strict=True)], index=index, dtype=object
+            )
+        if value.template is not None:
+            out = pd.Series("", index=index, dtype=object)
+            last = 0
+            for m in _FIELD.finditer(value.template):
+                out = out + value.template[last : m.start()] + col(self.chunk, m.group(1)).reset_index(drop=True)
+                last = m.end()
+            return out + value.template[last:]
+        text = self.preamble if value.preamble else (value.constant or "")
+        return pd.Series(text, index=index, dtype=object)
+
+    def flat(self, value: Value) -> pd.Series:
+        """The value's text after its transforms, indexed by row position ('' for blank); computed once."""
+        key = id(value)
+        if key not in self._flat:
+            self._flat[key] = self._transform(value)
+        return self._flat[key]
+
+    def _transform(self, value: Value) -> pd.Series:
+        s = self.origin(value).fillna("").astype(str)
+        if value.trim:
+            s = s.str.strip()
+        if value.split is not None:
+            sep = value.split
+            parts = s.map(lambda t: [p.strip() if value.trim else p for p in (_NEWLINE.split(t) if sep in ("\n", "newline") else t.split(sep)) if p.strip()])
+            s = parts.explode().dropna().astype(str)
+        if value.regex is not None:
+            s = _extract(s, value.regex)
+        if value.upper:
+            s = s.str.upper()
+        if value.lower:
+            s = s.str.lower()
+        if value.map is not None:
+            mapping = value.map
+            s = s.map(lambda t: mapping.get(t, t))
+        if value.date_format is not None:
+            s = self._dates(s, value)
+        if value.default is not None:
+            s = s.where(s.ne(""), value.default)
+        return s
+
+    def _dates(self, s: pd.Series, value: Value) -> pd.Series:
+        fmt = value.date_format
+        parsed = pd.to_datetime(s.where(s.ne(""), None), format=fmt, errors="coerce")
+        iso, _ = parse_datetime_series(s.where(parsed.isna(), ""))
+        parsed = parsed.where(parsed.notna(), iso.to_numpy())
+        bad = s.ne("") & parsed.isna()
+        if bad.any():
+            mask = np.zeros(self.n, dtype=bool)
+            mask[s.index[bad.to_numpy()].to_numpy()] = True
+            label = value.label()
+            self.problems.add(mask, label, f"'{label}' is not a date in the format {fmt} (nor ISO 8601)")
+        out = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        return out.where(parsed.notna(), "").astype(object)
+
+    def per_row(self, value: Value) -> pd.Series:
+        """One text per row: split values joined by ';' (the list separator), blanks ''."""
+        s = self.flat(value)
+        if value.split is None:
+            return s.reindex(range(self.n), fill_value="")
+        joined = s[s.ne("")].groupby(level=0).agg(";".join)
+        return joined.reindex(range(self.n), fill_value="")
+
+    def typed(self, value: Value, prop: PropertySpec, name: str) -> pd.Series:
+        """One value per row, read as the schema type of property `name`; misfits are quarantined."""
+        label = value.label()
+        column = label if value.referenced() else f"{label} {name}"
+        frame = pd.DataFrame({column: self.per_row(value).to_numpy()}, dtype=object)
+        derived = Chunk(self.chunk.file, frame, self.chunk.lines)
+        return typed(derived, column, prop, self.problems).reset_index(drop=True)
+
+
+def _extract(s: pd.Series, pattern: str) -> pd.Series:
+    """The regex's `value` group, else its first group, else the whole match; '' when no match."""
+    compiled = re.compile(pattern)
+    if "value" in compiled.groupindex:
+        group: int | str = "value"
+    elif compiled.groups:
+        group = 1
+    else:
+        group = 0
+
+    def one(text: str) -> str:
+        m = compiled.search(text)
+        return (m.group(group) or "").strip() if m else ""
+
+    return s.map(one).astype(object)
