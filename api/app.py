@@ -33,6 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if getattr(app.state, "services", None) is not None:  # already running (a nested test client)
+            yield
+            return
         db = settings.api_db_path()
         store = open_store(settings.store, settings.neo4j_uri)
         users, audit = UserStore(db), AuditLog(db)
