@@ -1,9 +1,93 @@
-"""Commands of the imports family (filled in by its issue)."""
+"""`graph-intel import`: load any CSV, Excel sheet or Neo4j admin-import folder through an import specification."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph_intel.cli.common import (
+    EXIT_ATTENTION,
+    EXIT_OK,
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    emit,
+    err,
+    fail,
+    opened,
+    out,
+)
+from graph_intel.ingest import IngestError
+from graph_intel.stores.ladybug_store import LadybugStore
 
 
 def register(app: typer.Typer) -> None:
-    """Add this family's commands to the app."""
+    """Add `import`."""
+    app.command("import")(import_cmd)
+
+
+def _spec_path(spec: str) -> Path:
+    """A specification file, or the name of one shipped in loaders/specs (e.g. cdr-export)."""
+    from loaders.mapping import shipped_spec
+
+    given = Path(spec)
+    if given.is_file():
+        return given
+    shipped = shipped_spec(spec)
+    if shipped.is_file():
+        return shipped
+    known = sorted(p.stem for p in shipped.parent.glob("*.yaml"))
+    fail(f"{spec}: no such specification file, nor a shipped one (shipped: {', '.join(known)})")
+
+
+def import_cmd(
+    spec: Annotated[str, typer.Argument(help="Import specification: a YAML file, or a shipped name such as cdr-export.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE_OR_FOLDER", help="The file (CSV or Excel) or folder to load.")],
+    dataset: Annotated[str | None, typer.Option(help="Dataset name [default: the file's stem or the folder's name].")] = None,
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Load a file or folder through an import specification; bad rows are quarantined with file, line and reason."""
+    from loaders.mapping import SpecError, import_path, load_spec
+
+    try:
+        parsed = load_spec(_spec_path(spec))
+    except SpecError as exc:
+        fail(str(exc))
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    name = dataset or (path.name if path.is_dir() else path.stem)
+    with opened(store, neo4j) as graph:
+        base = graph.path if isinstance(graph, LadybugStore) else Path.cwd()
+        quarantine = base / "quarantine" / f"{name}.csv"
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(), console=err, transient=True,
+        ) as bar:
+            tasks: dict[str, Any] = {}
+
+            def progress(file: str, rows: int) -> None:
+                if file not in tasks:
+                    tasks[file] = bar.add_task(file, total=None)
+                bar.advance(tasks[file], rows)
+
+            try:
+                report = import_path(graph, parsed, path, dataset=dataset, quarantine_file=quarantine, progress=progress)
+            except IngestError as exc:
+                fail(str(exc))
+    result = {"specification": parsed.name, **report.as_json()}
+
+    def render(data: dict[str, Any]) -> None:
+        out.print(f"[bold]{data['specification']}[/] -> dataset {data['dataset']}")
+        for file, n in data["rows_loaded"].items():
+            out.print(f"  {file}: {n:,} rows loaded", highlight=False)
+        out.print(f"  created {data['created']:,}, updated {data['updated']:,}, unchanged {data['unchanged']:,}")
+        if data["quarantined"]:
+            out.print(f"[yellow]{data['quarantined']} row(s) quarantined[/] with reasons in {data['quarantine_file']}")
+
+    emit(result, json, render)
+    raise typer.Exit(EXIT_ATTENTION if report.quarantined else EXIT_OK)
