@@ -99,5 +99,5 @@ def _natural(key: str) -> tuple[str, int, str]:
 
 
 def _iso(value: object) -> str | None:
-    stamp = pd.to_datetime(value, errors="coerce")  # type: ignore[call-overload]
+    stamp = pd.to_datetime(value, errors="coerce")
     return None if pd.isna(stamp) else stamp.isoformat()

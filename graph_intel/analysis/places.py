@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from graph_intel.analysis.evidence import persons
@@ -47,7 +46,7 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
         days = [0] * 7
         for t in stamps:
             hours[t.hour] += 1
-            days[t.dayofweek] += 1
+            days[t.weekday()] += 1
         rows.append(
             {
                 "location_id": split_key(str(loc), "Location")[1],
@@ -95,7 +94,7 @@ def colocation(
             while recs[j][0] - recs[start][0] > window:
                 start += 1
             for i in range(start, j):
-                (t1, w1, e1, s1), (t2, w2, e2, s2) = recs[i], recs[j]
+                (t1, w1, e1, s1), (_t2, w2, e2, s2) = recs[i], recs[j]
                 if w1 == w2:
                     continue
                 a, b = sorted((w1, w2))

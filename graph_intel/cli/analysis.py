@@ -11,7 +11,17 @@ import typer
 from rich.table import Table
 
 from graph_intel.analysis import commands as an
-from graph_intel.cli.common import EXIT_ATTENTION, JsonOpt, Neo4jOpt, StoreOpt, emit, err, fail, opened, out
+from graph_intel.cli.common import (
+    EXIT_ATTENTION,
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    emit,
+    err,
+    fail,
+    opened,
+    out,
+)
 from graph_intel.grading import GradeError
 from graph_intel.stores import GraphStore
 
