@@ -21,9 +21,10 @@ from graph_intel.safeguarding.missing import MissingRules, episodes, rules_met
 from graph_intel.stores.base import GraphStore
 
 
-def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: MissingRules = MissingRules()) -> dict[str, Any]:
+def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: MissingRules | None = None) -> dict[str, Any]:
     """The contract's briefing document: per child on the matrix, what is new since `since`."""
     day = as_of or date.today()
+    rules = rules or MissingRules()
     start = datetime.combine(since, time())
     instant = end_of_day(day)
     matrix = matrix_list(store, day)

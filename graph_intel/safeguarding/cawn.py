@@ -55,7 +55,7 @@ def eligible_children(store: GraphStore, on: date | None = None, include_all: bo
     """Children a CAWN can cover on the date (with --all, also those s20 leaves uncovered)."""
     day = on or date.today()
     people = persons(store)
-    out = []
+    out: list[dict[str, Any]] = []
     for key, row in people.iterrows():
         dob = to_date(row["date_of_birth"])
         verdict = eligibility(dob, _status(row["legal_status"]), day)
@@ -69,7 +69,7 @@ def eligible_children(store: GraphStore, on: date | None = None, include_all: bo
             "person_id": ident(str(key)), "reason": reason, "eligible": ok, "on": day.isoformat(),
             "age": age_on(dob, day), "legal_status": _status(row["legal_status"]),
         })
-    out.sort(key=lambda r: (not r["eligible"], _natural(r["person_id"])))
+    out.sort(key=lambda r: (not r["eligible"], _natural(str(r["person_id"]))))
     return out
 
 
@@ -160,7 +160,7 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
     rows = pair_evidence(contact_evidence(store), adults, covered)
     rows = rows[rows["at"].isna() | (rows["at"] < pd.Timestamp(limit))]
     sources = Sources(store)
-    out = []
+    out: list[dict[str, Any]] = []
     for (adult, child), group in rows.groupby(["a", "b"], sort=False):
         if (adult, child) in served:
             continue
@@ -168,7 +168,7 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
         last = max((e["at"] for e in items if e["at"]), default=None)
         out.append({"adult": ident(str(adult)), "child": ident(str(child)), "evidence": len(items),
                     "last_contact": last, "on": day.isoformat(), "items": items})
-    out.sort(key=lambda r: (-r["evidence"], _neg(r["last_contact"]), _natural(r["adult"]), _natural(r["child"])))
+    out.sort(key=lambda r: (-int(r["evidence"]), _neg(r["last_contact"]), _natural(str(r["adult"])), _natural(str(r["child"]))))
     return out
 
 

@@ -19,7 +19,14 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.evidence import contact_evidence
-from graph_intel.safeguarding.common import ACTION_EVENTS, CONCERN_EVENTS, Sources, ident, iso, to_datetime
+from graph_intel.safeguarding.common import (
+    ACTION_EVENTS,
+    CONCERN_EVENTS,
+    Sources,
+    ident,
+    iso,
+    to_datetime,
+)
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 

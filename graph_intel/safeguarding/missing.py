@@ -143,7 +143,7 @@ def missing_triggers(
     """Children for whom a strategy meeting is due under the missing rules, with the episodes behind each rule."""
     day = as_of or date.today()
     instant = end_of_day(day)
-    out = []
+    out: list[dict[str, Any]] = []
     for child, items in episodes(store, day).items():
         met = rules_met(items, instant, rules)
         if not met:
@@ -156,7 +156,7 @@ def missing_triggers(
             "behind": {name: [episode_json(e, instant, rules) for e in eps] for name, eps in met.items()},
             "prompt": "strategy meeting due: check and record the decision",
         })
-    out.sort(key=lambda r: r["person_id"])
+    out.sort(key=lambda r: str(r["person_id"]))
     return out
 
 

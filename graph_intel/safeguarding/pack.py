@@ -19,7 +19,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph_intel.analysis.evidence import attributions, contact_evidence, persons
 from graph_intel.safeguarding.cawn import eligibility, notices, pair_evidence
-from graph_intel.safeguarding.common import Sources, ident, initials, iso, person_key, to_date, to_datetime
+from graph_intel.safeguarding.common import (
+    Sources,
+    ident,
+    initials,
+    iso,
+    person_key,
+    to_date,
+    to_datetime,
+)
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
@@ -59,8 +67,9 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -
     child_info = {"id": ident(c_key), "label": f"{ident(c_key)} ({initials(crow['given_name'], crow['family_name']) or 'initials unknown'})",
                   "on": on.isoformat(), "eligibility": verdict[1].replace("_", " ") if verdict else "aged 18 or over, or age unknown"}
     name = " ".join(p for p in (arow["given_name"], arow["family_name"]) if isinstance(p, str) and p)
+    born = iso(arow["date_of_birth"])
     adult_info = {"id": ident(a_key), "name": scrub(name) if arow["category"] == "child" else name,
-                  "dob": iso(arow["date_of_birth"])[:10] if iso(arow["date_of_birth"]) else None}
+                  "dob": born[:10] if born else None}
     served = notices(store)
     served = served[(served["served_on"] == a_key) & (served["child"] == c_key)]
     notice_rows = [{"notice": ident(n["event"], "Event"), "served_at": iso(n["served_at"]),

@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 
 from graph_intel.demo import planted
-from graph_intel.safeguarding.cawn import age_on, breaches, candidates, eligibility, eligible_children, served_json
+from graph_intel.safeguarding.cawn import (
+    age_on,
+    breaches,
+    candidates,
+    eligibility,
+    eligible_children,
+    served_json,
+)
 
 
 def test_age_on_birthdays() -> None:

@@ -8,7 +8,14 @@ import pytest
 
 from graph_intel.demo import planted
 from graph_intel.safeguarding.missing import (
-    Episode, MissingRules, count_episodes, is_working_day, missing_triggers, ongoing, rules_met, within_months,
+    Episode,
+    MissingRules,
+    count_episodes,
+    is_working_day,
+    missing_triggers,
+    ongoing,
+    rules_met,
+    within_months,
     working_hours,
 )
 
