@@ -13,12 +13,10 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from graph_intel.analysis.groups import find_groups
