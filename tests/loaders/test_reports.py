@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +42,7 @@ FILES = {
 
 
 @pytest.fixture()
-def loaded(tmp_path: Path) -> tuple[LadybugStore, dict[str, object], Path]:
+def loaded(tmp_path: Path) -> Iterator[tuple[LadybugStore, dict[str, Any], Path]]:
     folder = write_dataset(tmp_path / "intel", FILES)
     store = LadybugStore(tmp_path / "store")
     report = ingest(store, folder, quarantine_file=tmp_path / "q.csv").as_json()
@@ -48,7 +50,7 @@ def loaded(tmp_path: Path) -> tuple[LadybugStore, dict[str, object], Path]:
     store.close()
 
 
-def test_counts_and_quarantine(loaded: tuple[LadybugStore, dict[str, object], Path]) -> None:
+def test_counts_and_quarantine(loaded: tuple[LadybugStore, dict[str, Any], Path]) -> None:
     store, report, qfile = loaded
     assert report["rows_loaded"]["intel_reports.csv"] == 3
     assert report["quarantined"] == 3
@@ -64,7 +66,7 @@ def test_counts_and_quarantine(loaded: tuple[LadybugStore, dict[str, object], Pa
     assert sorted((r["line"], r["field"]) for r in rows) == [("5", "report_id"), ("6", "recorded_at"), ("7", "source_id")]
 
 
-def test_mentions_carry_offsets_and_spellings(loaded: tuple[LadybugStore, dict[str, object], Path]) -> None:
+def test_mentions_carry_offsets_and_spellings(loaded: tuple[LadybugStore, dict[str, Any], Path]) -> None:
     store, _, _ = loaded
     text = FILES["intel_reports.csv"][0]["text"]
     links = store.links("MENTIONS", from_keys=["intel:R1"])
@@ -82,7 +84,7 @@ def test_mentions_carry_offsets_and_spellings(loaded: tuple[LadybugStore, dict[s
     assert doc["properties"]["text"] == text
 
 
-def test_reload_changes_nothing(loaded: tuple[LadybugStore, dict[str, object], Path], tmp_path: Path) -> None:
+def test_reload_changes_nothing(loaded: tuple[LadybugStore, dict[str, Any], Path], tmp_path: Path) -> None:
     store, _, _ = loaded
     again = ingest(store, tmp_path / "intel").as_json()
     assert (again["created"], again["updated"]) == (0, 0)
