@@ -282,7 +282,8 @@ def _label(v: Mapping[str, Any], opts: Options) -> str:
             return f"{props.get('kind')} {ident}"
         return str(props.get("name") or ident)
     if entity == "Event":
-        return f"{props.get('kind') or 'event'} {ident}\n{_day(_ts(props.get('started_at')))}".strip()
+        shown = f" {ident}" if len(ident) <= 12 else ""  # call and plate-read ids are long; the tooltip has them
+        return f"{props.get('kind') or 'event'}{shown}\n{_day(_ts(props.get('started_at')))}".strip()
     if entity == "Vehicle":
         return " ".join(str(x) for x in (ident, props.get("colour"), props.get("make")) if x)
     return ident
@@ -389,7 +390,7 @@ def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]]
         edge["value"] = e["weight"]
     if e["class"] in ("attribution", "participation", "placement", "content"):
         edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
-    if show_label:
+    if show_label and e["class"] not in ("participation", "placement"):  # stars and arrows say these
         edge["label"] = name if e["weight"] <= 1 else f"{name} \u00d7{e['weight']}"
     return edge
 
@@ -404,7 +405,7 @@ def _legend(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]
     for category in styles.person_categories():
         text = f"person: {category}"
         if category == "child":
-            text += " (white ring, larger)"
+            text += " (blue ring, larger)"
         items.append({"section": "Persons", "symbol": "\u25cf", "colour": styles.category_colour(category), "text": text})
     classes = sorted({e["class"] for e in edges})
     for cls in classes:

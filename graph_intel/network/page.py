@@ -49,10 +49,10 @@ def vis_options(n_nodes: int) -> dict[str, Any]:
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000 if big else -3000, "centralGravity": 0.25,
+            "barnesHut": {"theta": 0.9 if big else 0.5, "gravitationalConstant": -6000 if big else -3000, "centralGravity": 0.25,
                           "springLength": 110, "springConstant": 0.04, "damping": 0.35,
                           "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 400 if big else 1000, "updateInterval": 25,
+            "stabilization": {"enabled": True, "iterations": 200 if big else 1000, "updateInterval": 25,
                               "fit": True},
             "minVelocity": 1.0,
             "timestep": 0.5,

@@ -1,6 +1,6 @@
 """Network styles derived from the schema: a shape per entity kind, a colour per person category.
 
-Children are always drawn in their own colour family (blue, with a white ring) and never in the
+Children are always drawn in their own colour family (blue, with a dark blue ring) and never in the
 red/orange family kept for suspects and associates. RAG status is a coloured ring (border);
 a linked group is a coloured halo (shadow), so the three never fight over one channel.
 """
@@ -44,7 +44,7 @@ CATEGORY_COLOURS = {
 }
 #: Categories drawn as offenders (red/orange); a child is never among them.
 OFFENDER_CATEGORIES = frozenset({"suspect", "associate"})
-CHILD_BORDER = "#ffffff"
+CHILD_BORDER = "#0d47a1"
 CHILD_SIZE = 26
 PERSON_SIZE = 20
 OBJECT_SIZE = 14

@@ -90,7 +90,7 @@ def test_script_json_cannot_close_its_script_element() -> None:
 
 def test_legend_and_notes_are_on_the_page(case_store: GraphStore) -> None:
     html = network(case_store, "person", "C1", hops=2, budget=5, redact=True).generate_html()
-    assert "Legend" in html and "person: child (white ring, larger)" in html and "person: suspect" in html
+    assert "Legend" in html and "person: child (blue ring, larger)" in html and "person: suspect" in html
     for kind in ("phone", "vehicle", "location", "event"):
         assert f"</span> {kind}</li>" in html
     assert "exceed the budget of 5" in html and "Redacted for briefing" in html
