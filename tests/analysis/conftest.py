@@ -35,15 +35,3 @@ def demo(demo_store_path: Path) -> Iterator[GraphStore]:
         yield store
     finally:
         store.close()
-
-
-def build_store(folder: Path, files: dict[str, list[dict[str, str]]]) -> GraphStore:
-    """A fresh store holding a small canonical dataset written by the test."""
-    from canonical_fixtures import write_dataset
-
-    from graph_intel.ingest import ingest
-
-    data = write_dataset(folder / "small", files)
-    store = open_store(folder / "store")
-    ingest(store, data)
-    return store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import build_store
+from analysis_case import build_store
 
 from graph_intel.analysis.contacts import adults_with_children
 from graph_intel.analysis.groups import linked_groups
