@@ -140,6 +140,11 @@ def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
 def _write(store: GraphStore, batch: Batch) -> UpsertResult:
     """Nodes before links, so that every link's ends exist when it is written."""
     total = UpsertResult()
+    for entity, frames in batch.ensured.items():
+        wanted = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["key"])
+        missing = set(store.missing_keys(entity, wanted["key"].tolist()))
+        if missing:
+            total += store.upsert_nodes(entity, wanted[wanted["key"].isin(missing)])
     for entity, frames in batch.nodes.items():
         total += store.upsert_nodes(entity, pd.concat(frames, ignore_index=True))
     for (link, a, b), frames in batch.links.items():

@@ -124,6 +124,13 @@ class GraphStore(ABC):
         """Run a read-only Cypher query with parameters and return its rows."""
 
     # -- derived reads shared by every store ----------------------------------------------------
+    def missing_keys(self, entity: str, keys: Sequence[str]) -> list[str]:
+        """The keys among `keys` that no stored entity of this kind has."""
+        if not keys:
+            return []
+        stored = set(self.nodes(entity, keys=list(keys), columns=["key"])["key"])
+        return [k for k in keys if k not in stored]
+
     def get_node(self, entity: str, key: str) -> dict[str, Any] | None:
         """One entity's stored columns, or None when there is no such key."""
         frame = self.nodes(entity, keys=[key])

@@ -76,8 +76,19 @@ def arrow_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
 
 def param_rows(frame: pd.DataFrame, types: dict[str, str]) -> list[dict[str, Any]]:
     """Rows as plain Python dicts (None for blanks, datetimes, lists) for a Cypher parameter."""
-    records = frame.to_dict("records")
-    return [{k: plain_value(v, types.get(k)) for k, v in rec.items()} for rec in records]
+    columns = {}
+    for col in frame.columns:
+        series = frame[col]
+        typ = types.get(col)
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = [None if v is pd.NaT else (v.date() if typ == "date" else v.to_pydatetime()) for v in series]
+        elif typ in ("string", "enum") or series.dtype == object and typ != "string_list":
+            values = [plain_value(v, typ) for v in series.tolist()]
+        else:
+            values = [plain_value(v, typ) for v in series.tolist()]
+        columns[col] = values
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def plain_value(value: Any, typ: str | None = None) -> Any:

@@ -155,6 +155,10 @@ class LadybugStore(GraphStore):
             self._write_batches(stmt, plan.changed, {"from_key": "string", "to_key": "string", **spec.columns()})
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
 
+    def missing_keys(self, entity: str, keys: Sequence[str]) -> list[str]:
+        known = self._known_nodes(schema().entity(entity))
+        return [k for k in keys if k not in known]
+
     def _write_batches(self, stmt: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
         for start in range(0, len(frame), _UPDATE_BATCH):
             self._run(stmt, {"rows": param_rows(frame.iloc[start : start + _UPDATE_BATCH], types)})

@@ -59,19 +59,28 @@ def union(a: Any, b: Any) -> list[Any]:
 
 
 def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence[str]) -> pd.DataFrame:
-    """Merge rows that share an identity into one row each, by the upsert rules."""
-    dup = rows.duplicated(subset=list(identity), keep=False)
+    """Merge rows that share an identity into one row each, by the upsert rules (vectorised)."""
+    ident = list(identity)
+    dup = rows.duplicated(subset=ident, keep=False).to_numpy()
     if not dup.any():
         return rows
     single = rows[~dup]
-    groups = rows[dup].groupby(list(identity), sort=False, dropna=False)
-    merged = []
-    for _, group in groups:
-        acc = group.iloc[0].to_dict()
-        for _, row in group.iloc[1:].iterrows():
-            acc = _merge_row(acc, row.to_dict(), list_columns)
-        merged.append(acc)
-    return pd.concat([single, pd.DataFrame(merged, columns=rows.columns)], ignore_index=True)
+    many = rows[dup]
+    groups = many.groupby(ident, sort=False, dropna=False)
+    merged = groups.last()  # the last non-blank value of each scalar column
+    for col in (_EARLIEST, _LATEST):
+        if col in many:
+            merged[col] = getattr(groups[col], "min" if col == _EARLIEST else "max")()
+    for col in list_columns:
+        if col not in many:
+            continue
+        exploded = many[[*ident, col]].explode(col)
+        exploded = exploded[exploded[col].notna()].drop_duplicates()
+        lists = exploded.groupby(ident, sort=False, dropna=False)[col].agg(list)
+        merged[col] = lists.reindex(merged.index)
+        merged[col] = merged[col].map(lambda v: v if isinstance(v, list) else None)
+    merged = merged.reset_index()[rows.columns]
+    return pd.concat([single, merged], ignore_index=True)
 
 
 def _merge_row(old: dict[str, Any], new: dict[str, Any], list_columns: Sequence[str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from graph_intel.schema import schema
 from loaders.canonical.chunks import Chunk
 
 
@@ -53,11 +54,23 @@ class Batch:
     """Frames ready for the store, grouped by entity kind and by (link, from kind, to kind)."""
 
     nodes: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    ensured: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
     links: dict[tuple[str, str, str], list[pd.DataFrame]] = field(default_factory=dict)
 
     def add_nodes(self, entity: str, frame: pd.DataFrame) -> None:
         if not frame.empty:
             self.nodes.setdefault(entity, []).append(frame)
+
+    def add_endpoint(self, entity: str, frame: pd.DataFrame) -> None:
+        """An entity named by reference: phones and vehicles merge (their rows are their record);
+        a dataset-scoped entity (person, location, event) is only created if missing, since its
+        own file carries its provenance."""
+        if frame.empty:
+            return
+        if schema().entity(entity).scope == "global":
+            self.add_nodes(entity, frame)
+        else:
+            self.ensured.setdefault(entity, []).append(frame)
 
     def add_links(self, link: str, from_entity: str, to_entity: str, frame: pd.DataFrame) -> None:
         if not frame.empty:

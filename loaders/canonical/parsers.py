@@ -120,7 +120,7 @@ def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.n
         return
     loc = identify(ctx, "Location", place[has])
     sub = rows[has]
-    batch.add_nodes(
+    batch.add_endpoint(
         "Location", with_provenance(loc.nodes, sub["sources"], sub["first_seen"], sub["last_seen"])
     )
     links = pd.DataFrame({"from_key": sub["key"].to_numpy(), "to_key": loc.keys.to_numpy()})
@@ -182,8 +182,8 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         a = identify(ctx, fk, part["fid"])
         b = identify(ctx, tk, part["tid"])
         s, f, la = srcs.loc[idx], first.loc[idx], last.loc[idx]
-        batch.add_nodes(fk, with_provenance(a.nodes, s, f, la))
-        batch.add_nodes(tk, with_provenance(b.nodes, s, f, la))
+        batch.add_endpoint(fk, with_provenance(a.nodes, s, f, la))
+        batch.add_endpoint(tk, with_provenance(b.nodes, s, f, la))
         rows = pd.DataFrame({"from_key": a.keys.to_numpy(), "to_key": b.keys.to_numpy()})
         batch.add_links(by_canonical[lk].name, fk, tk, with_provenance(rows, s, f, la))
 
@@ -222,11 +222,11 @@ def _participations(
 ) -> None:
     """PARTICIPATED_IN links (and stub ends) for rows naming an entity, an event and a role."""
     ev = pd.DataFrame({"key": event_keys.to_numpy(), "id": event_keys.str.split(":", n=1).str[1].to_numpy(), "dataset": ctx.dataset})
-    batch.add_nodes("Event", with_provenance(ev, srcs, when, when))
+    batch.add_endpoint("Event", with_provenance(ev, srcs, when, when))
     for entity, idx in entities.groupby(entities).groups.items():
         who = identify(ctx, str(entity), ids.loc[idx])
         s, w = srcs.loc[idx], when.loc[idx]
-        batch.add_nodes(str(entity), with_provenance(who.nodes, s, w, w))
+        batch.add_endpoint(str(entity), with_provenance(who.nodes, s, w, w))
         rows = pd.DataFrame(
             {"from_key": who.keys.to_numpy(), "to_key": event_keys.loc[idx].to_numpy(), "role": roles.loc[idx].to_numpy()}
         )
@@ -307,7 +307,7 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
     places.nodes.loc[is_camera, "name"] = "ANPR camera " + cam[is_camera]
     places.nodes["latitude"] = lat[good].to_numpy()
     places.nodes["longitude"] = lon[good].to_numpy()
-    batch.add_nodes("Location", with_provenance(places.nodes, s, when, when))
+    batch.add_endpoint("Location", with_provenance(places.nodes, s, when, when))
     at = pd.DataFrame({"from_key": events["key"].to_numpy(), "to_key": places.keys.to_numpy()})
     batch.add_links("OCCURRED_AT", "Event", "Location", with_provenance(at, s, when, when))
 
