@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from api_cases import call
 from conftest import ApiEnv
 from fastapi.routing import APIRoute
