@@ -163,14 +163,14 @@ def run_copy(path: Path, work: Path) -> float:
             links.setdefault(key, []).extend(frames)
     node_tables = []
     for entity, frames in nodes.items():
-        spec = schema().entity(entity)
-        frame = conform_nodes(spec, pd.concat(frames, ignore_index=True)).drop_duplicates(subset=["key"])
-        node_tables.append((spec.name, arrow_table(frame, spec.columns()), ""))
+        ent = schema().entity(entity)
+        frame = conform_nodes(ent, pd.concat(frames, ignore_index=True)).drop_duplicates(subset=["key"])
+        node_tables.append((ent.name, arrow_table(frame, dict(ent.columns())), ""))
     for (link, a, b), frames in links.items():
         spec = schema().link(link)
         frame = conform_links(spec, pd.concat(frames, ignore_index=True))
         frame = frame.drop_duplicates(subset=["from_key", "to_key", *spec.identity])
-        types = {"from_key": "string", "to_key": "string", **spec.columns()}
+        types: dict[str, str] = {"from_key": "string", "to_key": "string", **spec.columns()}
         node_tables.append((spec.name, arrow_table(frame, types), f" (from='{a}', to='{b}')"))
     db = ladybug.Database(str(work / f"copy-{path.stem}.lbug"))
     conn = ladybug.Connection(db)
@@ -178,7 +178,7 @@ def run_copy(path: Path, work: Path) -> float:
         for stmt in ladybug_ddl():
             conn.execute(stmt)
         t0 = time.perf_counter()
-        for table, data, options in node_tables:  # nodes first, then rels (their ends must exist)
+        for table, data, options in node_tables:  # noqa: B007 - COPY reads `data` by name; nodes before rels
             conn.execute(f"COPY {table} FROM data{options}")
         return time.perf_counter() - t0
     finally:
