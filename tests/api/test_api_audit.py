@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from conftest import PURPOSE, ApiEnv
+from api_env import PURPOSE, ApiEnv
 from typer.testing import CliRunner
 
 from api.audit import AuditLog

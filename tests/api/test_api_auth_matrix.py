@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from api_cases import call
-from conftest import ApiEnv
+from api_env import ApiEnv
 from fastapi.routing import APIRoute
 
 from api.app import iter_routes

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ApiEnv, seeded_settings, start
+from api_env import ApiEnv, seeded_settings, start
 
 from api.routes.query import writing_clause
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from api_cases import concrete_path
-from conftest import ApiEnv
+from api_env import ApiEnv
 from fastapi.routing import APIRoute
 
 from api.app import iter_routes

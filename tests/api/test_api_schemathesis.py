@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from conftest import ApiEnv, seeded_settings, start
+from api_env import ApiEnv, seeded_settings, start
 from hypothesis import HealthCheck, given, settings
 
 from api.app import OPENAPI_PATH
