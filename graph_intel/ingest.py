@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import CHUNK_ROWS, SourceFileError, read_chunks, read_header
@@ -144,12 +145,33 @@ def _write(store: GraphStore, batch: Batch) -> UpsertResult:
         wanted = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["key"])
         missing = set(store.missing_keys(entity, wanted["key"].tolist()))
         if missing:
-            total += store.upsert_nodes(entity, wanted[wanted["key"].isin(missing)])
+            total += store.upsert_nodes(entity, _with_defaults(store, entity, wanted[wanted["key"].isin(missing)]))
     for entity, frames in batch.nodes.items():
-        total += store.upsert_nodes(entity, pd.concat(frames, ignore_index=True))
+        total += store.upsert_nodes(entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True)))
     for (link, a, b), frames in batch.links.items():
         total += store.upsert_links(link, a, b, pd.concat(frames, ignore_index=True))
     return total
+
+
+def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Schema defaults for entities being created, where none of their rows gives a value.
+
+    A default is never applied to a stored entity: a later row that leaves `category` blank must
+    not turn a recorded child into `unknown`.
+    """
+    defaults = {n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None}
+    if not defaults:
+        return frame
+    new = frame["key"].isin(set(store.missing_keys(entity, frame["key"].drop_duplicates().tolist())))
+    if not new.any():
+        return frame
+    frame = frame.copy()
+    for col, default in defaults.items():
+        if col not in frame:
+            frame[col] = None
+        given = frame.groupby("key")[col].transform("count") > 0
+        frame.loc[new & ~given, col] = default
+    return frame
 
 
 def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:

@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
     app.command("show")(show_cmd)
     app.command("schema")(schema_cmd)
+    app.command("export")(export_cmd)
 
 
 def _quarantine_path(store: GraphStore, dataset: str) -> Path:
@@ -175,3 +176,27 @@ def schema_cmd(
         out.print(schema_markdown(), markup=False, highlight=False, soft_wrap=True)
         return
     emit(schema().model_dump(mode="json", by_alias=True), True)
+
+
+def export_cmd(
+    folder: Annotated[Path, typer.Argument(help="Where to write one canonical folder per dataset.")],
+    dataset: Annotated[list[str] | None, typer.Option(help="Export only this dataset (repeatable).")] = None,
+    store: StoreOpt = None,
+    neo4j: Neo4jOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Write the store's content in the canonical format, one folder per dataset (for a later ingest)."""
+    from graph_intel.export import export
+
+    with opened(store, neo4j) as graph:
+        unknown = sorted(set(dataset or []) - set(graph.datasets()))
+        if unknown:
+            fail(f"no dataset {', '.join(unknown)} in the store; it holds: {', '.join(graph.datasets())}")
+        written = export(graph, folder, dataset)
+    result = {"folder": str(folder), "datasets": written}
+
+    def render(d: dict[str, Any]) -> None:
+        for name, files in d["datasets"].items():
+            out.print(f"{d['folder']}/{name}: " + ", ".join(f"{f} {n:,}" for f, n in files.items()))
+
+    emit(result, json, render)

@@ -27,6 +27,7 @@ COMMON_LINK_COLUMNS: dict[str, PropertyType] = {
     "sources": "string_list",
     "first_seen": "timestamp",
     "last_seen": "timestamp",
+    "extra": "string",
 }
 
 # Protected characteristics that must never become evidence (DEVELOPERS.md: evidence only).

@@ -83,28 +83,6 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
     return pd.concat([single, merged], ignore_index=True)
 
 
-def _merge_row(old: dict[str, Any], new: dict[str, Any], list_columns: Sequence[str]) -> dict[str, Any]:
-    out = dict(old)
-    for col, value in new.items():
-        if col in list_columns:
-            out[col] = union(old.get(col), value)
-        elif col == _EARLIEST:
-            out[col] = _pick(old.get(col), value, min)
-        elif col == _LATEST:
-            out[col] = _pick(old.get(col), value, max)
-        elif not _is_blank(value):
-            out[col] = value
-    return out
-
-
-def _pick(a: Any, b: Any, choose: Any) -> Any:
-    if _is_blank(a):
-        return b
-    if _is_blank(b):
-        return a
-    return choose(pd.Timestamp(a), pd.Timestamp(b))
-
-
 def reconcile(
     incoming: pd.DataFrame,
     stored: pd.DataFrame,
@@ -132,10 +110,10 @@ def reconcile(
         new_col = matched[col]
         old_col = old[col] if col in old.columns else pd.Series([None] * len(matched), index=matched.index)
         if col in list_columns:
-            values = [union(o, n) for o, n in zip(old_col, new_col, strict=True)]
+            values = [union(o, n) or None for o, n in zip(old_col, new_col, strict=True)]
             merged[col] = values
             differs |= np.array(
-                [len(v) != len(_as_list(o)) for v, o in zip(values, old_col, strict=True)], dtype=bool
+                [len(v or []) != len(_as_list(o)) for v, o in zip(values, old_col, strict=True)], dtype=bool
             )
             continue
         if col in (_EARLIEST, _LATEST):

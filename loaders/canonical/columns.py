@@ -85,8 +85,7 @@ def typed(chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, colum
         value = raw.str.lower().str.replace(" ", "_", regex=False)
         bad = ~blank & ~value.isin(prop.values)
         problems.add(bad, column, f"'{column}' must be one of: {', '.join(prop.values)}")
-        value = value.where(~blank, prop.default)
-        return value.where(value.notna(), None)
+        return value.where(~blank, None)
     if prop.type == "string_list":
         return raw.map(lambda s: [p.strip() for p in s.split(";") if p.strip()] or None)
     if prop.type == "date":

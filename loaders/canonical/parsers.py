@@ -61,7 +61,8 @@ def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tup
     def parse(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
         require(chunk, problems, spec.id_column)
         rows = _entity_rows(spec, chunk, ctx, problems, renames)
-        known = {spec.id_column, "source_id", *spec.properties, *renames, *consumed}
+        stated = {c: datetimes(chunk, c, problems) for c in ("first_seen", "last_seen") if c in chunk.frame}
+        known = {spec.id_column, "source_id", "first_seen", "last_seen", *spec.properties, *renames, *consumed}
         rows["extra"] = extras(chunk, known)
         if entity == "Source":
             rows["sources"] = rows["key"].map(lambda k: [k])
@@ -69,6 +70,10 @@ def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tup
         else:
             srcs = sources(chunk, ctx, problems)
             first, last = _seen(entity, rows, ctx, srcs)
+            if "first_seen" in stated:
+                first = stated["first_seen"].fillna(first)
+            if "last_seen" in stated:
+                last = stated["last_seen"].fillna(last)
             rows = with_provenance(rows, srcs, first, last)
         good = problems.good
         batch.add_nodes(spec.name, rows[good])
@@ -94,7 +99,8 @@ def _entity_rows(
             continue
         rows[name] = typed(chunk, name, prop, problems, column=columns.get(name, name)).to_numpy()
     if spec.name == "Person":
-        derived = rows["legal_status"].isin(LOOKED_AFTER)
+        # A legal status means looked after; no status says nothing either way (blank stays blank).
+        derived = rows["legal_status"].isin(LOOKED_AFTER).map({True: True, False: None})
         rows["looked_after"] = rows["looked_after"].where(rows["looked_after"].notna(), derived)
     if spec.name == "Location":
         clean = POSTCODE.clean_series(col(chunk, "postcode"))
@@ -155,6 +161,7 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     first, last = first.fillna(last).fillna(recorded), last.fillna(first).fillna(recorded)
     frame = pd.DataFrame(
         {
+            "extra": extras(chunk, {"from_kind", "from_id", "to_kind", "to_id", "link", "first_seen", "last_seen", "source_id"}),
             "link": link,
             "fk": from_kind.map(ENDPOINT_KINDS),
             "fid": col(chunk, "from_id"),
@@ -184,7 +191,9 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         s, f, la = srcs.loc[idx], first.loc[idx], last.loc[idx]
         batch.add_endpoint(fk, with_provenance(a.nodes, s, f, la))
         batch.add_endpoint(tk, with_provenance(b.nodes, s, f, la))
-        rows = pd.DataFrame({"from_key": a.keys.to_numpy(), "to_key": b.keys.to_numpy()})
+        rows = pd.DataFrame(
+            {"from_key": a.keys.to_numpy(), "to_key": b.keys.to_numpy(), "extra": part["extra"].to_numpy()}
+        )
         batch.add_links(by_canonical[lk].name, fk, tk, with_provenance(rows, s, f, la))
 
 
@@ -207,7 +216,11 @@ def parse_participants(chunk: Chunk, ctx: LoadContext, problems: Problems, batch
     events = ctx.key(col(chunk, "event_id"))
     when = pd.to_datetime(events.map(ctx.event_times), errors="coerce").fillna(source_dates(ctx, srcs))
     good = problems.good
-    _participations(ctx, batch, kind[good].map(_PARTICIPANT_KINDS), col(chunk, "id")[good], events[good], role[good], srcs[good], when[good])
+    extra = extras(chunk, {"event_id", "kind", "id", "role", "source_id"})
+    _participations(
+        ctx, batch, kind[good].map(_PARTICIPANT_KINDS), col(chunk, "id")[good], events[good],
+        role[good], srcs[good], when[good], extra[good],
+    )
 
 
 def _participations(
@@ -219,6 +232,7 @@ def _participations(
     roles: pd.Series,
     srcs: pd.Series,
     when: pd.Series,
+    extra: pd.Series | None = None,
 ) -> None:
     """PARTICIPATED_IN links (and stub ends) for rows naming an entity, an event and a role."""
     ev = pd.DataFrame({"key": event_keys.to_numpy(), "id": event_keys.str.split(":", n=1).str[1].to_numpy(), "dataset": ctx.dataset})
@@ -230,6 +244,8 @@ def _participations(
         rows = pd.DataFrame(
             {"from_key": who.keys.to_numpy(), "to_key": event_keys.loc[idx].to_numpy(), "role": roles.loc[idx].to_numpy()}
         )
+        if extra is not None:
+            rows["extra"] = extra.loc[idx].to_numpy()
         batch.add_links("PARTICIPATED_IN", str(entity), "Event", with_provenance(rows, s, w, w))
 
 
