@@ -37,10 +37,12 @@ def to_igraph(edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series 
     offset = len(ends) - 2 * n_edges
     src = codes[offset: offset + n_edges]
     dst = codes[offset + n_edges:]
-    pairs = np.stack([np.minimum(src, dst), np.maximum(src, dst)], axis=1) if n_edges else np.empty((0, 2), dtype=np.int64)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    if len(pairs):
-        pairs = np.unique(pairs, axis=0)
+    lo = np.minimum(src, dst).astype(np.int64)
+    hi = np.maximum(src, dst).astype(np.int64)
+    keep = lo != hi
+    # one int64 per undirected pair: a 1-D unique is far faster than np.unique(axis=0)
+    codes_1d = np.unique(lo[keep] * len(names) + hi[keep])
+    pairs = np.stack([codes_1d // len(names), codes_1d % len(names)], axis=1) if len(codes_1d) else np.empty((0, 2), dtype=np.int64)
     graph = ig.Graph(n=len(names), edges=pairs.tolist(), directed=False)
     return Projection(graph=graph, names=np.asarray(names, dtype=object))
 
