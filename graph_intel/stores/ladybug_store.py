@@ -15,7 +15,7 @@ from typing import Any
 import ladybug
 import pandas as pd
 
-from graph_intel.schema import EntitySpec, LinkSpec, schema
+from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
 from graph_intel.stores import merge
 from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, StoreError, UpsertResult
 from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, param_rows
@@ -66,6 +66,8 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # ladybug raises RuntimeError for locks, bad files, ...
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._readers = threading.local()
+        self._read_only = read_only
         self._node_keys: dict[str, set[str]] = {}
         self._link_keys: dict[tuple[str, str, str], set[str]] = {}
         if not read_only:
@@ -75,20 +77,26 @@ class LadybugStore(GraphStore):
         self._conn.close()
         self._db.close()
 
+    def _reader(self) -> ladybug.Connection:
+        """This thread's own read connection: reads from many threads run side by side."""
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self._readers.conn = ladybug.Connection(self._db)
+        return conn
+
     def ensure_schema(self) -> None:
         for stmt in ladybug_ddl():
             self._run(stmt)
 
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a statement that may write, on the one writing connection."""
         with self._lock:
-            try:
-                result = self._conn.execute(cypher, params or {})
-            except RuntimeError as exc:
-                raise StoreError(f"embedded store: {exc}") from exc
-            if isinstance(result, list):
-                result = result[-1]
-            return result.get_as_df()
+            return _frame(self._conn, cypher, params)
+
+    def _read(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read on this thread's read connection, without waiting for other readers."""
+        return _frame(self._reader(), cypher, params)
 
     def _copy(self, table: str, frame: pd.DataFrame, types: dict[str, str], options: str = "") -> None:
         data = arrow_table(frame, types)  # noqa: F841 - referenced by name in the COPY statement
@@ -205,9 +213,9 @@ class LadybugStore(GraphStore):
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for ent in schema().entities:
-            out[ent] = int(self._run(f"MATCH (n:{ent}) RETURN count(n) AS n")["n"].iloc[0])
+            out[ent] = int(self._read(f"MATCH (n:{ent}) RETURN count(n) AS n")["n"].iloc[0])
         for link in schema().links:
-            out[link] = int(self._run(f"MATCH ()-[l:{link}]->() RETURN count(l) AS n")["n"].iloc[0])
+            out[link] = int(self._read(f"MATCH ()-[l:{link}]->() RETURN count(l) AS n")["n"].iloc[0])
         return out
 
     def nodes(
@@ -217,16 +225,16 @@ class LadybugStore(GraphStore):
         wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
         cols = ", ".join(f"n.{c} AS {c}" for c in wanted)
         if keys is None:
-            return self._run(f"MATCH (n:{spec.name}) RETURN {cols}")
+            return self._read(f"MATCH (n:{spec.name}) RETURN {cols}")
         frames = [
-            self._run(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": list(keys[i : i + _UPDATE_BATCH])})
+            self._read(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": list(keys[i : i + _UPDATE_BATCH])})
             for i in range(0, len(keys), _UPDATE_BATCH)
         ] or [pd.DataFrame(columns=wanted)]
         return pd.concat(frames, ignore_index=True)
 
     def find_keys(self, entity: str, ident: str) -> list[str]:
         spec = schema().entity(entity)
-        frame = self._run(f"MATCH (n:{spec.name}) WHERE n.id = $id RETURN n.key AS key", {"id": ident})
+        frame = self._read(f"MATCH (n:{spec.name}) WHERE n.id = $id RETURN n.key AS key", {"id": ident})
         return sorted(frame["key"]) if not frame.empty else []
 
     def links(
@@ -250,32 +258,53 @@ class LadybugStore(GraphStore):
         returns = _link_returns(spec, a, b)
         if from_keys is not None:
             stmt = f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"
-            return self._run(stmt, {"keys": list(from_keys)})
+            return self._read(stmt, {"keys": list(from_keys)})
         if to_keys is not None:
             stmt = f"UNWIND $keys AS k MATCH (a:{a})-[l:{spec.name}]->(b:{b} {{key: k}}) RETURN {returns}"
-            return self._run(stmt, {"keys": list(to_keys)})
-        return self._run(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN {returns}")
+            return self._read(stmt, {"keys": list(to_keys)})
+        return self._read(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN {returns}")
 
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
         name = schema().entity(entity).name
-        frames = []
-        for spec in schema().links.values():
-            for a, b in spec.pairs:
-                if a == name:
-                    frames.append(self._pair_links(spec, a, b, from_keys=[key]))
-                if b == name:
-                    frames.append(self._pair_links(spec, a, b, to_keys=[key]))
-        out = _concat_links(frames, None)
-        return out.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key"])
+        props = sorted({p for spec in schema().links.values() for p in spec.properties})
+        common = ", ".join(f"l.{c} AS {c}" for c in (*COMMON_LINK_COLUMNS, *props))
+        out = self._read(
+            f"MATCH (n:{name} {{key: $key}})-[l]->(m) RETURN label(l) AS link, '{name}' AS from_entity, "
+            f"n.key AS from_key, label(m) AS to_entity, m.key AS to_key, {common}",
+            {"key": key},
+        )
+        into = self._read(
+            f"MATCH (n:{name} {{key: $key}})<-[l]-(m) RETURN label(l) AS link, label(m) AS from_entity, "
+            f"m.key AS from_key, '{name}' AS to_entity, n.key AS to_key, {common}",
+            {"key": key},
+        )
+        # A link from an entity to itself comes back both ways: keep one of each identity.
+        identity = sorted({p for spec in schema().links.values() for p in spec.identity})
+        frame = _concat_links([out, into], None)
+        return frame.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher inside a read-only transaction, so that no query can change the store."""
-        with self._lock:
-            self._conn.execute("BEGIN TRANSACTION READ ONLY")
+        conn = self._reader()
+        conn.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            return _frame(conn, cypher, params)
+        finally:
             try:
-                return self._run(cypher, params)
-            finally:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
+            except RuntimeError:  # the failed statement already ended the transaction
+                pass
+
+
+def _frame(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None) -> pd.DataFrame:
+    """Execute on `conn` and return the rows; LadybugDB's errors become StoreError."""
+    try:
+        result = conn.execute(cypher, params or {})
+    except RuntimeError as exc:
+        raise StoreError(f"embedded store: {exc}") from exc
+    if isinstance(result, list):
+        result = result[-1]
+    return result.get_as_df()
 
 
 def _param(column: str, typ: str) -> str:

@@ -217,9 +217,9 @@ class Neo4jStore(GraphStore):
                 if b == name:
                     frames.append(self._pair_links(spec, a, b, to_keys=[key]))
         out = _concat_links(frames, None)
-        return out.drop_duplicates(
-            subset=["link", "from_entity", "from_key", "to_entity", "to_key"]
-        )
+        # A link from an entity to itself comes back both ways: keep one of each identity.
+        identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(out.columns))
+        return out.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher in a read-access session with parameters: the server refuses any write."""

@@ -512,8 +512,9 @@ def test_node_links_in_both_directions(loaded: GraphStore) -> None:
     assert ("SAME_AS", "d1:P1", "d2:P1") in seen
     assert len(seen) == len(frame) == 6
     phone = loaded.node_links("phone", PHONE_A)
-    # one row per kind and pair of ends (the two SAVED_CONTACT names of X1 are one row here)
-    assert sorted(phone["link"]) == ["PARTICIPATED_IN", "SAVED_CONTACT", "USES_PHONE"]
+    # one row per link: the number is saved under two names on X1, and both are shown
+    assert sorted(phone["link"]) == ["PARTICIPATED_IN", "SAVED_CONTACT", "SAVED_CONTACT", "USES_PHONE"]
+    assert len(set(phone.loc[phone["link"] == "SAVED_CONTACT", "saved_name"])) == 2
     assert loaded.node_links("Person", "d1:P99").empty
 
 
