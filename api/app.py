@@ -63,9 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(query.router)
     app.include_router(admin.router)
-    pages = network.build_router()
-    if pages is not None:
-        app.include_router(pages)
+    app.include_router(network.router)
 
     @app.get(OPENAPI_PATH, include_in_schema=False, openapi_extra=require_role("authenticated", action="none"))
     def openapi_document() -> dict[str, Any]:

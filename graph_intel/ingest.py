@@ -103,7 +103,7 @@ def ingest(
             problems = Problems(chunk)
             batch = Batch()
             spec.parse(chunk, ctx, problems, batch)
-            report.writes += _write(store, batch)
+            report.writes += write_batch(store, batch)
             loaded += int(problems.good.sum())
             report.quarantined += int(problems.bad.sum())
             problems_out.extend(problems.records)
@@ -138,7 +138,7 @@ def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
     ctx.source_dates.update(dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True)))
 
 
-def _write(store: GraphStore, batch: Batch) -> UpsertResult:
+def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
     """Nodes before links, so that every link's ends exist when it is written."""
     total = UpsertResult()
     for entity, frames in batch.ensured.items():
@@ -182,4 +182,4 @@ def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
         writer.writerows(records)
 
 
-__all__ = ["IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest"]
+__all__ = ["IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]

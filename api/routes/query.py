@@ -60,7 +60,7 @@ def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]
         raise HTTPException(status_code=400, detail="parameter names must be identifiers")
     try:
         frame = svc.store.query(body.cypher, body.params)
-    except (StoreError, RuntimeError):  # RuntimeError: the embedded store's ROLLBACK after a failed query
+    except StoreError:
         log.warning("raw query failed", exc_info=True)
         raise HTTPException(status_code=400, detail="the query could not be run: check its syntax, labels and parameters") from None
     limit = svc.settings.max_query_rows

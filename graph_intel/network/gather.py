@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.network.build import FilterError
 from graph_intel.schema import LinkSpec, schema
 from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, Subgraph, _plain
 
@@ -15,7 +16,10 @@ def link_specs(kinds: Iterable[str] | None) -> list[LinkSpec] | None:
     """Link kinds named canonically (uses_phone) or by type (USES_PHONE); None means all."""
     if kinds is None:
         return None
-    return [schema().link(k.strip()) for k in kinds if k.strip()]
+    try:
+        return [schema().link(k.strip()) for k in kinds if k.strip()]
+    except KeyError as exc:
+        raise FilterError(str(exc.args[0])) from exc
 
 
 def ego(store: GraphStore, seeds: Sequence[tuple[str, str]], hops: int,

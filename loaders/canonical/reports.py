@@ -51,7 +51,7 @@ def parse_reports(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Bat
     has = subject.ne("")
     if has.any():
         person = identify(ctx, "Person", subject[has])
-        batch.add_nodes("Person", with_provenance(person.nodes, s[has], when[has], when[has]))
+        batch.add_endpoint("Person", with_provenance(person.nodes, s[has], when[has], when[has]))
         about = pd.DataFrame({"from_key": report.keys[has].to_numpy(), "to_key": person.keys.to_numpy()})
         batch.add_links("ABOUT", "Report", "Person", with_provenance(about, s[has], when[has], when[has]))
 
@@ -87,7 +87,7 @@ def _mentions(ctx: LoadContext, batch: Batch, keys: pd.Series, text: pd.Series, 
             target = identify(ctx, entity, part["value"])
             if entity == "Phone":
                 target.nodes["spellings"] = part["as_written"].to_numpy()
-        batch.add_nodes(entity, with_provenance(target.nodes, s, w, w))
+        batch.add_endpoint(entity, with_provenance(target.nodes, s, w, w))
         links = pd.DataFrame(
             {
                 "from_key": keys.iloc[pos].to_numpy(),

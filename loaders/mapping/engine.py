@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graph_intel.ingest import QUARANTINE_COLUMNS, IngestError, IngestReport, Progress, dataset_name
+from graph_intel.ingest import QUARANTINE_COLUMNS, IngestError, IngestReport, Progress, dataset_name, write_batch
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
@@ -125,16 +125,6 @@ def _write_source(store: GraphStore, run: Run) -> UpsertResult:
     run.ctx.source_dates[key] = when
     run.source_key = key
     return store.upsert_nodes("Source", pd.DataFrame([row]))
-
-
-def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
-    """Nodes before links, so that every link's ends exist when it is written."""
-    total = UpsertResult()
-    for entity, frames in batch.nodes.items():
-        total += store.upsert_nodes(entity, pd.concat(frames, ignore_index=True))
-    for (link, a, b), frames in batch.links.items():
-        total += store.upsert_links(link, a, b, pd.concat(frames, ignore_index=True))
-    return total
 
 
 def _table_chunks(run: Run, path: Path, chunk_rows: int) -> Iterable[Chunk]:

@@ -76,3 +76,19 @@ def test_openapi_documents_every_route(env: ApiEnv) -> None:
     assert show["security"] == [{"bearer": []}] and show["x-roles"] == ["viewer", "analyst"]
     assert any(p["name"] == "X-Purpose" and p["required"] for p in show["parameters"])
     assert "security" not in doc["paths"]["/health"]["get"]
+
+
+def test_network_page_is_offline_html_for_viewers(env: ApiEnv) -> None:
+    resp = env.client.get("/api/v1/pages/network/person/A1?hops=1", headers=env.headers("viewer"))
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in resp.headers["content-security-policy"]
+    body = resp.text
+    assert "<script src=" not in body and "https://" not in body.split("<script", 1)[0]
+    assert env.client.get("/api/v1/pages/network/person/NOBODY", headers=env.headers("viewer")).status_code == 404
+    assert env.client.get("/api/v1/pages/network/person/A1?min_grade=9Z", headers=env.headers("viewer")).status_code == 400
+
+
+def test_network_page_with_an_unknown_link_kind_is_400(env: ApiEnv) -> None:
+    resp = env.client.get("/api/v1/pages/network/person/A1?links=%14", headers=env.headers("viewer"))
+    assert resp.status_code == 400
