@@ -23,9 +23,33 @@ def _international_without_plus(text: str) -> str:
     return text
 
 
+#: A UK mobile number however it is written: +44 / 0044 / 44 / 0, then 7 and nine digits.
+_UK_MOBILE = re.compile(r"(?:\+44|0044|44|0)(7[0-9]{9})")
+
+
+@lru_cache(maxsize=1_048_576)
+def _valid_e164(e164: str) -> bool:
+    """Whether an E.164 number is allocated; cached per number, as spellings of it repeat."""
+    return bool(phonenumbers.is_valid_number(phonenumbers.parse(e164)))
+
+
 @lru_cache(maxsize=1_048_576)
 def _clean_phone(text: str) -> tuple[str, bool, bool, str]:
-    """Parse one stripped spelling to (value, valid, parsed, detail); cached as parsing costs ~20µs."""
+    """Parse one stripped spelling to (value, valid, parsed, detail); cached per spelling.
+
+    UK mobile numbers, most of what police data holds, take a fast path (a pattern, then a cached
+    validity check per number); anything else goes through phonenumbers' full parser.
+    """
+    mobile = _UK_MOBILE.fullmatch(_SEPARATORS.sub("", text))
+    if mobile:
+        value = "+44" + mobile.group(1)
+        valid = _valid_e164(value)
+        return value, valid, True, "valid" if valid else "unallocated"
+    return _parse_full(text)
+
+
+def _parse_full(text: str) -> tuple[str, bool, bool, str]:
+    """phonenumbers' full parse of one spelling (the reference the fast path must agree with)."""
     try:
         number = phonenumbers.parse(_international_without_plus(text), DEFAULT_REGION)
     except NumberParseException:
@@ -33,7 +57,7 @@ def _clean_phone(text: str) -> tuple[str, bool, bool, str]:
     if not phonenumbers.is_possible_number(number):
         return text, False, False, "unparseable"
     value = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    if phonenumbers.is_valid_number(number):
+    if _valid_e164(value):
         return value, True, True, "valid"
     return value, False, True, "unallocated"
 

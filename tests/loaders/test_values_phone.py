@@ -83,3 +83,15 @@ def test_series_agrees_with_scalar(raws: list[str | None]) -> None:
                 cleaned.parsed,
                 cleaned.detail,
             )
+
+
+@given(
+    digits=st.text(alphabet="0123456789", min_size=9, max_size=9),
+    prefix=st.sampled_from(["0", "+44", "0044", "44", "+44 ", "0"]),
+    sep=st.sampled_from(["", " ", "-", "."]),
+)
+def test_the_uk_mobile_fast_path_agrees_with_the_full_parser(digits: str, prefix: str, sep: str) -> None:
+    from loaders.values.phone import _clean_phone, _parse_full
+
+    spelling = f"{prefix}7{digits[:3]}{sep}{digits[3:]}"
+    assert _clean_phone(spelling) == _parse_full(spelling)
