@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from api.audit import AuditLog
+from api.cache import ResponseCache
 from api.settings import Settings
 from api.users import User, UserStore
 from graph_intel.stores import GraphStore
@@ -49,6 +50,7 @@ class Services:
     users: UserStore
     audit: AuditLog
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: ResponseCache = field(default_factory=ResponseCache)
 
 
 @dataclass

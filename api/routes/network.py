@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.cache import Cached
 from api.deps import audit_context, require_role, services
 from api.routes.read import MAX_ID_CHARS
 from graph_intel.network import network
@@ -37,12 +38,19 @@ def network_page(
 ) -> HTMLResponse:
     """The network around one entity as a self-contained HTML page (vis-network, inline only)."""
     ctx = audit_context(request)
-    ctx.params["args"] = {"kind": kind, "ident": ident, "hops": hops}
-    page = network(
-        services(request).store, kind, ident, hops,
-        min_grade=min_grade, since=since, until=until, links=links,
-        redact=redact, hide_third_parties=hide_third_parties,
-    )
+    args = {"kind": kind, "ident": ident, "hops": hops, "min_grade": min_grade, "since": since,
+            "until": until, "links": links, "redact": redact, "hide_third_parties": hide_third_parties}
+    ctx.params["args"] = args
+    svc = services(request)
+
+    def make() -> Cached:
+        page = network(
+            svc.store, kind, ident, hops, min_grade=min_grade, since=since, until=until,
+            links=links, redact=redact, hide_third_parties=hide_third_parties,
+        )
+        return Cached(page.generate_html().encode("utf-8"), "text/html", frozenset())
+
+    answer = svc.cache.get_or_make(svc.store, ("network", tuple(sorted(args.items()))), make)
     if kind == "person":
         ctx.persons.add(ident)
-    return HTMLResponse(page.generate_html())
+    return HTMLResponse(answer.body)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from api.cache import Cached
 from api.deps import audit_context, require_role, services
 from graph_intel.commands import ReadCommand
 
@@ -90,9 +91,16 @@ def _endpoint(command: ReadCommand) -> Callable[..., Response]:
     def endpoint(request: Request, **kwargs: Any) -> Response:
         ctx = audit_context(request)
         ctx.params["args"] = kwargs
-        data = command.func(services(request).store, **kwargs)
-        ctx.persons |= persons_in(data)
-        return json_response(data)
+        svc = services(request)
+
+        def make() -> Cached:
+            data = command.func(svc.store, **kwargs)
+            body = json.dumps(data, default=json_default, ensure_ascii=False).encode("utf-8")
+            return Cached(body, "application/json", frozenset(persons_in(data)))
+
+        answer = svc.cache.get_or_make(svc.store, (command.words, tuple(sorted(kwargs.items()))), make)
+        ctx.persons |= answer.persons
+        return Response(answer.body, media_type=answer.media_type)
 
     sig_params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for p in params:

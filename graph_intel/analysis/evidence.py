@@ -15,6 +15,7 @@ from itertools import permutations
 
 import pandas as pd
 
+from graph_intel.resolution.clusters import canonical, merge_persons, representatives
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
@@ -35,7 +36,10 @@ def persons(store: GraphStore) -> pd.DataFrame:
     cols = ["id", "dataset", "given_name", "family_name", "aliases", "date_of_birth", "category",
             "legal_status", "looked_after", "sources", "first_seen", "last_seen"]
     frame = store.nodes("Person", columns=cols)
-    return frame.set_index("key") if not frame.empty else pd.DataFrame(columns=cols).rename_axis("key")
+    people = frame.set_index("key") if not frame.empty else pd.DataFrame(columns=cols).rename_axis("key")
+    # Entity resolution: records judged the same person are one row under the cluster's representative
+    # key, with a `records` column listing them (graph_intel.resolution.clusters); no clusters, no change.
+    return merge_persons(people, representatives(store))
 
 
 def attributions(store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS) -> pd.DataFrame:
@@ -60,11 +64,20 @@ def attributions(store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS) 
         )
     if not frames:
         return pd.DataFrame(columns=["person", "link", "entity", "key", "sources", "first_seen", "last_seen"])
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    # Entity resolution: a cluster member's attributions are its representative's (no clusters, no change).
+    out["person"] = canonical(out["person"], representatives(store))
+    return out
 
 
 def contact_evidence(store: GraphStore) -> pd.DataFrame:
-    """Every fact that puts two persons in contact (CONTACT_COLUMNS), one row per ordered pair."""
+    """Every fact that puts two persons in contact (CONTACT_COLUMNS).
+
+    Rows are directed as the fact is: a call from caller to callee, a handset's user to the user
+    of a number saved in it, a link from its first person to its second. Being together and
+    pickups have no direction and are written both ways. Analyses that ask "were A and B in
+    contact" must look at both orders.
+    """
     owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
     phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
     vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
@@ -80,6 +93,10 @@ def contact_evidence(store: GraphStore) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
+    # Entity resolution: cluster members become their representative, so a cluster is one person and
+    # facts between two records of the same person drop out below (no clusters, no change).
+    reps = representatives(store)
+    out["a"], out["b"] = canonical(out["a"], reps), canonical(out["b"], reps)
     out = out[out["a"] != out["b"]]
     return out[CONTACT_COLUMNS].reset_index(drop=True)
 

@@ -66,6 +66,9 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # ladybug raises RuntimeError for locks, bad files, ...
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        #: Counts writes through this handle: the only writer of the file, so a cached read made
+        #: at the same generation is still what the store holds.
+        self.generation = 0
         self._readers = threading.local()
         self._read_only = read_only
         self._node_keys: dict[str, set[str]] = {}
@@ -92,6 +95,7 @@ class LadybugStore(GraphStore):
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a statement that may write, on the one writing connection."""
         with self._lock:
+            self.generation += 1
             return _frame(self._conn, cypher, params)
 
     def _read(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -101,6 +105,7 @@ class LadybugStore(GraphStore):
     def _copy(self, table: str, frame: pd.DataFrame, types: dict[str, str], options: str = "") -> None:
         data = arrow_table(frame, types)  # noqa: F841 - referenced by name in the COPY statement
         with self._lock:
+            self.generation += 1
             try:
                 self._conn.execute(f"COPY {table} FROM data{options}")
             except RuntimeError as exc:

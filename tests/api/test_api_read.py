@@ -92,3 +92,14 @@ def test_network_page_is_offline_html_for_viewers(env: ApiEnv) -> None:
 def test_network_page_with_an_unknown_link_kind_is_400(env: ApiEnv) -> None:
     resp = env.client.get("/api/v1/pages/network/person/A1?links=%14", headers=env.headers("viewer"))
     assert resp.status_code == 400
+
+
+def test_cached_answers_never_outlive_a_write(fresh: ApiEnv) -> None:
+    h = fresh.headers("analyst")
+    before = fresh.client.get("/api/v1/stats", headers=h).json()
+    assert fresh.client.get("/api/v1/stats", headers=h).json() == before  # served again, same answer
+    files = [("files", ("persons.csv", b"person_id,category\nNEW1,child\n", "text/csv"))]
+    resp = fresh.client.post("/api/v1/ingest", headers=h, files=files, data={"dataset": "upload1"})
+    assert resp.status_code == 200, resp.text
+    after = fresh.client.get("/api/v1/stats", headers=h).json()
+    assert after["persons"] == before["persons"] + 1
