@@ -1,9 +1,94 @@
-"""Commands of the resolve family (filled in by its issue)."""
+"""Commands of the resolve family: candidate matches, analyst judgements, confirmed clusters."""
 
 from __future__ import annotations
 
+import getpass
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
 import typer
+from rich.table import Table
+
+from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
+from graph_intel.resolution.commands import MIN_SCORE, candidates_json, clusters_json
+from graph_intel.resolution.judgements import JudgementError, judge, withdraw
+
+T = TypeVar("T")
+
+PersonArg = Annotated[str, typer.Argument(help="A person record as DATASET:ID (ids collide across datasets).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why: what the judgement rests on.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who judges [default: $GRAPH_INTEL_USER or the login name].")]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this family's commands to the app."""
+    """Add resolve candidates, judge, withdraw and clusters."""
+    resolve = typer.Typer(help="Entity resolution: the same person in different agencies' records, analyst in control.",
+                          no_args_is_help=True)
+    resolve.command("candidates")(candidates_cmd)
+    resolve.command("judge")(judge_cmd)
+    resolve.command("withdraw")(withdraw_cmd)
+    resolve.command("clusters")(clusters_cmd)
+    app.add_typer(resolve, name="resolve")
+
+
+def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: Any) -> T:
+    """Run on the selected store; a bad argument or judgement is exit 2 with its reason."""
+    with opened(store, neo4j) as graph:
+        try:
+            return func(graph, *args)
+        except (ValueError, JudgementError) as exc:
+            fail(str(exc))
+
+
+def _who(by: str | None) -> str:
+    return by or os.environ.get("GRAPH_INTEL_USER") or getpass.getuser()
+
+
+def candidates_cmd(min_score: Annotated[float, typer.Option("--min-score", help="Least score listed (0..1).")] = MIN_SCORE,
+                   store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Candidate matches between persons of different datasets or agencies, best first, with reasons."""
+    data = _run(store, neo4j, candidates_json, min_score)
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        table = Table(title=f"candidate matches (score >= {min_score})")
+        for col in ("a", "b", "score", "agreements", "disagreements"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(r["a"], r["b"], f"{r['score']:.3f}", "\n".join(r["agreements"]), "\n".join(r["disagreements"]))
+        out.print(table)
+        out.print("Candidates are prompts for an analyst; nothing is merged until judged `same`.")
+
+    emit(data, json, render)
+
+
+def judge_cmd(a: PersonArg, b: PersonArg,
+              judgement: Annotated[str, typer.Argument(help="same, not_same or unsure.")],
+              reason: ReasonOpt, by: ByOpt = None,
+              store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Record a judgement on two person records (appended; earlier judgements are kept)."""
+    data = _run(store, neo4j, judge, a, b, judgement, reason, _who(by))
+    emit(data, json, lambda d: out.print(f"{d['a']} and {d['b']}: {d['judgement']} (by {d['by']}, {d['at']})"))
+
+
+def withdraw_cmd(a: PersonArg, b: PersonArg, reason: ReasonOpt, by: ByOpt = None,
+                 store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Withdraw the current judgement on two person records (the history keeps it)."""
+    data = _run(store, neo4j, withdraw, a, b, reason, _who(by))
+    emit(data, json, lambda d: out.print(f"{d['a']} and {d['b']}: judgement withdrawn (by {d['by']}, {d['at']})"))
+
+
+def clusters_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Confirmed same-person clusters: the records judged to be one person."""
+    data = _run(store, neo4j, clusters_json)
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        table = Table(title="confirmed clusters")
+        table.add_column("records", justify="right")
+        table.add_column("members")
+        for r in rows:
+            table.add_row(str(r["records"]), ", ".join(r["members"]))
+        out.print(table)
+
+    emit(data, json, render)

@@ -147,5 +147,5 @@ def current(store: GraphStore) -> dict[tuple[str, str], dict[str, Any]]:
     for a, b, extra in zip(links["from_key"], links["to_key"], links["extra"], strict=True) if not links.empty else ():
         history = _history(extra)
         if history:
-            out[tuple(sorted((a, b)))] = history[-1]  # type: ignore[index]
+            out[(a, b) if a < b else (b, a)] = history[-1]
     return out

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.evidence import contact_evidence
+from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.common import (
     ACTION_EVENTS,
     CONCERN_EVENTS,
@@ -96,11 +97,13 @@ def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[
     return rows
 
 
-def _link_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str, Any]]:
+def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     frame = store.node_links("Person", child)
     rows = []
     for r in frame.to_dict("records"):
-        if r["link"] == "PARTICIPATED_IN":
+        if r["link"] in ("PARTICIPATED_IN", "SAME_AS"):  # SAME_AS is a resolution judgement, not a record
+            continue
+        if len(records) > 1 and r["from_key"] in records and r["to_key"] in records:  # two records of this child
             continue
         outgoing = r["from_key"] == child and r["from_entity"] == "Person"
         other_entity = r["to_entity"] if outgoing else r["from_entity"]
@@ -125,8 +128,14 @@ def _link_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str
 def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
     """Every record touching the child (by key), oldest first; undated records last."""
     sources = Sources(store)
-    rows = _event_rows(store, child, sources) + _contact_rows(contact_evidence(store), child, sources)
-    rows += _link_rows(store, child, sources)
+    # Entity resolution: when the child's record is in a confirmed cluster, the chronology holds every
+    # record of the cluster; contact evidence already names the cluster by its representative key.
+    reps = representatives(store)
+    who = reps.get(child, child)
+    records = tuple(k for k, r in reps.items() if r == who) or (child,)
+    rows = [row for key in records for row in _event_rows(store, key, sources)]
+    rows += _contact_rows(contact_evidence(store), who, sources)
+    rows += [row for key in records for row in _link_rows(store, key, sources, records)]
     rows.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"], r["id"]))
     return rows
 
