@@ -320,7 +320,8 @@ def _given_outcome(a: np.ndarray, b: np.ndarray, ca: np.ndarray, cb: np.ndarray)
 
 def _aliases(p: Prepared, i: np.ndarray, j: np.ndarray, giv: np.ndarray) -> None:
     """Where given names differ, a given name or alias of one that is an alias of the other agrees."""
-    for n in np.flatnonzero(giv == GIV_DIFF):
+    has = np.fromiter((bool(a) for a in p.aliases), dtype=bool, count=len(p.aliases))
+    for n in np.flatnonzero((giv == GIV_DIFF) & (has[i] | has[j])):
         a, b = p.aliases[i[n]], p.aliases[j[n]]
         if (a or b) and ((a | {p.given[i[n]]}) & (b | {p.given[j[n]]})):
             giv[n] = GIV_ALIAS
