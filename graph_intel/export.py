@@ -8,7 +8,7 @@ phone is written so that the spellings survive, seen dates and extra columns go 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ class _Exporter:
             rows.append({**row, **_extra(rec.get("extra"))})
         return rows
 
-    def _entity_rows(self, entity: str, name: str, skip: set[str] = frozenset()) -> list[dict[str, Any]]:
+    def _entity_rows(self, entity: str, name: str, skip: Collection[str] = frozenset()) -> list[dict[str, Any]]:
         """Rows of a node file: one per source of this dataset, the first carrying the properties."""
         spec = schema().entity(entity)
         frame = self.nodes[entity]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ def conform_links(spec: LinkSpec, rows: pd.DataFrame) -> pd.DataFrame:
     return _conform(rows, {"from_key": "string", "to_key": "string", **spec.columns()})
 
 
-def _conform(rows: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+def _conform(rows: pd.DataFrame, types: Mapping[str, str]) -> pd.DataFrame:
     out = {}
     for col, typ in types.items():
         series = rows[col] if col in rows else pd.Series([None] * len(rows), index=rows.index)
@@ -58,7 +59,7 @@ def _typed(series: pd.Series, typ: str) -> pd.Series:
     return series.astype("object").where(series.notna(), None)
 
 
-def arrow_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
+def arrow_table(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:
     """An Arrow table with the schema's types, so blanks arrive as NULL in a bulk load."""
     arrays = []
     for col, typ in types.items():
@@ -74,7 +75,7 @@ def arrow_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=list(types))
 
 
-def param_rows(frame: pd.DataFrame, types: dict[str, str]) -> list[dict[str, Any]]:
+def param_rows(frame: pd.DataFrame, types: Mapping[str, str]) -> list[dict[str, Any]]:
     """Rows as plain Python dicts (None for blanks, datetimes, lists) for a Cypher parameter."""
     columns = {}
     for col in frame.columns:

@@ -8,7 +8,7 @@ stored rows whose merged values change are rewritten, by parameterised UNWIND ..
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ class LadybugStore(GraphStore):
         """Run a read on this thread's read connection, without waiting for other readers."""
         return _frame(self._reader(), cypher, params)
 
-    def _copy(self, table: str, frame: pd.DataFrame, types: dict[str, str], options: str = "") -> None:
+    def _copy(self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = "") -> None:
         data = arrow_table(frame, types)  # noqa: F841 - referenced by name in the COPY statement
         with self._lock:
             self.generation += 1
@@ -172,7 +172,7 @@ class LadybugStore(GraphStore):
         known = self._known_nodes(schema().entity(entity))
         return [k for k in keys if k not in known]
 
-    def _write_batches(self, stmt: str, frame: pd.DataFrame, types: dict[str, str]) -> None:
+    def _write_batches(self, stmt: str, frame: pd.DataFrame, types: Mapping[str, str]) -> None:
         for start in range(0, len(frame), _UPDATE_BATCH):
             self._run(stmt, {"rows": param_rows(frame.iloc[start : start + _UPDATE_BATCH], types)})
 
@@ -334,7 +334,7 @@ def _concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataF
     return pd.concat(frames, ignore_index=True)
 
 
-def _list_columns(columns: dict[str, str]) -> list[str]:
+def _list_columns(columns: Mapping[str, str]) -> list[str]:
     return [c for c, t in columns.items() if t == "string_list"]
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graph_intel.ingest import QUARANTINE_COLUMNS, IngestError, IngestReport, Progress, dataset_name, write_batch
+from graph_intel.ingest import (
+    QUARANTINE_COLUMNS,
+    IngestError,
+    IngestReport,
+    Progress,
+    dataset_name,
+    write_batch,
+)
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
