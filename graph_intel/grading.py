@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,38 +11,60 @@ import pandas as pd
 
 from graph_intel.stores.base import GraphStore
 
-_MIN = re.compile(r"^\s*([1-3])\s*([A-Ea-e])\s*$")
+_MIN = re.compile(r"^\s*([1-3])\s*([A-Ea-e])\s*$|^\s*([A-Ea-e])\s*([1-5])\s*$")
 
 
 class GradeError(ValueError):
-    """A minimum grade is not of the form 2B."""
+    """A minimum grade is not of the form 2B (3x5x2) or B2 (legacy 5x5x5)."""
 
 
 @dataclass(frozen=True)
 class MinGrade:
-    """A 3x5x2 floor: source evaluation at least as good as `source` (1 best), intel as `intel` (A best)."""
+    """A grading floor in one scheme: 3x5x2 (source 1-3, intelligence A-E; `2B`) or 5x5x5 (`B2`).
 
-    source: int
+    Grades of the two schemes are never converted, so a source meets a floor only when it is
+    graded in the floor's scheme, at least as well on both axes (1 and A are best).
+    """
+
+    source: str
     intel: str
+    scheme: str = "3x5x2"
+
+    def __post_init__(self) -> None:
+        # MinGrade(2, "b") means the same as MinGrade.parse("2B").
+        object.__setattr__(self, "source", str(self.source).upper())
+        object.__setattr__(self, "intel", str(self.intel).upper())
 
     @classmethod
     def parse(cls, text: str | None) -> MinGrade | None:
-        """'2B' -> MinGrade(2, 'B'); None or '' -> None (no floor)."""
+        """'2B' -> 3x5x2 floor, 'B2' -> 5x5x5 floor; None or '' -> None (no floor)."""
         if not text:
             return None
         match = _MIN.match(text)
         if not match:
-            raise GradeError(f"minimum grade {text!r} must be a source evaluation 1-3 and an intelligence assessment A-E, e.g. 2B")
-        return cls(int(match.group(1)), match.group(2).upper())
+            raise GradeError(
+                f"minimum grade {text!r}: give a 3x5x2 grade like 2B (source 1-3, intelligence A-E) "
+                "or a legacy 5x5x5 grade like B2"
+            )
+        if match.group(1):
+            return cls(match.group(1), match.group(2).upper())
+        return cls(match.group(3).upper(), match.group(4), scheme="5x5x5")
 
     def admits(self, scheme: Any, source_eval: Any, intel_eval: Any) -> bool:
-        """Whether a source's grades meet the floor. Legacy 5x5x5 grades are never converted, so never meet a 3x5x2 floor."""
-        if (scheme or "3x5x2") != "3x5x2":
+        """Whether a source graded so meets the floor (an ungraded source never does)."""
+        if _blank(scheme):
+            scheme = "3x5x2"
+        if scheme != self.scheme or _blank(source_eval) or _blank(intel_eval):
             return False
-        try:
-            return int(source_eval) <= self.source and str(intel_eval).upper() <= self.intel
-        except (TypeError, ValueError):
-            return False
+        return str(source_eval).upper() <= self.source and str(intel_eval).upper() <= self.intel
+
+    def admits_source(self, source: Mapping[str, Any]) -> bool:
+        """`admits` for a source given as a mapping with scheme, source_eval and intel_eval."""
+        return self.admits(source.get("scheme"), source.get("source_eval"), source.get("intel_eval"))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and pd.isna(value))
 
 
 def grading_label(scheme: Any, source_eval: Any, intel_eval: Any, handling: Any) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.grading import GradeError, MinGrade
 from graph_intel.network import styles
 from graph_intel.network.aggregate import aggregate
 from graph_intel.schema import schema
@@ -23,39 +23,10 @@ PRINCIPAL_CATEGORIES = frozenset({"child", "suspect", "associate"})
 EDGE_LABEL_LIMIT = 400
 _FREE_TEXT = ("summary", "text", "aliases", "address", "handling_note", "description")
 _HIDDEN_PROPS = {"key", "id", "dataset", "sources", "extra", "first_seen", "last_seen", "entity"}
-_GRADE = re.compile(r"^\s*([1-3])\s*([A-Ea-e])\s*$|^\s*([A-Ea-e])\s*([1-5])\s*$")
 
 
 class FilterError(ValueError):
     """A filter value is malformed; the message says which and what is expected."""
-
-
-@dataclass(frozen=True)
-class Grade:
-    """A minimum grading: 3x5x2 (source 1-3, intelligence A-E) or 5x5x5 (A-E, 1-5)."""
-
-    scheme: str
-    source: str
-    intel: str
-
-    @classmethod
-    def parse(cls, text: str) -> Grade:
-        """Read `2B` (3x5x2) or `B2` (5x5x5)."""
-        m = _GRADE.match(text or "")
-        if not m:
-            raise FilterError(f"--min-grade {text!r}: give a 3x5x2 grade like 2B (source 1-3, "
-                              "intelligence A-E) or a 5x5x5 grade like B2")
-        if m.group(1):
-            return cls("3x5x2", m.group(1), m.group(2).upper())
-        return cls("5x5x5", m.group(3).upper(), m.group(4))
-
-    def admits(self, source: Mapping[str, Any]) -> bool:
-        """True when a source is graded in this scheme at least this well (1 and A are best)."""
-        scheme = source.get("scheme") or "3x5x2"
-        s, i = str(source.get("source_eval") or "").upper(), str(source.get("intel_eval") or "").upper()
-        if scheme != self.scheme or not s or not i:
-            return False
-        return s <= self.source and i <= self.intel
 
 
 @dataclass
@@ -142,9 +113,13 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
     if opts.since is not None or opts.until is not None:
         edges, nodes = _time_window(edges, nodes, opts, seed_ids, notes)
     if opts.min_grade:
-        grade = Grade.parse(opts.min_grade)
+        try:
+            grade = MinGrade.parse(opts.min_grade)
+        except GradeError as exc:
+            raise FilterError(str(exc)) from exc
+        assert grade is not None
         before = len(edges)
-        edges = [e for e in edges if any(grade.admits(sources.get(s, {})) for s in e["sources"])]
+        edges = [e for e in edges if any(grade.admits_source(sources.get(s, {})) for s in e["sources"])]
         if before - len(edges):
             notes.append(f"{before - len(edges)} link(s) below grade {opts.min_grade} (or ungraded) not shown.")
     if opts.hide_third_parties:
