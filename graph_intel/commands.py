@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -37,6 +38,20 @@ COMMAND_MODULES = [
     "graph_intel.network.commands",
     "graph_intel.resolution.commands",
 ]
+
+
+def json_default(value: Any) -> Any:
+    """JSON for what commands return besides plain types: dates as ISO 8601, numpy values as lists."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def to_json(data: Any) -> str:
+    """A command's result as the one JSON text both the CLI and the API print."""
+    return json.dumps(data, default=json_default, ensure_ascii=False)
 
 
 def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst") -> Callable[[F], F]:

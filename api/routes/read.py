@@ -7,7 +7,6 @@ command's own, exactly as the CLI prints it. Each route's least role is the comm
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import typing
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from fastapi.responses import Response
 
 from api.cache import Cached
 from api.deps import audit_context, require_role, services
-from graph_intel.commands import ReadCommand
+from graph_intel.commands import ReadCommand, to_json
 
 log = logging.getLogger("graph_intel.api")
 
@@ -30,19 +29,9 @@ PERSON_KEYS = frozenset({"person_id", "adult", "child", "served_on", "a", "b"})
 PERSON_LIST_KEYS = frozenset({"members", "persons", "children", "new_adults"})
 
 
-def json_default(value: Any) -> Any:
-    """JSON for what the commands return besides plain types (dates, numpy values): as the CLI does."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
-
-
 def json_response(data: Any) -> Response:
     """The command's JSON, serialised as the CLI serialises it."""
-    body = json.dumps(data, default=json_default, ensure_ascii=False)
-    return Response(body, media_type="application/json")
+    return Response(to_json(data), media_type="application/json")
 
 
 def persons_in(doc: Any, found: set[str] | None = None) -> set[str]:
@@ -95,7 +84,7 @@ def _endpoint(command: ReadCommand) -> Callable[..., Response]:
 
         def make() -> Cached:
             data = command.func(svc.store, **kwargs)
-            body = json.dumps(data, default=json_default, ensure_ascii=False).encode("utf-8")
+            body = to_json(data).encode("utf-8")
             return Cached(body, "application/json", frozenset(persons_in(data)))
 
         answer = svc.cache.get_or_make(svc.store, (command.words, tuple(sorted(kwargs.items()))), make)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from graph_intel.commands import to_json
 from graph_intel.ingest import IngestError
 from graph_intel.refs import RefError
 from graph_intel.stores import GraphStore, StoreError, open_store
@@ -57,14 +57,6 @@ def opened(store: Path | None, neo4j: str | None, read_only: bool = False) -> It
 def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:
     """Print a result: one JSON document when asked, else the human rendering."""
     if as_json or render is None:
-        sys.stdout.write(json.dumps(data, default=_json_default, ensure_ascii=False) + "\n")
+        sys.stdout.write(to_json(data) + "\n")
     else:
         render(data)
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)

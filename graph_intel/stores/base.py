@@ -7,7 +7,7 @@ Stores only store. They take and give pandas DataFrames whose columns are named 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -106,7 +106,6 @@ class GraphStore(ABC):
     def find_keys(self, entity: str, ident: str) -> list[str]:
         """Keys of the entities of one kind whose contract id is `ident` (one per dataset)."""
 
-    @abstractmethod
     def links(
         self,
         link: str,
@@ -114,6 +113,19 @@ class GraphStore(ABC):
         to_keys: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Links of one kind (optionally only from or to given keys): LINK_FRAME_COLUMNS + properties."""
+        spec = schema().link(link)
+        return concat_links([self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs], spec)
+
+    @abstractmethod
+    def _pair_links(
+        self,
+        spec: LinkSpec,
+        a: str,
+        b: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Links of one kind between entity kinds `a` and `b` (the frame `links()` returns)."""
 
     @abstractmethod
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
@@ -197,6 +209,20 @@ class GraphStore(ABC):
             node_frames.append(frame)
         nodes = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame()
         return Subgraph(nodes=nodes, links=link_frame)
+
+
+def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
+    """Link frames in one, with the full column set even when there are none."""
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        extra = list(spec.properties) if spec is not None else []
+        return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
+    return pd.concat(frames, ignore_index=True)
+
+
+def list_columns(columns: Mapping[str, str]) -> list[str]:
+    """The list-typed columns among a schema column map (unioned when rows merge)."""
+    return [c for c, t in columns.items() if t == "string_list"]
 
 
 def _plain(value: Any) -> Any:

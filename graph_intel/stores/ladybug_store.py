@@ -17,7 +17,13 @@ import pandas as pd
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
 from graph_intel.stores import merge
-from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, StoreError, UpsertResult
+from graph_intel.stores.base import (
+    GraphStore,
+    StoreError,
+    UpsertResult,
+    concat_links,
+    list_columns,
+)
 from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, param_rows
 
 _LB_TYPES = {
@@ -117,7 +123,7 @@ class LadybugStore(GraphStore):
         if rows.empty:
             return UpsertResult()
         frame = conform_nodes(spec, rows)
-        lists = _list_columns(spec.columns())
+        lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ["key"], lists)
         known = self._known_nodes(spec)
         is_known = [k in known for k in frame["key"]]
@@ -143,7 +149,7 @@ class LadybugStore(GraphStore):
             return UpsertResult()
         frame = conform_links(spec, rows)
         ident = ["from_key", "to_key", *spec.identity]
-        lists = _list_columns(spec.columns())
+        lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ident, lists)
         known = self._known_links(spec, a, b)
         idents = _link_identities(frame, spec)
@@ -242,16 +248,6 @@ class LadybugStore(GraphStore):
         frame = self._read(f"MATCH (n:{spec.name}) WHERE n.id = $id RETURN n.key AS key", {"id": ident})
         return sorted(frame["key"]) if not frame.empty else []
 
-    def links(
-        self,
-        link: str,
-        from_keys: Sequence[str] | None = None,
-        to_keys: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        spec = schema().link(link)
-        frames = [self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs]
-        return _concat_links(frames, spec)
-
     def _pair_links(
         self,
         spec: LinkSpec,
@@ -285,7 +281,7 @@ class LadybugStore(GraphStore):
         )
         # A link from an entity to itself comes back both ways: keep one of each identity.
         identity = sorted({p for spec in schema().links.values() for p in spec.identity})
-        frame = _concat_links([out, into], None)
+        frame = concat_links([out, into], None)
         return frame.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -324,18 +320,6 @@ def _link_returns(spec: LinkSpec, a: str, b: str) -> str:
         f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
         f"'{b}' AS to_entity, b.key AS to_key, {cols}"
     )
-
-
-def _concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        extra = list(spec.properties) if spec is not None else []
-        return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _list_columns(columns: Mapping[str, str]) -> list[str]:
-    return [c for c, t in columns.items() if t == "string_list"]
 
 
 def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[str]:

@@ -22,7 +22,14 @@ from neo4j.graph import Node, Path, Relationship
 from graph_intel.schema import LinkSpec, schema
 from graph_intel.stores import merge
 from graph_intel.stores import neo4j_statements as cy
-from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, StoreError, UpsertResult
+from graph_intel.stores.base import (
+    LINK_FRAME_COLUMNS,
+    GraphStore,
+    StoreError,
+    UpsertResult,
+    concat_links,
+    list_columns,
+)
 from graph_intel.stores.frames import conform_links, conform_nodes, param_rows, plain_value
 
 #: Rows per UNWIND batch (one managed transaction each).
@@ -121,7 +128,7 @@ class Neo4jStore(GraphStore):
         if rows.empty:
             return UpsertResult()
         types: dict[str, str] = dict(spec.columns())
-        frame = merge.collapse(conform_nodes(spec, rows), ["key"], _list_columns(types))
+        frame = merge.collapse(conform_nodes(spec, rows), ["key"], list_columns(types))
         stmt = cy.upsert_nodes(spec.name)
         total = UpsertResult()
         for start in range(0, len(frame), BATCH_SIZE):
@@ -140,7 +147,7 @@ class Neo4jStore(GraphStore):
             return UpsertResult()
         types: dict[str, str] = {"from_key": "string", "to_key": "string", **spec.columns()}
         ident = ["from_key", "to_key", *spec.identity]
-        frame = merge.collapse(conform_links(spec, rows), ident, _list_columns(types))
+        frame = merge.collapse(conform_links(spec, rows), ident, list_columns(types))
         stmt = cy.upsert_links(spec.name, a, b)
         total = UpsertResult()
         for start in range(0, len(frame), BATCH_SIZE):
@@ -177,16 +184,6 @@ class Neo4jStore(GraphStore):
         frame = self._read(cy.find_keys(spec.name), id=ident)
         return sorted(frame["key"]) if not frame.empty else []
 
-    def links(
-        self,
-        link: str,
-        from_keys: Sequence[str] | None = None,
-        to_keys: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        spec = schema().link(link)
-        frames = [self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs]
-        return _concat_links(frames, spec)
-
     def _pair_links(
         self,
         spec: LinkSpec,
@@ -216,7 +213,7 @@ class Neo4jStore(GraphStore):
                     frames.append(self._pair_links(spec, a, b, from_keys=[key]))
                 if b == name:
                     frames.append(self._pair_links(spec, a, b, to_keys=[key]))
-        out = _concat_links(frames, None)
+        out = concat_links(frames, None)
         # A link from an entity to itself comes back both ways: keep one of each identity.
         identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(out.columns))
         return out.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
@@ -280,16 +277,3 @@ def _typed(frame: pd.DataFrame, types: Mapping[str, str], wanted: list[str]) -> 
     return out
 
 
-def _concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        extra = list(spec.properties) if spec is not None else []
-        return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _list_columns(columns: Mapping[str, str]) -> list[str]:
-    return [c for c, t in columns.items() if t == "string_list"]
-
-
-__all__ = ["BATCH_SIZE", "Neo4jStore"]

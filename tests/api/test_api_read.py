@@ -9,13 +9,12 @@ from api_env import ApiEnv
 from fastapi.routing import APIRoute
 
 from api.app import iter_routes
-from api.routes.read import json_default
-from graph_intel.commands import load_all
+from graph_intel.commands import load_all, to_json
 from graph_intel.inspect import show_entity, stats
 
 
 def _same_json(data: object) -> object:
-    return json.loads(json.dumps(data, default=json_default, ensure_ascii=False))
+    return json.loads(to_json(data))
 
 
 def test_stats_is_the_cli_json(env: ApiEnv) -> None:
