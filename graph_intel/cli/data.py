@@ -155,13 +155,23 @@ def show_cmd(
             if v not in (None, [], ""):
                 out.print(f"  {k}: {v}", highlight=False, markup=False)
         table = Table()
-        for c in ("link", "kind", "id", "source_id", "first_seen", "last_seen"):
-            table.add_column(c)
+        for c in ("link", "kind", "id", "source", "seen"):
+            table.add_column(c, overflow="fold")
         for link in d["links"]:
-            table.add_row(*(str(link.get(c) or "") for c in ("link", "kind", "id", "source_id", "first_seen", "last_seen")))
+            name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
+            first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
+            seen = first if first == last else f"{first} to {last}"
+            table.add_row(name, link["kind"], str(link["id"]), str(link.get("source_id") or ""), seen)
         out.print(table)
 
     emit(data, json, render)
+
+
+def _day(value: str | None) -> str:
+    """A stored time as people read it: the date alone when no time of day was recorded."""
+    if not value:
+        return ""
+    return value[:10] if value.endswith("T00:00:00") else value[:16].replace("T", " ")
 
 
 def schema_cmd(
