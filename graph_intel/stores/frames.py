@@ -65,10 +65,10 @@ def arrow_table(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:
     for col, typ in types.items():
         series = frame[col]
         if typ == "date":
-            values = [None if pd.isna(v) else pd.Timestamp(v).date() for v in series]
-            arrays.append(pa.array(values, type=pa.date32()))
+            days = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
+            arrays.append(pa.array(days, type=pa.date32(), mask=pd.isna(days)))
         elif typ == "string_list":
-            values = [None if not isinstance(v, list | tuple | np.ndarray) else [str(x) for x in v] for v in series]
+            values = [v if isinstance(v, list) else (list(v) if isinstance(v, tuple | np.ndarray) else None) for v in series]
             arrays.append(pa.array(values, type=_ARROW[typ]))
         else:
             arrays.append(pa.Array.from_pandas(series, type=_ARROW[typ]))

@@ -65,22 +65,29 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
     if not dup.any():
         return rows
     single = rows[~dup]
-    many = rows[dup]
+    many = rows[dup].reset_index(drop=True)
     groups = many.groupby(ident, sort=False, dropna=False)
     merged = groups.last()  # the last non-blank value of each scalar column
     for col in (_EARLIEST, _LATEST):
         if col in many:
             merged[col] = getattr(groups[col], "min" if col == _EARLIEST else "max")()
+    codes = groups.ngroup().to_numpy()  # numbered in the order of `merged`'s rows
     for col in list_columns:
-        if col not in many:
-            continue
-        exploded = many[[*ident, col]].explode(col)
-        exploded = exploded[exploded[col].notna()].drop_duplicates()
-        lists = exploded.groupby(ident, sort=False, dropna=False)[col].agg(list)
-        merged[col] = lists.reindex(merged.index)
-        merged[col] = merged[col].map(lambda v: v if isinstance(v, list) else None)
+        if col in many:
+            merged[col] = _unions_by_group(many[col], codes, len(merged))
     merged = merged.reset_index()[rows.columns]
     return pd.concat([single, merged], ignore_index=True)
+
+
+def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[list[Any] | None]:
+    """For each group code, the union of its rows' lists in first-seen order (None when empty)."""
+    exploded = values.explode()
+    keep = exploded.notna().to_numpy()
+    pairs = pd.DataFrame({"g": codes[exploded.index.to_numpy()[keep]], "v": exploded.to_numpy()[keep]})
+    pairs = pairs.drop_duplicates().sort_values("g", kind="stable")
+    counts = np.bincount(pairs["g"].to_numpy(dtype=np.int64), minlength=groups)
+    parts = np.split(pairs["v"].to_numpy(), np.cumsum(counts)[:-1])
+    return [part.tolist() or None for part in parts]
 
 
 def reconcile(

@@ -58,10 +58,10 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
         start = reader.line_num + 1
         try:
             for row in reader:
-                if row and any(cell.strip() for cell in row):
+                if row and "".join(row).strip():
                     if len(row) != width:
                         row = (row + [""] * width)[:width] if len(row) < width else _overflow(row, width)
-                    rows.append(row)
+                    rows.append([cell.strip() for cell in row])
                     lines.append(start)
                 start = reader.line_num + 1
                 if len(rows) >= chunk_rows:
@@ -80,5 +80,4 @@ def _overflow(row: list[str], width: int) -> list[str]:
 
 def _chunk(name: str, header: list[str], rows: list[list[str]], lines: list[int]) -> Chunk:
     frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame = frame.apply(lambda col: col.str.strip())
     return Chunk(file=name, frame=frame, lines=np.asarray(lines, dtype=np.int64))

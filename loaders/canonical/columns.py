@@ -58,7 +58,7 @@ def sources(chunk: Chunk, ctx: LoadContext, problems: Problems) -> pd.Series:
         "source_id",
         "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank",
     )
-    return keys.map(lambda k: [k])
+    return pd.Series([[k] for k in keys.to_numpy(dtype=object)], index=keys.index, dtype=object)
 
 
 def source_dates(ctx: LoadContext, source_lists: pd.Series) -> pd.Series:
@@ -145,7 +145,7 @@ def identify(ctx: LoadContext, entity: str, raw: pd.Series) -> Identified:
             {
                 "key": keys,
                 "id": keys,
-                "spellings": raw.map(lambda s: [s]),
+                "spellings": pd.Series([[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object),
                 "valid": clean["valid"],
                 "parsed": clean["parsed"],
             }

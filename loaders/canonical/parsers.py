@@ -170,9 +170,10 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         }
     )
     # A pair written the other way round (phone -> person for uses_phone) is read the right way.
-    pairs = {canon: set(spec.pairs) for canon, spec in by_canonical.items()}
-    forward = np.array([(f, t) in pairs.get(lk, ()) for lk, f, t in zip(frame["link"], frame["fk"], frame["tk"], strict=True)])
-    backward = np.array([(t, f) in pairs.get(lk, ()) for lk, f, t in zip(frame["link"], frame["fk"], frame["tk"], strict=True)])
+    allowed = {f"{canon}|{a}|{b}" for canon, spec in by_canonical.items() for a, b in spec.pairs}
+    fk, tk = frame["fk"].fillna("").astype(str), frame["tk"].fillna("").astype(str)
+    forward = (frame["link"].astype(str) + "|" + fk + "|" + tk).isin(allowed).to_numpy()
+    backward = (frame["link"].astype(str) + "|" + tk + "|" + fk).isin(allowed).to_numpy()
     known_link = link.isin(by_canonical).to_numpy() & frame["fk"].notna().to_numpy() & frame["tk"].notna().to_numpy()
     problems.add(
         known_link & ~forward & ~backward,

@@ -80,16 +80,19 @@ def parse_date(raw: str) -> date:
     return result.date()
 
 
-def _as_text(raw: pd.Series) -> pd.Series:
-    """The column as stripped strings (object dtype), blank/NaN/None as None."""
+def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes into the distinct stripped texts of a column (-1 for blank/NaN/None).
 
-    def one(value: object) -> str | None:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return None
-        text = str(value).strip()
-        return text or None
-
-    return pd.Series([one(v) for v in raw.to_numpy(dtype=object)], index=raw.index, dtype=object)
+    Only distinct values are cleaned: a date column of a million rows holds far fewer dates.
+    """
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = [
+        None if u is None or (not isinstance(u, str) and pd.isna(u)) else (str(u).strip() or None)
+        for u in uniques
+    ]
+    again, texts = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
+    final = np.where(codes < 0, -1, again[np.maximum(codes, 0)]) if len(again) else codes
+    return final, list(texts)
 
 
 def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -98,8 +101,8 @@ def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     Each distinct value is parsed once; values without an offset go through pandas' ISO 8601
     parser in one call, values with an offset are converted individually.
     """
-    codes, uniques = pd.factorize(_as_text(s), use_na_sentinel=True)
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    codes, uniques = _factorized_text(s)
+    texts = pd.Series(uniques, dtype=object)
     out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
     if len(texts):
         grammar_ok = texts.map(lambda t: DATETIME_RE.fullmatch(t) is not None).astype(bool)
