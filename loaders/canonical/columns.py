@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ class LoadContext:
 
     dataset: str
     source_dates: dict[str, pd.Timestamp] = field(default_factory=dict)
-    event_times: dict[str, pd.Timestamp] = field(default_factory=dict)
+    event_times: dict[str, Any] = field(default_factory=dict)  # event key -> start (datetime64)
 
     @property
     def default_source(self) -> str:

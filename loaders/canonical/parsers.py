@@ -79,8 +79,9 @@ def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tup
         batch.add_nodes(spec.name, rows[good])
         if entity == "Event":
             _event_places(chunk, ctx, rows, good, batch)
-            for key, start in zip(rows["key"][good], rows["started_at"][good], strict=True):
-                ctx.event_times[key] = start
+            ctx.event_times.update(
+                zip(rows["key"][good].to_numpy(dtype=object), rows["started_at"][good].to_numpy(), strict=True)
+            )
         if entity == "Source":
             for key, when in zip(rows["key"][good], rows["recorded_at"][good], strict=True):
                 ctx.source_dates[key] = when
