@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from pathlib import Path
 from typing import Any
 
-from api.users import connect, now_utc
+from api.users import ServiceTable, now_utc
 
 GENESIS = "0" * 64
 
@@ -53,19 +51,10 @@ def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(entry)).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-class AuditLog:
+class AuditLog(ServiceTable):
     """The audit log in the service database: append, query, verify."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._conn = connect(path)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._conn.executescript(_DDL)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._conn.close()
+    ddl = _DDL
 
     def append(
         self,

@@ -59,19 +59,27 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class UserStore:
-    """The users table: add, revoke, list, and authenticate a bearer token."""
+class ServiceTable:
+    """A table of the service database with its own connection; subclasses declare their DDL."""
+
+    ddl: str = ""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn = connect(path)
         self._lock = threading.Lock()
         with self._lock:
-            self._conn.executescript(_DDL)
+            self._conn.executescript(self.ddl)
 
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
+
+
+class UserStore(ServiceTable):
+    """The users table: add, revoke, list, and authenticate a bearer token."""
+
+    ddl = _DDL
 
     def add(self, name: str, role: str) -> str:
         """Create a user and return its new token (shown once; only its hash is kept)."""
