@@ -16,9 +16,13 @@ group and join nobody.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import igraph as ig
 import leidenalg
 import numpy as np
 import pandas as pd
@@ -137,31 +141,70 @@ class Group:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Each Group brings two new lists; at tens of thousands of groups the allocations trigger full
+    collections that walk every live object, which costs several times the building itself.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int = SEED) -> list[Group]:
-    """Connected sets of 2+ adults over (a, b) edges; sets above `threshold` split by seeded Leiden."""
+    """Connected sets of 2+ adults over (a, b) edges; sets above `threshold` split by seeded Leiden.
+
+    Largest first, then by members; each group's members sorted. Vectorised over the components:
+    vertices are ordered once by (component, name) and the member lists cut from that order, so
+    nothing loops per vertex, and only the sets above `threshold` go one by one (to Leiden).
+    """
     if edges.empty:
         return []
     proj = to_igraph(edges)
     graph = proj.graph
-    membership = np.asarray(graph.connected_components().membership)
+    n = graph.vcount()
+    # the bare membership list (Graph.connected_components wraps it in a VertexClustering, which
+    # walks it twice more in Python)
+    membership = np.asarray(ig.GraphBase.connected_components(graph, "weak"), dtype=np.int64)
     sizes = np.bincount(membership)
-    out: list[Group] = []
-    order = np.argsort(membership, kind="stable")
-    bounds = np.cumsum(sizes)[:-1]
-    for comp, idx in enumerate(np.split(order, bounds)):
-        if len(idx) < 2:
-            continue
-        if len(idx) <= threshold:
-            out.append(Group(sorted(map(str, proj.names[idx])), comp))
-            continue
+    rank = np.empty(n, dtype=np.int64)
+    rank[proj.by_name()] = np.arange(n, dtype=np.int64)
+    # vertices by (component, name): the members of each component, already sorted, one after another
+    order = np.argsort(membership * n + rank)
+    starts = np.cumsum(sizes) - sizes
+    labels = proj.names
+    if pd.api.types.infer_dtype(labels, skipna=False) != "string":
+        labels = np.array([str(x) for x in labels], dtype=object)
+    names = labels[order].tolist()
+    small = np.flatnonzero((sizes >= 2) & (sizes <= threshold))
+    with _gc_paused():
+        out = [
+            Group(names[s: s + k], c)
+            for c, s, k in zip(small.tolist(), starts[small].tolist(), sizes[small].tolist(), strict=True)
+        ]
+    size_of = [sizes[small]]
+    first_of = [rank[order[starts[small]]]]
+    for comp in np.flatnonzero(sizes > threshold).tolist():
+        idx = np.sort(order[starts[comp]: starts[comp] + sizes[comp]])
         sub = graph.induced_subgraph(idx.tolist())
         part = leidenalg.find_partition(sub, leidenalg.ModularityVertexPartition, seed=seed)
         note = f"connected set of {len(idx)} adults (over {threshold}) split by Leiden modularity, seed {seed}, into {len(part)} subgroups"
         for community in part:
             if len(community) >= 2:
-                out.append(Group(sorted(map(str, proj.names[idx[community]])), comp, note))
-    out.sort(key=lambda g: (-len(g.members), g.members))
-    return out
+                ids = idx[community]
+                ids = ids[np.argsort(rank[ids])]
+                out.append(Group(labels[ids].tolist(), comp, note))
+                size_of.append(np.array([len(ids)]))
+                first_of.append(rank[ids[:1]])
+    # groups are disjoint, so (-size, members) orders them as (-size, first member)
+    by = np.lexsort((np.concatenate(first_of), -np.concatenate(size_of)))
+    return [out[i] for i in by.tolist()]
 
 
 def linked_groups(
