@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,20 +39,15 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
 
 
-def _quarantine_path(store: GraphStore, dataset: str) -> Path:
+def quarantine_path(store: GraphStore, dataset: str) -> Path:
+    """Where a load's bad rows go: beside the embedded store, else in the working folder."""
     base = store.path if isinstance(store, LadybugStore) else Path.cwd()
     return base / "quarantine" / f"{dataset}.csv"
 
 
-def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
-    """Ingest with a progress bar on stderr (rich), and the quarantine file beside the store."""
-    from graph_intel.ingest import dataset_name
-
-    try:
-        name = dataset_name(folder, dataset) if folder.is_dir() else dataset
-    except IngestError as exc:
-        fail(str(exc))
-    quarantine = _quarantine_path(store, name or "dataset")
+@contextmanager
+def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
+    """A rich progress bar on stderr, one line per file, fed by a load's progress callback."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
         TimeElapsedColumn(), console=err, transient=True, disable=quiet,
@@ -62,6 +59,19 @@ def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str
                 tasks[file] = bar.add_task(file, total=None)
             bar.advance(tasks[file], rows)
 
+        yield progress
+
+
+def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
+    """Ingest with a progress bar on stderr (rich), and the quarantine file beside the store."""
+    from graph_intel.ingest import dataset_name
+
+    try:
+        name = dataset_name(folder, dataset) if folder.is_dir() else dataset
+    except IngestError as exc:
+        fail(str(exc))
+    quarantine = quarantine_path(store, name or "dataset")
+    with progress_bar(quiet) as progress:
         return ingest(store, folder, dataset=dataset, quarantine_file=quarantine, agency=agency, progress=progress)
 
 

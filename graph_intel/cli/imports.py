@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph_intel.cli.common import (
     EXIT_ATTENTION,
@@ -15,13 +14,12 @@ from graph_intel.cli.common import (
     Neo4jOpt,
     StoreOpt,
     emit,
-    err,
     fail,
     opened,
     out,
 )
+from graph_intel.cli.data import progress_bar, quarantine_path
 from graph_intel.ingest import IngestError
-from graph_intel.stores.ladybug_store import LadybugStore
 
 
 def register(app: typer.Typer) -> None:
@@ -62,19 +60,8 @@ def import_cmd(
         fail(f"{path}: no such file or folder")
     name = dataset or (path.name if path.is_dir() else path.stem)
     with opened(store, neo4j) as graph:
-        base = graph.path if isinstance(graph, LadybugStore) else Path.cwd()
-        quarantine = base / "quarantine" / f"{name}.csv"
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(), console=err, transient=True,
-        ) as bar:
-            tasks: dict[str, Any] = {}
-
-            def progress(file: str, rows: int) -> None:
-                if file not in tasks:
-                    tasks[file] = bar.add_task(file, total=None)
-                bar.advance(tasks[file], rows)
-
+        quarantine = quarantine_path(graph, name)
+        with progress_bar() as progress:
             try:
                 report = import_path(graph, parsed, path, dataset=dataset, quarantine_file=quarantine, progress=progress)
             except IngestError as exc:
