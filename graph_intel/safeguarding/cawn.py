@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.resolution.clusters import canonical, representatives
 from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso, to_date, to_datetime
 from graph_intel.stores.base import GraphStore
 
@@ -91,6 +92,10 @@ def notices(store: GraphStore) -> pd.DataFrame:
     adults = parts[parts["role"] == "served_on"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "served_on"})
     kids = parts[parts["role"] == "child"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "child"})
     pairs = adults.merge(kids, on="event")
+    reps = representatives(store)  # records judged to be one person are one person
+    pairs["served_on"] = canonical(pairs["served_on"], reps)
+    pairs["child"] = canonical(pairs["child"], reps)
+    pairs = pairs.drop_duplicates(subset=["event", "served_on", "child"])
     info = events.set_index("key")
     pairs["served_at"] = pairs["event"].map(info["started_at"])
     pairs["sources"] = pairs["event"].map(info["sources"])

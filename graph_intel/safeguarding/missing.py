@@ -20,8 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 import holidays
+import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from graph_intel.resolution.clusters import canonical, representatives
 from graph_intel.safeguarding.common import end_of_day, ident, iso, to_datetime
 from graph_intel.stores.base import GraphStore
 
@@ -96,8 +98,12 @@ def episodes(store: GraphStore, as_of: date | None = None) -> dict[str, list[Epi
     parts = parts[(parts["from_entity"] == "Person") & (parts["role"] == "subject")]
     info = events.set_index("key")
     limit = end_of_day(as_of) if as_of is not None else None
+    # Records judged to be one child (graph_intel.resolution) count as one child: their episodes
+    # add up, and an episode named under two of the records counts once.
+    pairs = pd.DataFrame({"child": canonical(parts["from_key"], representatives(store)), "event": parts["to_key"]})
+    pairs = pairs.drop_duplicates()
     out: dict[str, list[Episode]] = {}
-    for child, event in zip(parts["from_key"], parts["to_key"], strict=True):
+    for child, event in zip(pairs["child"], pairs["event"], strict=True):
         row = info.loc[event]
         start = to_datetime(row["started_at"])
         if start is None or (limit is not None and start >= limit):
