@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pandas as pd
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
-from loaders.canonical.chunks import CHUNK_ROWS, SourceFileError, read_chunks, read_header
+from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError, read_chunks, read_header
 from loaders.canonical.columns import LoadContext
 from loaders.canonical.parsers import CANONICAL_FILES
 
@@ -54,6 +55,51 @@ class IngestReport:
         }
 
 
+class DatasetLoad:
+    """One dataset being loaded: its context, its report, and the rows it could not accept.
+
+    Shared by every loader (canonical ingest, import specifications): it starts the dataset (the
+    sources already stored for it, its default source), writes each parsed chunk through one
+    path, counts what loaded and what was quarantined, and writes the quarantine file at the end.
+    """
+
+    def __init__(self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None) -> None:
+        self.store = store
+        self.progress = progress
+        self.report = IngestReport(dataset=name)
+        self.ctx = LoadContext(dataset=name)
+        self.problems: list[dict[str, object]] = []
+        _load_known_sources(store, self.ctx)
+        default = pd.DataFrame(
+            [{"key": self.ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
+              "sources": [self.ctx.default_source], "reference": f"dataset {name}"}]
+        )
+        self.report.writes += store.upsert_nodes("Source", default)
+        self.ctx.source_dates.setdefault(self.ctx.default_source, pd.NaT)
+
+    def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
+        """Parse and write every chunk of one file, counting its rows loaded and quarantined."""
+        loaded = 0
+        for chunk in chunks:
+            problems = Problems(chunk)
+            batch = Batch()
+            parse(chunk, problems, batch)
+            self.report.writes += write_batch(self.store, batch)
+            loaded += int(problems.good.sum())
+            self.report.quarantined += int(problems.bad.sum())
+            self.problems.extend(problems.records)
+            if self.progress is not None:
+                self.progress(file, len(chunk.frame))
+        self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
+
+    def finish(self, quarantine_file: Path | None) -> IngestReport:
+        """Write the quarantine file (when one is asked for) and return the report."""
+        if quarantine_file is not None:
+            _write_quarantine(quarantine_file, self.problems)
+            self.report.quarantine_file = str(quarantine_file)
+        return self.report
+
+
 def dataset_name(folder: Path, name: str | None) -> str:
     """The dataset's name: `name`, else the folder's; letters, digits, '_', '-', '.' only."""
     chosen = name or folder.resolve().name
@@ -77,44 +123,22 @@ def ingest(
     if not folder.is_dir():
         raise IngestError(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
     name = dataset_name(folder, dataset)
-    report = IngestReport(dataset=name)
     known = {spec.name for spec in CANONICAL_FILES}
     present = {p.name for p in folder.iterdir() if p.is_file()}
-    report.ignored_files = sorted(p for p in present if p.endswith(".csv") and p not in known)
     for spec in CANONICAL_FILES:
         if spec.name in present:
             _check_header(folder / spec.name, spec.required)
 
-    ctx = LoadContext(dataset=name)
-    _load_known_sources(store, ctx)
-    default = pd.DataFrame(
-        [{"key": ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
-          "sources": [ctx.default_source], "reference": f"dataset {name}"}]
-    )
-    report.writes += store.upsert_nodes("Source", default)
-    ctx.source_dates.setdefault(ctx.default_source, pd.NaT)
-
-    problems_out: list[dict[str, object]] = []
+    load = DatasetLoad(store, name, agency, progress)
+    load.report.ignored_files = sorted(p for p in present if p.endswith(".csv") and p not in known)
     for spec in CANONICAL_FILES:
-        if spec.name not in present:
-            continue
-        loaded = 0
-        for chunk in read_chunks(folder / spec.name, chunk_rows):
-            problems = Problems(chunk)
-            batch = Batch()
-            spec.parse(chunk, ctx, problems, batch)
-            report.writes += write_batch(store, batch)
-            loaded += int(problems.good.sum())
-            report.quarantined += int(problems.bad.sum())
-            problems_out.extend(problems.records)
-            if progress is not None:
-                progress(spec.name, len(chunk.frame))
-        report.rows_loaded[spec.name] = loaded
+        if spec.name in present:
+            load.load(spec.name, read_chunks(folder / spec.name, chunk_rows), partial(_parse_with, spec.parse, load.ctx))
+    return load.finish(quarantine_file)
 
-    if quarantine_file is not None:
-        _write_quarantine(quarantine_file, problems_out)
-        report.quarantine_file = str(quarantine_file)
-    return report
+
+def _parse_with(parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch) -> None:
+    parse(chunk, ctx, problems, batch)
 
 
 def _check_header(path: Path, required: tuple[str, ...]) -> None:
@@ -182,4 +206,4 @@ def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
         writer.writerows(records)
 
 
-__all__ = ["IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]
+__all__ = ["DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]

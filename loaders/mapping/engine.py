@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from graph_intel.ingest import (
-    QUARANTINE_COLUMNS,
-    IngestError,
-    IngestReport,
-    Progress,
-    dataset_name,
-    write_batch,
-)
+from graph_intel.ingest import DatasetLoad, IngestError, IngestReport, Progress, dataset_name
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
@@ -60,18 +53,11 @@ def import_path(
     if not files:
         raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
     name = dataset_name(path if path.is_dir() else path.parent, dataset or (path.name if path.is_dir() else path.stem))
-    report = IngestReport(dataset=name)
-    ctx = LoadContext(dataset=name)
-    _load_known_sources(store, ctx)
-    default = pd.DataFrame([{"key": ctx.default_source, "id": "_default", "dataset": name, "agency": "other",
-                             "sources": [ctx.default_source], "reference": f"dataset {name}"}])
-    report.writes += store.upsert_nodes("Source", default)
-    ctx.source_dates.setdefault(ctx.default_source, pd.NaT)
-    run = Run(spec, ctx, ctx.default_source)
+    load = DatasetLoad(store, name, progress=progress)
+    run = Run(spec, load.ctx, load.ctx.default_source)
     if spec.source is not None:
-        report.writes += _write_source(store, run)
+        load.report.writes += _write_source(store, run)
 
-    problems_out: list[dict[str, object]] = []
     jobs: Iterator[Job]
     if spec.format == "neo4j-admin":
         from loaders.mapping.admin import admin_files
@@ -81,28 +67,10 @@ def import_path(
         jobs = ((f, _table_chunks(run, f, chunk_rows), parse_table_chunk) for f in files)
     try:
         for file, chunks, parse in jobs:
-            loaded = 0
-            for chunk in chunks:
-                problems = Problems(chunk)
-                batch = Batch()
-                parse(run, chunk, problems, batch)
-                report.writes += write_batch(store, batch)
-                loaded += int(problems.good.sum())
-                report.quarantined += int(problems.bad.sum())
-                problems_out.extend(problems.records)
-                if progress is not None:
-                    progress(file.name, len(chunk.frame))
-            report.rows_loaded[file.name] = report.rows_loaded.get(file.name, 0) + loaded
+            load.load(file.name, chunks, partial(parse, run))
     except SourceFileError as exc:
         raise IngestError(str(exc)) from exc
-    if quarantine_file is not None:
-        quarantine_file.parent.mkdir(parents=True, exist_ok=True)
-        with quarantine_file.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=QUARANTINE_COLUMNS)
-            writer.writeheader()
-            writer.writerows(problems_out)
-        report.quarantine_file = str(quarantine_file)
-    return report
+    return load.finish(quarantine_file)
 
 
 def _files(spec: ImportSpec, path: Path) -> list[Path]:
@@ -111,13 +79,6 @@ def _files(spec: ImportSpec, path: Path) -> list[Path]:
     pattern = spec.file.pattern or ("*.csv" if spec.format == "neo4j-admin" or spec.file.format == "csv"
                                     else "*.xlsx" if spec.file.format == "excel" else "*")
     return sorted(p for p in path.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$")))
-
-
-def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
-    stored = store.nodes("Source", columns=["dataset", "recorded_at"])
-    if not stored.empty:
-        mine = stored[stored["dataset"] == ctx.dataset]
-        ctx.source_dates.update(dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True)))
 
 
 def _write_source(store: GraphStore, run: Run) -> UpsertResult:
