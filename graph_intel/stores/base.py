@@ -20,6 +20,15 @@ from graph_intel.schema import COMMON_LINK_COLUMNS, LinkSpec, schema
 LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
 
 
+def link_frame_returns(spec: LinkSpec, a: str, b: str) -> str:
+    """The Cypher RETURN items that give the link frame for `(a)-[l]->(b)`; names come from the schema."""
+    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
+    return (
+        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
+        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
+    )
+
+
 class StoreError(RuntimeError):
     """The store cannot do what was asked (unreachable, locked, bad query); the message says why."""
 

@@ -22,6 +22,7 @@ from graph_intel.stores.base import (
     StoreError,
     UpsertResult,
     concat_links,
+    link_frame_returns,
     list_columns,
 )
 from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, param_rows
@@ -256,7 +257,7 @@ class LadybugStore(GraphStore):
         from_keys: Sequence[str] | None = None,
         to_keys: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        returns = _link_returns(spec, a, b)
+        returns = link_frame_returns(spec, a, b)
         if from_keys is not None:
             stmt = f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"
             return self._read(stmt, {"keys": list(from_keys)})
@@ -312,14 +313,6 @@ def _param(column: str, typ: str) -> str:
     """`r.column`, cast to its stored type (a parameter whose values are all blank binds as STRING)."""
     lb_type = _LB_TYPES[typ]
     return f"r.{column}" if lb_type == "STRING" else f"CAST(r.{column} AS {lb_type})"
-
-
-def _link_returns(spec: LinkSpec, a: str, b: str) -> str:
-    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
-    return (
-        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
-        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
-    )
 
 
 def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[str]:

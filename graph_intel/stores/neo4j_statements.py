@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from graph_intel.schema import EntitySpec, LinkSpec, schema
+from graph_intel.schema import EntitySpec, schema
+from graph_intel.stores.base import link_frame_returns
 
 #: Example values of every parameter the statements use (the linter needs their names and types).
 PARAMETERS: dict[str, object] = {
@@ -176,21 +177,13 @@ def find_keys(entity: str) -> str:
     return f"MATCH (n:{entity}) WHERE n.id = $id RETURN n.key AS key ORDER BY key"
 
 
-def _link_returns(spec: LinkSpec, a: str, b: str) -> str:
-    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
-    return (
-        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
-        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
-    )
-
-
 @cache
 def links_all(link: str, from_entity: str, to_entity: str) -> str:
     """Every link of one kind between two entity kinds."""
     spec = schema().links[link]
     return (
         f"MATCH (a:{from_entity})-[l:{spec.name}]->(b:{to_entity}) "
-        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
     )
 
 
@@ -201,7 +194,7 @@ def links_from(link: str, from_entity: str, to_entity: str) -> str:
     return (
         f"UNWIND $keys AS k MATCH (a:{from_entity}) WHERE a.key = k "
         f"MATCH (a)-[l:{spec.name}]->(b:{to_entity}) "
-        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
     )
 
 
@@ -212,7 +205,7 @@ def links_to(link: str, from_entity: str, to_entity: str) -> str:
     return (
         f"UNWIND $keys AS k MATCH (b:{to_entity}) WHERE b.key = k "
         f"MATCH (a:{from_entity})-[l:{spec.name}]->(b) "
-        f"RETURN {_link_returns(spec, from_entity, to_entity)}"
+        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
     )
 
 

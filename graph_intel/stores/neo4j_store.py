@@ -94,9 +94,13 @@ class Neo4jStore(GraphStore):
 
     def _read(self, stmt: str, **params: Any) -> pd.DataFrame:
         """Run one of the store's statements in a read transaction; rows as a frame."""
+        return self._read_rows(stmt, params)
+
+    def _read_rows(self, cypher: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run Cypher in a read-access session (the server refuses any write); rows as a frame."""
 
         def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(stmt, params)
+            result = tx.run(cypher, params)
             return list(result.keys()), [[_native(v) for v in rec.values()] for rec in result]
 
         try:
@@ -220,18 +224,7 @@ class Neo4jStore(GraphStore):
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher in a read-access session with parameters: the server refuses any write."""
-        values = {k: plain_value(v) for k, v in (params or {}).items()}
-
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(cypher, values)
-            return list(result.keys()), [[_native(v) for v in rec.values()] for rec in result]
-
-        try:
-            with self._session(READ_ACCESS) as session:
-                keys, rows = session.execute_read(work)
-        except (DriverError, Neo4jError) as exc:
-            raise StoreError(f"neo4j store: {exc}") from exc
-        frame = pd.DataFrame(rows, columns=keys)
+        frame = self._read_rows(cypher, {k: plain_value(v) for k, v in (params or {}).items()})
         for col in frame.columns:
             if frame[col].map(lambda v: isinstance(v, dt.date)).any():
                 frame[col] = pd.to_datetime(frame[col], errors="coerce")
