@@ -44,27 +44,18 @@ def persons(store: GraphStore) -> pd.DataFrame:
 
 def attributions(store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS) -> pd.DataFrame:
     """Person -> object/place attributions: person, link, entity, key, sources, first_seen, last_seen."""
-    frames = []
-    for name in links:
-        frame = store.links(name)
-        if frame.empty:
-            continue
-        frames.append(
-            pd.DataFrame(
-                {
-                    "person": frame["from_key"],
-                    "link": name,
-                    "entity": frame["to_entity"],
-                    "key": frame["to_key"],
-                    "sources": frame["sources"],
-                    "first_seen": frame["first_seen"],
-                    "last_seen": frame["last_seen"],
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["person", "link", "entity", "key", "sources", "first_seen", "last_seen"])
-    out = pd.concat(frames, ignore_index=True)
+    frame = store.all_links(schema().link(name) for name in links)
+    out = pd.DataFrame(
+        {
+            "person": frame["from_key"],
+            "link": frame["link"],
+            "entity": frame["to_entity"],
+            "key": frame["to_key"],
+            "sources": frame["sources"],
+            "first_seen": frame["first_seen"],
+            "last_seen": frame["last_seen"],
+        }
+    )
     # Entity resolution: a cluster member's attributions are its representative's (no clusters, no change).
     out["person"] = canonical(out["person"], representatives(store))
     return out
@@ -196,27 +187,22 @@ def _handsets(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:
 
 def _associations(store: GraphStore) -> pd.DataFrame:
     """Family, associate, partner and introduced links between two persons."""
-    frames = []
-    for name in ASSOCIATION_LINKS:
-        links = store.links(name)
-        if links.empty:
-            continue
-        frames.append(
-            pd.DataFrame(
-                {
-                    "a": links["from_key"],
-                    "b": links["to_key"],
-                    "kind": "link",
-                    "detail": schema().links[name].canonical,
-                    "at": links["first_seen"],
-                    "ref_entity": "Link",
-                    "ref_key": name + ":" + links["from_key"] + "->" + links["to_key"],
-                    "via": None,
-                    "sources": links["sources"],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CONTACT_COLUMNS)
+    links = store.all_links(schema().link(name) for name in ASSOCIATION_LINKS)
+    if links.empty:
+        return pd.DataFrame(columns=CONTACT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "a": links["from_key"],
+            "b": links["to_key"],
+            "kind": "link",
+            "detail": links["link"].map(lambda name: schema().links[name].canonical),
+            "at": links["first_seen"],
+            "ref_entity": "Link",
+            "ref_key": links["link"] + ":" + links["from_key"] + "->" + links["to_key"],
+            "via": None,
+            "sources": links["sources"],
+        }
+    )
 
 
 def _union(lists: pd.Series) -> list[str]:
