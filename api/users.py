@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, Self, get_args
 
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -74,6 +74,12 @@ class ServiceTable:
     def close(self) -> None:
         """Close the database connection."""
         self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class UserStore(ServiceTable):

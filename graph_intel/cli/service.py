@@ -74,13 +74,11 @@ def users_add(
     """Create a user and print its token (shown once: only its hash is kept)."""
     from api.users import UserError, UserStore
 
-    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
-    try:
-        token = users.add(name, role)
-    except UserError as exc:
-        fail(str(exc))
-    finally:
-        users.close()
+    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
+        try:
+            token = users.add(name, role)
+        except UserError as exc:
+            fail(str(exc))
     emit({"user": name, "role": role, "token": token}, True)
 
 
@@ -94,11 +92,8 @@ def users_revoke(
     """Revoke a user's token; the user stays listed, as revoked."""
     from api.users import UserStore
 
-    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
-    try:
+    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
         done = users.revoke(name)
-    finally:
-        users.close()
     if not done:
         fail(f"no active user {name!r}: see 'graph-intel users list'")
     emit({"user": name, "revoked": True}, True)
@@ -108,22 +103,16 @@ def users_list(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt 
     """List users: name, role, created_at, revoked_at (never tokens)."""
     from api.users import UserStore
 
-    users = UserStore(_settings(store, neo4j, api_db).api_db_path())
-    try:
+    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
         emit(users.list(), True)
-    finally:
-        users.close()
 
 
 def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
     """Walk the audit hash chain; exit 1 when any entry was edited, inserted, deleted or reordered."""
     from api.audit import AuditLog
 
-    log = AuditLog(_settings(store, neo4j, api_db).api_db_path())
-    try:
+    with AuditLog(_settings(store, neo4j, api_db).api_db_path()) as log:
         result = log.verify()
-    finally:
-        log.close()
     emit(result, True)
     if not result["intact"]:
         err.print(f"[bold red]audit log broken at entry {result['first_bad']}:[/] {result['reason']}")
@@ -143,8 +132,5 @@ def audit_list(
     """Print audit entries as JSON, newest first."""
     from api.audit import AuditLog
 
-    log = AuditLog(_settings(store, neo4j, api_db).api_db_path())
-    try:
+    with AuditLog(_settings(store, neo4j, api_db).api_db_path()) as log:
         emit(log.query(who=who, person=person, since=since, limit=limit), True)
-    finally:
-        log.close()
