@@ -77,7 +77,6 @@ class LadybugStore(GraphStore):
         #: at the same generation is still what the store holds.
         self.generation = 0
         self._readers = threading.local()
-        self._read_only = read_only
         self._node_keys: dict[str, set[str]] = {}
         self._link_keys: dict[tuple[str, str, str], set[str]] = {}
         if not read_only:
