@@ -14,6 +14,7 @@ import pandas as pd
 
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
+from graph_intel.stores.frames import member
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError, read_chunks, read_header
 from loaders.canonical.columns import LoadContext
@@ -167,9 +168,9 @@ def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
     total = UpsertResult()
     for entity, frames in batch.ensured.items():
         wanted = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["key"])
-        missing = set(store.missing_keys(entity, wanted["key"].tolist()))
+        missing = store.missing_keys(entity, wanted["key"].tolist())
         if missing:
-            total += store.upsert_nodes(entity, _with_defaults(store, entity, wanted[wanted["key"].isin(missing)]))
+            total += store.upsert_nodes(entity, _with_defaults(store, entity, wanted[member(wanted["key"], missing)]))
     for entity, frames in batch.nodes.items():
         total += store.upsert_nodes(entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True)))
     for (link, a, b), frames in batch.links.items():
@@ -186,14 +187,14 @@ def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame) -> pd.Da
     defaults = {n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None}
     if not defaults:
         return frame
-    new = frame["key"].isin(set(store.missing_keys(entity, frame["key"].drop_duplicates().tolist())))
+    new = member(frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist()))
     if not new.any():
         return frame
     frame = frame.copy()
     for col, default in defaults.items():
         if col not in frame:
             frame[col] = None
-        given = frame.groupby("key")[col].transform("count") > 0
+        given = (frame.groupby("key")[col].transform("count") > 0).to_numpy()
         frame.loc[new & ~given, col] = default
     return frame
 

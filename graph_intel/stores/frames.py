@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_intel.schema import EntitySpec, LinkSpec
 
@@ -57,6 +58,16 @@ def _typed(series: pd.Series, typ: str) -> pd.Series:
     if typ == "string_list":
         return series.astype("object")
     return series.astype("object").where(series.notna(), None)
+
+
+def member(values: pd.Series, keys: Collection[str]) -> np.ndarray:
+    """Whether each value is one of `keys`, by Arrow's hash lookup (pandas 3's `isin` on Arrow
+    strings turns every key into a Python scalar first, which dominates with many keys)."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=bool)
+    data = pa.array(values, type=pa.string(), from_pandas=True)
+    found = pc.is_in(data, value_set=pa.array(list(keys), type=pa.string()))
+    return np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def arrow_table(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:

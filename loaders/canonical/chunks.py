@@ -22,13 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loaders.values.base import WHITESPACE
+
 CHUNK_ROWS = 200_000
 _BLOCK_BYTES = 4 << 20
-#: Every character Python's str.strip() removes (str.isspace), so both readers strip cells alike.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: Every character Python's str.strip() removes (str.isspace), so both readers strip cells alike.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Cleaned:
@@ -59,6 +65,21 @@ class ValueType(ABC):
         cleaned = self.clean(raw)
         return cleaned is not None and cleaned.valid
 
+    def _clean_distinct(
+        self, spellings: np.ndarray, values: np.ndarray, valid: np.ndarray, parsed: np.ndarray, detail: np.ndarray
+    ) -> None:
+        """Fill the four output arrays for distinct spellings, one `clean` each (a type may vectorise)."""
+        for i, spelling in enumerate(spellings):
+            cleaned = self.clean(spelling)
+            if cleaned is None:
+                values[i] = None
+                detail[i] = ""
+            else:
+                values[i] = cleaned.value
+                valid[i] = cleaned.valid
+                parsed[i] = cleaned.parsed
+                detail[i] = cleaned.detail
+
     def clean_series(self, raw: pd.Series) -> pd.DataFrame:
         """Clean a whole column, computing each distinct spelling once (hot path for big files).
 
@@ -74,16 +95,7 @@ class ValueType(ABC):
         detail = np.empty(n + 1, dtype=object)
         values[n] = None
         detail[n] = ""
-        for i, spelling in enumerate(uniques):
-            cleaned = self.clean(spelling)
-            if cleaned is None:
-                values[i] = None
-                detail[i] = ""
-            else:
-                values[i] = cleaned.value
-                valid[i] = cleaned.valid
-                parsed[i] = cleaned.parsed
-                detail[i] = cleaned.detail
+        self._clean_distinct(np.asarray(uniques, dtype=object), values[:n], valid[:n], parsed[:n], detail[:n])
         idx = np.where(codes < 0, n, codes)
         return pd.DataFrame(
             {

@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders.values.base import WHITESPACE
 
 UK = ZoneInfo("Europe/London")
 
@@ -86,39 +90,48 @@ def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
     Only distinct values are cleaned: a date column of a million rows holds far fewer dates.
     """
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
-    cleaned = [
-        None if u is None or (not isinstance(u, str) and pd.isna(u)) else (str(u).strip() or None)
-        for u in uniques
-    ]
-    again, texts = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # all text: strip in one Arrow pass
+        text = pa.array(uniques, type=pa.string())
+        stripped = pc.utf8_trim(text, WHITESPACE)
+        if not pc.any(pc.or_(pc.not_equal(stripped, text), pc.equal(stripped, ""))).as_py():
+            return codes, list(uniques)  # nothing to strip and nothing blank: the codes stand
+        cleaned_list: list[str | None] = [c or None for c in stripped.to_pylist()]
+    else:
+        cleaned_list = [
+            None if u is None or (not isinstance(u, str) and pd.isna(u)) else (str(u).strip() or None)
+            for u in uniques
+        ]
+    again, texts = pd.factorize(pd.Series(cleaned_list, dtype=object), use_na_sentinel=True)
     final = np.where(codes < 0, -1, again[np.maximum(codes, 0)]) if len(again) else codes
     return final, list(texts)
+
+
+def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
+    return np.asarray(pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vectorised parse_datetime: (datetime64[us] naive UK-local, NaT when blank or bad; bad mask).
 
-    Each distinct value is parsed once; values without an offset go through pandas' ISO 8601
-    parser in one call, values with an offset are converted individually.
+    Each distinct value is parsed once; the grammar is checked by Arrow's regex kernels, values
+    without an offset go through Arrow's (else pandas') ISO 8601 parser in one call, and values
+    with an offset are converted individually.
     """
     codes, uniques = _factorized_text(s)
-    texts = pd.Series(uniques, dtype=object)
-    out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[us]")
-    if len(texts):
-        grammar_ok = texts.map(lambda t: DATETIME_RE.fullmatch(t) is not None).astype(bool)
-        has_offset = texts.map(lambda t: OFFSET_RE.search(t) is not None).astype(bool)
-        plain = grammar_ok & ~has_offset
+    texts = pa.array(uniques, type=pa.string())
+    parsed_unique = np.full(len(uniques), np.datetime64("NaT", "us"), dtype="datetime64[us]")
+    if len(uniques):
+        grammar_ok = _matches(texts, f"^{DATETIME_RE.pattern}$")
+        has_offset = _matches(texts, OFFSET_RE.pattern)
+        plain = grammar_ok & ~has_offset & ~_matches(texts, "^0000-")  # year 0 is no year (as in datetime)
         if plain.any():
-            out[plain] = pd.to_datetime(texts[plain], format="ISO8601", errors="coerce").astype(
-                "datetime64[us]"
-            )
+            parsed_unique[plain] = _iso_plain(texts.filter(pa.array(plain)))
         offset = grammar_ok & has_offset
         if offset.any():
-            results = [_datetime_or_error(t) for t in texts[offset]]
-            out[offset] = pd.Series(
+            results = [_datetime_or_error(t) for t in texts.filter(pa.array(offset)).to_pylist()]
+            parsed_unique[offset] = pd.Series(
                 [pd.NaT if isinstance(r, str) else r for r in results], dtype="datetime64[us]"
             ).to_numpy()
-    parsed_unique = out.to_numpy(dtype="datetime64[us]")
     n = len(parsed_unique)
     table = np.append(parsed_unique, np.datetime64("NaT", "us"))
     bad_table = np.append(np.isnat(parsed_unique), False)
@@ -126,6 +139,17 @@ def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(table[idx], index=s.index, dtype="datetime64[us]")
     bad = pd.Series(bad_table[idx], index=s.index, dtype=bool)
     return values, bad
+
+
+def _iso_plain(texts: pa.Array) -> np.ndarray:
+    """Offset-free ISO 8601 texts (already checked against the grammar) to datetime64[us], NaT
+    for impossible dates. Arrow's parser is the fast path; it refuses the whole array when any
+    value is impossible (2011-02-30), and pandas then sorts them out one by one."""
+    try:
+        return pc.cast(texts, pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    except pa.ArrowInvalid:
+        parsed = pd.to_datetime(pd.Series(texts.to_pylist(), dtype=object), format="ISO8601", errors="coerce")
+        return parsed.to_numpy(dtype="datetime64[us]")
 
 
 def parse_date_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
+import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
-from loaders.values.base import Cleaned, ValueType
+from loaders.values.base import WHITESPACE, Cleaned, ValueType
 
 DEFAULT_REGION = "GB"
 _SEPARATORS = re.compile(r"[\s\-().\/]")
@@ -25,6 +29,10 @@ def _international_without_plus(text: str) -> str:
 
 #: A UK mobile number however it is written: +44 / 0044 / 44 / 0, then 7 and nine digits.
 _UK_MOBILE = re.compile(r"(?:\+44|0044|44|0)(7[0-9]{9})")
+#: The same two patterns in RE2's syntax, for Arrow's vectorised kernels (a property test holds
+#: the vectorised path equal to the scalar one).
+_SEPARATORS_RE2 = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + r"\-().\/" + "]"
+_UK_MOBILE_RE2 = r"^(?:\+44|0044|44|0)(?P<national>7[0-9]{9})$"
 
 
 @lru_cache(maxsize=1_048_576)
@@ -83,6 +91,33 @@ class PhoneType(ValueType):
         """Normalise one non-blank spelling to E.164, or keep it as written and flag it."""
         value, valid, parsed, detail = _clean_phone(raw.strip())
         return Cleaned(value=value, raw=raw, valid=valid, parsed=parsed, detail=detail)
+
+    def _clean_distinct(
+        self, spellings: np.ndarray, values: np.ndarray, valid: np.ndarray, parsed: np.ndarray, detail: np.ndarray
+    ) -> None:
+        """UK mobiles in one pass of Arrow kernels, with validity looked up once per allocation
+        range; every other spelling one at a time."""
+        if not len(spellings) or pd.api.types.infer_dtype(spellings, skipna=False) != "string":
+            super()._clean_distinct(spellings, values, valid, parsed, detail)
+            return
+        text = pc.replace_substring_regex(pc.utf8_trim(pa.array(spellings, type=pa.string()), WHITESPACE), _SEPARATORS_RE2, "")
+        matched = pc.extract_regex(text, _UK_MOBILE_RE2)  # null where the pattern does not match
+        mobile = matched.is_valid().to_numpy(zero_copy_only=False)
+        if mobile.any():
+            found = pc.struct_field(matched.filter(pa.array(mobile)), "national")
+            ranges = pc.dictionary_encode(pc.utf8_slice_codeunits(found, 0, _MOBILE_PREFIX))
+            allocated = np.array([_mobile_range_valid(r) for r in ranges.dictionary.to_pylist()], dtype=bool)
+            ok = allocated[ranges.indices.to_numpy(zero_copy_only=False)] if len(allocated) else np.zeros(0, dtype=bool)
+            values[mobile] = pc.binary_join_element_wise("+44", found, "")  # the last argument is the separator.to_numpy(zero_copy_only=False)
+            valid[mobile] = ok
+            parsed[mobile] = True
+            detail[mobile] = np.where(ok, "valid", "unallocated")
+        rest = np.flatnonzero(~mobile)
+        if len(rest):
+            out = [np.empty(len(rest), dtype=object), np.zeros(len(rest), dtype=bool), np.zeros(len(rest), dtype=bool),
+                   np.empty(len(rest), dtype=object)]
+            super()._clean_distinct(spellings[rest], *out)
+            values[rest], valid[rest], parsed[rest], detail[rest] = out
 
 
 PHONE = PhoneType()

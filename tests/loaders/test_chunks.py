@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.canonical import chunks
-from loaders.canonical.chunks import WHITESPACE, Chunk, SourceFileError, read_chunks
+from loaders.canonical.chunks import Chunk, SourceFileError, read_chunks
+from loaders.values.base import WHITESPACE
 
 
 def reference(path: Path, chunk_rows: int = chunks.CHUNK_ROWS) -> list[Chunk]:

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from loaders.values import PHONE
+from loaders.values.base import WHITESPACE
 
 DRAMA = st.integers(min_value=0, max_value=999).map(lambda n: f"{n:03d}")
 SPELLINGS = [
@@ -66,7 +67,17 @@ def test_blank_is_none() -> None:
     assert not PHONE.validate("")
 
 
-@given(st.lists(st.one_of(st.none(), st.text(max_size=20), DRAMA.map("07700 900{}".format))))
+#: Mobile-shaped spellings with any separator people (or exports) put in them, Unicode spaces included.
+_SEP = st.text(alphabet=st.sampled_from(list(WHITESPACE + "-().\\/_x")), max_size=2)
+MOBILE_SHAPED = st.builds(
+    lambda prefix, digits, seps: prefix + "".join(s + d for s, d in zip(seps, "7" + digits, strict=False)),
+    st.sampled_from(["0", "+44", "0044", "44", "", "+1", "07"]),
+    st.text(alphabet="0123456789", min_size=8, max_size=10),
+    st.lists(_SEP, min_size=11, max_size=11),
+)
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=20), DRAMA.map("07700 900{}".format), MOBILE_SHAPED)))
 def test_series_agrees_with_scalar(raws: list[str | None]) -> None:
     series = pd.Series(raws, dtype=object, index=[i * 3 for i in range(len(raws))])
     frame = PHONE.clean_series(series)
