@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, LinkSpec, schema
+from graph_intel.stores import patterns
+from graph_intel.stores.patterns import Pattern
 
 #: Columns of the frame `links()` and `node_links()` return, before the link's own properties.
 LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
@@ -178,6 +180,52 @@ class GraphStore(ABC):
             return pd.DataFrame(columns=LINK_FRAME_COLUMNS)
         return pd.concat(frames, ignore_index=True)
 
+    # -- patterns run in the store (graph_intel.stores.patterns): only matches come back ---------
+    def run_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
+        """Run one of graph_intel.stores.patterns read-only, in this store's dialect, with its parameters."""
+        return self.query(pattern.text(self.name), pattern.bind(**params))
+
+    def links_to_shared(self, links: Sequence[str], at_least: int) -> pd.DataFrame:
+        """Links of the kinds `links` whose `to` end is reached from `at_least`+ distinct `from` ends.
+
+        Ends are counted over all the kinds together, by key. Rows come kind by kind in the order
+        given, then by `to` key and `from` key (LINK_FRAME_COLUMNS + properties, like links()).
+        """
+        specs = [schema().link(name) for name in links]
+        found = self.run_pattern(patterns.shared_keys(links), at_least=at_least)
+        keys = [str(k) for k in found["key"]] if not found.empty else []
+        frames = [self.links(spec.name, to_keys=keys) if keys else concat_links([], spec) for spec in specs]
+        order = ["to_key", "from_key", *sorted({p for spec in specs for p in spec.identity})]
+        frames = [f.sort_values(order, kind="stable") if not f.empty else f for f in frames]
+        if len(frames) == 1:
+            return frames[0].reset_index(drop=True)
+        kept = [f for f in frames if not f.empty]
+        if not kept:
+            return pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+        return pd.concat(kept, ignore_index=True)
+
+    def call_pairs(self) -> pd.DataFrame:
+        """Calls and messages between two phones: event, caller, callee, sources (the caller's link), started_at, call_type."""
+        frame = self.run_pattern(patterns.call_pairs())
+        return _pattern_frame(frame, ["event", "caller", "callee", "sources", "started_at", "call_type"])
+
+    def placed_events(self) -> pd.DataFrame:
+        """Every event with a place: event, location, kind, started_at, sources (the placing link's)."""
+        frame = self.run_pattern(patterns.placed_events())
+        return _pattern_frame(frame, ["event", "location", "kind", "started_at", "sources"])
+
+    def participants(self, entity: str, kinds: Sequence[str]) -> pd.DataFrame:
+        """Who of one kind took part in events of the given kinds: who, event, kind, started_at, role, sources."""
+        if not kinds:
+            return pd.DataFrame(columns=["who", "event", "kind", "started_at", "role", "sources"])
+        frame = self.run_pattern(patterns.participants(entity), kinds=list(kinds))
+        return _pattern_frame(frame, ["who", "event", "kind", "started_at", "role", "sources"])
+
+    def present_at_places(self, entity: str) -> pd.DataFrame:
+        """Who of one kind took part in a placed event: who, event, location, role, sources (the part's)."""
+        frame = self.run_pattern(patterns.present_at_places(entity))
+        return _pattern_frame(frame, ["who", "event", "location", "role", "sources"])
+
     def neighbourhood(
         self, seeds: Sequence[tuple[str, str]], hops: int = 1, links: Iterable[LinkSpec] | None = None
     ) -> Subgraph:
@@ -227,6 +275,19 @@ def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFr
         extra = list(spec.properties) if spec is not None else []
         return pd.DataFrame(columns=[*LINK_FRAME_COLUMNS, *extra])
     return pd.concat(frames, ignore_index=True)
+
+
+def _pattern_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A pattern's rows with exactly `columns`, `started_at` as datetime64[us] on every store."""
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    out = frame[columns].reset_index(drop=True)
+    if "started_at" in out:
+        stamps = pd.to_datetime(out["started_at"], errors="coerce")
+        if getattr(stamps.dt, "tz", None) is not None:
+            stamps = stamps.dt.tz_localize(None)
+        out["started_at"] = stamps.astype("datetime64[us]")
+    return out
 
 
 def list_columns(columns: Mapping[str, str]) -> list[str]:

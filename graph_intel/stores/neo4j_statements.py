@@ -1,7 +1,8 @@
 """Every Cypher statement the Neo4j store can issue, generated from the schema's names only.
 
 Labels, relationship types and property keys come from graph_intel/schema/pole.yaml (names the
-schema loader has validated); every value is a parameter (`$rows`, `$keys`, `$key`, `$id`).
+schema loader has validated); every value is a parameter (`$rows`, `$keys`, `$key`, `$id`, and the
+patterns' `$at_least`, `$kinds`, `$call`, `$caller`, `$callee`).
 `all_statements()` enumerates the full set so that tests/stores/test_cypher_lint.py can check each
 one with Neo4j's own parser (tools/cypher-lint) against the schema.
 
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from graph_intel.schema import EntitySpec, schema
+from graph_intel.stores import patterns
 from graph_intel.stores.base import link_frame_returns
 
 #: Example values of every parameter the statements use (the linter needs their names and types).
@@ -243,6 +245,16 @@ def all_statements() -> list[tuple[str, str]]:
                 (f"links_from_{name}_{a}_{b}", links_from(name, a, b)),
                 (f"links_to_{name}_{a}_{b}", links_to(name, a, b)),
             ]
+    # the analyses' pattern queries (graph_intel.stores.patterns), as the Neo4j store runs them
+    out += [(f"pattern_{p.name}", p.text("neo4j")) for p in patterns.all_patterns()]
+    return out
+
+
+def parameters() -> dict[str, object]:
+    """Example values of every parameter any statement uses: the store's own and the patterns'."""
+    out = dict(PARAMETERS) | patterns.PARAMETERS
+    for pattern in patterns.all_patterns():
+        out |= dict(pattern.params)
     return out
 
 
@@ -258,7 +270,7 @@ def lint_schema() -> dict[str, object]:
         "labels": sorted(sch.entities),
         "relationshipTypes": sorted(sch.links),
         "propertyKeys": sorted(keys),
-        "parameters": dict(PARAMETERS),
+        "parameters": parameters(),
         "graphSchema": [
             {"from": a, "to": b, "relType": name}
             for name, link in sch.links.items()
@@ -285,6 +297,7 @@ __all__ = [
     "node_index",
     "nodes_all",
     "nodes_by_keys",
+    "parameters",
     "schema_statements",
     "upsert_links",
     "upsert_nodes",
