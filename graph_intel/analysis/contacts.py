@@ -59,7 +59,9 @@ def adults_with_children(store: GraphStore, minimum: MinGrade | None = None, at_
 
 def numbers_in_handsets(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
     """Numbers saved in `at_least` examined handsets: number, exhibits, saved_as, sources."""
-    saved = Sources(store, minimum).filter(store.links("SAVED_CONTACT"))
+    # Only numbers saved in `at_least`+ exhibit records come from the store (a pattern query); grading
+    # and counting exhibits by id can only lower the count, so the exact test below sees every candidate.
+    saved = Sources(store, minimum).filter(store.links_to_shared(["SAVED_CONTACT"], at_least))
     srcs = Sources(store, minimum)
     rows = []
     for number, mine in saved.groupby("to_key", sort=True):
@@ -75,7 +77,9 @@ def numbers_in_handsets(store: GraphStore, minimum: MinGrade | None = None, at_l
 def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
     """Phones, vehicles and addresses (lives_at) used by `at_least` persons: kind, id, persons, links."""
     srcs = Sources(store, minimum)
-    used = srcs.filter(attributions(store, tuple(USED_LINKS)))
+    # Only objects `at_least`+ person records use come from the store (a pattern query); grading and
+    # same-person clusters can only lower the count, so the exact test below sees every candidate.
+    used = srcs.filter(attributions(store, tuple(USED_LINKS), shared_by=at_least))
     rows = []
     for key, mine in used.groupby("key", sort=True):
         people = sorted(set(mine["person"]), key=_natural)

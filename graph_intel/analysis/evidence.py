@@ -42,9 +42,19 @@ def persons(store: GraphStore) -> pd.DataFrame:
     return merge_persons(people, representatives(store))
 
 
-def attributions(store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS) -> pd.DataFrame:
-    """Person -> object/place attributions: person, link, entity, key, sources, first_seen, last_seen."""
-    frame = store.all_links(schema().link(name) for name in links)
+def attributions(
+    store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS, shared_by: int | None = None
+) -> pd.DataFrame:
+    """Person -> object/place attributions: person, link, entity, key, sources, first_seen, last_seen.
+
+    With `shared_by`, only the attributions of objects that `shared_by`+ person records reach, found
+    by a pattern in the store: a superset of the objects shared once grading and same-person
+    clusters are applied, since both can only lower the count.
+    """
+    if shared_by is None:
+        frame = store.all_links(schema().link(name) for name in links)
+    else:
+        frame = store.links_to_shared(links, shared_by)
     out = pd.DataFrame(
         {
             "person": frame["from_key"],
@@ -72,11 +82,9 @@ def contact_evidence(store: GraphStore) -> pd.DataFrame:
     owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
     phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
     vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
-    events = store.nodes("Event", columns=["kind", "started_at", "call_type", "summary"])
-    parts = store.links("PARTICIPATED_IN")
     frames = [
-        _calls(events, parts, phone_users),
-        _together(events, parts, vehicle_users),
+        _calls(store, phone_users),
+        _together(store, vehicle_users),
         _handsets(store, phone_users),
         _associations(store),
     ]
@@ -92,18 +100,11 @@ def contact_evidence(store: GraphStore) -> pd.DataFrame:
     return out[CONTACT_COLUMNS].reset_index(drop=True)
 
 
-def _calls(events: pd.DataFrame, parts: pd.DataFrame, phone_users: pd.DataFrame) -> pd.DataFrame:
-    """Calls and messages: the users of the calling phone and of the called phone."""
-    calls = events[events["kind"] == "call"]
-    if calls.empty or parts.empty:
+def _calls(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:
+    """Calls and messages: the users of the calling phone and of the called phone (pairs found in the store)."""
+    pairs = store.call_pairs()
+    if pairs.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
-    phones = parts[(parts["from_entity"] == "Phone") & parts["role"].isin(["caller", "callee"])]
-    caller = phones[phones["role"] == "caller"][["to_key", "from_key", "sources"]].rename(
-        columns={"to_key": "event", "from_key": "caller"})
-    callee = phones[phones["role"] == "callee"][["to_key", "from_key"]].rename(
-        columns={"to_key": "event", "from_key": "callee"})
-    pairs = caller.merge(callee, on="event")
-    pairs = pairs.merge(calls[["key", "started_at", "call_type"]], left_on="event", right_on="key")
     pairs = pairs.merge(phone_users.rename(columns={"key": "caller", "person": "a"}), on="caller")
     pairs = pairs.merge(phone_users.rename(columns={"key": "callee", "person": "b"}), on="callee")
     if pairs.empty:
@@ -124,22 +125,22 @@ def _calls(events: pd.DataFrame, parts: pd.DataFrame, phone_users: pd.DataFrame)
     )
 
 
-def _together(events: pd.DataFrame, parts: pd.DataFrame, vehicle_users: pd.DataFrame) -> pd.DataFrame:
+def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
     """Persons at the same sighting, incident or arrest; a vehicle's users with the persons it carried."""
-    present = events[events["kind"].isin(TOGETHER_EVENTS)][["key", "kind", "started_at"]]
-    if present.empty or parts.empty:
+    people = store.participants("Person", TOGETHER_EVENTS)
+    vehicles = store.participants("Vehicle", TOGETHER_EVENTS)
+    if people.empty and vehicles.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
-    at_events = parts[parts["to_key"].isin(present["key"])]
-    people = at_events[at_events["from_entity"] == "Person"][["to_key", "from_key", "sources"]]
-    people = people.rename(columns={"to_key": "event", "from_key": "person"})
+    present = pd.concat([f for f in (people, vehicles) if not f.empty], ignore_index=True)
+    present = present[["event", "kind", "started_at"]].drop_duplicates(subset="event").rename(columns={"event": "key"})
+    people = people[["event", "who", "sources"]].rename(columns={"who": "person"})
     rows = []
     for event, group in people.groupby("event", sort=False):
         members = list(dict.fromkeys(group["person"]))
         srcs = _union(group["sources"])
         for a, b in permutations(members, 2):
             rows.append((a, b, "together", event, None, srcs))
-    cars = at_events[at_events["from_entity"] == "Vehicle"][["to_key", "from_key", "sources"]]
-    cars = cars.rename(columns={"to_key": "event", "from_key": "vehicle"})
+    cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
     cars = cars.merge(vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
     carried = people.groupby("event")["person"].apply(list).to_dict()
     for event, vehicle, user, srcs in zip(cars["event"], cars["vehicle"], cars["user"], cars["sources"], strict=True):

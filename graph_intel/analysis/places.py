@@ -20,23 +20,25 @@ DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def _placed_events(store: GraphStore, srcs: Sources) -> pd.DataFrame:
-    """Events with a place: event, location, kind, started_at."""
-    placed = srcs.filter(store.links("OCCURRED_AT"))
-    events = store.nodes("Event", columns=["kind", "started_at"])
-    frame = placed[["from_key", "to_key"]].rename(columns={"from_key": "event", "to_key": "location"})
-    return frame.merge(events.rename(columns={"key": "event"}), on="event").drop_duplicates(subset=["event", "location"])
+    """Events with a place (a pattern query in the store): event, location, kind, started_at."""
+    placed = srcs.filter(store.placed_events())
+    return placed[["event", "location", "kind", "started_at"]].drop_duplicates(subset=["event", "location"])
+
+
+def _present(store: GraphStore, srcs: Sources, entity: str, placed: pd.DataFrame) -> pd.DataFrame:
+    """Who of one kind took part in a placed event, by a graded link: who, event, location, sources."""
+    parts = srcs.filter(store.present_at_places(entity))[["who", "event", "location", "sources"]]
+    return parts.merge(placed[["event", "location"]], on=["event", "location"])
 
 
 def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
     """Locations by distinct children, then adults, then events there, with hour and weekday profiles."""
     srcs = Sources(store, minimum)
     placed = _placed_events(store, srcs)
-    parts = srcs.filter(store.links("PARTICIPATED_IN"))
     people = persons(store)
     children = set(people.index[people["category"] == "child"])
     grown = adults(people)
-    present = parts[parts["from_entity"] == "Person"][["from_key", "to_key"]].rename(
-        columns={"from_key": "person", "to_key": "event"}).merge(placed[["event", "location"]], on="event")
+    present = _present(store, srcs, "Person", placed).rename(columns={"who": "person"})
     locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
     rows = []
     for loc, evs in placed.groupby("location", sort=False):
@@ -80,11 +82,12 @@ def colocation(
     srcs = Sources(store, minimum)
     placed = _placed_events(store, srcs)
     placed = placed[placed["kind"].isin(COLOCATION_EVENTS)]
-    parts = srcs.filter(store.links("PARTICIPATED_IN"))
-    seen = parts[parts["from_entity"].isin(["Person", "Vehicle"])][["from_entity", "from_key", "to_key", "sources"]]
-    seen = seen.rename(columns={"from_entity": "entity", "from_key": "who", "to_key": "event"}).merge(placed, on="event")
+    seen = pd.concat(
+        [_present(store, srcs, entity, placed).assign(entity=entity) for entity in ("Person", "Vehicle")],
+        ignore_index=True,
+    ).merge(placed, on=["event", "location"])
     seen["at"] = pd.to_datetime(seen["started_at"], errors="coerce")
-    seen = seen.dropna(subset=["at"]).sort_values(["location", "at"])
+    seen = seen.dropna(subset=["at"]).sort_values(["location", "at"], kind="stable")
     window = pd.Timedelta(minutes=window_minutes)
     meetings: dict[tuple[str, str, str], list[tuple[pd.Timestamp, str, str, str, list[str]]]] = {}
     for (loc, entity), here in seen.groupby(["location", "entity"], sort=False):
