@@ -79,11 +79,19 @@ def arrow_table(frame: pd.DataFrame, types: Mapping[str, str]) -> pa.Table:
             days = pd.to_datetime(series, errors="coerce").to_numpy(dtype="datetime64[D]")
             arrays.append(pa.array(days, type=pa.date32(), mask=pd.isna(days)))
         elif typ == "string_list":
-            values = [v if isinstance(v, list) else (list(v) if isinstance(v, tuple | np.ndarray) else None) for v in series]
-            arrays.append(pa.array(values, type=_ARROW[typ]))
+            arrays.append(_string_lists(series))
         else:
             arrays.append(pa.Array.from_pandas(series, type=_ARROW[typ]))
     return pa.Table.from_arrays(arrays, names=list(types))
+
+
+def _string_lists(series: pd.Series) -> pa.Array:
+    """A column of lists (None, NaN or a non-list for blank) as an Arrow list array."""
+    try:
+        return pa.array(series.to_numpy(dtype=object), type=_ARROW["string_list"], from_pandas=True)
+    except (pa.ArrowException, TypeError):
+        values = [v if isinstance(v, list) else (list(v) if isinstance(v, tuple | np.ndarray) else None) for v in series]
+        return pa.array(values, type=_ARROW["string_list"])
 
 
 def param_rows(frame: pd.DataFrame, types: Mapping[str, str]) -> list[dict[str, Any]]:

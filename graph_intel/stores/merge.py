@@ -9,6 +9,7 @@ rows again changes nothing, which is what makes every load idempotent.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,13 +82,20 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
 
 def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[list[Any] | None]:
     """For each group code, the union of its rows' lists in first-seen order (None when empty)."""
-    exploded = values.explode()
-    keep = exploded.notna().to_numpy()
-    pairs = pd.DataFrame({"g": codes[exploded.index.to_numpy()[keep]], "v": exploded.to_numpy()[keep]})
-    pairs = pairs.drop_duplicates().sort_values("g", kind="stable")
-    counts = np.bincount(pairs["g"].to_numpy(dtype=np.int64), minlength=groups)
-    parts = np.split(pairs["v"].to_numpy(), np.cumsum(counts)[:-1])
-    return [part.tolist() or None for part in parts]
+    rows = values.to_numpy(dtype=object)
+    sizes = np.fromiter((len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in rows), dtype=np.int64, count=len(rows))
+    flat = pd.Series(list(chain.from_iterable(v for v, size in zip(rows, sizes, strict=True) if size)), dtype=object)
+    value_codes, distinct = pd.factorize(flat, use_na_sentinel=True)
+    group = np.repeat(codes, sizes)
+    keep = value_codes >= 0  # blanks inside lists are dropped
+    pair = group[keep] * max(len(distinct), 1) + value_codes[keep]
+    _, first = np.unique(pair, return_index=True)
+    first.sort()  # each (group, value) once, in the order first seen
+    group_of, value_of = group[keep][first], value_codes[keep][first]
+    order = np.argsort(group_of, kind="stable")
+    taken = np.asarray(distinct, dtype=object)[value_of[order]].tolist()
+    bounds = np.searchsorted(group_of[order], np.arange(groups + 1)).tolist()
+    return [taken[bounds[g] : bounds[g + 1]] or None for g in range(groups)]
 
 
 def reconcile(

@@ -64,7 +64,8 @@ def sources(chunk: Chunk, ctx: LoadContext, problems: Problems) -> pd.Series:
 
 def source_dates(ctx: LoadContext, source_lists: pd.Series) -> pd.Series:
     """The recorded date of each row's source: the date a fact is seen when the row gives none."""
-    return pd.to_datetime(source_lists.map(lambda s: ctx.source_dates.get(s[0])), errors="coerce")
+    first = pd.Series([s[0] for s in source_lists.to_numpy(dtype=object)], index=source_lists.index, dtype=object)
+    return pd.to_datetime(first.map(ctx.source_dates), errors="coerce")
 
 
 def datetimes(chunk: Chunk, name: str, problems: Problems) -> pd.Series:
