@@ -207,24 +207,27 @@ class GraphStore(ABC):
     def call_pairs(self) -> pd.DataFrame:
         """Calls and messages between two phones: event, caller, callee, sources (the caller's link), started_at, call_type."""
         frame = self.run_pattern(patterns.call_pairs())
-        return _pattern_frame(frame, ["event", "caller", "callee", "sources", "started_at", "call_type"])
+        return _pattern_frame(frame, ["event", "caller", "callee", "sources", "started_at", "call_type"],
+                              ["event", "caller", "callee"])
 
     def placed_events(self) -> pd.DataFrame:
         """Every event with a place: event, location, kind, started_at, sources (the placing link's)."""
         frame = self.run_pattern(patterns.placed_events())
-        return _pattern_frame(frame, ["event", "location", "kind", "started_at", "sources"])
+        return _pattern_frame(frame, ["event", "location", "kind", "started_at", "sources"], ["location", "event"])
 
     def participants(self, entity: str, kinds: Sequence[str]) -> pd.DataFrame:
         """Who of one kind took part in events of the given kinds: who, event, kind, started_at, role, sources."""
         if not kinds:
             return pd.DataFrame(columns=["who", "event", "kind", "started_at", "role", "sources"])
         frame = self.run_pattern(patterns.participants(entity), kinds=list(kinds))
-        return _pattern_frame(frame, ["who", "event", "kind", "started_at", "role", "sources"])
+        return _pattern_frame(frame, ["who", "event", "kind", "started_at", "role", "sources"],
+                              ["event", "who", "role"])
 
     def present_at_places(self, entity: str) -> pd.DataFrame:
         """Who of one kind took part in a placed event: who, event, location, role, sources (the part's)."""
         frame = self.run_pattern(patterns.present_at_places(entity))
-        return _pattern_frame(frame, ["who", "event", "location", "role", "sources"])
+        return _pattern_frame(frame, ["who", "event", "location", "role", "sources"],
+                              ["location", "event", "who", "role"])
 
     def neighbourhood(
         self, seeds: Sequence[tuple[str, str]], hops: int = 1, links: Iterable[LinkSpec] | None = None
@@ -277,11 +280,14 @@ def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
-def _pattern_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A pattern's rows with exactly `columns`, `started_at` as datetime64[us] on every store."""
+def _pattern_frame(frame: pd.DataFrame, columns: list[str], order: list[str]) -> pd.DataFrame:
+    """A pattern's rows alike on both stores: `columns`, sorted by `order`, blank role None, datetime64[us] starts."""
     if frame.empty:
         return pd.DataFrame(columns=columns)
     out = frame[columns].reset_index(drop=True)
+    if "role" in out:
+        out["role"] = out["role"].where(out["role"].ne("") & out["role"].notna(), None)
+    out = out.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
     if "started_at" in out:
         stamps = pd.to_datetime(out["started_at"], errors="coerce")
         if getattr(stamps.dt, "tz", None) is not None:

@@ -576,3 +576,103 @@ def test_labels_and_types_are_the_schemas(loaded: GraphStore) -> None:
         tables = loaded.query("CALL show_tables() RETURN name, type")
         assert set(tables[tables["type"] == "NODE"]["name"]) == set(schema().entities)
         assert set(tables[tables["type"] == "REL"]["name"]) == set(schema().links)
+
+
+# -- pattern queries run in the store (graph_intel.stores.patterns) ------------------------------
+def _pairs(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return list(zip(frame["link"], frame["from_key"], frame["to_key"], strict=True))
+
+
+def test_links_to_shared_counts_distinct_from_ends_over_the_kinds(loaded: GraphStore) -> None:
+    more = {
+        ("USES_PHONE", "Person", "Phone"): [
+            {"from_key": "d1:P2", "to_key": PHONE_A, "sources": ["d1:S2"]},
+            {"from_key": "d1:P3", "to_key": PHONE_A, "sources": ["d1:S2"]},
+        ],
+    }
+    for k, rows in more.items():
+        loaded.upsert_links(*k, pd.DataFrame(rows))
+    # PHONE_A: P1, P2, P3; PHONE_B: P2 only
+    three = loaded.links_to_shared(["USES_PHONE"], 3)
+    assert list(three.columns) == LINK_FRAME_COLUMNS
+    assert _pairs(three) == [("USES_PHONE", p, PHONE_A) for p in ("d1:P1", "d1:P2", "d1:P3")]
+    assert list(three["sources"].map(list)) == [["d1:S1"], ["d1:S2"], ["d1:S2"]]
+    assert loaded.links_to_shared(["USES_PHONE"], 4).empty
+    everyone = loaded.links_to_shared(["uses_phone"], 1)
+    assert _pairs(everyone)[-1] == ("USES_PHONE", "d1:P2", PHONE_B) and len(everyone) == 4
+    # L1: lived at by P3, frequented by P1: shared over the two kinds together, not by either alone
+    both = loaded.links_to_shared(["LIVES_AT", "FREQUENTS"], 2)
+    assert _pairs(both) == [("LIVES_AT", "d1:P3", "d1:L1"), ("FREQUENTS", "d1:P1", "d1:L1")]
+    assert loaded.links_to_shared(["LIVES_AT"], 2).empty
+    # the vehicle is kept and driven by the same person: one distinct person
+    assert loaded.links_to_shared(["KEEPER_OF", "DRIVES"], 2).empty
+    assert len(loaded.links_to_shared(["KEEPER_OF", "DRIVES"], 1)) == 2
+
+
+def test_links_to_shared_keeps_the_link_properties(loaded: GraphStore) -> None:
+    saved = loaded.links_to_shared(["SAVED_CONTACT"], 1)
+    assert list(saved.columns) == [*LINK_FRAME_COLUMNS, "saved_name"]
+    assert list(saved["saved_name"]) == ["A new", "Amy"]  # one exhibit, two entries, by identity
+    none = loaded.links_to_shared(["SAVED_CONTACT"], 2)  # one exhibit only
+    assert none.empty and list(none.columns) == [*LINK_FRAME_COLUMNS, "saved_name"]
+
+
+def test_call_pairs(loaded: GraphStore) -> None:
+    calls = loaded.call_pairs()
+    assert list(calls.columns) == ["event", "caller", "callee", "sources", "started_at", "call_type"]
+    assert calls[["event", "caller", "callee", "call_type"]].values.tolist() == [
+        ["d1:E2", PHONE_B, PHONE_A, "voice"]
+    ]
+    assert list(calls["sources"].iloc[0]) == ["d1:S2"]
+    assert pd.api.types.is_datetime64_any_dtype(calls["started_at"])
+    assert calls["started_at"].iloc[0] == pd.Timestamp("2011-03-03T01:00:00")
+
+
+def test_placed_events_and_who_was_there(loaded: GraphStore) -> None:
+    placed = loaded.placed_events()
+    assert list(placed.columns) == ["event", "location", "kind", "started_at", "sources"]
+    assert placed[["event", "location", "kind"]].values.tolist() == [["d1:E1", "d1:L1", "sighting"]]
+    assert placed["started_at"].iloc[0] == pd.Timestamp("2011-03-02T22:15:00")
+    assert list(placed["sources"].iloc[0]) == ["d1:S1"]
+    people = loaded.present_at_places("person")
+    assert list(people.columns) == ["who", "event", "location", "role", "sources"]
+    assert people[["who", "event", "location", "role"]].values.tolist() == [
+        ["d1:P1", "d1:E1", "d1:L1", "subject"],
+        ["d1:P2", "d1:E1", "d1:L1", "driver"],
+        ["d1:P2", "d1:E1", "d1:L1", "with"],
+    ]
+    assert list(loaded.present_at_places("Vehicle")["who"]) == [VRM]
+    phones = loaded.present_at_places("Phone")  # the call has no place
+    assert phones.empty and list(phones.columns) == ["who", "event", "location", "role", "sources"]
+    with pytest.raises(ValueError):
+        loaded.present_at_places("Location")
+
+
+def test_participants_in_events_of_some_kinds(loaded: GraphStore) -> None:
+    seen = loaded.participants("Person", ["sighting", "arrest"])
+    assert list(seen.columns) == ["who", "event", "kind", "started_at", "role", "sources"]
+    assert seen[["who", "event", "kind", "role"]].values.tolist() == [
+        ["d1:P1", "d1:E1", "sighting", "subject"],
+        ["d1:P2", "d1:E1", "sighting", "driver"],
+        ["d1:P2", "d1:E1", "sighting", "with"],
+    ]
+    assert pd.api.types.is_datetime64_any_dtype(seen["started_at"])
+    phones = loaded.participants("Phone", ["call"])
+    assert phones[["who", "role"]].values.tolist() == [[PHONE_A, "callee"], [PHONE_B, "caller"]]
+    assert loaded.participants("Person", ["arrest"]).empty
+    assert loaded.participants("Person", []).empty
+
+
+def test_every_pattern_runs_with_its_parameters(loaded: GraphStore) -> None:
+    from graph_intel.stores import patterns
+
+    for pattern in patterns.all_patterns():
+        frame = loaded.run_pattern(pattern, **patterns.PARAMETERS)
+        assert isinstance(frame, pd.DataFrame), pattern.name
+
+
+def test_patterns_on_an_empty_store_give_empty_frames(store: GraphStore) -> None:
+    assert store.links_to_shared(["USES_PHONE", "KEEPER_OF"], 1).empty
+    assert store.call_pairs().empty and store.placed_events().empty
+    assert store.present_at_places("Person").empty
+    assert store.participants("Vehicle", ["sighting"]).empty
