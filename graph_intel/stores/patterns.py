@@ -166,7 +166,6 @@ def all_patterns() -> list[Pattern]:
     return out
 
 
-
 __all__ = [
     "CALLEE",
     "CALLER",

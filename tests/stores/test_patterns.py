@@ -48,3 +48,10 @@ def test_shared_keys_is_one_statement_per_set_of_kinds() -> None:
         patterns.shared_keys(["USES_PHONES"])
     with pytest.raises(ValueError):
         patterns.shared_keys([])
+
+
+def test_the_lint_sees_the_exact_statement_shared_objects_runs() -> None:
+    from graph_intel.analysis.contacts import USED_LINKS
+
+    assert set(USED_LINKS) == set(patterns.OBJECT_USE_LINKS)
+    assert patterns.shared_keys(tuple(USED_LINKS)) in patterns.all_patterns()
