@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -84,8 +86,9 @@ class DatasetLoad:
         for chunk in chunks:
             problems = Problems(chunk)
             batch = Batch()
-            parse(chunk, problems, batch)
-            self.report.writes += write_batch(self.store, batch)
+            with _collector_paused():
+                parse(chunk, problems, batch)
+                self.report.writes += write_batch(self.store, batch)
             loaded += int(problems.good.sum())
             self.report.quarantined += int(problems.bad.sum())
             self.problems.extend(problems.records)
@@ -99,6 +102,21 @@ class DatasetLoad:
             _write_quarantine(quarantine_file, self.problems)
             self.report.quarantine_file = str(quarantine_file)
         return self.report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one chunk. A chunk allocates hundreds of
+    thousands of small lists and frames that are all alive until it is written, so collections
+    during it find nothing to free yet cost a quarter of a second per 200,000 rows; reference
+    counting still frees everything, and the collector resumes between chunks."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def dataset_name(folder: Path, name: str | None) -> str:

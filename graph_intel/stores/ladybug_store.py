@@ -78,7 +78,7 @@ class LadybugStore(GraphStore):
         self.generation = 0
         self._readers = threading.local()
         self._node_keys: dict[str, set[str]] = {}
-        self._link_keys: dict[tuple[str, str, str], set[str]] = {}
+        self._link_keys: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
         if not read_only:
             self.ensure_schema()
 
@@ -188,7 +188,7 @@ class LadybugStore(GraphStore):
             self._node_keys[spec.name] = set(keys["key"]) if not keys.empty else set()
         return self._node_keys[spec.name]
 
-    def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[str]:
+    def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[tuple[str, ...]]:
         slot = (spec.name, a, b)
         if slot not in self._link_keys:
             props = "".join(f", l.{p} AS {p}" for p in spec.identity)
@@ -314,16 +314,14 @@ def _param(column: str, typ: str) -> str:
     return f"r.{column}" if lb_type == "STRING" else f"CAST(r.{column} AS {lb_type})"
 
 
-def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[str]:
-    parts = [frame["from_key"].astype(str), frame["to_key"].astype(str)]
+def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[tuple[str, ...]]:
+    """Each link's identity: its two ends and its identity properties ('' when blank)."""
+    parts = [frame["from_key"].astype(object).tolist(), frame["to_key"].astype(object).tolist()]
     parts += [
-        frame[p].fillna("").astype(str) if p in frame else pd.Series("", index=frame.index)
+        frame[p].astype(object).where(frame[p].notna(), "").astype(str).tolist() if p in frame else [""] * len(frame)
         for p in spec.identity
     ]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "\x1f" + p
-    return out.tolist()
+    return list(zip(*parts, strict=True))
 
 
 __all__ = ["LadybugStore", "ladybug_ddl"]

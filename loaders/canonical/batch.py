@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,11 +24,16 @@ class Problems:
     def __post_init__(self) -> None:
         self.bad = np.zeros(len(self.chunk.frame), dtype=bool)
 
-    def add(self, mask: pd.Series | np.ndarray, fieldname: str, reason: str | pd.Series) -> None:
-        """Mark rows where `mask` holds as bad, for `reason` (a text, or one per row)."""
+    def add(
+        self, mask: pd.Series | np.ndarray, fieldname: str, reason: str | pd.Series | Callable[[], pd.Series]
+    ) -> None:
+        """Mark rows where `mask` holds as bad, for `reason`: a text, one per row, or a function
+        giving one per row (called only when some row is bad, so the good path builds no texts)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
+        if callable(reason):
+            reason = reason()
         idx = np.flatnonzero(mask)
         reasons = reason[mask].tolist() if isinstance(reason, pd.Series) else [reason] * len(idx)
         frame = self.chunk.frame

@@ -33,13 +33,26 @@ class LoadContext:
 
     def key(self, ids: pd.Series) -> pd.Series:
         """Dataset-scoped keys ("DATASET:ID") for ids."""
-        return self.dataset + ":" + ids.astype(str)
+        prefix = self.dataset + ":"
+        if ids.dtype == object:
+            try:
+                return prefix + ids  # Python str concatenation: no round trip through Arrow strings
+            except TypeError:
+                pass
+        return prefix + ids.astype(str)
 
 
 def col(chunk: Chunk, name: str) -> pd.Series:
     """A column as text, '' where the file has no such column."""
     frame = chunk.frame
     return frame[name] if name in frame else pd.Series("", index=frame.index, dtype=object)
+
+
+def lowered(values: pd.Series) -> pd.Series:
+    """A text column lower-cased, computed once per distinct value (kind columns hold a few)."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    table = np.array([v.lower() if isinstance(v, str) else v for v in distinct], dtype=object)
+    return pd.Series(table[codes] if len(table) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
 def require(chunk: Chunk, problems: Problems, *names: str) -> None:
@@ -51,15 +64,16 @@ def require(chunk: Chunk, problems: Problems, *names: str) -> None:
 def sources(chunk: Chunk, ctx: LoadContext, problems: Problems) -> pd.Series:
     """Each row's provenance as a one-item list of source keys; unknown source ids are quarantined."""
     raw = col(chunk, "source_id")
-    keys = raw.where(raw.ne(""), None)
-    keys = (ctx.dataset + ":" + keys.astype(str)).where(keys.notna(), ctx.default_source)
-    unknown = ~keys.isin(ctx.source_dates.keys())
+    # A file cites few sources: work per distinct id (a blank one is the dataset's default source).
+    codes, ids = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
+    keys = np.array([ctx.default_source if pd.isna(i) or i == "" else f"{ctx.dataset}:{i}" for i in ids], dtype=object)
+    known = np.array([k in ctx.source_dates for k in keys], dtype=bool)
     problems.add(
-        unknown,
+        ~known[codes],
         "source_id",
-        "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank",
+        lambda: "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank",
     )
-    return pd.Series([[k] for k in keys.to_numpy(dtype=object)], index=keys.index, dtype=object)
+    return pd.Series([[k] for k in keys[codes].tolist()], index=raw.index, dtype=object)
 
 
 def source_dates(ctx: LoadContext, source_lists: pd.Series) -> pd.Series:

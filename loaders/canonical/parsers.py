@@ -21,6 +21,7 @@ from loaders.canonical.columns import (
     datetimes,
     extras,
     identify,
+    lowered,
     require,
     source_dates,
     sources,
@@ -143,9 +144,7 @@ def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.n
 def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """links.csv: attributions and associations between persons, phones, vehicles and locations."""
     require(chunk, problems, "from_kind", "from_id", "to_kind", "to_id", "link")
-    from_kind = col(chunk, "from_kind").str.lower()
-    to_kind = col(chunk, "to_kind").str.lower()
-    link = col(chunk, "link").str.lower()
+    from_kind, to_kind, link = (lowered(col(chunk, c)) for c in ("from_kind", "to_kind", "link"))
     known_kinds = ", ".join(ENDPOINT_KINDS)
     problems.add(from_kind.ne("") & ~from_kind.isin(ENDPOINT_KINDS), "from_kind", f"from_kind must be one of: {known_kinds}")
     problems.add(to_kind.ne("") & ~to_kind.isin(ENDPOINT_KINDS), "to_kind", f"to_kind must be one of: {known_kinds}")
@@ -153,7 +152,7 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     problems.add(
         link.ne("") & ~link.isin(by_canonical),
         "link",
-        "unknown link kind '" + col(chunk, "link") + f"' (expected one of: {', '.join(by_canonical)})",
+        lambda: "unknown link kind '" + col(chunk, "link") + f"' (expected one of: {', '.join(by_canonical)})",
     )
     srcs = sources(chunk, ctx, problems)
     first = datetimes(chunk, "first_seen", problems)
@@ -171,15 +170,18 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         }
     )
     # A pair written the other way round (phone -> person for uses_phone) is read the right way.
-    allowed = {f"{canon}|{a}|{b}" for canon, spec in by_canonical.items() for a, b in spec.pairs}
-    fk, tk = frame["fk"].fillna("").astype(str), frame["tk"].fillna("").astype(str)
-    forward = (frame["link"].astype(str) + "|" + fk + "|" + tk).isin(allowed).to_numpy()
-    backward = (frame["link"].astype(str) + "|" + tk + "|" + fk).isin(allowed).to_numpy()
+    # Judged once per distinct (link, from kind, to kind): a file holds a handful of them.
+    allowed = {(canon, a, b) for canon, spec in by_canonical.items() for a, b in spec.pairs}
+    codes, combos = pd.MultiIndex.from_arrays(
+        [frame[c].fillna("").to_numpy(dtype=object) for c in ("link", "fk", "tk")]
+    ).factorize()
+    forward = np.array([(lk, a, b) in allowed for lk, a, b in combos], dtype=bool)[codes]
+    backward = np.array([(lk, b, a) in allowed for lk, a, b in combos], dtype=bool)[codes]
     known_link = link.isin(by_canonical).to_numpy() & frame["fk"].notna().to_numpy() & frame["tk"].notna().to_numpy()
     problems.add(
         known_link & ~forward & ~backward,
         "link",
-        link + " cannot join " + from_kind + " to " + to_kind,
+        lambda: link + " cannot join " + from_kind + " to " + to_kind,
     )
     swap = backward & ~forward
     frame.loc[swap, ["fk", "fid", "tk", "tid"]] = frame.loc[swap, ["tk", "tid", "fk", "fid"]].to_numpy()

@@ -161,7 +161,7 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
     else:
         types = pd.Series(spec.relationship_types.get(chunk.file, ""), index=frame.index, dtype=object)
     problems.add((~types.isin(spec.types)).to_numpy(), ":TYPE",
-                 "relationship type '" + types + "' is not mapped; add it under types: in the specification")
+                 lambda: "relationship type '" + types + "' is not mapped; add it under types: in the specification")
     n = len(frame)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
     base_when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
