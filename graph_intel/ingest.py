@@ -94,6 +94,7 @@ class DatasetLoad:
             self.problems.extend(problems.records)
             if self.progress is not None:
                 self.progress(file, len(chunk.frame))
+        self.store.flush()  # a failed bulk load is reported for the file it came from
         self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
 
     def finish(self, quarantine_file: Path | None) -> IngestReport:

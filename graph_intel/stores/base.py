@@ -77,6 +77,13 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release the store's resources."""
 
+    def flush(self) -> None:  # noqa: B027 - a hook: stores that write at once have nothing to settle
+        """Wait until every write asked for so far is stored, raising the first that failed.
+
+        Writes are applied in order and reads always see them; a store that queues writes (the
+        embedded one queues bulk loads) settles them here, so a loader can report a failure for
+        the file it came from."""
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create the tables, constraints and indexes the schema declares, if missing."""

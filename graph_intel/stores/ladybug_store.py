@@ -3,17 +3,23 @@
 Writes take the bulk path that LadybugDB is fast at: rows are de-duplicated against what is stored
 (identities cached from one scan per table), new rows go in by COPY from an Arrow table, and only
 stored rows whose merged values change are rewritten, by parameterised UNWIND ... SET.
+
+COPY runs on a writer thread, in the order the loads were asked for, while the caller prepares
+the next table (LadybugDB releases the GIL while it loads). Every other use of the database
+first waits for the queued loads (`flush`), so a read always sees every write made before it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
 import ladybug
 import pandas as pd
+import pyarrow as pa
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
 from graph_intel.stores import merge
@@ -77,14 +83,34 @@ class LadybugStore(GraphStore):
         #: at the same generation is still what the store holds.
         self.generation = 0
         self._readers = threading.local()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-intel-copy")
+        self._queued: list[Future[None]] = []
+        self._queue_lock = threading.Lock()
+        self._copy_error: StoreError | None = None
+        self._empty: set[str] | None = None
         self._node_keys: dict[str, set[str]] = {}
         self._link_keys: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
         if not read_only:
             self.ensure_schema()
 
     def close(self) -> None:
-        self._conn.close()
-        self._db.close()
+        try:
+            self.flush()
+        finally:
+            self._writer.shutdown(wait=True)
+            self._conn.close()
+            self._db.close()
+
+    def flush(self) -> None:
+        """Wait for every queued bulk load; raise the first one's error (those after it were skipped)."""
+        with self._queue_lock:
+            queued, self._queued = self._queued, []
+        if not queued:
+            return
+        wait(queued)
+        error, self._copy_error = self._copy_error, None
+        if error is not None:
+            raise error
 
     def _reader(self) -> ladybug.Connection:
         """This thread's own read connection: reads from many threads run side by side."""
@@ -100,22 +126,38 @@ class LadybugStore(GraphStore):
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a statement that may write, on the one writing connection."""
+        self.flush()
         with self._lock:
             self.generation += 1
             return _frame(self._conn, cypher, params)
 
     def _read(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read on this thread's read connection, without waiting for other readers."""
+        self.flush()
         return _frame(self._reader(), cypher, params)
 
+    def _scan(self, cypher: str) -> pd.DataFrame:
+        """A read of a table no queued load writes to (identity caches), without waiting for them."""
+        return _frame(self._reader(), cypher, None)
+
     def _copy(self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = "") -> None:
-        data = arrow_table(frame, types)  # noqa: F841 - referenced by name in the COPY statement
-        with self._lock:
+        """Queue a COPY of `frame` into `table`; loads run one at a time, in the order queued."""
+        data = arrow_table(frame, types)
+        with self._queue_lock:
             self.generation += 1
+            self._queued.append(self._writer.submit(self._copy_now, table, data, options))
+
+    def _copy_now(self, table: str, data: pa.Table, options: str) -> None:  # noqa: ARG002 - COPY reads `data` by name
+        """On the writer thread: one COPY, unless an earlier one failed (its rows may be missing)."""
+        if self._copy_error is not None:
+            return
+        with self._lock:
             try:
                 self._conn.execute(f"COPY {table} FROM data{options}")
             except RuntimeError as exc:
-                raise StoreError(f"embedded store: bulk load into {table} failed: {exc}") from exc
+                error = StoreError(f"embedded store: bulk load into {table} failed: {exc}")
+                error.__cause__ = exc
+                self._copy_error = error
 
     # -- writes ---------------------------------------------------------------------------------
     def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
@@ -159,6 +201,7 @@ class LadybugStore(GraphStore):
         )
         plan = merge.reconcile(frame, stored, ident, lists)
         if not plan.new.empty:
+            self._check_ends(plan.new, spec, a, b)
             types = {"from_key": "string", "to_key": "string", **spec.columns()}
             self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
             known.update(_link_identities(plan.new, spec))
@@ -174,6 +217,16 @@ class LadybugStore(GraphStore):
             self._write_batches(stmt, plan.changed, {"from_key": "string", "to_key": "string", **spec.columns()})
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
 
+    def _check_ends(self, links: pd.DataFrame, spec: LinkSpec, a: str, b: str) -> None:
+        """Refuse links whose ends are not stored (nor queued), before their load is queued."""
+        for column, entity in (("from_key", a), ("to_key", b)):
+            known = self._known_nodes(schema().entity(entity))
+            absent = [k for k in dict.fromkeys(links[column].tolist()) if k not in known]
+            if absent:
+                shown = ", ".join(map(str, absent[:5])) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+                raise StoreError(f"{spec.canonical} links name {entity} entities that are not stored: {shown}; "
+                                 f"write the {entity} rows first")
+
     def missing_keys(self, entity: str, keys: Sequence[str]) -> list[str]:
         known = self._known_nodes(schema().entity(entity))
         return [k for k in keys if k not in known]
@@ -182,17 +235,31 @@ class LadybugStore(GraphStore):
         for start in range(0, len(frame), _UPDATE_BATCH):
             self._run(stmt, {"rows": param_rows(frame.iloc[start : start + _UPDATE_BATCH], types)})
 
+    def _empty_tables(self) -> set[str]:
+        """Tables with no rows when this handle first wrote (their identity caches start empty,
+        with no scan that would wait behind a queued load)."""
+        if self._empty is None:
+            self.flush()
+            names = [*schema().entities, *schema().links]
+            counts = self.counts()
+            self._empty = {name for name in names if counts.get(name, 0) == 0}
+        return self._empty
+
     def _known_nodes(self, spec: EntitySpec) -> set[str]:
+        if spec.name not in self._node_keys and spec.name in self._empty_tables():
+            self._node_keys[spec.name] = set()
         if spec.name not in self._node_keys:
-            keys = self._run(f"MATCH (n:{spec.name}) RETURN n.key AS key")
+            keys = self._scan(f"MATCH (n:{spec.name}) RETURN n.key AS key")
             self._node_keys[spec.name] = set(keys["key"]) if not keys.empty else set()
         return self._node_keys[spec.name]
 
     def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[tuple[str, ...]]:
         slot = (spec.name, a, b)
+        if slot not in self._link_keys and spec.name in self._empty_tables():
+            self._link_keys[slot] = set()
         if slot not in self._link_keys:
             props = "".join(f", l.{p} AS {p}" for p in spec.identity)
-            frame = self._run(
+            frame = self._scan(
                 f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key{props}"
             )
             self._link_keys[slot] = set(_link_identities(frame, spec)) if not frame.empty else set()
@@ -286,6 +353,7 @@ class LadybugStore(GraphStore):
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher inside a read-only transaction, so that no query can change the store."""
+        self.flush()
         conn = self._reader()
         conn.execute("BEGIN TRANSACTION READ ONLY")
         try:

@@ -9,8 +9,8 @@ rows again changes nothing, which is what makes every load idempotent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
