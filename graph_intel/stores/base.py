@@ -236,6 +236,55 @@ class GraphStore(ABC):
         return _pattern_frame(frame, ["who", "event", "location", "role", "sources"],
                               ["location", "event", "who", "role"])
 
+    def events(self, kinds: Sequence[str], columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Events of the given kinds (a short list), found in the store: the frame nodes() gives, by key."""
+        keys: list[str] = []
+        if kinds:
+            found = self.run_pattern(patterns.event_keys(), kinds=list(kinds))
+            keys = [str(k) for k in found["key"]] if not found.empty else []
+        frame = self.nodes("Event", keys=keys, columns=columns)
+        return frame.sort_values("key", kind="stable").reset_index(drop=True) if not frame.empty else frame
+
+    def keys_starting(self, entity: str, column: str, prefix: str) -> list[str]:
+        """Keys of the entities of one kind whose `column` (key or id) starts with `prefix`, sorted."""
+        found = self.run_pattern(patterns.keys_starting(entity, column), prefix=prefix)
+        return sorted(str(k) for k in found["key"]) if not found.empty else []
+
+    def dataset_keys(self, entity: str, dataset: str) -> list[str]:
+        """Keys of one dataset's entities of one kind (its keys start `DATASET:`); none for a global kind."""
+        if schema().entity(entity).scope == "global":
+            return []
+        return self.keys_starting(entity, "key", f"{dataset}:")
+
+    def dataset_links(self, dataset: str, links: Iterable[LinkSpec] | None = None) -> pd.DataFrame:
+        """Links of the kinds (all by default) with either end in one dataset, kind by kind.
+
+        The dataset's keys are found in the store, then only their links are read (from them, and to
+        them); rows come pair by pair in schema order, then by `from` key, `to` key and identity.
+        """
+        specs = list(links) if links is not None else list(schema().links.values())
+        ends: dict[str, list[str]] = {}
+
+        def keys_of(entity: str) -> list[str]:
+            if entity not in ends:
+                ends[entity] = self.dataset_keys(entity, dataset)
+            return ends[entity]
+
+        frames = []
+        for spec in specs:
+            order = ["from_key", "to_key", *sorted(spec.identity)]
+            for a, b in spec.pairs:
+                parts = [self._pair_links(spec, a, b, from_keys=keys_of(a)) if keys_of(a) else None,
+                         self._pair_links(spec, a, b, to_keys=keys_of(b)) if keys_of(b) else None]
+                found = [p for p in parts if p is not None and not p.empty]
+                if not found:
+                    continue
+                frame = pd.concat(found, ignore_index=True).drop_duplicates(subset=order)
+                frames.append(frame.sort_values(order, kind="stable", na_position="last"))
+        if not frames:
+            return pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
     def neighbourhood(
         self, seeds: Sequence[tuple[str, str]], hops: int = 1, links: Iterable[LinkSpec] | None = None
     ) -> Subgraph:

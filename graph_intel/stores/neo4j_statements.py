@@ -2,7 +2,7 @@
 
 Labels, relationship types and property keys come from graph_intel/schema/pole.yaml (names the
 schema loader has validated); every value is a parameter (`$rows`, `$keys`, `$key`, `$id`, and the
-patterns' `$at_least`, `$kinds`, `$call`, `$caller`, `$callee`).
+patterns' `$at_least`, `$kinds`, `$prefix`, `$call`, `$caller`, `$callee`).
 `all_statements()` enumerates the full set so that tests/stores/test_cypher_lint.py can check each
 one with Neo4j's own parser (tools/cypher-lint) against the schema.
 

@@ -3,7 +3,7 @@
 An analysis asks the store for the matches of a pattern (objects shared by several persons, calls
 between two phones, who was at a placed event) instead of reading whole link kinds into pandas and
 filtering there; only matches, or per-group results, come back. Every value is a parameter (the
-defaults below, plus the caller's `$at_least` or `$kinds`); labels, relationship types and property keys come
+defaults below, plus the caller's `$at_least`, `$kinds` or `$prefix`); labels, relationship types and property keys come
 only from the schema (graph_intel/schema/pole.yaml), checked when a statement is built. The text is
 the Cypher subset both LadybugDB and Neo4j 5 accept; where the dialects differ a pattern carries a
 per-store variant, keyed by the store's `name`. Each statement is run on the embedded store by the
@@ -52,7 +52,10 @@ CALLER, CALLEE = "caller", "callee"
 OBJECT_USE_LINKS = ("USES_PHONE", "KEEPER_OF", "DRIVES", "LIVES_AT")
 
 #: Example values of the parameters the caller adds (the linter needs their names and types).
-PARAMETERS: dict[str, object] = {"at_least": 2, "kinds": ["sighting", "incident"]}
+PARAMETERS: dict[str, object] = {"at_least": 2, "kinds": ["sighting", "incident"], "prefix": "d1:"}
+
+#: Columns `keys_starting` can match a prefix on: the stored key ("DATASET:ID") and the contract id.
+PREFIX_COLUMNS = ("key", "id")
 
 
 def _links(links: Sequence[str]) -> tuple[str, ...]:
@@ -152,6 +155,33 @@ def participants(entity: str) -> Pattern:
     )
 
 
+@cache
+def event_keys() -> Pattern:
+    """Keys of the events of the kinds `$kinds`: a short list of kinds (missing episodes, notices served)."""
+    event = schema().entity("Event").name
+    return Pattern(
+        name="event_keys",
+        cypher=f"MATCH (e:{event}) WHERE e.kind IN $kinds RETURN e.key AS key ORDER BY key",
+    )
+
+
+@cache
+def keys_starting(entity: str, column: str) -> Pattern:
+    """Keys of the entities of one kind whose `column` (key or id) starts with `$prefix`.
+
+    On the key, the prefix `DATASET:` picks one dataset's entities (dataset-scoped kinds only: a
+    global kind's key is a normalised value with no dataset); on the id, records a tool writes under
+    a reserved prefix (CSE matrix entries). Neo4j seeks a prefix on its key and id indexes.
+    """
+    spec = schema().entity(entity)
+    if column not in PREFIX_COLUMNS:
+        raise ValueError(f"keys_starting matches a prefix on {' or '.join(PREFIX_COLUMNS)}, not {column!r}")
+    return Pattern(
+        name=f"keys_starting_{spec.name}_{column}",
+        cypher=f"MATCH (n:{spec.name}) WHERE n.{column} STARTS WITH $prefix RETURN n.key AS key ORDER BY key",
+    )
+
+
 def all_patterns() -> list[Pattern]:
     """Every pattern statement the stores can issue, each link-kind set the analyses use included.
 
@@ -163,6 +193,8 @@ def all_patterns() -> list[Pattern]:
     out += [call_pairs(), placed_events()]
     takers = [a for a, _ in schema().link("PARTICIPATED_IN").pairs]
     out += [present_at_places(a) for a in takers] + [participants(a) for a in takers]
+    out.append(event_keys())
+    out += [keys_starting(e, c) for e in schema().entities for c in PREFIX_COLUMNS]
     return out
 
 
@@ -172,9 +204,12 @@ __all__ = [
     "CALL_KIND",
     "OBJECT_USE_LINKS",
     "PARAMETERS",
+    "PREFIX_COLUMNS",
     "Pattern",
     "all_patterns",
     "call_pairs",
+    "event_keys",
+    "keys_starting",
     "participants",
     "placed_events",
     "present_at_places",

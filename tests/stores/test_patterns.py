@@ -55,3 +55,15 @@ def test_the_lint_sees_the_exact_statement_shared_objects_runs() -> None:
 
     assert set(USED_LINKS) == set(patterns.OBJECT_USE_LINKS)
     assert patterns.shared_keys(tuple(USED_LINKS)) in patterns.all_patterns()
+
+
+def test_prefix_and_kind_lookups_are_listed_for_the_lint() -> None:
+    listed = patterns.all_patterns()
+    assert patterns.event_keys() in listed
+    for entity in schema().entities:
+        assert all(patterns.keys_starting(entity, c) in listed for c in patterns.PREFIX_COLUMNS)
+    assert patterns.keys_starting("report", "id") == patterns.keys_starting("Report", "id")
+    with pytest.raises(ValueError):
+        patterns.keys_starting("Person", "given_name")
+    with pytest.raises(KeyError):
+        patterns.keys_starting("Persons", "key")

@@ -676,3 +676,60 @@ def test_patterns_on_an_empty_store_give_empty_frames(store: GraphStore) -> None
     assert store.call_pairs().empty and store.placed_events().empty
     assert store.present_at_places("Person").empty
     assert store.participants("Vehicle", ["sighting"]).empty
+    assert store.events(["missing_episode"]).empty
+    assert store.keys_starting("Report", "id", "matrix/") == []
+    assert store.dataset_keys("Person", "d1") == [] and store.dataset_links("d1").empty
+
+
+def test_events_of_some_kinds_found_in_the_store(loaded: GraphStore) -> None:
+    seen = loaded.events(["sighting"], columns=["kind", "started_at"])
+    assert list(seen.columns) == ["key", "kind", "started_at"]
+    assert seen[["key", "kind"]].values.tolist() == [["d1:E1", "sighting"]]
+    assert pd.Timestamp(seen["started_at"].iloc[0]) == pd.Timestamp("2011-03-02T22:15:00")
+    both = loaded.events(["call", "sighting", "arrest"])
+    assert list(both["key"]) == ["d1:E1", "d1:E2"]  # by key, every column
+    assert both.set_index("key").loc["d1:E2", "call_type"] == "voice"
+    assert loaded.events(["arrest"], columns=["kind"]).empty
+    assert loaded.events([]).empty
+
+
+def test_keys_starting_a_prefix(loaded: GraphStore) -> None:
+    assert loaded.keys_starting("Person", "key", "d1:") == ["d1:P1", "d1:P2", "d1:P3"]
+    assert loaded.keys_starting("person", "id", "P") == ["d1:P1", "d1:P2", "d1:P3", "d2:P1"]
+    assert loaded.keys_starting("Source", "key", "d2:") == ["d2:S1"]
+    assert loaded.keys_starting("Report", "id", "matrix/") == []
+    with pytest.raises(ValueError):
+        loaded.keys_starting("Person", "given_name", "A")
+
+
+def test_dataset_keys(loaded: GraphStore) -> None:
+    assert loaded.dataset_keys("Person", "d2") == ["d2:P1"]
+    assert loaded.dataset_keys("Event", "d1") == ["d1:E1", "d1:E2"]
+    assert loaded.dataset_keys("Phone", "d1") == []  # a global kind belongs to no dataset
+    assert loaded.dataset_keys("Person", "d") == []  # a dataset's prefix ends at the colon
+
+
+def _identities(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    cols = ["link", "from_entity", "from_key", "to_entity", "to_key", "role", "saved_name"]
+    rows = frame.reindex(columns=cols).astype(object)
+    return sorted(tuple("" if pd.isna(v) else v for v in row) for row in rows.itertuples(index=False))
+
+
+def test_dataset_links_are_the_links_touching_the_dataset(loaded: GraphStore) -> None:
+    every = loaded.all_links()
+    for dataset in ("d1", "d2"):
+        got = loaded.dataset_links(dataset)
+        touching = every["from_key"].str.startswith(f"{dataset}:") | every["to_key"].str.startswith(f"{dataset}:")
+        assert _identities(got) == _identities(every[touching]), dataset
+    assert _pairs(loaded.dataset_links("d2")) == [("SAME_AS", "d1:P1", "d2:P1")]
+    family = loaded.dataset_links("d1", [schema().link("FAMILY_OF")])  # both ends in d1: once
+    assert _pairs(family) == [("FAMILY_OF", "d1:P2", "d1:P3")]
+    used = loaded.dataset_links("d1", [schema().link("uses_phone")])
+    assert list(used.columns[: len(LINK_FRAME_COLUMNS)]) == LINK_FRAME_COLUMNS
+    assert _pairs(used) == [("USES_PHONE", "d1:P1", PHONE_A), ("USES_PHONE", "d1:P2", PHONE_B)]
+    assert list(used["sources"].map(list)) == [["d1:S1"], ["d1:S2"]]
+    saved = loaded.dataset_links("d1", [schema().link("SAVED_CONTACT")])
+    assert list(saved["saved_name"]) == ["A new", "Amy"]  # one exhibit, two entries, by identity
+    none = loaded.dataset_links("d3")
+    assert none.empty and list(none.columns) == LINK_FRAME_COLUMNS
+    assert loaded.dataset_links("d1", []).empty
