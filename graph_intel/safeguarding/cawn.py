@@ -25,6 +25,8 @@ from graph_intel.stores.base import GraphStore
 IN_CARE_STATUSES = frozenset({"care_order", "interim_care_order", "emergency_protection_order", "police_protection"})
 #: Kinds of contact evidence that show association with a child.
 ASSOCIATION_KINDS = ("call", "message", "together", "pickup", "handset_contact", "link")
+#: The event kind of a notice served.
+CAWN_SERVED = "cawn_served"
 
 
 def age_on(dob: date, on: date) -> int:
@@ -83,8 +85,7 @@ def _natural(text: str) -> tuple[str, int, str]:
 def notices(store: GraphStore) -> pd.DataFrame:
     """Notices served: event, served_on (adult key), child (key), served_at, sources."""
     cols = ["event", "served_on", "child", "served_at", "sources"]
-    events = store.nodes("Event", columns=["kind", "started_at", "sources"])
-    events = events[events["kind"] == "cawn_served"] if not events.empty else events
+    events = store.events([CAWN_SERVED], columns=["kind", "started_at", "sources"])  # found by kind in the store
     if events.empty:
         return pd.DataFrame(columns=cols)
     parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"]))

@@ -77,10 +77,10 @@ def set_status(
 
 def entries(store: GraphStore) -> dict[str, list[dict[str, Any]]]:
     """Every matrix entry per child key, oldest first."""
-    reports = store.nodes("Report", columns=["id", "extra", "recorded_at"])
-    if reports.empty:
+    keys = store.keys_starting("Report", "id", PREFIX)  # the entries, found by id in the store
+    if not keys:
         return {}
-    reports = reports[reports["id"].astype(str).str.startswith(PREFIX)]
+    reports = store.nodes("Report", keys=keys, columns=["id", "extra", "recorded_at"])
     if reports.empty:
         return {}
     about = store.links("ABOUT", from_keys=list(reports["key"]))

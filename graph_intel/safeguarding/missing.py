@@ -30,6 +30,8 @@ from graph_intel.stores.base import GraphStore
 THREE_WORKING_DAYS = "three_working_days"
 FOUR_IN_ONE_MONTH = "four_in_one_month"
 SIX_IN_TWO_MONTHS = "six_in_two_months"
+#: The event kind of a missing episode.
+MISSING_EPISODE = "missing_episode"
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,8 @@ def working_hours(start: datetime, end: datetime, rules: MissingRules = MissingR
 
 def episodes(store: GraphStore, as_of: date | None = None) -> dict[str, list[Episode]]:
     """Missing episodes per child key, oldest first (those starting after the as-of date left out)."""
-    events = store.nodes("Event", columns=["kind", "started_at", "ended_at", "sources"])
-    if events.empty:
-        return {}
-    events = events[events["kind"] == "missing_episode"]
+    # The store finds the missing episodes by kind; only they and their participations are read.
+    events = store.events([MISSING_EPISODE], columns=["kind", "started_at", "ended_at", "sources"])
     parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"])) if not events.empty else None
     if parts is None or parts.empty:
         return {}
