@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from graph_intel.analysis.evidence import attributions, contact_evidence, persons
+from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.cawn import eligibility, notices, pair_evidence
 from graph_intel.safeguarding.common import (
     Sources,
@@ -33,6 +34,8 @@ from graph_intel.stores.base import GraphStore
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(["html", "j2"], default=True))
+#: Attributions listed as the adult's identifiers: phones used, vehicles kept or driven.
+IDENTIFIER_LINKS = ("USES_PHONE", "KEEPER_OF", "DRIVES")
 _WHAT = {"call": "voice call", "message": "text message", "together": "seen together", "pickup": "vehicle pickup",
          "handset_contact": "number saved in examined handset", "link": "recorded link"}
 
@@ -53,6 +56,18 @@ def _scrubber(people: pd.DataFrame) -> Any:
         return text
 
     return scrub
+
+
+def _attributed(store: GraphStore, person: str, links: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The links of the kinds `links` from one person (every record of their same-person cluster), read by key.
+
+    The person is a cluster's representative or in no cluster (analysis.evidence.attributions names a
+    cluster by its representative); a record that is not its cluster's representative has none.
+    """
+    reps = representatives(store)
+    records = [k for k, r in reps.items() if r == person] if person in reps else [person]
+    frames = [store.links(name, from_keys=records) for name in links] if records else []
+    return [row for frame in frames if not frame.empty for row in frame.to_dict("records")]
 
 
 def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -> dict[str, Any]:
@@ -76,11 +91,13 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -
                     **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")}} for n in served.to_dict("records")]
     first_notice = to_datetime(served["served_at"].min()) if not served.empty else None
     rows = pair_evidence(contact_evidence(store), {a_key}, {c_key})
-    events = store.nodes("Event", columns=["summary", "kind"]).set_index("key")
-    places = store.links("OCCURRED_AT")
+    # Only the events behind this pair's evidence are read: their summaries, places and who else was there.
+    refs = sorted({str(k) for e, k in zip(rows["ref_entity"], rows["ref_key"], strict=True) if e == "Event"})
+    events = store.nodes("Event", keys=refs, columns=["summary", "kind"]).set_index("key")
+    places = store.links("OCCURRED_AT", from_keys=refs) if refs else pd.DataFrame()
     place_of = dict(zip(places["from_key"], places["to_key"], strict=True)) if not places.empty else {}
-    locations = store.nodes("Location", columns=["name", "address"]).set_index("key")
-    parts = store.links("PARTICIPATED_IN")
+    locations = store.nodes("Location", keys=sorted(set(place_of.values())), columns=["name", "address"]).set_index("key")
+    parts = store.links("PARTICIPATED_IN", to_keys=refs) if refs else pd.DataFrame()
     parts = parts[parts["from_entity"] == "Person"] if not parts.empty else parts
     items = []
     for r in rows.to_dict("records"):
@@ -108,12 +125,10 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -
                       "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event") if r["ref_entity"] != "Link" else r["ref_key"],
                       "after_notice": bool(first_notice and at and at > first_notice)})
     items.sort(key=lambda i: (i["at"] is None, i["at"] or "", i["id"]))
-    attr = attributions(store, ("USES_PHONE", "KEEPER_OF", "DRIVES"))
-    attr = attr[attr["person"] == a_key]
     identifiers = []
-    for d in attr.to_dict("records"):
+    for d in _attributed(store, a_key, IDENTIFIER_LINKS):
         src = sources.info(d["sources"])
-        identifiers.append({"kind": schema().entity(d["entity"]).cli, "id": d["key"], "link": schema().links[d["link"]].canonical,
+        identifiers.append({"kind": schema().entity(d["to_entity"]).cli, "id": d["to_key"], "link": schema().links[d["link"]].canonical,
                             "agency": src.agency, "reference": src.reference, "source_id": src.source_id, "grading": src.grading,
                             "first_seen": (iso(d["first_seen"]) or "")[:10] or None, "last_seen": (iso(d["last_seen"]) or "")[:10] or None})
     identifiers.sort(key=lambda d: (d["kind"], d["id"], d["link"]))
