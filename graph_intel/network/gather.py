@@ -9,7 +9,7 @@ import pandas as pd
 
 from graph_intel.network.build import FilterError
 from graph_intel.schema import LinkSpec, schema
-from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore, Subgraph, _plain
+from graph_intel.stores.base import GraphStore, Subgraph, _plain
 
 
 def link_specs(kinds: Iterable[str] | None) -> list[LinkSpec] | None:
@@ -29,21 +29,17 @@ def ego(store: GraphStore, seeds: Sequence[tuple[str, str]], hops: int,
 
 
 def case(store: GraphStore, dataset: str, links: list[LinkSpec] | None) -> Subgraph:
-    """Every link touching an entity of one dataset, their ends, and the dataset's persons."""
-    frame = store.all_links(links)
-    prefix = f"{dataset}:"
-    if not frame.empty:
-        mask = frame["from_key"].astype(str).str.startswith(prefix) | frame["to_key"].astype(str).str.startswith(prefix)
-        frame = frame[mask].reset_index(drop=True)
-    else:
-        frame = pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+    """Every link touching an entity of one dataset, their ends, and the dataset's persons.
+
+    The store finds the dataset's keys and reads only their links (GraphStore.dataset_links): the
+    other datasets' links never cross into Python.
+    """
+    frame = store.dataset_links(dataset, links)
     by_entity: dict[str, set[str]] = {}
     for ends in (("from_entity", "from_key"), ("to_entity", "to_key")):
         for entity, key in zip(frame[ends[0]], frame[ends[1]], strict=True):
             by_entity.setdefault(entity, set()).add(key)
-    persons = store.nodes("Person", columns=["key", "dataset"])
-    if not persons.empty:
-        by_entity.setdefault("Person", set()).update(persons.loc[persons["dataset"] == dataset, "key"])
+    by_entity.setdefault("Person", set()).update(store.dataset_keys("Person", dataset))
     node_frames = []
     for entity, keys in by_entity.items():
         nodes = store.nodes(entity, keys=sorted(keys))
