@@ -165,7 +165,7 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
     served = set(zip(served_frame["served_on"], served_frame["child"], strict=True))
     rows = pair_evidence(contact_evidence(store), adults, covered)
     rows = rows[rows["at"].isna() | (rows["at"] < pd.Timestamp(limit))]
-    sources = Sources(store)
+    sources = Sources(store).preload(rows["sources"])
     out: list[dict[str, Any]] = []
     for (adult, child), group in rows.groupby(["a", "b"], sort=False):
         if (adult, child) in served:
@@ -191,7 +191,7 @@ def breaches(store: GraphStore) -> list[dict[str, Any]]:
     if served.empty:
         return []
     evidence = contact_evidence(store)
-    sources = Sources(store)
+    sources = Sources(store)  # reads the sources of the breach evidence only, as it is found
     out = []
     for note in served.to_dict("records"):
         at = to_datetime(note["served_at"])

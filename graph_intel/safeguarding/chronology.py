@@ -58,6 +58,7 @@ def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[st
         return []
     events = store.nodes("Event", keys=list(parts["to_key"]),
                          columns=["kind", "started_at", "ended_at", "summary", "sources"]).set_index("key")
+    sources.preload(events["sources"])
     rows = []
     for event, role in zip(parts["to_key"], parts["role"], strict=True):
         if event not in events.index:
@@ -79,6 +80,7 @@ def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[
     rows = []
     mine = evidence[(evidence["a"] == child) | (evidence["b"] == child)]
     mine = mine[mine["kind"].isin(("call", "message", "handset_contact"))]
+    sources.preload(mine["sources"])
     seen: set[tuple[str, str]] = set()
     for r in mine.to_dict("records"):
         other = r["b"] if r["a"] == child else r["a"]
@@ -99,6 +101,7 @@ def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[
 
 def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     frame = store.node_links("Person", child)
+    sources.preload(frame["sources"])
     rows = []
     for r in frame.to_dict("records"):
         if r["link"] in ("PARTICIPATED_IN", "SAME_AS"):  # SAME_AS is a resolution judgement, not a record

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 
-from graph_intel.grading import source_table
+from graph_intel.grading import grading_label
 from graph_intel.refs import resolve, split_key
 from graph_intel.stores.base import GraphStore
 
@@ -92,18 +93,38 @@ class SourceInfo:
 
 
 class Sources:
-    """Lookup of Source records by key, picking a fact's most telling source."""
+    """Lookup of Source records by key, picking a fact's most telling source.
+
+    Records are read by key as the facts name them, and kept (`preload` reads a whole frame's in
+    one go): the whole Source kind, every dataset's, is never read.
+    """
 
     def __init__(self, store: GraphStore) -> None:
-        self.table = source_table(store)
+        self.store = store
+        self.rows: dict[str, dict[str, Any] | None] = {}
+
+    def preload(self, values: Iterable[Any]) -> Sources:
+        """Read in one go the Source records named in `values` (each a fact's list of source keys)."""
+        self._want(k for value in values for k in _listed(value))
+        return self
+
+    def _want(self, keys: Iterable[Any]) -> None:
+        missing = sorted({str(k) for k in keys} - self.rows.keys())
+        if not missing:
+            return
+        self.rows.update(dict.fromkeys(missing))
+        for row in self.store.nodes("Source", keys=missing).to_dict("records"):
+            row["grading"] = grading_label(row["scheme"], row["source_eval"], row["intel_eval"], row["handling"])
+            self.rows[str(row["key"])] = row
 
     def info(self, keys: Any) -> SourceInfo:
         """The first named source among `keys` (a dataset's default `_default` last)."""
-        items = [k for k in (list(keys) if keys is not None and not isinstance(keys, float) else [])]
+        items = _listed(keys)
         items.sort(key=lambda k: ident(k, "Source") == "_default")
+        self._want(items)
         for key in items:
-            if key in self.table.index:
-                row = self.table.loc[key]
+            row = self.rows.get(str(key))
+            if row is not None:
                 return SourceInfo(
                     ident(key, "Source"), _text(row.get("agency")), _text(row.get("reference")),
                     _text(row.get("grading")), iso(row.get("recorded_at")),
@@ -112,15 +133,22 @@ class Sources:
 
     def agencies(self, keys: Any) -> list[str]:
         """Distinct agencies of the sources among `keys` (the default source only if alone)."""
-        items = list(keys) if keys is not None and not isinstance(keys, float) else []
+        items = _listed(keys)
         named = [k for k in items if ident(k, "Source") != "_default"] or items
+        self._want(named)
         out: dict[str, None] = {}
         for key in named:
-            if key in self.table.index:
-                agency = _text(self.table.loc[key].get("agency"))
+            row = self.rows.get(str(key))
+            if row is not None:
+                agency = _text(row.get("agency"))
                 if agency:
                     out[agency] = None
         return list(out)
+
+
+def _listed(keys: Any) -> list[Any]:
+    """A fact's source keys as a list (none for a blank)."""
+    return list(keys) if keys is not None and not isinstance(keys, float) else []
 
 
 def _text(value: Any) -> str | None:

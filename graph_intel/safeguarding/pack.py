@@ -99,6 +99,7 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -
     locations = store.nodes("Location", keys=sorted(set(place_of.values())), columns=["name", "address"]).set_index("key")
     parts = store.links("PARTICIPATED_IN", to_keys=refs) if refs else pd.DataFrame()
     parts = parts[parts["from_entity"] == "Person"] if not parts.empty else parts
+    sources.preload(rows["sources"])
     items = []
     for r in rows.to_dict("records"):
         src = sources.info(r["sources"])
@@ -126,7 +127,9 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False) -
                       "after_notice": bool(first_notice and at and at > first_notice)})
     items.sort(key=lambda i: (i["at"] is None, i["at"] or "", i["id"]))
     identifiers = []
-    for d in _attributed(store, a_key, IDENTIFIER_LINKS):
+    attributed = _attributed(store, a_key, IDENTIFIER_LINKS)
+    sources.preload(d["sources"] for d in attributed)
+    for d in attributed:
         src = sources.info(d["sources"])
         identifiers.append({"kind": schema().entity(d["to_entity"]).cli, "id": d["to_key"], "link": schema().links[d["link"]].canonical,
                             "agency": src.agency, "reference": src.reference, "source_id": src.source_id, "grading": src.grading,
