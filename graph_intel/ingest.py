@@ -83,18 +83,18 @@ class DatasetLoad:
     def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
         """Parse and write every chunk of one file, counting its rows loaded and quarantined."""
         loaded = 0
-        for chunk in chunks:
-            problems = Problems(chunk)
-            batch = Batch()
-            with _collector_paused():
-                parse(chunk, problems, batch)
-                self.report.writes += write_batch(self.store, batch)
-            loaded += int(problems.good.sum())
-            self.report.quarantined += int(problems.bad.sum())
-            self.problems.extend(problems.records)
-            if self.progress is not None:
-                self.progress(file, len(chunk.frame))
-        self.store.flush()  # a failed bulk load is reported for the file it came from
+        with self.store.bulk():  # ends by storing everything: a failed load is reported for its file
+            for chunk in chunks:
+                problems = Problems(chunk)
+                batch = Batch()
+                with _collector_paused():
+                    parse(chunk, problems, batch)
+                    self.report.writes += write_batch(self.store, batch)
+                loaded += int(problems.good.sum())
+                self.report.quarantined += int(problems.bad.sum())
+                self.problems.extend(problems.records)
+                if self.progress is not None:
+                    self.progress(file, len(chunk.frame))
         self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
 
     def finish(self, quarantine_file: Path | None) -> IngestReport:

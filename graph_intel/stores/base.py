@@ -7,7 +7,8 @@ Stores only store. They take and give pandas DataFrames whose columns are named 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -76,6 +77,17 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the store's resources."""
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A bulk load (one file, in chunks): the store may hold new rows back and load each table
+        once, merging a row seen again in a later chunk in memory; what a write reports then
+        counts such a repeat as part of the row first created, as a repeat within one write is.
+        Everything is stored (flushed) when the block ends."""
+        try:
+            yield
+        finally:
+            self.flush()
 
     def flush(self) -> None:  # noqa: B027 - a hook: stores that write at once have nothing to settle
         """Wait until every write asked for so far is stored, raising the first that failed.

@@ -5,15 +5,22 @@ Writes take the bulk path that LadybugDB is fast at: rows are de-duplicated agai
 stored rows whose merged values change are rewritten, by parameterised UNWIND ... SET.
 
 COPY runs on a writer thread, in the order the loads were asked for, while the caller prepares
-the next table (LadybugDB releases the GIL while it loads). Every other use of the database
-first waits for the queued loads (`flush`), so a read always sees every write made before it.
+the next table (LadybugDB releases the GIL while it loads). New links, and new phones and
+vehicles (the entities later rows merge into), are held back and loaded once per table
+(held.py): LadybugDB's COPY into a relationship table that already holds rows, and its UPDATE,
+are many times slower than a COPY into an empty table, so loading a big file chunk by chunk
+would cost far more than loading it whole. A row seen again while held merges in memory by the
+upsert rules. Held rows are loaded when a table holds _HOLD_ROWS of them (nodes before links),
+and at `flush`; every read flushes first, so a read always sees every write made before it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,8 @@ from graph_intel.stores.base import (
     link_frame_returns,
     list_columns,
 )
-from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, param_rows
+from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, member, param_rows
+from graph_intel.stores.held import HeldRows
 
 _LB_TYPES = {
     "string": "STRING",
@@ -44,6 +52,10 @@ _LB_TYPES = {
     "int": "INT64",
 }
 _UPDATE_BATCH = 5_000
+#: Rows held back per table before they are loaded (see the module's docstring): bounds memory.
+_HOLD_ROWS = 2_000_000
+#: Stored rows are read back by one scan of the table when at least 1/_SCAN_FRACTION of it is wanted.
+_SCAN_FRACTION = 8
 _DB_FILE = "graph.lbug"
 
 
@@ -88,8 +100,13 @@ class LadybugStore(GraphStore):
         self._queue_lock = threading.Lock()
         self._copy_error: StoreError | None = None
         self._empty: set[str] | None = None
+        #: Rows not loaded yet, per node table and per (link, from, to) (held.py).
+        self._held_nodes: dict[str, HeldRows] = {}
+        self._held_links: dict[tuple[str, str, str], HeldRows] = {}
+        self._held_lock = threading.RLock()
+        self._holding = False
         self._node_keys: dict[str, set[str]] = {}
-        self._link_keys: dict[tuple[str, str, str], set[tuple[str, ...]]] = {}
+        self._link_keys: dict[tuple[str, str, str], set[Hashable]] = {}
         if not read_only:
             self.ensure_schema()
 
@@ -101,8 +118,25 @@ class LadybugStore(GraphStore):
             self._conn.close()
             self._db.close()
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Hold new rows back while the block runs (see the module's docstring), then store them."""
+        outer, self._holding = self._holding, True
+        try:
+            yield
+        finally:
+            self._holding = outer
+            if not outer:
+                self.flush()
+
     def flush(self) -> None:
-        """Wait for every queued bulk load; raise the first one's error (those after it were skipped)."""
+        """Load the rows held back, then wait for every queued bulk load; raise the first one's
+        error (those after it were skipped)."""
+        self._load_held()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Wait for every queued bulk load (links still held back stay held)."""
         with self._queue_lock:
             queued, self._queued = self._queued, []
         if not queued:
@@ -111,6 +145,25 @@ class LadybugStore(GraphStore):
         error, self._copy_error = self._copy_error, None
         if error is not None:
             raise error
+
+    def _load_held(self, link: tuple[str, str, str] | None = None, node: str | None = None) -> None:
+        """Queue the COPY of held rows: of one node table, or of held nodes then one (or every)
+        relationship table, so that every link's ends are loaded before it."""
+        with self._held_lock:  # taken and queued together, so a flush on another thread waits for it
+            if node is not None:
+                self._copy_held(node, self._held_nodes.pop(node, None), "")
+                return
+            for name in list(self._held_nodes):
+                self._copy_held(name, self._held_nodes.pop(name), "")
+            for slot in [link] if link is not None else list(self._held_links):
+                self._copy_held(slot[0], self._held_links.pop(slot, None), f" (from='{slot[1]}', to='{slot[2]}')")
+
+    def _copy_held(self, table: str, held: HeldRows | None, options: str) -> None:
+        if held is None or not held.rows:
+            return
+        spec = schema().entity(table) if not options else schema().link(table)
+        types = spec.columns() if not options else {"from_key": "string", "to_key": "string", **spec.columns()}
+        self._copy(table, held.take(), types, options)
 
     def _reader(self) -> ladybug.Connection:
         """This thread's own read connection: reads from many threads run side by side."""
@@ -125,8 +178,9 @@ class LadybugStore(GraphStore):
 
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run a statement that may write, on the one writing connection."""
-        self.flush()
+        """Run a statement that may write, on the one writing connection (held links stay held:
+        an upsert loads those it touches first)."""
+        self._settle()
         with self._lock:
             self.generation += 1
             return _frame(self._conn, cypher, params)
@@ -142,7 +196,9 @@ class LadybugStore(GraphStore):
 
     def _copy(self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = "") -> None:
         """Queue a COPY of `frame` into `table`; loads run one at a time, in the order queued."""
-        data = arrow_table(frame, types)
+        self._queue_copy(table, arrow_table(frame, types), options)
+
+    def _queue_copy(self, table: str, data: pa.Table, options: str) -> None:
         with self._queue_lock:
             self.generation += 1
             self._queued.append(self._writer.submit(self._copy_now, table, data, options))
@@ -167,12 +223,17 @@ class LadybugStore(GraphStore):
         frame = conform_nodes(spec, rows)
         lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ["key"], lists)
+        held = self._held_nodes.get(spec.name)
+        frame = held.absorb(frame) if held else frame
         known = self._known_nodes(spec)
         is_known = [k in known for k in frame["key"]]
         stored = self._stored_nodes(spec, frame["key"][is_known].tolist()) if any(is_known) else frame.iloc[0:0]
         plan = merge.reconcile(frame, stored, ["key"], lists)
         if not plan.new.empty:
-            self._copy(spec.name, plan.new, spec.columns())
+            if self._holding and spec.scope == "global":  # phones and vehicles: later rows merge into them
+                self._hold(self._held_nodes, spec.name, plan.new, HeldRows(_node_identities, ["key"], lists), node=spec.name)
+            else:
+                self._copy(spec.name, plan.new, spec.columns())
             known.update(plan.new["key"])
         if not plan.changed.empty:
             sets = ", ".join(f"n.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c != "key")
@@ -193,6 +254,8 @@ class LadybugStore(GraphStore):
         ident = ["from_key", "to_key", *spec.identity]
         lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ident, lists)
+        held = self._held_links.get((spec.name, a, b))
+        frame = held.absorb(frame) if held else frame
         known = self._known_links(spec, a, b)
         idents = _link_identities(frame, spec)
         is_known = [i in known for i in idents]
@@ -202,8 +265,12 @@ class LadybugStore(GraphStore):
         plan = merge.reconcile(frame, stored, ident, lists)
         if not plan.new.empty:
             self._check_ends(plan.new, spec, a, b)
-            types = {"from_key": "string", "to_key": "string", **spec.columns()}
-            self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
+            if self._holding:
+                self._hold(self._held_links, (spec.name, a, b), plan.new,
+                           HeldRows(partial(_link_identities, spec=spec), ident, lists), link=(spec.name, a, b))
+            else:
+                types = {"from_key": "string", "to_key": "string", **spec.columns()}
+                self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
             known.update(_link_identities(plan.new, spec))
         if not plan.changed.empty:
             where = " AND ".join(f"l.{p} = r.{p}" for p in spec.identity) or "true"
@@ -216,6 +283,20 @@ class LadybugStore(GraphStore):
             )
             self._write_batches(stmt, plan.changed, {"from_key": "string", "to_key": "string", **spec.columns()})
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
+
+    def _hold(
+        self, tables: dict[Any, HeldRows], slot: Any, new: pd.DataFrame, empty: HeldRows,
+        link: tuple[str, str, str] | None = None, node: str | None = None,
+    ) -> None:
+        """Hold new rows back (`empty` holds them if the table holds none yet); load the table's
+        held rows once there are _HOLD_ROWS of them."""
+        with self._held_lock:
+            held = tables.setdefault(slot, empty)
+            held.add(new)
+            full = held.rows >= _HOLD_ROWS
+        self.generation += 1
+        if full:
+            self._load_held(link=link, node=node)
 
     def _check_ends(self, links: pd.DataFrame, spec: LinkSpec, a: str, b: str) -> None:
         """Refuse links whose ends are not stored (nor queued), before their load is queued."""
@@ -253,7 +334,7 @@ class LadybugStore(GraphStore):
             self._node_keys[spec.name] = set(keys["key"]) if not keys.empty else set()
         return self._node_keys[spec.name]
 
-    def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[tuple[str, ...]]:
+    def _known_links(self, spec: LinkSpec, a: str, b: str) -> set[Hashable]:
         slot = (spec.name, a, b)
         if slot not in self._link_keys and spec.name in self._empty_tables():
             self._link_keys[slot] = set()
@@ -267,6 +348,10 @@ class LadybugStore(GraphStore):
 
     def _stored_nodes(self, spec: EntitySpec, keys: list[str]) -> pd.DataFrame:
         cols = ", ".join(f"n.{c} AS {c}" for c in spec.columns())
+        if len(keys) * _SCAN_FRACTION >= len(self._known_nodes(spec)):
+            # most of the table: one scan beats thousands of key lookups (a re-ingest)
+            table = self._run(f"MATCH (n:{spec.name}) RETURN {cols}")
+            return table[member(table["key"], keys)].reset_index(drop=True)
         frames = [
             self._run(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": keys[i : i + _UPDATE_BATCH]})
             for i in range(0, len(keys), _UPDATE_BATCH)
@@ -281,6 +366,9 @@ class LadybugStore(GraphStore):
             f"RETURN a.key AS from_key, b.key AS to_key, {cols}"
         )
         pairs = wanted[["from_key", "to_key"]].drop_duplicates()
+        if len(pairs) * _SCAN_FRACTION >= len(self._known_links(spec, a, b)):
+            table = self._run(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key, {cols}")
+            return table.merge(pairs, on=["from_key", "to_key"], how="inner")
         frames = [
             self._run(stmt, {"rows": param_rows(pairs.iloc[i : i + _UPDATE_BATCH], {})})
             for i in range(0, len(pairs), _UPDATE_BATCH)
@@ -382,7 +470,11 @@ def _param(column: str, typ: str) -> str:
     return f"r.{column}" if lb_type == "STRING" else f"CAST(r.{column} AS {lb_type})"
 
 
-def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[tuple[str, ...]]:
+def _node_identities(frame: pd.DataFrame) -> list[Hashable]:
+    return list(frame["key"].tolist())
+
+
+def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[Hashable]:
     """Each link's identity: its two ends and its identity properties ('' when blank)."""
     parts = [frame["from_key"].astype(object).tolist(), frame["to_key"].astype(object).tolist()]
     parts += [

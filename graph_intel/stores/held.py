@@ -1,0 +1,55 @@
+"""Rows held back from a bulk load until their table's batch is loaded, merged as stored rows are.
+
+LadybugDB loads rows into an empty table fast and into a table that already holds rows slowly
+(a COPY into a non-empty relationship table, and every UPDATE). Holding a file's new rows and
+loading each table once means a row seen again in a later chunk merges in memory, by the same
+rules as with a stored row (merge.collapse), instead of being written twice. A row merged into a
+held one counts as part of the row first created, exactly as repeats within one chunk do, so a
+file read in many chunks reports what it reports read whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graph_intel.stores import merge
+
+#: Each row's identity: its key for a node, (from, to, identity properties) for a link.
+Identify = Callable[[pd.DataFrame], list[Hashable]]
+
+
+@dataclass
+class HeldRows:
+    """The held rows of one table, in arrival order, and the identities among them."""
+
+    identify: Identify
+    identity: Sequence[str]
+    list_columns: Sequence[str]
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    index: set[Hashable] = field(default_factory=set)
+    rows: int = 0
+
+    def add(self, frame: pd.DataFrame, identities: list[Hashable] | None = None) -> None:
+        """Hold rows (an identity may repeat: repeats merge when the rows are taken)."""
+        self.frames.append(frame)
+        self.index.update(self.identify(frame) if identities is None else identities)
+        self.rows += len(frame)
+
+    def absorb(self, incoming: pd.DataFrame) -> pd.DataFrame:
+        """Hold the incoming rows whose identity is held already; return the others."""
+        idents = self.identify(incoming)
+        hit = np.fromiter((i in self.index for i in idents), dtype=bool, count=len(idents))
+        if not hit.any():
+            return incoming
+        self.add(incoming[hit], [i for i, h in zip(idents, hit, strict=True) if h])
+        return incoming[~hit]
+
+    def take(self) -> pd.DataFrame:
+        """Every held row, one per identity, merged by the upsert rules in arrival order."""
+        frames = [f for f in self.frames if not f.empty] or self.frames[:1]
+        whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return merge.collapse(whole, self.identity, self.list_columns)
