@@ -24,32 +24,43 @@ Identify = Callable[[pd.DataFrame], list[Hashable]]
 
 @dataclass
 class HeldRows:
-    """The held rows of one table, in arrival order, and the identities among them."""
+    """The held rows of one table: first sightings (one row per identity) and later repeats."""
 
     identify: Identify
     identity: Sequence[str]
     list_columns: Sequence[str]
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    first: list[pd.DataFrame] = field(default_factory=list)
+    repeats: list[pd.DataFrame] = field(default_factory=list)
     index: set[Hashable] = field(default_factory=set)
+    repeated: set[Hashable] = field(default_factory=set)
     rows: int = 0
 
-    def add(self, frame: pd.DataFrame, identities: list[Hashable] | None = None) -> None:
-        """Hold rows (an identity may repeat: repeats merge when the rows are taken)."""
-        self.frames.append(frame)
-        self.index.update(self.identify(frame) if identities is None else identities)
+    def add(self, frame: pd.DataFrame) -> None:
+        """Hold rows whose identities are not held yet (one row each)."""
+        self.first.append(frame)
+        self.index.update(self.identify(frame))
         self.rows += len(frame)
 
     def absorb(self, incoming: pd.DataFrame) -> pd.DataFrame:
-        """Hold the incoming rows whose identity is held already; return the others."""
+        """Hold the incoming rows whose identity is held already, to merge later; return the others."""
         idents = self.identify(incoming)
         hit = np.fromiter((i in self.index for i in idents), dtype=bool, count=len(idents))
         if not hit.any():
             return incoming
-        self.add(incoming[hit], [i for i, h in zip(idents, hit, strict=True) if h])
+        self.repeats.append(incoming[hit])
+        self.repeated.update(i for i, h in zip(idents, hit, strict=True) if h)
+        self.rows += int(hit.sum())
         return incoming[~hit]
 
     def take(self) -> pd.DataFrame:
         """Every held row, one per identity, merged by the upsert rules in arrival order."""
-        frames = [f for f in self.frames if not f.empty] or self.frames[:1]
-        whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        return merge.collapse(whole, self.identity, self.list_columns)
+        first = _concat(self.first)
+        if not self.repeats:
+            return first
+        again = np.fromiter((i in self.repeated for i in self.identify(first)), dtype=bool, count=len(first))
+        merged = merge.collapse(_concat([first[again], *self.repeats]), self.identity, self.list_columns)
+        return pd.concat([first[~again], merged], ignore_index=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
