@@ -136,7 +136,7 @@ class LadybugStore(GraphStore):
         self._settle()
 
     def _settle(self) -> None:
-        """Wait for every queued bulk load (links still held back stay held)."""
+        """Wait for every queued bulk load (rows held back stay held)."""
         with self._queue_lock:
             queued, self._queued = self._queued, []
         if not queued:
@@ -150,20 +150,17 @@ class LadybugStore(GraphStore):
         """Queue the COPY of held rows: of one node table, or of held nodes then one (or every)
         relationship table, so that every link's ends are loaded before it."""
         with self._held_lock:  # taken and queued together, so a flush on another thread waits for it
+            for name in [node] if node is not None else list(self._held_nodes):
+                held = self._held_nodes.pop(name, None)
+                if held is not None and held.rows:
+                    self._copy(name, held.take(), schema().entity(name).columns())
             if node is not None:
-                self._copy_held(node, self._held_nodes.pop(node, None), "")
                 return
-            for name in list(self._held_nodes):
-                self._copy_held(name, self._held_nodes.pop(name), "")
             for slot in [link] if link is not None else list(self._held_links):
-                self._copy_held(slot[0], self._held_links.pop(slot, None), f" (from='{slot[1]}', to='{slot[2]}')")
-
-    def _copy_held(self, table: str, held: HeldRows | None, options: str) -> None:
-        if held is None or not held.rows:
-            return
-        spec = schema().entity(table) if not options else schema().link(table)
-        types = spec.columns() if not options else {"from_key": "string", "to_key": "string", **spec.columns()}
-        self._copy(table, held.take(), types, options)
+                held = self._held_links.pop(slot, None)
+                if held is not None and held.rows:
+                    types = {"from_key": "string", "to_key": "string", **schema().link(slot[0]).columns()}
+                    self._copy(slot[0], held.take(), types, f" (from='{slot[1]}', to='{slot[2]}')")
 
     def _reader(self) -> ladybug.Connection:
         """This thread's own read connection: reads from many threads run side by side."""
@@ -178,8 +175,8 @@ class LadybugStore(GraphStore):
 
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Run a statement that may write, on the one writing connection (held links stay held:
-        an upsert loads those it touches first)."""
+        """Run a statement that may write, on the one writing connection (rows held back stay held:
+        an upsert merges the rows it is given with them, and reads them from nowhere else)."""
         self._settle()
         with self._lock:
             self.generation += 1
@@ -196,9 +193,7 @@ class LadybugStore(GraphStore):
 
     def _copy(self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = "") -> None:
         """Queue a COPY of `frame` into `table`; loads run one at a time, in the order queued."""
-        self._queue_copy(table, arrow_table(frame, types), options)
-
-    def _queue_copy(self, table: str, data: pa.Table, options: str) -> None:
+        data = arrow_table(frame, types)
         with self._queue_lock:
             self.generation += 1
             self._queued.append(self._writer.submit(self._copy_now, table, data, options))
