@@ -212,6 +212,10 @@ class LadybugStore(GraphStore):
 
     # -- writes ---------------------------------------------------------------------------------
     def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
+        with self._held_lock:  # a flush on another thread must not take held rows mid-merge
+            return self._upsert_nodes(entity, rows)
+
+    def _upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
         spec = schema().entity(entity)
         if rows.empty:
             return UpsertResult()
@@ -239,6 +243,10 @@ class LadybugStore(GraphStore):
     def upsert_links(
         self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
     ) -> UpsertResult:
+        with self._held_lock:  # a flush on another thread must not take held rows mid-merge
+            return self._upsert_links(link, from_entity, to_entity, rows)
+
+    def _upsert_links(self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame) -> UpsertResult:
         spec = schema().link(link)
         a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
         if (a, b) not in spec.pairs:

@@ -83,8 +83,10 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
 def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[list[Any] | None]:
     """For each group code, the union of its rows' lists in first-seen order (None when empty)."""
     rows = values.to_numpy(dtype=object)
-    sizes = np.fromiter((len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in rows), dtype=np.int64, count=len(rows))
-    flat = pd.Series(list(chain.from_iterable(v for v, size in zip(rows, sizes, strict=True) if size)), dtype=object)
+    listed = np.fromiter((isinstance(v, list | tuple | np.ndarray) for v in rows), dtype=bool, count=len(rows))
+    sizes = np.zeros(len(rows), dtype=np.int64)
+    sizes[listed] = pd.Series(rows[listed], dtype=object).str.len().to_numpy(dtype=np.int64)
+    flat = pd.Series(list(chain.from_iterable(rows[listed])), dtype=object)
     value_codes, distinct = pd.factorize(flat, use_na_sentinel=True)
     group = np.repeat(codes, sizes)
     keep = value_codes >= 0  # blanks inside lists are dropped
@@ -92,10 +94,14 @@ def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[
     _, first = np.unique(pair, return_index=True)
     first.sort()  # each (group, value) once, in the order first seen
     group_of, value_of = group[keep][first], value_codes[keep][first]
-    order = np.argsort(group_of, kind="stable")
-    taken = np.asarray(distinct, dtype=object)[value_of[order]].tolist()
-    bounds = np.searchsorted(group_of[order], np.arange(groups + 1)).tolist()
-    return [taken[bounds[g] : bounds[g + 1]] or None for g in range(groups)]
+    out: list[list[Any] | None] = [None] * groups
+    for g, value in zip(group_of.tolist(), np.asarray(distinct, dtype=object)[value_of].tolist(), strict=True):
+        found = out[g]
+        if found is None:
+            out[g] = [value]
+        else:
+            found.append(value)
+    return out
 
 
 def reconcile(

@@ -107,3 +107,37 @@ def test_a_file_read_in_chunks_reports_what_it_reports_read_whole(tmp_path: Path
     assert reports[0] == reports[1]
     assert graphs[0][0] == graphs[1][0]
     pd.testing.assert_frame_equal(graphs[0][1], graphs[1][1])
+
+
+def test_reads_on_other_threads_during_a_bulk_load_lose_nothing(tmp_path: Path) -> None:
+    import threading
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [f"person,P{i % 40},phone,07700 900{i % 90:03d},uses_phone,2011-0{1 + i % 9}-01" for i in range(900)]
+    (folder / "links.csv").write_text("from_kind,from_id,to_kind,to_id,link,first_seen\n" + "\n".join(rows) + "\n")
+    graphs = []
+    for readers in (0, 2):
+        with LadybugStore(tmp_path / f"s{readers}") as store:
+            done = threading.Event()
+
+            def read(store: LadybugStore = store, done: threading.Event = done) -> None:
+                while not done.is_set():
+                    store.counts()  # each read flushes the held rows mid-load
+
+            threads = [threading.Thread(target=read) for _ in range(readers)]
+            for t in threads:
+                t.start()
+            try:
+                ingest(store, folder, dataset="d", chunk_rows=37)
+            finally:
+                done.set()
+                for t in threads:
+                    t.join()
+            links = store.links("USES_PHONE").sort_values(["from_key", "to_key"])
+            graphs.append((store.counts(), links[["from_key", "to_key", "first_seen", "last_seen"]].reset_index(drop=True),
+                           store.nodes("Phone").sort_values("key")[["key", "spellings", "first_seen", "last_seen"]]
+                           .reset_index(drop=True)))
+    assert graphs[0][0] == graphs[1][0]
+    pd.testing.assert_frame_equal(graphs[0][1], graphs[1][1])
+    pd.testing.assert_frame_equal(graphs[0][2], graphs[1][2])
