@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from graph_intel.stores import merge
+from graph_intel.stores.frames import member
 
 #: Each row's identity: its key for a node, (from, to, identity properties) for a link.
 Identify = Callable[[pd.DataFrame], list[Hashable]]
@@ -57,7 +58,12 @@ class HeldRows:
         first = _concat(self.first)
         if not self.repeats:
             return first
-        again = np.fromiter((i in self.repeated for i in self.identify(first)), dtype=bool, count=len(first))
+        # rows whose identity repeated: found by their first identity column (an Arrow lookup),
+        # then checked whole, so few rows have their identity built
+        heads = {i[0] if isinstance(i, tuple) else i for i in self.repeated}
+        maybe = np.flatnonzero(member(first[self.identity[0]], heads))
+        again = np.zeros(len(first), dtype=bool)
+        again[maybe] = [i in self.repeated for i in self.identify(first.iloc[maybe])]
         merged = merge.collapse(_concat([first[again], *self.repeats]), self.identity, self.list_columns)
         return pd.concat([first[~again], merged], ignore_index=True)
 
