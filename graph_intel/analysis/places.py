@@ -9,6 +9,7 @@ from graph_intel.analysis.explain import Sources
 from graph_intel.analysis.groups import adults
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
+from graph_intel.resolution.clusters import canonical, representatives
 from graph_intel.stores.base import GraphStore
 
 #: Event kinds that put those present at a place together (co-location).
@@ -26,8 +27,13 @@ def _placed_events(store: GraphStore, srcs: Sources) -> pd.DataFrame:
 
 
 def _present(store: GraphStore, srcs: Sources, entity: str, placed: pd.DataFrame) -> pd.DataFrame:
-    """Who of one kind took part in a placed event, by a graded link: who, event, location, sources."""
+    """Who of one kind took part in a placed event, by a graded link: who, event, location, sources.
+
+    A person is named by the representative of their same-person cluster (resolution), so a child
+    recorded twice is one child at a place, whichever record saw her."""
     parts = srcs.filter(store.present_at_places(entity))[["who", "event", "location", "sources"]]
+    if entity == "Person":
+        parts = parts.assign(who=canonical(parts["who"], representatives(store)))
     return parts.merge(placed[["event", "location"]], on=["event", "location"])
 
 
