@@ -83,7 +83,13 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
 def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[list[Any] | None]:
     """For each group code, the union of its rows' lists in first-seen order (None when empty)."""
     rows = values.to_numpy(dtype=object)
-    listed = np.fromiter((isinstance(v, list | tuple | np.ndarray) for v in rows), dtype=bool, count=len(rows))
+    listed = np.fromiter((isinstance(v, list) for v in rows), dtype=bool, count=len(rows))  # one class: fast
+    other = [i for i in np.flatnonzero(~listed) if isinstance(rows[i], tuple | np.ndarray)]
+    if other:  # tuples and arrays (as some reads return lists) count as lists
+        rows = rows.copy()
+        for i in other:
+            rows[i] = list(rows[i])
+        listed[other] = True
     sizes = np.zeros(len(rows), dtype=np.int64)
     sizes[listed] = pd.Series(rows[listed], dtype=object).str.len().to_numpy(dtype=np.int64)
     flat = pd.Series(list(chain.from_iterable(rows[listed])), dtype=object)
