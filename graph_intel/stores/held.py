@@ -36,22 +36,23 @@ class HeldRows:
     repeated: set[Hashable] = field(default_factory=set)
     rows: int = 0
 
-    def add(self, frame: pd.DataFrame) -> None:
-        """Hold rows whose identities are not held yet (one row each)."""
+    def add(self, frame: pd.DataFrame, identities: Sequence[Hashable]) -> None:
+        """Hold rows whose identities (given, one per row) are not held yet."""
         self.first.append(frame)
-        self.index.update(self.identify(frame))
+        self.index.update(identities)
         self.rows += len(frame)
 
-    def absorb(self, incoming: pd.DataFrame) -> pd.DataFrame:
-        """Hold the incoming rows whose identity is held already, to merge later; return the others."""
-        idents = self.identify(incoming)
-        hit = np.fromiter((i in self.index for i in idents), dtype=bool, count=len(idents))
+    def absorb(self, incoming: pd.DataFrame, identities: list[Hashable]) -> tuple[pd.DataFrame, list[Hashable]]:
+        """Hold the incoming rows whose identity is held already, to merge later; return the
+        others (renumbered from 0) and their identities."""
+        hit = np.fromiter((i in self.index for i in identities), dtype=bool, count=len(identities))
         if not hit.any():
-            return incoming
+            return incoming, identities
         self.repeats.append(incoming[hit])
-        self.repeated.update(i for i, h in zip(idents, hit, strict=True) if h)
+        self.repeated.update(i for i, h in zip(identities, hit, strict=True) if h)
         self.rows += int(hit.sum())
-        return incoming[~hit]
+        rest = [i for i, h in zip(identities, hit, strict=True) if not h]
+        return incoming[~hit].reset_index(drop=True), rest
 
     def take(self) -> pd.DataFrame:
         """Every held row, one per identity, merged by the upsert rules in arrival order."""
@@ -60,7 +61,7 @@ class HeldRows:
             return first
         # rows whose identity repeated: found by their first identity column (an Arrow lookup),
         # then checked whole, so few rows have their identity built
-        heads = {i[0] if isinstance(i, tuple) else i for i in self.repeated}
+        heads = {str(i[0]) if isinstance(i, tuple) else str(i) for i in self.repeated}
         maybe = np.flatnonzero(member(first[self.identity[0]], heads))
         again = np.zeros(len(first), dtype=bool)
         again[maybe] = [i in self.repeated for i in self.identify(first.iloc[maybe])]

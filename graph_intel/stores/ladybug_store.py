@@ -223,14 +223,16 @@ class LadybugStore(GraphStore):
         lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ["key"], lists)
         held = self._held_nodes.get(spec.name)
-        frame = held.absorb(frame) if held else frame
+        if held:
+            frame, _ = held.absorb(frame, frame["key"].tolist())
         known = self._known_nodes(spec)
         is_known = [k in known for k in frame["key"]]
         stored = self._stored_nodes(spec, frame["key"][is_known].tolist()) if any(is_known) else frame.iloc[0:0]
         plan = merge.reconcile(frame, stored, ["key"], lists)
         if not plan.new.empty:
             if self._holding and spec.scope == "global":  # phones and vehicles: later rows merge into them
-                self._hold(self._held_nodes, spec.name, plan.new, HeldRows(_node_identities, ["key"], lists), node=spec.name)
+                self._hold(self._held_nodes, spec.name, plan.new, plan.new["key"].tolist(),
+                           HeldRows(_node_identities, ["key"], lists), node=spec.name)
             else:
                 self._copy(spec.name, plan.new, spec.columns())
             known.update(plan.new["key"])
@@ -257,10 +259,11 @@ class LadybugStore(GraphStore):
         ident = ["from_key", "to_key", *spec.identity]
         lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ident, lists)
+        idents = _link_identities(frame, spec)  # once: the held rows, the cache and the plan use them
         held = self._held_links.get((spec.name, a, b))
-        frame = held.absorb(frame) if held else frame
+        if held:
+            frame, idents = held.absorb(frame, idents)
         known = self._known_links(spec, a, b)
-        idents = _link_identities(frame, spec)
         is_known = [i in known for i in idents]
         stored = (
             self._stored_links(spec, a, b, frame[is_known]) if any(is_known) else frame.iloc[0:0]
@@ -268,13 +271,14 @@ class LadybugStore(GraphStore):
         plan = merge.reconcile(frame, stored, ident, lists)
         if not plan.new.empty:
             self._check_ends(plan.new, spec, a, b)
+            new_idents = [idents[i] for i in plan.new.index]  # the plan keeps the frame's row labels
             if self._holding:
-                self._hold(self._held_links, (spec.name, a, b), plan.new,
+                self._hold(self._held_links, (spec.name, a, b), plan.new, new_idents,
                            HeldRows(partial(_link_identities, spec=spec), ident, lists), link=(spec.name, a, b))
             else:
                 types = {"from_key": "string", "to_key": "string", **spec.columns()}
                 self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
-            known.update(_link_identities(plan.new, spec))
+            known.update(new_idents)
         if not plan.changed.empty:
             where = " AND ".join(f"l.{p} = r.{p}" for p in spec.identity) or "true"
             sets = ", ".join(
@@ -288,14 +292,14 @@ class LadybugStore(GraphStore):
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
 
     def _hold(
-        self, tables: dict[Any, HeldRows], slot: Any, new: pd.DataFrame, empty: HeldRows,
-        link: tuple[str, str, str] | None = None, node: str | None = None,
+        self, tables: dict[Any, HeldRows], slot: Any, new: pd.DataFrame, identities: list[Hashable],
+        empty: HeldRows, link: tuple[str, str, str] | None = None, node: str | None = None,
     ) -> None:
         """Hold new rows back (`empty` holds them if the table holds none yet); load the table's
         held rows once there are _HOLD_ROWS of them."""
         with self._held_lock:
             held = tables.setdefault(slot, empty)
-            held.add(new)
+            held.add(new, identities)
             full = held.rows >= _HOLD_ROWS
         self.generation += 1
         if full:
