@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graph_intel.schema import schema
@@ -189,7 +190,8 @@ def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
         wanted = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["key"])
         missing = store.missing_keys(entity, wanted["key"].tolist())
         if missing:
-            total += store.upsert_nodes(entity, _with_defaults(store, entity, wanted[member(wanted["key"], missing)]))
+            created = wanted[member(wanted["key"], missing)]
+            total += store.upsert_nodes(entity, _with_defaults(store, entity, created, all_new=True))
     for entity, frames in batch.nodes.items():
         total += store.upsert_nodes(entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True)))
     for (link, a, b), frames in batch.links.items():
@@ -197,23 +199,30 @@ def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
     return total
 
 
-def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame, all_new: bool = False) -> pd.DataFrame:
     """Schema defaults for entities being created, where none of their rows gives a value.
 
     A default is never applied to a stored entity: a later row that leaves `category` blank must
-    not turn a recorded child into `unknown`.
+    not turn a recorded child into `unknown`. `all_new` says every row's entity is known to be
+    missing (and each key given once), so nothing needs looking up again.
     """
     defaults = {n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None}
     if not defaults:
         return frame
-    new = member(frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist()))
+    if all_new:
+        new = np.ones(len(frame), dtype=bool)
+    else:
+        new = member(frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist()))
     if not new.any():
         return frame
     frame = frame.copy()
     for col, default in defaults.items():
         if col not in frame:
             frame[col] = None
-        given = (frame.groupby("key")[col].transform("count") > 0).to_numpy()
+        if all_new:  # one row per key: given where this row gives it
+            given = frame[col].notna().to_numpy()
+        else:
+            given = (frame.groupby("key")[col].transform("count") > 0).to_numpy()
         frame.loc[new & ~given, col] = default
     return frame
 
