@@ -54,7 +54,11 @@ def _header(path: Path) -> tuple[list[str], int]:
             reader = csv.reader(handle)
             header = next(reader, None)
             lines = reader.line_num
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise SourceFileError(
+            f"{path}, line {_first_bad_utf8_line(path)}: not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        ) from exc
+    except (OSError, csv.Error) as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc}); check it is UTF-8 CSV") from exc
     if not header:
         raise SourceFileError(f"{path}: the file is empty; a canonical file starts with a header row")

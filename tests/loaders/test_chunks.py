@@ -122,3 +122,14 @@ def test_any_csv_writer_output_reads_alike(tmp_path: Path, rows: list[list[str]]
     path = write(tmp_path, out.getvalue(), name="h.csv")
     found = assert_same(path, chunk_rows=7)
     assert all(isinstance(n, np.integer) for c in found for n in c.lines)
+
+
+def test_a_file_in_another_encoding_is_named_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "a,b\n1,2\n3,caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(SourceFileError, match=r"line 3: not UTF-8 text .*save the file as UTF-8"):
+        list(read_chunks(path))
+
+
+@pytest.mark.parametrize("text", ["a,b\n", "a,b", "a,b\n1,2\n3,4"])
+def test_a_header_alone_or_no_final_newline(tmp_path: Path, text: str) -> None:
+    assert_same(write(tmp_path, text))
