@@ -53,7 +53,7 @@ _LB_TYPES = {
 }
 _UPDATE_BATCH = 5_000
 #: Rows held back per table before they are loaded (see the module's docstring): bounds memory.
-_HOLD_ROWS = 2_000_000
+_HOLD_ROWS = 1_000_000
 #: Stored rows are read back by one scan of the table when at least 1/_SCAN_FRACTION of it is wanted.
 _SCAN_FRACTION = 8
 _DB_FILE = "graph.lbug"
