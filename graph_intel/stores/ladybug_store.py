@@ -5,9 +5,9 @@ Writes take the bulk path that LadybugDB is fast at: rows are de-duplicated agai
 stored rows whose merged values change are rewritten, by parameterised UNWIND ... SET.
 
 COPY runs on a writer thread, in the order the loads were asked for, while the caller prepares
-the next table (LadybugDB releases the GIL while it loads). New links, and new phones and
-vehicles (the entities later rows merge into), are held back and loaded once per table
-(held.py): LadybugDB's COPY into a relationship table that already holds rows, and its UPDATE,
+the next table (LadybugDB releases the GIL while it loads). During a bulk load (`bulk()`, one
+per file in the ingest), new links, and new phones and vehicles (the entities later rows merge
+into), are held back and loaded once per table (held.py): LadybugDB's COPY into a relationship table that already holds rows, and its UPDATE,
 are many times slower than a COPY into an empty table, so loading a big file chunk by chunk
 would cost far more than loading it whole. A row seen again while held merges in memory by the
 upsert rules. Held rows are loaded when a table holds _HOLD_ROWS of them (nodes before links),
