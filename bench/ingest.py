@@ -159,7 +159,7 @@ def run_copy(path: Path, work: Path) -> float:
     import ladybug
 
     from graph_intel.schema import schema
-    from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes
+    from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, link_types
     from graph_intel.stores.ladybug_store import ladybug_ddl
     from loaders.canonical.batch import Batch, Problems
     from loaders.canonical.chunks import read_chunks
@@ -192,8 +192,7 @@ def run_copy(path: Path, work: Path) -> float:
         spec = schema().link(link)
         frame = conform_links(spec, pd.concat(frames, ignore_index=True))
         frame = frame.drop_duplicates(subset=["from_key", "to_key", *spec.identity])
-        types: dict[str, str] = {"from_key": "string", "to_key": "string", **spec.columns()}
-        node_tables.append((spec.name, arrow_table(frame, types), f" (from='{a}', to='{b}')"))
+        node_tables.append((spec.name, arrow_table(frame, link_types(spec)), f" (from='{a}', to='{b}')"))
     db = ladybug.Database(str(work / f"copy-{path.stem}.lbug"))
     conn = ladybug.Connection(db)
     try:

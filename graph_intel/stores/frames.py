@@ -31,9 +31,14 @@ def conform_nodes(spec: EntitySpec, rows: pd.DataFrame) -> pd.DataFrame:
     return _conform(rows, spec.columns())
 
 
+def link_types(spec: LinkSpec) -> dict[str, str]:
+    """A link row's columns and their types: from_key, to_key, then the link's columns."""
+    return {"from_key": "string", "to_key": "string", **spec.columns()}
+
+
 def conform_links(spec: LinkSpec, rows: pd.DataFrame) -> pd.DataFrame:
     """from_key, to_key and all of the link's columns, in schema order, typed."""
-    return _conform(rows, {"from_key": "string", "to_key": "string", **spec.columns()})
+    return _conform(rows, link_types(spec))
 
 
 def _conform(rows: pd.DataFrame, types: Mapping[str, str]) -> pd.DataFrame:

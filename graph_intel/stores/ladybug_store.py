@@ -7,9 +7,9 @@ stored rows whose merged values change are rewritten, by parameterised UNWIND ..
 COPY runs on a writer thread, in the order the loads were asked for, while the caller prepares
 the next table (LadybugDB releases the GIL while it loads). During a bulk load (`bulk()`, one
 per file in the ingest), new links, and new phones and vehicles (the entities later rows merge
-into), are held back and loaded once per table (held.py): LadybugDB's COPY into a relationship table that already holds rows, and its UPDATE,
-are many times slower than a COPY into an empty table, so loading a big file chunk by chunk
-would cost far more than loading it whole. A row seen again while held merges in memory by the
+into), are held back and loaded once per table (held.py): LadybugDB's COPY into a relationship
+table that already holds rows, and its UPDATE, are many times slower than a COPY into an empty
+table, so loading a big file chunk by chunk would cost far more than loading it whole. A row seen again while held merges in memory by the
 upsert rules. Held rows are loaded when a table holds _HOLD_ROWS of them (nodes before links),
 and at `flush`; every read flushes first, so a read always sees every write made before it.
 """
@@ -38,7 +38,14 @@ from graph_intel.stores.base import (
     link_frame_returns,
     list_columns,
 )
-from graph_intel.stores.frames import arrow_table, conform_links, conform_nodes, member, param_rows
+from graph_intel.stores.frames import (
+    arrow_table,
+    conform_links,
+    conform_nodes,
+    link_types,
+    member,
+    param_rows,
+)
 from graph_intel.stores.held import HeldRows
 
 _LB_TYPES = {
@@ -159,8 +166,7 @@ class LadybugStore(GraphStore):
             for slot in [link] if link is not None else list(self._held_links):
                 held = self._held_links.pop(slot, None)
                 if held is not None and held.rows:
-                    types = {"from_key": "string", "to_key": "string", **schema().link(slot[0]).columns()}
-                    self._copy(slot[0], held.take(), types, f" (from='{slot[1]}', to='{slot[2]}')")
+                    self._copy(slot[0], held.take(), link_types(schema().link(slot[0])), f" (from='{slot[1]}', to='{slot[2]}')")
 
     def _reader(self) -> ladybug.Connection:
         """This thread's own read connection: reads from many threads run side by side."""
@@ -276,8 +282,7 @@ class LadybugStore(GraphStore):
                 self._hold(self._held_links, (spec.name, a, b), plan.new, new_idents,
                            HeldRows(partial(_link_identities, spec=spec), ident, lists), link=(spec.name, a, b))
             else:
-                types = {"from_key": "string", "to_key": "string", **spec.columns()}
-                self._copy(spec.name, plan.new, types, f" (from='{a}', to='{b}')")
+                self._copy(spec.name, plan.new, link_types(spec), f" (from='{a}', to='{b}')")
             known.update(new_idents)
         if not plan.changed.empty:
             where = " AND ".join(f"l.{p} = r.{p}" for p in spec.identity) or "true"
@@ -288,7 +293,7 @@ class LadybugStore(GraphStore):
                 f"UNWIND $rows AS r MATCH (a:{a} {{key: r.from_key}}) WITH a, r "
                 f"MATCH (a)-[l:{spec.name}]->(b:{b} {{key: r.to_key}}) WHERE {where} SET {sets}"
             )
-            self._write_batches(stmt, plan.changed, {"from_key": "string", "to_key": "string", **spec.columns()})
+            self._write_batches(stmt, plan.changed, link_types(spec))
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
 
     def _hold(

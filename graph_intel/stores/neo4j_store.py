@@ -30,7 +30,13 @@ from graph_intel.stores.base import (
     concat_links,
     list_columns,
 )
-from graph_intel.stores.frames import conform_links, conform_nodes, param_rows, plain_value
+from graph_intel.stores.frames import (
+    conform_links,
+    conform_nodes,
+    link_types,
+    param_rows,
+    plain_value,
+)
 
 #: Rows per UNWIND batch (one managed transaction each).
 BATCH_SIZE = 5_000
@@ -149,7 +155,7 @@ class Neo4jStore(GraphStore):
             raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
         if rows.empty:
             return UpsertResult()
-        types: dict[str, str] = {"from_key": "string", "to_key": "string", **spec.columns()}
+        types = link_types(spec)
         ident = ["from_key", "to_key", *spec.identity]
         frame = merge.collapse(conform_links(spec, rows), ident, list_columns(types))
         stmt = cy.upsert_links(spec.name, a, b)
