@@ -98,7 +98,7 @@ def typed(chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, colum
         return raw.where(~blank, None)
     if prop.type == "enum":
         assert prop.values is not None
-        value = raw.str.lower().str.replace(" ", "_", regex=False)
+        value = lowered(raw).str.replace(" ", "_", regex=False)
         bad = ~blank & ~value.isin(prop.values)
         problems.add(bad, column, f"'{column}' must be one of: {', '.join(prop.values)}")
         return value.where(~blank, None)
@@ -111,7 +111,7 @@ def typed(chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, colum
     if prop.type == "timestamp":
         return datetimes(chunk, column, problems)
     if prop.type == "bool":
-        low = raw.str.lower()
+        low = lowered(raw)
         bad = ~blank & ~low.isin(_TRUE | _FALSE)
         problems.add(bad, column, f"'{column}' must be true or false")
         return low.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
