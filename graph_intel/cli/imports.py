@@ -41,6 +41,16 @@ def _spec_path(spec: str) -> Path:
     fail(f"{spec}: no such specification file, nor a shipped one (shipped: {', '.join(known)})")
 
 
+def _left_out(item: dict[str, Any]) -> str:
+    """One line for a file, label or type the specification left out."""
+    rows = f"{item['rows']:,} row{'s' if item['rows'] != 1 else ''}"
+    if item["what"] == "file":
+        return f"{item['file']} ({rows})"
+    if item["what"] == "end":
+        return f"{item['file']}: {rows} of {item['name']} name a node left out"
+    return f"{item['file']}: {item['what']} {item['name']} ({rows})"
+
+
 def import_cmd(
     spec: Annotated[str, typer.Argument(help="Import specification: a YAML file, or a shipped name such as cdr-export.")],
     path: Annotated[Path, typer.Argument(metavar="FILE_OR_FOLDER", help="The file (CSV or Excel) or folder to load.")],
@@ -73,6 +83,12 @@ def import_cmd(
         for file, n in data["rows_loaded"].items():
             out.print(f"  {file}: {n:,} rows loaded", highlight=False)
         out.print(f"  created {data['created']:,}, updated {data['updated']:,}, unchanged {data['unchanged']:,}")
+        for item in data["unmapped"]:
+            out.print(f"[yellow]  not mapped[/]: {_left_out(item)}", highlight=False)
+        for item in data["ignored"]:
+            out.print(f"  ignored: {_left_out(item)}", highlight=False)
+        for file, columns in data["extra_columns"].items():
+            out.print(f"  {file}: kept in extra: {', '.join(columns)}", highlight=False)
         if data["quarantined"]:
             out.print(f"[yellow]{data['quarantined']} row(s) quarantined[/] with reasons in {data['quarantine_file']}")
 

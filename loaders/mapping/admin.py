@@ -9,6 +9,7 @@ node file holds is quarantined, never guessed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,16 @@ from graph_intel.ingest import IngestError
 from graph_intel.schema import schema
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import Chunk, SourceFileError, read_chunks, read_header
-from loaders.mapping.engine import Job, Run, _entity_values, _links, _nodes
+from loaders.mapping.engine import (
+    Job,
+    Run,
+    _count_rows,
+    _entity_values,
+    _extras,
+    _links,
+    _nodes,
+    extra_columns,
+)
 from loaders.mapping.spec import EntityMap, Value
 from loaders.mapping.values import Evaluator
 
@@ -77,7 +87,12 @@ def _renamed(chunk: Chunk, header: Header) -> Chunk:
 
 
 def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
-    """(file, chunks, parser) for node files first, then relationship files."""
+    """(file, chunks, parser) for node files first, then relationship files.
+
+    A file that is neither (no :ID, no :START_ID and :END_ID) is reported once as not mapped.
+    Rows whose labels or type the specification ignores are dropped before parsing (counted,
+    never quarantined); so are relationships naming a node that was ignored.
+    """
     parsed: list[tuple[Path, Header]] = []
     for path in files:
         try:
@@ -85,14 +100,85 @@ def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
         except SourceFileError as exc:
             raise IngestError(str(exc)) from exc
         if not (header.is_nodes or header.is_relationships):
-            raise IngestError(
-                f"{path}: neither a node file (an :ID column) nor a relationship file (:START_ID and :END_ID)"
-            )
+            run.tally.add_unmapped(path.name, "file", path.name, _count_rows(path), None)
+            continue
         parsed.append((path, header))
     ordered = [p for p in parsed if p[1].is_nodes] + [p for p in parsed if not p[1].is_nodes]
     for path, header in ordered:
-        parse = partial(_parse_nodes if header.is_nodes else _parse_relationships, header=header)
-        yield path, read_chunks(path, chunk_rows), parse
+        if header.is_nodes:
+            yield path, _node_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_nodes, header=header)
+        else:
+            yield path, _relationship_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_relationships, header=header)
+
+
+def _node_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[Chunk]:
+    """Chunks without the rows whose labels are ignored (and none mapped); their ids are remembered."""
+    spec = run.spec
+    space = header.spaces[":ID"]
+    for chunk in chunks:
+        named = _renamed(chunk, header)
+        labels = _labels(run, named, ":LABEL", spec.node_labels)
+        ignored = labels.map(lambda ls: not any(x in spec.labels for x in ls) and any(spec.ignore.label(x) for x in ls)).to_numpy(dtype=bool)
+        if ignored.any():
+            for ident in named.frame[":ID"].to_numpy()[ignored]:
+                run.left_out[(space, ident)] = "ignored"
+            for name, count in labels[ignored].map(lambda ls: ";".join(ls)).value_counts().items():
+                run.tally.add_ignored(chunk.file, "label", str(name), int(count))
+            keep = np.flatnonzero(~ignored)
+            chunk = _sub(chunk, keep)
+        yield chunk
+
+
+def _relationship_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[Chunk]:
+    """Chunks without the rows whose type is ignored, or which name a node that was ignored."""
+    spec = run.spec
+    for chunk in chunks:
+        named = _renamed(chunk, header)
+        types = _types(run, named)
+        drop = (~types.isin(spec.types) & types.map(spec.ignore.type)).to_numpy(dtype=bool).copy()
+        for t, count in types[drop].value_counts().items():
+            run.tally.add_ignored(chunk.file, "type", str(t), int(count))
+        if run.left_out:
+            for end in (":START_ID", ":END_ID"):
+                s = header.spaces[end]
+                gone = named.frame[end].map(lambda v, s=s: run.left_out.get((s, v)) == "ignored").to_numpy(dtype=bool) & ~drop
+                for t, count in types[gone].value_counts().items():
+                    run.tally.add_ignored(chunk.file, "end", str(t), int(count))
+                drop = drop | gone
+        if drop.any():
+            chunk = _sub(chunk, np.flatnonzero(~drop))
+        yield chunk
+
+
+def _types(run: Run, named: Chunk) -> pd.Series:
+    frame = named.frame
+    if ":TYPE" in frame:
+        return frame[":TYPE"]
+    return pd.Series(run.spec.relationship_types.get(named.file, ""), index=frame.index, dtype=object)
+
+
+def _tally_unmapped(run: Run, chunk: Chunk, problems: Problems, mask: np.ndarray, what: str, names: pd.Series) -> None:
+    """Rows left out because nothing maps them: counted as quarantined, reported once per name."""
+    if not mask.any():
+        return
+    idx = np.flatnonzero(mask)
+    firsts = pd.Series(idx).groupby(names.iloc[idx].to_numpy()).first()
+    counts = names.iloc[idx].value_counts()
+    for name, first in firsts.items():
+        row = json.dumps(chunk.frame.iloc[int(first)].to_dict(), ensure_ascii=False)
+        run.tally.add_unmapped(chunk.file, what, str(name), int(counts[name]), int(chunk.lines[int(first)]), row)
+    problems.bad |= mask
+
+
+def _kept(run: Run, chunk: Chunk, header: Header, used: set[str]) -> list[str]:
+    """The file's columns kept in `extra`: not special, not the id's own name, not read, not ignored."""
+    special = {":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE"}
+    ids = {t for raw, targets in header.renames.items() for t in targets if ":ID" in targets}
+    names = [c for c in chunk.frame.columns if c not in special and c not in ids]
+    kept = extra_columns(names, used, run.spec)
+    if kept:
+        run.tally.extra_columns.setdefault(chunk.file, kept)
+    return kept
 
 
 def _sub(chunk: Chunk, idx: np.ndarray) -> Chunk:
@@ -118,13 +204,13 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
     named = _renamed(chunk, header)
     labels = _labels(run, named, ":LABEL", spec.node_labels)
     mapped = labels.map(lambda ls: next((x for x in ls if x in spec.labels), None))
-    problems.add(
-        mapped.isna().to_numpy(), ":LABEL",
-        labels.map(lambda ls: f"none of the labels {';'.join(ls) or '(none)'} is mapped; add one under labels: in the specification"),
-    )
+    unmapped = mapped.isna().to_numpy()
+    _tally_unmapped(run, chunk, problems, unmapped, "label", labels.map(lambda ls: ";".join(ls) or "(none)"))
     ident = named.frame[":ID"]
-    problems.add(ident.eq("").to_numpy(), ":ID", "the node has no :ID")
     space = header.spaces[":ID"]
+    for i in ident.to_numpy()[unmapped]:
+        run.left_out[(space, i)] = "unmapped"
+    problems.add(ident.eq("").to_numpy() & ~unmapped, ":ID", "the node has no :ID")
     srcs = pd.Series([[run.source_key]] * len(ident), dtype=object)
     when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(len(ident)), dtype="datetime64[us]")
     for label, rows in mapped[problems.good].groupby(mapped[problems.good], sort=False).groups.items():
@@ -134,6 +220,10 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
         subp = Problems(sub)
         entity = EntityMap(kind=lm.kind, id=lm.id or Value(column=":ID"), properties=lm.properties)
         flat, props = _entity_values(Evaluator(sub, subp), str(label), entity, subp)
+        used = {c for v in (entity.id, *lm.properties.values()) if v is not None for c in v.referenced()}
+        kept = _kept(run, sub, header, used)
+        if kept:
+            props["extra"] = _extras(sub, kept)
         _merge_problems(problems, idx, subp)
         ok = subp.good
         flat = flat[ok[flat.index.to_numpy()]].groupby(level=0).first()
@@ -149,19 +239,18 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
     spec, ctx = run.spec, run.ctx
     named = _renamed(chunk, header)
     frame = named.frame
+    types = _types(run, named)
+    unmapped_type = (~types.isin(spec.types)).to_numpy()
+    _tally_unmapped(run, chunk, problems, unmapped_type, "type", types)
     ends = {}
     for end in (":START_ID", ":END_ID"):
         space = header.spaces[end]
+        left = frame[end].map(lambda v, s=space: run.left_out.get((s, v)) == "unmapped").to_numpy(dtype=bool)
+        _tally_unmapped(run, chunk, problems, left & ~problems.bad, "end", types)
         found = frame[end].map(lambda v, s=space: run.id_map.get((s, v)))
-        problems.add(found.isna().to_numpy(), end,
+        problems.add(found.isna().to_numpy() & ~problems.bad, end,
                      frame[end].map(lambda v, s=space, e=end: f"{e[1:]} {v!r}{f' ({s})' if s else ''} is in no node file, or its node was quarantined"))
         ends[end] = found
-    if ":TYPE" in frame:
-        types = frame[":TYPE"]
-    else:
-        types = pd.Series(spec.relationship_types.get(chunk.file, ""), index=frame.index, dtype=object)
-    problems.add((~types.isin(spec.types)).to_numpy(), ":TYPE",
-                 lambda: "relationship type '" + types + "' is not mapped; add it under types: in the specification")
     n = len(frame)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
     base_when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
@@ -176,6 +265,8 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
         b = ends[":END_ID"].iloc[idx].reset_index(drop=True)
         s = srcs.iloc[idx].reset_index(drop=True)
         w = base_when.iloc[idx].reset_index(drop=True)
+        used = {c for v in (tm.start, tm.end, *tm.properties.values()) if v is not None for c in v.referenced()}
+        kept = _kept(run, sub, header, used)
         if tm.link is not None:
             lspec = schema().link(tm.link)
             kinds = pd.Series([(x[0], y[0]) for x, y in zip(a, b, strict=True)], dtype=object)
@@ -185,6 +276,8 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
             subp.add(~direct & ~flipped, ":TYPE",
                      kinds.map(lambda p, r=rel, c=lspec.canonical, al=allowed: f"{r} joins {p[0]} to {p[1]}, but {c} joins only {al}"))
             props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.properties.items()}
+            if kept:
+                props["extra"] = _extras(sub, kept)
             ok = subp.good
             for pair, members in kinds[ok].groupby(kinds[ok], sort=False).groups.items():
                 pos = np.asarray(members, dtype=np.int64)
@@ -207,6 +300,8 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
             props["started_at"] = start
             if tm.end is not None:
                 props["ended_at"] = ev.typed(tm.end, event_spec.properties["ended_at"], "ended_at")
+            if kept:
+                props["extra"] = _extras(sub, kept)
             ok = subp.good
             pos = np.flatnonzero(ok)
             stamp = start.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")

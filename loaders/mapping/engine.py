@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,10 +17,73 @@ from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError
-from loaders.canonical.columns import LoadContext, identify, with_provenance
+from loaders.canonical.columns import LoadContext, extras, identify, with_provenance
 from loaders.mapping.reader import is_excel, open_table
 from loaders.mapping.spec import EntityMap, EventMap, ImportSpec, Value
 from loaders.mapping.values import Evaluator
+
+
+@dataclass
+class Tally:
+    """Rows left out, counted once per (file, what, name) rather than one record per row.
+
+    `what` is "file", "label", "type" or "end" (a relationship naming a node left out). Unmapped
+    rows are counted as quarantined and written as one quarantine record per entry; ignored rows
+    are only counted.
+    """
+
+    unmapped: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
+    ignored: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def add_unmapped(self, file: str, what: str, name: str, rows: int, line: int | None, row: str = "") -> None:
+        entry = self.unmapped.setdefault((file, what, name), [0, line, row])
+        entry[0] += rows
+
+    def add_ignored(self, file: str, what: str, name: str, rows: int) -> None:
+        self.ignored[(file, what, name)] = self.ignored.get((file, what, name), 0) + rows
+
+    def unmapped_json(self) -> list[dict[str, Any]]:
+        return [{"file": f, "what": w, "name": n, "rows": r, "first_line": line}
+                for (f, w, n), (r, line, _) in self.unmapped.items()]
+
+    def ignored_json(self) -> list[dict[str, Any]]:
+        return [{"file": f, "what": w, "name": n, "rows": r} for (f, w, n), r in self.ignored.items()]
+
+    def records(self) -> list[dict[str, object]]:
+        """One quarantine record per unmapped entry, naming the row count and what to do."""
+        out: list[dict[str, object]] = []
+        for (file, what, name), (rows, line, row) in self.unmapped.items():
+            out.append({"file": file, "line": line if line is not None else "", "field": _FIELDS[what],
+                        "reason": _reason(what, name, rows), "row": row})
+        return out
+
+
+_FIELDS = {"file": "(file)", "label": ":LABEL", "type": ":TYPE", "end": ":START_ID/:END_ID"}
+
+
+def _reason(what: str, name: str, rows: int) -> str:
+    n = f"{rows:,} row{'s' if rows != 1 else ''}"
+    if what == "file":
+        return f"{n}: the file is not mapped; give it a specification, or list it under ignore.files"
+    if what == "label":
+        return f"{n} labelled {name}: none of the labels is mapped; add one under labels:, or list {name} under ignore.labels"
+    if what == "type":
+        return f"relationship type '{name}' is not mapped ({n}); add it under types:, or list it under ignore.types"
+    return f"{n} of {name} name a node whose labels are not mapped; map the label, or ignore it and its types"
+
+
+@dataclass
+class ImportReport(IngestReport):
+    """An ingest report plus what the specification left out: unmapped and ignored, per file, label or type."""
+
+    unmapped: list[dict[str, Any]] = field(default_factory=list)
+    ignored: list[dict[str, Any]] = field(default_factory=list)
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), "unmapped": self.unmapped, "ignored": self.ignored,
+                "extra_columns": self.extra_columns}
 
 
 @dataclass
@@ -30,6 +95,8 @@ class Run:
     source_key: str
     preamble: str = ""
     id_map: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    left_out: dict[tuple[str, str], str] = field(default_factory=dict)  # (space, id) -> "ignored" / "unmapped"
+    tally: Tally = field(default_factory=Tally)
 
 
 #: Parses one chunk of one file into the batch, recording problems.
@@ -49,12 +116,17 @@ def import_path(
     """Load a file (or every matching file of a folder) through `spec` as one dataset."""
     if not path.exists():
         raise IngestError(f"{path}: no such file or folder")
-    files = _files(spec, path)
+    files, others = _files(spec, path)
     if not files:
         raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
     name = dataset_name(path if path.is_dir() else path.parent, dataset or (path.name if path.is_dir() else path.stem))
     load = DatasetLoad(store, name, progress=progress)
     run = Run(spec, load.ctx, load.ctx.default_source)
+    for other in others:
+        if spec.ignore.file(other.name):
+            run.tally.add_ignored(other.name, "file", other.name, _count_rows(other))
+        else:
+            run.tally.add_unmapped(other.name, "file", other.name, _count_rows(other), None)
     if spec.source is not None:
         load.report.writes += _write_source(store, run)
 
@@ -70,15 +142,44 @@ def import_path(
             load.load(file.name, chunks, partial(parse, run))
     except SourceFileError as exc:
         raise IngestError(str(exc)) from exc
-    return load.finish(quarantine_file)
+    load.problems.extend(run.tally.records())
+    load.report.quarantined += sum(r for (_, what, _), (r, _, _) in run.tally.unmapped.items() if what == "file")
+    report = load.finish(quarantine_file)
+    return ImportReport(**vars(report), unmapped=run.tally.unmapped_json(), ignored=run.tally.ignored_json(),
+                        extra_columns=run.tally.extra_columns)
 
 
-def _files(spec: ImportSpec, path: Path) -> list[Path]:
+def _files(spec: ImportSpec, path: Path) -> tuple[list[Path], list[Path]]:
+    """The files the specification reads, and the folder's other files (ignored or reported)."""
     if path.is_file():
-        return [path]
+        return [path], []
     pattern = spec.file.pattern or ("*.csv" if spec.format == "neo4j-admin" or spec.file.format == "csv"
                                     else "*.xlsx" if spec.file.format == "excel" else "*")
-    return sorted(p for p in path.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$")))
+    every = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    chosen = [p for p in path.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$"))]
+    wanted = sorted(p for p in chosen if not spec.ignore.file(p.name))
+    return wanted, [p for p in every if p not in wanted]
+
+
+def _count_rows(path: Path) -> int:
+    """Data rows of a CSV file (below its header), for reporting a file left out; 0 for other files."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return 0
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            return max(sum(1 for row in csv.reader(handle) if any(c.strip() for c in row)) - 1, 0)
+    except (OSError, csv.Error):
+        return 0
+
+
+def referenced_columns(spec: ImportSpec) -> set[str]:
+    """Every file column the specification's values read."""
+    return {c for v in _values(spec) for c in v.referenced()}
+
+
+def extra_columns(columns: list[str], used: set[str], spec: ImportSpec) -> list[str]:
+    """Columns neither read by the specification nor ignored: kept in `extra`."""
+    return [c for c in columns if c and c not in used and not spec.ignore.column(c)]
 
 
 def _write_source(store: GraphStore, run: Run) -> UpsertResult:
@@ -105,6 +206,9 @@ def _table_chunks(run: Run, path: Path, chunk_rows: int) -> Iterable[Chunk]:
             f"'{run.spec.name}' reads (header on row {run.spec.file.header_row}: {', '.join(table.header)})"
         )
     run.preamble = table.preamble
+    kept = extra_columns(table.header, referenced_columns(run.spec), run.spec)
+    if kept and run.spec.extra_alias() is not None:
+        run.tally.extra_columns[path.name] = kept
     return table.chunks
 
 
@@ -141,6 +245,10 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
         if evm.end is not None:
             p["ended_at"] = ev.typed(evm.end, event_spec.properties["ended_at"], "ended_at")
         props[alias] = p
+    kept = run.tally.extra_columns.get(chunk.file)
+    holder = spec.extra_alias()
+    if kept and holder is not None:
+        props[holder]["extra"] = _extras(chunk, kept)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
     when = _row_dates(run, ev, event_start, n)
     good = problems.good
@@ -161,6 +269,12 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
         lspec = schema().link(link.kind)
         lprops = {name: ev.typed(v, lspec.properties[name], name) for name, v in link.properties.items()}
         _links(batch, lspec.name, kinds[link.from_], kinds[link.to], keys[link.from_], keys[link.to], lprops, srcs, when)
+
+
+def _extras(chunk: Chunk, kept: list[str]) -> pd.Series:
+    """The kept columns of each row as a JSON object (None when all are blank), by row position."""
+    known = set(chunk.frame.columns) - set(kept)
+    return extras(chunk, known).reset_index(drop=True)
 
 
 def _entity_values(ev: Evaluator, alias: str, ent: EntityMap, problems: Problems) -> tuple[pd.Series, dict[str, pd.Series]]:

@@ -8,6 +8,7 @@ link kind, property and alias is checked against the schema before a row is read
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -184,6 +185,40 @@ class TypeMap(_Strict):
         return self
 
 
+class Ignore(_Strict):
+    """What the specification deliberately leaves out: nothing listed here is loaded or reported.
+
+    Each entry is a name or a shell-style pattern (`*`, `?`, `[...]`): `files` match file names in
+    the folder, `labels` node labels and `types` relationship types of a neo4j-admin folder,
+    `columns` column names (otherwise an unmapped column of a mapped row is kept in `extra`).
+    """
+
+    files: list[str] = []
+    labels: list[str] = []
+    types: list[str] = []
+    columns: list[str] = []
+
+    def file(self, name: str) -> bool:
+        """Whether the file is ignored."""
+        return _matches(name, self.files)
+
+    def label(self, name: str) -> bool:
+        """Whether the node label is ignored."""
+        return _matches(name, self.labels)
+
+    def type(self, name: str) -> bool:
+        """Whether the relationship type is ignored."""
+        return _matches(name, self.types)
+
+    def column(self, name: str) -> bool:
+        """Whether the column is ignored (not kept in `extra`)."""
+        return _matches(name, self.columns)
+
+
+def _matches(name: str, patterns: list[str]) -> bool:
+    return any(name == p or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
 class ImportSpec(_Strict):
     """One import specification."""
 
@@ -200,6 +235,8 @@ class ImportSpec(_Strict):
     types: dict[str, TypeMap] = {}
     node_labels: dict[str, str] = {}
     relationship_types: dict[str, str] = {}
+    ignore: Ignore = Field(default_factory=Ignore)
+    extra_to: str | None = None
 
     @model_validator(mode="after")
     def _against_schema(self) -> ImportSpec:
@@ -262,9 +299,18 @@ class ImportSpec(_Strict):
                 for role in tm.roles:
                     if role not in roles:
                         problems.append(f"types.{rel}.roles: unknown role {role!r}; known: {', '.join(roles)}")
+        if self.extra_to is not None and self.extra_to not in aliases:
+            problems.append(f"extra_to: no entity or event {self.extra_to!r} in this specification")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def extra_alias(self) -> str | None:
+        """The entity or event whose `extra` keeps a row's unmapped columns: extra_to, else the
+        first event, else the first entity."""
+        if self.extra_to is not None:
+            return self.extra_to
+        return next(iter(self.events), None) or next(iter(self.entities), None)
 
     def entity_kinds(self) -> dict[str, str]:
         """Every alias (entities and events) with its entity kind (schema label)."""

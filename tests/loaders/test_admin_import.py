@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,3 +77,76 @@ def test_unmapped_pair_is_quarantined(tmp_path: Path, store: LadybugStore) -> No
     assert report.rows_loaded == {"n.csv": 2, "r.csv": 1} and report.quarantined == 1
     reason = next(csv.DictReader((tmp_path / "q.csv").open(encoding="utf-8")))["reason"]
     assert reason == "USES joins Person to Location, but uses_phone joins only Person->Phone"
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "people.csv").write_text(
+        "personId:ID(Person),name:string,nhs_number:string,age:int,notes:string,:LABEL\n"
+        "P1,Dale Korver,943 476 5919,31,met twice,Suspect\n"
+        "P2,Tia Marsh,,14,,Victim\n"
+        "O1,PC Ashby,,,,Officer\n"
+        "O2,PC Lane,,,,Officer\n"
+        "W1,Kim Hale,,,,Witness\n", encoding="utf-8")
+    (folder / "crimes.csv").write_text(":ID(Crime),ref:string,:LABEL\nK1,CR/1,Crime\nK2,CR/2,Crime\n", encoding="utf-8")
+    (folder / "party_to.csv").write_text(":START_ID(Person),:END_ID(Crime),:TYPE\nP1,K1,PARTY_TO\nP2,K2,PARTY_TO\n", encoding="utf-8")
+    (folder / "knows.csv").write_text(
+        ":START_ID(Person),:END_ID(Person),:TYPE,since:string\n"
+        "P1,P2,KNOWS,2010\nP1,P2,KNOWS_SN,\nP2,P1,KNOWS_SN,\nP1,O1,KNOWS,\nP1,W1,KNOWS,\n", encoding="utf-8")
+    (folder / "summary.csv").write_text("what,count\npersons,5\ncrimes,2\n", encoding="utf-8")
+    (folder / "old-export.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    return folder
+
+
+def test_ignore_and_report_unmapped_once_each(tmp_path: Path, store: LadybugStore) -> None:
+    from loaders.mapping import parse_spec
+
+    spec = parse_spec({
+        "name": "x", "format": "neo4j-admin",
+        "labels": {"Suspect": {"kind": "Person", "properties": {"given_name": "name"}},
+                   "Victim": {"kind": "Person", "properties": {"given_name": "name", "category": {"constant": "child"}}}},
+        "types": {"KNOWS": {"link": "associate_of"}},
+        "ignore": {"labels": ["Officer", "Crime"], "types": ["PARTY_*"], "files": ["old-*"], "columns": ["notes"]},
+    })
+    report = import_path(store, spec, _folder(tmp_path), dataset="x", quarantine_file=tmp_path / "q.csv")
+    assert report.rows_loaded == {"crimes.csv": 0, "people.csv": 2, "knows.csv": 1, "party_to.csv": 0}
+    assert sorted((u["file"], u["what"], u["name"], u["rows"]) for u in report.unmapped) == [
+        ("knows.csv", "end", "KNOWS", 1), ("knows.csv", "type", "KNOWS_SN", 2),
+        ("people.csv", "label", "Witness", 1), ("summary.csv", "file", "summary.csv", 2)]
+    assert report.quarantined == 6  # the unmapped rows, none loaded
+    assert sorted((i["file"], i["what"], i["name"], i["rows"]) for i in report.ignored) == [
+        ("crimes.csv", "label", "Crime", 2), ("knows.csv", "end", "KNOWS", 1),
+        ("old-export.csv", "file", "old-export.csv", 1), ("party_to.csv", "type", "PARTY_TO", 2),
+        ("people.csv", "label", "Officer", 2)]
+    rows = list(csv.DictReader((tmp_path / "q.csv").open(encoding="utf-8")))
+    assert len(rows) == 4  # one record per file, label or type, not one per row
+    sn = next(r for r in rows if r["field"] == ":TYPE")
+    assert (sn["line"], sn["reason"]) == ("3", "relationship type 'KNOWS_SN' is not mapped (2 rows); add it under types:, or list it under ignore.types")
+    dale = store.get_node("Person", "x:P1")
+    assert dale is not None and json.loads(dale["extra"]) == {"nhs_number": "943 476 5919", "age": "31"}
+    assert store.get_node("Person", "x:P2")["extra"] == '{"age": "14"}'  # type: ignore[index]
+    knows = store.links("ASSOCIATE_OF")
+    assert json.loads(knows["extra"].iloc[0]) == {"since": "2010"}
+    assert report.extra_columns == {"people.csv": ["nhs_number", "age"], "knows.csv": ["since"]}
+
+
+def test_ignore_in_the_cli_report(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graph_intel.cli import app
+
+    folder = _folder(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "name: x\nformat: neo4j-admin\nlabels:\n  Suspect: {kind: Person}\n  Victim: {kind: Person}\n  Witness: {kind: Person}\n"
+        "types:\n  KNOWS: {link: associate_of}\n  KNOWS_SN: {link: associate_of}\n"
+        "ignore:\n  labels: [Officer, Crime]\n  types: [PARTY_TO]\n  files: [old-export.csv, summary.csv]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(spec), str(folder), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "ignored" in result.output and "Officer" in result.output
+    spec.write_text(spec.read_text(encoding="utf-8").replace(", summary.csv", ""), encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(spec), str(folder), "--store", str(tmp_path / "s"), "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["unmapped"] == [{"file": "summary.csv", "what": "file", "name": "summary.csv", "rows": 2, "first_line": None}]

@@ -210,3 +210,36 @@ def test_cli_import_json_and_exit_codes(tmp_path: Path) -> None:
     bad.write_text("name: x\nentities: {a: {kind: Suspect, id: Id}}\n", encoding="utf-8")
     res = runner.invoke(app, ["import", str(bad), str(FIXTURES / "cdr-export.csv"), *where])
     assert res.exit_code == 2
+
+
+def test_unmapped_columns_are_kept_in_extra_unless_ignored(tmp_path: Path, store: LadybugStore) -> None:
+    report = import_path(store, load_spec(shipped_spec("cdr-export")), FIXTURES / "cdr-export.csv", dataset="op")
+    assert report.extra_columns == {"cdr-export.csv": ["Cell ID"]}
+    events = store.nodes("Event").set_index("id")
+    first = events.loc["call/+447700900123/+447700900456/2011-06-20T19:50:00"]
+    assert json.loads(first["extra"]) == {"Cell ID": "HX-0041"}
+    raw = yaml.safe_load(shipped_spec("cdr-export").read_text(encoding="utf-8"))
+    raw["ignore"] = {"columns": ["Cell*"]}
+    raw["extra_to"] = "caller"
+    again = import_path(store, parse_spec(raw), FIXTURES / "cdr-export.csv", dataset="op2")
+    assert again.extra_columns == {}
+    raw["ignore"] = {}
+    path = _write_csv(tmp_path / "c.csv", [
+        ["Call Date", "Call Time", "Calling Number", "Called Number", "Duration (s)", "Call Type", "Cell ID", "Operator"],
+        ["20/06/2011", "19:50:00", "07700 900111", "07700 900222", "5", "Voice", "", "Vodafone"]])
+    import_path(store, parse_spec(raw), path, dataset="op3")
+    assert json.loads(store.get_node("Phone", "+447700900111")["extra"]) == {"Operator": "Vodafone"}  # type: ignore[index]
+
+
+def test_a_folder_reports_files_the_pattern_leaves_out(tmp_path: Path, store: LadybugStore) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    _write_csv(folder / "calls-1.csv", [["Id", "Tel"], ["1", "07700 900123"]])
+    _write_csv(folder / "notes.txt", [["x"], ["1"], ["2"]])
+    _write_csv(folder / "skip.csv", [["x"], ["1"]])
+    raw = _with(file={"pattern": "calls-*.csv"}, ignore={"files": ["skip.csv"]})
+    report = import_path(store, parse_spec(raw), folder, quarantine_file=tmp_path / "q.csv")
+    assert report.rows_loaded == {"calls-1.csv": 1}
+    assert report.unmapped == [{"file": "notes.txt", "what": "file", "name": "notes.txt", "rows": 2, "first_line": None}]
+    assert report.ignored == [{"file": "skip.csv", "what": "file", "name": "skip.csv", "rows": 1}]
+    assert report.quarantined == 2
