@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph_intel.quarantine import QUARANTINE_COLUMNS, write_load_file, write_records
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from graph_intel.stores.frames import member
@@ -23,7 +24,6 @@ from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError, read_ch
 from loaders.canonical.columns import LoadContext
 from loaders.canonical.parsers import CANONICAL_FILES
 
-QUARANTINE_COLUMNS = ["file", "line", "field", "reason", "row"]
 _DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 #: Called after each chunk with (file name, rows read so far in it, rows in the file or None).
@@ -42,6 +42,7 @@ class IngestReport:
     rows_loaded: dict[str, int] = field(default_factory=dict)
     quarantined: int = 0
     quarantine_file: str | None = None
+    load: str | None = None
     ignored_files: list[str] = field(default_factory=list)
     writes: UpsertResult = field(default_factory=UpsertResult)
 
@@ -52,6 +53,7 @@ class IngestReport:
             "rows_loaded": self.rows_loaded,
             "quarantined": self.quarantined,
             "quarantine_file": self.quarantine_file,
+            "load": self.load,
             "ignored_files": self.ignored_files,
             "created": self.writes.created,
             "updated": self.writes.updated,
@@ -70,6 +72,7 @@ class DatasetLoad:
     def __init__(self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None) -> None:
         self.store = store
         self.progress = progress
+        self.started = datetime.now(UTC)
         self.report = IngestReport(dataset=name)
         self.ctx = LoadContext(dataset=name)
         self.problems: list[dict[str, object]] = []
@@ -98,9 +101,17 @@ class DatasetLoad:
                     self.progress(file, len(chunk.frame))
         self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
 
-    def finish(self, quarantine_file: Path | None) -> IngestReport:
-        """Write the quarantine file (when one is asked for) and return the report."""
-        if quarantine_file is not None:
+    def finish(self, quarantine_file: Path | None = None, quarantine_dir: Path | None = None) -> IngestReport:
+        """Write the load's quarantine file and return the report.
+
+        With `quarantine_dir` the load gets a file of its own, `<dir>/<dataset>/<load time>.csv`
+        (graph_intel.quarantine), and earlier loads' files are kept; `quarantine_file` names one
+        exact file instead (a notebook's or a test's choice).
+        """
+        if quarantine_dir is not None:
+            self.report.load, path = write_load_file(quarantine_dir, self.report.dataset, self.problems, self.started)
+            self.report.quarantine_file = str(path)
+        elif quarantine_file is not None:
             _write_quarantine(quarantine_file, self.problems)
             self.report.quarantine_file = str(quarantine_file)
         return self.report
@@ -139,8 +150,10 @@ def ingest(
     agency: str = "other",
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    quarantine_dir: Path | None = None,
 ) -> IngestReport:
-    """Load every canonical file in `folder` as one dataset; bad rows go to `quarantine_file`."""
+    """Load every canonical file in `folder` as one dataset; bad rows go to the load's own file
+    under `quarantine_dir` (or to `quarantine_file`)."""
     if not folder.is_dir():
         raise IngestError(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
     name = dataset_name(folder, dataset)
@@ -155,7 +168,7 @@ def ingest(
     for spec in CANONICAL_FILES:
         if spec.name in present:
             load.load(spec.name, read_chunks(folder / spec.name, chunk_rows), partial(_parse_with, spec.parse, load.ctx))
-    return load.finish(quarantine_file)
+    return load.finish(quarantine_file, quarantine_dir)
 
 
 def _parse_with(parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch) -> None:
@@ -230,9 +243,7 @@ def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame, all_new:
 def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=QUARANTINE_COLUMNS)
-        writer.writeheader()
-        writer.writerows(records)
+        write_records(handle, records)
 
 
-__all__ = ["DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]
+__all__ = ["QUARANTINE_COLUMNS", "DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]

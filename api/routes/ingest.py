@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from api.deps import Audit, ServicesDep, require_role
 from api.routes.read import json_response
 from graph_intel.ingest import ingest
-from graph_intel.stores.ladybug_store import LadybugStore
+from graph_intel.quarantine import quarantine_root
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -138,10 +138,9 @@ def ingest_upload(
         ctx.params["files"] = sorted(loaded)
         ctx.persons |= _person_ids(folder)
         store = svc.store
-        base = store.path if isinstance(store, LadybugStore) else svc.settings.api_db_path().parent
-        quarantine = base / "quarantine" / f"{dataset}.csv"
+        quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
         with svc.write_lock:
-            report = ingest(store, folder, dataset=dataset, quarantine_file=quarantine, agency=agency)
+            report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency)
     result: dict[str, Any] = report.as_json()
     ctx.params["quarantined"] = result["quarantined"]
     return json_response(result)

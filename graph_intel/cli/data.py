@@ -25,8 +25,8 @@ from graph_intel.cli.common import (
 )
 from graph_intel.ingest import IngestError, IngestReport, ingest
 from graph_intel.inspect import show_entity, stats
+from graph_intel.quarantine import quarantine_root
 from graph_intel.stores import GraphStore
-from graph_intel.stores.ladybug_store import LadybugStore
 
 
 def register(app: typer.Typer) -> None:
@@ -37,12 +37,9 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show_cmd)
     app.command("schema")(schema_cmd)
     app.command("export")(export_cmd)
+    from graph_intel.cli import quarantine
 
-
-def quarantine_path(store: GraphStore, dataset: str) -> Path:
-    """Where a load's bad rows go: beside the embedded store, else in the working folder."""
-    base = store.path if isinstance(store, LadybugStore) else Path.cwd()
-    return base / "quarantine" / f"{dataset}.csv"
+    quarantine.register(app)
 
 
 @contextmanager
@@ -63,16 +60,17 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
 
 
 def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
-    """Ingest with a progress bar on stderr (rich), and the quarantine file beside the store."""
+    """Ingest with a progress bar on stderr (rich); the load's own quarantine file goes beside the store."""
     from graph_intel.ingest import dataset_name
 
     try:
-        name = dataset_name(folder, dataset) if folder.is_dir() else dataset
+        if folder.is_dir():
+            dataset_name(folder, dataset)  # a bad name is refused before the progress bar starts
     except IngestError as exc:
         fail(str(exc))
-    quarantine = quarantine_path(store, name or "dataset")
     with progress_bar(quiet) as progress:
-        return ingest(store, folder, dataset=dataset, quarantine_file=quarantine, agency=agency, progress=progress)
+        return ingest(store, folder, dataset=dataset, quarantine_dir=quarantine_root(store), agency=agency,
+                      progress=progress)
 
 
 def _render_ingest(report: dict[str, Any]) -> None:

@@ -18,8 +18,9 @@ from graph_intel.cli.common import (
     opened,
     out,
 )
-from graph_intel.cli.data import progress_bar, quarantine_path
+from graph_intel.cli.data import progress_bar
 from graph_intel.ingest import IngestError
+from graph_intel.quarantine import quarantine_root
 
 
 def register(app: typer.Typer) -> None:
@@ -68,12 +69,11 @@ def import_cmd(
         fail(str(exc))
     if not path.exists():
         fail(f"{path}: no such file or folder")
-    name = dataset or (path.name if path.is_dir() else path.stem)
     with opened(store, neo4j) as graph:
-        quarantine = quarantine_path(graph, name)
         with progress_bar() as progress:
             try:
-                report = import_path(graph, parsed, path, dataset=dataset, quarantine_file=quarantine, progress=progress)
+                report = import_path(graph, parsed, path, dataset=dataset, quarantine_dir=quarantine_root(graph),
+                                     progress=progress)
             except IngestError as exc:
                 fail(str(exc))
     result = {"specification": parsed.name, **report.as_json()}

@@ -112,8 +112,9 @@ def import_path(
     quarantine_file: Path | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    quarantine_dir: Path | None = None,
 ) -> IngestReport:
-    """Load a file (or every matching file of a folder) through `spec` as one dataset."""
+    """Load a file (or every matching file of a folder) through `spec` as one dataset (quarantine as ingest())."""
     if not path.exists():
         raise IngestError(f"{path}: no such file or folder")
     files, others = _files(spec, path)
@@ -144,7 +145,7 @@ def import_path(
         raise IngestError(str(exc)) from exc
     load.problems.extend(run.tally.records())
     load.report.quarantined += sum(r for (_, what, _), (r, _, _) in run.tally.unmapped.items() if what == "file")
-    report = load.finish(quarantine_file)
+    report = load.finish(quarantine_file, quarantine_dir)
     return ImportReport(**vars(report), unmapped=run.tally.unmapped_json(), ignored=run.tally.ignored_json(),
                         extra_columns=run.tally.extra_columns)
 
