@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graph_intel.analysis.age import Ages
 from graph_intel.analysis.evidence import attributions, contact_evidence, persons
 from graph_intel.analysis.explain import Sources
-from graph_intel.analysis.groups import adults
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.stores.base import GraphStore
@@ -19,14 +19,17 @@ _ENTITY = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location"}
 
 
 def adult_child_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
-    """Facts putting an adult in contact with a child: adult, child, kind, ref_entity, ref_key, at, sources."""
-    people = persons(store)
-    grown = adults(people)
-    children = set(people.index[people["category"] == "child"])
+    """Facts putting an adult in contact with a child: adult, child, kind, ref_entity, ref_key, at, sources.
+
+    Each end is judged at the fact's date (graph_intel.analysis.age): a 15-year-old recorded as a
+    suspect is a child to the adults in contact with her.
+    """
+    rule = Ages(persons(store))
     facts = Sources(store, minimum).filter(contact_evidence(store))
     facts = facts[facts["kind"].isin(CHILD_CONTACTS)]
-    fwd = facts[facts["a"].isin(grown) & facts["b"].isin(children)].rename(columns={"a": "adult", "b": "child"})
-    back = facts[facts["b"].isin(grown) & facts["a"].isin(children)].rename(columns={"b": "adult", "a": "child"})
+    a_status, b_status = rule.status(facts["a"], facts["at"]), rule.status(facts["b"], facts["at"])
+    fwd = facts[(a_status == "adult") & (b_status == "child")].rename(columns={"a": "adult", "b": "child"})
+    back = facts[(b_status == "adult") & (a_status == "child")].rename(columns={"b": "adult", "a": "child"})
     both = pd.concat([fwd, back], ignore_index=True)
     both = both.drop_duplicates(subset=["adult", "child", "kind", "ref_key", "via"])
     return both[["adult", "child", "kind", "detail", "ref_entity", "ref_key", "via", "at", "sources"]].reset_index(drop=True)

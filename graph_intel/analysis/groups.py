@@ -8,10 +8,11 @@ They are never joined through a child, a child's phone, vehicle or home, a care 
 public place, a notice or missing episode, or a source record: those are what adults have in
 common with victims and places, not with each other.
 
-Who counts as an adult: category is not `child`, and a person of category `unknown` only when
-their date of birth makes them 18 or over at the latest date the data knows. A person of unknown
-category and unknown date of birth is not treated as an adult (they may be a child): they join no
-group and join nobody.
+Who counts as an adult is decided per fact, by age at the fact's date (graph_intel.analysis.age):
+a fact joins two persons only when both are adults on its date, whatever their category says, so
+a 15-year-old recorded as a suspect joins nobody. A phone, vehicle or home a person used while a
+child is a child's, and joins no one. A person of unknown category and unknown date of birth is
+possibly a child: they join no group and join nobody (`possibly_children` lists them).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import leidenalg
 import numpy as np
 import pandas as pd
 
+from graph_intel.analysis.age import ADULT, ADULT_AGE, Ages
 from graph_intel.analysis.evidence import attributions, contact_evidence, persons
 from graph_intel.analysis.explain import Sources
 from graph_intel.analysis.projection import to_igraph
@@ -48,39 +50,46 @@ HOME_KINDS = ("home",)
 SPLIT_THRESHOLD = 25
 #: Seed of the Leiden split, so that the split is reproducible.
 SEED = 42
-ADULT_AGE = 18
+__all__ = ["ADULT_AGE", "adults", "joining_facts", "linked_groups", "find_groups", "possibly_children"]
 
 
 def adults(people: pd.DataFrame, as_of: pd.Timestamp | None = None) -> set[str]:
-    """Keys of the persons treated as adults (see the module docstring for the rule)."""
+    """Keys of the persons who are adults on one date (default: the earliest each is recorded).
+
+    Analyses judge each fact at its own date (`Ages.is_adult`); this is for a question asked on one day.
+    """
     if people.empty:
         return set()
-    if as_of is None:
-        seen = pd.to_datetime(people["last_seen"], errors="coerce").max()
-        as_of = seen if pd.notna(seen) else pd.Timestamp.now()
-    dob = pd.to_datetime(people["date_of_birth"], errors="coerce")
-    grown = dob.notna() & (dob <= as_of - pd.DateOffset(years=ADULT_AGE))
-    category = people["category"].fillna("unknown")
-    keep = (category != "child") & ((category != "unknown") | grown)
-    return set(people.index[keep])
+    keys = list(people.index)
+    status = Ages(people).status(keys, [as_of if as_of is not None else pd.NaT] * len(keys))
+    return {str(k) for k, s in zip(keys, status, strict=True) if s == ADULT}
+
+
+def possibly_children(people: pd.DataFrame) -> list[str]:
+    """Keys of persons of unknown category and unknown date of birth: never joined, listed apart."""
+    return Ages(people).possibly_children()
+
+
+def _when(frame: pd.DataFrame) -> pd.Series:
+    """The date an attribution is judged at: its first_seen, else its last_seen."""
+    return frame["first_seen"].where(frame["first_seen"].notna(), frame["last_seen"])
 
 
 def joining_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
     """Every fact that joins two adults (JOIN_COLUMNS), restricted to facts at or above `minimum`."""
     srcs = Sources(store, minimum)
-    people = persons(store)
-    grown = adults(people)
-    children = set(people.index[people["category"] == "child"])
+    rule = Ages(persons(store))
     owned = srcs.filter(attributions(store, tuple(SHARED_LINKS)))
-    child_things = set(owned.loc[owned["person"].isin(children), "key"])
+    status = rule.status(owned["person"], _when(owned))
+    child_things = set(owned.loc[status == "child", "key"])
     locations = store.nodes("Location", columns=["kind"])
     placements = set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"]) if not locations.empty else set()
-    shared = owned[owned["person"].isin(grown) & ~owned["key"].isin(child_things)]
+    shared = owned[(status == ADULT) & ~owned["key"].isin(child_things)]
     shared = shared[~((shared["entity"] == "Location") & shared["key"].isin(placements))]
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
     contacts = srcs.filter(contact_evidence(store))
-    frames.append(_contact_pairs(contacts, grown, child_things))
+    frames.append(_contact_pairs(contacts, rule, child_things))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=JOIN_COLUMNS)
@@ -108,9 +117,10 @@ def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _contact_pairs(contacts: pd.DataFrame, grown: set[str], child_things: set[str]) -> pd.DataFrame:
-    """Calls, messages, being together, handset contacts and links between two adults."""
-    c = contacts[contacts["kind"].isin(JOINING_CONTACTS) & contacts["a"].isin(grown) & contacts["b"].isin(grown)]
+def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -> pd.DataFrame:
+    """Calls, messages, being together, handset contacts and links between two persons adult on the date."""
+    c = contacts[contacts["kind"].isin(JOINING_CONTACTS)]
+    c = c[rule.is_adult(c["a"], c["at"]) & rule.is_adult(c["b"], c["at"])]
     # contact_evidence gives calls, handset entries and links in one direction only: orient each pair
     lo = c[["a", "b"]].min(axis=1)
     hi = c[["a", "b"]].max(axis=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from graph_intel.analysis.age import ADULT, CHILD, Ages
 from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.explain import Sources
-from graph_intel.analysis.groups import adults
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.resolution.clusters import canonical, representatives
@@ -38,17 +38,21 @@ def _present(store: GraphStore, srcs: Sources, entity: str, placed: pd.DataFrame
 
 
 def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
-    """Locations by distinct children, then adults, then events there, with hour and weekday profiles."""
+    """Locations by distinct children, then adults, then events there, with hour and weekday profiles.
+
+    A person counts as a child there when a child on the date of an event there (age at the event,
+    graph_intel.analysis.age), and as an adult when an adult on the date of an event there.
+    """
     srcs = Sources(store, minimum)
     placed = _placed_events(store, srcs)
-    people = persons(store)
-    children = set(people.index[people["category"] == "child"])
-    grown = adults(people)
+    rule = Ages(persons(store))
     present = _present(store, srcs, "Person", placed).rename(columns={"who": "person"})
+    present = present.merge(placed[["event", "location", "started_at"]], on=["event", "location"], how="left")
+    present["status"] = rule.status(present["person"], present["started_at"])
     locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
     rows = []
     for loc, evs in placed.groupby("location", sort=False):
-        here = present[present["location"] == loc]["person"]
+        here = present[present["location"] == loc]
         stamps = pd.to_datetime(evs["started_at"], errors="coerce").dropna()
         hours = [0] * 24
         days = [0] * 7
@@ -61,8 +65,8 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
                 "key": loc,
                 "name": locations["name"].get(loc),
                 "kind": locations["kind"].get(loc),
-                "children": len(set(here) & children),
-                "adults": len(set(here) & grown),
+                "children": here.loc[here["status"] == CHILD, "person"].nunique(),
+                "adults": here.loc[here["status"] == ADULT, "person"].nunique(),
                 "events": evs["event"].nunique(),
                 "by_hour": hours,
                 "by_weekday": dict(zip(DAYS, days, strict=True)),

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.evidence import contact_evidence, persons
-from graph_intel.safeguarding.cawn import adult_keys, breaches, pair_evidence
+from graph_intel.safeguarding.cawn import adult_at_fact, adult_keys, breaches, pair_evidence
 from graph_intel.safeguarding.common import end_of_day, ident, iso
 from graph_intel.safeguarding.matrix import matrix_list
 from graph_intel.safeguarding.missing import MissingRules, episodes, rules_met
@@ -39,7 +39,7 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
         child = keys.get(row["person_id"])
         if child is None:
             continue
-        pairs = pair_evidence(evidence, adults, {child})
+        pairs = adult_at_fact(people, pair_evidence(evidence, adults, {child}))
         pairs = pairs[pairs["at"].isna() | (pairs["at"] < pd.Timestamp(instant))]
         new_adults = []
         for adult, group in pairs.groupby("a"):

@@ -5,7 +5,9 @@ care under a care order, interim care order, emergency protection order or polic
 (Children Act 1989 s49). A 16-17 year old accommodated under s20 is not covered. The legal status
 stored on the person is taken to hold on the date asked (the schema keeps no status history).
 Age is whole years at the date: a child born on 29 February turns a year older on 1 March in a
-common year. Notices are `cawn_served` events (roles served_on and child); a breach is any piece
+common year. Who is an adult or a child is age at the date of each fact
+(graph_intel.analysis.age): an adult warned is one who was an adult at the evidence's date and is
+on the day asked; a child recorded as a suspect is still a child a CAWN can cover. Notices are `cawn_served` events (roles served_on and child); a breach is any piece
 of contact evidence dated after the notice was served. These are prompts, not decisions.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.analysis.age import ADULT, Ages, age_on
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.resolution.clusters import canonical, representatives
 from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso, to_date, to_datetime
@@ -29,9 +32,7 @@ ASSOCIATION_KINDS = ("call", "message", "together", "pickup", "handset_contact",
 CAWN_SERVED = "cawn_served"
 
 
-def age_on(dob: date, on: date) -> int:
-    """Whole years of age on a date (a 29 February birthday falls on 1 March in common years)."""
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+__all__ = ["age_on", "eligibility", "eligible_children", "candidates", "breaches", "notices", "adult_keys"]
 
 
 def eligibility(dob: date | None, legal_status: str | None, on: date) -> tuple[bool, str] | None:
@@ -104,17 +105,21 @@ def notices(store: GraphStore) -> pd.DataFrame:
 
 
 def adult_keys(store: GraphStore, on: date, people: pd.DataFrame | None = None) -> set[str]:
-    """Persons who are adults on the date: not recorded as a child, not under 18, not a professional."""
+    """Persons who are adults on the date by the age rule (graph_intel.analysis.age), professionals aside."""
     people = persons(store) if people is None else people
-    out = set()
-    for key, row in people.iterrows():
-        if row["category"] in ("child", "professional"):
-            continue
-        dob = to_date(row["date_of_birth"])
-        if dob is not None and age_on(dob, on) < 18:
-            continue
-        out.add(str(key))
-    return out
+    keys = list(people.index)
+    status = Ages(people).status(keys, [pd.Timestamp(on)] * len(keys))
+    category = people["category"].fillna("").to_numpy() if keys else []
+    return {str(k) for k, s, c in zip(keys, status, category, strict=True) if s == ADULT and c != "professional"}
+
+
+def adult_at_fact(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Pair evidence (`a` adult, `b` child) kept only where `a` was an adult and `b` a child on the fact's date."""
+    if rows.empty:
+        return rows
+    rule = Ages(people)
+    keep = (rule.status(rows["a"], rows["at"]) == ADULT) & (rule.status(rows["b"], rows["at"]) != ADULT)
+    return rows[keep]
 
 
 def evidence_json(row: dict[str, Any], sources: Sources) -> dict[str, Any]:
@@ -163,7 +168,7 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
     adults = adult_keys(store, day, people)
     served_frame = notices(store)
     served = set(zip(served_frame["served_on"], served_frame["child"], strict=True))
-    rows = pair_evidence(contact_evidence(store), adults, covered)
+    rows = adult_at_fact(people, pair_evidence(contact_evidence(store), adults, covered))
     rows = rows[rows["at"].isna() | (rows["at"] < pd.Timestamp(limit))]
     sources = Sources(store).preload(rows["sources"])
     out: list[dict[str, Any]] = []
