@@ -151,3 +151,30 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None) 
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+#: Roles in an arrest that mean the person was arrested (not the reporter, say).
+ARRESTED_ROLES = ("subject", "with", "driver", "passenger")
+
+
+def arrests(store: Any) -> pd.DataFrame:
+    """Persons arrested (an `arrest` event, role subject/with/driver/passenger): person, event, at.
+
+    Persons are named by their same-person cluster's representative (graph_intel.resolution).
+    """
+    from graph_intel.resolution.clusters import canonical, representatives
+
+    parts = store.participants("Person", ["arrest"])
+    if parts.empty:
+        return pd.DataFrame(columns=["person", "event", "at"])
+    parts = parts[parts["role"].isin(ARRESTED_ROLES)]
+    return pd.DataFrame({"person": canonical(parts["who"], representatives(store)).to_numpy(),
+                         "event": parts["event"].to_numpy(), "at": parts["started_at"].to_numpy()})
+
+
+def possible_victims(store: Any, people: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Children recorded as suspects or associates, or arrested while children: one prompt each (offender_prompts)."""
+    from graph_intel.analysis.evidence import persons
+
+    people = persons(store) if people is None else people
+    return offender_prompts(people, arrests(store))

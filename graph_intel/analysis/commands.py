@@ -6,8 +6,10 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.analysis.age import ages, possible_victims
 from graph_intel.analysis.changes import changes_since
 from graph_intel.analysis.contacts import adults_with_children, numbers_in_handsets, shared_objects
+from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.groups import SEED, SPLIT_THRESHOLD, linked_groups
 from graph_intel.analysis.paths import path_between
 from graph_intel.analysis.places import MIN_OCCASIONS, WINDOW_MINUTES, colocation, hotspots
@@ -103,3 +105,18 @@ def changes_json(store: GraphStore, since: str, min_grade: str | None = None) ->
         for child, rows in frame.groupby("child", sort=True)
     ]
     return {"since": pd.Timestamp(since).isoformat(), "children": children}
+
+
+@read_command("kept-apart")
+def kept_apart_json(store: GraphStore) -> dict[str, Any]:
+    """Persons groups and key players leave out as (possibly) children, and children recorded as offenders."""
+    many = len(store.datasets()) > 1
+    people = persons(store)
+    victims = []
+    for p in possible_victims(store, people):
+        victims.append({"person_id": _person(p["key"], many), "what": p["what"], "age": p["age"], "at": p["at"],
+                        "event": split_key(p["event"], "Event")[1] if p["event"] else None, "prompt": p["prompt"]})
+    return {"possibly_children": [_person(k, many) for k in ages(people).possibly_children()],
+            "possible_victims": victims,
+            "note": "possibly children: unknown category and no date of birth, so never joined into a group; "
+                    "possible victims: children recorded as offenders, a prompt to consider exploitation"}

@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
     app.command("hotspots")(hotspots_cmd)
     app.command("colocation")(colocation_cmd)
     app.command("changes")(changes_cmd)
+    app.command("kept-apart")(kept_apart_cmd)
 
 
 @contextmanager
@@ -168,5 +169,19 @@ def changes_cmd(
         for child in d["children"]:
             out.print(f"[bold]{child['person_id']}[/]")
             _table(["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"], child["changes"])
+
+    emit(data, json, render)
+
+
+def kept_apart_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Persons kept out of groups and key players as possibly children, and children recorded as offenders."""
+    with _store(store, neo4j) as graph:
+        data = an.kept_apart_json(graph)
+
+    def render(d: dict[str, Any]) -> None:
+        out.print("[bold]possibly children[/] (unknown category, no date of birth: never joined into a group)")
+        out.print(", ".join(d["possibly_children"]) or "none", highlight=False)
+        out.print("[bold]children recorded as offenders[/] (prompts to consider exploitation)")
+        _table(["person_id", "at", "prompt", "event"], d["possible_victims"])
 
     emit(data, json, render)

@@ -142,3 +142,15 @@ def test_cawn_eligible_when_recorded_as_a_suspect(store_path: Path) -> None:
     pairs = {(c["adult"], c["child"]) for c in cands}
     assert ("A2", "G1") in pairs and ("A3", "G1") in pairs and ("A4", "U97") in pairs
     assert not any(c["adult"] in ("G1", "U97", "U0") for c in cands)
+
+
+def test_kept_apart_lists_possible_children_and_prompts(store_path: Path) -> None:
+    _, doc = _run(store_path, "kept-apart")
+    assert doc["possibly_children"] == ["U0"]
+    prompts = [v for v in doc["possible_victims"] if v["person_id"] == "G1"]
+    assert {v["prompt"] for v in prompts} == {"recorded as a suspect while aged 15: consider exploitation",
+                                              "arrested while aged 15: consider exploitation"}
+    assert next(v for v in prompts if v["what"] == "arrested")["event"] == "AR1"
+    assert not any(v["person_id"] in ("A1", "A2", "A3") for v in doc["possible_victims"])
+    result = runner.invoke(app, ["kept-apart", "--store", str(store_path)])
+    assert result.exit_code == 0 and "U0" in result.stdout and "consider exploitation" in result.stdout
