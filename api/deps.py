@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 
 from api.audit import AuditLog
 from api.cache import ResponseCache
+from api.disclosure import PersonIndex
 from api.settings import Settings
 from api.users import User, UserStore
 from graph_intel.stores import GraphStore
@@ -51,6 +52,7 @@ class Services:
     audit: AuditLog
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: ResponseCache = field(default_factory=ResponseCache)
+    persons: PersonIndex = field(default_factory=PersonIndex)
 
 
 @dataclass

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     #: Most rows a raw Cypher query returns.
     max_query_rows: int = Field(default=10_000, ge=1)
+    #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
+    raw_query: bool = True
 
     def api_db_path(self) -> Path:
         """Where the users and audit database lives."""

@@ -1,7 +1,11 @@
 """POST /api/v1/query: raw Cypher with parameters, read-only, for analysts.
 
-Defence in depth: writing and procedure clauses are refused up front with a clear 400, and the
-store runs what remains inside a read-only transaction (GraphStore.query).
+What may run is decided by the database, not by reading the text: the store's `user_query`
+runs the statement only when the database prepares it as one statement, when its own plan
+(EXPLAIN) only reads the graph (no writes, no files, no procedures, no extensions), and then
+inside a read-only transaction (graph_intel.stores.untrusted). A refusal is a 400 naming what
+refused it; the audit records the statement, the refusal, and the persons the answer names.
+The route can be switched off (`GRAPH_INTEL_RAW_QUERY=false`).
 """
 
 from __future__ import annotations
@@ -17,17 +21,16 @@ from pydantic import BaseModel, Field
 from api.deps import Audit, ServicesDep, require_role
 from api.routes.read import json_response
 from graph_intel.stores import StoreError
+from graph_intel.stores.untrusted import RefusedStatement, screened_keyword
 
 log = logging.getLogger("graph_intel.api")
 router = APIRouter(prefix="/api/v1", tags=["query"])
 
-WRITING = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|IMPORT|EXPORT|INSTALL|ATTACH|"
-    r"DETACH|CALL|FOREACH|BEGIN|COMMIT|ROLLBACK|CHECKPOINT|USE)\b",
-    re.IGNORECASE,
-)
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.DOTALL)
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+#: Kept for callers of the earlier name: the keyword screen applied before the database sees the
+#: statement (one pass over strings, quoted names and comments). It is not what enforces read-only.
+writing_clause = screened_keyword
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+READ_ONLY = "raw queries are one read-only statement over the graph (no writes, files, procedures or second statements)"
 
 
 class CypherQuery(BaseModel):
@@ -37,13 +40,6 @@ class CypherQuery(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-def writing_clause(cypher: str) -> str | None:
-    """The first writing or procedure keyword outside strings and comments, or None."""
-    code = _STRINGS.sub("''", _COMMENTS.sub(" ", cypher))
-    found = WRITING.search(code)
-    return found.group(1).upper() if found else None
-
-
 @router.post(
     "/query",
     openapi_extra=require_role("analyst", action="consultation"),
@@ -51,18 +47,26 @@ def writing_clause(cypher: str) -> str | None:
     responses={200: {"description": "{columns, rows, truncated}", "content": {"application/json": {}}}},
 )
 def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]) -> Response:
-    """Run read-only Cypher with parameters; returns columns and rows (at most max_query_rows)."""
+    """Run one read-only Cypher statement with parameters; returns columns and rows (at most max_query_rows)."""
     ctx.params.update({"cypher": body.cypher, "query_params": body.params})
-    clause = writing_clause(body.cypher)
-    if clause:
-        raise HTTPException(status_code=400, detail=f"{clause} is not allowed: raw queries are read-only")
-    if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", k) for k in body.params):
+    if not svc.settings.raw_query:
+        raise HTTPException(status_code=403, detail="raw queries are switched off on this service (GRAPH_INTEL_RAW_QUERY)")
+    if not all(_PARAM_NAME.fullmatch(k) for k in body.params):
         raise HTTPException(status_code=400, detail="parameter names must be identifiers")
     try:
-        frame = svc.store.query(body.cypher, body.params)
+        frame = svc.store.user_query(body.cypher, body.params)
+    except RefusedStatement as exc:
+        what = str(exc.args[0]) if exc.args else "the statement"
+        ctx.params["refused"] = what
+        raise HTTPException(status_code=400, detail=f"{what} is not allowed: {READ_ONLY}") from None
     except StoreError:
         log.warning("raw query failed", exc_info=True)
-        raise HTTPException(status_code=400, detail="the query could not be run: check its syntax, labels and parameters") from None
+        ctx.params["refused"] = "not run"
+        raise HTTPException(
+            status_code=400, detail=f"the query could not be run ({READ_ONLY}): check its syntax, labels and parameters"
+        ) from None
     limit = svc.settings.max_query_rows
     rows = frame.head(limit).to_dict("records")
-    return json_response({"columns": [str(c) for c in frame.columns], "rows": rows, "truncated": len(frame) > limit})
+    answer = {"columns": [str(c) for c in frame.columns], "rows": rows, "truncated": len(frame) > limit}
+    ctx.persons |= svc.persons.disclosed(svc.store, rows)
+    return json_response(answer)

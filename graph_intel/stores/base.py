@@ -165,6 +165,13 @@ class GraphStore(ABC):
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read-only Cypher query with parameters and return its rows."""
 
+    def user_query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run Cypher a user wrote, only if the database shows it is one read of the graph
+        (graph_intel.stores.untrusted); RefusedStatement says why not."""
+        from graph_intel.stores.untrusted import RefusedStatement
+
+        raise RefusedStatement(f"the {self.name} store does not run Cypher from users")
+
     # -- derived reads shared by every store ----------------------------------------------------
     def missing_keys(self, entity: str, keys: Sequence[str]) -> list[str]:
         """The keys among `keys` that no stored entity of this kind has."""

@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
-from graph_intel.stores import merge
+from graph_intel.stores import merge, untrusted
 from graph_intel.stores.base import (
     GraphStore,
     StoreError,
@@ -458,6 +458,37 @@ class LadybugStore(GraphStore):
         conn.execute("BEGIN TRANSACTION READ ONLY")
         try:
             return _frame(conn, cypher, params)
+        finally:
+            try:
+                conn.execute("ROLLBACK")
+            except RuntimeError:  # the failed statement already ended the transaction
+                pass
+
+    def user_query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a user's Cypher: one statement (the database prepares it, and refuses to prepare
+        several), whose EXPLAIN plan only reads the graph, run as prepared inside a read-only
+        transaction (graph_intel.stores.untrusted)."""
+        word = untrusted.screened_keyword(cypher)
+        if word is not None:
+            raise untrusted.RefusedStatement(word)
+        self.flush()
+        conn = self._reader()
+        conn.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            prepared = ladybug.PreparedStatement(conn, cypher)
+            if not prepared.is_success():
+                raise StoreError(f"embedded store: {prepared.get_error_message()}")
+            plan = _frame(conn, "EXPLAIN " + cypher, params)
+            refused = untrusted.ladybug_plan_refusal(str(plan.iloc[0, 0]) if not plan.empty else "")
+            if refused is not None:
+                raise untrusted.RefusedStatement(refused)
+            try:
+                result = conn.execute(prepared, params or {})
+            except RuntimeError as exc:
+                raise StoreError(f"embedded store: {exc}") from exc
+            if isinstance(result, list):  # one statement was prepared, so one result comes back
+                raise untrusted.RefusedStatement("several statements")
+            return result.get_as_df()
         finally:
             try:
                 conn.execute("ROLLBACK")

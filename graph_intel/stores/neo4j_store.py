@@ -20,7 +20,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
 from graph_intel.schema import LinkSpec, schema
-from graph_intel.stores import merge
+from graph_intel.stores import merge, untrusted
 from graph_intel.stores import neo4j_statements as cy
 from graph_intel.stores.base import (
     LINK_FRAME_COLUMNS,
@@ -235,6 +235,28 @@ class Neo4jStore(GraphStore):
             if frame[col].map(lambda v: isinstance(v, dt.date)).any():
                 frame[col] = pd.to_datetime(frame[col], errors="coerce")
         return frame
+
+    def user_query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a user's Cypher in a READ session, only if the server's plan for it (EXPLAIN) holds no
+        LOAD CSV and no procedure call (graph_intel.stores.untrusted)."""
+        word = untrusted.screened_keyword(cypher)
+        if word is not None:
+            raise untrusted.RefusedStatement(word)
+        bound = {k: plain_value(v) for k, v in (params or {}).items()}
+
+        def explain(tx: ManagedTransaction) -> dict[str, Any] | None:
+            plan = tx.run("EXPLAIN " + cypher, bound).consume().plan
+            return dict(plan) if plan else None
+
+        try:
+            with self._session(READ_ACCESS) as session:
+                plan = session.execute_read(explain)
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"neo4j store: {exc}") from exc
+        refused = untrusted.neo4j_plan_refusal(plan)
+        if refused is not None:
+            raise untrusted.RefusedStatement(refused)
+        return self.query(cypher, params)
 
 
 def _runner(stmt: str) -> Callable[[ManagedTransaction], None]:
