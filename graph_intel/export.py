@@ -77,6 +77,7 @@ class _Exporter:
             "anpr.csv": self._anpr(name),
             "handset_contacts.csv": self._handsets(name),
             "intel_reports.csv": self._reports(name),
+            **{spec.file: self._records(spec.name, name) for spec in schema().record_entities() if spec.file},
         }
         written = {}
         for file, rows in files.items():
@@ -224,6 +225,22 @@ class _Exporter:
                         "handset": own, "exhibit_ref": split_key(rec["from_key"], "Exhibit")[1],
                         "contact_name": _plain(rec.get("saved_name")), "contact_number": ident, "source_id": source,
                     })
+        return rows
+
+    def _records(self, entity: str, name: str) -> list[dict[str, Any]]:
+        """A safeguarding record's file: its rows, with the persons it names as their columns."""
+        spec = schema().entity(entity)
+        named: dict[str, dict[str, str]] = {}
+        for column, link in spec.person_links.items():
+            frame = self.links[link]
+            frame = frame[frame["from_entity"] == entity] if not frame.empty else frame
+            named[column] = dict(zip(frame["from_key"], frame["to_key"], strict=True))
+        rows = self._entity_rows(entity, name)
+        for row in rows:
+            key = f"{name}:{row[spec.id_column]}"
+            for column, ends in named.items():
+                person = ends.get(key)
+                row[column] = split_key(person, "Person")[1] if person else None
         return rows
 
     def _reports(self, name: str) -> list[dict[str, Any]]:

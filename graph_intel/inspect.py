@@ -10,7 +10,9 @@ from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
 
 _PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Location": "locations",
-           "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits"}
+           "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits",
+           "Referral": "referrals", "SchoolRecord": "school_records", "HealthAttendance": "health_attendances",
+           "Gift": "gifts", "Allocation": "allocations", "RiskAssessment": "risk_assessments"}
 
 
 @read_command("stats", role="viewer")

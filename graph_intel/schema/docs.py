@@ -27,7 +27,9 @@ def schema_markdown(model: Schema | None = None) -> str:
         scope = "unique within its dataset (`DATASET:ID`)" if ent.scope == "dataset" else "global (the normalised identifier)"
         lines += [f"### {ent.name} (`{ent.cli}`)", "", ent.description, "",
                   f"Identified by `{ent.id_column}`; key {scope}."
-                  + (" Provenance: never a path between entities." if ent.provenance else ""), "",
+                  + (" Provenance: never a path between entities." if ent.provenance else "")
+                  + (f" Read from `{ent.file}`, dated by `{ent.dated_by}`; " if ent.file else "")
+                  + (", ".join(f"`{c}` names a person ({link})" for c, link in ent.person_links.items()) + "." if ent.person_links else ""), "",
                   "| property | type | values | meaning |", "|---|---|---|---|"]
         for name, prop in ent.properties.items():
             values = ", ".join(prop.values) if prop.values else ""

@@ -69,6 +69,11 @@ class EntitySpec(_Strict):
     id_column: str
     description: str
     provenance: bool = False
+    #: A safeguarding record's own canonical file, the property that dates it, and the columns
+    #: naming persons, each made a link (of the kind given) from the record to that person.
+    file: str | None = None
+    dated_by: str | None = None
+    person_links: dict[str, str] = {}
     properties: dict[str, PropertySpec] = {}
 
     def columns(self) -> dict[str, PropertyType]:
@@ -81,7 +86,7 @@ class LinkSpec(_Strict):
 
     name: str = ""
     canonical: str
-    class_: Literal["attribution", "association", "participation", "placement", "content", "resolution"]
+    class_: Literal["attribution", "association", "participation", "placement", "content", "resolution", "record"]
     pairs: tuple[tuple[str, str], ...]
     identity: tuple[str, ...] = ()
     properties: dict[str, PropertySpec] = {}
@@ -125,7 +130,18 @@ class Schema(_Strict):
             for ident in link.identity:
                 if ident not in link.properties:
                     raise ValueError(f"link {name}: identity {ident!r} is not a property")
+        for name, ent in self.entities.items():
+            if ent.dated_by is not None and ent.dated_by not in ent.properties:
+                raise ValueError(f"entity {name}: dated_by {ent.dated_by!r} is not a property")
+            for column, link_name in ent.person_links.items():
+                found = self.links.get(link_name)
+                if found is None or (name, "Person") not in found.pairs:
+                    raise ValueError(f"entity {name}: person_links {column!r}: {link_name!r} is not a link from {name} to Person")
         return self
+
+    def record_entities(self) -> list[EntitySpec]:
+        """The safeguarding records: entity kinds with a canonical file of their own."""
+        return [e for e in self.entities.values() if e.file]
 
     # -- lookups -------------------------------------------------------------------------------
     def entity(self, name: str) -> EntitySpec:

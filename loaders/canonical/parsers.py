@@ -78,6 +78,8 @@ def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tup
             rows = with_provenance(rows, srcs, first, last)
         good = problems.good
         batch.add_nodes(spec.name, rows[good])
+        if spec.person_links:
+            _person_links(spec, chunk, ctx, rows, good, batch)
         if entity == "Event":
             _event_places(chunk, ctx, rows, good, batch)
             ctx.event_times.update(
@@ -112,12 +114,46 @@ def _entity_rows(
 
 def _seen(entity: str, rows: pd.DataFrame, ctx: LoadContext, srcs: pd.Series) -> tuple[pd.Series, pd.Series]:
     recorded = source_dates(ctx, srcs)
+    dated_by = schema().entity(entity).dated_by
+    if dated_by is not None:
+        when = pd.to_datetime(rows[dated_by]).fillna(recorded)
+        return when, when
     if entity == "Event":
         start = pd.to_datetime(rows["started_at"])
         end = pd.to_datetime(rows["ended_at"])
         first = start.fillna(recorded)
         return first, end.fillna(first)
     return recorded, recorded
+
+
+def _person_links(spec: EntitySpec, chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch) -> None:
+    """A record's person columns (child_id, giver_id) become links from the record to those persons."""
+    for column, link in spec.person_links.items():
+        who = col(chunk, column)
+        has = good & who.ne("").to_numpy()
+        if not has.any():
+            continue
+        person = identify(ctx, "Person", who[has])
+        sub = rows[has]
+        batch.add_endpoint("Person", with_provenance(person.nodes, sub["sources"], sub["first_seen"], sub["last_seen"]))
+        links = pd.DataFrame({"from_key": sub["key"].to_numpy(), "to_key": person.keys.to_numpy()})
+        batch.add_links(link, spec.name, "Person", with_provenance(links, sub["sources"], sub["first_seen"], sub["last_seen"]))
+
+
+def _record_file(entity: str) -> CanonicalFile:
+    """A safeguarding record's file: its rows read through the schema, its person columns made links.
+
+    The first person column (the child the record concerns) is required with the id."""
+    spec = schema().entity(entity)
+    assert spec.file is not None
+    first = next(iter(spec.person_links))
+    inner = _node_file(entity, consumed=tuple(spec.person_links))
+
+    def parse(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
+        require(chunk, problems, first)
+        inner(chunk, ctx, problems, batch)
+
+    return CanonicalFile(spec.file, (spec.id_column, first), parse)
 
 
 def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch) -> None:
@@ -374,4 +410,6 @@ CANONICAL_FILES: list[CanonicalFile] = [
     CanonicalFile("anpr.csv", ("vrm", "seen_at"), parse_anpr),
     CanonicalFile("handset_contacts.csv", ("exhibit_ref", "contact_number"), parse_handset_contacts),
     CanonicalFile("intel_reports.csv", ("report_id",), __import__("loaders.canonical.reports", fromlist=["_"]).parse_reports),
+    # The safeguarding records (referrals, school, health, gifts, allocations, risk assessments).
+    *(_record_file(e.name) for e in schema().record_entities()),
 ]

@@ -23,7 +23,8 @@ def _variant(tmp_path: Path, edit: object) -> Path:
 
 
 def test_shipped_schema_has_the_pole_kinds() -> None:
-    assert set(schema().entities) == {"Person", "Phone", "Vehicle", "Location", "Event", "Source", "Report", "Exhibit"}
+    assert set(schema().entities) == {"Person", "Phone", "Vehicle", "Location", "Event", "Source", "Report", "Exhibit",
+                                    "Referral", "SchoolRecord", "HealthAttendance", "Gift", "Allocation", "RiskAssessment"}
     assert schema().link("uses_phone").pairs == (("Person", "Phone"),)
 
 

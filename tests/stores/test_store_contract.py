@@ -173,6 +173,20 @@ def _case() -> Case:
             "description": "Nokia handset",
         },
     ]
+    # The safeguarding records: one of each, all about child P1.
+    record = {"dataset": "d1", "sources": ["d1:S2"]}
+    c.nodes["Referral"] = [{"key": "d1:RF1", "id": "RF1", **record, "kind": "conference_request", "from_agency": "police",
+                            "to_agency": "children_social_care", "sent_at": "2011-03-04T10:00:00", "received": "unknown",
+                            "due": "2011-03-25"}]
+    c.nodes["SchoolRecord"] = [{"key": "d1:SR1", "id": "SR1", **record, "kind": "attendance", "period_start": "2011-01-04",
+                                "attendance_pct": 37.5, "unauthorised_sessions": 31, "recorded_as": "temporarily_absent"}]
+    c.nodes["HealthAttendance"] = [{"key": "d1:H1", "id": "H1", **record, "kind": "sexual_health",
+                                    "attended_at": "2011-03-20T15:00:00", "shared_with": ["police"]}]
+    c.nodes["Gift"] = [{"key": "d1:G1", "id": "G1", **record, "kind": "top_up", "given_at": "2011-03-02T00:00:00", "value_gbp": 20.0}]
+    c.nodes["Allocation"] = [{"key": "d1:AL1", "id": "AL1", **record, "worker": "SW 1", "role": "social_worker",
+                              "agency": "children_social_care", "from_date": "2011-01-01"}]
+    c.nodes["RiskAssessment"] = [{"key": "d1:RA1", "id": "RA1", **record, "assessed_at": "2011-03-08T00:00:00",
+                                  "level": "medium", "indicators": ["gifts", "missing_from_home"]}]
     s1 = {"sources": ["d1:S1"], "first_seen": "2011-03-01", "last_seen": "2011-03-02"}
     s2 = {"sources": ["d1:S2"]}
     c.links = {
@@ -226,6 +240,10 @@ def _case() -> Case:
         ],
         ("ABOUT", "Report", "Person"): [{"from_key": "d1:R1", "to_key": "d1:P2", **s2}],
         ("SAME_AS", "Person", "Person"): [{"from_key": "d1:P1", "to_key": "d2:P1", **s1}],
+        **{("CONCERNS", kind, "Person"): [{"from_key": key, "to_key": "d1:P1", **s2}]
+           for kind, key in (("Referral", "d1:RF1"), ("SchoolRecord", "d1:SR1"), ("HealthAttendance", "d1:H1"),
+                             ("Gift", "d1:G1"), ("Allocation", "d1:AL1"), ("RiskAssessment", "d1:RA1"))},
+        ("GIVEN_BY", "Gift", "Person"): [{"from_key": "d1:G1", "to_key": "d1:P2", **s2}],
     }
     return c
 
@@ -510,7 +528,8 @@ def test_node_links_in_both_directions(loaded: GraphStore) -> None:
     assert ("ASSOCIATE_OF", "d1:P2", "d1:P1") in seen  # incoming
     assert ("INTRODUCED", "d1:P3", "d1:P1") in seen
     assert ("SAME_AS", "d1:P1", "d2:P1") in seen
-    assert len(seen) == len(frame) == 6
+    assert ("CONCERNS", "d1:RF1", "d1:P1") in seen  # a safeguarding record about the child
+    assert len(seen) == len(frame) == 6 + 6  # six links, and the six records that concern P1
     phone = loaded.node_links("phone", PHONE_A)
     # one row per link: the number is saved under two names on X1, and both are shown
     assert sorted(phone["link"]) == ["PARTICIPATED_IN", "SAVED_CONTACT", "SAVED_CONTACT", "USES_PHONE"]
