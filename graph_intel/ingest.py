@@ -20,7 +20,14 @@ from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from graph_intel.stores.frames import member
 from loaders.canonical.batch import Batch, Problems
-from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError, read_chunks, read_header
+from loaders.canonical.chunks import (
+    CHUNK_ROWS,
+    Chunk,
+    SourceFileError,
+    header_problem,
+    read_chunks,
+    read_header,
+)
 from loaders.canonical.columns import LoadContext
 from loaders.canonical.parsers import CANONICAL_FILES
 
@@ -87,7 +94,7 @@ class DatasetLoad:
     def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
         """Parse and write every chunk of one file, counting its rows loaded and quarantined."""
         loaded = 0
-        with self.store.bulk():  # ends by storing everything: a failed load is reported for its file
+        with self.store.bulk(), _source_errors():  # ends by storing everything: a failed load is reported for its file
             for chunk in chunks:
                 problems = Problems(chunk)
                 batch = Batch()
@@ -115,6 +122,15 @@ class DatasetLoad:
             _write_quarantine(quarantine_file, self.problems)
             self.report.quarantine_file = str(quarantine_file)
         return self.report
+
+
+@contextmanager
+def _source_errors() -> Iterator[None]:
+    """A file found unreadable part-way (bad UTF-8, say) is an IngestError: exit 2 with its reason."""
+    try:
+        yield
+    except SourceFileError as exc:
+        raise IngestError(str(exc)) from exc
 
 
 @contextmanager
@@ -180,6 +196,9 @@ def _check_header(path: Path, required: tuple[str, ...]) -> None:
         header = read_header(path)
     except SourceFileError as exc:
         raise IngestError(str(exc)) from exc
+    problem = header_problem(header)
+    if problem:
+        raise IngestError(f"{path}, line 1: {problem}")
     missing = [c for c in required if c not in header]
     if missing:
         raise IngestError(

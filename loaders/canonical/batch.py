@@ -20,34 +20,45 @@ class Problems:
     chunk: Chunk
     bad: np.ndarray = field(init=False)
     records: list[dict[str, object]] = field(default_factory=list)
+    faulty: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.bad = np.zeros(len(self.chunk.frame), dtype=bool)
+        faults = self.chunk.faults
+        if faults:  # rows the reader could not read as they stand (a quote left open, a NUL byte)
+            at = np.flatnonzero(np.isin(self.chunk.lines, np.fromiter(faults, dtype=np.int64)))
+            for i in at.tolist():
+                fieldname, why = faults[int(self.chunk.lines[i])]
+                self._record(i, fieldname, why)
+            self.bad[at] = True
+        self.faulty = self.bad.copy()  # their reason is the reader's; parsers' findings on them add nothing
 
     def add(
         self, mask: pd.Series | np.ndarray, fieldname: str, reason: str | pd.Series | Callable[[], pd.Series]
     ) -> None:
         """Mark rows where `mask` holds as bad, for `reason`: a text, one per row, or a function
         giving one per row (called only when some row is bad, so the good path builds no texts)."""
-        mask = np.asarray(mask, dtype=bool)
+        mask = np.asarray(mask, dtype=bool) & ~self.faulty
         if not mask.any():
             return
         if callable(reason):
             reason = reason()
         idx = np.flatnonzero(mask)
         reasons = reason[mask].tolist() if isinstance(reason, pd.Series) else [reason] * len(idx)
-        frame = self.chunk.frame
         for i, why in zip(idx, reasons, strict=True):
-            self.records.append(
-                {
-                    "file": self.chunk.file,
-                    "line": int(self.chunk.lines[i]),
-                    "field": fieldname,
-                    "reason": why,
-                    "row": json.dumps(frame.iloc[i].to_dict(), ensure_ascii=False),
-                }
-            )
+            self._record(int(i), fieldname, why)
         self.bad |= mask
+
+    def _record(self, i: int, fieldname: str, why: object) -> None:
+        self.records.append(
+            {
+                "file": self.chunk.file,
+                "line": int(self.chunk.lines[i]),
+                "field": fieldname,
+                "reason": why,
+                "row": json.dumps(self.chunk.frame.iloc[i].to_dict(), ensure_ascii=False),
+            }
+        )
 
     @property
     def good(self) -> np.ndarray:

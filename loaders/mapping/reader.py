@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError
+from loaders.canonical.chunks import (
+    CHUNK_ROWS,
+    Chunk,
+    Faults,
+    SourceFileError,
+    csv_records,
+    header_problem,
+)
 from loaders.mapping.spec import FileOptions
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -39,7 +46,7 @@ def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -
     rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
     preamble: list[str] = []
     header: list[str] | None = None
-    for number, row in rows:
+    for number, row, _ in rows:
         if number < options.header_row:
             preamble.append(" ".join(c for c in row if c))
             continue
@@ -51,15 +58,24 @@ def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -
         )
     while header and not header[-1]:
         header.pop()
+    problem = header_problem(header, blanks_may_repeat=True)
+    if problem:
+        raise SourceFileError(f"{path}, line {options.header_row}: {problem}")
     return Table(header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows))
 
 
-def _chunked(name: str, header: list[str], rows: Iterator[tuple[int, list[str]]], chunk_rows: int) -> Iterator[Chunk]:
+Rows = Iterator[tuple[int, list[str], tuple[int, str] | None]]
+
+
+def _chunked(name: str, header: list[str], rows: Rows, chunk_rows: int) -> Iterator[Chunk]:
     width = len(header)
     batch: list[list[str]] = []
     lines: list[int] = []
-    for number, row in rows:
-        if not any(c.strip() for c in row):
+    faults: Faults = {}
+    for number, row, fault in rows:
+        if fault is not None:
+            faults[number] = (header[min(fault[0], width - 1)], fault[1])
+        elif not any(c.strip() for c in row):
             continue
         if len(row) < width:
             row = row + [""] * (width - len(row))
@@ -68,33 +84,33 @@ def _chunked(name: str, header: list[str], rows: Iterator[tuple[int, list[str]]]
         batch.append(row)
         lines.append(number)
         if len(batch) >= chunk_rows:
-            yield _chunk(name, header, batch, lines)
-            batch, lines = [], []
+            yield _chunk(name, header, batch, lines, faults)
+            batch, lines, faults = [], [], {}
     if batch:
-        yield _chunk(name, header, batch, lines)
+        yield _chunk(name, header, batch, lines, faults)
 
 
-def _chunk(name: str, header: list[str], rows: list[list[str]], lines: list[int]) -> Chunk:
+def _chunk(name: str, header: list[str], rows: list[list[str]], lines: list[int], faults: Faults) -> Chunk:
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame = frame.apply(lambda c: c.str.strip())
-    return Chunk(file=name, frame=frame, lines=np.asarray(lines, dtype=np.int64))
+    return Chunk(file=name, frame=frame, lines=np.asarray(lines, dtype=np.int64), faults=faults)
 
 
-def _csv_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[str]]]:
-    """(line on which the row starts, cells) for each row of a CSV file."""
+def _csv_rows(path: Path, options: FileOptions) -> Rows:
+    """(line on which the row starts, cells, fault) for each row of a CSV file: a quoted field
+    left open is a fault on its first line, and the rows after it are read as rows (as in the
+    canonical reader)."""
     try:
         handle = path.open(newline="", encoding=options.encoding)
     except (OSError, LookupError) as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc})") from exc
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Rows:
         with handle:
-            reader = csv.reader(handle, delimiter=options.delimiter)
             start = 1
             try:
-                for row in reader:
-                    yield start, row
-                    start = reader.line_num + 1
+                for start, row, fault in csv_records(handle, options.delimiter):
+                    yield start, row, fault
             except (csv.Error, UnicodeDecodeError) as exc:
                 raise SourceFileError(
                     f"{path}, line {start}: unreadable ({exc}); check file.encoding and file.delimiter"
@@ -103,7 +119,7 @@ def _csv_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[str]
     return rows()
 
 
-def _excel_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[str]]]:
+def _excel_rows(path: Path, options: FileOptions) -> Rows:
     """(row number, cells as text) for each row of the chosen sheet."""
     import openpyxl
 
@@ -123,10 +139,10 @@ def _excel_rows(path: Path, options: FileOptions) -> Iterator[tuple[int, list[st
     else:
         raise SourceFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Rows:
         try:
             for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, [_cell_text(v) for v in row]
+                yield number, [_cell_text(v) for v in row], None
         finally:
             book.close()
 

@@ -133,3 +133,44 @@ def test_a_file_in_another_encoding_is_named_with_its_line(tmp_path: Path) -> No
 @pytest.mark.parametrize("text", ["a,b\n", "a,b", "a,b\n1,2\n3,4"])
 def test_a_header_alone_or_no_final_newline(tmp_path: Path, text: str) -> None:
     assert_same(write(tmp_path, text))
+
+
+def faults_of(found: list[Chunk]) -> dict[int, tuple[str, str]]:
+    return {line: fault for c in found for line, fault in c.faults.items()}
+
+
+def test_a_quote_left_open_is_a_fault_on_its_line_and_the_rows_after_it_are_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, 'id,name,note\n1,"Ann,x\n2,Bob,y\n3,"Cara",z\n4,Dan,"open\n5,Eve,w\n')
+    found = assert_same(path)
+    frame, lines = rows_and_lines(found)
+    assert lines == [2, 3, 4, 5, 6]
+    assert frame["id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert frame["name"].tolist()[1:] == ["Bob", "Cara", "Dan", "Eve"]
+    faults = faults_of(found)
+    assert sorted(faults) == [2, 5]
+    assert faults[2][0] == "name" and "ends badly" in faults[2][1]
+    assert faults[5][0] == "note" and "runs to the end of the file" in faults[5][1]
+    assert faults_of(reference(path)) == faults
+
+
+def test_arrow_hands_over_at_the_first_record_spanning_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunks, "_BLOCK_BYTES", 1 << 10)
+    body = "".join(f"{i},x,y\n" for i in range(500)) + '500,"open,y\n' + "".join(f"{i},x,y\n" for i in range(501, 600))
+    found = assert_same(write(tmp_path, "a,b,c\n" + body), chunk_rows=64)
+    assert sum(len(c.frame) for c in found) == 600
+    assert list(faults_of(found)) == [502]
+
+
+_raw = st.text(alphabet=st.sampled_from(list('ab,"\n\r \x00')), max_size=60)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_raw)
+def test_any_text_at_all_reads_alike_with_the_same_faults(tmp_path: Path, body: str) -> None:
+    """Hostile text, not a csv writer's: open quotes, stray quotes, CR, NUL. Both readers give the
+    same rows, lines and faults, and no record starts on a line another record already covers."""
+    path = write(tmp_path, "x,y,z\n" + body, name="raw.csv")
+    found = assert_same(path, chunk_rows=5)
+    assert faults_of(found) == faults_of(reference(path, chunk_rows=5))
+    _, lines = rows_and_lines(found)
+    assert lines == sorted(set(lines))
