@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
             return
         db = settings.api_db_path()
-        store = open_store(settings.store, settings.neo4j_uri)
+        store = open_store(settings.store, settings.neo4j_uri, create=False)  # never a new, empty store
         users, audit = UserStore(db), AuditLog(db)
         app.state.services = Services(settings=settings, store=store, users=users, audit=audit)
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -41,7 +42,10 @@ COMMAND_MODULES = [
 
 
 def json_default(value: Any) -> Any:
-    """JSON for what commands return besides plain types: dates as ISO 8601, numpy values as lists."""
+    """JSON for what commands return besides plain types: dates as ISO 8601, numpy values as lists,
+    pandas' missing values (NaT, NA) as null."""
+    if _is_missing(value):
+        return None
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "tolist"):
@@ -49,9 +53,44 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+def finite(data: Any) -> Any:
+    """`data` with every non-finite number (NaN, Infinity, numpy's too) made None, so JSON is strict.
+
+    A missing value is `null` in our JSON, never `NaN`, which strict JSON readers refuse.
+    """
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if hasattr(data, "tolist") and not isinstance(data, str | bytes):  # numpy scalars and arrays
+        return finite(data.tolist())
+    if data is not None and not isinstance(data, str | int | bool) and _is_missing(data):
+        return None  # pandas' NaT and NA
+    return data
+
+
+def _is_missing(value: Any) -> bool:
+    """NaN, NaT and NA (pandas' missing values), told apart without importing pandas."""
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # NaN is not equal to itself
+    except (TypeError, ValueError):  # arrays compare element-wise
+        return False
+
+
 def to_json(data: Any) -> str:
-    """A command's result as the one JSON text both the CLI and the API print."""
-    return json.dumps(data, default=json_default, ensure_ascii=False)
+    """A command's result as the one JSON text both the CLI and the API print: strict JSON.
+
+    No `NaN` or `Infinity` ever appears (json.dumps with allow_nan=False): non-finite numbers are
+    written as null. The common case, with none, is dumped in one pass.
+    """
+    try:
+        return json.dumps(data, default=json_default, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(finite(data), default=json_default, ensure_ascii=False, allow_nan=False)
 
 
 def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst") -> Callable[[F], F]:

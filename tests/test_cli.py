@@ -74,10 +74,11 @@ def test_ambiguous_id_is_exit_2_naming_the_choices(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["dataset"] == "school"
 
 
-def test_cannot_run_is_exit_2_with_one_line(tmp_path: Path) -> None:
+def test_cannot_run_is_exit_2_with_one_line(tmp_path: Path, small_folder: Path) -> None:
     code, out, err = _run("ingest", str(tmp_path / "absent"), "--store", str(tmp_path / "s"), "--json")
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "no such folder" in err
+    _run("ingest", str(small_folder), "--store", str(tmp_path / "s"), "--json")  # a store to look in
     code, out, err = _run("show", "person", "NOBODY", "--store", str(tmp_path / "s"), "--json")
     assert code == 2 and "no person NOBODY" in err
 

@@ -46,7 +46,7 @@ def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int 
             item["persons"] = [_person(k, many) for k in keys]
             evidence.append(item)
         out.append({"group": row["group"], "members": [_person(m, many) for m in row["members"]],
-                    "size": row["size"], "split": row["split"], "evidence": evidence})
+                    "size": row["size"], "split": _plain(row["split"]), "evidence": evidence})
     return out
 
 

@@ -40,10 +40,17 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def opened(store: Path | None, neo4j: str | None, read_only: bool = False) -> Iterator[GraphStore]:
-    """Open the selected store; any failure to open or use it is exit 2 with its reason."""
+def opened(
+    store: Path | None, neo4j: str | None, read_only: bool = False, create: bool = False
+) -> Iterator[GraphStore]:
+    """Open the selected store; any failure to open or use it is exit 2 with its reason.
+
+    Only the commands that load data (ingest, import, demo) pass `create=True`: any other command
+    on a store that does not exist is exit 2 ("no graph-intel store at PATH"), never an empty
+    answer, and leaves no store behind.
+    """
     try:
-        handle = open_store(store, neo4j, read_only=read_only)
+        handle = open_store(store, neo4j, read_only=read_only, create=create)
     except StoreError as exc:
         fail(str(exc))
     try:

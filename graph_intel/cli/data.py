@@ -97,7 +97,7 @@ def ingest_cmd(
     """Load one dataset folder; bad rows are quarantined with file, line and reason."""
     if not folder.is_dir():
         fail(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
-    with opened(store, neo4j) as graph:
+    with opened(store, neo4j, create=True) as graph:
         report = run_ingest(graph, folder, dataset, agency, quiet=False).as_json()
     emit(report, json, _render_ingest)
     raise typer.Exit(EXIT_ATTENTION if report["quarantined"] else EXIT_OK)
@@ -115,7 +115,7 @@ def demo_cmd(
     from graph_intel.demo import write_demo
 
     folder = write_demo(out_dir, scale=scale, seed=seed)
-    with opened(store, neo4j) as graph:
+    with opened(store, neo4j, create=True) as graph:
         report = run_ingest(graph, folder, None, "other", quiet=False).as_json()
     result = {"dataset": str(folder), "ingest": report}
 

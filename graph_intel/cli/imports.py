@@ -69,7 +69,7 @@ def import_cmd(
         fail(str(exc))
     if not path.exists():
         fail(f"{path}: no such file or folder")
-    with opened(store, neo4j) as graph:
+    with opened(store, neo4j, create=True) as graph:
         with progress_bar() as progress:
             try:
                 report = import_path(graph, parsed, path, dataset=dataset, quarantine_dir=quarantine_root(graph),

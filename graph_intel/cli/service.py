@@ -32,6 +32,15 @@ def _settings(store: Path | None, neo4j: str | None, api_db: Path | None = None)
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def _existing_db(settings: Settings) -> Path:
+    """The users and audit database, which a command that only reads it never creates (else exit 2)."""
+    path = settings.api_db_path()
+    if not path.is_file():
+        fail(f"no users and audit database at {path}: give --api-db or --store of the service's store, "
+             "or create it with 'graph-intel users add NAME --role ROLE'")
+    return path
+
+
 def register(app: typer.Typer) -> None:
     """Add serve, users and audit."""
     app.command("serve")(serve_cmd)
@@ -59,6 +68,11 @@ def serve_cmd(
     from api.app import create_app
 
     settings = _settings(store, neo4j, api_db)
+    if not settings.neo4j_uri:
+        from graph_intel.stores.ladybug_store import missing_store_message, store_exists
+
+        if not store_exists(settings.store):
+            fail(missing_store_message(settings.store))
     err.print(f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})")
     uvicorn.run(create_app(settings), host=host, port=port, server_header=False, date_header=False, log_level="info")
 
@@ -92,7 +106,7 @@ def users_revoke(
     """Revoke a user's token; the user stays listed, as revoked."""
     from api.users import UserStore
 
-    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
+    with UserStore(_existing_db(_settings(store, neo4j, api_db))) as users:
         done = users.revoke(name)
     if not done:
         fail(f"no active user {name!r}: see 'graph-intel users list'")
@@ -103,7 +117,7 @@ def users_list(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt 
     """List users: name, role, created_at, revoked_at (never tokens)."""
     from api.users import UserStore
 
-    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
+    with UserStore(_existing_db(_settings(store, neo4j, api_db))) as users:
         emit(users.list(), True)
 
 
@@ -111,7 +125,7 @@ def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOp
     """Walk the audit hash chain; exit 1 when any entry was edited, inserted, deleted or reordered."""
     from api.audit import AuditLog
 
-    with AuditLog(_settings(store, neo4j, api_db).api_db_path()) as log:
+    with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
         result = log.verify()
     emit(result, True)
     if not result["intact"]:
@@ -132,5 +146,5 @@ def audit_list(
     """Print audit entries as JSON, newest first."""
     from api.audit import AuditLog
 
-    with AuditLog(_settings(store, neo4j, api_db).api_db_path()) as log:
+    with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
         emit(log.query(who=who, person=person, since=since, limit=limit), True)

@@ -66,6 +66,17 @@ _SCAN_FRACTION = 8
 _DB_FILE = "graph.lbug"
 
 
+def missing_store_message(path: Path) -> str:
+    """Why a command that only reads cannot run at `path`, and how to make a store there."""
+    return (f"no graph-intel store at {path}: give --store (or $GRAPH_INTEL_STORE) the folder of an existing "
+            "store, or create one with 'graph-intel ingest FOLDER', 'graph-intel import' or 'graph-intel demo'")
+
+
+def store_exists(path: str | Path) -> bool:
+    """Whether an embedded store has been created at `path` (its database file is there)."""
+    return (Path(path) / _DB_FILE).exists()
+
+
 def ladybug_ddl() -> list[str]:
     """CREATE statements for every node and rel table the schema declares."""
     stmts = []
@@ -84,13 +95,13 @@ class LadybugStore(GraphStore):
 
     name = "embedded"
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False, create: bool = True) -> None:
         self.path = Path(path)
         try:
+            if (read_only or not create) and not (self.path / _DB_FILE).exists():
+                raise StoreError(missing_store_message(self.path))
             if not read_only:
                 self.path.mkdir(parents=True, exist_ok=True)
-            elif not (self.path / _DB_FILE).exists():
-                raise StoreError(f"no graph-intel store at {self.path}: run 'graph-intel ingest' first")
             self._db = ladybug.Database(str(self.path / _DB_FILE), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except StoreError:
