@@ -164,7 +164,9 @@ class _Exporter:
                             "to_kind": schema().entity(rec["to_entity"]).cli,
                             "to_id": ident, "link": spec.canonical,
                             "first_seen": self._when(rec["first_seen"]), "last_seen": self._when(rec["last_seen"]),
-                            "source_id": source, **_extra(rec.get("extra")),
+                            "source_id": source,
+                            **({"basis": _plain(rec.get("basis"))} if "basis" in spec.properties else {}),
+                            **_extra(rec.get("extra")),
                         })
         return rows
 

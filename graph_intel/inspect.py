@@ -53,6 +53,8 @@ def show_entity(store: GraphStore, kind: str, ident: str) -> dict[str, Any]:
             item["role"] = row["role"]
         if _plain(row.get("saved_name")):
             item["saved_name"] = row["saved_name"]
+        if _plain(row.get("basis")):
+            item["basis"] = row["basis"]
         links.append(item)
     links.sort(key=lambda x: (x["first_seen"] or "", x["link"], x["id"]))
     doc: dict[str, Any] = {"kind": schema().entity(entity).cli, "id": plain_id, "properties": properties, "links": links}

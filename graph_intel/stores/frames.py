@@ -37,8 +37,13 @@ def link_types(spec: LinkSpec) -> dict[str, str]:
 
 
 def conform_links(spec: LinkSpec, rows: pd.DataFrame) -> pd.DataFrame:
-    """from_key, to_key and all of the link's columns, in schema order, typed."""
-    return _conform(rows, link_types(spec))
+    """from_key, to_key and all of the link's columns, in schema order, typed; a property with a
+    default (an association's `basis`) takes it where blank, so an identity is never null."""
+    out = _conform(rows, link_types(spec))
+    for name, prop in spec.properties.items():
+        if prop.default is not None:
+            out[name] = out[name].where(out[name].notna(), prop.default)
+    return out
 
 
 def _conform(rows: pd.DataFrame, types: Mapping[str, str]) -> pd.DataFrame:

@@ -195,9 +195,13 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     last = datetimes(chunk, "last_seen", problems)
     recorded = source_dates(ctx, srcs)
     first, last = first.fillna(last).fillna(recorded), last.fillna(first).fillna(recorded)
+    # An association's basis (social_network, phone_contact...): blank is the schema's default.
+    basis_spec = schema().link("ASSOCIATE_OF").properties["basis"]
+    basis = typed(chunk, "basis", basis_spec, problems)
     frame = pd.DataFrame(
         {
-            "extra": extras(chunk, {"from_kind", "from_id", "to_kind", "to_id", "link", "first_seen", "last_seen", "source_id"}),
+            "extra": extras(chunk, {"from_kind", "from_id", "to_kind", "to_id", "link", "first_seen", "last_seen", "source_id", "basis"}),
+            "basis": basis,
             "link": link,
             "fk": from_kind.map(ENDPOINT_KINDS),
             "fid": col(chunk, "from_id"),
@@ -234,6 +238,8 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         rows = pd.DataFrame(
             {"from_key": a.keys.to_numpy(), "to_key": b.keys.to_numpy(), "extra": part["extra"].to_numpy()}
         )
+        if "basis" in by_canonical[lk].properties:
+            rows["basis"] = part["basis"].to_numpy()
         batch.add_links(by_canonical[lk].name, fk, tk, with_provenance(rows, s, f, la))
 
 

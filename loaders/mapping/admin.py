@@ -275,7 +275,7 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
             allowed = ", ".join(f"{x}->{y}" for x, y in lspec.pairs)
             subp.add(~direct & ~flipped, ":TYPE",
                      kinds.map(lambda p, r=rel, c=lspec.canonical, al=allowed: f"{r} joins {p[0]} to {p[1]}, but {c} joins only {al}"))
-            props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.properties.items()}
+            props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.all_properties().items()}
             if kept:
                 props["extra"] = _extras(sub, kept)
             ok = subp.good

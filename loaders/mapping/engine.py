@@ -220,7 +220,7 @@ def _values(spec: ImportSpec) -> list[Value]:
     for ev in spec.events.values():
         out += [v for v in (ev.id, ev.start, ev.end, *ev.properties.values()) if v is not None]
     for link in spec.links:
-        out += list(link.properties.values())
+        out += list(link.all_properties().values())
     return out
 
 
@@ -268,7 +268,7 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
             _links(batch, "OCCURRED_AT", "Event", "Location", keys[alias], keys[evm.location], {}, srcs, when)
     for link in spec.links:
         lspec = schema().link(link.kind)
-        lprops = {name: ev.typed(v, lspec.properties[name], name) for name, v in link.properties.items()}
+        lprops = {name: ev.typed(v, lspec.properties[name], name) for name, v in link.all_properties().items()}
         _links(batch, lspec.name, kinds[link.from_], kinds[link.to], keys[link.from_], keys[link.to], lprops, srcs, when)
 
 

@@ -131,12 +131,17 @@ class EntityMap(_Strict):
 
 
 class LinkMap(_Strict):
-    """A link between two of the row's entities (by alias)."""
+    """A link between two of the row's entities (by alias); `basis` says what an association rests on."""
 
     kind: str
     from_: str = Field(alias="from")
     to: str
+    basis: str | None = None
     properties: dict[str, ValueIn] = {}
+
+    def all_properties(self) -> dict[str, Value]:
+        """The link's properties, with `basis` as a constant when given."""
+        return _with_basis(self.properties, self.basis)
 
 
 class Participant(_Strict):
@@ -170,11 +175,16 @@ class TypeMap(_Strict):
     """Neo4j admin-import: what a relationship type becomes - a link, or an event between its ends."""
 
     link: str | None = None
+    basis: str | None = None
     event: str | None = None
     start: ValueIn | None = None
     end: ValueIn | None = None
     roles: tuple[str, str] = ("with", "with")
     properties: dict[str, ValueIn] = {}
+
+    def all_properties(self) -> dict[str, Value]:
+        """The link's (or event's) properties, with `basis` as a constant when given."""
+        return _with_basis(self.properties, self.basis)
 
     @model_validator(mode="after")
     def _one(self) -> TypeMap:
@@ -217,6 +227,12 @@ class Ignore(_Strict):
 
 def _matches(name: str, patterns: list[str]) -> bool:
     return any(name == p or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def _with_basis(props: dict[str, Value], basis: str | None) -> dict[str, Value]:
+    if basis is None:
+        return props
+    return {**props, "basis": Value(constant=basis)}
 
 
 class ImportSpec(_Strict):
@@ -282,6 +298,7 @@ class ImportSpec(_Strict):
                     problems.append(f"{where}: {spec.canonical} cannot join {pair[0]} to {pair[1]} (allowed: {allowed})")
             if spec is not None:
                 _link_props(spec.name, link.properties, f"{where}.properties", problems)
+                _basis(spec, link.basis, f"{where}.basis", problems)
         for label, lm in self.labels.items():
             kind = _entity(lm.kind, f"labels.{label}.kind", problems)
             _props(kind, lm.properties, f"labels.{label}.properties", problems)
@@ -290,6 +307,7 @@ class ImportSpec(_Strict):
                 spec = _link(tm.link, f"types.{rel}.link", problems)
                 if spec is not None:
                     _link_props(spec.name, tm.properties, f"types.{rel}.properties", problems)
+                    _basis(spec, tm.basis, f"types.{rel}.basis", problems)
             else:
                 kinds = schema().entity("Event").properties["kind"].values or ()
                 if tm.event not in kinds:
@@ -348,6 +366,16 @@ def _props(kind: str | None, props: dict[str, Value], where: str, problems: list
             problems.append(f"{where}.{name}: {kind} has no property {name!r}; known: {', '.join(known)}")
         elif value.split is not None and known[name].type != "string_list":
             problems.append(f"{where}.{name}: split is only for ids and list properties")
+
+
+def _basis(spec: Any, basis: str | None, where: str, problems: list[str]) -> None:
+    if basis is None:
+        return
+    prop = spec.properties.get("basis")
+    if prop is None:
+        problems.append(f"{where}: {spec.canonical} has no basis (only associations do)")
+    elif basis not in (prop.values or ()):
+        problems.append(f"{where}: unknown basis {basis!r}; known: {', '.join(prop.values or ())}")
 
 
 def _link_props(link: str, props: dict[str, Value], where: str, problems: list[str]) -> None:

@@ -119,3 +119,24 @@ def test_calls_and_plate_reads_are_events(embedded: GraphStore, tmp_path: Path) 
     assert str(read["started_at"]) == "2011-06-20 22:00:00"  # UTC read, stored as UK local time (BST)
     cam = embedded.get_node("Location", "cdr:camera/CAM7")
     assert cam is not None and cam["kind"] == "camera"
+
+
+def test_links_csv_basis_keeps_associations_apart(tmp_path: Path) -> None:
+    from graph_intel.ingest import ingest as run_ingest
+    from graph_intel.stores.ladybug_store import LadybugStore
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "persons.csv").write_text("person_id,category\nA,suspect\nB,suspect\n", encoding="utf-8")
+    (folder / "links.csv").write_text(
+        "from_kind,from_id,to_kind,to_id,link,basis\n"
+        "person,A,person,B,associate_of,\nperson,A,person,B,associate_of,Social Network\n"
+        "person,A,person,B,associate_of,gossip\n", encoding="utf-8")
+    store = LadybugStore(tmp_path / "s")
+    try:
+        report = run_ingest(store, folder)
+        assert report.quarantined == 1  # 'gossip' is no basis
+        links = store.links("ASSOCIATE_OF")
+        assert sorted(links["basis"]) == ["recorded", "social_network"]
+    finally:
+        store.close()

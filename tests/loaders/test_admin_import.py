@@ -150,3 +150,32 @@ def test_ignore_in_the_cli_report(tmp_path: Path) -> None:
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["unmapped"] == [{"file": "summary.csv", "what": "file", "name": "summary.csv", "rows": 2, "first_line": None}]
+
+
+def test_knows_types_keep_their_basis(tmp_path: Path, store: LadybugStore) -> None:
+    from typer.testing import CliRunner
+
+    from graph_intel.cli import app
+    from loaders.mapping import SpecError, parse_spec
+
+    folder = _folder(tmp_path)
+    raw = {"name": "x", "format": "neo4j-admin",
+           "labels": {"Suspect": {"kind": "Person"}, "Victim": {"kind": "Person"}},
+           "types": {"KNOWS": {"link": "associate_of"}, "KNOWS_SN": {"link": "associate_of", "basis": "social_network"}},
+           "ignore": {"labels": ["Officer", "Crime", "Witness"], "types": ["PARTY_TO"], "files": ["old-*", "summary.csv"]}}
+    report = import_path(store, parse_spec(raw), folder, dataset="x")
+    assert report.quarantined == 0
+    links = store.links("ASSOCIATE_OF")
+    assert sorted(zip(links["from_key"], links["to_key"], links["basis"], strict=True)) == [
+        ("x:P1", "x:P2", "recorded"), ("x:P1", "x:P2", "social_network"), ("x:P2", "x:P1", "social_network")]
+    store.close()
+    shown = CliRunner().invoke(app, ["show", "person", "x:P1", "--store", str(tmp_path / "store"), "--json"])
+    assert shown.exit_code == 0, shown.output
+    bases = sorted(str(link.get("basis")) for link in json.loads(shown.stdout)["links"] if link["link"] == "associate_of")
+    assert bases == ["recorded", "social_network", "social_network"]
+    raw["types"]["KNOWS_SN"]["basis"] = "gossip"
+    with pytest.raises(SpecError, match="unknown basis 'gossip'"):
+        parse_spec(raw)
+    raw["types"]["KNOWS_SN"] = {"link": "uses_phone", "basis": "social_network"}
+    with pytest.raises(SpecError, match="uses_phone has no basis"):
+        parse_spec(raw)
