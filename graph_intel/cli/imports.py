@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from graph_intel.cli.common import (
     EXIT_ATTENTION,
@@ -23,9 +24,60 @@ from graph_intel.ingest import IngestError
 from graph_intel.quarantine import quarantine_root
 
 
+class _ImportGroup(TyperGroup):
+    """`import SPEC FILE` loads (the `run` subcommand); `import schema|check|suggest ...` do the rest."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `import`."""
-    app.command("import")(import_cmd)
+    """Add `import` (load through a specification) and its `schema`, `check` and `suggest`."""
+    group = typer.Typer(
+        cls=_ImportGroup, no_args_is_help=True, add_completion=False,
+        help="Load any CSV, Excel sheet or Neo4j admin-import folder through an import specification "
+             "(graph-intel import SPEC FILE_OR_FOLDER); write, check and draft specifications.",
+    )
+    group.command("run")(import_cmd)
+    group.command("schema")(schema_cmd)
+    group.command("check")(check_cmd)
+    app.add_typer(group, name="import")
+
+
+def schema_cmd() -> None:
+    """Print the JSON Schema of import specifications (for editors that validate YAML as it is typed)."""
+    from loaders.mapping.check import json_schema_text
+
+    typer.echo(json_schema_text(), nl=False)
+
+
+def check_cmd(
+    spec: Annotated[str, typer.Argument(help="Import specification: a YAML file, or a shipped name such as cdr-export.")],
+    path: Annotated[Path | None, typer.Argument(metavar="[FILE_OR_FOLDER]", help="Check the specification against this file's columns (or this admin-import folder's labels and types).")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Validate a specification, and against a file its columns; every problem at once, with its line in the YAML."""
+    from loaders.mapping.check import check
+
+    spec_file = _spec_path(spec)
+    parsed, problems = check(spec_file, path)
+    errors = [p for p in problems if p.severity == "error"]
+    result = {"specification": str(spec_file), "valid": not errors, "file": str(path) if path else None,
+              "problems": [p.as_json() for p in problems]}
+
+    def render(data: dict[str, Any]) -> None:
+        for p in problems:
+            colour = "red" if p.severity == "error" else "yellow"
+            where = f"{p.path}: " if p.path else ""
+            out.print(f"{spec_file}:{p.line}: [{colour}]{p.severity}[/] {where}{p.message}", highlight=False, soft_wrap=True)
+        verdict = "[green]valid[/]" if not errors else f"[red]{len(errors)} error(s)[/]"
+        against = f" against {path}" if path else ""
+        out.print(f"{spec_file}: {verdict}{against}", highlight=False)
+
+    emit(result, json, render)
+    raise typer.Exit(EXIT_ATTENTION if errors or parsed is None else EXIT_OK)
 
 
 def _spec_path(spec: str) -> Path:

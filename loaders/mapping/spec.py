@@ -8,6 +8,7 @@ link kind, property and alias is checked against the schema before a row is read
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import re
 from pathlib import Path
@@ -20,7 +21,30 @@ from graph_intel.schema import schema
 
 
 class SpecError(ValueError):
-    """The specification is malformed; the message names the file, the key and the problem."""
+    """The specification is malformed; the message names the file, the key and the problem.
+
+    `problems` holds each problem apart: the path of keys to it (as in the YAML) and the message.
+    """
+
+    def __init__(self, message: str, problems: list[tuple[tuple[str | int, ...], str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class _SchemaProblems(ValueError):
+    """Problems found checking a specification against the schema, each with its path."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("; ".join(items))
+        self.items = items
+
+
+def problem_path(text: str) -> tuple[tuple[str | int, ...], str]:
+    """Split 'entities.a.kind: message' into (('entities', 'a', 'kind'), 'message')."""
+    head, sep, rest = text.partition(": ")
+    if not sep or " " in head:
+        return (), text
+    return tuple(int(p) if p.isdigit() else p for p in head.split(".")), rest
 
 
 class _Strict(BaseModel):
@@ -320,7 +344,7 @@ class ImportSpec(_Strict):
         if self.extra_to is not None and self.extra_to not in aliases:
             problems.append(f"extra_to: no entity or event {self.extra_to!r} in this specification")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise _SchemaProblems(problems)
         return self
 
     def extra_alias(self) -> str | None:
@@ -396,17 +420,77 @@ def load_spec(path: Path) -> ImportSpec:
 
 def parse_spec(raw: Any, where: str = "specification") -> ImportSpec:
     """Validate a specification already read from YAML."""
+    if not isinstance(raw, dict):
+        raise SpecError(f"{where}: a specification is a YAML mapping of keys (name:, entities: ...)",
+                        [((), "a specification is a YAML mapping of keys (name:, entities: ...)")])
     try:
         return ImportSpec.model_validate(raw)
     except ValidationError as exc:
-        msgs = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
+        msgs: list[str] = []
+        items: list[tuple[tuple[str | int, ...], str]] = []
+        errors = _all_errors(raw, exc)
+        for err in errors:
+            loc = tuple(err["loc"])
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, _SchemaProblems):
+                for text in cause.items:
+                    path, msg = problem_path(text)
+                    items.append((loc + path, msg))
+                msgs.append(str(cause))
+                continue
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = f"unknown key {str(err['loc'][-1])!r}"
-            msgs.append(f"{loc}: {msg}" if loc else msg)
-        raise SpecError(f"{where}: " + "; ".join(msgs)) from exc
+            dotted = ".".join(str(p) for p in loc)
+            msgs.append(f"{dotted}: {msg}" if dotted else msg)
+            items.append((loc, msg))
+        raise SpecError(f"{where}: " + "; ".join(msgs), items) from exc
+
+
+def _all_errors(raw: dict[str, Any], first: ValidationError) -> list[Any]:
+    """Every error, not only the first layer: keys in error are taken out and the rest checked
+    again (a few rounds), so the schema checks of the other keys are reported too."""
+    errors = list(first.errors())
+    trimmed = copy.deepcopy(raw)
+    for _ in range(5):
+        removed = False
+        for err in errors:
+            cause = (err.get("ctx") or {}).get("error")
+            if not isinstance(cause, _SchemaProblems) and err["loc"]:
+                removed |= _remove(trimmed, tuple(err["loc"]), err["type"] == "missing")
+        if not removed:
+            break
+        try:
+            ImportSpec.model_validate(trimmed)
+            break
+        except ValidationError as again:
+            seen = {(tuple(e["loc"]), e["msg"]) for e in errors}
+            fresh = [e for e in again.errors() if (tuple(e["loc"]), e["msg"]) not in seen]
+            if not fresh:
+                break
+            errors += fresh
+    return errors
+
+
+def _remove(raw: Any, loc: tuple[Any, ...], parent: bool) -> bool:
+    """Delete the key at `loc` (its parent for a missing key) from nested dicts and lists."""
+    if parent:
+        loc = loc[:-1]
+    if not loc:
+        return False
+    node = raw
+    for part in loc[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    last = loc[-1]
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    return False
 
 
 def shipped_spec(name: str) -> Path:
