@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from graph_intel.schema import schema
@@ -38,10 +39,16 @@ def resolve(store: GraphStore, kind: str, ident: str) -> tuple[str, str]:
 
 def split_key(key: str, entity: str) -> tuple[str | None, str]:
     """(dataset, id) of a stored key; global kinds have no dataset."""
-    if schema().entity(entity).scope == "global":
+    if _is_global(entity):
         return None, key
     dataset, _, ident = key.partition(":")
     return dataset, ident
+
+
+@lru_cache(maxsize=64)
+def _is_global(entity: str) -> bool:
+    """Whether an entity kind is global (phones, vehicles): split_key runs once per row of an answer."""
+    return schema().entity(entity).scope == "global"
 
 
 def ref_json(entity: str, key: str, many_datasets: bool) -> dict[str, Any]:

@@ -37,15 +37,23 @@ def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int 
     """Linked groups of two or more adults, largest first, with the evidence joining them."""
     many = len(store.datasets()) > 1
     frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed)
+    names: dict[str, str] = {}
+
+    def person(key: str) -> str:
+        name = names.get(key)
+        if name is None:
+            name = names[key] = _person(key, many)
+        return name
+
     out = []
     for row in frame.to_dict("records"):
         evidence = []
         for item in row["evidence"]:
             item = dict(item)
             keys = item.pop("person_keys")
-            item["persons"] = [_person(k, many) for k in keys]
+            item["persons"] = [person(k) for k in keys]
             evidence.append(item)
-        out.append({"group": row["group"], "members": [_person(m, many) for m in row["members"]],
+        out.append({"group": row["group"], "members": [person(m) for m in row["members"]],
                     "size": row["size"], "split": _plain(row["split"]), "evidence": evidence})
     return out
 

@@ -133,17 +133,30 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     present = pd.concat([f for f in (people, vehicles) if not f.empty], ignore_index=True)
     present = present[["event", "kind", "started_at"]].drop_duplicates(subset="event").rename(columns={"event": "key"})
-    people = people[["event", "who", "sources"]].rename(columns={"who": "person"})
+    # one pass over the participant rows (a groupby yielding a frame per event costs more than the
+    # pairs themselves): each event's persons in order of first appearance, its sources united, and
+    # every person row it carried (for pickups)
+    members: dict[str, dict[str, None]] = {}
+    united: dict[str, dict[str, None]] = {}
+    carried: dict[str, list[str]] = {}
+    for event, person, srcs in zip(people["event"].tolist(), people["who"].tolist(), people["sources"].tolist(),
+                                   strict=True):
+        members.setdefault(event, {})[person] = None
+        carried.setdefault(event, []).append(person)
+        into = united.setdefault(event, {})
+        for src in srcs if srcs is not None else []:
+            into[src] = None
     rows = []
-    for event, group in people.groupby("event", sort=False):
-        members = list(dict.fromkeys(group["person"]))
-        srcs = _union(group["sources"])
-        for a, b in permutations(members, 2):
+    for event, here in members.items():
+        if len(here) < 2:
+            continue
+        srcs = list(united[event])
+        for a, b in permutations(here, 2):
             rows.append((a, b, "together", event, None, srcs))
     cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
     cars = cars.merge(vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
-    carried = people.groupby("event")["person"].apply(list).to_dict()
-    for event, vehicle, user, srcs in zip(cars["event"], cars["vehicle"], cars["user"], cars["sources"], strict=True):
+    for event, vehicle, user, srcs in zip(cars["event"].tolist(), cars["vehicle"].tolist(), cars["user"].tolist(),
+                                          cars["sources"].tolist(), strict=True):
         for other in carried.get(event, []):
             rows.append((user, other, "pickup", event, vehicle, list(srcs)))
             rows.append((other, user, "pickup", event, vehicle, list(srcs)))

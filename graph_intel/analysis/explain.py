@@ -18,6 +18,11 @@ class Sources:
         self.table = source_table(store)
         self.minimum = minimum
         self.admitted = admitted_sources(self.table, minimum)
+        # rank and label of each source, built once on first use: cite() runs once per evidence row,
+        # and a `table.loc` lookup per source per row costs more than the analysis itself at scale
+        self._ranks: dict[str, tuple[int, str, str]] | None = None
+        self._labels: dict[str, str | None] | None = None
+        self._cited: dict[tuple[str, ...], tuple[str | None, str | None, tuple[str | None, ...]]] = {}
 
     def filter(self, facts: pd.DataFrame) -> pd.DataFrame:
         """Facts with at least one source at or above the minimum grade (all without a minimum)."""
@@ -35,12 +40,17 @@ class Sources:
         return min(keys, key=self._rank)
 
     def _rank(self, key: str) -> tuple[int, str, str]:
-        if key not in self.table.index:
-            return (9, "Z", key)
-        row = self.table.loc[key]
-        src = str(row["source_eval"]) if pd.notna(row["source_eval"]) else "9"
-        intel = str(row["intel_eval"]) if pd.notna(row["intel_eval"]) else "Z"
-        return (int(src) if src.isdigit() else 9, intel, key)
+        if self._ranks is None:
+            self._ranks = {
+                k: (int(src) if src.isdigit() else 9, intel, k)
+                for k, src, intel in zip(
+                    self.table.index,
+                    (str(v) if pd.notna(v) else "9" for v in self.table["source_eval"]),
+                    (str(v) if pd.notna(v) else "Z" for v in self.table["intel_eval"]),
+                    strict=True,
+                )
+            }
+        return self._ranks.get(key, (9, "Z", key))
 
     def source_id(self, key: str | None) -> str | None:
         """A source's contract id (its id within its dataset)."""
@@ -48,19 +58,26 @@ class Sources:
 
     def grading(self, key: str | None) -> str | None:
         """A source's grading label, e.g. '2B P'."""
-        if key is None or key not in self.table.index:
+        if key is None:
             return None
-        value = self.table.loc[key, "grading"]
-        return str(value) if isinstance(value, str) else None
+        if self._labels is None:
+            self._labels = {
+                k: (str(v) if isinstance(v, str) else None)
+                for k, v in zip(self.table.index, self.table["grading"], strict=True)
+            }
+        return self._labels.get(key)
 
     def cite(self, sources: Any) -> dict[str, Any]:
-        """{source_id, grading, sources: [ids]} for a fact: its best source first, then all of them."""
-        best = self.best(sources)
-        return {
-            "source_id": self.source_id(best),
-            "grading": self.grading(best),
-            "sources": [self.source_id(s) for s in _keys(sources)],
-        }
+        """{source_id, grading, sources: [ids]} for a fact: its best source first, then all of them.
+
+        Facts share a few combinations of sources, so each combination is worked out once."""
+        keys = tuple(_keys(sources))
+        known = self._cited.get(keys)
+        if known is None:
+            best = self.best(keys)
+            known = (self.source_id(best), self.grading(best), tuple(self.source_id(s) for s in keys))
+            self._cited[keys] = known
+        return {"source_id": known[0], "grading": known[1], "sources": list(known[2])}
 
 
 def _keys(sources: Any) -> list[str]:

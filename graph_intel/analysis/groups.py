@@ -27,10 +27,13 @@ import igraph as ig
 import leidenalg
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_intel.analysis.age import ADULT, ADULT_AGE, Ages
 from graph_intel.analysis.evidence import attributions, contact_evidence, persons
 from graph_intel.analysis.explain import Sources
+from graph_intel.analysis.membership import isin
 from graph_intel.analysis.projection import to_igraph
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
@@ -84,8 +87,8 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.Data
     child_things = set(owned.loc[status == "child", "key"])
     locations = store.nodes("Location", columns=["kind"])
     placements = set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"]) if not locations.empty else set()
-    shared = owned[(status == ADULT) & ~owned["key"].isin(child_things)]
-    shared = shared[~((shared["entity"] == "Location") & shared["key"].isin(placements))]
+    shared = owned[(status == ADULT) & ~isin(owned["key"], child_things)]
+    shared = shared[~((shared["entity"] == "Location").to_numpy(dtype=bool) & isin(shared["key"], placements))]
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
     contacts = srcs.filter(contact_evidence(store))
@@ -122,16 +125,13 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
     c = contacts[contacts["kind"].isin(JOINING_CONTACTS)]
     c = c[rule.is_adult(c["a"], c["at"]) & rule.is_adult(c["b"], c["at"])]
     # contact_evidence gives calls, handset entries and links in one direction only: orient each pair
-    lo = c[["a", "b"]].min(axis=1)
-    hi = c[["a", "b"]].max(axis=1)
-    c = c.assign(a=lo, b=hi).drop_duplicates(subset=["a", "b", "kind", "ref_key", "via"])
+    a, b = c["a"].to_numpy(dtype=object), c["b"].to_numpy(dtype=object)
+    swap = b < a
+    c = c.assign(a=np.where(swap, b, a), b=np.where(swap, a, b)).drop_duplicates(
+        subset=["a", "b", "kind", "ref_key", "via"])
     if c.empty:
         return pd.DataFrame(columns=JOIN_COLUMNS)
-    via_child = [
-        any(p.strip() in child_things for p in str(v).split(" -> ")) if isinstance(v, str) else False
-        for v in c["via"]
-    ]
-    c = c[~np.asarray(via_child, dtype=bool)]
+    c = c[~_via_child(c["via"], child_things)]
     c = c[(c["kind"] != "link") | c["detail"].isin(JOINING_ASSOCIATIONS)]
     kind = c["ref_entity"].map({"Event": "event", "Exhibit": "exhibit", "Link": "link"})
     fact = c["kind"].where(c["kind"] != "link", c["detail"])
@@ -139,6 +139,20 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
         {"a": c["a"], "b": c["b"], "fact": fact, "kind": kind, "ref_key": c["ref_key"], "at": c["at"],
          "sources": c["sources"]}
     )
+
+
+def _via_child(via: pd.Series, child_things: set[str]) -> np.ndarray:
+    """Whether a fact went through a child's phone or vehicle: `via` is "caller -> callee", one key, or None."""
+    n = len(via)
+    if n == 0 or not child_things:
+        return np.zeros(n, dtype=bool)
+    text = pa.array(via.astype("str").array, from_pandas=True)
+    parts = pc.split_pattern(text, " -> ")
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    owner = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
+    hit = np.asarray(pc.is_in(flat, value_set=pa.array(list(child_things), type=flat.type)).fill_null(False),
+                     dtype=bool)
+    return np.bincount(owner[hit], minlength=n) > 0
 
 
 @dataclass
@@ -224,36 +238,79 @@ def linked_groups(
     facts = joining_facts(store, minimum)
     groups = find_groups(facts, threshold, seed)
     srcs = Sources(store, minimum)
-    rows = []
-    for n, group in enumerate(groups, start=1):
-        inside = set(group.members)
-        mine = facts[facts["a"].isin(inside) & facts["b"].isin(inside)]
-        evidence = []
-        for (kind, ref), rows_ in mine.groupby(["kind", "ref_key"], sort=True):
-            people = sorted(set(rows_["a"]) | set(rows_["b"]))
-            all_srcs = list(dict.fromkeys(s for ss in rows_["sources"] for s in ss))
-            evidence.append(
-                {
-                    "kind": kind,
-                    "id": _ident(kind, ref),
-                    "persons": [split_key(p, "Person")[1] for p in people],
-                    "person_keys": people,
-                    "facts": sorted(set(rows_["fact"])),
-                    "at": _first(rows_["at"]),
-                    **srcs.cite(all_srcs),
-                }
-            )
-        rows.append(
+    evidence = group_evidence(facts, groups, srcs)
+    rows = [
+        {
+            "group": n,
+            "size": len(group.members),
+            "members": group.members,
+            "component": group.component,
+            "split": group.split,
+            "evidence": items,
+        }
+        for n, (group, items) in enumerate(zip(groups, evidence, strict=True), start=1)
+    ]
+    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+
+
+def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources) -> list[list[dict[str, Any]]]:
+    """For each group, the records (kind, ref_key) joining two of its members, by kind then record.
+
+    Selected once for all groups, not once per group over all facts (which grows as groups x facts):
+    each fact's two ends are looked up in one index of every member (groups are disjoint), the facts
+    whose ends fall in the same group are kept, sorted by (group, kind, record, original order) and
+    cut into runs, one evidence item per run.
+    """
+    out: list[list[dict[str, Any]]] = [[] for _ in groups]
+    if not groups or facts.empty:
+        return out
+    members = pd.Index([m for g in groups for m in g.members])
+    group_of = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g.members) for g in groups])
+    ia = members.get_indexer(facts["a"])
+    ib = members.get_indexer(facts["b"])
+    ga = np.where(ia >= 0, group_of[ia], -1)
+    gb = np.where(ib >= 0, group_of[ib], -2)
+    keep = (ga == gb) & facts["kind"].notna().to_numpy() & facts["ref_key"].notna().to_numpy()
+    if not keep.any():
+        return out
+    mine = facts.loc[keep, ["a", "b", "fact", "kind", "ref_key", "at", "sources"]].assign(
+        _group=ga[keep], _pos=np.flatnonzero(keep), _at=pd.to_datetime(facts["at"][keep], errors="coerce"))
+    mine = mine.sort_values(["_group", "kind", "ref_key", "_pos"], kind="stable")
+    g = mine["_group"].to_numpy()
+    kind = mine["kind"].to_numpy(dtype=object)
+    ref = mine["ref_key"].to_numpy(dtype=object)
+    new = np.ones(len(mine), dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (kind[1:] != kind[:-1]) | (ref[1:] != ref[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(mine))
+    run = np.cumsum(new) - 1
+    first_at = mine["_at"].groupby(run).min().tolist()
+    a, b, fact = mine["a"].tolist(), mine["b"].tolist(), mine["fact"].tolist()
+    sources = mine["sources"].tolist()
+    ids: dict[str, str] = {}
+    for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if e - s == 1:  # most records join one pair by one fact (a < b)
+            people, facts_here, all_srcs = [a[s], b[s]], [fact[s]], list(dict.fromkeys(sources[s]))
+        else:
+            people = sorted(set(a[s:e]) | set(b[s:e]))
+            facts_here = sorted(set(fact[s:e]))
+            all_srcs = list(dict.fromkeys(x for ss in sources[s:e] for x in ss))
+        at = first_at[i]
+        for p in people:
+            if p not in ids:
+                ids[p] = split_key(p, "Person")[1]
+        out[int(g[s])].append(
             {
-                "group": n,
-                "size": len(group.members),
-                "members": group.members,
-                "component": group.component,
-                "split": group.split,
-                "evidence": evidence,
+                "kind": kind[s],
+                "id": _ident(kind[s], ref[s]),
+                "persons": [ids[p] for p in people],
+                "person_keys": people,
+                "facts": facts_here,
+                "at": None if pd.isna(at) else at.isoformat(),
+                **srcs.cite(all_srcs),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+    return out
 
 
 def _ident(kind: str, ref: str) -> str:
@@ -262,8 +319,3 @@ def _ident(kind: str, ref: str) -> str:
         return ref
     entity = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location", "event": "Event", "exhibit": "Exhibit"}[kind]
     return split_key(ref, entity)[1]
-
-
-def _first(values: pd.Series) -> str | None:
-    stamps = pd.to_datetime(values, errors="coerce").dropna()
-    return stamps.min().isoformat() if not stamps.empty else None

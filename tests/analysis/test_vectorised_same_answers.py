@@ -1,0 +1,186 @@
+"""The vectorised analyses give exactly the JSON of the plain per-group / per-place loops they replaced.
+
+Each reference below is the earlier implementation, kept here on purpose: simple, obviously right,
+and slow (it scans every fact once per group or place). The commands' JSON on the demo store, and
+on a store of `demo --scale 1` (about a thousand background persons, many groups and places), must
+equal what the reference gives from the same store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from graph_intel.analysis import commands as an
+from graph_intel.analysis import groups as groups_mod
+from graph_intel.analysis import places as places_mod
+from graph_intel.analysis.age import ADULT, CHILD, Ages
+from graph_intel.analysis.evidence import persons
+from graph_intel.analysis.explain import Sources
+from graph_intel.cli import app
+from graph_intel.commands import to_json
+from graph_intel.grading import MinGrade
+from graph_intel.refs import split_key
+from graph_intel.stores import GraphStore, open_store
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scale1_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of `demo --scale 1`: the story plus about a thousand background persons."""
+    from graph_intel.demo import write_demo
+    from graph_intel.ingest import ingest
+
+    base = tmp_path_factory.mktemp("scale1")
+    folder = write_demo(base / "demo", scale=1)
+    path = base / "store"
+    store = open_store(path)
+    try:
+        ingest(store, folder)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture(params=["demo", "scale1"])
+def store_path(request: pytest.FixtureRequest) -> Path:
+    name = "demo_store_path" if request.param == "demo" else "scale1_path"
+    path: Path = request.getfixturevalue(name)
+    return path
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[GraphStore]:
+    handle = open_store(store_path, read_only=True)
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+class ReferenceSources(Sources):
+    """Sources with the earlier per-call `table.loc` lookups (what the cached dicts replaced)."""
+
+    def _rank(self, key: str) -> tuple[int, str, str]:
+        if key not in self.table.index:
+            return (9, "Z", key)
+        row = self.table.loc[key]
+        src = str(row["source_eval"]) if pd.notna(row["source_eval"]) else "9"
+        intel = str(row["intel_eval"]) if pd.notna(row["intel_eval"]) else "Z"
+        return (int(src) if src.isdigit() else 9, intel, key)
+
+    def grading(self, key: str | None) -> str | None:
+        if key is None or key not in self.table.index:
+            return None
+        value = self.table.loc[key, "grading"]
+        return str(value) if isinstance(value, str) else None
+
+
+def _first(values: pd.Series) -> str | None:
+    stamps = pd.to_datetime(values, errors="coerce").dropna()
+    return stamps.min().isoformat() if not stamps.empty else None
+
+
+def reference_linked_groups(store: GraphStore, minimum: MinGrade | None = None,
+                            threshold: int = groups_mod.SPLIT_THRESHOLD, seed: int = groups_mod.SEED) -> pd.DataFrame:
+    """The earlier linked_groups: each group's evidence selected by `isin` over all facts."""
+    facts = groups_mod.joining_facts(store, minimum)
+    found = groups_mod.find_groups(facts, threshold, seed)
+    srcs = ReferenceSources(store, minimum)
+    rows = []
+    for n, group in enumerate(found, start=1):
+        inside = set(group.members)
+        mine = facts[facts["a"].isin(inside) & facts["b"].isin(inside)]
+        evidence = []
+        for (kind, ref), rows_ in mine.groupby(["kind", "ref_key"], sort=True):
+            people = sorted(set(rows_["a"]) | set(rows_["b"]))
+            all_srcs = list(dict.fromkeys(s for ss in rows_["sources"] for s in ss))
+            evidence.append({
+                "kind": kind, "id": groups_mod._ident(kind, ref),
+                "persons": [split_key(p, "Person")[1] for p in people], "person_keys": people,
+                "facts": sorted(set(rows_["fact"])), "at": _first(rows_["at"]), **srcs.cite(all_srcs),
+            })
+        rows.append({"group": n, "size": len(group.members), "members": group.members,
+                     "component": group.component, "split": group.split, "evidence": evidence})
+    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+
+
+def reference_hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
+    """The earlier hotspots: the persons at each place selected over everyone present, place by place.
+
+    A person counts as a child there when a child on the date of an event there (age at the event,
+    graph_intel.analysis.age), and as an adult when an adult on the date of an event there.
+    """
+    srcs = ReferenceSources(store, minimum)
+    placed = places_mod._placed_events(store, srcs)
+    rule = Ages(persons(store))
+    present = places_mod._present(store, srcs, "Person", placed).rename(columns={"who": "person"})
+    present = present.merge(placed[["event", "location", "started_at"]], on=["event", "location"], how="left")
+    present["status"] = rule.status(present["person"], present["started_at"])
+    locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
+    rows = []
+    for loc, evs in placed.groupby("location", sort=False):
+        here = present[present["location"] == loc]
+        stamps = pd.to_datetime(evs["started_at"], errors="coerce").dropna()
+        hours = [0] * 24
+        days = [0] * 7
+        for t in stamps:
+            hours[t.hour] += 1
+            days[t.weekday()] += 1
+        rows.append(
+            {
+                "location_id": split_key(str(loc), "Location")[1],
+                "key": loc,
+                "name": locations["name"].get(loc),
+                "kind": locations["kind"].get(loc),
+                "children": here.loc[here["status"] == CHILD, "person"].nunique(),
+                "adults": here.loc[here["status"] == ADULT, "person"].nunique(),
+                "events": evs["event"].nunique(),
+                "by_hour": hours,
+                "by_weekday": dict(zip(places_mod.DAYS, days, strict=True)),
+                "event_ids": sorted(split_key(str(e), "Event")[1] for e in evs["event"].unique()),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["location_id", "key", "name", "kind", "children", "adults", "events",
+                                        "by_hour", "by_weekday", "event_ids"])
+    return frame.sort_values(["children", "adults", "events", "location_id"],
+                             ascending=[False, False, False, True]).reset_index(drop=True)
+
+
+def _cli_json(path: Path, *args: str) -> Any:
+    result = runner.invoke(app, [*args, "--store", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("min_grade", [None, "2B"])
+def test_groups_json_equals_the_per_group_reference(store_path: Path, store: GraphStore,
+                                                    monkeypatch: pytest.MonkeyPatch, min_grade: str | None) -> None:
+    args = ["groups"] + (["--min-grade", min_grade] if min_grade else [])
+    got = _cli_json(store_path, *args)
+    monkeypatch.setattr(an, "linked_groups", reference_linked_groups)
+    expected = json.loads(to_json(an.groups_json(store, min_grade)))
+    assert got == expected
+    assert got, "the demo has groups"
+
+
+def test_groups_evidence_is_the_same_frame(store: GraphStore) -> None:
+    fast = groups_mod.linked_groups(store)
+    slow = reference_linked_groups(store)
+    assert fast.to_dict("records") == slow.to_dict("records")
+
+
+def test_hotspots_json_equals_the_per_place_reference(store_path: Path, store: GraphStore,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    got = _cli_json(store_path, "hotspots")
+    monkeypatch.setattr(an, "hotspots", reference_hotspots)
+    expected = json.loads(to_json(an.hotspots_json(store)))
+    assert got == expected
+    assert got
