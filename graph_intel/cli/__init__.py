@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from graph_intel.cli import analysis, data, imports, network, resolve, safeguarding, service
+from graph_intel.cli import (
+    analysis,
+    data,
+    imports,
+    network,
+    records,
+    resolve,
+    safeguarding,
+    service,
+)
 
 app = typer.Typer(
     name="graph-intel",
@@ -14,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (data, imports, analysis, safeguarding, network, service, resolve):
+for module in (data, imports, analysis, safeguarding, records, network, service, resolve):
     module.register(app)
 
 

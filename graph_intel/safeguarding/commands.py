@@ -54,3 +54,11 @@ def matrix_list_cmd(store: GraphStore, as_of: str | None = None) -> list[dict[st
 def briefing_cmd(store: GraphStore, since: str, as_of: str | None = None) -> dict[str, Any]:
     """Per child on the matrix: new adults, new missing episodes, triggers, breaches and reviews due."""
     return briefing(store, parse_day(since), parse_day(as_of))
+
+
+@read_command("referrals", "prompts", role="viewer")
+def referral_prompts_cmd(store: GraphStore, on: str | None = None) -> list[dict[str, Any]]:
+    """Escalation prompts: referrals unanswered by their due date, refusals despite new information, meetings not held."""
+    from graph_intel.safeguarding.referrals import referral_prompts
+
+    return referral_prompts(store, parse_day(on))

@@ -16,7 +16,7 @@ from graph_intel.stores.base import GraphStore
 #: Event kinds that record a concern about a child (chronology flags).
 CONCERN_EVENTS = ("sighting", "incident", "missing_episode", "arrest")
 #: Event kinds that act on a concern (a strategy meeting or a referral).
-ACTION_EVENTS = ("strategy_meeting", "referral")
+ACTION_EVENTS = ("strategy_meeting", "referral", "child_protection_conference")
 
 
 def to_date(value: Any) -> date | None:

@@ -1,0 +1,26 @@
+"""Commands of the safeguarding record: referral escalation prompts (and, with them, risk and matrix prompts)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit
+from graph_intel.cli.safeguarding import _run, _table
+from graph_intel.safeguarding import commands as sg
+
+OnOpt = Annotated[str | None, typer.Option("--on", help="Judge on this date YYYY-MM-DD [default: today].")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add `referrals prompts`."""
+    referrals = typer.Typer(help="Referrals and requests between agencies: escalation prompts.", no_args_is_help=True)
+    referrals.command("prompts")(referral_prompts_cmd)
+    app.add_typer(referrals, name="referrals")
+
+
+def referral_prompts_cmd(on: OnOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Referrals unanswered by their due date, refusals for no new information despite new concerns, meetings not held."""
+    data: list[dict[str, Any]] = _run(store, neo4j, sg.referral_prompts_cmd, on)
+    emit(data, json, lambda d: _table(d, ["child", "referral", "rule", "chase", "due", "prompt"], "referral escalation prompts"))
