@@ -21,11 +21,20 @@ _KNOWN_SHAPES = {
     "Event": "star",
     "Report": "triangleDown",
     "Exhibit": "hexagon",
+    # The safeguarding records (label-inside shapes, and a flag glyph drawn from a system font).
+    "Referral": "box",
+    "SchoolRecord": "database",
+    "HealthAttendance": "circle",
+    "Gift": "ellipse",
+    "Allocation": "text",
+    "RiskAssessment": "icon",
 }
-_SPARE_SHAPES = ["dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon", "ellipse", "box"]
+_SPARE_SHAPES = ["dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon", "ellipse", "box",
+                 "circle", "database", "text", "icon"]
 _SYMBOLS = {
     "dot": "\u25cf", "diamond": "\u25c6", "square": "\u25a0", "triangle": "\u25b2", "star": "\u2605",
     "triangleDown": "\u25bc", "hexagon": "\u2b22", "ellipse": "\u2b2c", "box": "\u25ac",
+    "circle": "\u25ef", "database": "\u26c1", "text": "\u2261", "icon": "\u2691",
 }
 _KIND_COLOURS = {
     "Phone": "#8e44ad", "Vehicle": "#8d6e63", "Location": "#16a085", "Event": "#f1c40f",
@@ -61,6 +70,7 @@ LINK_CLASS_STYLES: dict[str, dict[str, Any]] = {
     "placement": {"color": "#80cbc4", "dashes": [2, 4], "width": 1.2},
     "content": {"color": "#bcaaa4", "dashes": [8, 3, 2, 3], "width": 1.0},
     "resolution": {"color": "#7e57c2", "dashes": [1, 3], "width": 2.0},
+    "record": {"color": "#a1887f", "dashes": [3, 3], "width": 1.0},
     "aggregate": {"color": "#546e7a", "dashes": False, "width": 1.5},
 }
 
@@ -120,6 +130,8 @@ def node_style(entity: str, category: str | None = None, rag: str | None = None,
         out["borderWidth"] = 5
     out["color"] = {"background": fill, "border": border,
                     "highlight": {"background": fill, "border": "#000000"}}
+    if style.shape == "icon":  # a glyph from a system font: nothing is fetched
+        out["icon"] = {"face": "sans-serif", "code": style.symbol, "size": 36, "color": fill}
     if group is not None:
         out["shadow"] = {"enabled": True, "color": GROUP_COLOURS[group % len(GROUP_COLOURS)],
                          "size": 18, "x": 0, "y": 0}
