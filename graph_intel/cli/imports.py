@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
     group.command("run")(import_cmd)
     group.command("schema")(schema_cmd)
     group.command("check")(check_cmd)
+    group.command("suggest")(suggest_cmd)
     app.add_typer(group, name="import")
 
 
@@ -51,6 +52,22 @@ def schema_cmd() -> None:
     from loaders.mapping.check import json_schema_text
 
     typer.echo(json_schema_text(), nl=False)
+
+
+def suggest_cmd(
+    path: Annotated[Path, typer.Argument(metavar="FILE_OR_FOLDER", help="A sample export: CSV, Excel workbook, or a neo4j-admin folder.")],
+) -> None:
+    """Write a commented draft specification for a sample file or folder to stdout (edit it, then import check)."""
+    from loaders.canonical.chunks import SourceFileError
+    from loaders.mapping.suggest import suggest
+
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    try:
+        text = suggest(path)
+    except (SourceFileError, ValueError, OSError) as exc:
+        fail(str(exc))
+    typer.echo(text, nl=False)
 
 
 def check_cmd(
