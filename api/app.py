@@ -21,6 +21,7 @@ from api.users import UserStore
 from graph_intel.commands import load_all
 from graph_intel.ingest import IngestError
 from graph_intel.refs import RefError
+from graph_intel.safeguarding.roles import RoleError
 from graph_intel.stores import StoreError, open_store
 
 log = logging.getLogger("graph_intel.api")
@@ -128,6 +129,10 @@ def _error_handlers(app: FastAPI) -> None:
     async def ingest_error(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
+    async def role_error(request: Request, exc: Exception) -> JSONResponse:
+        # a person named as the adult or the child is not one on the date: the reason, for the user to act on
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
     async def value_error(request: Request, exc: Exception) -> JSONResponse:
         log.info("bad request on %s: %s", request.url.path, exc)
         return JSONResponse({"detail": "a parameter is not valid for this command"}, status_code=400)
@@ -142,6 +147,7 @@ def _error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": detail}, status_code=422)
 
     app.add_exception_handler(RefError, ref_error)
+    app.add_exception_handler(RoleError, role_error)
     app.add_exception_handler(IngestError, ingest_error)
     app.add_exception_handler(StoreError, store_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
 from graph_intel.safeguarding import commands as sg
-from graph_intel.safeguarding.matrix import MatrixError, set_status
+from graph_intel.safeguarding.common import parse_day
+from graph_intel.safeguarding.matrix import MatrixError, close, set_status
 from graph_intel.safeguarding.pack import write_pack
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ def register(app: typer.Typer) -> None:
     matrix = typer.Typer(help="The CSE matrix: each child's RAG status, who set it, when and why.", no_args_is_help=True)
     matrix.command("set")(matrix_set_cmd)
     matrix.command("list")(matrix_list_cmd)
+    matrix.command("close")(matrix_close_cmd)
     app.add_typer(matrix, name="matrix")
     app.command("briefing")(briefing_cmd)
 
@@ -92,10 +94,17 @@ def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adu
              child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
              out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
              redact: Annotated[bool, typer.Option("--redact", help="Hide third parties (others present, summaries).")] = False,
+             on: Annotated[str | None, typer.Option(help="State the child's age and eligibility on this date too "
+                                                          "[default: the latest notice or contact].")] = None,
              store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Write a printable, self-contained CAWN evidence pack for one adult and one child."""
-    data = _run(store, neo4j, write_pack, adult, child, out_file, redact)
+    """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
+    data = _run(store, neo4j, _pack, adult, child, out_file, redact, on)
     emit(data, json, lambda d: out.print(f"Evidence pack written to {d['file']} ({d['items']} items)."))
+
+
+def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: str | None) -> dict[str, Any]:
+    """The pack, with --on read as a date (a bad date or a wrong role is a ValueError: exit 2)."""
+    return write_pack(graph, adult, child, out_file, redact, parse_day(on) if on else None)
 
 
 def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")],
@@ -117,10 +126,21 @@ def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="T
     emit(data, json, lambda d: out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {d['review']}."))
 
 
+def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+                     by: Annotated[str, typer.Option("--by", help="Who took the child off the matrix.")],
+                     reason: Annotated[str, typer.Option("--reason", help="Why.")],
+                     agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
+                     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Take a child off the CSE matrix by an appended closing entry (the history stays)."""
+    data = _run(store, neo4j, close, child, by, reason, agency)
+    emit(data, json, lambda d: out.print(f"{d['person_id']}: taken off the matrix by {d['by']}: {d['reason']}."))
+
+
 def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help="Reviews due by this day [default: today].")] = None,
+                    closed: Annotated[bool, typer.Option("--closed", help="Also list children taken off the matrix.")] = False,
                     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Each child's current CSE matrix status, who set it, when, why and when to review it."""
-    data = _run(store, neo4j, sg.matrix_list_cmd, as_of)
+    data = _run(store, neo4j, sg.matrix_list_cmd, as_of, closed)
     emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"], "CSE matrix"))
 
 
@@ -129,5 +149,16 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help="What is new
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
     data = _run(store, neo4j, sg.briefing_cmd, since, as_of)
-    emit(data, json, lambda d: _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],
-                                      f"hub briefing since {d['since']}"))
+
+    def render(d: dict[str, Any]) -> None:
+        _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],
+               f"hub briefing since {d['since']}")
+        _victims(d.get("possible_victims") or [])
+
+    emit(data, json, render)
+
+
+def _victims(rows: list[dict[str, Any]]) -> None:
+    """Children recorded as offenders, each with the prompt to consider exploitation."""
+    if rows:
+        _table(rows, ["person_id", "at", "prompt", "event"], "children recorded as offenders: possible victims")

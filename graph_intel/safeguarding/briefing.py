@@ -3,7 +3,9 @@
 Per child: the current RAG status; adults whose first association evidence with the child is on
 or after the date (new adults); missing episodes starting on or after it; the missing rules met at
 the as-of date whose episodes include a new one; breach evidence dated on or after it; and
-whether the matrix review is due. It lists prompts with their evidence; it decides nothing.
+whether the matrix review is due; and the prompts for a child recorded as a suspect or associate,
+or arrested, while under 18 (`prompts`; all such children, on the matrix or not, in
+`possible_victims`). It lists prompts with their evidence; it decides nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.safeguarding.cawn import adult_at_fact, adult_keys, breaches, pair_evidence
 from graph_intel.safeguarding.common import end_of_day, ident, iso
@@ -34,6 +37,7 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
     evidence = contact_evidence(store)
     missing = episodes(store, day)
     all_breaches = breaches(store)
+    victims = possible_victims(store, people)
     children = []
     for row in matrix:
         child = keys.get(row["person_id"])
@@ -66,6 +70,9 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
             "new_adults": [a["person_id"] for a in new_adults], "new_adult_evidence": new_adults,
             "new_missing": len(new_eps), "new_missing_episodes": [ident(e.event, "Event") for e in new_eps],
             "triggers": triggers, "breaches": new_breaches,
+            "prompts": [p["prompt"] for p in victims if p["key"] == child],
         })
-    return {"since": since.isoformat(), "as_of": day.isoformat(), "children": children,
+    listed = [{"person_id": ident(p["key"]), "at": p["at"], "age": p["age"], "what": p["what"],
+               "event": ident(p["event"], "Event") if p["event"] else None, "prompt": p["prompt"]} for p in victims]
+    return {"since": since.isoformat(), "as_of": day.isoformat(), "children": children, "possible_victims": listed,
             "note": "prompts for the hub with their evidence; no decision has been made by the tool"}

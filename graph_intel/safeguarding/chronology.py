@@ -8,6 +8,10 @@ missing_episode or arrest. A period is flagged when concerns recorded by two or 
 within 30 days of each other and no strategy meeting or referral about the child followed, where
 "followed" means dated from the later concern up to 30 days after it. A flag is a prompt to ask
 whether the agencies shared what they knew; it decides nothing.
+
+A child recorded as a suspect or associate, or arrested while under 18 (age at the date, see
+graph_intel.analysis.age), gets a prompt row ("recorded as a suspect while aged 15: consider
+exploitation"): a possible victim, never an offender.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from graph_intel.analysis.evidence import contact_evidence
+from graph_intel.analysis.age import possible_victims
+from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.common import (
     ACTION_EVENTS,
@@ -174,6 +179,13 @@ def chronology(store: GraphStore, child: str) -> list[dict[str, Any]]:
     rows = chronology_rows(store, child)
     found = flags(rows)
     out = [{k: v for k, v in r.items() if k != "agencies" or len(v) > 1} for r in rows]
+    who = representatives(store).get(child, child)
+    for p in possible_victims(store, persons(store)):
+        if p["key"] != who:
+            continue
+        out.append({"at": p["at"], "what": f"PROMPT: {p['prompt']}", "agency": None, "source_id": None,
+                    "record": "prompt", "id": ident(p["event"], "Event") if p["event"] else None,
+                    "prompt": p["prompt"], "age": p["age"]})
     for flag in found:
         out.append({"at": flag.end.isoformat(), "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
                     f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "

@@ -11,6 +11,7 @@ from graph_intel.safeguarding.chronology import chronology
 from graph_intel.safeguarding.common import parse_day, person_key
 from graph_intel.safeguarding.matrix import matrix_list
 from graph_intel.safeguarding.missing import missing_triggers
+from graph_intel.safeguarding.pack import pack_data
 from graph_intel.stores.base import GraphStore
 
 
@@ -45,9 +46,9 @@ def chronology_cmd(store: GraphStore, person: str) -> list[dict[str, Any]]:
 
 
 @read_command("matrix", "list", role="viewer")
-def matrix_list_cmd(store: GraphStore, as_of: str | None = None) -> list[dict[str, Any]]:
+def matrix_list_cmd(store: GraphStore, as_of: str | None = None, closed: bool = False) -> list[dict[str, Any]]:
     """Each child's current CSE matrix RAG status, who set it, when, why, its review date and history."""
-    return matrix_list(store, parse_day(as_of))
+    return matrix_list(store, parse_day(as_of), include_closed=closed)
 
 
 @read_command("briefing", role="viewer")
@@ -62,3 +63,10 @@ def referral_prompts_cmd(store: GraphStore, on: str | None = None) -> list[dict[
     from graph_intel.safeguarding.referrals import referral_prompts
 
     return referral_prompts(store, parse_day(on))
+
+
+@read_command("cawn", "pack", role="analyst")
+def cawn_pack_cmd(store: GraphStore, adult: str, child: str, redact: bool = False, on: str | None = None) -> dict[str, Any]:
+    """What the CAWN evidence pack for one adult and one child shows, as JSON (roles checked: a wrong one is refused)."""
+    data = pack_data(store, adult, child, redact, parse_day(on) if on else None)
+    return {"adult": data["adult"]["id"], "child": data["child"]["id"], "on": data["child"]["on"], "pack": data}

@@ -58,6 +58,18 @@ def iso(value: Any) -> str | None:
     return when.isoformat() if when is not None else None
 
 
+def people_date(value: Any) -> str | None:
+    """A date as people write it, '8 Jul 2011' (a time of day after it when it has one: '8 Jul 2011 21:30')."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value.day} {value.strftime('%b %Y')}"
+    when = to_datetime(value)
+    if when is None:
+        return None
+    text = f"{when.day} {when.strftime('%b %Y')}"
+    timed = not (isinstance(value, str) and len(value) <= 10) and (when.hour, when.minute, when.second) != (0, 0, 0)
+    return text + (f" {when.strftime('%H:%M')}" if timed else "")
+
+
 def parse_day(text: str | date | None, default: date | None = None) -> date:
     """A date argument (YYYY-MM-DD) or the default (today)."""
     if text is None or text == "":
