@@ -83,6 +83,9 @@ class DatasetLoad:
         self.report = IngestReport(dataset=name)
         self.ctx = LoadContext(dataset=name)
         self.problems: list[dict[str, object]] = []
+        # Marked before the first row is written and cleared by finish(): a load that is killed,
+        # crashes or fails part-way leaves the dataset marked incomplete until it is loaded again.
+        store.mark_load_started(name, self.started.isoformat())
         _load_known_sources(store, self.ctx)
         default = pd.DataFrame(
             [{"key": self.ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
@@ -121,6 +124,7 @@ class DatasetLoad:
         elif quarantine_file is not None:
             _write_quarantine(quarantine_file, self.problems)
             self.report.quarantine_file = str(quarantine_file)
+        self.store.mark_load_finished(self.report.dataset, self.started.isoformat())
         return self.report
 
 

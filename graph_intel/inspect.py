@@ -22,7 +22,17 @@ def stats(store: GraphStore) -> dict[str, Any]:
     data: dict[str, Any] = {_PLURAL[e]: counts[e] for e in schema().entities}
     data["links"] = {schema().links[name].canonical: counts[name] for name in schema().links}
     data["datasets"] = store.datasets()
+    data["incomplete_loads"] = incomplete_loads(store)
     return data
+
+
+def incomplete_loads(store: GraphStore) -> list[dict[str, str]]:
+    """Datasets whose last load did not finish, and when it began: their counts are partial."""
+    return [
+        {"dataset": name, "started_at": at,
+         "reason": "the last load of this dataset did not finish (killed, crashed or failed); load it again"}
+        for name, at in sorted(store.incomplete_loads().items())
+    ]
 
 
 @read_command("show", role="viewer")

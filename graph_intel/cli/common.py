@@ -55,10 +55,21 @@ def opened(
         fail(str(exc))
     try:
         yield handle
+        warn_incomplete(handle)
     except (StoreError, IngestError, RefError) as exc:
         fail(str(exc.args[0]) if exc.args else str(exc))
     finally:
         handle.close()
+
+
+def warn_incomplete(store: GraphStore) -> None:
+    """Every answer from a store holding a load that did not finish says so, on stderr."""
+    for dataset, started in sorted(store.incomplete_loads().items()):
+        err.print(
+            f"[bold yellow]graph-intel: warning:[/] the load of dataset {dataset} begun at {started} did not "
+            "finish (killed, crashed or failed): its data is partial until it is loaded again",
+            highlight=False, soft_wrap=True,
+        )
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:

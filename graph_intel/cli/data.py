@@ -142,8 +142,12 @@ def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = Fa
             table.add_row(f"  {k}", f"{v:,}")
         out.print(table)
         out.print("datasets: " + ", ".join(d["datasets"]))
+        for item in d.get("incomplete_loads", []):
+            out.print(f"[yellow]incomplete load:[/] {item['dataset']} (begun {item['started_at']}): {item['reason']}")
 
     emit(data, json, render)
+    if data.get("incomplete_loads"):
+        raise typer.Exit(EXIT_ATTENTION)
 
 
 def show_cmd(

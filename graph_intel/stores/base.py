@@ -192,6 +192,20 @@ class GraphStore(ABC):
                 row[col] = row[col][:10]
         return row
 
+    # -- loads that did not finish ------------------------------------------------------------------
+    @abstractmethod
+    def mark_load_started(self, dataset: str, started_at: str) -> None:
+        """Record, durably and before any row is written, that a load of `dataset` has begun."""
+
+    @abstractmethod
+    def mark_load_finished(self, dataset: str, started_at: str) -> None:
+        """Clear the mark of the load begun at `started_at`, once all its rows are stored."""
+
+    @abstractmethod
+    def incomplete_loads(self) -> dict[str, str]:
+        """Datasets whose last load began and never finished (killed, crashed, disk full), with
+        when that load began: their counts are partial until the dataset is loaded again."""
+
     def datasets(self) -> list[str]:
         """Names of the datasets loaded, from their sources."""
         frame = self.nodes("Source", columns=["dataset"])

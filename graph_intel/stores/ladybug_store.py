@@ -87,7 +87,13 @@ def ladybug_ddl() -> list[str]:
         pairs = ", ".join(f"FROM {a} TO {b}" for a, b in link.pairs)
         cols = ", ".join(f"{c} {_LB_TYPES[t]}" for c, t in link.columns().items())
         stmts.append(f"CREATE REL TABLE IF NOT EXISTS {link.name}({pairs}, {cols})")
+    stmts.append(_LOAD_STATE_DDL)
     return stmts
+
+
+#: One row per dataset: when its last load began and whether it finished (not part of the POLE
+#: schema: it describes loads, not the case).
+_LOAD_STATE_DDL = "CREATE NODE TABLE IF NOT EXISTS LoadState(dataset STRING, started_at STRING, finished BOOLEAN, PRIMARY KEY(dataset))"
 
 
 class LadybugStore(GraphStore):
@@ -189,6 +195,27 @@ class LadybugStore(GraphStore):
     def ensure_schema(self) -> None:
         for stmt in ladybug_ddl():
             self._run(stmt)
+
+    def mark_load_started(self, dataset: str, started_at: str) -> None:
+        self._run(
+            "MERGE (l:LoadState {dataset: $d}) SET l.started_at = $at, l.finished = false",
+            {"d": dataset, "at": started_at},
+        )
+        self._conn.execute("CHECKPOINT")  # on disk before the first row is written
+
+    def mark_load_finished(self, dataset: str, started_at: str) -> None:
+        self.flush()
+        self._run(
+            "MATCH (l:LoadState {dataset: $d}) WHERE l.started_at = $at SET l.finished = true",
+            {"d": dataset, "at": started_at},
+        )
+
+    def incomplete_loads(self) -> dict[str, str]:
+        try:
+            rows = self._read("MATCH (l:LoadState) WHERE NOT l.finished RETURN l.dataset AS d, l.started_at AS at")
+        except Exception:  # a store made before loads were marked has no such table: nothing is marked
+            return {}
+        return dict(zip(rows["d"], rows["at"], strict=True)) if not rows.empty else {}
 
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:

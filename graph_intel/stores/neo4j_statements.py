@@ -26,6 +26,8 @@ PARAMETERS: dict[str, object] = {
     "keys": ["d1:P1"],
     "key": "d1:P1",
     "id": "P1",
+    "dataset": "d1",
+    "started_at": "2026-12-01T22:00:00Z",
 }
 
 #: Node properties that get an index besides the unique `key` (lookups by contract id, by dataset).
@@ -224,10 +226,21 @@ def count_links(link: str) -> str:
 
 
 # -- the full set -------------------------------------------------------------------------------
+#: Loads that did not finish: one LoadState node per dataset (not part of the POLE schema).
+LOAD_STATE_LABEL = "LoadState"
+MARK_LOAD_STARTED = "MERGE (l:LoadState {dataset: $dataset}) SET l.started_at = $started_at, l.finished = false"
+MARK_LOAD_FINISHED = (
+    "MATCH (l:LoadState {dataset: $dataset}) WHERE l.started_at = $started_at SET l.finished = true"
+)
+INCOMPLETE_LOADS = "MATCH (l:LoadState) WHERE l.finished = false RETURN l.dataset AS dataset, l.started_at AS started_at"
+
+
 def all_statements() -> list[tuple[str, str]]:
     """(name, cypher) for every statement the Neo4j store can issue, every label/type variant."""
     out = list(schema_statements())
     out.append(("delete_all", DELETE_ALL))
+    out += [("mark_load_started", MARK_LOAD_STARTED), ("mark_load_finished", MARK_LOAD_FINISHED),
+            ("incomplete_loads", INCOMPLETE_LOADS)]
     for ent in schema().entities:
         out += [
             (f"upsert_nodes_{ent}", upsert_nodes(ent)),
@@ -266,8 +279,9 @@ def lint_schema() -> dict[str, object]:
         keys.update(ent.columns())
     for link in sch.links.values():
         keys.update(link.columns())
+    keys.update({"dataset", "started_at", "finished"})
     return {
-        "labels": sorted(sch.entities),
+        "labels": sorted([*sch.entities, LOAD_STATE_LABEL]),
         "relationshipTypes": sorted(sch.links),
         "propertyKeys": sorted(keys),
         "parameters": parameters(),

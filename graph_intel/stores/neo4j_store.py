@@ -165,6 +165,16 @@ class Neo4jStore(GraphStore):
             total += self._upsert(stmt, batch, f"{spec.canonical} links from {a} to {b}")
         return total
 
+    def mark_load_started(self, dataset: str, started_at: str) -> None:
+        self._write(lambda tx: tx.run(cy.MARK_LOAD_STARTED, dataset=dataset, started_at=started_at).consume())
+
+    def mark_load_finished(self, dataset: str, started_at: str) -> None:
+        self._write(lambda tx: tx.run(cy.MARK_LOAD_FINISHED, dataset=dataset, started_at=started_at).consume())
+
+    def incomplete_loads(self) -> dict[str, str]:
+        rows = self._read(cy.INCOMPLETE_LOADS)
+        return dict(zip(rows["dataset"], rows["started_at"], strict=True)) if not rows.empty else {}
+
     # -- reads ----------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
