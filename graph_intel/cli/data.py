@@ -95,6 +95,11 @@ def ingest_cmd(
     json: JsonOpt = False,
 ) -> None:
     """Load one dataset folder; bad rows are quarantined with file, line and reason."""
+    from loaders.mapping.reader import not_canonical_hint
+
+    hint = not_canonical_hint(folder)
+    if hint is not None:
+        fail(hint)
     if not folder.is_dir():
         fail(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
     with opened(store, neo4j, create=True) as graph:

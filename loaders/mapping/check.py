@@ -133,9 +133,19 @@ def _against(spec: ImportSpec, root: yaml.Node | None, file: Path) -> list[Probl
         if not spec.ignore.file(other.name):
             found.append(Problem(line_of(root, ("ignore",)), "ignore.files",
                                  f"{other.name}: not read by this specification; list it under ignore.files", "note"))
+    from loaders.mapping.reader import is_excel, sheet_names
+
+    parts: list[tuple[Path, Any]] = []
     for path in files:
         try:
-            table = open_table(path, spec.file)
+            sheets = sheet_names(path, spec.file) if is_excel(path, spec.file) else [spec.file.sheet]
+        except SourceFileError as exc:
+            found.append(Problem(line_of(root, ("file",)), "file", str(exc)))
+            continue
+        parts += [(path, spec.file.model_copy(update={"sheet": s})) for s in sheets]
+    for path, options in parts:
+        try:
+            table = open_table(path, options)
         except SourceFileError as exc:
             found.append(Problem(line_of(root, ("file",)), "file", str(exc)))
             continue

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,8 +21,8 @@ from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError
 from loaders.canonical.columns import LoadContext, extras, identify, with_provenance
-from loaders.mapping.reader import is_excel, open_table
-from loaders.mapping.spec import EntityMap, EventMap, ImportSpec, Value
+from loaders.mapping.reader import is_excel, open_table, sheet_names
+from loaders.mapping.spec import EntityMap, EventMap, FileOptions, ImportSpec, Value
 from loaders.mapping.values import Evaluator
 
 
@@ -117,6 +120,11 @@ def import_path(
     """Load a file (or every matching file of a folder) through `spec` as one dataset (quarantine as ingest())."""
     if not path.exists():
         raise IngestError(f"{path}: no such file or folder")
+    if path.is_file() and path.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory(prefix="graph-intel-zip-") as tmp:
+            folder = _unzip(path, Path(tmp) / path.stem)
+            return import_path(store, spec, folder, dataset=dataset or path.stem, quarantine_file=quarantine_file,
+                               progress=progress, chunk_rows=chunk_rows)
     files, others = _files(spec, path)
     if not files:
         raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
@@ -137,7 +145,7 @@ def import_path(
 
         jobs = admin_files(run, files, chunk_rows)
     else:
-        jobs = ((f, _table_chunks(run, f, chunk_rows), parse_table_chunk) for f in files)
+        jobs = _table_jobs(run, files, chunk_rows)
     try:
         for file, chunks, parse in jobs:
             load.load(file.name, chunks, partial(parse, run))
@@ -148,6 +156,35 @@ def import_path(
     report = load.finish(quarantine_file, quarantine_dir)
     return ImportReport(**vars(report), unmapped=run.tally.unmapped_json(), ignored=run.tally.ignored_json(),
                         extra_columns=run.tally.extra_columns)
+
+
+#: Limits on what a zip may unpack to: a hostile archive must not fill the disk.
+ZIP_MAX_BYTES = 8 << 30
+ZIP_MAX_FILES = 10_000
+
+
+def _unzip(path: Path, into: Path) -> Path:
+    """The zip's files flat in one folder (paths inside it are dropped, so nothing lands outside)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise IngestError(f"{path}: not a readable zip ({exc})") from exc
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
+            raise IngestError(f"{path}: the zip holds more than {ZIP_MAX_FILES:,} files or {ZIP_MAX_BYTES >> 30} GB; unzip it by hand")
+        into.mkdir(parents=True)
+        seen: set[str] = set()
+        for member in members:
+            name = Path(member.filename.replace("\\", "/")).name
+            if not name or name.startswith(".") or name in seen:
+                if name in seen:
+                    raise IngestError(f"{path}: two files named {name} in different folders of the zip; unzip it by hand")
+                continue
+            seen.add(name)
+            with archive.open(member) as src, (into / name).open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+    return into
 
 
 def _files(spec: ImportSpec, path: Path) -> tuple[list[Path], list[Path]]:
@@ -197,8 +234,25 @@ def _write_source(store: GraphStore, run: Run) -> UpsertResult:
     return store.upsert_nodes("Source", pd.DataFrame([row]))
 
 
-def _table_chunks(run: Run, path: Path, chunk_rows: int) -> Iterable[Chunk]:
-    table = open_table(path, run.spec.file, chunk_rows)
+def _table_jobs(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
+    """(file, chunks, parser) per file, and per sheet of a workbook read sheet by sheet."""
+    for f in files:
+        if not is_excel(f, run.spec.file):
+            yield f, _table_chunks(run, f, chunk_rows), parse_table_chunk
+            continue
+        sheets = sheet_names(f, run.spec.file)
+        for sheet in sheets:
+            options = run.spec.file.model_copy(update={"sheet": sheet})
+            name = f"{f.name}[{sheet}]" if len(sheets) > 1 or isinstance(run.spec.file.sheet, list) else None
+            yield (f.with_name(name) if name else f), _table_chunks(run, f, chunk_rows, options, name), parse_table_chunk
+
+
+def _table_chunks(run: Run, path: Path, chunk_rows: int, options: FileOptions | None = None,
+                  name: str | None = None) -> Iterable[Chunk]:
+    table = open_table(path, options or run.spec.file, chunk_rows)
+    if name is not None:
+        table.chunks = (Chunk(name, c.frame, c.lines, c.faults) for c in table.chunks)
+        path = path.with_name(name)
     missing = sorted({c for v in _values(run.spec) for c in v.referenced()} - set(table.header))
     if missing:
         kind = "sheet" if is_excel(path, run.spec.file) else "file"

@@ -34,6 +34,26 @@ class Table:
     chunks: Iterator[Chunk]
 
 
+def not_canonical_hint(path: Path) -> str | None:
+    """Why `ingest` cannot load an Excel workbook, a zip or a folder of only workbooks, and how to
+    load it instead (through an import specification); None for anything else."""
+    how = (f"load it through an import specification: graph-intel import suggest {path} > spec.yaml, "
+           f"edit spec.yaml, then graph-intel import spec.yaml {path}")
+    if path.is_file() and path.suffix.lower() in (*EXCEL_SUFFIXES, ".xls"):
+        return f"{path}: an Excel workbook is not a canonical dataset folder; {how}"
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return f"{path}: a zip is not a canonical dataset folder; unzip it into a folder, or {how}"
+    if path.is_file():
+        return None
+    if path.is_dir():
+        files = [p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+        books = [p for p in files if p.suffix.lower() in (*EXCEL_SUFFIXES, ".xls")]
+        if books and not any(p.suffix.lower() == ".csv" for p in files):
+            return (f"{path}: holds Excel workbooks ({', '.join(sorted(b.name for b in books)[:5])}) and no CSV file; "
+                    f"canonical ingest reads CSV files only; {how}")
+    return None
+
+
 def is_excel(path: Path, options: FileOptions) -> bool:
     """Whether the file is read as an Excel workbook."""
     if options.format != "auto":
@@ -100,8 +120,9 @@ def _csv_rows(path: Path, options: FileOptions) -> Rows:
     """(line on which the row starts, cells, fault) for each row of a CSV file: a quoted field
     left open is a fault on its first line, and the rows after it are read as rows (as in the
     canonical reader)."""
+    encoding = detect_encoding(path) if options.encoding == "auto" else options.encoding
     try:
-        handle = path.open(newline="", encoding=options.encoding)
+        handle = path.open(newline="", encoding=encoding)
     except (OSError, LookupError) as exc:
         raise SourceFileError(f"{path}: cannot read the file ({exc})") from exc
 
@@ -117,6 +138,44 @@ def _csv_rows(path: Path, options: FileOptions) -> Rows:
                 ) from exc
 
     return rows()
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the whole file is UTF-8, else Windows-1252 (cp1252), as Windows exports write."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    except OSError:
+        pass
+    return "utf-8-sig"
+
+
+def sheet_names(path: Path, options: FileOptions) -> list[str | int | None]:
+    """The sheets a specification reads from a workbook: one, a list, or every one ('*')."""
+    sheet = options.sheet
+    if sheet != "*" and not isinstance(sheet, list):
+        return [sheet]
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        raise SourceFileError(f"{path}: cannot open the workbook ({exc})") from exc
+    names = list(book.sheetnames)
+    book.close()
+    if sheet == "*":
+        return list(names)
+    missing = [s for s in sheet if s not in names]
+    if missing:
+        raise SourceFileError(f"{path}: no sheet {', '.join(repr(m) for m in missing)}; sheets: {', '.join(names)}")
+    return list(sheet)
 
 
 def _excel_rows(path: Path, options: FileOptions) -> Rows:

@@ -115,7 +115,7 @@ class FileOptions(_Strict):
     """How to read the file: its format, sheet, header row, encoding and delimiter."""
 
     format: Literal["auto", "csv", "excel"] = "auto"
-    sheet: str | int | None = None
+    sheet: str | int | list[str] | None = None
     header_row: int = Field(default=1, ge=1)
     encoding: str = "utf-8-sig"
     delimiter: str = Field(default=",", min_length=1, max_length=1)

@@ -132,7 +132,7 @@ def judge(name: str, values: list[str]) -> Column:
         col.kind = "datetime" if any(("T" in v or " " in v) for v in values) else "date"
     elif _share(values, lambda v: bool(_TIME.match(v))) >= 0.9:
         col.kind = "time"
-    elif "date" in low and _share(values, lambda v: bool(_SERIAL.match(v))) >= 0.9:
+    elif re.search(r"date|dob|birth", low) and _share(values, lambda v: bool(_SERIAL.match(v))) >= 0.9:
         col.kind, col.date_format = "date", "excel"
         col.note = "Excel serial day numbers"
     elif _share(values, _is_phone) >= 0.8:
@@ -148,7 +148,7 @@ def judge(name: str, values: list[str]) -> Column:
         col.kind = "number"
     elif re.search(r"name|forename|surname|first|last", low):
         col.kind = "name"
-    if col.kind in ("text", "number") and re.search(r"(^|[\s_])(id|ref|reference|no|number|upn|urn)$|_id$|id$", low) and len(set(values)) == len(values):
+    if col.kind in ("text", "number") and re.search(r"(^|[\s_])(id|ref|reference|no|number|upn|urn)$|_id$|id$", low):
         col.kind = "id"
     return col
 
@@ -419,7 +419,7 @@ def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, l
                 allowed = schema().entity("Person").properties[prop].values or ()
                 m = enum_map(values[c.name], allowed)
                 if m is not None and prop not in props:
-                    props[prop] = {"column": c.name, **({"map": m} if m else {})}
+                    props[prop] = {"column": c.name, "lower": True, **({"map": m} if m else {})}
                     used.add(c.name)
                     break
     for p in props.values():

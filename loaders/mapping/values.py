@@ -80,7 +80,12 @@ class Evaluator:
 
     def _dates(self, s: pd.Series, value: Value) -> pd.Series:
         fmt = value.date_format
-        parsed = pd.to_datetime(s.where(s.ne(""), None), format=fmt, errors="coerce")
+        if fmt == "excel":  # Excel's serial day numbers (1 = 1900-01-01, with its 1900 leap-year slip)
+            days = pd.to_numeric(s.where(s.ne(""), None), errors="coerce")
+            days = days.where((days > 0) & (days < 2_958_466))
+            parsed = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
+        else:
+            parsed = pd.to_datetime(s.where(s.ne(""), None), format=fmt, errors="coerce")
         iso, _ = parse_datetime_series(s.where(parsed.isna(), ""))
         parsed = parsed.where(parsed.notna(), iso.to_numpy())
         bad = s.ne("") & parsed.isna()
@@ -88,7 +93,8 @@ class Evaluator:
             mask = np.zeros(self.n, dtype=bool)
             mask[s.index[bad.to_numpy()].to_numpy()] = True
             label = value.label()
-            self.problems.add(mask, label, f"'{label}' is not a date in the format {fmt} (nor ISO 8601)")
+            shown = "of Excel serial day numbers" if fmt == "excel" else f"in the format {fmt}"
+            self.problems.add(mask, label, f"'{label}' is not a date {shown} (nor ISO 8601)")
         out = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S")
         return out.where(parsed.notna(), "").astype(object)
 
