@@ -12,9 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.audit import AuditLog
+from api.audit import open_audit
 from api.deps import PUBLIC, ROLES_KEY, Services, enforce_access, require_role
-from api.middleware import GuardMiddleware
+from api.middleware import GuardMiddleware, install_access_log_filter
 from api.routes import admin, health, ingest, network, query, read
 from api.settings import Settings
 from api.users import UserStore
@@ -31,6 +31,7 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service: routes (read routes from the registry), guard, error handlers, OpenAPI."""
     settings = settings or Settings()
+    install_access_log_filter()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return
         db = settings.api_db_path()
         store = open_store(settings.store, settings.neo4j_uri, create=False)  # never a new, empty store
-        users, audit = UserStore(db), AuditLog(db)
+        users, audit = UserStore(db), open_audit(settings)
         app.state.services = Services(settings=settings, store=store, users=users, audit=audit)
         try:
             yield

@@ -7,7 +7,9 @@ one without a rule. Order of checks: 401 (no valid token) -> 400 (no X-Purpose) 
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -70,6 +72,8 @@ class AuditContext:
     params: dict[str, Any] = field(default_factory=dict)
     persons: set[str] = field(default_factory=set)
     skip: bool = False
+    #: Set for a long operation once its "started" entry is written (audit_started).
+    phase: str | None = None
 
 
 def services(request: Request) -> Services:
@@ -90,16 +94,59 @@ def _unauthorised(reason: str) -> HTTPException:
     )
 
 
-def _purpose(request: Request, limit: int) -> str:
-    raw = request.headers.get("x-purpose")
+#: Unicode categories refused in X-Purpose: controls (C0, DEL, C1), format characters (bidi
+#: overrides, zero-width), line and paragraph separators, surrogates: they would let a purpose
+#: rewrite what `audit list` shows.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: Query parameters that would carry a token; tokens are accepted only in the Authorization header.
+TOKEN_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "auth", "authorization", "bearer", "key"})
+#: What a token looks like (users.add makes "gi_" and 43 URL-safe characters).
+TOKEN_SHAPE = re.compile(r"gi_[A-Za-z0-9_\-]{20,}")
+
+
+def purpose_text(raw: str | None, limit: int) -> str:
+    """The X-Purpose header as text: UTF-8 (HTTP hands headers over as Latin-1), stripped, within
+    `limit` characters, without control or format characters. HTTPException(400) says what is wrong."""
     if raw is None or not raw.strip():
         raise HTTPException(status_code=400, detail="an X-Purpose header is required: say why you need this")
-    text = raw.strip()
+    try:
+        text = raw.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        raise HTTPException(status_code=400, detail="X-Purpose is not UTF-8 text") from None
+    bad = next((c for c in text if unicodedata.category(c) in REFUSED_CATEGORIES), None)
+    if bad is not None:
+        raise HTTPException(
+            status_code=400, detail=f"X-Purpose holds a control or format character (U+{ord(bad):04X}): write it as plain text"
+        )
+    text = text.strip()
     if len(text) > limit:
         raise HTTPException(status_code=400, detail=f"X-Purpose is longer than {limit} characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise HTTPException(status_code=400, detail="X-Purpose holds control characters")
     return text
+
+
+def _purpose(request: Request, limit: int) -> str:
+    return purpose_text(request.headers.get("x-purpose"), limit)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def token_in_query(query: dict[str, list[str]]) -> bool:
+    """Whether the query string carries something that looks like a token."""
+    return any(
+        name.lower() in TOKEN_PARAMS or any(TOKEN_SHAPE.search(v) for v in values) for name, values in query.items()
+    )
+
+
+def redacted_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The query string as the audit keeps it: token-like values replaced, so no token is stored."""
+    return {
+        name: ["[redacted]" if name.lower() in TOKEN_PARAMS or TOKEN_SHAPE.search(v) else v for v in values]
+        for name, values in query.items()
+    }
 
 
 async def enforce_access(request: Request) -> None:
@@ -112,11 +159,12 @@ async def enforce_access(request: Request) -> None:
     ctx.action = rule.get(ACTION_KEY, "none")
     if roles == [PUBLIC]:
         return
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if token_in_query(ctx.query):
+        raise HTTPException(status_code=400, detail="tokens are accepted only in the Authorization header, never in the URL")
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise _unauthorised("a bearer token is required (Authorization: Bearer TOKEN)")
-    user = services(request).users.authenticate(token.strip())
+    user = services(request).users.authenticate(token)
     if user is None:
         raise _unauthorised("the token is not valid (unknown or revoked)")
     ctx.who, ctx.role = user.name, user.role
@@ -143,3 +191,27 @@ ServicesDep = Annotated[Services, Depends(services)]
 CurrentUser = Annotated[User, Depends(current_user)]
 Purpose = Annotated[str, Depends(purpose)]
 Audit = Annotated[AuditContext, Depends(audit_context)]
+
+
+def audit_started(svc: Services, ctx: AuditContext) -> None:
+    """Write a long operation's "started" entry now; its last entry says "finished" or "failed".
+
+    The request's own entry (written by the guard middleware when the response starts) is then
+    its end; an operation that runs on after its request (a job) ends with audit_ended.
+    """
+    ctx.phase = "started"
+    _append(svc, ctx, status=202, phase="started")
+
+
+def audit_ended(svc: Services, ctx: AuditContext, status: int) -> None:
+    """Write the entry that ends a long operation begun with audit_started."""
+    _append(svc, ctx, status=status, phase="failed" if status >= 400 else "finished")
+    ctx.phase = None
+
+
+def _append(svc: Services, ctx: AuditContext, status: int, phase: str) -> None:
+    svc.audit.append(
+        who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
+        params={"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params}, persons=sorted(ctx.persons),
+        purpose=ctx.purpose, action=ctx.action, status=status, phase=phase,
+    )

@@ -1,22 +1,27 @@
 """Which persons an answer discloses, as store keys (`DATASET:ID`), the one form the audit uses.
 
 Commands name persons in several ways (a bare contract id, `DATASET:ID`, a node's key, an id
-inside a list of members), so the answer is not read key by key: every string in it (keys of
-objects included) is matched against the persons in the store, by key, and by id in every
-dataset. An id that two datasets share names both persons: the audit errs on the side of
+inside a list of members, an id written in a summary), so the answer is not read key by key:
+every string in it (keys of objects included, and each word of a text) is matched against the
+persons in the store, by key, and by id in every dataset; so are the request's own arguments
+(a chronology of C1 discloses C1 even when its rows do not repeat the id). An id that two datasets share names both persons: the audit errs on the side of
 recording an access, never of missing one.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any
 
 from graph_intel.stores import GraphStore
 
-#: Strings longer than this are text (intelligence reports, notes), never an id.
+#: Strings longer than this are text (intelligence reports, notes), never an id as a whole.
 MAX_ID_CHARS = 200
+_SPACE = re.compile(r"\s")
+#: What separates the words of a text in which ids may be written (ids keep : . - / _).
+_WORDS = re.compile(r"[^\w:.\-/]+")
 
 
 def strings_in(doc: Any, found: set[str] | None = None) -> set[str]:
@@ -28,6 +33,8 @@ def strings_in(doc: Any, found: set[str] | None = None) -> set[str]:
         if isinstance(item, str):
             if len(item) <= MAX_ID_CHARS:
                 found.add(item)
+            if _SPACE.search(item):  # text ("C1 seen with A1"): its words too
+                found.update(w.strip(".:-/") for w in _WORDS.split(item) if 0 < len(w) <= MAX_ID_CHARS)
         elif isinstance(item, dict):
             stack.extend(k for k in item if isinstance(k, str))
             stack.extend(item.values())

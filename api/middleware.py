@@ -15,7 +15,7 @@ import anyio
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import AUDIT_SCOPE_KEY, AuditContext
+from api.deps import AUDIT_SCOPE_KEY, AuditContext, bearer_token, purpose_text, redacted_query
 
 log = logging.getLogger("graph_intel.api")
 
@@ -137,19 +137,64 @@ class GuardMiddleware:
         if services is None:
             log.error("audit log not open; refusing to respond to %s %s", ctx.method, ctx.path)
             return False
-        params: dict[str, Any] = {"path": ctx.path, "query": ctx.query, **ctx.params}
-        try:
-            await anyio.to_thread.run_sync(
-                lambda: services.audit.append(
-                    who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
-                    params=params, persons=sorted(ctx.persons), purpose=ctx.purpose,
-                    action=ctx.action, status=status,
-                )
+
+        def write() -> None:
+            if ctx.who is None:
+                self._identify(scope, ctx, services)
+            params: dict[str, Any] = {"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params}
+            services.audit.append(
+                who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
+                params=params, persons=sorted(ctx.persons), purpose=ctx.purpose,
+                action=ctx.action, status=status,
+                phase=None if ctx.phase is None else "failed" if status >= 400 else "finished",
             )
+
+        try:
+            await anyio.to_thread.run_sync(write)
         except Exception:
             log.exception("audit write failed for %s %s", ctx.method, ctx.path)
             return False
         return True
+
+    @staticmethod
+    def _identify(scope: Scope, ctx: AuditContext, services: Any) -> None:
+        """Who sent a request refused before the access check ran (404, 405, 413, 422): a valid
+        token still names its user in the entry, and a valid purpose is kept."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        token = bearer_token(headers.get("authorization"))
+        if token is None:
+            return
+        try:
+            user = services.users.authenticate(token)
+        except Exception:  # the entry is still written, without a name
+            log.exception("could not look the token up for the audit of %s %s", ctx.method, ctx.path)
+            return
+        if user is None:
+            return
+        ctx.who, ctx.role = user.name, user.role
+        if ctx.purpose is None:
+            try:
+                ctx.purpose = purpose_text(headers.get("x-purpose"), services.settings.max_purpose_chars)
+            except HTTPException:
+                pass
+
+
+class QuerylessAccessLog(logging.Filter):
+    """Writes uvicorn's access log lines without the query string (a token sent there by mistake
+    must not reach a log); the audit keeps the query, with token-like values redacted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?[query not logged]", *args[3:])
+        return True
+
+
+def install_access_log_filter() -> None:
+    """Put QuerylessAccessLog on uvicorn's access logger (once)."""
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, QuerylessAccessLog) for f in logger.filters):
+        logger.addFilter(QuerylessAccessLog())
 
 
 class _AuditFailed(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph_intel.stores import DEFAULT_STORE
@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     max_query_rows: int = Field(default=10_000, ge=1)
     #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
     raw_query: bool = True
+    #: The key that signs audit checkpoints (HMAC-SHA256); kept out of the audit database. Give it
+    #: here, or in `audit_key_file`; with neither, a random key is made in `audit.key` beside the
+    #: database the first time the service starts.
+    audit_key: SecretStr | None = None
+    audit_key_file: Path | None = None
+    #: The append-only file of signed checkpoints; default `audit-checkpoints.jsonl` beside the database.
+    audit_checkpoints: Path | None = None
+    #: Also send every checkpoint to syslog/journald when the machine has /dev/log.
+    audit_syslog: bool = True
+
+    def audit_key_path(self) -> Path:
+        """Where the checkpoint key is read from (and made, when no key is given)."""
+        return self.audit_key_file or self.api_db_path().parent / "audit.key"
+
+    def audit_checkpoints_path(self) -> Path:
+        """Where the audit checkpoints are appended."""
+        return self.audit_checkpoints or self.api_db_path().parent / "audit-checkpoints.jsonl"
 
     def api_db_path(self) -> Path:
         """Where the users and audit database lives."""

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import Response
 
-from api.deps import Audit, ServicesDep, require_role
+from api.deps import Audit, ServicesDep, audit_started, require_role
 from api.routes.read import json_response
 from graph_intel.ingest import ingest
 from graph_intel.quarantine import quarantine_root
@@ -136,9 +136,10 @@ def ingest_upload(
         if not loaded:
             raise _bad("no CSV files in the upload")
         ctx.params["files"] = sorted(loaded)
-        ctx.persons |= _person_ids(folder)
+        ctx.persons |= {f"{dataset}:{ident}" for ident in _person_ids(folder)}
         store = svc.store
         quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
+        audit_started(svc, ctx)
         with svc.write_lock:
             report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency)
     result: dict[str, Any] = report.as_json()

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.cache import Cached
-from api.deps import audit_context, require_role, services
+from api.deps import Services, audit_context, require_role, services
 from api.routes.read import MAX_ID_CHARS
-from graph_intel.network import network
+from graph_intel.network import NetworkPage, network
 
 router = APIRouter(prefix="/api/v1/pages", tags=["pages"])
 
@@ -48,9 +48,15 @@ def network_page(
             svc.store, kind, ident, hops, min_grade=min_grade, since=since, until=until,
             links=links, redact=redact, hide_third_parties=hide_third_parties,
         )
-        return Cached(page.generate_html().encode("utf-8"), "text/html", frozenset())
+        drawn = persons_drawn(svc, page) | (svc.persons.disclosed(svc.store, ident) if kind == "person" else set())
+        return Cached(page.generate_html().encode("utf-8"), "text/html", frozenset(drawn))
 
     answer = svc.cache.get_or_make(svc.store, ("network", tuple(sorted(args.items()))), make)
-    if kind == "person":
-        ctx.persons.add(ident)
+    ctx.persons |= answer.persons
     return HTMLResponse(answer.body)
+
+
+def persons_drawn(svc: Services, page: NetworkPage) -> set[str]:
+    """Store keys of every person the page shows: drawn as a node, or named in a node's or a link's text."""
+    drawn = {str(n["id"]).partition("|")[2] for n in page.nodes if str(n.get("id", "")).startswith("Person|")}
+    return drawn | svc.persons.disclosed(svc.store, [page.nodes, page.edges])

@@ -35,7 +35,11 @@ def json_response(data: Any) -> Response:
 
 
 def persons_in(doc: Any, found: set[str] | None = None) -> set[str]:
-    """Ids of the persons a command's JSON names (for the audit's 'persons touched')."""
+    """Ids of the persons a command's JSON names where its contract says so (bare or `DATASET:ID`).
+
+    The audit does not rely on this: it records every person any string of the answer names, as a
+    store key (api.disclosure), so a command whose JSON names persons under another key is covered.
+    """
     found = set() if found is None else found
     if isinstance(doc, dict):
         if doc.get("kind") == "person" and isinstance(doc.get("id"), str):
@@ -85,7 +89,7 @@ def _endpoint(command: ReadCommand) -> Callable[..., Response]:
         def make() -> Cached:
             data = command.func(svc.store, **kwargs)
             body = to_json(data).encode("utf-8")
-            return Cached(body, "application/json", frozenset(persons_in(data)))
+            return Cached(body, "application/json", frozenset(svc.persons.disclosed(svc.store, [data, kwargs])))
 
         answer = svc.cache.get_or_make(svc.store, (command.words, tuple(sorted(kwargs.items()))), make)
         ctx.persons |= answer.persons

@@ -122,20 +122,29 @@ def users_list(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt 
 
 
 def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
-    """Walk the audit hash chain; exit 1 when any entry was edited, inserted, deleted or reordered."""
-    from api.audit import AuditLog
+    """Walk the audit hash chain and hold it against the signed checkpoints; exit 1 when an entry was
+    edited, inserted, deleted or reordered, or the chain was truncated, rewound or extended."""
+    from api.audit import open_audit
 
-    with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
+    settings = _settings(store, neo4j, api_db)
+    _existing_db(settings)
+    try:
+        log = open_audit(settings, create_key=False)
+    except ValueError as exc:
+        fail(str(exc))
+    with log:
         result = log.verify()
     emit(result, True)
     if not result["intact"]:
-        err.print(f"[bold red]audit log broken at entry {result['first_bad']}:[/] {result['reason']}")
+        err.print(f"[bold red]audit log {result['state']} at entry {result['first_bad']}:[/] {result['reason']}")
         raise typer.Exit(EXIT_ATTENTION)
+    if result["state"] == "unanchored":
+        err.print(f"[yellow]{result['note']}[/] (set GRAPH_INTEL_AUDIT_KEY_FILE)")
 
 
 def audit_list(
     who: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
-    person: Annotated[str | None, typer.Option(help="Only entries touching this person id.")] = None,
+    person: Annotated[str | None, typer.Option(help="Only entries naming this person: DATASET:ID, or an id in any dataset.")] = None,
     since: Annotated[str | None, typer.Option(help="From this ISO 8601 time (UTC).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many entries, newest first.")] = 100,
     store: StoreOpt = None,
@@ -143,8 +152,10 @@ def audit_list(
     api_db: ApiDbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Print audit entries as JSON, newest first."""
-    from api.audit import AuditLog
+    """Print audit entries as JSON, newest first (control characters always escaped)."""
+    import sys
+
+    from api.audit import AuditLog, printable_json
 
     with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
-        emit(log.query(who=who, person=person, since=since, limit=limit), True)
+        sys.stdout.write(printable_json(log.query(who=who, person=person, since=since, limit=limit)) + "\n")

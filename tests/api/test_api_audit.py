@@ -25,7 +25,7 @@ def test_consultation_is_logged_with_persons_and_purpose(fresh: ApiEnv) -> None:
     assert last["who"] == "viewer-user" and last["role"] == "viewer"
     assert last["route"] == "/api/v1/show/{kind}/{ident}" and last["status"] == 200
     assert last["purpose"] == PURPOSE and last["action"] == "consultation"
-    assert last["persons"] == ["A1"]
+    assert last["persons"] == ["case1:A1"]  # store keys: one form for every person, whatever the command prints
     assert last["params"]["args"] == {"kind": "person", "ident": "A1"}
 
 
@@ -53,13 +53,13 @@ def test_ingest_is_an_alteration(fresh: ApiEnv) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["rows_loaded"]["persons.csv"] == 1
     last = _entries(fresh)[-1]
-    assert last["action"] == "alteration" and last["persons"] == ["Z9"] and last["params"]["dataset"] == "upload1"
+    assert last["action"] == "alteration" and last["persons"] == ["upload1:Z9"] and last["params"]["dataset"] == "upload1"
 
 
 def test_admin_can_query_and_verify(fresh: ApiEnv) -> None:
     fresh.client.get("/api/v1/show/person/C1", headers=fresh.headers("analyst"))
     r = fresh.client.get("/api/v1/admin/audit", params={"person": "C1"}, headers=fresh.headers("admin"))
-    assert r.status_code == 200 and r.json() and all("C1" in e["persons"] for e in r.json())
+    assert r.status_code == 200 and r.json() and all("case1:C1" in e["persons"] for e in r.json())
     r = fresh.client.get("/api/v1/admin/audit/verify", headers=fresh.headers("admin"))
     assert r.json()["intact"] is True and r.json()["entries"] >= 2
 
@@ -78,8 +78,13 @@ def _log_with_entries(path: Path, n: int = 5) -> None:
     for i in range(n):
         log.append(who=f"u{i}", role="analyst", method="GET", route="/api/v1/stats", params={}, persons=[f"P{i}"],
                    purpose="test", action="consultation", status=200)
-    assert log.verify() == {"entries": n, "intact": True, "first_bad": None, "reason": None}
+    assert _contract(log.verify()) == {"entries": n, "intact": True, "first_bad": None, "reason": None}
     log.close()
+
+
+def _contract(result: dict) -> dict:
+    """The keys verify has always returned (it adds state, checkpoint and note)."""
+    return {k: result[k] for k in ("entries", "intact", "first_bad", "reason")}
 
 
 def _tamper(path: Path, *statements: str) -> dict:
@@ -151,7 +156,7 @@ def test_cli_audit_verify_exit_status(tmp_path: Path) -> None:
     _log_with_entries(db, 3)
     runner = CliRunner()
     ok = runner.invoke(cli, ["audit", "verify", "--api-db", str(db)])
-    assert ok.exit_code == 0 and json.loads(ok.stdout) == {"entries": 3, "intact": True, "first_bad": None, "reason": None}
+    assert ok.exit_code == 0 and _contract(json.loads(ok.stdout)) == {"entries": 3, "intact": True, "first_bad": None, "reason": None}
     _tamper(db, "DELETE FROM audit WHERE seq = 2")
     bad = runner.invoke(cli, ["audit", "verify", "--api-db", str(db)])
     assert bad.exit_code == 1 and json.loads(bad.stdout)["intact"] is False
