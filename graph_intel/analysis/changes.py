@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.analysis.age import Ages
 from graph_intel.analysis.contacts import adult_child_facts
 from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.explain import Sources
@@ -29,7 +30,9 @@ def changes_since(store: GraphStore, since: str | pd.Timestamp, minimum: MinGrad
     recorded = pd.to_datetime(srcs.table["recorded_at"], errors="coerce")
     fresh_sources = set(recorded.index[recorded >= start])
     people = persons(store)
-    children = list(people.index[people["category"] == "child"])
+    # a child by age when the data first records her, whatever her category (graph_intel.analysis.age)
+    young = Ages(people).children_in_data()
+    children = [k for k in people.index if k in young or people.at[k, "category"] == "child"]
     rows: list[dict[str, Any]] = []
 
     def is_new(at: Any, sources: Any) -> bool:

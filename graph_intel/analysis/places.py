@@ -114,6 +114,7 @@ def colocation(
                 meetings.setdefault((str(entity), a, b), []).append(
                     (t1, str(loc), str(e1), str(e2), [*list(s1), *list(s2)]))
     rows = []
+    rule = Ages(persons(store))
     for (entity, a, b), meets in meetings.items():
         meets.sort()
         occasions: list[list[tuple[pd.Timestamp, str, str, str, list[str]]]] = []
@@ -130,7 +131,11 @@ def colocation(
              **srcs.cite(list(dict.fromkeys(s for m in occ for s in m[4])))}
             for occ in occasions
         ]
+        young: list[str] = []
+        if entity == "Person":  # who of the two was a child at one of the occasions (age at its date)
+            at = [occ[0][0] for occ in occasions]
+            young = [split_key(w, entity)[1] for w in (a, b) if rule.is_child([w] * len(at), at).any()]
         rows.append({"kind": entity.lower(), "a": split_key(a, entity)[1], "b": split_key(b, entity)[1],
-                     "occasions": len(occasions), "meetings": detail})
-    frame = pd.DataFrame(rows, columns=["kind", "a", "b", "occasions", "meetings"])
+                     "occasions": len(occasions), "meetings": detail, "children": young})
+    frame = pd.DataFrame(rows, columns=["kind", "a", "b", "occasions", "meetings", "children"])
     return frame.sort_values(["occasions", "kind", "a", "b"], ascending=[False, True, True, True]).reset_index(drop=True)

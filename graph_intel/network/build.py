@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.analysis.age import Ages
 from graph_intel.grading import GradeError, MinGrade
 from graph_intel.network import styles
 from graph_intel.network.aggregate import aggregate
@@ -103,6 +104,7 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
         props = {k: _plain(v) for k, v in row.items() if k != "entity"}
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
         nodes[node_id(row["entity"], row["key"])] = {"entity": row["entity"], "key": row["key"], "props": props}
+    _children_by_age(nodes)
     seed_ids = [node_id(schema().entity(e).name, k) for e, k in seeds]
     edges = _edges(sub, nodes)
 
@@ -154,6 +156,24 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
         notes.append("Redacted for briefing: children shown by id and initials; free text withheld.")
     return View(title=title, nodes=vis_nodes, edges=vis_edges, legend=legend, notes=notes,
                 seeds=[s for s in seed_ids if s in nodes])
+
+
+def _children_by_age(nodes: dict[str, dict[str, Any]]) -> None:
+    """Draw, label and redact as a child every person a child by age when the data first records them.
+
+    Age beats category (graph_intel.analysis.age): a 15-year-old recorded as a suspect is drawn in
+    the children's colours, never the offenders'; her recorded category stays in the tooltip.
+    """
+    people = {n: v["props"] for n, v in nodes.items() if v["entity"] == "Person"}
+    if not people:
+        return
+    frame = pd.DataFrame.from_dict(
+        {n: {c: p.get(c) for c in ("date_of_birth", "category", "first_seen")} for n, p in people.items()}, orient="index")
+    for n in Ages(frame).children_in_data():
+        props = nodes[n]["props"]
+        if props.get("category") != "child":
+            props["recorded_category"] = props.get("category") or "unknown"
+            props["category"] = "child"
 
 
 def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -276,12 +296,14 @@ def _vis_node(nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, i
     if entity == "Person":
         lines[0] = person_label(props, opts.redact).replace("\n", " · ")
         lines.append(f"category: {category or 'unknown'}")
+        if props.get("recorded_category"):
+            lines.append(f"recorded as {props['recorded_category']} while a child: consider exploitation")
         if rag:
             lines.append(f"RAG: {styles.RAG_NAMES[rag]}")
         if group is not None:
             lines.append(f"group: {list(opts.groups)[group]}")
     for k, value in props.items():
-        if k in _HIDDEN_PROPS or k in ("category",):
+        if k in _HIDDEN_PROPS or k in ("category", "recorded_category"):
             continue
         if k == "looked_after" and category != "child":
             continue

@@ -56,16 +56,19 @@ FILES: dict[str, list[dict[str, str]]] = {
     ],
     "locations.csv": [
         {"location_id": "L1", "name": "Harbour Hotel", "kind": "hotel", "source_id": "S1"},
+        {"location_id": "L2", "name": "Fern Park", "kind": "park", "source_id": "S1"},
     ],
     "events.csv": [
         _ev("AR1", "arrest", "2011-04-01T07:00:00", "L1"),
         _ev("SG1", "sighting", "2011-04-05T22:00:00", "L1"),
         _ev("SG2", "sighting", "2011-04-06T22:00:00", "L1"),
+        *[_ev(f"SP{d}", "sighting", f"2011-05-0{d}T20:00:00", "L2") for d in (1, 2, 3)],
     ],
     "event_participants.csv": [
         _part("AR1", "G1", "subject"), _part("AR1", "A2"), _part("AR1", "A3"),
         _part("SG1", "A2"), _part("SG1", "C2"),
         _part("SG2", "A4"), _part("SG2", "U97"), _part("SG2", "C2"),
+        *[_part(f"SP{d}", who) for d in (1, 2, 3) for who in ("A1", "G1")],
     ],
     "links.csv": [
         _l("G1", "person", "07700 900101", "phone", "uses_phone"),
@@ -154,3 +157,26 @@ def test_kept_apart_lists_possible_children_and_prompts(store_path: Path) -> Non
     assert not any(v["person_id"] in ("A1", "A2", "A3") for v in doc["possible_victims"])
     result = runner.invoke(app, ["kept-apart", "--store", str(store_path)])
     assert result.exit_code == 0 and "U0" in result.stdout and "consider exploitation" in result.stdout
+
+
+def test_network_draws_her_as_a_child(store_path: Path, tmp_path: Path) -> None:
+    from graph_intel.network import network, styles
+    from graph_intel.stores import open_store
+
+    with open_store(store_path) as store:
+        picture = network(store, "person", "G1", hops=2)
+    nodes = {n["id"].split(":")[-1]: n for n in picture.view.nodes if n["id"].startswith("Person|")}
+    child = styles.CATEGORY_COLOURS["child"]
+    assert nodes["G1"]["color"]["background"] == child and nodes["G1"]["color"]["border"] == styles.CHILD_BORDER
+    assert "recorded as suspect while a child: consider exploitation" in nodes["G1"]["title"]
+    assert nodes["A2"]["color"]["background"] == styles.CATEGORY_COLOURS["suspect"]
+    out = tmp_path / "g1.html"
+    result = runner.invoke(app, ["network", "person", "G1", "--out", str(out), "--store", str(store_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "consider exploitation" in out.read_text(encoding="utf-8")
+
+
+def test_colocation_says_who_was_a_child(store_path: Path) -> None:
+    _, rows = _run(store_path, "colocation")
+    pair = next(r for r in rows if {r["a"], r["b"]} == {"A1", "G1"})
+    assert pair["occasions"] == 3 and pair["children"] == ["G1"]  # a suspect, aged 15 at each sighting
