@@ -9,7 +9,6 @@ Parameters without defaults are path segments (`show/person/C1`); the rest are q
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import math
 from collections.abc import Callable
@@ -31,12 +30,11 @@ class ReadCommand:
 
 READ_COMMANDS: dict[tuple[str, ...], ReadCommand] = {}
 
-#: Modules that register read commands; load_all() imports the ones present.
+#: Modules that register read commands; load_all() imports every one (a missing one is an error).
 COMMAND_MODULES = [
     "graph_intel.inspect",
     "graph_intel.analysis.commands",
     "graph_intel.safeguarding.commands",
-    "graph_intel.network.commands",
     "graph_intel.resolution.commands",
 ]
 
@@ -105,12 +103,15 @@ def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst") ->
 
 
 def load_all() -> dict[tuple[str, ...], ReadCommand]:
-    """Import every module that registers read commands, and return the registry."""
+    """Import every module that registers read commands, and return the registry.
+
+    A module named in COMMAND_MODULES that is not there is an ImportError naming it, never a silent
+    skip: a command the service should offer must not quietly vanish."""
     for name in COMMAND_MODULES:
         try:
-            present = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:  # its parent package is not there (yet)
-            present = False
-        if present:
             importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                raise ImportError(f"graph_intel.commands: registered command module {name} is missing") from exc
+            raise
     return READ_COMMANDS

@@ -28,8 +28,10 @@ VALUES = {
 
 def _commands(group: Any, words: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     if hasattr(group, "commands"):
-        for name, sub in group.commands.items():
-            yield from _commands(sub, (*words, name))
+        # list_commands/get_command, not .commands: the top level loads its commands lazily
+        ctx = typer.Context(group)
+        for name in group.list_commands(ctx):
+            yield from _commands(group.get_command(ctx, name), (*words, name))
     else:
         yield words, group
 

@@ -1,0 +1,89 @@
+"""Start-up: the command line imports what a command uses only when it runs (no timings asserted).
+
+`python -X importtime` lists every module imported; importing graph_intel.cli, and printing the
+top-level help, must import neither pandas, igraph nor pyarrow. The lazy table (COMMANDS) must
+say exactly what the command modules register, with their own one-line help; a registered module
+that is missing is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import graph_intel.cli as cli
+from graph_intel import commands
+
+HEAVY = ("pandas", "igraph", "pyarrow", "numpy", "leidenalg", "networkx", "ladybug")
+
+
+def _imported(*args: str) -> set[str]:
+    """Top-level package names a fresh interpreter imports running `python -X importtime ARGS`."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+def test_importing_the_cli_imports_no_heavy_library() -> None:
+    loaded = _imported("-c", "import graph_intel.cli")
+    assert "graph_intel" in loaded
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_top_level_help_imports_no_heavy_library_and_lists_every_command() -> None:
+    loaded = _imported("-m", "graph_intel", "--help")
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+    out = subprocess.run([sys.executable, "-m", "graph_intel", "--help"], capture_output=True, text=True,
+                         timeout=120).stdout
+    for name in cli.COMMANDS:
+        assert name in out
+
+
+def test_the_lazy_table_is_what_the_modules_register() -> None:
+    registered: dict[str, tuple[str, str]] = {}
+    for module in dict.fromkeys(m for m, _ in cli.COMMANDS.values()):
+        sub = typer.Typer()
+        importlib.import_module(module).register(sub)
+        for name, command in typer.main.get_group(sub).commands.items():
+            assert name not in registered, f"{name} is registered by two modules"
+            registered[name] = (module, command.get_short_help_str(limit=300))
+    assert registered == cli.COMMANDS
+
+
+def test_a_command_runs_through_the_lazy_group() -> None:
+    result = CliRunner().invoke(cli.app, ["schema", "--help"])
+    assert result.exit_code == 0
+    assert "schema" in result.output
+
+
+def test_a_registered_module_that_is_missing_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(cli.COMMANDS, "ghost", ("graph_intel.cli.no_such_module", "Nothing."))
+    result = CliRunner().invoke(cli.app, ["ghost"])
+    assert isinstance(result.exception, ModuleNotFoundError)
+    assert "no_such_module" in str(result.exception)
+
+
+def test_a_registered_command_its_module_does_not_define_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(cli.COMMANDS, "ghost", ("graph_intel.cli.data", "Nothing."))
+    result = CliRunner().invoke(cli.app, ["ghost"])
+    assert isinstance(result.exception, RuntimeError)
+    assert "ghost" in str(result.exception)
+
+
+def test_every_read_command_module_is_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    commands.load_all()
+    for name in commands.COMMAND_MODULES:
+        assert importlib.util.find_spec(name) is not None, name
+    monkeypatch.setattr(commands, "COMMAND_MODULES", [*commands.COMMAND_MODULES, "graph_intel.no_such.commands"])
+    with pytest.raises(ImportError, match="no_such"):
+        commands.load_all()
