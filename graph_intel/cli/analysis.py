@@ -75,6 +75,7 @@ def groups_cmd(
     """Linked groups of adults and the evidence joining them, largest first."""
     with _store(store, neo4j) as graph:
         data = an.groups_json(graph, min_grade, threshold)
+        apart = None if json else an.kept_apart_json(graph)
 
     def render(d: list[dict[str, Any]]) -> None:
         for g in d:
@@ -83,6 +84,20 @@ def groups_cmd(
             _table(["kind", "id", "persons", "facts", "source_id", "grading"], g["evidence"])
 
     emit(data, json, render)
+    _apart_note(apart)
+
+
+def _apart_note(apart: dict[str, Any] | None) -> None:
+    """One line on stderr naming who was left out as (possibly) a child, for the human output."""
+    if not apart:
+        return
+    kept = apart["possibly_children"]
+    victims = sorted({v["person_id"] for v in apart["possible_victims"]})
+    if kept:
+        err.print(f"kept apart as possibly children (unknown category, no date of birth): {', '.join(kept)}", highlight=False)
+    if victims:
+        err.print(f"children recorded as offenders, never joined (consider exploitation): {', '.join(victims)}; "
+                  "see graph-intel kept-apart", highlight=False)
 
 
 def shared_contacts_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None,
@@ -110,7 +125,9 @@ def key_players_cmd(
     """Adults by betweenness among adults, with degree and groups bridged."""
     with _store(store, neo4j) as graph:
         data = an.key_players_json(graph, min_grade, sample)
+        apart = None if json else an.kept_apart_json(graph)
     emit(data, json, lambda d: _table(["person_id", "betweenness", "degree", "groups_bridged"], d))
+    _apart_note(apart)
 
 
 def path_cmd(
@@ -182,6 +199,9 @@ def kept_apart_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt
         out.print("[bold]possibly children[/] (unknown category, no date of birth: never joined into a group)")
         out.print(", ".join(d["possibly_children"]) or "none", highlight=False)
         out.print("[bold]children recorded as offenders[/] (prompts to consider exploitation)")
-        _table(["person_id", "at", "prompt", "event"], d["possible_victims"])
+        if d["possible_victims"]:
+            _table(["person_id", "at", "prompt", "event"], d["possible_victims"])
+        else:
+            out.print("none: no person is recorded as a suspect or associate, or arrested, while under 18")
 
     emit(data, json, render)

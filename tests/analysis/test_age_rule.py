@@ -180,3 +180,11 @@ def test_colocation_says_who_was_a_child(store_path: Path) -> None:
     _, rows = _run(store_path, "colocation")
     pair = next(r for r in rows if {r["a"], r["b"]} == {"A1", "G1"})
     assert pair["occasions"] == 3 and pair["children"] == ["G1"]  # a suspect, aged 15 at each sighting
+
+
+def test_human_groups_and_key_players_name_who_was_kept_apart(store_path: Path) -> None:
+    for command in ("groups", "key-players"):
+        result = runner.invoke(app, [command, "--store", str(store_path)])
+        assert result.exit_code == 0
+        assert "possibly children" in result.stderr and "U0" in result.stderr
+        assert "G1" in result.stderr and "consider exploitation" in result.stderr
