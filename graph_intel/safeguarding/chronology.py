@@ -12,6 +12,13 @@ whether the agencies shared what they knew; it decides nothing.
 A child recorded as a suspect or associate, or arrested while under 18 (age at the date, see
 graph_intel.analysis.age), gets a prompt row ("recorded as a suspect while aged 15: consider
 exploitation"): a possible victim, never an offender.
+
+The safeguarding record is interleaved (records.py): referrals and requests (sent, received,
+answered: each its own row, so the chronology says who was asked and who answered), school
+attendance and exclusions, health attendances, gifts, risk assessments and allocations. Child-side
+records that are concerns (health attendances, gifts, exclusions, attendance drops) count as
+concerns for the flags. A referral record follows a concern only when its receipt is recorded: a
+referral with no recorded receipt never clears a flag, and the flag names it.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from graph_intel.safeguarding.common import (
     iso,
     to_datetime,
 )
+from graph_intel.safeguarding.records import describe, is_concern, item, records, when
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
@@ -48,13 +56,16 @@ class Flag:
     end: datetime
     agencies: set[str] = field(default_factory=set)
     events: list[str] = field(default_factory=list)
+    #: Referrals sent after the concerns whose receipt is not recorded (they do not count as followed).
+    unreceived: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The flag as JSON: first and last concern dates, agencies, the concern events."""
         return {"from": self.start.date().isoformat(), "to": self.end.date().isoformat(),
-                "agencies": sorted(self.agencies), "events": self.events,
+                "agencies": sorted(self.agencies), "events": self.events, "unreceived_referrals": self.unreceived,
                 "prompt": "concerns from several agencies and no strategy meeting or referral followed: "
-                          "check whether they were shared"}
+                          "check whether they were shared"
+                          + ("; a referral was sent but its receipt is not recorded: check it arrived" if self.unreceived else "")}
 
 
 def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str, Any]]:
@@ -111,6 +122,8 @@ def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[s
     for r in frame.to_dict("records"):
         if r["link"] in ("PARTICIPATED_IN", "SAME_AS"):  # SAME_AS is a resolution judgement, not a record
             continue
+        if schema().links[r["link"]].class_ == "record":  # the safeguarding record has rows of its own
+            continue
         if len(records) > 1 and r["from_key"] in records and r["to_key"] in records:  # two records of this child
             continue
         outgoing = r["from_key"] == child and r["from_entity"] == "Person"
@@ -133,6 +146,45 @@ def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[s
     return rows
 
 
+def _referral_rows(row: dict[str, Any], sources: Sources) -> list[dict[str, Any]]:
+    """A referral as the rows a review reads: sent (saying whether receipt is recorded), received, answered."""
+    sent = when(row, "Referral")
+    to = row.get("to_agency") or "the receiving agency"
+    received = row.get("received") == "yes"
+    receipt = "receipt recorded" if received else ("no record of receipt" if row.get("received") == "no" else "receipt not known")
+    first = item(row, "Referral", sources, f"{describe(row, 'Referral')} [{receipt}]", sent)
+    rid = first["id"]
+    out = [{**first, "referral_kind": row.get("kind"), "received": received, "to_agency": row.get("to_agency")}]
+    received_at = to_datetime(row.get("received_at"))
+    if received and received_at is not None:
+        out.append({**first, "at": iso(received_at), "what": f"received by {to}: {rid}", "referral_kind": row.get("kind"),
+                    "step": "received"})
+    outcome = row.get("outcome")
+    if isinstance(outcome, str) and outcome:
+        reason = row.get("reason")
+        text = f"response from {to} to {rid}: {outcome.replace('_', ' ')}" + (f" ({reason})" if isinstance(reason, str) and reason else "")
+        at = to_datetime(row.get("responded_at"))
+        out.append({**first, "at": iso(at) if at is not None else first["at"], "what": text, "referral_kind": row.get("kind"),
+                    "step": "response", "outcome": outcome})
+    return out
+
+
+def _record_rows(store: GraphStore, who: str, sources: Sources) -> list[dict[str, Any]]:
+    """The child's safeguarding record: one row per record (a referral's steps each a row)."""
+    rows: list[dict[str, Any]] = []
+    for spec in schema().record_entities():
+        frame = records(store, spec.name)
+        mine = frame[frame["child_key"] == who] if not frame.empty else frame
+        sources.preload(mine["sources"] if not mine.empty else [])
+        for row in mine.to_dict("records"):
+            if spec.name == "Referral":
+                rows += _referral_rows(row, sources)
+                continue
+            rows.append({**item(row, spec.name, sources, describe(row, spec.name)),
+                         "agencies": sources.agencies(row["sources"]), "concern": is_concern(row, spec.name)})
+    return rows
+
+
 def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
     """Every record touching the child (by key), oldest first; undated records last."""
     sources = Sources(store)
@@ -144,6 +196,7 @@ def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
     rows = [row for key in records for row in _event_rows(store, key, sources)]
     rows += _contact_rows(contact_evidence(store), who, sources)
     rows += [row for key in records for row in _link_rows(store, key, sources, records)]
+    rows += _record_rows(store, who, sources)
     rows.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"], r["id"]))
     return rows
 
@@ -151,9 +204,14 @@ def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
 def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Flag]:
     """Periods where 2+ agencies recorded concerns within the window and no meeting or referral followed."""
     window = timedelta(days=window_days)
-    concerns = [(to_datetime(r["at"]), a, r["id"]) for r in rows if r.get("event_kind") in CONCERN_EVENTS and r["at"]
+    concerns = [(to_datetime(r["at"]), a, r["id"]) for r in rows
+                if (r.get("event_kind") in CONCERN_EVENTS or r.get("concern")) and r["at"]
                 for a in r.get("agencies") or ([r["agency"]] if r["agency"] else [])]
-    actions = [to_datetime(r["at"]) for r in rows if r.get("event_kind") in ACTION_EVENTS and r["at"]]
+    # A meeting held, a referral event, or a referral record whose receipt is recorded; never one without.
+    actions = [to_datetime(r["at"]) for r in rows if r["at"] and (
+        r.get("event_kind") in ACTION_EVENTS or (r.get("record") == "referral" and r.get("received") is True))]
+    unreceived = [(to_datetime(r["at"]), r["id"]) for r in rows if r["at"] and r.get("record") == "referral"
+                  and "step" not in r and r.get("received") is False]
     out: list[Flag] = []
     for later, _, _ in sorted((c for c in concerns if c[0] is not None), key=lambda c: c[0]):  # type: ignore[arg-type, return-value]
         assert later is not None
@@ -165,12 +223,14 @@ def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Fl
             continue
         start = min(c[0] for c in near if c[0] is not None)
         ids = list(dict.fromkeys(e for _, _, e in near))
+        sent = [rid for at, rid in unreceived if at is not None and later <= at <= later + window]
         if out and start <= out[-1].end:
             out[-1].end = max(out[-1].end, later)
             out[-1].agencies |= agencies
             out[-1].events = list(dict.fromkeys(out[-1].events + ids))
+            out[-1].unreceived = list(dict.fromkeys(out[-1].unreceived + sent))
         else:
-            out.append(Flag(start, later, agencies, ids))
+            out.append(Flag(start, later, agencies, ids, sent))
     return out
 
 
@@ -189,7 +249,7 @@ def chronology(store: GraphStore, child: str) -> list[dict[str, Any]]:
     for flag in found:
         out.append({"at": flag.end.isoformat(), "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
                     f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "
-                    f"{WINDOW_DAYS} days", "agency": None, "source_id": None, "record": "flag", "id": None,
+                    f"{WINDOW_DAYS} days" + (f" (referral {', '.join(flag.unreceived)} sent, no receipt recorded)" if flag.unreceived else ""), "agency": None, "source_id": None, "record": "flag", "id": None,
                     "flag": flag.as_json()})
     out.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"] == "flag"))
     return out
