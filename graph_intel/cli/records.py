@@ -14,13 +14,29 @@ OnOpt = Annotated[str | None, typer.Option("--on", help="Judge on this date YYYY
 
 
 def register(app: typer.Typer) -> None:
-    """Add `referrals prompts`."""
+    """Add `referrals prompts`, `risk prompts` and `risk indicators`."""
     referrals = typer.Typer(help="Referrals and requests between agencies: escalation prompts.", no_args_is_help=True)
     referrals.command("prompts")(referral_prompts_cmd)
     app.add_typer(referrals, name="referrals")
+    risk = typer.Typer(help="CSE risk assessments: prompts and the screening tool in force.", no_args_is_help=True)
+    risk.command("prompts")(risk_prompts_cmd)
+    risk.command("indicators")(risk_indicators_cmd)
+    app.add_typer(risk, name="risk")
 
 
 def referral_prompts_cmd(on: OnOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Referrals unanswered by their due date, refusals for no new information despite new concerns, meetings not held."""
     data: list[dict[str, Any]] = _run(store, neo4j, sg.referral_prompts_cmd, on)
     emit(data, json, lambda d: _table(d, ["child", "referral", "rule", "chase", "due", "prompt"], "referral escalation prompts"))
+
+
+def risk_prompts_cmd(on: OnOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """Missing episodes with no CSE risk assessment, reviews overdue by level, under-13s not referred to social care."""
+    data: list[dict[str, Any]] = _run(store, neo4j, sg.risk_prompts_cmd, on)
+    emit(data, json, lambda d: _table(d, ["child", "rule", "prompt"], "CSE risk prompts"))
+
+
+def risk_indicators_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
+    """The screening tool's indicators, the review months by level and the under-13 rule in force."""
+    data: dict[str, Any] = _run(store, neo4j, sg.risk_indicators_cmd)
+    emit(data, json, lambda d: _table(d["indicators"], ["id", "description"], "CSE screening indicators"))

@@ -70,3 +70,22 @@ def cawn_pack_cmd(store: GraphStore, adult: str, child: str, redact: bool = Fals
     """What the CAWN evidence pack for one adult and one child shows, as JSON (roles checked: a wrong one is refused)."""
     data = pack_data(store, adult, child, redact, parse_day(on) if on else None)
     return {"adult": data["adult"]["id"], "child": data["child"]["id"], "on": data["child"]["on"], "pack": data}
+
+
+@read_command("risk", "prompts", role="viewer")
+def risk_prompts_cmd(store: GraphStore, on: str | None = None) -> list[dict[str, Any]]:
+    """CSE risk prompts: missing episodes with no assessment, reviews overdue by level, under-13s not referred."""
+    from graph_intel.safeguarding.risk import risk_prompts
+
+    return risk_prompts(store, parse_day(on))
+
+
+@read_command("risk", "indicators", role="viewer")
+def risk_indicators_cmd(store: GraphStore) -> dict[str, Any]:
+    """The screening tool's indicators, review months by level and the under-13 rule in force."""
+    from graph_intel.safeguarding.risk import default_rules
+
+    rules = default_rules()
+    return {"indicators": [{"id": k, "description": v} for k, v in rules.indicators.items()],
+            "review_months": rules.review_months, "refer_under_age": rules.refer_under_age,
+            "missing_assessment_days": rules.missing_assessment_days, "referral_days_before": rules.referral_days_before}
