@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -41,12 +42,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = settings.api_db_path()
         store = open_store(settings.store, settings.neo4j_uri, create=False)  # never a new, empty store
         users, audit = UserStore(db), open_audit(settings)
-        app.state.services = Services(settings=settings, store=store, users=users, audit=audit)
+        app.state.services = services = Services(
+            settings=settings, store=store, users=users, audit=audit,
+            readers=anyio.CapacityLimiter(settings.read_workers),
+        )
         try:
             yield
         finally:
             app.state.services = None
-            store.close()
+            if services.jobs.active or services.gate.busy:
+                # Stopping mid-load: the load stays marked incomplete in the store; waiting for it
+                # would hold the stop for as long as it runs.
+                log.warning("stopping with a load in progress: it is recorded as incomplete; load it again")
+            else:
+                store.close()
             users.close()
             audit.close()
 

@@ -55,6 +55,11 @@ class ResponseCache:
                 with self._lock:
                     self._making.pop(full, None)
 
+    def peek(self, generation: int, key: Hashable) -> Cached | None:
+        """The answer cached for `key` at `generation`, if any (an answer from before a load)."""
+        with self._lock:
+            return self._items.get((generation, key))
+
     def _make_and_keep(
         self, store: GraphStore, full: tuple[int, Hashable], generation: int, make: Callable[[], Cached]
     ) -> Cached:

@@ -13,11 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, HTTPException, Request
 
 from api.audit import AuditLog
 from api.cache import ResponseCache
 from api.disclosure import PersonIndex
+from api.jobs import JobRunner
+from api.loads import IncompleteLoads, LoadGate
 from api.settings import Settings
 from api.users import User, UserStore
 from graph_intel.stores import GraphStore
@@ -54,6 +57,11 @@ class Services:
     audit: AuditLog
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     cache: ResponseCache = field(default_factory=ResponseCache)
+    gate: LoadGate = field(default_factory=LoadGate)
+    jobs: JobRunner = field(default_factory=JobRunner)
+    incomplete: IncompleteLoads = field(default_factory=IncompleteLoads)
+    #: Read computations running at once (the rest wait their turn, or give up if their client goes).
+    readers: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(4))
     persons: PersonIndex = field(default_factory=PersonIndex)
 
 

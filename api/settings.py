@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     #: Most rows a raw Cypher query returns.
     max_query_rows: int = Field(default=10_000, ge=1)
+    #: Read answers computed at once (per worker pool); others wait their turn.
+    read_workers: int = Field(default=4, ge=1, le=64)
     #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
     raw_query: bool = True
     #: The key that signs audit checkpoints (HMAC-SHA256); kept out of the audit database. Give it

@@ -12,15 +12,27 @@ import re
 import shutil
 import tempfile
 import zipfile
+from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, File, Form, Header, HTTPException, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse, Response
 
-from api.deps import Audit, ServicesDep, audit_started, require_role
+from api.deps import (
+    Audit,
+    AuditContext,
+    Services,
+    ServicesDep,
+    audit_ended,
+    audit_started,
+    require_role,
+)
+from api.jobs import Job, JobFailed, job_url
 from api.routes.read import json_response
-from graph_intel.ingest import ingest
+from graph_intel.ingest import IngestError, ingest
 from graph_intel.quarantine import quarantine_root
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
@@ -99,11 +111,51 @@ def _person_ids(folder: Path) -> set[str]:
         return set()
 
 
+def _receive(files: list[UploadFile], folder: Path, work: Path, max_unzipped: int) -> list[str]:
+    """Save the uploads into `folder` (a zip unpacked flat); the canonical file names saved."""
+    loaded: list[str] = []
+    for upload in files:
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if name.lower().endswith(".zip"):
+            archive = work / "upload.zip"
+            _save(upload, archive)
+            loaded += unpack_zip(archive, folder, max_unzipped)
+            archive.unlink()
+        elif _FILE_NAME.match(name):
+            if name in loaded:
+                raise _bad(f"{name} uploaded twice")
+            _save(upload, folder / name)
+            loaded.append(name)
+        else:
+            raise _bad(f"upload {upload.filename!r} is neither a canonical CSV file nor a zip")
+    if not loaded:
+        raise _bad("no CSV files in the upload")
+    return loaded
+
+
+def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
+    """One load, alone: the write lock, then the load gate (reads see the store before it)."""
+    store = svc.store
+    quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
+    with svc.write_lock, svc.gate.load(dataset, store):
+        report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency)
+    return report.as_json()
+
+
+def wants_job(prefer: str | None) -> bool:
+    """Whether the client asked for the answer later (RFC 7240 `Prefer: respond-async`)."""
+    return prefer is not None and any(p.strip().lower() == "respond-async" for p in prefer.split(","))
+
+
 @router.post(
     "/ingest",
     openapi_extra=require_role("analyst", action="alteration"),
     response_model=None,
-    responses={200: {"description": "The ingest report (as `graph-intel ingest --json`)", "content": {"application/json": {}}}},
+    responses={
+        200: {"description": "The ingest report (as `graph-intel ingest --json`)", "content": {"application/json": {}}},
+        202: {"description": "With `Prefer: respond-async`: the load runs as a job; poll the `Location` (`GET /api/v1/jobs/{job_id}`)",
+              "content": {"application/json": {}}},
+    },
 )
 def ingest_upload(
     svc: ServicesDep,
@@ -111,37 +163,71 @@ def ingest_upload(
     files: Annotated[list[UploadFile], File(description="Canonical CSV files, or one .zip of them.")],
     dataset: Annotated[str, Form(pattern=_DATASET, description="The dataset's name.")],
     agency: Annotated[str, Form(max_length=64, pattern=r"^[a-z_]+$")] = "other",
+    prefer: Annotated[str | None, Header(max_length=200, description="`respond-async`: run the load as a job and answer 202 at once.")] = None,
 ) -> Response:
-    """Load one dataset from uploaded canonical files; bad rows are quarantined, as the CLI does."""
+    """Load one dataset from uploaded canonical files; bad rows are quarantined, as the CLI does.
+
+    A large load is best sent with `Prefer: respond-async`: the answer is `202 Accepted` with the
+    job's URL, and the load runs on the service's job thread while reads go on.
+    """
     ctx.params.update({"dataset": dataset, "agency": agency, "uploads": [f.filename for f in files]})
-    with tempfile.TemporaryDirectory(prefix="graph-intel-upload-") as tmp:
-        work = Path(tmp)
-        folder = work / "data"
+    upload_dir = Path(tempfile.mkdtemp(prefix="graph-intel-upload-"))
+    work: Path | None = upload_dir
+    folder = upload_dir / "data"
+    try:
         folder.mkdir()
-        loaded: list[str] = []
-        for upload in files:
-            name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
-            if name.lower().endswith(".zip"):
-                archive = work / "upload.zip"
-                _save(upload, archive)
-                loaded += unpack_zip(archive, folder, svc.settings.max_unzipped_bytes)
-                archive.unlink()
-            elif _FILE_NAME.match(name):
-                if name in loaded:
-                    raise _bad(f"{name} uploaded twice")
-                _save(upload, folder / name)
-                loaded.append(name)
-            else:
-                raise _bad(f"upload {upload.filename!r} is neither a canonical CSV file nor a zip")
-        if not loaded:
-            raise _bad("no CSV files in the upload")
+        loaded = _receive(files, folder, upload_dir, svc.settings.max_unzipped_bytes)
         ctx.params["files"] = sorted(loaded)
         ctx.persons |= {f"{dataset}:{ident}" for ident in _person_ids(folder)}
-        store = svc.store
-        quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
         audit_started(svc, ctx)
-        with svc.write_lock:
-            report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency)
-    result: dict[str, Any] = report.as_json()
+        if wants_job(prefer):
+            work = None  # the job removes the upload when it ends
+            # The job's own context ends the "started" entry when the load ends; the request's
+            # entry (the 202) is then a plain one.
+            job_ctx = replace(ctx, params=dict(ctx.params), persons=set(ctx.persons))
+            ctx.phase = None
+            job = svc.jobs.submit(ctx.who, "ingest", dataset, partial(_job_load, svc, folder, dataset, agency, upload_dir),
+                                  partial(_job_ended, svc, job_ctx))
+            ctx.params["job"] = job_ctx.params["job"] = job.id
+            return JSONResponse(job.as_json(), status_code=202,
+                                headers={"Location": job_url(job.id), "Preference-Applied": "respond-async"})
+        result = _load(svc, folder, dataset, agency)
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     ctx.params["quarantined"] = result["quarantined"]
     return json_response(result)
+
+
+def _job_load(svc: Services, folder: Path, dataset: str, agency: str, work: Path) -> dict[str, Any]:
+    try:
+        return _load(svc, folder, dataset, agency)
+    except IngestError as exc:
+        raise JobFailed(str(exc)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _job_ended(svc: Services, ctx: AuditContext, job: Job) -> None:
+    """The audit entry that ends the job's "started" one: finished, or failed and why."""
+    ctx.params.update({"job": job.id, "status": job.state})
+    if job.result is not None:
+        ctx.params["quarantined"] = job.result.get("quarantined")
+    if job.error is not None:
+        ctx.params["error"] = job.error
+    audit_ended(svc, ctx, 200 if job.state == "done" else 400)
+
+
+@router.get(
+    "/jobs/{job_id}",
+    openapi_extra=require_role("analyst", action="none"),
+    response_model=None,
+    responses={200: {"description": "The job: `status` queued, running, done or failed; `result` when done", "content": {"application/json": {}}},
+               404: {"description": "No such job of yours"}},
+)
+def job_status(svc: ServicesDep, ctx: Audit, job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]) -> Response:
+    """Where a job stands, and its result when done (the ingest report)."""
+    job = svc.jobs.get(job_id, ctx.who)
+    if job is None:
+        raise HTTPException(status_code=404, detail="no such job of yours (jobs are kept in memory until the service stops)")
+    return JSONResponse(job.as_json())

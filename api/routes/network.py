@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from api.cache import Cached
 from api.deps import Services, audit_context, require_role, services
-from api.routes.read import MAX_ID_CHARS
+from api.routes.read import MAX_ID_CHARS, gated_answer
 from graph_intel.network import NetworkPage, network
 
 router = APIRouter(prefix="/api/v1/pages", tags=["pages"])
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1/pages", tags=["pages"])
     response_class=HTMLResponse,
     openapi_extra=require_role("viewer", action="disclosure"),
 )
-def network_page(
+async def network_page(
     request: Request,
     kind: Annotated[str, Path(max_length=MAX_ID_CHARS)],
     ident: Annotated[str, Path(max_length=MAX_ID_CHARS)],
@@ -51,9 +51,9 @@ def network_page(
         drawn = persons_drawn(svc, page) | (svc.persons.disclosed(svc.store, ident) if kind == "person" else set())
         return Cached(page.generate_html().encode("utf-8"), "text/html", frozenset(drawn))
 
-    answer = svc.cache.get_or_make(svc.store, ("network", tuple(sorted(args.items()))), make)
+    answer, headers = await gated_answer(request, ("network", tuple(sorted(args.items()))), make)
     ctx.persons |= answer.persons
-    return HTMLResponse(answer.body)
+    return HTMLResponse(answer.body, headers=headers)
 
 
 def persons_drawn(svc: Services, page: NetworkPage) -> set[str]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import inspect
 import logging
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from api import loads
 from api.cache import Cached
 from api.deps import audit_context, require_role, services
 from graph_intel.commands import ReadCommand, to_json
@@ -76,12 +78,23 @@ def _hints(func: Callable[..., Any]) -> dict[str, Any]:
         return {}
 
 
-def _endpoint(command: ReadCommand) -> Callable[..., Response]:
-    """A sync endpoint (run in the thread pool) whose signature FastAPI reads for its parameters."""
+async def gated_answer(request: Request, key: Hashable, make: Callable[[], Cached]) -> tuple[Cached, dict[str, str]]:
+    """A read's answer through the load gate, the bounded pool and the cache (api.loads), with
+    the headers it carries (an answer from before a running load; loads that did not finish)."""
+    svc = services(request)
+    answer, headers = await loads.answer(request, svc.store, svc.cache, svc.gate, svc.readers, key, make)
+    if not headers:
+        headers = await anyio.to_thread.run_sync(svc.incomplete.header, svc.store, svc.gate, limiter=svc.readers)
+    return answer, headers
+
+
+def _endpoint(command: ReadCommand) -> Callable[..., Awaitable[Response]]:
+    """An endpoint whose signature FastAPI reads for its parameters; the command runs in a worker
+    thread of the bounded read pool (api.loads)."""
     params = list(inspect.signature(command.func).parameters.values())[1:]
     hints = _hints(command.func)
 
-    def endpoint(request: Request, **kwargs: Any) -> Response:
+    async def endpoint(request: Request, **kwargs: Any) -> Response:
         ctx = audit_context(request)
         ctx.params["args"] = kwargs
         svc = services(request)
@@ -91,9 +104,9 @@ def _endpoint(command: ReadCommand) -> Callable[..., Response]:
             body = to_json(data).encode("utf-8")
             return Cached(body, "application/json", frozenset(svc.persons.disclosed(svc.store, [data, kwargs])))
 
-        answer = svc.cache.get_or_make(svc.store, (command.words, tuple(sorted(kwargs.items()))), make)
+        answer, headers = await gated_answer(request, (command.words, tuple(sorted(kwargs.items()))), make)
         ctx.persons |= answer.persons
-        return Response(answer.body, media_type=answer.media_type)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
 
     sig_params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for p in params:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,6 +57,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit, name="audit")
 
 
+#: Seconds open requests get to finish once the server is asked to stop.
+STOP_GRACE_SECONDS = 3
+
+
 def serve_cmd(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback unless you mean it).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -74,7 +80,15 @@ def serve_cmd(
         if not store_exists(settings.store):
             fail(missing_store_message(settings.store))
     err.print(f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})")
-    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, date_header=False, log_level="info")
+    # SIGTERM (or Ctrl-C) stops the server within seconds: requests still open after the grace
+    # period are dropped, and a load still running is left marked incomplete in the store.
+    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, date_header=False,
+                log_level="info", timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+    # Worker threads still computing (a long read, a load) would hold the interpreter's exit for
+    # as long as they run; the service has closed what it holds, so leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def users_add(

@@ -22,6 +22,7 @@ EXPECTED = {
     ("GET", "/api/v1/stats"): {"viewer", "analyst"},
     ("GET", "/api/v1/show/{kind}/{ident}"): {"viewer", "analyst"},
     ("POST", "/api/v1/ingest"): {"analyst"},
+    ("GET", "/api/v1/jobs/{job_id}"): {"analyst"},
     ("POST", "/api/v1/query"): {"analyst"},
     ("GET", "/api/v1/admin/users"): {"admin"},
     ("POST", "/api/v1/admin/users"): {"admin"},

@@ -1,0 +1,179 @@
+"""Reads while a load runs: they see the store as it was before the load, or are told one is in
+progress (503 with Retry-After); never a half-loaded answer.
+
+`LoadGate` is a readers-writer gate around the store: a load waits for the reads already running
+to end, and while it runs new reads are refused (or answered from the cache as it stood when the
+load began, with a header saying so). `answer()` is how every read route computes: single-flight
+per question (the response cache), bounded by a worker pool (`CapacityLimiter`), and abandoned
+when the client goes away before its turn (the wait is cancelled; a computation already running
+in its thread cannot be stopped and ends on its own).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import anyio
+from fastapi import HTTPException, Request
+
+from api.cache import Cached, ResponseCache
+from graph_intel.stores.base import GraphStore
+
+#: Seconds a client is asked to wait before trying again while a load runs.
+RETRY_AFTER_SECONDS = 5
+#: How often a waiting read checks that its client is still there.
+_DISCONNECT_POLL_SECONDS = 0.25
+ANSWER_HEADER = "X-Graph-Intel-Answer"
+INCOMPLETE_HEADER = "X-Graph-Intel-Incomplete-Loads"
+
+
+class LoadInProgress(Exception):
+    """A read arrived while a load runs."""
+
+    def __init__(self, dataset: str, since: str) -> None:
+        super().__init__(dataset, since)
+        self.dataset = dataset
+        self.since = since
+
+    def detail(self) -> str:
+        return (f"a load of dataset {self.dataset} is in progress (begun {self.since}); answers would be "
+                f"half-loaded, so try again in a few seconds")
+
+
+class LoadGate:
+    """Reads run side by side; a load runs alone, after the reads it found running have ended."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self.loading: str | None = None
+        self.since: str | None = None
+        #: The store's generation when the running load began: answers cached at it are pre-load.
+        self.before: int | None = None
+
+    def check(self) -> None:
+        """LoadInProgress if a load runs now."""
+        with self._cond:
+            if self.loading is not None:
+                raise LoadInProgress(self.loading, self.since or "")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            if self.loading is not None:
+                raise LoadInProgress(self.loading, self.since or "")
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def load(self, dataset: str, store: GraphStore) -> Iterator[None]:
+        """Run a load alone: refuse new reads now, wait for the running ones, then let it write."""
+        with self._cond:
+            while self.loading is not None:
+                self._cond.wait()
+            self.loading = dataset
+            self.since = datetime.now(UTC).isoformat(timespec="seconds")
+            self.before = getattr(store, "generation", None)
+            while self._readers:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.loading = self.since = self.before = None
+                self._cond.notify_all()
+
+    @property
+    def busy(self) -> bool:
+        return self.loading is not None
+
+
+class ClientGone(Exception):
+    """The client disconnected while its read waited for a worker."""
+
+
+async def run_abandonable(request: Request, work: Callable[[], Cached], limiter: anyio.CapacityLimiter) -> Cached:
+    """Run `work` in a worker thread of the bounded pool; give up if the client disconnects first."""
+    result: list[Cached] = []
+    failed: list[BaseException] = []
+
+    def guarded() -> Cached | None:
+        try:
+            return work()
+        except Exception as exc:  # raised again outside the task group, as itself (not a group)
+            failed.append(exc)
+            return None
+
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while True:
+                await anyio.sleep(_DISCONNECT_POLL_SECONDS)
+                if await request.is_disconnected():
+                    group.cancel_scope.cancel()
+                    return
+
+        group.start_soon(watch)
+        made = await anyio.to_thread.run_sync(guarded, abandon_on_cancel=True, limiter=limiter)
+        if made is not None:
+            result.append(made)
+        group.cancel_scope.cancel()
+    if failed:
+        raise failed[0]
+    if not result:
+        raise ClientGone
+    return result[0]
+
+
+async def answer(
+    request: Request, store: GraphStore, cache: ResponseCache, gate: LoadGate, limiter: anyio.CapacityLimiter,
+    key: Hashable, make: Callable[[], Cached],
+) -> tuple[Cached, dict[str, str]]:
+    """The answer to one question, and the headers it needs: computed once however many ask at
+    once, at most `limiter` at a time, never while a load runs (then the answer cached before the
+    load, marked, or a 503 saying a load is in progress)."""
+
+    def work() -> Cached:
+        with gate.reading():
+            return cache.get_or_make(store, key, make)
+
+    try:
+        gate.check()
+        return await run_abandonable(request, work, limiter), {}
+    except LoadInProgress as exc:
+        before = gate.before
+        hit = cache.peek(before, key) if before is not None else None
+        if hit is not None:
+            return hit, {ANSWER_HEADER: f"computed before the load of dataset {exc.dataset} in progress (begun {exc.since})"}
+        raise HTTPException(status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from exc
+    except ClientGone as exc:
+        raise HTTPException(status_code=503, detail="the client went away before its answer was computed") from exc
+
+
+class IncompleteLoads:
+    """Which datasets' last load did not finish, read once per store generation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: tuple[int | None, str] | None = None
+
+    def header(self, store: GraphStore, gate: LoadGate) -> dict[str, str]:
+        """The header naming them (none when every load finished); the running load is not one."""
+        if gate.busy:
+            return {}
+        generation = getattr(store, "generation", None)
+        with self._lock:
+            if generation is not None and self._seen is not None and self._seen[0] == generation:
+                names = self._seen[1]
+            else:
+                names = ", ".join(sorted(store.incomplete_loads()))
+                self._seen = (generation, names)
+        return {INCOMPLETE_HEADER: names} if names else {}

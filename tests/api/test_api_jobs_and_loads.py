@@ -1,0 +1,120 @@
+"""The service stays up while it loads: ingest as a job, reads gated during a load, /health
+always answering, and loads that did not finish named on every answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from api_env import ApiEnv
+
+from api.loads import ANSWER_HEADER, INCOMPLETE_HEADER
+from api.users import UserStore
+from graph_intel.ingest import DatasetLoad
+
+PERSONS = b"person_id,given_name,category\nJ1,Jo,suspect\nJ2,Jay,child\n"
+ASYNC = {"Prefer": "respond-async"}
+
+
+def _upload(env: ApiEnv, body: bytes, dataset: str, headers: dict[str, str] | None = None) -> Any:
+    return env.client.post("/api/v1/ingest", headers={**env.headers("analyst"), **(headers or {})},
+                           files=[("files", ("persons.csv", body, "text/csv"))], data={"dataset": dataset})
+
+
+def _poll(env: ApiEnv, url: str, token_headers: dict[str, str]) -> dict[str, Any]:
+    for _ in range(600):
+        r = env.client.get(url, headers=token_headers)
+        assert r.status_code == 200, r.text
+        if r.json()["status"] in ("done", "failed"):
+            return dict(r.json())
+        time.sleep(0.05)
+    raise AssertionError("the job never ended")
+
+
+def test_an_ingest_sent_with_prefer_respond_async_is_a_job_to_poll(fresh: ApiEnv) -> None:
+    r = _upload(fresh, PERSONS, "jobbed", ASYNC)
+    assert r.status_code == 202, r.text
+    assert r.headers["preference-applied"] == "respond-async"
+    url = r.headers["location"]
+    assert url == r.json()["url"] and url.startswith("/api/v1/jobs/")
+    assert r.json()["status"] in ("queued", "running", "done")
+    job = _poll(fresh, url, fresh.headers("analyst"))
+    assert job["status"] == "done" and job["error"] is None
+    assert job["result"]["rows_loaded"] == {"persons.csv": 2}
+    assert job["result"]["quarantined"] == 0
+    shown = fresh.client.get("/api/v1/show/person/jobbed:J2", headers=fresh.headers("analyst"))
+    assert shown.status_code == 200 and shown.json()["properties"]["category"] == "child"
+    # the same upload without the preference still answers at once with the report (the contract)
+    r = _upload(fresh, PERSONS, "jobbed")
+    assert r.status_code == 200 and r.json()["rows_loaded"] == {"persons.csv": 2}
+
+
+def test_a_job_is_seen_by_its_owner_only_and_its_end_is_audited(fresh: ApiEnv) -> None:
+    r = _upload(fresh, PERSONS, "mine", ASYNC)
+    url = r.headers["location"]
+    _poll(fresh, url, fresh.headers("analyst"))
+    users = UserStore(fresh.settings.api_db_path())
+    other = users.add("second-analyst", "analyst")
+    users.close()
+    r = fresh.client.get(url, headers={"Authorization": f"Bearer {other}", "X-Purpose": "checking"})
+    assert r.status_code == 404
+    assert fresh.client.get("/api/v1/jobs/nosuchjob", headers=fresh.headers("analyst")).status_code == 404
+    assert fresh.client.get(url, headers=fresh.headers("viewer")).status_code == 403
+    entries = list(reversed(fresh.app.state.services.audit.query(limit=1000)))
+    ended = [e for e in entries if e["params"].get("job") and e["params"].get("status") == "done"]
+    assert ended and ended[-1]["who"] == "analyst-user"
+    assert {"mine:J1", "mine:J2"} <= set(ended[-1]["persons"])
+
+
+def test_a_job_that_cannot_load_fails_with_the_reason(fresh: ApiEnv) -> None:
+    r = _upload(fresh, b"person_id,given_name,person_id\nJ1,Jo,x\n", "dup", ASYNC)
+    assert r.status_code == 202
+    job = _poll(fresh, r.headers["location"], fresh.headers("analyst"))
+    assert job["status"] == "failed"
+    assert "column 'person_id' appears twice" in job["error"]
+    r = _upload(fresh, b"person_id,given_name,person_id\nJ1,Jo,x\n", "dup")
+    assert r.status_code == 400 and "appears twice" in r.json()["detail"]
+
+
+def test_reads_during_a_load_see_the_store_before_it_or_are_told_to_wait(fresh: ApiEnv) -> None:
+    svc = fresh.app.state.services
+    assert fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).status_code == 200  # cached now
+    started, release = threading.Event(), threading.Event()
+
+    def hold_a_load() -> None:
+        with svc.gate.load("big", svc.store):
+            started.set()
+            release.wait(30)
+
+    loader = threading.Thread(target=hold_a_load)
+    loader.start()
+    try:
+        assert started.wait(10)
+        r = fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst"))
+        assert r.status_code == 200 and "computed before the load of dataset big" in r.headers[ANSWER_HEADER]
+        r = fresh.client.get("/api/v1/hotspots", headers=fresh.headers("analyst"))
+        assert r.status_code == 503
+        assert r.headers["retry-after"] == "5"
+        assert "a load of dataset big is in progress" in r.json()["detail"]
+        assert fresh.client.get("/health").status_code == 200
+    finally:
+        release.set()
+        loader.join()
+    r = fresh.client.get("/api/v1/hotspots", headers=fresh.headers("analyst"))
+    assert r.status_code == 200 and ANSWER_HEADER not in r.headers
+
+
+def test_a_load_that_did_not_finish_is_named_on_every_answer_until_reloaded(fresh: ApiEnv) -> None:
+    svc = fresh.app.state.services
+    with svc.write_lock:
+        DatasetLoad(svc.store, "case1")  # begun, never finished
+    for path in ("/api/v1/stats", "/api/v1/hotspots", "/api/v1/show/person/C1"):
+        r = fresh.client.get(path, headers=fresh.headers("analyst"))
+        assert r.status_code == 200, path
+        assert r.headers[INCOMPLETE_HEADER] == "case1", path
+    assert fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).json()["incomplete_loads"][0]["dataset"] == "case1"
+    r = _upload(fresh, PERSONS, "case1")
+    assert r.status_code == 200
+    r = fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst"))
+    assert INCOMPLETE_HEADER not in r.headers and r.json()["incomplete_loads"] == []
