@@ -24,6 +24,7 @@ from graph_intel.ingest import IngestError
 from graph_intel.refs import RefError
 from graph_intel.safeguarding.roles import RoleError
 from graph_intel.stores import StoreError, open_store
+from loaders.values.dates import DateParseError
 
 log = logging.getLogger("graph_intel.api")
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -143,6 +144,10 @@ def _error_handlers(app: FastAPI) -> None:
         # a person named as the adult or the child is not one on the date: the reason, for the user to act on
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
+    async def date_error(request: Request, exc: Exception) -> JSONResponse:
+        """A date parameter that is not a date, or is ambiguous: 422, saying why (no guessing)."""
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
     async def value_error(request: Request, exc: Exception) -> JSONResponse:
         log.info("bad request on %s: %s", request.url.path, exc)
         return JSONResponse({"detail": "a parameter is not valid for this command"}, status_code=400)
@@ -161,6 +166,7 @@ def _error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IngestError, ingest_error)
     app.add_exception_handler(StoreError, store_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(DateParseError, date_error)
     app.add_exception_handler(ValueError, value_error)
 
 

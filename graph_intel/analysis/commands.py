@@ -18,6 +18,7 @@ from graph_intel.commands import read_command
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.stores.base import GraphStore, _plain
+from loaders.values.dates import parse_datetime_option
 
 
 def _records(frame: pd.DataFrame, drop: tuple[str, ...] = ("key",)) -> list[dict[str, Any]]:
@@ -107,12 +108,13 @@ def colocation_json(store: GraphStore, min_grade: str | None = None, window: int
 @read_command("changes")
 def changes_json(store: GraphStore, since: str, min_grade: str | None = None) -> dict[str, Any]:
     """New links, contacts and entities touching each child since a date."""
-    frame = changes_since(store, since, MinGrade.parse(min_grade))
+    start = pd.Timestamp(parse_datetime_option(since))
+    frame = changes_since(store, start, MinGrade.parse(min_grade))
     children = [
         {"person_id": child, "changes": _records(rows.drop(columns=["child"]))}
         for child, rows in frame.groupby("child", sort=True)
     ]
-    return {"since": pd.Timestamp(since).isoformat(), "children": children}
+    return {"since": start.isoformat(), "children": children}
 
 
 @read_command("kept-apart")

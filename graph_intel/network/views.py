@@ -75,9 +75,12 @@ def _options(hops: int, since: datetime | str | None, until: datetime | str | No
 
 
 def _when(value: datetime | str | None) -> datetime | None:
+    """A --since/--until value: ISO or UK day-first (loaders.values.dates.parse_datetime_option)."""
     if value is None or isinstance(value, datetime):
         return value
-    return datetime.fromisoformat(value)
+    from loaders.values.dates import parse_datetime_option
+
+    return parse_datetime_option(value)
 
 
 def network(store: GraphStore, kind: str, ident: str, hops: int = 1, *, since: datetime | str | None = None,

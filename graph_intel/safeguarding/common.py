@@ -12,6 +12,7 @@ import pandas as pd
 from graph_intel.grading import grading_label
 from graph_intel.refs import resolve, split_key
 from graph_intel.stores.base import GraphStore
+from loaders.values.dates import parse_date_option
 
 #: Event kinds that record a concern about a child (chronology flags).
 CONCERN_EVENTS = ("sighting", "incident", "missing_episode", "arrest")
@@ -71,15 +72,13 @@ def people_date(value: Any) -> str | None:
 
 
 def parse_day(text: str | date | None, default: date | None = None) -> date:
-    """A date argument (YYYY-MM-DD) or the default (today)."""
+    """A date option (ISO or UK day-first, loaders.values.dates.parse_date_option) or the default (today).
+
+    A date that is not one, or ambiguous, is a DateParseError (a ValueError) saying why.
+    """
     if text is None or text == "":
         return default or date.today()
-    if isinstance(text, date):
-        return text
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError as exc:
-        raise ValueError(f"date {text!r} must be YYYY-MM-DD, e.g. 2011-07-08") from exc
+    return parse_date_option(text)
 
 
 def ident(key: str, entity: str = "Person") -> str:

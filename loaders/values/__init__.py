@@ -4,9 +4,12 @@ from loaders.values.base import Cleaned, ValueType
 from loaders.values.dates import (
     DateParseError,
     parse_date,
+    parse_date_option,
     parse_date_series,
     parse_datetime,
+    parse_datetime_option,
     parse_datetime_series,
+    written_date,
 )
 from loaders.values.imei import IMEI, ImeiType
 from loaders.values.phone import PHONE, PhoneType
@@ -26,7 +29,10 @@ __all__ = [
     "ValueType",
     "VrmType",
     "parse_date",
+    "parse_date_option",
     "parse_date_series",
     "parse_datetime",
+    "parse_datetime_option",
     "parse_datetime_series",
+    "written_date",
 ]

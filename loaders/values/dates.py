@@ -156,3 +156,96 @@ def parse_date_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vectorised parse_date: (datetime64[us] at UK-local midnight, NaT when blank or bad; bad mask)."""
     values, bad = parse_datetime_series(s)
     return values.dt.normalize(), bad
+
+
+# -- dates people type: every command's date options (CLI and API) ----------------------------------
+#
+# ISO (2011-07-08, 2011-7-8, 2011/07/08, with an optional time or offset) and UK day-first dates
+# (08/07/2011, 8.7.2011, 8-7-2011, 8 Jul 2011, 8 July 2011) are read; day-first is the only reading
+# of DD/MM/YYYY, so 07/31/2011 is refused (31 is not a month) and US month-first is never guessed.
+# A two-digit year is ambiguous (08/07/11 may be 2011 or 2008 first) and refused.
+
+OPTION_EXPECTED = "give YYYY-MM-DD (2011-07-08) or the day first, DD/MM/YYYY (08/07/2011)"
+MONTHS = {name: number for number, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for name in names}
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_CLOCK = r"(?:(?:T|\s+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)?"
+_YEAR_FIRST = re.compile(rf"(?P<year>[0-9]{{4}})(?P<sep>[-/])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<day>[0-9]{{1,2}}){_CLOCK}")
+_DAY_FIRST = re.compile(rf"(?P<day>[0-9]{{1,2}})(?P<sep>[/.-])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<year>[0-9]{{4}}){_CLOCK}")
+_NAMED = re.compile(
+    rf"(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+|-)(?P<name>[A-Za-z]+)\.?,?(?:\s+|-)(?P<year>[0-9]{{4}}){_CLOCK}",
+    re.IGNORECASE,
+)
+_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}(?:\s.*)?|[0-9]{1,2}\s+[A-Za-z]+\.?\s+[0-9]{2}")
+
+
+def _built(raw: str, year: int, month: int, day: int, found: re.Match[str], day_first: bool) -> datetime:
+    """The datetime of matched parts, or a DateParseError naming what is not real."""
+    if year < 1:
+        raise DateParseError(f"date {raw!r}: there is no year 0: {OPTION_EXPECTED}")
+    if not 1 <= month <= 12:
+        why = f"{month} is not a month"
+        if day_first and 1 <= day <= 12:
+            why += (f": dates are read day first (DD/MM/YYYY) and month-first US dates are never guessed; "
+                    f"for {month} {MONTH_ABBR[day - 1]} {year} write {month:02d}/{day:02d}/{year} or "
+                    f"{year}-{day:02d}-{month:02d}")
+        raise DateParseError(f"date {raw!r}: {why}")
+    hour, minute, second = (int(found[g]) if found[g] else 0 for g in ("hour", "minute", "second"))
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        if not (0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60):
+            raise DateParseError(f"date {raw!r}: {hour:02d}:{minute:02d}:{second:02d} is not a time of day") from None
+        raise DateParseError(f"date {raw!r}: {MONTH_ABBR[month - 1]} {year} has no day {day}") from None
+
+
+def parse_datetime_option(raw: str | date) -> datetime:
+    """A date (or date and time) a person typed in a command's option, as a naive UK-local datetime.
+
+    ISO 8601 and UK day-first dates are read (see above); anything else, anything ambiguous and
+    anything not a real date is a DateParseError saying why and what to write instead.
+    """
+    if isinstance(raw, datetime):
+        return raw
+    if isinstance(raw, date):
+        return datetime.combine(raw, datetime.min.time())
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        raise DateParseError(f"date {raw!r} is blank: {OPTION_EXPECTED}")
+    if DATETIME_RE.fullmatch(text):  # strict ISO 8601, offsets included: the canonical files' grammar
+        result = _datetime_or_error(text)
+        if isinstance(result, datetime):
+            return result
+    for pattern, day_first in ((_YEAR_FIRST, False), (_DAY_FIRST, True)):
+        found = pattern.fullmatch(text)
+        if found:
+            return _built(raw, int(found["year"]), int(found["month"]), int(found["day"]), found, day_first)
+    named = _NAMED.fullmatch(text)
+    if named:
+        month = MONTHS.get(named["name"].lower())
+        if month is None:
+            raise DateParseError(f"date {raw!r}: {named['name']!r} is not a month: {OPTION_EXPECTED}")
+        return _built(raw, int(named["year"]), month, int(named["day"]), named, True)
+    if _SHORT_YEAR.fullmatch(text):
+        raise DateParseError(f"date {raw!r} is ambiguous: write the year in full ({OPTION_EXPECTED})")
+    raise DateParseError(f"date {raw!r} is not a date this tool reads: {OPTION_EXPECTED}")
+
+
+def parse_date_option(raw: str | date) -> date:
+    """A date a person typed in a command's option (--on, --as-of, --since ...): see parse_datetime_option."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    return parse_datetime_option(raw).date()
+
+
+def written_date(value: date | datetime) -> str:
+    """A date as people read it, unambiguous in any country: '8 Jul 2011' ('8 Jul 2011 18:30' with a time)."""
+    text = f"{value.day} {MONTH_ABBR[value.month - 1]} {value.year}"
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+        text += f" {value.hour:02d}:{value.minute:02d}"
+    return text
