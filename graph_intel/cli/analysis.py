@@ -21,6 +21,8 @@ from graph_intel.cli.common import (
     fail,
     opened,
     out,
+    time_option,
+    written,
 )
 from graph_intel.grading import GradeError
 from graph_intel.stores import GraphStore
@@ -174,15 +176,17 @@ def colocation_cmd(
 
 
 def changes_cmd(
-    since: Annotated[str, typer.Option("--since", help="ISO date: report what is new from this date on.")],
+    since: Annotated[str, typer.Option("--since", help="Report what is new from this date on (YYYY-MM-DD or day first DD/MM/YYYY).")],
     min_grade: MinGradeOpt = None,
     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
 ) -> None:
     """New entities, links and contacts touching each child since a date."""
+    start = time_option(since, "--since")
     with _store(store, neo4j) as graph:
-        data = an.changes_json(graph, since, min_grade)
+        data = an.changes_json(graph, start.isoformat() if start else since, min_grade)
 
     def render(d: dict[str, Any]) -> None:
+        out.print(f"[bold]changes since {written(start)}[/]", highlight=False)
         for child in d["children"]:
             out.print(f"[bold]{child['person_id']}[/]")
             _table(["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"], child["changes"])

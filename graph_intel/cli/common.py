@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -70,6 +71,47 @@ def warn_incomplete(store: GraphStore) -> None:
             "finish (killed, crashed or failed): its data is partial until it is loaded again",
             highlight=False, soft_wrap=True,
         )
+
+
+def day_option(value: str | None, option: str, default: date | None = None) -> date | None:
+    """A date option read by the one parser (ISO or UK day-first, never US): exit 2 with the reason.
+
+    None (the option not given) gives `default`.
+    """
+    if value is None:
+        return default
+    from loaders.values.dates import DateParseError, parse_date_option
+
+    try:
+        return parse_date_option(value)
+    except DateParseError as exc:
+        fail(f"{option}: {exc}")
+
+
+def time_option(value: str | None, option: str) -> datetime | None:
+    """A date-or-time option (--since/--until of a page) read by the one parser: exit 2 with the reason."""
+    if value is None:
+        return None
+    from loaders.values.dates import DateParseError, parse_datetime_option
+
+    try:
+        return parse_datetime_option(value)
+    except DateParseError as exc:
+        fail(f"{option}: {exc}")
+
+
+def written(value: date | datetime | str | None) -> str:
+    """A date as the human output shows it: '8 Jul 2011' (and the time, when one was given)."""
+    if value is None or value == "":
+        return ""
+    from loaders.values.dates import parse_datetime_option, written_date
+
+    if isinstance(value, str):
+        try:
+            return written_date(parse_datetime_option(value))
+        except ValueError:
+            return value
+    return written_date(value)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, err, fail, opened, out
+from graph_intel.cli.common import (
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    emit,
+    err,
+    fail,
+    opened,
+    out,
+    time_option,
+    written,
+)
 
 _KIND_HELP = ("person, phone, vehicle, location or event (the network around it); group (ID is "
               "comma-separated person ids); case (ID is a dataset name).")
@@ -19,22 +29,13 @@ def register(app: typer.Typer) -> None:
     app.command("network")(network_cmd)
 
 
-def _date(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r}: give an ISO 8601 date like 2011-03-01 or 2011-03-01T18:00")
-
-
 def network_cmd(
     kind: Annotated[str, typer.Argument(help=_KIND_HELP)],
     ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
     out_file: Annotated[Path, typer.Option("--out", help="The HTML page to write.")],
     hops: Annotated[int, typer.Option(min=0, max=6, help="Links to follow out from the entity.")] = 1,
-    since: Annotated[str | None, typer.Option(help="Only links and events on or after this date.")] = None,
-    until: Annotated[str | None, typer.Option(help="Only links and events on or before this date.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only links and events on or after this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only links and events on or before this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM).")] = None,
     min_grade: Annotated[str | None, typer.Option(help="Only links with a source graded at least this well (2B).")] = None,
     links: Annotated[str | None, typer.Option(help="Only these link kinds, comma-separated (uses_phone,drives).")] = None,
     redact: Annotated[bool, typer.Option(help="Children by id and initials; free text withheld (briefings).")] = False,
@@ -47,7 +48,7 @@ def network_cmd(
     """Write a self-contained, offline network page around an entity, of a group or of a case."""
     from graph_intel.network import FilterError, case_network, group_network, network
 
-    start, end = _date(since, "--since"), _date(until, "--until")
+    start, end = time_option(since, "--since"), time_option(until, "--until")
     link_kinds = [k for k in links.split(",") if k.strip()] if links is not None else None
     common: dict[str, Any] = {"since": start, "until": end, "min_grade": min_grade, "links": link_kinds,
                               "redact": redact, "hide_third_parties": hide_third_parties, "budget": budget}
@@ -70,7 +71,8 @@ def network_cmd(
     result = {"file": str(out_file), "nodes": len(page.nodes), "edges": len(page.edges), "notes": page.notes}
 
     def render(data: dict[str, Any]) -> None:
-        out.print(f"Wrote {data['file']}: {data['nodes']:,} entities, {data['edges']:,} links.",
+        window = "".join([f" from {written(start)}" if start else "", f" to {written(end)}" if end else ""])
+        out.print(f"Wrote {data['file']}: {data['nodes']:,} entities, {data['edges']:,} links{window}.",
                   highlight=False, markup=False)
         for note in data["notes"]:
             err.print(note, highlight=False, markup=False)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 
-from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
+from graph_intel.cli.common import (
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    day_option,
+    emit,
+    fail,
+    opened,
+    out,
+    written,
+)
 from graph_intel.safeguarding import commands as sg
 from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
@@ -58,28 +69,40 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> None:
     out.print(NOTE)
 
 
-DateOpt = Annotated[str | None, typer.Option(help="Date YYYY-MM-DD [default: today].")]
+#: How every date option is read (loaders.values.dates.parse_date_option).
+DATES = "YYYY-MM-DD or day first DD/MM/YYYY"
+DateOpt = Annotated[str | None, typer.Option(help=f"The date ({DATES}) [default: today].")]
 
 
-def missing_triggers_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help="Count up to the end of this day [default: today].")] = None,
+def _day(value: str | None, option: str) -> date:
+    """A date option by the one parser (exit 2 when it is not a date), today when not given."""
+    return day_option(value, option, date.today()) or date.today()
+
+
+def missing_triggers_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"Count up to the end of this day ({DATES}) [default: today].")] = None,
                          store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Children missing for three working days, four times in a month or six in two months."""
-    data = _run(store, neo4j, sg.missing_triggers_cmd, as_of)
-    emit(data, json, lambda d: _table(d, ["person_id", "rules", "episodes"], "strategy meeting due (missing rule)"))
+    day = _day(as_of, "--as-of")
+    data = _run(store, neo4j, sg.missing_triggers_cmd, day.isoformat())
+    emit(data, json, lambda d: _table(d, ["person_id", "rules", "episodes"],
+                                      f"strategy meeting due (missing rule) as of {written(day)}"))
 
 
 def eligible_cmd(on: DateOpt = None,
                  all_: Annotated[bool, typer.Option("--all", help="Also list 16-17 year olds s20 leaves uncovered.")] = False,
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Children a CAWN can cover on a date (under 16, or under 18 and in care)."""
-    data = _run(store, neo4j, sg.cawn_eligible_cmd, on, all_)
-    emit(data, json, lambda d: _table(d, ["person_id", "eligible", "reason", "age", "legal_status"], "CAWN eligibility"))
+    day = _day(on, "--on")
+    data = _run(store, neo4j, sg.cawn_eligible_cmd, day.isoformat(), all_)
+    emit(data, json, lambda d: _table(d, ["person_id", "eligible", "reason", "age", "legal_status"],
+                                      f"CAWN eligibility on {written(day)}"))
 
 
 def candidates_cmd(on: DateOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Adults associated with a covered child and not yet warned, most evidence first."""
-    data = _run(store, neo4j, sg.cawn_candidates_cmd, on)
-    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], "CAWN candidates"))
+    day = _day(on, "--on")
+    data = _run(store, neo4j, sg.cawn_candidates_cmd, day.isoformat())
+    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], f"CAWN candidates on {written(day)}"))
 
 
 def breaches_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
@@ -117,13 +140,14 @@ def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help=
 def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
                    rag: Annotated[str, typer.Argument(metavar="RAG", help="red, amber or green.")],
                    by: Annotated[str, typer.Option("--by", help="Who set the status.")],
-                   review: Annotated[str, typer.Option("--review", help="Review date YYYY-MM-DD.")],
+                   review: Annotated[str, typer.Option("--review", help=f"Review date ({DATES}).")],
                    reason: Annotated[str, typer.Option("--reason", help="Why.")],
                    agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Record a child's CSE matrix RAG status (appended; earlier entries are kept as history)."""
-    data = _run(store, neo4j, set_status, child, rag, by, review, reason, agency)
-    emit(data, json, lambda d: out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {d['review']}."))
+    review_day = _day(review, "--review")
+    data = _run(store, neo4j, set_status, child, rag, by, review_day.isoformat(), reason, agency)
+    emit(data, json, lambda d: out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {written(d['review'])}."))
 
 
 def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
@@ -136,23 +160,26 @@ def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help=
     emit(data, json, lambda d: out.print(f"{d['person_id']}: taken off the matrix by {d['by']}: {d['reason']}."))
 
 
-def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help="Reviews due by this day [default: today].")] = None,
+def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"Reviews due by this day ({DATES}) [default: today].")] = None,
                     closed: Annotated[bool, typer.Option("--closed", help="Also list children taken off the matrix.")] = False,
                     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Each child's current CSE matrix status, who set it, when, why and when to review it."""
-    data = _run(store, neo4j, sg.matrix_list_cmd, as_of, closed)
-    emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"], "CSE matrix"))
+    day = _day(as_of, "--as-of")
+    data = _run(store, neo4j, sg.matrix_list_cmd, day.isoformat(), closed)
+    emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"],
+                                      f"CSE matrix as of {written(day)}"))
 
 
-def briefing_cmd(since: Annotated[str, typer.Option("--since", help="What is new since this day (YYYY-MM-DD).")],
-                 as_of: Annotated[str | None, typer.Option("--as-of", help="Up to the end of this day [default: today].")] = None,
+def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],
+                 as_of: Annotated[str | None, typer.Option("--as-of", help=f"Up to the end of this day ({DATES}) [default: today].")] = None,
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
-    data = _run(store, neo4j, sg.briefing_cmd, since, as_of)
+    start, end = _day(since, "--since"), _day(as_of, "--as-of")
+    data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat())
 
     def render(d: dict[str, Any]) -> None:
         _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],
-               f"hub briefing since {d['since']}")
+               f"hub briefing since {written(start)}, as of {written(end)}")
         _victims(d.get("possible_victims") or [])
 
     emit(data, json, render)

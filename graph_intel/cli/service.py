@@ -43,6 +43,23 @@ def _existing_db(settings: Settings) -> Path:
     return path
 
 
+def _utc(value: str | None) -> str | None:
+    """An audit --since time by the one date parser, as the UTC ISO text the log holds (exit 2 if bad)."""
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    from loaders.values.dates import OFFSET_RE, DateParseError, parse_datetime_option
+
+    try:
+        parsed = parse_datetime_option(value)
+    except DateParseError as exc:
+        fail(f"--since: {exc}")
+    if OFFSET_RE.search(value.strip()):  # an offset was given: the instant it names, in UTC
+        parsed = datetime.fromisoformat(value.strip()).astimezone(UTC).replace(tzinfo=None)
+    return parsed.isoformat()
+
+
 def register(app: typer.Typer) -> None:
     """Add serve, users and audit."""
     app.command("serve")(serve_cmd)
@@ -159,7 +176,7 @@ def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOp
 def audit_list(
     who: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
     person: Annotated[str | None, typer.Option(help="Only entries naming this person: DATASET:ID, or an id in any dataset.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this ISO 8601 time (UTC).")] = None,
+    since: Annotated[str | None, typer.Option(help="From this time, UTC (YYYY-MM-DD[THH:MM] or day first DD/MM/YYYY [HH:MM]).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many entries, newest first.")] = 100,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
@@ -172,4 +189,4 @@ def audit_list(
     from api.audit import AuditLog, printable_json
 
     with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
-        sys.stdout.write(printable_json(log.query(who=who, person=person, since=since, limit=limit)) + "\n")
+        sys.stdout.write(printable_json(log.query(who=who, person=person, since=_utc(since), limit=limit)) + "\n")

@@ -35,18 +35,6 @@ def _strict(text: str) -> object:
     return json.loads(text, parse_constant=refuse)
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    store = root / "store"
-    result = runner.invoke(app, ["demo", "--out", str(root / "demo-data"), "--store", str(store), "--json"])
-    assert result.exit_code in (0, 1), result.stderr
-    _strict(result.stdout)
-    users = runner.invoke(app, ["users", "add", "analyst-user", "--role", "analyst", "--store", str(store)])
-    assert users.exit_code == 0, users.stderr
-    return store
-
-
 @pytest.mark.parametrize("words", [w for w in READS if w not in NOT_ANSWERS], ids=" ".join)
 def test_every_json_answer_on_the_demo_is_strict(words: tuple[str, ...], demo_store: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
