@@ -165,7 +165,7 @@ def parse_date_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 # of DD/MM/YYYY, so 07/31/2011 is refused (31 is not a month) and US month-first is never guessed.
 # A two-digit year is ambiguous (08/07/11 may be 2011 or 2008 first) and refused.
 
-OPTION_EXPECTED = "give YYYY-MM-DD (2011-07-08) or the day first, DD/MM/YYYY (08/07/2011)"
+OPTION_EXPECTED = "give an ISO 8601 date, YYYY-MM-DD (2011-07-08), or the day first, DD/MM/YYYY (08/07/2011)"
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),

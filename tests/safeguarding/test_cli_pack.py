@@ -47,7 +47,7 @@ def test_cli_chronology_and_bad_input(demo_store_path: Path) -> None:
     rows = _json(demo_store_path, "chronology", "C7")
     assert all({"at", "what", "agency", "source_id"} <= set(r) for r in rows)
     assert any(r.get("flag") for r in rows)
-    bad = runner.invoke(app, ["cawn", "eligible", "--on", "8/7/2011", "--store", str(demo_store_path), "--json"])
+    bad = runner.invoke(app, ["cawn", "eligible", "--on", "7/31/2011", "--store", str(demo_store_path), "--json"])
     assert bad.exit_code == 2 and bad.stdout == ""
     missing = runner.invoke(app, ["chronology", "C99", "--store", str(demo_store_path), "--json"])
     assert missing.exit_code == 2
