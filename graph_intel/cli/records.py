@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit
-from graph_intel.cli.safeguarding import _run, _table
+from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, written
+from graph_intel.cli.safeguarding import DATES, _day, _run, _table
 from graph_intel.safeguarding import commands as sg
 
-OnOpt = Annotated[str | None, typer.Option("--on", help="Judge on this date YYYY-MM-DD [default: today].")]
+OnOpt = Annotated[str | None, typer.Option("--on", help=f"Judge on this date ({DATES}) [default: today].")]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,14 +26,17 @@ def register(app: typer.Typer) -> None:
 
 def referral_prompts_cmd(on: OnOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Referrals unanswered by their due date, refusals for no new information despite new concerns, meetings not held."""
-    data: list[dict[str, Any]] = _run(store, neo4j, sg.referral_prompts_cmd, on)
-    emit(data, json, lambda d: _table(d, ["child", "referral", "rule", "chase", "due", "prompt"], "referral escalation prompts"))
+    day = _day(on, "--on")
+    data: list[dict[str, Any]] = _run(store, neo4j, sg.referral_prompts_cmd, day.isoformat())
+    emit(data, json, lambda d: _table(d, ["child", "referral", "rule", "chase", "due", "prompt"],
+                                      f"referral escalation prompts on {written(day)}"))
 
 
 def risk_prompts_cmd(on: OnOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Missing episodes with no CSE risk assessment, reviews overdue by level, under-13s not referred to social care."""
-    data: list[dict[str, Any]] = _run(store, neo4j, sg.risk_prompts_cmd, on)
-    emit(data, json, lambda d: _table(d, ["child", "rule", "prompt"], "CSE risk prompts"))
+    day = _day(on, "--on")
+    data: list[dict[str, Any]] = _run(store, neo4j, sg.risk_prompts_cmd, day.isoformat())
+    emit(data, json, lambda d: _table(d, ["child", "rule", "prompt"], f"CSE risk prompts on {written(day)}"))
 
 
 def risk_indicators_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:

@@ -121,7 +121,8 @@ def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adu
                                                           "[default: the latest notice or contact].")] = None,
              store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
-    data = _run(store, neo4j, _pack, adult, child, out_file, redact, on)
+    day = day_option(on, "--on")
+    data = _run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None)
     emit(data, json, lambda d: out.print(f"Evidence pack written to {d['file']} ({d['items']} items)."))
 
 

@@ -11,7 +11,7 @@ import typer
 from graph_intel.cli import app
 
 #: The commands that make a store (they load data into it), and those that touch no store.
-CREATORS = {("ingest",), ("import",), ("demo",)}
+CREATORS = {("ingest",), ("import",), ("import", "run"), ("demo",)}
 #: Commands of the users and audit database: reading it never creates it either.
 SERVICE_DB = {("users", "list"), ("users", "revoke"), ("audit", "verify"), ("audit", "list")}
 #: Writes users (and so the service database); it is not a read of the graph store.
