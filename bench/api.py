@@ -1,7 +1,13 @@
 """Benchmark the service on loopback: N concurrent clients for S seconds against show (and the
 person-network page when served, else stats) on the demo data; prints throughput and p50/p95/p99.
 
-    python bench/api.py --seconds 60 --clients 50
+With --ingest-persons N the clients then read for S seconds more while an ingest of N synthetic
+persons runs as a job (`POST /api/v1/ingest` with `Prefer: respond-async`), and a probe calls
+`/health` every 0.2 s throughout: the p95 of the reads during the ingest is printed beside the p95
+with no ingest. A read told that a load is in progress (503 with Retry-After) is counted apart,
+not as an error; anything else that is not 200 is an error.
+
+    python bench/api.py --seconds 60 --clients 50 --ingest-persons 100000
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ def _cli(*args: str) -> str:
 
 
 def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
-            latencies: dict[str, list[float]], errors: list[str]) -> None:
+            latencies: dict[str, list[float]], errors: list[str], told_to_wait: list[float] | None = None) -> None:
     """One client: a persistent loopback connection (like a browser tab), requests in turn until `until`.
 
     Standard-library HTTP in a thread, so that the load generator spends as little of the
@@ -54,6 +60,10 @@ def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
             conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             resp.read()
+            if resp.status == 503 and resp.getheader("retry-after") and told_to_wait is not None:
+                told_to_wait.append((time.perf_counter() - started) * 1000)
+                time.sleep(0.2)  # a client told a load is in progress waits a little, then asks again
+                continue
             if resp.status != 200:
                 errors.append(f"{path}: {resp.status}")
                 continue
@@ -76,6 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--ingest-persons", type=int, default=0,
+                        help="then read for as long again while an ingest of this many persons runs as a job")
     args = parser.parse_args()
     seconds = max(1.0, min(args.seconds, 600.0))
     clients = max(1, min(args.clients, 500))
@@ -109,6 +121,8 @@ def main() -> None:
             started = time.perf_counter()
             _gather(port, paths, headers, until, latencies, errors, clients)
             elapsed = time.perf_counter() - started
+            during = _during_ingest(base, port, paths, headers, seconds, clients, args.ingest_persons, Path(tmp)) \
+                if args.ingest_persons > 0 else None
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -121,6 +135,95 @@ def main() -> None:
                   f"p95 {_pct(values, 95):7.1f} ms  p99 {_pct(values, 99):7.1f} ms")
     if errors:
         print("first errors:", errors[:5])
+    if during is not None:
+        _report_during(during, everything)
+
+
+def _persons_csv(folder: Path, n: int) -> Path:
+    """N synthetic persons (invented names, adults and children) as one canonical persons.csv."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "persons.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("person_id,given_name,family_name,date_of_birth,category\n")
+        for i in range(n):
+            child = i % 10 == 0
+            fh.write(f"B{i},Given{i % 997},Family{i % 991},{2008 if child else 1975 + i % 30}-0{1 + i % 9}-1{i % 9},"
+                     f"{'child' if child else 'associate'}\n")
+    return path
+
+
+def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, str], seconds: float,
+                   clients: int, persons: int, tmp: Path) -> dict[str, object]:
+    """Read for `seconds` while an ingest job of `persons` persons runs; probe /health throughout."""
+    upload = _persons_csv(tmp / "bulk", persons)
+    health: list[float] = []
+    health_errors: list[str] = []
+    stop = threading.Event()
+
+    def probe() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                status = httpx.get(base + "/health", timeout=5).status_code
+                if status != 200:
+                    health_errors.append(str(status))
+            except httpx.HTTPError as exc:
+                health_errors.append(type(exc).__name__)
+            health.append((time.perf_counter() - started) * 1000)
+            stop.wait(0.2)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    posted = time.perf_counter()
+    with upload.open("rb") as fh:
+        job = httpx.post(base + "/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, timeout=600,
+                         files=[("files", ("persons.csv", fh, "text/csv"))], data={"dataset": "bulk"})
+    accepted_ms = (time.perf_counter() - posted) * 1000
+    latencies: dict[str, list[float]] = {}
+    errors: list[str] = []
+    told: list[float] = []
+    if job.status_code != 202:
+        errors.append(f"ingest: {job.status_code} {job.text[:200]}")
+    until = time.perf_counter() + seconds
+    threads = [threading.Thread(target=_client, args=(port, paths, headers, until, latencies, errors, told))
+               for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    state: dict[str, object] = {"status": "not started"}
+    deadline = time.perf_counter() + 600
+    while job.status_code == 202 and time.perf_counter() < deadline:
+        state = httpx.get(base + job.headers["location"], headers=headers, timeout=30).json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    stop.set()
+    prober.join()
+    return {"persons": persons, "latencies": latencies, "errors": errors, "told": told, "health": health,
+            "health_errors": health_errors, "job": state, "accepted_ms": accepted_ms,
+            "job_seconds": time.perf_counter() - posted, "seconds": seconds, "clients": clients}
+
+
+def _report_during(d: dict[str, object], before: list[float]) -> None:
+    latencies: dict[str, list[float]] = d["latencies"]  # type: ignore[assignment]
+    reads = [v for vs in latencies.values() for v in vs]
+    health: list[float] = d["health"]  # type: ignore[assignment]
+    errors: list[str] = d["errors"]  # type: ignore[assignment]
+    job: dict[str, object] = d["job"]  # type: ignore[assignment]
+    print(f"while an ingest of {d['persons']:,} persons ran as a job ({d['clients']} clients, {d['seconds']:.0f} s):")
+    print(f"  job {job.get('status')} after {d['job_seconds']:.1f} s (202 after {d['accepted_ms']:.0f} ms)"
+          f"{'; error: ' + str(job.get('error')) if job.get('error') else ''}")
+    print(f"  reads answered {len(reads)}  told a load is in progress (503 + Retry-After) {len(d['told'])}  "  # type: ignore[arg-type]
+          f"errors {len(errors)}")
+    if reads and before:
+        p95, base95 = _pct(reads, 95), _pct(before, 95)
+        print(f"  p95 of reads {p95:.1f} ms during the ingest, {base95:.1f} ms with no ingest ({p95 / base95:.2f}x)")
+    if health:
+        print(f"  /health {len(health)} probes, {len(d['health_errors'])} failed, "  # type: ignore[arg-type]
+              f"p95 {_pct(health, 95):.1f} ms, max {max(health):.1f} ms")
+    if errors:
+        print("  first errors:", errors[:5])
 
 
 def _gather(port: int, paths: list[str], headers: dict[str, str], until: float,
