@@ -94,6 +94,12 @@ class GuardMiddleware:
             await send(message)
 
         length = _content_length(scope)
+        if _has_body(scope, length) and path not in UNAUDITED_PATHS and not await self._token_valid(scope):
+            # Cheap refusals first: a body sent without a valid token is refused before any of it
+            # is read (the route's own check would come only after the body was parsed).
+            await self._refuse(scope, ctx, guarded_send, 401, "a valid bearer token is required (Authorization: Bearer TOKEN)",
+                               [(b"www-authenticate", b'Bearer realm="graph-intel"')])
+            return
         if length is not None and length > limit:
             await self._refuse(scope, ctx, guarded_send, 413, f"the request body is larger than {limit} bytes")
             return
@@ -120,8 +126,22 @@ class GuardMiddleware:
             if not started:
                 await self._refuse(scope, ctx, guarded_send, 500, "internal error; it has been logged")
 
-    async def _refuse(self, scope: Scope, ctx: AuditContext, send: Send, status: int, detail: str) -> None:
+    async def _token_valid(self, scope: Scope) -> bool:
+        """Whether the request carries a bearer token of a current user (read from the headers only)."""
+        header = next((v for k, v in scope.get("headers", []) if k == b"authorization"), b"").decode("latin-1")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        services = getattr(getattr(scope.get("app"), "state", None), "services", None)
+        if services is None:
+            return False
+        user = await anyio.to_thread.run_sync(services.users.authenticate, token.strip())
+        return user is not None
+
+    async def _refuse(self, scope: Scope, ctx: AuditContext, send: Send, status: int, detail: str,
+                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
         start, body = _json_response(status, detail)
+        start["headers"] = [*start["headers"], *(headers or [])]
         try:
             await send(start)
             await send(body)
@@ -199,6 +219,13 @@ def install_access_log_filter() -> None:
 
 class _AuditFailed(Exception):
     """The audit entry could not be written; the 503 has been sent."""
+
+
+def _has_body(scope: Scope, length: int | None) -> bool:
+    """Whether the request says it sends a body (a length above 0, or chunked)."""
+    if length is not None:
+        return length > 0
+    return any(k == b"transfer-encoding" for k, _ in scope.get("headers", []))
 
 
 def _content_length(scope: Scope) -> int | None:
