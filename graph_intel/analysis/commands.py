@@ -17,6 +17,7 @@ from graph_intel.analysis.players import key_players
 from graph_intel.commands import read_command
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
+from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
 from loaders.values.dates import parse_datetime_option
 
@@ -32,12 +33,26 @@ def _person(key: str, many: bool) -> str:
     return key if many else split_key(key, "Person")[1]
 
 
+def parse_bases(basis: str | None) -> list[str] | None:
+    """`--basis recorded,social_network` as a list; an unknown basis is refused, naming the known ones."""
+    if basis is None or not basis.strip():
+        return None
+    known = schema().link("ASSOCIATE_OF").properties["basis"].values or ()
+    chosen = [b.strip().lower() for b in basis.split(",") if b.strip()]
+    unknown = [b for b in chosen if b not in known]
+    if unknown:
+        raise ValueError(f"unknown basis {', '.join(unknown)}; known: {', '.join(known)}")
+    return chosen
+
+
 @read_command("groups")
 def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int = SPLIT_THRESHOLD,
-                seed: int = SEED) -> list[dict[str, Any]]:
-    """Linked groups of two or more adults, largest first, with the evidence joining them."""
+                seed: int = SEED, basis: str | None = None) -> list[dict[str, Any]]:
+    """Linked groups of two or more adults, largest first, with the evidence joining them; `basis`
+    (comma-separated, e.g. recorded,intelligence) keeps only association links on those bases."""
     many = len(store.datasets()) > 1
-    frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed)
+    bases = parse_bases(basis)
+    frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed, **({"bases": bases} if bases else {}))
     names: dict[str, str] = {}
 
     def person(key: str) -> str:

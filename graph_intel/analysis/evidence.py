@@ -27,6 +27,15 @@ TOGETHER_EVENTS = ("sighting", "incident", "arrest")
 ATTRIBUTION_LINKS = tuple(spec.name for spec in schema().links_of_class("attribution"))
 #: Link kinds that record a relationship between two persons.
 ASSOCIATION_LINKS = tuple(spec.name for spec in schema().links_of_class("association"))
+#: The basis of an association link that says none (as the schema defaults it).
+DEFAULT_BASIS = str(schema().link("ASSOCIATE_OF").properties["basis"].default)
+
+
+def link_basis(ref_keys: pd.Series) -> pd.Series:
+    """The basis of association evidence from its record key ('...#social_network'); the default when none."""
+    return ref_keys.map(lambda k: k.rpartition("#")[2] if isinstance(k, str) and "#" in k else DEFAULT_BASIS)
+
+
 #: Attribution links by which a person holds a vehicle.
 VEHICLE_LINKS = ("KEEPER_OF", "DRIVES")
 
@@ -204,6 +213,10 @@ def _associations(store: GraphStore) -> pd.DataFrame:
     links = store.all_links(schema().link(name) for name in ASSOCIATION_LINKS)
     if links.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
+    # A link's basis (social_network, phone_contact...) is part of which record it is: two links
+    # between the same two persons on different bases are two records (see link_basis()).
+    basis = links["basis"] if "basis" in links else pd.Series(None, index=links.index, dtype=object)
+    suffix = basis.map(lambda b: f"#{b}" if isinstance(b, str) and b and b != DEFAULT_BASIS else "")
     return pd.DataFrame(
         {
             "a": links["from_key"],
@@ -212,7 +225,7 @@ def _associations(store: GraphStore) -> pd.DataFrame:
             "detail": links["link"].map(lambda name: schema().links[name].canonical),
             "at": links["first_seen"],
             "ref_entity": "Link",
-            "ref_key": links["link"] + ":" + links["from_key"] + "->" + links["to_key"],
+            "ref_key": links["link"] + ":" + links["from_key"] + "->" + links["to_key"] + suffix,
             "via": None,
             "sources": links["sources"],
         }

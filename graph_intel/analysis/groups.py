@@ -18,7 +18,7 @@ possibly a child: they join no group and join nobody (`possibly_children` lists 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +31,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph_intel.analysis.age import ADULT, ADULT_AGE, Ages
-from graph_intel.analysis.evidence import attributions, contact_evidence, persons
+from graph_intel.analysis.evidence import (
+    DEFAULT_BASIS,
+    attributions,
+    contact_evidence,
+    link_basis,
+    persons,
+)
 from graph_intel.analysis.explain import Sources
 from graph_intel.analysis.membership import isin
 from graph_intel.analysis.projection import to_igraph
@@ -78,8 +84,9 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     return frame["first_seen"].where(frame["first_seen"].notna(), frame["last_seen"])
 
 
-def joining_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
-    """Every fact that joins two adults (JOIN_COLUMNS), restricted to facts at or above `minimum`."""
+def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Collection[str] | None = None) -> pd.DataFrame:
+    """Every fact that joins two adults (JOIN_COLUMNS), restricted to facts at or above `minimum`;
+    with `bases`, only association links on those bases join anyone (other facts are unaffected)."""
     srcs = Sources(store, minimum)
     rule = Ages(persons(store))
     owned = srcs.filter(attributions(store, tuple(SHARED_LINKS)))
@@ -92,6 +99,9 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.Data
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
     contacts = srcs.filter(contact_evidence(store))
+    if bases is not None:
+        links = contacts["kind"].eq("link").to_numpy(dtype=bool)
+        contacts = contacts[~links | link_basis(contacts["ref_key"]).isin(list(bases)).to_numpy(dtype=bool)]
     frames.append(_contact_pairs(contacts, rule, child_things))
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -134,7 +144,10 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
     c = c[~_via_child(c["via"], child_things)]
     c = c[(c["kind"] != "link") | c["detail"].isin(JOINING_ASSOCIATIONS)]
     kind = c["ref_entity"].map({"Event": "event", "Exhibit": "exhibit", "Link": "link"})
-    fact = c["kind"].where(c["kind"] != "link", c["detail"])
+    # a link's fact is its kind, with its basis when it rests on something other than a record
+    basis = link_basis(c["ref_key"])
+    shown = c["detail"].where(basis.eq(DEFAULT_BASIS), c["detail"] + ":" + basis)
+    fact = c["kind"].where(c["kind"] != "link", shown)
     return pd.DataFrame(
         {"a": c["a"], "b": c["b"], "fact": fact, "kind": kind, "ref_key": c["ref_key"], "at": c["at"],
          "sources": c["sources"]}
@@ -232,10 +245,11 @@ def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int
 
 
 def linked_groups(
-    store: GraphStore, minimum: MinGrade | None = None, threshold: int = SPLIT_THRESHOLD, seed: int = SEED
+    store: GraphStore, minimum: MinGrade | None = None, threshold: int = SPLIT_THRESHOLD, seed: int = SEED,
+    bases: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Linked groups of adults, largest first: group, size, members, component, split, evidence."""
-    facts = joining_facts(store, minimum)
+    facts = joining_facts(store, minimum, bases)
     groups = find_groups(facts, threshold, seed)
     srcs = Sources(store, minimum)
     evidence = group_evidence(facts, groups, srcs)

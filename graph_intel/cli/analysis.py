@@ -72,11 +72,16 @@ def _cell(value: Any) -> str:
 def groups_cmd(
     min_grade: MinGradeOpt = None,
     threshold: Annotated[int, typer.Option(help="Split connected sets larger than this by Leiden.")] = 25,
+    basis: Annotated[str | None, typer.Option(help="Only association links on these bases join persons (comma-separated: recorded, social_network, phone_contact, intelligence, observed, self_reported, other).")] = None,
     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
 ) -> None:
     """Linked groups of adults and the evidence joining them, largest first."""
+    try:
+        an.parse_bases(basis)
+    except ValueError as exc:
+        fail(str(exc))
     with _store(store, neo4j) as graph:
-        data = an.groups_json(graph, min_grade, threshold)
+        data = an.groups_json(graph, min_grade, threshold, basis=basis)
         apart = None if json else an.kept_apart_json(graph)
 
     def render(d: list[dict[str, Any]]) -> None:

@@ -187,6 +187,7 @@ def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
             "sources": list(_plain(row.get("sources")) or []),
             "first": _ts(row.get("first_seen")), "last": _ts(row.get("last_seen")),
             "role": _plain(row.get("role")), "saved_name": _plain(row.get("saved_name")),
+            "basis": _plain(row.get("basis")) if "basis" in spec.properties else None,
             "weight": 1, "events": [],
         }
         for end in ("from", "to"):  # a link to an event is dated by the event when it has no date
@@ -363,6 +364,8 @@ def _source_line(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
 def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]],
               sources: Mapping[str, Mapping[str, Any]], opts: Options, show_label: bool) -> dict[str, Any]:
     name = e.get("label") or schema().links[e["link"]].canonical
+    if e.get("basis") and e["basis"] != schema().links[e["link"]].properties["basis"].default:
+        name = f"{name} ({e['basis']})"  # KNOWS, KNOWS_SN and KNOWS_PHONE stay apart
     ends = [_label(nodes[e[end]], opts).replace("\n", " ") for end in ("from", "to")]
     lines = [name, f"{ends[0]} \u2192 {ends[1]}"]
     if e.get("role"):
