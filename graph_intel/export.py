@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.handling import restricted_view
 from graph_intel.refs import split_key
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
@@ -22,10 +23,15 @@ from graph_intel.stores.base import GraphStore, _plain
 _OWN_FILES = {"call", "anpr_read"}
 
 
-def export(store: GraphStore, folder: Path, datasets: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
-    """Write every dataset (or the named ones) under `folder`; return rows written per file."""
+def export(store: GraphStore, folder: Path, datasets: Iterable[str] | None = None,
+           include_restricted: bool = False) -> dict[str, dict[str, int]]:
+    """Write every dataset (or the named ones) under `folder`; return rows written per file.
+
+    Records and facts whose every source is restricted (graph_intel.handling) are left out unless
+    `include_restricted`; included, they keep their sources, whose handling codes and notes go out
+    in sources.csv (the mark a later ingest keeps)."""
     wanted = list(datasets) if datasets is not None else store.datasets()
-    writer = _Exporter(store)
+    writer = _Exporter(restricted_view(store, include_restricted, every_record=True))
     return {name: writer.dataset(name, folder / name) for name in wanted}
 
 

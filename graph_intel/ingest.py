@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph_intel.quarantine import QUARANTINE_COLUMNS, write_load_file, write_records
+from graph_intel.quarantine import QUARANTINE_COLUMNS, load_stamp, reserve_load_file, write_records
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult
 from graph_intel.stores.frames import member
@@ -76,13 +76,27 @@ class DatasetLoad:
     path, counts what loaded and what was quarantined, and writes the quarantine file at the end.
     """
 
-    def __init__(self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None) -> None:
+    def __init__(
+        self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None, *,
+        origin: str | None = None, explicit: bool = True, quarantine_dir: Path | None = None,
+    ) -> None:
         self.store = store
         self.progress = progress
         self.started = datetime.now(UTC)
         self.report = IngestReport(dataset=name)
         self.ctx = LoadContext(dataset=name)
         self.problems: list[dict[str, object]] = []
+        claim_dataset(store, name, agency, origin or "unknown", explicit)
+        self._quarantine: Path | None = None
+        if quarantine_dir is not None:  # the load is named by its own quarantine file
+            self.load_id, self._quarantine = reserve_load_file(quarantine_dir, name, self.started)
+            self.report.load = self.load_id
+        else:
+            self.load_id = f"{name}/{load_stamp(self.started)}"
+        # the dataset's own record: not counted as a write (a repeat load changes no data, only this log)
+        store.upsert_nodes("Dataset", pd.DataFrame([{
+            "key": name, "id": name, "agencies": [agency], "origins": [origin or "unknown"], "loads": [self.load_id],
+            "first_seen": self.started.replace(tzinfo=None), "last_seen": self.started.replace(tzinfo=None)}]))
         # Marked before the first row is written and cleared by finish(): a load that is killed,
         # crashes or fails part-way leaves the dataset marked incomplete until it is loaded again.
         store.mark_load_started(name, self.started.isoformat())
@@ -111,21 +125,46 @@ class DatasetLoad:
                     self.progress(file, len(chunk.frame))
         self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
 
-    def finish(self, quarantine_file: Path | None = None, quarantine_dir: Path | None = None) -> IngestReport:
+    def finish(self, quarantine_file: Path | None = None) -> IngestReport:
         """Write the load's quarantine file and return the report.
 
-        With `quarantine_dir` the load gets a file of its own, `<dir>/<dataset>/<load time>.csv`
-        (graph_intel.quarantine), and earlier loads' files are kept; `quarantine_file` names one
-        exact file instead (a notebook's or a test's choice).
+        With a `quarantine_dir` the load has a file of its own, `<dir>/<dataset>/<load time>.csv`
+        (graph_intel.quarantine), made when it started; earlier loads' files are kept. Without one,
+        `quarantine_file` names one exact file instead (a notebook's or a test's choice).
         """
-        if quarantine_dir is not None:
-            self.report.load, path = write_load_file(quarantine_dir, self.report.dataset, self.problems, self.started)
-            self.report.quarantine_file = str(path)
-        elif quarantine_file is not None:
-            _write_quarantine(quarantine_file, self.problems)
-            self.report.quarantine_file = str(quarantine_file)
+        target = self._quarantine or quarantine_file
+        if target is not None:
+            _write_quarantine(target, self.problems)
+            self.report.quarantine_file = str(target)
         self.store.mark_load_finished(self.report.dataset, self.started.isoformat())
         return self.report
+
+
+def claim_dataset(store: GraphStore, name: str, agency: str, origin: str, explicit: bool) -> None:
+    """Refuse to merge a load into a dataset of that name from another folder or agency unless named on purpose.
+
+    A dataset's default name is its folder's, so two agencies' `export/` folders would otherwise
+    merge silently (and their `P1`s become one person). `explicit` says the user named the dataset.
+    """
+    if explicit:
+        return
+    stored = store.get_node("Dataset", name)
+    if stored is None:
+        if name in store.datasets():
+            raise IngestError(
+                f"dataset {name!r} is already in the store, loaded before datasets recorded where they came from; "
+                f"pass --dataset {name} to add this load to it on purpose, or --dataset NEW_NAME to keep it apart"
+            )
+        return
+    origins, agencies = list(stored.get("origins") or []), list(stored.get("agencies") or [])
+    if origin in origins and agency in agencies:
+        return
+    what = "folder" if origin not in origins else "agency"
+    raise IngestError(
+        f"dataset {name!r} was loaded from {', '.join(origins)} (agency {', '.join(agencies)}); "
+        f"{origin} (agency {agency}) is another {what} and would merge into it, its ids joining that dataset's: "
+        f"pass --dataset NEW_NAME to load it apart, or --dataset {name} to add it to that dataset on purpose"
+    )
 
 
 @contextmanager
@@ -171,9 +210,13 @@ def ingest(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     quarantine_dir: Path | None = None,
+    origin: str | None = None,
 ) -> IngestReport:
     """Load every canonical file in `folder` as one dataset; bad rows go to the load's own file
-    under `quarantine_dir` (or to `quarantine_file`)."""
+    under `quarantine_dir` (or to `quarantine_file`).
+
+    The dataset records its agency and origin (`origin`, default the folder's full path); a load
+    from another folder or agency under a name taken from the folder is refused (claim_dataset)."""
     if not folder.is_dir():
         raise IngestError(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
     name = dataset_name(folder, dataset)
@@ -183,12 +226,13 @@ def ingest(
         if spec.name in present:
             _check_header(folder / spec.name, spec.required)
 
-    load = DatasetLoad(store, name, agency, progress)
+    load = DatasetLoad(store, name, agency, progress, origin=origin or str(folder.resolve()),
+                       explicit=dataset is not None, quarantine_dir=quarantine_dir)
     load.report.ignored_files = sorted(p for p in present if p.endswith(".csv") and p not in known)
     for spec in CANONICAL_FILES:
         if spec.name in present:
             load.load(spec.name, read_chunks(folder / spec.name, chunk_rows), partial(_parse_with, spec.parse, load.ctx))
-    return load.finish(quarantine_file, quarantine_dir)
+    return load.finish(quarantine_file)
 
 
 def _parse_with(parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch) -> None:
@@ -269,4 +313,4 @@ def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
         write_records(handle, records)
 
 
-__all__ = ["QUARANTINE_COLUMNS", "DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "dataset_name", "ingest", "write_batch"]
+__all__ = ["QUARANTINE_COLUMNS", "DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "claim_dataset", "dataset_name", "ingest", "write_batch"]

@@ -12,17 +12,19 @@ from graph_intel.stores.base import GraphStore, _plain
 _PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Location": "locations",
            "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits",
            "Referral": "referrals", "SchoolRecord": "school_records", "HealthAttendance": "health_attendances",
-           "Gift": "gifts", "Allocation": "allocations", "RiskAssessment": "risk_assessments"}
+           "Gift": "gifts", "Allocation": "allocations", "RiskAssessment": "risk_assessments",
+           "Version": "versions"}
 
 
 @read_command("stats", role="viewer")
 def stats(store: GraphStore) -> dict[str, Any]:
     """Entities per kind (contract keys: persons, phones, ...), links per kind, and the datasets."""
     counts = store.counts()
-    data: dict[str, Any] = {_PLURAL[e]: counts[e] for e in schema().entities}
+    data: dict[str, Any] = {_PLURAL[e]: counts[e] for e in schema().entities if e in _PLURAL}
     data["links"] = {schema().links[name].canonical: counts[name] for name in schema().links}
     data["datasets"] = store.datasets()
     data["incomplete_loads"] = incomplete_loads(store)
+    data["dataset_records"] = dataset_records(store)
     return data
 
 
@@ -33,6 +35,17 @@ def incomplete_loads(store: GraphStore) -> list[dict[str, str]]:
          "reason": "the last load of this dataset did not finish (killed, crashed or failed); load it again"}
         for name, at in sorted(store.incomplete_loads().items())
     ]
+
+
+def dataset_records(store: GraphStore) -> list[dict[str, Any]]:
+    """Each dataset's own record: the agencies and folders (or files) it was loaded from, its loads."""
+    frame = store.nodes("Dataset")
+    rows = []
+    for row in frame.sort_values("key").to_dict("records") if not frame.empty else []:
+        rows.append({"dataset": row["key"], "agencies": _plain(row["agencies"]) or [], "origins": _plain(row["origins"]) or [],
+                     "loads": _plain(row["loads"]) or [], "first_loaded": _plain(row["first_seen"]),
+                     "last_loaded": _plain(row["last_seen"])})
+    return rows
 
 
 @read_command("show", role="viewer")

@@ -55,12 +55,14 @@ def load_stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime(_STAMP)
 
 
-def write_load_file(root: Path, dataset: str, records: Iterable[dict[str, object]], at: datetime) -> tuple[str, Path]:
-    """Write one load's quarantine file in a file of its own; return (load name, path). Never overwrites."""
+def reserve_load_file(root: Path, dataset: str, at: datetime) -> tuple[str, Path]:
+    """Create a load's own quarantine file (the header alone) and return (load name, path); never overwrites.
+
+    The file is made when the load starts, so the load has its name while it runs (record versions
+    cite it) and a load that fails half-way still leaves its file."""
     folder = root / dataset
     folder.mkdir(parents=True, exist_ok=True)
     stamp = load_stamp(at)
-    rows = list(records)
     for n in range(1, 10_000):
         name = stamp if n == 1 else f"{stamp}-{n}"
         path = folder / f"{name}.csv"
@@ -69,9 +71,17 @@ def write_load_file(root: Path, dataset: str, records: Iterable[dict[str, object
         except FileExistsError:
             continue
         with handle:
-            write_records(handle, rows)
+            write_records(handle, [])
         return f"{dataset}/{name}", path
     raise OSError(f"{folder}: cannot find a free quarantine file name for the load at {stamp}")
+
+
+def write_load_file(root: Path, dataset: str, records: Iterable[dict[str, object]], at: datetime) -> tuple[str, Path]:
+    """Write one load's quarantine file in a file of its own; return (load name, path). Never overwrites."""
+    load, path = reserve_load_file(root, dataset, at)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        write_records(handle, records)
+    return load, path
 
 
 def write_records(handle: Any, records: Iterable[dict[str, object]]) -> None:
@@ -135,4 +145,4 @@ def read_load(found: LoadFile) -> list[dict[str, str]]:
 
 
 __all__ = ["FOLDER", "QUARANTINE_COLUMNS", "LoadFile", "QuarantineError", "find_load", "list_loads", "load_stamp",
-           "quarantine_root", "read_load", "write_load_file", "write_records"]
+           "quarantine_root", "read_load", "reserve_load_file", "write_load_file", "write_records"]

@@ -27,6 +27,8 @@ def _comparable(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _assert_same_graph(a: GraphStore, b: GraphStore) -> None:
     for entity in schema().entities:
+        if entity == "Dataset":  # the record of each store's own loads (when, from where) differs by nature
+            continue
         pd.testing.assert_frame_equal(_comparable(a.nodes(entity), ["key"]), _comparable(b.nodes(entity), ["key"]), obj=entity)
     for name, spec in schema().links.items():
         keys = ["from_key", "to_key", *spec.identity]
@@ -38,7 +40,7 @@ def _assert_same_graph(a: GraphStore, b: GraphStore) -> None:
 def test_demo_round_trip_loses_nothing(tmp_path: Path) -> None:
     with open_store(tmp_path / "a") as a, open_store(tmp_path / "b") as b:
         ingest(a, write_demo(tmp_path / "demo"), dataset="demo")
-        written = export(a, tmp_path / "out")
+        written = export(a, tmp_path / "out", include_restricted=True)  # everything, restricted material too
         assert set(written) == {"demo"}
         report = ingest(b, tmp_path / "out" / "demo", dataset="demo")
         assert report.quarantined == 0

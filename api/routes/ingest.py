@@ -138,7 +138,7 @@ def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, A
     store = svc.store
     quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
     with svc.write_lock, svc.gate.load(dataset, store):
-        report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency)
+        report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency, origin="upload")
     return report.as_json()
 
 

@@ -14,13 +14,14 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from api import loads
 from api.cache import Cached
 from api.deps import audit_context, require_role, services
 from graph_intel.commands import ReadCommand, to_json
+from graph_intel.handling import restricted_view
 
 log = logging.getLogger("graph_intel.api")
 
@@ -29,6 +30,9 @@ MAX_ID_CHARS = 200
 #: Keys whose string values (or lists of strings) name persons in command JSON.
 PERSON_KEYS = frozenset({"person_id", "adult", "child", "served_on", "a", "b"})
 PERSON_LIST_KEYS = frozenset({"members", "persons", "children", "new_adults"})
+#: Roles that may receive restricted material (handling code C) when they ask; every other role
+#: (the viewer) reads through graph_intel.handling.restricted_view and may not ask.
+RESTRICTED_ROLES = frozenset({"analyst", "admin"})
 
 
 def json_response(data: Any) -> Response:
@@ -98,13 +102,17 @@ def _endpoint(command: ReadCommand) -> Callable[..., Awaitable[Response]]:
         ctx = audit_context(request)
         ctx.params["args"] = kwargs
         svc = services(request)
+        # restricted material (graph_intel.handling) never goes to a role that may not receive it
+        full = ctx.role in RESTRICTED_ROLES
+        if kwargs.get("include_restricted") and not full:
+            raise HTTPException(status_code=403, detail=f"the {ctx.role} role may not receive restricted material")
 
         def make() -> Cached:
-            data = command.func(svc.store, **kwargs)
+            data = command.func(svc.store if full else restricted_view(svc.store), **kwargs)
             body = to_json(data).encode("utf-8")
             return Cached(body, "application/json", frozenset(svc.persons.disclosed(svc.store, [data, kwargs])))
 
-        answer, headers = await gated_answer(request, (command.words, tuple(sorted(kwargs.items()))), make)
+        answer, headers = await gated_answer(request, (command.words, tuple(sorted(kwargs.items())), full), make)
         ctx.persons |= answer.persons
         return Response(answer.body, media_type=answer.media_type, headers=headers)
 

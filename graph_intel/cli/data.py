@@ -23,6 +23,7 @@ from graph_intel.cli.common import (
     opened,
     out,
 )
+from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.ingest import IngestError, IngestReport, ingest
 from graph_intel.inspect import show_entity, stats
 from graph_intel.quarantine import quarantine_root
@@ -208,6 +209,7 @@ def schema_cmd(
 def export_cmd(
     folder: Annotated[Path, typer.Argument(help="Where to write one canonical folder per dataset.")],
     dataset: Annotated[list[str] | None, typer.Option(help="Export only this dataset (repeatable).")] = None,
+    include_restricted: IncludeRestrictedOpt = False,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -219,11 +221,13 @@ def export_cmd(
         unknown = sorted(set(dataset or []) - set(graph.datasets()))
         if unknown:
             fail(f"no dataset {', '.join(unknown)} in the store; it holds: {', '.join(graph.datasets())}")
-        written = export(graph, folder, dataset)
-    result = {"folder": str(folder), "datasets": written}
+        written = export(graph, folder, dataset, include_restricted=include_restricted)
+    result = {"folder": str(folder), "datasets": written, "include_restricted": include_restricted}
 
     def render(d: dict[str, Any]) -> None:
         for name, files in d["datasets"].items():
             out.print(f"{d['folder']}/{name}: " + ", ".join(f"{f} {n:,}" for f, n in files.items()))
+        out.print("restricted material included (its handling codes and notes are in sources.csv)"
+                  if d["include_restricted"] else "restricted material left out (--include-restricted to include it)")
 
     emit(result, json, render)

@@ -19,6 +19,7 @@ from graph_intel.cli.common import (
     time_option,
     written,
 )
+from graph_intel.cli.restricted import IncludeRestrictedOpt
 
 _KIND_HELP = ("person, phone, vehicle, location or event (the network around it); group (ID is "
               "comma-separated person ids); case (ID is a dataset name).")
@@ -41,6 +42,7 @@ def network_cmd(
     redact: Annotated[bool, typer.Option(help="Children by id and initials; free text withheld (briefings).")] = False,
     hide_third_parties: Annotated[bool, typer.Option(help="Hide persons who are neither child, suspect nor associate.")] = False,
     budget: Annotated[int, typer.Option(min=10, help="Aggregate above this many entities.")] = 1500,
+    include_restricted: IncludeRestrictedOpt = False,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -51,7 +53,8 @@ def network_cmd(
     start, end = time_option(since, "--since"), time_option(until, "--until")
     link_kinds = [k for k in links.split(",") if k.strip()] if links is not None else None
     common: dict[str, Any] = {"since": start, "until": end, "min_grade": min_grade, "links": link_kinds,
-                              "redact": redact, "hide_third_parties": hide_third_parties, "budget": budget}
+                              "redact": redact, "hide_third_parties": hide_third_parties, "budget": budget,
+                              "include_restricted": include_restricted}
     if not out_file.parent.exists():
         fail(f"{out_file.parent}: no such folder for --out")
     with opened(store, neo4j, read_only=True) as graph:
@@ -68,7 +71,8 @@ def network_cmd(
         except (FilterError, KeyError) as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
     page.write_html(str(out_file))
-    result = {"file": str(out_file), "nodes": len(page.nodes), "edges": len(page.edges), "notes": page.notes}
+    result = {"file": str(out_file), "nodes": len(page.nodes), "edges": len(page.edges), "notes": page.notes,
+              "include_restricted": include_restricted}
 
     def render(data: dict[str, Any]) -> None:
         window = "".join([f" from {written(start)}" if start else "", f" to {written(end)}" if end else ""])

@@ -21,6 +21,7 @@ from graph_intel.cli.common import (
     out,
     written,
 )
+from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.safeguarding import commands as sg
 from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
@@ -119,16 +120,22 @@ def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adu
              redact: Annotated[bool, typer.Option("--redact", help="Hide third parties (others present, summaries).")] = False,
              on: Annotated[str | None, typer.Option(help="State the child's age and eligibility on this date too "
                                                           "[default: the latest notice or contact].")] = None,
+             include_restricted: IncludeRestrictedOpt = False,
              store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
     day = day_option(on, "--on")
-    data = _run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None)
-    emit(data, json, lambda d: out.print(f"Evidence pack written to {d['file']} ({d['items']} items)."))
+    data = _run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None, include_restricted)
+    emit(data, json, lambda d: out.print(
+        f"Evidence pack written to {d['file']} ({d['items']} items"
+        + (f"; {d['restricted_items']} restricted, marked" if d["include_restricted"] else "; restricted material left out")
+        + ")."))
 
 
-def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: str | None) -> dict[str, Any]:
+def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: str | None,
+          include_restricted: bool = False) -> dict[str, Any]:
     """The pack, with --on read as a date (a bad date or a wrong role is a ValueError: exit 2)."""
-    return write_pack(graph, adult, child, out_file, redact, parse_day(on) if on else None)
+    return write_pack(graph, adult, child, out_file, redact, parse_day(on) if on else None,
+                      include_restricted=include_restricted)
 
 
 def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")],
@@ -173,10 +180,11 @@ def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"
 
 def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],
                  as_of: Annotated[str | None, typer.Option("--as-of", help=f"Up to the end of this day ({DATES}) [default: today].")] = None,
+                 include_restricted: IncludeRestrictedOpt = False,
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
     start, end = _day(since, "--since"), _day(as_of, "--as-of")
-    data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat())
+    data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat(), include_restricted)
 
     def render(d: dict[str, Any]) -> None:
         _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],

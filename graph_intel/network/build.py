@@ -13,6 +13,7 @@ import pandas as pd
 
 from graph_intel.analysis.age import Ages
 from graph_intel.grading import GradeError, MinGrade
+from graph_intel.handling import handling_text, is_restricted
 from graph_intel.network import styles
 from graph_intel.network.aggregate import aggregate
 from graph_intel.schema import schema
@@ -358,6 +359,8 @@ def _source_line(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
     recorded = _day(_ts(src.get("recorded_at")))
     if recorded:
         parts.append(f"recorded {recorded}")
+    if is_restricted(src.get("scheme"), src.get("handling")):  # only there when asked for: marked
+        parts.append("RESTRICTED, " + handling_text(src.get("scheme"), src.get("handling"), src.get("handling_note")))
     return ", ".join(parts)
 
 

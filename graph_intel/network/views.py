@@ -13,6 +13,7 @@ from typing import Any
 
 from pyvis.network import Network
 
+from graph_intel.handling import restricted_view
 from graph_intel.network import gather, page
 from graph_intel.network.build import Options, View, build_view, person_label
 from graph_intel.refs import resolve
@@ -87,8 +88,11 @@ def network(store: GraphStore, kind: str, ident: str, hops: int = 1, *, since: d
             until: datetime | str | None = None, min_grade: str | None = None,
             links: Sequence[str] | str | None = None, redact: bool = False, hide_third_parties: bool = False,
             budget: int = 1500, rag: Mapping[str, str] | None = None,
-            groups: Mapping[str, Sequence[str]] | None = None) -> NetworkPage:
-    """The network within `hops` links of one person, phone, vehicle, location or event."""
+            groups: Mapping[str, Sequence[str]] | None = None, include_restricted: bool = False) -> NetworkPage:
+    """The network within `hops` links of one person, phone, vehicle, location or event.
+
+    Restricted material (graph_intel.handling) is left out unless `include_restricted`, and then marked."""
+    store = restricted_view(store, include_restricted)
     opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups)
     entity, key = resolve(store, kind, ident)
     sub = gather.ego(store, [(entity, key)], hops, gather.link_specs(opts.links))
@@ -102,8 +106,9 @@ def group_network(store: GraphStore, members: Sequence[str], name: str = "Linked
                   since: datetime | str | None = None, until: datetime | str | None = None,
                   min_grade: str | None = None, links: Sequence[str] | str | None = None,
                   redact: bool = False, hide_third_parties: bool = False, budget: int = 1500,
-                  rag: Mapping[str, str] | None = None) -> NetworkPage:
+                  rag: Mapping[str, str] | None = None, include_restricted: bool = False) -> NetworkPage:
     """One linked group: its members (person ids or keys), what joins them, haloed as one group."""
+    store = restricted_view(store, include_restricted)
     keys = [resolve(store, "person", m)[1] for m in members]
     opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, {name: keys})
     seeds = [("Person", k) for k in keys]
@@ -116,8 +121,9 @@ def case_network(store: GraphStore, dataset: str, *, since: datetime | str | Non
                  until: datetime | str | None = None, min_grade: str | None = None,
                  links: Sequence[str] | str | None = None, redact: bool = False,
                  hide_third_parties: bool = False, budget: int = 1500, rag: Mapping[str, str] | None = None,
-                 groups: Mapping[str, Sequence[str]] | None = None) -> NetworkPage:
+                 groups: Mapping[str, Sequence[str]] | None = None, include_restricted: bool = False) -> NetworkPage:
     """A whole case: every entity of one dataset and what links them (aggregated over the budget)."""
+    store = restricted_view(store, include_restricted)
     opts = _options(1, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups)
     sub = gather.case(store, dataset, gather.link_specs(opts.links))
     view = build_view(sub, gather.sources(store, sub), [], opts, f"Case {dataset}", connected_to_seeds=False)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.handling import Handling, restricted_view
 from graph_intel.safeguarding.cawn import adult_at_fact, adult_keys, breaches, pair_evidence
 from graph_intel.safeguarding.common import end_of_day, ident, iso
 from graph_intel.safeguarding.matrix import matrix_list
@@ -24,8 +25,14 @@ from graph_intel.safeguarding.missing import MissingRules, episodes, rules_met
 from graph_intel.stores.base import GraphStore
 
 
-def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: MissingRules | None = None) -> dict[str, Any]:
-    """The contract's briefing document: per child on the matrix, what is new since `since`."""
+def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: MissingRules | None = None,
+             include_restricted: bool = False) -> dict[str, Any]:
+    """The contract's briefing document: per child on the matrix, what is new since `since`.
+
+    Material whose every source is restricted (graph_intel.handling) is left out unless
+    `include_restricted`; then a new adult known from it carries its handling mark (`restricted`)."""
+    handling = Handling(store) if include_restricted else None
+    store = restricted_view(store, include_restricted)
     day = as_of or date.today()
     rules = rules or MissingRules()
     start = datetime.combine(since, time())
@@ -49,8 +56,10 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
         for adult, group in pairs.groupby("a"):
             first = group["at"].min()
             if pd.notna(first) and first >= pd.Timestamp(start):
+                marks = handling.note([k for srcs in group["sources"] for k in (srcs if srcs is not None else [])]) \
+                    if handling is not None else None
                 new_adults.append({"person_id": ident(str(adult)), "first_evidence": iso(first),
-                                   "evidence": len(group)})
+                                   "evidence": len(group), "restricted": marks})
         new_adults.sort(key=lambda a: (a["first_evidence"], a["person_id"]))
         eps = missing.get(child, [])
         new_eps = [e for e in eps if e.start >= start]
@@ -75,4 +84,7 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
     listed = [{"person_id": ident(p["key"]), "at": p["at"], "age": p["age"], "what": p["what"],
                "event": ident(p["event"], "Event") if p["event"] else None, "prompt": p["prompt"]} for p in victims]
     return {"since": since.isoformat(), "as_of": day.isoformat(), "children": children, "possible_victims": listed,
-            "note": "prompts for the hub with their evidence; no decision has been made by the tool"}
+            "note": "prompts for the hub with their evidence; no decision has been made by the tool",
+            "include_restricted": include_restricted,
+            "restricted_note": ("includes restricted material, marked with its handling conditions" if include_restricted
+                                else "material recorded only by sources with a restrictive handling code is left out")}

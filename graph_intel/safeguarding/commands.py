@@ -52,9 +52,10 @@ def matrix_list_cmd(store: GraphStore, as_of: str | None = None, closed: bool = 
 
 
 @read_command("briefing", role="viewer")
-def briefing_cmd(store: GraphStore, since: str, as_of: str | None = None) -> dict[str, Any]:
+def briefing_cmd(store: GraphStore, since: str, as_of: str | None = None,
+                 include_restricted: bool = False) -> dict[str, Any]:
     """Per child on the matrix: new adults, new missing episodes, triggers, breaches and reviews due."""
-    return briefing(store, parse_day(since), parse_day(as_of))
+    return briefing(store, parse_day(since), parse_day(as_of), include_restricted=include_restricted)
 
 
 @read_command("referrals", "prompts", role="viewer")
@@ -66,9 +67,10 @@ def referral_prompts_cmd(store: GraphStore, on: str | None = None) -> list[dict[
 
 
 @read_command("cawn", "pack", role="analyst")
-def cawn_pack_cmd(store: GraphStore, adult: str, child: str, redact: bool = False, on: str | None = None) -> dict[str, Any]:
+def cawn_pack_cmd(store: GraphStore, adult: str, child: str, redact: bool = False, on: str | None = None,
+                  include_restricted: bool = False) -> dict[str, Any]:
     """What the CAWN evidence pack for one adult and one child shows, as JSON (roles checked: a wrong one is refused)."""
-    data = pack_data(store, adult, child, redact, parse_day(on) if on else None)
+    data = pack_data(store, adult, child, redact, parse_day(on) if on else None, include_restricted=include_restricted)
     return {"adult": data["adult"]["id"], "child": data["child"]["id"], "on": data["child"]["on"], "pack": data}
 
 

@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from graph_intel.analysis.age import Ages
 from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.handling import Handling, restricted_view
 from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.cawn import eligibility, notices, pair_evidence
 from graph_intel.safeguarding.common import (
@@ -97,13 +98,22 @@ def _attributed(store: GraphStore, person: str, links: tuple[str, ...]) -> list[
     return [row for frame in frames if not frame.empty for row in frame.to_dict("records")]
 
 
-def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, on: date | None = None) -> dict[str, Any]:
+def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, on: date | None = None,
+              include_restricted: bool = False) -> dict[str, Any]:
     """Everything the evidence pack shows, as plain data (adult and child are person arguments).
 
     `on`: the date the child's age and eligibility are stated at besides each notice and contact;
     by default the date of the latest notice or contact between them (when there is none, the latest
-    date the data holds; today only for an empty store).
+    date the data holds; today only for an empty store). Material whose every source is restricted
+    (graph_intel.handling) is left out unless `include_restricted`; then each such item carries its
+    handling mark (`restricted`).
     """
+    handling = Handling(store) if include_restricted else None
+    store = restricted_view(store, include_restricted)
+
+    def mark(srcs: Any) -> str | None:
+        return handling.note(srcs) if handling is not None else None
+
     a_key, c_key = person_key(store, adult), person_key(store, child)
     people = persons(store)
     rule = Ages(people)
@@ -132,7 +142,8 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
     notice_rows = [{"notice": ident(n["event"], "Event"), "served_at": iso(n["served_at"]),
                     "served_text": people_date(n["served_at"]),
                     **_standing(rule, c_key, c_dob, c_status, n["served_at"]),
-                    **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")}} for n in served.to_dict("records")]
+                    **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")},
+                    "restricted": mark(n["sources"])} for n in served.to_dict("records")]
     first_notice = to_datetime(served["served_at"].min()) if not served.empty else None
     # Only the events behind this pair's evidence are read: their summaries, places and who else was there.
     refs = sorted({str(k) for e, k in zip(rows["ref_entity"], rows["ref_key"], strict=True) if e == "Event"})
@@ -176,7 +187,7 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
                 "reference": src.reference, "source_id": src.source_id, "grading": src.grading, "kind": r["kind"],
                 "kinds": [r["kind"]], "record": str(r["ref_entity"] or "").lower(), "id": record,
                 "after_notice": bool(first_notice and at and at > first_notice),
-                **_standing(rule, c_key, c_dob, c_status, at)}
+                **_standing(rule, c_key, c_dob, c_status, at), "restricted": mark(r["sources"])}
         seen[(r["ref_entity"], r["ref_key"])] = item
         items.append(item)
     items.sort(key=lambda i: (i["at"] is None, i["at"] or "", i["id"]))
@@ -189,10 +200,13 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
                             "agency": src.agency, "reference": src.reference, "source_id": src.source_id, "grading": src.grading,
                             "first_seen": (iso(d["first_seen"]) or "")[:10] or None, "last_seen": (iso(d["last_seen"]) or "")[:10] or None,
                             "first_text": people_date((iso(d["first_seen"]) or "")[:10] or None),
-                            "last_text": people_date((iso(d["last_seen"]) or "")[:10] or None)})
+                            "last_text": people_date((iso(d["last_seen"]) or "")[:10] or None),
+                            "restricted": mark(d["sources"])})
     identifiers.sort(key=lambda d: (d["kind"], d["id"], d["link"]))
     return {"adult": adult_info, "child": child_info, "notices": notice_rows, "items": items,
-            "identifiers": identifiers, "redacted": redact, "generated": datetime.now().strftime("%Y-%m-%d %H:%M")}
+            "identifiers": identifiers, "redacted": redact, "generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "include_restricted": include_restricted,
+            "restricted_items": sum(1 for part in (notice_rows, items, identifiers) for i in part if i["restricted"])}
 
 
 def render_pack(data: dict[str, Any]) -> str:
@@ -201,12 +215,13 @@ def render_pack(data: dict[str, Any]) -> str:
 
 
 def write_pack(store: GraphStore, adult: str, child: str, out: Path, redact: bool = False,
-               on: date | None = None) -> dict[str, Any]:
+               on: date | None = None, include_restricted: bool = False) -> dict[str, Any]:
     """Write the evidence pack to `out`; return the contract's {"file", "items"}."""
-    data = pack_data(store, adult, child, redact, on)
+    data = pack_data(store, adult, child, redact, on, include_restricted)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_pack(data), encoding="utf-8")
     return {"file": str(out), "items": len(data["items"]), "adult": data["adult"]["id"], "child": data["child"]["id"],
             "notices": len(data["notices"]), "redacted": redact, "on": data["child"]["on"],
-            "eligible_on": data["child"]["eligible"], "age_on": data["child"]["age"]}
+            "eligible_on": data["child"]["eligible"], "age_on": data["child"]["age"],
+            "include_restricted": include_restricted, "restricted_items": data["restricted_items"]}

@@ -129,7 +129,8 @@ def import_path(
     if not files:
         raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
     name = dataset_name(path if path.is_dir() else path.parent, dataset or (path.name if path.is_dir() else path.stem))
-    load = DatasetLoad(store, name, progress=progress)
+    load = DatasetLoad(store, name, progress=progress, origin=str(path.resolve()), explicit=dataset is not None,
+                       quarantine_dir=quarantine_dir)
     run = Run(spec, load.ctx, load.ctx.default_source)
     for other in others:
         if spec.ignore.file(other.name):
@@ -153,7 +154,7 @@ def import_path(
         raise IngestError(str(exc)) from exc
     load.problems.extend(run.tally.records())
     load.report.quarantined += sum(r for (_, what, _), (r, _, _) in run.tally.unmapped.items() if what == "file")
-    report = load.finish(quarantine_file, quarantine_dir)
+    report = load.finish(quarantine_file)
     return ImportReport(**vars(report), unmapped=run.tally.unmapped_json(), ignored=run.tally.ignored_json(),
                         extra_columns=run.tally.extra_columns)
 

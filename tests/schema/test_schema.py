@@ -24,7 +24,10 @@ def _variant(tmp_path: Path, edit: object) -> Path:
 
 def test_shipped_schema_has_the_pole_kinds() -> None:
     assert set(schema().entities) == {"Person", "Phone", "Vehicle", "Location", "Event", "Source", "Report", "Exhibit",
-                                    "Referral", "SchoolRecord", "HealthAttendance", "Gift", "Allocation", "RiskAssessment"}
+                                    "Referral", "SchoolRecord", "HealthAttendance", "Gift", "Allocation", "RiskAssessment",
+                                      "Dataset", "Version"}
+    # the records of loads and of earlier versions are provenance: never a path between entities
+    assert {e.name for e in schema().entities.values() if e.provenance} == {"Source", "Dataset", "Version"}
     assert schema().link("uses_phone").pairs == (("Person", "Phone"),)
 
 

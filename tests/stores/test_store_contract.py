@@ -187,6 +187,31 @@ def _case() -> Case:
                               "agency": "children_social_care", "from_date": "2011-01-01"}]
     c.nodes["RiskAssessment"] = [{"key": "d1:RA1", "id": "RA1", **record, "assessed_at": "2011-03-08T00:00:00",
                                   "level": "medium", "indicators": ["gifts", "missing_from_home"]}]
+    # the records of loads and of earlier versions (provenance: never a path)
+    c.nodes["Dataset"] = [
+        {
+            "key": "d1",
+            "id": "d1",
+            "agencies": ["police"],
+            "origins": ["/cases/police/export"],
+            "loads": ["d1/2026-12-01T22-05-12Z"],
+            "first_seen": "2026-12-01T22:05:12",
+            "last_seen": "2026-12-01T22:05:12",
+        },
+    ]
+    c.nodes["Version"] = [
+        {
+            "key": "Person/d1:P3@d1/2026-12-01T22-05-12Z/0a1b2c3d4e5f",
+            "id": "Person/d1:P3@d1/2026-12-01T22-05-12Z/0a1b2c3d4e5f",
+            "sources": ["d1:S2"],
+            "entity": "Person",
+            "of_key": "d1:P3",
+            "superseded_by": "d1/2026-12-01T22-05-12Z",
+            "superseded_at": "2026-12-01T22:05:12",
+            "changed": ["category"],
+            "values": '{"category": "witness"}',
+        },
+    ]
     s1 = {"sources": ["d1:S1"], "first_seen": "2011-03-01", "last_seen": "2011-03-02"}
     s2 = {"sources": ["d1:S2"]}
     c.links = {
