@@ -12,10 +12,12 @@ HOSTILE_TEXT = "</script><script>alert(2)</script>\u2028"
 
 
 def network_dataset() -> dict[str, list[dict[str, str]]]:
-    """SMALL_DATASET plus H1 (hostile name, associate of A1), W1 (a witness) and S3 (graded 3E)."""
+    """SMALL_DATASET plus H1 (hostile name, associate of A1), W1 (a witness) and S3 (graded 3E, handling P)."""
     data = copy.deepcopy(SMALL_DATASET)
     data["sources.csv"].append({"source_id": "S3", "agency": "voluntary", "recorded_at": "2011-06-01",
-                                "reference": "VOL-3", "source_eval": "3", "intel_eval": "E", "handling": "C"})
+                                "reference": "VOL-3", "source_eval": "3", "intel_eval": "E", "handling": "P"})
+    # (handling P: these tests show a poorly graded source; a restricted one, handling C, is left out of
+    # network pages unless asked for: tests/api/test_restricted_outputs.py)
     data["persons.csv"] += [
         {"person_id": "H1", "given_name": HOSTILE, "family_name": HOSTILE_TEXT, "category": "associate", "source_id": "S1"},
         {"person_id": "W1", "given_name": "Wendy", "family_name": "Oakes", "category": "witness", "source_id": "S2"},

@@ -55,8 +55,8 @@ def test_cli_chronology_and_bad_input(demo_store_path: Path) -> None:
 
 def test_cli_pack(demo_store_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.html"
-    doc = _json(demo_store_path, "cawn", "pack", "A26", "C1", "--out", str(out))
-    assert doc == {**doc, "file": str(out), "items": 6}
+    doc = _json(demo_store_path, "cawn", "pack", "A26", "C1", "--out", str(out), "--include-restricted")
+    assert doc == {**doc, "file": str(out), "items": 6}  # everything, restricted material too (marked)
     html = out.read_text(encoding="utf-8")
     assert "Jade" not in html and "Brackenfold" not in html and "C1 (J.B.)" in html
     assert "2010-12-03T22:14:00" in html and "+447700900226" in html and "LS11WOB" in html
