@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,12 +118,12 @@ def _node_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[
     space = header.spaces[":ID"]
     for chunk in chunks:
         named = _renamed(chunk, header)
-        labels = _labels(run, named, ":LABEL", spec.node_labels)
-        ignored = labels.map(lambda ls: not any(x in spec.labels for x in ls) and any(spec.ignore.label(x) for x in ls)).to_numpy(dtype=bool)
+        text = _label_text(named, spec.node_labels)
+        ignored = _per_distinct(text, lambda t: not any(x in spec.labels for x in _split(t))
+                                and any(spec.ignore.label(x) for x in _split(t))).to_numpy(dtype=bool)
         if ignored.any():
-            for ident in named.frame[":ID"].to_numpy()[ignored]:
-                run.left_out[(space, ident)] = "ignored"
-            for name, count in labels[ignored].map(lambda ls: ";".join(ls)).value_counts().items():
+            run.left_out.setdefault(space, {}).update(dict.fromkeys(named.frame[":ID"].to_numpy()[ignored].tolist(), "ignored"))
+            for name, count in _per_distinct(text[ignored], lambda t: ";".join(_split(t))).value_counts().items():
                 run.tally.add_ignored(chunk.file, "label", str(name), int(count))
             keep = np.flatnonzero(~ignored)
             chunk = _sub(chunk, keep)
@@ -135,13 +136,15 @@ def _relationship_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> I
     for chunk in chunks:
         named = _renamed(chunk, header)
         types = _types(run, named)
-        drop = (~types.isin(spec.types) & types.map(spec.ignore.type)).to_numpy(dtype=bool).copy()
+        drop = (~types.isin(spec.types) & _per_distinct(types, spec.ignore.type).astype(bool)).to_numpy(dtype=bool).copy()
         for t, count in types[drop].value_counts().items():
             run.tally.add_ignored(chunk.file, "type", str(t), int(count))
         if run.left_out:
             for end in (":START_ID", ":END_ID"):
-                s = header.spaces[end]
-                gone = named.frame[end].map(lambda v, s=s: run.left_out.get((s, v)) == "ignored").to_numpy(dtype=bool) & ~drop
+                status = run.left_out.get(header.spaces[end])
+                if not status:
+                    continue
+                gone = named.frame[end].map(status).eq("ignored").to_numpy(dtype=bool) & ~drop
                 for t, count in types[gone].value_counts().items():
                     run.tally.add_ignored(chunk.file, "end", str(t), int(count))
                 drop = drop | gone
@@ -190,26 +193,38 @@ def _merge_problems(problems: Problems, idx: np.ndarray, sub: Problems) -> None:
     problems.records.extend(sub.records)
 
 
-def _labels(run: Run, chunk: Chunk, column: str, defaults: dict[str, str]) -> pd.Series:
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
+def _label_text(chunk: Chunk, defaults: dict[str, str]) -> pd.Series:
+    """Each node's labels as written (';'-separated), or the file's label from node_labels."""
     frame = chunk.frame
-    if column in frame:
-        return frame[column].map(lambda s: [p.strip() for p in s.split(";") if p.strip()])
-    default = defaults.get(chunk.file)
-    return pd.Series([[default] if default else []] * len(frame), dtype=object)
+    if ":LABEL" in frame:
+        return frame[":LABEL"].reset_index(drop=True)
+    return pd.Series(defaults.get(chunk.file, ""), index=range(len(frame)), dtype=object)
+
+
+def _per_distinct(values: pd.Series, fn: Any) -> pd.Series:
+    """fn of each value, computed once per distinct value (a label or id-space column holds a few)."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    table = np.empty(len(distinct), dtype=object)
+    table[:] = [fn(v) for v in distinct]
+    return pd.Series(table[codes] if len(distinct) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
 def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header) -> None:
     """A chunk of a node file: each row becomes the entity its first mapped label names."""
     spec, ctx = run.spec, run.ctx
     named = _renamed(chunk, header)
-    labels = _labels(run, named, ":LABEL", spec.node_labels)
-    mapped = labels.map(lambda ls: next((x for x in ls if x in spec.labels), None))
+    text = _label_text(named, spec.node_labels)
+    mapped = _per_distinct(text, lambda t: next((x for x in _split(t) if x in spec.labels), None))
     unmapped = mapped.isna().to_numpy()
-    _tally_unmapped(run, chunk, problems, unmapped, "label", labels.map(lambda ls: ";".join(ls) or "(none)"))
+    _tally_unmapped(run, chunk, problems, unmapped, "label", _per_distinct(text, lambda t: ";".join(_split(t)) or "(none)"))
     ident = named.frame[":ID"]
     space = header.spaces[":ID"]
-    for i in ident.to_numpy()[unmapped]:
-        run.left_out[(space, i)] = "unmapped"
+    if unmapped.any():
+        run.left_out.setdefault(space, {}).update(dict.fromkeys(ident.to_numpy()[unmapped].tolist(), "unmapped"))
     problems.add(ident.eq("").to_numpy() & ~unmapped, ":ID", "the node has no :ID")
     srcs = pd.Series([[run.source_key]] * len(ident), dtype=object)
     when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(len(ident)), dtype="datetime64[us]")
@@ -229,9 +244,14 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
         flat = flat[ok[flat.index.to_numpy()]].groupby(level=0).first()
         kind = schema().entity(lm.kind).name
         keys = _nodes(ctx, batch, kind, flat, props, srcs.iloc[idx].reset_index(drop=True), when.iloc[idx].reset_index(drop=True))
-        raw_ids = sub.frame[":ID"].to_numpy()
-        for pos, key in zip(keys["pos"], keys["key"], strict=True):
-            run.id_map[(space, raw_ids[pos])] = (kind, key)
+        raw_ids = sub.frame[":ID"].to_numpy()[keys["pos"].to_numpy()]
+        run.id_map.setdefault(space, {}).update(zip(raw_ids.tolist(), ((kind, k) for k in keys["key"].tolist()), strict=True))
+
+
+def _no_node(ids: pd.Series, space: str, end: str) -> pd.Series:
+    """Why a relationship's end is not loaded, one text per row."""
+    where = f" ({space})" if space else ""
+    return ids.map(lambda x: f"{end[1:]} {x!r}{where} is in no node file, or its node was quarantined")
 
 
 def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header) -> None:
@@ -245,11 +265,12 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
     ends = {}
     for end in (":START_ID", ":END_ID"):
         space = header.spaces[end]
-        left = frame[end].map(lambda v, s=space: run.left_out.get((s, v)) == "unmapped").to_numpy(dtype=bool)
+        status = run.left_out.get(space)
+        left = frame[end].map(status).eq("unmapped").to_numpy(dtype=bool) if status else np.zeros(len(frame), dtype=bool)
         _tally_unmapped(run, chunk, problems, left & ~problems.bad, "end", types)
-        found = frame[end].map(lambda v, s=space: run.id_map.get((s, v)))
-        problems.add(found.isna().to_numpy() & ~problems.bad, end,
-                     frame[end].map(lambda v, s=space, e=end: f"{e[1:]} {v!r}{f' ({s})' if s else ''} is in no node file, or its node was quarantined"))
+        known = run.id_map.get(space)
+        found = frame[end].map(known) if known else pd.Series(None, index=frame.index, dtype=object)
+        problems.add(found.isna().to_numpy() & ~problems.bad, end, partial(_no_node, frame[end], space, end))
         ends[end] = found
     n = len(frame)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)

@@ -97,8 +97,8 @@ class Run:
     ctx: LoadContext
     source_key: str
     preamble: str = ""
-    id_map: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    left_out: dict[tuple[str, str], str] = field(default_factory=dict)  # (space, id) -> "ignored" / "unmapped"
+    id_map: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # space -> :ID -> (kind, key)
+    left_out: dict[str, dict[str, str]] = field(default_factory=dict)  # space -> :ID -> "ignored" / "unmapped"
     tally: Tally = field(default_factory=Tally)
 
 
