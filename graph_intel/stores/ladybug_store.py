@@ -201,7 +201,8 @@ class LadybugStore(GraphStore):
             "MERGE (l:LoadState {dataset: $d}) SET l.started_at = $at, l.finished = false",
             {"d": dataset, "at": started_at},
         )
-        self._conn.execute("CHECKPOINT")  # on disk before the first row is written
+        with self._lock:
+            self._conn.execute("CHECKPOINT")  # on disk before the first row is written
 
     def mark_load_finished(self, dataset: str, started_at: str) -> None:
         self.flush()
