@@ -21,6 +21,7 @@ from api.settings import Settings
 from api.users import UserStore
 from graph_intel.commands import load_all
 from graph_intel.ingest import IngestError
+from graph_intel.private import private_files
 from graph_intel.refs import RefError
 from graph_intel.safeguarding.roles import RoleError
 from graph_intel.stores import StoreError, open_store
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service: routes (read routes from the registry), guard, error handlers, OpenAPI."""
     settings = settings or Settings()
     install_access_log_filter()
+    private_files()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

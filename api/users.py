@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Self, get_args
 
+from graph_intel.private import private_files
+
 Role = Literal["admin", "analyst", "viewer"]
 ROLES: tuple[str, ...] = get_args(Role)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}$")
@@ -51,7 +53,8 @@ def token_hash(token: str) -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the service database (WAL, autocommit; transactions are explicit)."""
+    """Open the service database (WAL, autocommit; transactions are explicit); private (0600)."""
+    private_files()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -107,11 +110,27 @@ class UserStore(ServiceTable):
         return token
 
     def revoke(self, name: str) -> bool:
-        """Revoke a user's token; False when there is no such active user."""
+        """Revoke a user's token; False when there is no such active user. The last active admin
+        cannot be revoked (UserError): nobody could then manage users or read the audit log."""
         with self._lock:
-            cur = self._conn.execute(
-                "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (now_utc(), name)
-            )
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._conn.execute(
+                    "SELECT role FROM users WHERE name = ? AND revoked_at IS NULL", (name,)
+                ).fetchone()
+                if row is not None and row[0] == "admin":
+                    admins = self._conn.execute(
+                        "SELECT count(*) FROM users WHERE role = 'admin' AND revoked_at IS NULL"
+                    ).fetchone()[0]
+                    if admins <= 1:
+                        raise UserError(f"{name!r} is the last active admin: add another admin before revoking this one")
+                cur = self._conn.execute(
+                    "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (now_utc(), name)
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
         return cur.rowcount == 1
 
     def list(self) -> list[dict[str, str | None]]:

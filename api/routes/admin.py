@@ -42,7 +42,11 @@ def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> 
 def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
     """Revoke a user's token (the user stays listed, as revoked)."""
     ctx.params["user"] = name
-    if not svc.users.revoke(name):
+    try:
+        revoked = svc.users.revoke(name)
+    except UserError as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    if not revoked:
         raise HTTPException(status_code=404, detail=f"no active user {name!r}")
     return {"user": name, "revoked": True}
 

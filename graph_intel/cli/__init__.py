@@ -138,5 +138,8 @@ def _root() -> None:
 
 
 def main() -> None:
-    """Entry point of the `graph-intel` console script."""
+    """Entry point of the `graph-intel` console script (every file it writes is private: 0600)."""
+    from graph_intel.private import private_files
+
+    private_files()
     app()

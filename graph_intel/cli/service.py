@@ -134,11 +134,14 @@ def users_revoke(
     api_db: ApiDbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Revoke a user's token; the user stays listed, as revoked."""
-    from api.users import UserStore
+    """Revoke a user's token; the user stays listed, as revoked (never the last active admin)."""
+    from api.users import UserError, UserStore
 
     with UserStore(_existing_db(_settings(store, neo4j, api_db))) as users:
-        done = users.revoke(name)
+        try:
+            done = users.revoke(name)
+        except UserError as exc:
+            fail(str(exc))
     if not done:
         fail(f"no active user {name!r}: see 'graph-intel users list'")
     emit({"user": name, "revoked": True}, True)

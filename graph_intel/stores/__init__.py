@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from graph_intel.private import private_files
 from graph_intel.stores.base import GraphStore, StoreError, Subgraph, UpsertResult
 
 DEFAULT_STORE = "./graph-intel-data"
@@ -18,6 +19,7 @@ def open_store(
     With `create=False` (every command but ingest, import and demo) an embedded store that does
     not exist yet is a StoreError ("no graph-intel store at PATH"), and nothing is created.
     """
+    private_files()
     uri = neo4j or os.environ.get("GRAPH_INTEL_NEO4J_URI")
     if uri:
         from graph_intel.stores.neo4j_store import Neo4jStore

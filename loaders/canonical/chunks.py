@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loaders.canonical.formulas import restore_frame
 from loaders.values.base import WHITESPACE
 
 CHUNK_ROWS = 200_000
@@ -119,7 +121,21 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
     rows = _arrow_rows(path, header, header_lines) if _arrow_numbers_right(path, header_lines) else None
     if rows is None:
         rows = _csv_rows(path, header, header_lines + 1)
-    yield from _rechunk(path.name, header, rows, chunk_rows)
+    if not _holds(path, b"'"):  # no cell can be a neutralised formula (loaders.canonical.formulas)
+        yield from _rechunk(path.name, header, rows, chunk_rows)
+        return
+    for chunk in _rechunk(path.name, header, rows, chunk_rows):
+        chunk.frame = restore_frame(chunk.frame)
+        yield chunk
+
+
+def _holds(path: Path, needle: bytes) -> bool:
+    """Whether the file's bytes hold `needle` anywhere (one fast scan, no decoding)."""
+    with path.open("rb") as fh:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(needle) >= 0
 
 
 # -- Python's csv module: the reference reader --------------------------------------------------

@@ -174,3 +174,17 @@ def test_cli_users_add_list_revoke(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["users", "revoke", "dana", "--api-db", db]).exit_code == 0
     listed = json.loads(runner.invoke(cli, ["users", "list", "--api-db", db]).stdout)
     assert listed[0]["name"] == "dana" and listed[0]["revoked_at"]
+
+
+def test_the_last_admin_cannot_be_revoked(fresh: ApiEnv, tmp_path: Path) -> None:
+    r = fresh.client.delete("/api/v1/admin/users/admin-user", headers=fresh.headers("admin"))
+    assert r.status_code == 409 and "last active admin" in r.json()["detail"]
+    assert fresh.client.get("/api/v1/admin/users", headers=fresh.headers("admin")).status_code == 200
+    r = fresh.client.post("/api/v1/admin/users", headers=fresh.headers("admin"), json={"name": "second", "role": "admin"})
+    assert r.status_code == 201
+    assert fresh.client.delete("/api/v1/admin/users/admin-user", headers=fresh.headers("admin")).status_code == 200
+    db = str(tmp_path / "u.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["users", "add", "only", "--role", "admin", "--api-db", db]).exit_code == 0
+    refused = runner.invoke(cli, ["users", "revoke", "only", "--api-db", db])
+    assert refused.exit_code == 2 and "last active admin" in refused.stderr

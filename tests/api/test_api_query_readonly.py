@@ -153,3 +153,15 @@ def test_the_route_can_be_switched_off(tmp_path: Path) -> None:
 
 def test_refused_statement_is_a_store_error() -> None:
     assert issubclass(RefusedStatement, StoreError)
+
+
+def test_neo4j_plans_with_load_csv_or_procedures_are_refused() -> None:
+    """The plan check run on the plan the Neo4j driver returns (no server here: the plan shape)."""
+    from graph_intel.stores.untrusted import neo4j_plan_refusal
+
+    read = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "NodeByLabelScan@neo4j", "children": []}]}
+    load = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "LoadCSV@neo4j", "children": []}]}
+    call = {"operatorType": "ProduceResults", "children": [{"operatorType": "Projection", "children": [{"operatorType": "ProcedureCall"}]}]}
+    assert neo4j_plan_refusal(read) is None
+    assert neo4j_plan_refusal(load) == "LoadCSV" and neo4j_plan_refusal(call) == "ProcedureCall"
+    assert neo4j_plan_refusal(None) is not None
