@@ -45,7 +45,7 @@ def test_mapped_admin_import_loads_exactly(tmp_path: Path, store: LadybugStore) 
     assert sum(n for _, n in progress) == 22  # every data row of the nine files
     counts = {k: v for k, v in store.counts().items() if v}
     assert counts == {
-        "Person": 3, "Phone": 2, "Vehicle": 1, "Location": 1, "Event": 2, "Source": 2,
+        "Person": 3, "Phone": 2, "Vehicle": 1, "Location": 1, "Event": 2, "Source": 2, "Dataset": 1,
         "USES_PHONE": 2, "DRIVES": 1, "FREQUENTS": 2, "ASSOCIATE_OF": 2, "PARTICIPATED_IN": 4}
     rows = list(csv.DictReader((tmp_path / "q.csv").open(encoding="utf-8")))
     assert sorted((r["file"], int(r["line"]), r["field"]) for r in rows) == [

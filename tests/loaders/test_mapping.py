@@ -149,7 +149,7 @@ def test_cdr_export_loads_exactly(tmp_path: Path, store: LadybugStore) -> None:
     assert report.rows_loaded == {"cdr-export.csv": 5}
     assert report.quarantined == 4
     assert sum(n for _, n in seen) == 9 and len(seen) == 3
-    assert _nonzero(store) == {"Phone": 5, "Event": 5, "Source": 2, "PARTICIPATED_IN": 10}
+    assert _nonzero(store) == {"Phone": 5, "Event": 5, "Source": 2, "Dataset": 1, "PARTICIPATED_IN": 10}
     rows = list(csv.DictReader((tmp_path / "q.csv").open(encoding="utf-8")))
     assert sorted((int(r["line"]), r["field"]) for r in rows) == [
         (7, "Call Date+Call Time"), (8, "Calling Number"), (9, "Duration (s)"), (10, "Call Type")]
