@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.age import ADULT, CHILD, POSSIBLE, Ages
-from graph_intel.safeguarding.common import ident
+from graph_intel.safeguarding.common import ident, people_date
 
 
 class RoleError(ValueError):
@@ -23,11 +23,11 @@ class RoleError(ValueError):
 
 
 def _describe(rule: Ages, key: str, on: date) -> str:
-    """'aged 31 on 2011-07-08 (born 1980-01-01)', or what is known instead."""
+    """'aged 31 on 8 Jul 2011 (born 1 Jan 1980)', or what is known instead."""
     age = rule.age(key, pd.Timestamp(on))
     born = rule.dob.get(key)
     if age is not None and born is not None and pd.notna(born):
-        return f"aged {age} on {on.isoformat()} (born {pd.Timestamp(born).date().isoformat()})"
+        return f"aged {age} on {people_date(on)} (born {people_date(pd.Timestamp(born).date())})"
     category = rule.category.get(key) or "unknown"
     return f"recorded as {category}, date of birth unknown"
 
