@@ -50,9 +50,12 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
     present = present.merge(placed[["event", "location", "started_at"]], on=["event", "location"], how="left")
     present["status"] = rule.status(present["person"], present["started_at"])
     locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
+    # distinct children and adults at each place, counted once for all places (selecting each
+    # place's persons over everyone present grows as places x presences)
+    children_at = present.loc[present["status"] == CHILD].groupby("location")["person"].nunique().to_dict()
+    adults_at = present.loc[present["status"] == ADULT].groupby("location")["person"].nunique().to_dict()
     rows = []
     for loc, evs in placed.groupby("location", sort=False):
-        here = present[present["location"] == loc]
         stamps = pd.to_datetime(evs["started_at"], errors="coerce").dropna()
         hours = [0] * 24
         days = [0] * 7
@@ -65,8 +68,8 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
                 "key": loc,
                 "name": locations["name"].get(loc),
                 "kind": locations["kind"].get(loc),
-                "children": here.loc[here["status"] == CHILD, "person"].nunique(),
-                "adults": here.loc[here["status"] == ADULT, "person"].nunique(),
+                "children": int(children_at.get(loc, 0)),
+                "adults": int(adults_at.get(loc, 0)),
                 "events": evs["event"].nunique(),
                 "by_hour": hours,
                 "by_weekday": dict(zip(DAYS, days, strict=True)),
