@@ -1,5 +1,7 @@
-"""Benchmark the service on loopback: N concurrent clients for S seconds against show (and the
-person-network page when served, else stats) on the demo data; prints throughput and p50/p95/p99.
+"""Benchmark the service on loopback: N concurrent clients for S seconds against its read routes on
+the demo data (show person C1, the person-network page, and every read route without a path
+parameter: groups, shared-contacts, hotspots...); prints throughput, p50/p95/p99 per route, and the
+server's resident memory at the start and end of the run (and its peak), so growth is visible.
 
 With --ingest-persons N the clients then read for S seconds more while an ingest of N synthetic
 persons runs as a job (`POST /api/v1/ingest` with `Prefer: respond-async`), and a probe calls
@@ -8,6 +10,8 @@ with no ingest. A read told that a load is in progress (503 with Retry-After) is
 not as an error; anything else that is not 200 is an error.
 
     python bench/api.py --seconds 60 --clients 50 --ingest-persons 100000
+    python bench/api.py --seconds 300 --clients 50      # the 5-minute run
+    python bench/api.py --seconds 5 --clients 10        # CI
 """
 
 from __future__ import annotations
@@ -76,6 +80,17 @@ def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
     conn.close()
 
 
+def _memory(pid: int) -> tuple[float, float]:
+    """(resident, peak resident) MB of a process, from /proc (0 where /proc is not there)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0, 0.0
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    kb = {k: float(fields.get(k, "0 kB").split()[0]) for k in ("VmRSS", "VmHWM")}
+    return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -88,8 +103,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--ingest-persons", type=int, default=0,
                         help="then read for as long again while an ingest of this many persons runs as a job")
+    parser.add_argument("--routes", choices=["read", "show"], default="read",
+                        help="read: every read route without a path parameter, and show; show: show and the page")
     args = parser.parse_args()
-    seconds = max(1.0, min(args.seconds, 600.0))
+    seconds = max(1.0, min(args.seconds, 900.0))
     clients = max(1, min(args.clients, 500))
     with tempfile.TemporaryDirectory(prefix="graph-intel-bench-") as tmp:
         store = Path(tmp) / "store"
@@ -115,6 +132,13 @@ def main() -> None:
                 paths.append("/api/v1/pages/network/person/C1")
             else:
                 paths.append("/api/v1/stats")
+            if args.routes == "read":
+                for route, ops in sorted(spec.get("paths", {}).items()):
+                    if "get" in ops and "{" not in route and route.startswith("/api/v1/") and "openapi" not in route \
+                            and "/admin/" not in route and route not in paths \
+                            and httpx.get(base + route, headers=headers, timeout=120).status_code == 200:
+                        paths.append(route)  # routes that need a parameter (changes --since...) are left out
+            rss_start, _ = _memory(server.pid)
             latencies: dict[str, list[float]] = {}
             errors: list[str] = []
             until = time.perf_counter() + seconds
@@ -123,12 +147,14 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             during = _during_ingest(base, port, paths, headers, seconds, clients, args.ingest_persons, Path(tmp)) \
                 if args.ingest_persons > 0 else None
+            rss_end, rss_peak = _memory(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
     everything = [v for vs in latencies.values() for v in vs]
     print(f"{clients} clients, {elapsed:.1f} s, loopback, embedded store, demo data")
     print(f"requests {len(everything)}  throughput {len(everything) / elapsed:.1f} req/s  errors {len(errors)}")
+    print(f"server resident memory: start {rss_start:.0f} MB, end {rss_end:.0f} MB, peak {rss_peak:.0f} MB")
     for name, values in [("all", everything), *latencies.items()]:
         if values:
             print(f"{name:40s} n={len(values):6d}  p50 {statistics.median(values):7.1f} ms  "
