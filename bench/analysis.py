@@ -1,16 +1,30 @@
-"""Benchmark of the analyses on `demo --scale N` data, each beside plain networkx in the same run.
+"""Benchmark of the read commands as users run them, end to end from a store, at three sizes.
 
-Projection frames are built directly from the generated canonical CSVs (ingest at millions of rows
-is a separate benchmark), with the same joining rules as graph_intel.analysis.groups. Then, for
-groups, shared contacts, key players (sampled betweenness) and one evidence path, it times our
-engine (igraph/leidenalg/pandas through graph_intel.analysis) and the plain networkx reference,
-and prints a table with the ratio. Usage: python bench/analysis.py --scale 250 [--out DIR]
+Each read command runs as `graph-intel CMD --store STORE --json` in a subprocess (start-up, opening
+the store, the analysis with its evidence, the JSON on stdout): its wall time and peak resident
+memory (the child's own, from wait4) at `demo --scale` N/4, N/2 and N, and the growth exponent
+between sizes (time ~ persons^k; 1 is linear). Beside it, in the same run, a reference doing the
+same work: plain networkx and igraph over the same joining links for groups (components, the split
+of large sets, and each group's evidence selected from the graph's edges), key players and the
+path; a direct Cypher statement for `show`. Stores are built once under --data and reused.
+
+    python bench/analysis.py --scale 100 --data /tmp/graph-intel-bench-stores
+    python bench/analysis.py --scale 5                    # CI
+    python bench/analysis.py --inner --scale 250          # inner functions on CSV frames (below)
+
+The `--inner` benchmark (kept, labelled as such) times find_groups, shared-contact counts,
+betweenness and one path on projection frames built from the generated CSVs, beside networkx: it
+measures the engines, not what users run.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -148,8 +162,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print its table on stdout."""
+def inner_main(argv: list[str] | None = None) -> int:
+    """The inner-function benchmark (engines on CSV frames, not commands): its table on stdout."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--scale", type=int, default=5, help="demo --scale (x 1,000 background persons)")
     ap.add_argument("--out", type=Path, default=None, help="where the demo CSVs are written (reused if present)")
@@ -206,6 +220,205 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'analysis':52} {'ours s':>9} {'networkx s':>11} {'ratio':>7}  check")
     for name, a, b, note in rows:
         print(f"{name:52} {a:9.2f} {b:11.2f} {b / max(a, 1e-9):6.1f}x  {note}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end: the commands users run, from a store
+
+#: The read commands timed (argv after `graph-intel`), with the demo's own ids and dates.
+COMMANDS: list[tuple[str, list[str]]] = [
+    ("show person C1", ["show", "person", "C1"]),
+    ("stats", ["stats"]),
+    ("groups", ["groups"]),
+    ("shared-contacts", ["shared-contacts"]),
+    ("key-players --sample 200", ["key-players", "--sample", "200"]),
+    ("path person C1 person A8", ["path", "person", "C1", "person", "A8"]),
+    ("hotspots", ["hotspots"]),
+    ("colocation", ["colocation"]),
+    ("changes --since 2011-01-01", ["changes", "--since", "2011-01-01"]),
+    ("missing-triggers", ["missing-triggers"]),
+    ("cawn eligible", ["cawn", "eligible"]),
+    ("cawn candidates", ["cawn", "candidates"]),
+    ("cawn breaches", ["cawn", "breaches"]),
+    ("chronology C1", ["chronology", "C1"]),
+    ("briefing --since 2011-01-01", ["briefing", "--since", "2011-01-01"]),
+    ("network person C1", ["network", "person", "C1", "--out", "{tmp}/network.html"]),
+]
+#: The graph-intel command, run with this interpreter.
+CLI = [sys.executable, "-m", "graph_intel"]
+
+
+def build_store(data: Path, scale: int) -> Path:
+    """The store of `demo --scale N` under `data` (built by the demo command once, then reused)."""
+    store = data / f"scale{scale}"
+    if not (store / "graph.lbug").exists():
+        started = time.perf_counter()
+        subprocess.run([*CLI, "demo", "--scale", str(scale), "--out", str(data / f"scale{scale}-csv"),
+                        "--store", str(store), "--json"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        sys.stderr.write(f"built demo --scale {scale} store in {time.perf_counter() - started:.0f} s\n")
+    return store
+
+
+def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tuple[float, float, int, str]:
+    """(wall s, peak resident MB, JSON bytes, status) of `graph-intel ARGV --store S --json` in a child."""
+    args = [a.replace("{tmp}", str(tmp)) for a in argv]
+    out = tmp / "out.json"
+    started = time.perf_counter()
+    with open(out, "wb") as fh:
+        proc = subprocess.Popen([*CLI, *args, "--store", str(store), "--json"], stdout=fh,
+                                stderr=subprocess.DEVNULL)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                return time.perf_counter() - started, usage.ru_maxrss / 1024, 0, "timeout"
+            time.sleep(0.02)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    code = proc.returncode
+    return wall, usage.ru_maxrss / 1024, out.stat().st_size, "ok" if code in (0, 1) else f"exit {code}"
+
+
+def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> dict[str, float]:
+    """The groups work in plain networkx and in igraph over the same joining facts (read once, untimed).
+
+    networkx: build the graph with each edge's facts, connected components, Louvain for sets over
+    the threshold (networkx has no Leiden), and each group's evidence gathered from its subgraph's
+    edges and grouped by record, as a networkx user would. igraph: components and Leiden only.
+    """
+    import igraph as ig
+    import leidenalg
+
+    from graph_intel.analysis.groups import joining_facts
+    from graph_intel.stores import open_store
+
+    store = open_store(store_path, read_only=True)
+    try:
+        facts = joining_facts(store)
+    finally:
+        store.close()
+    rows = list(zip(facts["a"].tolist(), facts["b"].tolist(), facts["kind"].tolist(), facts["ref_key"].tolist(),
+                    strict=True))
+    started = time.perf_counter()
+    g = nx.Graph()
+    for i, (a, b, _k, _r) in enumerate(rows):
+        if g.has_edge(a, b):
+            g[a][b]["facts"].append(i)
+        else:
+            g.add_edge(a, b, facts=[i])
+    evidence = 0
+    for comp in nx.connected_components(g):
+        parts = nx.community.louvain_communities(g.subgraph(comp), seed=seed) if len(comp) > threshold else [comp]
+        for part in parts:
+            if len(part) < 2:
+                continue
+            by_record: dict[tuple[str, str], list[int]] = {}
+            for _a, _b, data in g.subgraph(part).edges(data=True):
+                for i in data["facts"]:
+                    by_record.setdefault((rows[i][2], rows[i][3]), []).append(i)
+            evidence += len(by_record)
+    t_nx = time.perf_counter() - started
+    started = time.perf_counter()
+    names = pd.Index(pd.unique(pd.concat([facts["a"], facts["b"]], ignore_index=True)))
+    graph = ig.Graph(n=len(names), edges=list(zip(names.get_indexer(facts["a"]).tolist(),
+                                                  names.get_indexer(facts["b"]).tolist(), strict=True)))
+    graph.simplify()
+    for comp in graph.connected_components():
+        if len(comp) > threshold:
+            leidenalg.find_partition(graph.induced_subgraph(comp), leidenalg.ModularityVertexPartition, seed=seed)
+    t_ig = time.perf_counter() - started
+    return {"networkx": t_nx, "igraph": t_ig, "evidence": float(evidence)}
+
+
+def reference_show(store_path: Path) -> float:
+    """One direct Cypher statement: person C1's links and the entities at their other ends."""
+    import ladybug
+
+    db = ladybug.Database(str(store_path / "graph.lbug"), read_only=True)
+    conn = ladybug.Connection(db)
+    started = time.perf_counter()
+    result = conn.execute("MATCH (p:Person)-[l]-(x) WHERE p.id = $id RETURN p, l, x", {"id": "C1"})
+    rows = result.get_as_df()  # type: ignore[union-attr]
+    elapsed = time.perf_counter() - started
+    del rows
+    return elapsed
+
+
+def exponent(t1: float, t2: float, n1: float, n2: float) -> float | None:
+    """k in t ~ n^k between two sizes (None when a time is too small to mean anything)."""
+    if min(t1, t2) <= 0.05 or n1 == n2:
+        return None
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time every read command end to end at three sizes; print the table on stdout."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, default=5, help="the largest demo --scale (x 1,000 background persons)")
+    ap.add_argument("--sizes", type=str, default=None,
+                    help="the scales, e.g. 25,50,100 [default: N/4,N/2,N]; 0 is the demo story alone")
+    ap.add_argument("--data", type=Path, default=Path("/tmp/graph-intel-bench-stores"),
+                    help="where the stores are built and reused")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before a command is stopped")
+    ap.add_argument("--only", type=str, default=None, help="comma-separated command names to run")
+    ap.add_argument("--inner", action="store_true", help="run the inner-function benchmark instead")
+    ap.add_argument("--out", type=Path, default=None, help="(--inner) where the demo CSVs are written")
+    args, rest = ap.parse_known_args(argv)
+    if args.inner:
+        return inner_main([*(["--scale", str(args.scale)]), *(["--out", str(args.out)] if args.out else []), *rest])
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else \
+        sorted({max(1, args.scale // 4), max(1, args.scale // 2), args.scale})
+    args.data.mkdir(parents=True, exist_ok=True)
+    stores = {n: build_store(args.data, n) for n in sizes}
+    wanted = [c for c in COMMANDS if args.only is None or c[0].split()[0] in args.only.split(",") or c[0] in args.only]
+    print(f"end to end, `graph-intel CMD --store S --json` in a subprocess; sizes demo --scale {sizes}; "
+          f"load average {load_average()} ({os.cpu_count()} cores)")
+    head = "".join(f"{f'scale {n} s':>12}{'MB':>7}" for n in sizes)
+    print(f"{'command':30}{head}{'growth k':>18}  notes")
+    times: dict[str, list[float]] = {}
+    failed = []
+    with tempfile.TemporaryDirectory(prefix="graph-intel-bench-") as tmp:
+        for name, cmd in wanted:
+            cells, notes, ts = "", [], []
+            for n in sizes:
+                wall, mb, size, status = run_command(cmd, stores[n], Path(tmp), args.timeout)
+                ts.append(wall)
+                cells += f"{wall:12.2f}{mb:7.0f}"
+                if status != "ok":
+                    notes.append(f"scale {n}: {status}")
+                    failed.append(f"{name} at scale {n}: {status}")
+            ks = [exponent(ts[i], ts[i + 1], sizes[i], sizes[i + 1]) for i in range(len(sizes) - 1)]
+            growth = ", ".join("-" if k is None else f"{k:.2f}" for k in ks)
+            times[name] = ts
+            print(f"{name:30}{cells}{growth:>18}  {'; '.join(notes)}", flush=True)
+    largest = stores[sizes[-1]]
+    print(f"\nreferences at demo --scale {sizes[-1]}, same run (in-process, the store read not timed):")
+    if args.only is None or "groups" in args.only:
+        ref = reference_groups(largest)
+        ours = times.get("groups", [float("nan")])[-1]
+        print(f"groups: ours end to end {ours:.2f} s; plain networkx {ref['networkx']:.2f} s "
+              f"({ref['networkx'] / ours:.1f}x ours), igraph components+Leiden only {ref['igraph']:.2f} s; "
+              f"{int(ref['evidence']):,} evidence records")
+    if args.only is None or "show" in args.only:
+        t = reference_show(largest)
+        ours = times.get("show person C1", [float("nan")])[-1]
+        print(f"show person C1: ours end to end {ours:.2f} s; one direct Cypher statement {t * 1000:.0f} ms")
+    if failed:
+        sys.stderr.write("commands that did not run: " + "; ".join(failed) + "\n")
+        return 1
     return 0
 
 

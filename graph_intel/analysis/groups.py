@@ -39,11 +39,11 @@ from graph_intel.analysis.evidence import (
     persons,
 )
 from graph_intel.analysis.explain import Sources
-from graph_intel.analysis.membership import isin
 from graph_intel.analysis.projection import to_igraph
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.stores.base import GraphStore
+from graph_intel.stores.frames import member
 
 #: Columns of a joining-facts frame: one row per fact joining two adults (a < b).
 JOIN_COLUMNS = ["a", "b", "fact", "kind", "ref_key", "at", "sources"]
@@ -94,8 +94,8 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
     child_things = set(owned.loc[status == "child", "key"])
     locations = store.nodes("Location", columns=["kind"])
     placements = set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"]) if not locations.empty else set()
-    shared = owned[(status == ADULT) & ~isin(owned["key"], child_things)]
-    shared = shared[~((shared["entity"] == "Location").to_numpy(dtype=bool) & isin(shared["key"], placements))]
+    shared = owned[(status == ADULT) & ~member(owned["key"], child_things)]
+    shared = shared[~((shared["entity"] == "Location").to_numpy(dtype=bool) & member(shared["key"], placements))]
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
     contacts = srcs.filter(contact_evidence(store))
