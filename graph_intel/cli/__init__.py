@@ -63,6 +63,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "The CSE matrix: each child's RAG status, who set it, when and why."),
     "referrals": ("graph_intel.cli.records",
         "Referrals and requests between agencies: escalation prompts."),
+    "risk": ("graph_intel.cli.records",
+        "CSE risk assessments: prompts and the screening tool in force."),
     "network": ("graph_intel.cli.network",
         "Write a self-contained, offline network page around an entity, of a group or of a case."),
     "serve": ("graph_intel.cli.service",
