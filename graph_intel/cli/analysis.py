@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from graph_intel.analysis import commands as an
 from graph_intel.cli.common import (
@@ -18,9 +17,12 @@ from graph_intel.cli.common import (
     StoreOpt,
     emit,
     err,
+    explain_empty,
     fail,
     opened,
     out,
+    say_empty,
+    table,
     time_option,
     written,
 )
@@ -54,19 +56,16 @@ def _store(store: Path | None, neo4j: str | None) -> Iterator[GraphStore]:
             fail(str(exc))
 
 
-def _table(columns: list[str], rows: list[dict[str, Any]], fmt: Callable[[str, Any], str] | None = None) -> None:
-    table = Table()
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*((fmt(c, row.get(c)) if fmt else _cell(row.get(c))) for c in columns))
-    out.print(table)
+def _table(columns: list[str], rows: list[dict[str, Any]], empty: str | None = None) -> None:
+    """The rows as a table (cells wrap, never cut), or the line saying why there are none."""
+    if not rows and empty is not None:
+        say_empty(empty)
+        return
+    out.print(table(columns, rows))
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+def _grade(min_grade: str | None) -> str:
+    return f" at grade {min_grade} or better" if min_grade else ""
 
 
 def groups_cmd(
@@ -85,10 +84,14 @@ def groups_cmd(
         apart = None if json else an.kept_apart_json(graph)
 
     def render(d: list[dict[str, Any]]) -> None:
+        if not d:
+            say_empty(explain_empty(store, neo4j, f"no linked group: no two adults share evidence{_grade(min_grade)} "
+                                    "(a person counts as an adult only when aged 18 or over at the date of the fact)"))
         for g in d:
             note = f" ({g['split']})" if g["split"] else ""
             out.print(f"[bold]group {g['group']}[/]: {', '.join(g['members'])}{note}", highlight=False)
-            _table(["kind", "id", "persons", "facts", "source_id", "grading"], g["evidence"])
+            rows = [{**e, "recorded": written(e.get("at"))} for e in g["evidence"]]
+            _table(["kind", "id", "persons", "facts", "recorded", "source_id", "grading"], rows)
 
     emit(data, json, render)
     _apart_note(apart)
@@ -115,11 +118,14 @@ def shared_contacts_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, n
 
     def render(d: dict[str, Any]) -> None:
         out.print("[bold]adults in contact with two or more children[/]")
-        _table(["person_id", "children", "evidence"], d["adults_with_children"])
+        _table(["person_id", "children", "evidence"], d["adults_with_children"],
+               f"none: no adult is in contact with two or more children{_grade(min_grade)}")
         out.print("[bold]numbers saved in two or more handsets[/]")
-        _table(["number", "exhibits", "saved_as"], d["numbers_in_handsets"])
+        _table(["number", "exhibits", "saved_as"], d["numbers_in_handsets"],
+               "none: no number is saved in two or more handset downloads")
         out.print("[bold]used by two or more persons[/]")
-        _table(["kind", "id", "persons"], d["shared_objects"])
+        _table(["kind", "id", "persons"], d["shared_objects"],
+               f"none: no phone, vehicle or address is used by two or more persons{_grade(min_grade)}")
 
     emit(data, json, render)
 
@@ -133,7 +139,8 @@ def key_players_cmd(
     with _store(store, neo4j) as graph:
         data = an.key_players_json(graph, min_grade, sample)
         apart = None if json else an.kept_apart_json(graph)
-    emit(data, json, lambda d: _table(["person_id", "betweenness", "degree", "groups_bridged"], d))
+    emit(data, json, lambda d: _table(["person_id", "betweenness", "degree", "groups_bridged"], d, None if d else explain_empty(
+        store, neo4j, f"no key players: no adults are joined by evidence{_grade(min_grade)}")))
     _apart_note(apart)
 
 
@@ -165,7 +172,8 @@ def hotspots_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: N
     """Locations by distinct children, adults and events seen there, with when."""
     with _store(store, neo4j) as graph:
         data = an.hotspots_json(graph, min_grade)
-    emit(data, json, lambda d: _table(["location_id", "name", "kind", "children", "adults", "events"], d))
+    emit(data, json, lambda d: _table(["location_id", "name", "kind", "children", "adults", "events"], d, None if d else explain_empty(
+        store, neo4j, f"no hotspots: no location has events or persons seen there{_grade(min_grade)}")))
 
 
 def colocation_cmd(
@@ -177,7 +185,17 @@ def colocation_cmd(
     """Pairs of persons or vehicles at the same place within a window, on repeated occasions."""
     with _store(store, neo4j) as graph:
         data = an.colocation_json(graph, min_grade, window, occasions)
-    emit(data, json, lambda d: _table(["kind", "a", "b", "occasions"], d))
+    def render(d: list[dict[str, Any]]) -> None:
+        if not d:
+            say_empty(explain_empty(store, neo4j, f"no pair was at one place within {window} minutes on {occasions} "
+                                    f"or more occasions{_grade(min_grade)}"))
+        for pair in d:
+            out.print(f"[bold]{pair['kind']} {pair['a']} and {pair['b']}[/]: {pair['occasions']} occasions",
+                      highlight=False)
+            meetings = [{**m, "at": written(m.get("at"))} for m in pair.get("meetings") or []]
+            _table(["at", "location_id", "events", "source_id", "grading"], meetings)
+
+    emit(data, json, render)
 
 
 def changes_cmd(
@@ -192,6 +210,9 @@ def changes_cmd(
 
     def render(d: dict[str, Any]) -> None:
         out.print(f"[bold]changes since {written(start)}[/]", highlight=False)
+        if not d["children"]:
+            say_empty(explain_empty(store, neo4j, f"no change touching a child since {written(start)}{_grade(min_grade)}",
+                                    "--since", start, since=True))
         for child in d["children"]:
             out.print(f"[bold]{child['person_id']}[/]")
             _table(["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"], child["changes"])

@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from graph_intel.commands import to_json
 from graph_intel.ingest import IngestError
@@ -120,3 +121,52 @@ def emit(data: Any, as_json: bool, render: Callable[[Any], None] | None = None) 
         sys.stdout.write(to_json(data) + "\n")
     else:
         render(data)
+
+
+def cell(value: Any) -> str:
+    """A value as a table cell: lists joined, missing values (None, NaN, NaT) blank, never 'nan'."""
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ in ("NaTType", "NAType"):
+        return ""
+    return str(value)
+
+
+def table(columns: list[str], rows: list[dict[str, Any]], title: str | None = None) -> Table:
+    """A rich table whose cells wrap rather than being cut: ids and dates are never shortened with '…'."""
+    shown = Table(title=title, title_justify="left")
+    for c in columns:
+        shown.add_column(c, overflow="fold", no_wrap=False)
+    for row in rows:
+        shown.add_row(*(cell(row.get(c)) for c in columns))
+    return shown
+
+
+def explain_empty(store: Path | None, neo4j: str | None, what: str, option: str | None = None,
+                  used: date | datetime | None = None, since: bool = False) -> str:
+    """The one line an empty answer prints: what was not found, the date used, and the dates the data holds.
+
+    The data's range comes from graph_intel.span (one aggregate per dated column, run in the store).
+    When the date used lies outside it, the line says which date to try instead (for a `since`
+    option past the data, its first date; for an `on`/`as-of` date past it, its last).
+    """
+    from graph_intel.span import data_span
+
+    with opened(store, neo4j, read_only=True) as graph:
+        span = data_span(graph)
+    line = f"{what}; {span.text()}"
+    day = used.date() if isinstance(used, datetime) else used
+    if option and day is not None and span.last is not None and span.first is not None:
+        from loaders.values.dates import written_date
+
+        if day > span.last:
+            suggest = span.first if since else span.last
+            line += f"; no facts after {written_date(span.last)}: try {option} {suggest.isoformat()}"
+        elif day < span.first:
+            line += f"; no facts before {written_date(span.first)}: try {option} {span.first.isoformat()}"
+    return line
+
+
+def say_empty(line: str) -> None:
+    """Print an empty answer's explanation (stdout: it is the human result)."""
+    out.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -8,17 +8,20 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
 
 from graph_intel.cli.common import (
     JsonOpt,
     Neo4jOpt,
     StoreOpt,
+    cell,
     day_option,
     emit,
+    explain_empty,
     fail,
     opened,
     out,
+    say_empty,
+    table,
     written,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
@@ -59,15 +62,32 @@ def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: A
             fail(str(exc))
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str], title: str) -> None:
-    table = Table(title=title)
-    for c in columns:
-        table.add_column(c)
-    for r in rows:
-        table.add_row(*(", ".join(map(str, v)) if isinstance(v, list) else str(v if v is not None else "")
-                        for v in (r.get(c) for c in columns)))
-    out.print(table)
+def _table(rows: list[dict[str, Any]], columns: list[str], title: str, empty: Callable[[], str] | None = None) -> None:
+    """A titled table (cells wrap, never cut) and the note that it holds prompts; or why it is empty."""
+    out.print(f"[bold]{title}[/]", highlight=False)
+    if not rows and empty is not None:
+        say_empty(empty())
+        return
+    out.print(table(columns, rows))
     out.print(NOTE)
+
+
+def _behind(row: dict[str, Any]) -> str:
+    """The episodes behind each missing rule, with when each began and ended."""
+    parts = []
+    for rule, episodes in (row.get("behind") or {}).items():
+        spans = [f"{e.get('event_id')} ({written(e.get('start'))} to {written(e.get('end')) or 'still missing'})"
+                 for e in episodes]
+        parts.append(f"{rule}: " + "; ".join(spans))
+    return "\n".join(parts)
+
+
+def _breach(b: Any) -> str:
+    """One possible breach: the notice (who, served when) and the contact evidence dated after it."""
+    if not isinstance(b, dict):
+        return cell(b)
+    evidence = ", ".join(f"{written(e.get('at'))} {e.get('kind')} {e.get('id')}" for e in b.get("evidence") or [])
+    return f"{cell(b.get('served_on'))} (served {written(b.get('served_at'))}): {evidence}"
 
 
 #: How every date option is read (loaders.values.dates.parse_date_option).
@@ -85,8 +105,10 @@ def missing_triggers_cmd(as_of: Annotated[str | None, typer.Option("--as-of", he
     """Children missing for three working days, four times in a month or six in two months."""
     day = _day(as_of, "--as-of")
     data = _run(store, neo4j, sg.missing_triggers_cmd, day.isoformat())
-    emit(data, json, lambda d: _table(d, ["person_id", "rules", "episodes"],
-                                      f"strategy meeting due (missing rule) as of {written(day)}"))
+    emit(data, json, lambda d: _table([{**r, "behind": _behind(r)} for r in d], ["person_id", "rules", "episodes", "behind"],
+                                      f"strategy meeting due (missing rule) as of {written(day)}",
+                                      lambda: explain_empty(store, neo4j, f"no child meets a missing rule as of {written(day)}",
+                                                            "--as-of", day)))
 
 
 def eligible_cmd(on: DateOpt = None,
@@ -96,22 +118,27 @@ def eligible_cmd(on: DateOpt = None,
     day = _day(on, "--on")
     data = _run(store, neo4j, sg.cawn_eligible_cmd, day.isoformat(), all_)
     emit(data, json, lambda d: _table(d, ["person_id", "eligible", "reason", "age", "legal_status"],
-                                      f"CAWN eligibility on {written(day)}"))
+                                      f"CAWN eligibility on {written(day)}",
+                                      lambda: explain_empty(store, neo4j, f"no child a CAWN can cover on {written(day)} (under 16, "
+                                                            "or under 18 and in care, at that date)", "--on", day)))
 
 
 def candidates_cmd(on: DateOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Adults associated with a covered child and not yet warned, most evidence first."""
     day = _day(on, "--on")
     data = _run(store, neo4j, sg.cawn_candidates_cmd, day.isoformat())
-    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], f"CAWN candidates on {written(day)}"))
+    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], f"CAWN candidates on {written(day)}",
+                                      lambda: explain_empty(store, neo4j, f"no adult is associated with a child a CAWN covers on "
+                                                            f"{written(day)} without a notice for that child", "--on", day)))
 
 
 def breaches_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Contact evidence dated after a CAWN was served."""
     data = _run(store, neo4j, sg.cawn_breaches_cmd)
     rows = [{"served_on": b["served_on"], "child": b["child"], "served_at": b["served_at"],
-             "evidence": [f"{e['at']} {e['kind']} {e['id']}" for e in b["evidence"]]} for b in data]
-    emit(data, json, lambda _: _table(rows, ["served_on", "child", "served_at", "evidence"], "possible CAWN breaches"))
+             "evidence": [f"{written(e['at'])} {e['kind']} {e['id']}" for e in b["evidence"]]} for b in data]
+    emit(data, json, lambda _: _table(rows, ["served_on", "child", "served_at", "evidence"], "possible CAWN breaches",
+                                      lambda: explain_empty(store, neo4j, "no contact evidence is dated after a CAWN was served")))
 
 
 def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
@@ -142,7 +169,8 @@ def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help=
                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged."""
     data = _run(store, neo4j, sg.chronology_cmd, person)
-    emit(data, json, lambda d: _table(d, ["at", "agency", "source_id", "what"], f"chronology of {person}"))
+    emit(data, json, lambda d: _table(d, ["at", "agency", "source_id", "what"], f"chronology of {person}",
+                                      lambda: explain_empty(store, neo4j, f"nothing recorded touches {person}")))
 
 
 def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
@@ -175,7 +203,8 @@ def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"
     day = _day(as_of, "--as-of")
     data = _run(store, neo4j, sg.matrix_list_cmd, day.isoformat(), closed)
     emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"],
-                                      f"CSE matrix as of {written(day)}"))
+                                      f"CSE matrix as of {written(day)}",
+                                      lambda: "no children on the matrix: add one with 'graph-intel matrix set CHILD RAG'"))
 
 
 def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],
@@ -187,8 +216,11 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is ne
     data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat(), include_restricted)
 
     def render(d: dict[str, Any]) -> None:
-        _table(d["children"], ["person_id", "rag", "new_adults", "new_missing", "triggers", "review_due"],
-               f"hub briefing since {written(start)}, as of {written(end)}")
+        rows = [{**c, "breaches": "\n".join(_breach(b) for b in c.get("breaches") or [])} for c in d["children"]]
+        _table(rows, ["person_id", "rag", "new_adults", "new_missing", "triggers", "breaches", "review_due"],
+               f"hub briefing since {written(start)}, as of {written(end)}",
+               lambda: "no children on the matrix, so there is no one to brief on: add them with "
+                       "'graph-intel matrix set CHILD RAG'")
         _victims(d.get("possible_victims") or [])
 
     emit(data, json, render)

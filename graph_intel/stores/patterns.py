@@ -165,6 +165,22 @@ def event_keys() -> Pattern:
     )
 
 
+#: The dated columns whose range says what period the data covers: when events began, when sources recorded.
+SPAN_COLUMNS = (("Event", "started_at"), ("Source", "recorded_at"))
+
+
+@cache
+def date_span(entity: str, column: str) -> Pattern:
+    """The earliest and latest value of one dated column (one aggregate in the store, no rows back)."""
+    spec = schema().entity(entity)
+    if column not in spec.columns():
+        raise ValueError(f"{spec.name} has no column {column!r}")
+    return Pattern(
+        name=f"date_span_{spec.name}_{column}",
+        cypher=f"MATCH (n:{spec.name}) WHERE n.{column} IS NOT NULL RETURN min(n.{column}) AS first, max(n.{column}) AS last",
+    )
+
+
 @cache
 def keys_starting(entity: str, column: str) -> Pattern:
     """Keys of the entities of one kind whose `column` (key or id) starts with `$prefix`.
@@ -194,6 +210,7 @@ def all_patterns() -> list[Pattern]:
     takers = [a for a, _ in schema().link("PARTICIPATED_IN").pairs]
     out += [present_at_places(a) for a in takers] + [participants(a) for a in takers]
     out.append(event_keys())
+    out += [date_span(e, c) for e, c in SPAN_COLUMNS]
     out += [keys_starting(e, c) for e in schema().entities for c in PREFIX_COLUMNS]
     return out
 
@@ -206,8 +223,10 @@ __all__ = [
     "PARAMETERS",
     "PREFIX_COLUMNS",
     "Pattern",
+    "SPAN_COLUMNS",
     "all_patterns",
     "call_pairs",
+    "date_span",
     "event_keys",
     "keys_starting",
     "participants",
