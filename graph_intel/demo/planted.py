@@ -29,7 +29,7 @@ ENTITY_COUNTS: dict[str, int] = {
     "vehicles": 6,
     "locations": 10,
     "events": 83,
-    "sources": 11,
+    "sources": 12,
 }
 
 # --- linked groups (issue 4.1) ------------------------------------------------------------------
@@ -206,3 +206,28 @@ REPORT_POSTCODES: dict[str, frozenset[str]] = {
     "R4": frozenset({"HX1 1AA"}),
     "R5": frozenset({"HX1 2BQ"}),
 }
+
+# --- the safeguarding record (issue 19) -----------------------------------------------------------
+# Judged on RECORDS_ON. C1's record reads as the review does: the police asked for a child
+# protection conference (RF3, 14 Feb) and nobody replied or held one; the school referred the
+# cannabis find (RF1, 28 Mar) with no record of receipt; the youth worker's CSE referral (RF2) was
+# refused on 6 Apr for "no new information" while health (ambulance HA1, sexual health HA2) and the
+# youth project (gifts G1, G2 from A1) had recorded new concerns within 30 days; C1's attendance fell
+# from 84% to 37%, recorded as "temporarily absent" (SR2). C3's high-risk review (RA2, 10 Jan) was due
+# on 10 Mar; C8 was 12 when assessed (RA3) and no referral to children's social care is recorded; C5
+# went missing on 30 Mar with no assessment. Each produces exactly these prompts and nothing else.
+RECORDS_ON = "2011-04-20"
+REFERRAL_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
+    ("C1", "RF3", "unanswered"),
+    ("C1", "RF3", "meeting_not_held"),
+    ("C1", "RF1", "unanswered"),
+    ("C1", "RF2", "refused_no_new_information"),
+})
+#: The new information RF2's refusal passed over.
+REFUSAL_NEW_INFORMATION: frozenset[str] = frozenset({"HA1", "HA2", "G1", "G2"})
+RISK_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
+    ("C1", "attendance_drop", "SR2"),
+    ("C3", "review_overdue", "RA2"),
+    ("C8", "under_13_not_referred", "RA3"),
+    ("C5", "missing_without_assessment", "E40"),
+})

@@ -89,6 +89,16 @@ COLUMNS: dict[str, list[str]] = {
         "source_id",
     ],
     "intel_reports.csv": ["report_id", "recorded_at", "subject_person_id", "text", "source_id"],
+    # The safeguarding record (planted.py: RECORD_PROMPTS).
+    "referrals.csv": ["referral_id", "child_id", "kind", "from_agency", "to_agency", "to_contact", "sent_at", "received",
+                      "received_at", "due", "outcome", "reason", "responded_at", "summary", "source_id"],
+    "school_records.csv": ["record_id", "child_id", "kind", "school", "period_start", "period_end", "attendance_pct",
+                           "unauthorised_sessions", "recorded_as", "exclusion_type", "exclusion_days", "reason", "source_id"],
+    "health_attendances.csv": ["attendance_id", "child_id", "kind", "attended_at", "provider", "summary", "shared_with", "source_id"],
+    "gifts.csv": ["gift_id", "child_id", "kind", "given_at", "giver_id", "giver", "value_gbp", "summary", "source_id"],
+    "allocations.csv": ["allocation_id", "child_id", "worker", "role", "agency", "from_date", "to_date", "source_id"],
+    "risk_assessments.csv": ["assessment_id", "child_id", "assessed_at", "assessor", "level", "indicators", "review_by",
+                             "summary", "source_id"],
 }
 FILES: list[str] = list(COLUMNS)
 
@@ -260,6 +270,16 @@ SOURCES: list[Row] = [
         reference="DF/HANDSETS/7",
         source_eval="1",
         intel_eval="A",
+        handling="P",
+        scheme="3x5x2",
+    ),
+    dict(
+        source_id="S11",
+        agency="voluntary",
+        recorded_at="2011-04-04",
+        reference="YOUTH-PROJECT/CSE/12",
+        source_eval="2",
+        intel_eval="B",
         handling="P",
         scheme="3x5x2",
     ),
@@ -1044,6 +1064,56 @@ INTEL_REPORTS: list[Row] = [
     ),
 ]
 
+# ---------------------------------------------------------------------------------------------
+# The safeguarding record around C1 (the review's narrative) and the hub's assessments.
+REFERRALS: list[Row] = [
+    dict(referral_id="RF3", child_id="C1", kind="conference_request", from_agency="police", to_agency="children_social_care",
+         to_contact="Children's social care duty manager", sent_at="2011-02-14T16:00:00", received="unknown",
+         summary="email asking for a child protection conference for C1 after the CAWN breach", source_id="S1"),
+    dict(referral_id="RF1", child_id="C1", kind="referral", from_agency="education", to_agency="children_social_care",
+         to_contact="Children's social care front door", sent_at="2011-03-28T10:00:00", received="no",
+         summary="C1 found with cannabis in school; the school told the police", source_id="S4"),
+    dict(referral_id="RF2", child_id="C1", kind="referral", from_agency="voluntary", to_agency="children_social_care",
+         to_contact="Children's social care front door", sent_at="2011-04-04T11:00:00", received="yes",
+         received_at="2011-04-04T14:00:00", outcome="refused", reason="No new information", responded_at="2011-04-06T10:00:00",
+         summary="CSE referral by the youth worker: gifts, top-ups and taxis from older males", source_id="S11"),
+]
+SCHOOL_RECORDS: list[Row] = [
+    dict(record_id="SR1", child_id="C1", kind="attendance", school="Moorside High", period_start="2010-09-06",
+         period_end="2010-12-17", attendance_pct="84", unauthorised_sessions="9", recorded_as="attending", source_id="S4"),
+    dict(record_id="SR2", child_id="C1", kind="attendance", school="Moorside High", period_start="2011-01-04",
+         period_end="2011-04-08", attendance_pct="37", unauthorised_sessions="61", recorded_as="temporarily_absent", source_id="S4"),
+]
+HEALTH_ATTENDANCES: list[Row] = [
+    dict(attendance_id="HA1", child_id="C1", kind="ambulance", attended_at="2011-03-19T01:40:00", provider="Ambulance service",
+         summary="collected intoxicated from a street near the takeaway", shared_with="", source_id="S5"),
+    dict(attendance_id="HA2", child_id="C1", kind="sexual_health", attended_at="2011-03-25T15:30:00", provider="Sexual health clinic",
+         summary="attended alone; emergency contraception", shared_with="", source_id="S5"),
+]
+GIFTS: list[Row] = [
+    dict(gift_id="G1", child_id="C1", kind="top_up", given_at="2011-03-21", giver_id="A1", value_gbp="20",
+         summary="phone top-up from 'Mo'", source_id="S11"),
+    dict(gift_id="G2", child_id="C1", kind="taxi", given_at="2011-03-22", giver_id="A1", summary="free taxi rides home", source_id="S11"),
+]
+ALLOCATIONS: list[Row] = [
+    dict(allocation_id="AL1", child_id="C1", worker="Social worker one", role="social_worker", agency="children_social_care",
+         from_date="2010-06-01", to_date="2010-12-31", source_id="S3"),
+    dict(allocation_id="AL2", child_id="C1", worker="Social worker two", role="social_worker", agency="children_social_care",
+         from_date="2011-01-01", to_date="2011-03-31", source_id="S3"),
+    dict(allocation_id="AL3", child_id="C1", worker="Social worker three", role="social_worker", agency="children_social_care",
+         from_date="2011-04-01", source_id="S3"),
+]
+RISK_ASSESSMENTS: list[Row] = [
+    dict(assessment_id="RA1", child_id="C1", assessed_at="2011-03-21", assessor="CSE hub officer", level="high",
+         indicators="missing_from_home;school_absence;older_associates;gifts;vehicles;sexual_health", source_id="S1"),
+    dict(assessment_id="RA2", child_id="C3", assessed_at="2011-01-10", assessor="CSE hub officer", level="high",
+         indicators="missing_from_home;older_associates;unknown_addresses", source_id="S1"),
+    dict(assessment_id="RA3", child_id="C8", assessed_at="2011-01-12", assessor="CSE hub officer", level="medium",
+         indicators="missing_from_home;new_phone;gifts", source_id="S1"),
+    dict(assessment_id="RA4", child_id="C8", assessed_at="2011-03-15", assessor="CSE hub officer", level="low",
+         indicators="missing_from_home", source_id="S1"),
+]
+
 # The rows of each file at scale 0, good and bad, in the order written.
 ROWS_BY_FILE: dict[str, list[Row]] = {
     "sources.csv": SOURCES,
@@ -1057,4 +1127,10 @@ ROWS_BY_FILE: dict[str, list[Row]] = {
     "anpr.csv": ANPR,
     "handset_contacts.csv": HANDSET_CONTACTS,
     "intel_reports.csv": INTEL_REPORTS,
+    "referrals.csv": REFERRALS,
+    "school_records.csv": SCHOOL_RECORDS,
+    "health_attendances.csv": HEALTH_ATTENDANCES,
+    "gifts.csv": GIFTS,
+    "allocations.csv": ALLOCATIONS,
+    "risk_assessments.csv": RISK_ASSESSMENTS,
 }

@@ -19,8 +19,8 @@ from graph_intel.safeguarding.common import CONCERN_EVENTS, Sources, ident, iso,
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
-#: A school attendance at or below this percentage is a concern (an "attendance drop"); configurable.
-ATTENDANCE_CONCERN_PCT = 85.0
+#: A school attendance below this percentage is a concern; configurable.
+ATTENDANCE_CONCERN_PCT = 80.0
 #: How a school records an absence that is a concern whatever the percentage.
 ABSENCE_CONCERNS = ("temporarily_absent", "missing_education")
 
@@ -128,7 +128,7 @@ def is_concern(row: dict[str, Any], entity: str, attendance_pct: float = ATTENDA
         if row.get("kind") == "exclusion" or row.get("recorded_as") in ABSENCE_CONCERNS:
             return True
         pct = _num(row.get("attendance_pct"))
-        return pct is not None and pct <= attendance_pct
+        return pct is not None and pct < attendance_pct
     return False
 
 

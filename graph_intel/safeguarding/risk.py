@@ -35,6 +35,7 @@ from graph_intel.stores.base import GraphStore
 MISSING_WITHOUT_ASSESSMENT = "missing_without_assessment"
 REVIEW_OVERDUE = "review_overdue"
 UNDER_13_NOT_REFERRED = "under_13_not_referred"
+ATTENDANCE_DROP = "attendance_drop"
 RULES_FILE = Path(__file__).with_name("risk.yaml")
 
 
@@ -47,6 +48,9 @@ class RiskRules:
     refer_under_age: int = 13
     missing_assessment_days: int = 30
     referral_days_before: int = 30
+    attendance_drop_points: int = 10
+    attendance_concern_pct: int = 80
+    attendance_recent_days: int = 60
 
     @classmethod
     def load(cls, path: Path = RULES_FILE) -> RiskRules:
@@ -57,7 +61,7 @@ class RiskRules:
             raise ValueError(f"{path}: cannot read the risk rules: {exc}") from exc
         if not isinstance(raw, dict):
             raise ValueError(f"{path}: the risk rules must be a mapping")
-        known = {"indicators", "review_months", "refer_under_age", "missing_assessment_days", "referral_days_before"}
+        known = {"indicators", "review_months", *_NUMBERS}
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ValueError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -68,7 +72,7 @@ class RiskRules:
         indicators = raw.get("indicators") or {}
         if not isinstance(indicators, dict):
             raise ValueError(f"{path}: indicators must map an id to its description")
-        numbers = {k: raw.get(k, getattr(cls, k)) for k in ("refer_under_age", "missing_assessment_days", "referral_days_before")}
+        numbers = {k: raw.get(k, getattr(cls, k)) for k in _NUMBERS}
         for k, v in numbers.items():
             if not isinstance(v, int) or v < 0:
                 raise ValueError(f"{path}: {k} must be a whole number, 0 or more")
@@ -82,6 +86,10 @@ class RiskRules:
         at = to_date(row.get("assessed_at")) or to_date(row.get("first_seen"))
         months = self.review_months.get(str(row.get("level")))
         return at + relativedelta(months=months) if at is not None and months else None
+
+
+_NUMBERS = ("refer_under_age", "missing_assessment_days", "referral_days_before", "attendance_drop_points",
+            "attendance_concern_pct", "attendance_recent_days")
 
 
 def default_rules() -> RiskRules:
@@ -164,7 +172,49 @@ def risk_prompts(store: GraphStore, on: date | None = None, rules: RiskRules | N
                     "evidence": [item(first, "RiskAssessment", sources, describe(first, "RiskAssessment"))],
                     "prompt": f"aged {age_on(dob, at.date())} when assessed on {at.date()} and no referral to children's "
                               f"social care is recorded: every child under {rules.refer_under_age} is referred"})
-    out.sort(key=lambda p: (p["child"], p["rule"], p.get("missing_from") or p.get("assessed_at") or ""))
+    out += attendance_drops(store, day, rules, reps, sources)
+    out.sort(key=lambda p: (p["child"], p["rule"], p.get("missing_from") or p.get("assessed_at") or p.get("period_start") or ""))
+    return out
+
+
+def attendance_drops(store: GraphStore, on: date, rules: RiskRules, reps: dict[str, str] | None = None,
+                     sources: Sources | None = None, since: date | None = None) -> list[dict[str, Any]]:
+    """School attendance that fell (by points, below the concern level, or recorded as absent) in a recent period."""
+    frame = records(store, "SchoolRecord", reps)
+    sources = sources or Sources(store)
+    out: list[dict[str, Any]] = []
+    rows = frame[frame["kind"] == "attendance"].to_dict("records") if not frame.empty else []
+    by_child: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if isinstance(row.get("child_key"), str) and to_date(row.get("period_start")) is not None:
+            by_child.setdefault(row["child_key"], []).append(row)
+    earliest = since or on - timedelta(days=rules.attendance_recent_days)
+    for child, items in by_child.items():
+        items.sort(key=lambda r: to_date(r["period_start"]) or date.min)
+        for before, row in zip([None, *items[:-1]], items, strict=True):
+            start = to_date(row["period_start"])
+            end = to_date(row.get("period_end")) or start
+            if start is None or end is None or start > on or end < earliest:
+                continue
+            pct = row.get("attendance_pct")
+            pct = None if pct is None or pct != pct else float(pct)
+            prev = before.get("attendance_pct") if before else None
+            prev = None if prev is None or prev != prev else float(prev)
+            why = []
+            if pct is not None and prev is not None and prev - pct >= rules.attendance_drop_points:
+                why.append(f"fell from {prev:g}% to {pct:g}%")
+            elif pct is not None and pct < rules.attendance_concern_pct and (prev is None or prev >= rules.attendance_concern_pct):
+                why.append(f"{pct:g}%, below {rules.attendance_concern_pct}%")
+            if row.get("recorded_as") in ("temporarily_absent", "missing_education"):
+                why.append(f"recorded as {row['recorded_as'].replace('_', ' ')}: check whether the child was missing")
+            if not why:
+                continue
+            evidence = [item(r, "SchoolRecord", sources, describe(r, "SchoolRecord")) for r in (before, row) if r is not None]
+            out.append({"rule": ATTENDANCE_DROP, "child": ident(child), "on": on.isoformat(),
+                        "record": ident(str(row["key"]), "SchoolRecord"), "period_start": start.isoformat(),
+                        "attendance_pct": pct, "previous_pct": prev, "evidence": evidence,
+                        "prompt": f"school attendance {'; '.join(why)}: consider it with the child's other facts "
+                                  f"(a CSE indicator: school absence)"})
     return out
 
 

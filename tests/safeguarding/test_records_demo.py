@@ -1,0 +1,79 @@
+"""On the demo, each planted safeguarding-record case produces exactly its prompt and nothing else (real CLI, --json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from graph_intel.cli import app
+from graph_intel.demo import planted
+
+runner = CliRunner()
+
+
+def _run(store: Path, *words: str) -> object:
+    result = runner.invoke(app, [*words, "--store", str(store), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_referral_prompts_are_exactly_the_planted_ones(demo_store_path: Path) -> None:
+    found = _run(demo_store_path, "referrals", "prompts", "--on", planted.RECORDS_ON)
+    assert isinstance(found, list)
+    assert {(p["child"], p["referral"], p["rule"]) for p in found} == planted.REFERRAL_PROMPTS
+    assert len(found) == len(planted.REFERRAL_PROMPTS)
+    refusal = next(p for p in found if p["rule"] == "refused_no_new_information")
+    assert {e["id"] for e in refusal["evidence"][1:]} == planted.REFUSAL_NEW_INFORMATION
+    assert refusal["new_information_from"] == ["health", "voluntary"]
+    for p in found:
+        assert p["chase"] and p["evidence"][0]["id"] == p["referral"] and p["evidence"][0]["agency"]
+
+
+def test_risk_prompts_are_exactly_the_planted_ones(demo_store_path: Path) -> None:
+    found = _run(demo_store_path, "risk", "prompts", "--on", planted.RECORDS_ON)
+    assert isinstance(found, list)
+    got = {(p["child"], p["rule"], p.get("record") or p.get("assessment") or p.get("episode")) for p in found}
+    assert got == planted.RISK_PROMPTS and len(found) == len(planted.RISK_PROMPTS)
+    drop = next(p for p in found if p["rule"] == "attendance_drop")
+    assert (drop["previous_pct"], drop["attendance_pct"]) == (84.0, 37.0)
+    assert all(p["evidence"] for p in found)
+
+
+def test_c1_chronology_reads_as_the_review_does(demo_store_path: Path) -> None:
+    rows = _run(demo_store_path, "chronology", "C1")
+    assert isinstance(rows, list)
+    lines = [f"{(r['at'] or '')[:10]} {r['agency']}: {r['what']}" for r in rows if r["at"] and r["at"] >= "2011-01-01"]
+    text = "\n".join(lines)
+    # who was asked, who answered, which agency knew what
+    expected_in_order = [
+        "2011-01-01 children_social_care: allocated social_worker Social worker two",
+        "2011-01-04 education: school attendance 37%",
+        "2011-02-14 police: conference request from police to children_social_care (Children's social care duty manager)",
+        "2011-03-19 health: ambulance call-out: collected intoxicated from a street near the takeaway; shared with no other agency",
+        "2011-03-21 voluntary: gift: top up (£20) from A1",
+        "2011-03-21 police: CSE risk assessment: high by CSE hub officer",
+        "2011-03-25 health: sexual health attendance",
+        "2011-03-28 education: referral from education to children_social_care (Children's social care front door): "
+        "C1 found with cannabis in school; the school told the police [no record of receipt]",
+        "2011-04-01 children_social_care: allocated social_worker Social worker three",
+        "2011-04-04 voluntary: referral from voluntary to children_social_care",
+        "2011-04-04 voluntary: received by children_social_care: RF2",
+        "2011-04-06 voluntary: response from children_social_care to RF2: refused (No new information)",
+    ]
+    at = -1
+    for want in expected_in_order:
+        hits = [i for i, line in enumerate(lines) if line.startswith(want)]
+        assert hits, f"missing from C1's chronology: {want}\n{text}"
+        assert hits[0] > at, f"out of order: {want}"
+        at = hits[0]
+    assert "[receipt not known]" in text  # RF3: nobody recorded receiving the conference request
+
+
+def test_the_new_files_are_in_the_demo_and_load_without_quarantine(tmp_path: Path) -> None:
+    from graph_intel.demo import story, write_demo
+
+    folder = write_demo(tmp_path / "demo")
+    for name in ("referrals.csv", "school_records.csv", "health_attendances.csv", "gifts.csv", "allocations.csv", "risk_assessments.csv"):
+        assert (folder / name).exists() and name in story.COLUMNS
