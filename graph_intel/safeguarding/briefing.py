@@ -6,6 +6,14 @@ the as-of date whose episodes include a new one; breach evidence dated on or aft
 whether the matrix review is due; and the prompts for a child recorded as a suspect or associate,
 or arrested, while under 18 (`prompts`; all such children, on the matrix or not, in
 `possible_victims`). It lists prompts with their evidence; it decides nothing.
+
+From the safeguarding record, per child: `overdue_reviews` (risk assessments whose review is
+overdue at the as-of date), `unanswered_referrals` (referrals with no receipt or response by their
+due date), `escalations` (every referral escalation prompt: unanswered, refused for no new
+information while others held it, a meeting requested and not held, each naming who to chase),
+`risk_prompts` (a missing episode with no assessment, an under-13 not referred), `new_concerns`
+(child-side records dated since the date: health attendances, gifts, exclusions, attendance drops)
+and `new_allocations` (professionals allocated since the date). Each carries its evidence.
 """
 
 from __future__ import annotations
@@ -19,9 +27,12 @@ from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.handling import Handling, restricted_view
 from graph_intel.safeguarding.cawn import adult_at_fact, adult_keys, breaches, pair_evidence
-from graph_intel.safeguarding.common import end_of_day, ident, iso
+from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso
 from graph_intel.safeguarding.matrix import matrix_list
 from graph_intel.safeguarding.missing import MissingRules, episodes, rules_met
+from graph_intel.safeguarding.records import concerns, describe, item, records, when
+from graph_intel.safeguarding.referrals import UNANSWERED, referral_prompts
+from graph_intel.safeguarding.risk import REVIEW_OVERDUE, risk_prompts
 from graph_intel.stores.base import GraphStore
 
 
@@ -45,6 +56,7 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
     missing = episodes(store, day)
     all_breaches = breaches(store)
     victims = possible_victims(store, people)
+    record = _record_news(store, since, day, {keys[r["person_id"]] for r in matrix if r["person_id"] in keys})
     children = []
     for row in matrix:
         child = keys.get(row["person_id"])
@@ -80,6 +92,7 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
             "new_missing": len(new_eps), "new_missing_episodes": [ident(e.event, "Event") for e in new_eps],
             "triggers": triggers, "breaches": new_breaches,
             "prompts": [p["prompt"] for p in victims if p["key"] == child],
+            **record.get(row["person_id"], _EMPTY_RECORD),
         })
     listed = [{"person_id": ident(p["key"]), "at": p["at"], "age": p["age"], "what": p["what"],
                "event": ident(p["event"], "Event") if p["event"] else None, "prompt": p["prompt"]} for p in victims]
@@ -88,3 +101,45 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
             "include_restricted": include_restricted,
             "restricted_note": ("includes restricted material, marked with its handling conditions" if include_restricted
                                 else "material recorded only by sources with a restrictive handling code is left out")}
+
+
+_EMPTY_RECORD: dict[str, list[Any]] = {"overdue_reviews": [], "unanswered_referrals": [], "escalations": [],
+                                       "risk_prompts": [], "new_concerns": [], "new_allocations": []}
+
+
+def _record_news(store: GraphStore, since: date, day: date, children: set[str]) -> dict[str, dict[str, list[Any]]]:
+    """The safeguarding record's part of the briefing, per child id on the matrix."""
+    if not children:
+        return {}
+    out: dict[str, dict[str, list[Any]]] = {ident(c): {k: [] for k in _EMPTY_RECORD} for c in children}
+    for p in referral_prompts(store, day):
+        if p["child"] in out:
+            out[p["child"]]["escalations"].append(p)
+            if p["rule"] == UNANSWERED:
+                out[p["child"]]["unanswered_referrals"].append(p)
+    for p in risk_prompts(store, day):
+        if p["child"] not in out:
+            continue
+        if p["rule"] == REVIEW_OVERDUE:
+            out[p["child"]]["overdue_reviews"].append(p)
+        elif p["rule"] == "attendance_drop":
+            if p["period_end"] >= since.isoformat():  # a period reported since the date
+                out[p["child"]]["new_concerns"].append({**p["evidence"][-1], "prompt": p["prompt"]})
+        else:
+            out[p["child"]]["risk_prompts"].append(p)
+    sources = Sources(store)
+    start, limit = datetime.combine(since, time()), end_of_day(day)
+    for child in children:
+        for c in concerns(store, child, sources):
+            attendance = c.evidence["record"] == "school_record" and "exclusion" not in c.evidence["what"]  # drops: above
+            if c.evidence["record"] != "event" and not attendance and start <= c.at < limit:
+                out[ident(child)]["new_concerns"].append(c.evidence)
+    allocations = records(store, "Allocation")
+    for row in allocations.to_dict("records") if not allocations.empty else []:
+        at = when(row, "Allocation")
+        child = row.get("child_key")
+        if isinstance(child, str) and child in children and at is not None and start <= at < limit:
+            out[ident(child)]["new_allocations"].append(item(row, "Allocation", sources, describe(row, "Allocation")))
+    for news in out.values():
+        news["new_concerns"].sort(key=lambda e: (e.get("at") or "", e.get("id") or ""))
+    return out

@@ -211,7 +211,7 @@ def attendance_drops(store: GraphStore, on: date, rules: RiskRules, reps: dict[s
                 continue
             evidence = [item(r, "SchoolRecord", sources, describe(r, "SchoolRecord")) for r in (before, row) if r is not None]
             out.append({"rule": ATTENDANCE_DROP, "child": ident(child), "on": on.isoformat(),
-                        "record": ident(str(row["key"]), "SchoolRecord"), "period_start": start.isoformat(),
+                        "record": ident(str(row["key"]), "SchoolRecord"), "period_start": start.isoformat(), "period_end": end.isoformat(),
                         "attendance_pct": pct, "previous_pct": prev, "evidence": evidence,
                         "prompt": f"school attendance {'; '.join(why)}: consider it with the child's other facts "
                                   f"(a CSE indicator: school absence)"})

@@ -77,3 +77,26 @@ def test_the_new_files_are_in_the_demo_and_load_without_quarantine(tmp_path: Pat
     folder = write_demo(tmp_path / "demo")
     for name in ("referrals.csv", "school_records.csv", "health_attendances.csv", "gifts.csv", "allocations.csv", "risk_assessments.csv"):
         assert (folder / name).exists() and name in story.COLUMNS
+
+
+def test_the_briefing_carries_the_record_for_a_child_on_the_matrix(tmp_path: Path) -> None:
+    from graph_intel.demo import write_demo
+
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["ingest", str(write_demo(tmp_path / "demo")), "--store", store]).exit_code in (0, 1)
+    for child in ("C1", "C3", "C8"):
+        done = runner.invoke(app, ["matrix", "set", child, "red", "--by", "DS Ash", "--review", "2011-05-01",
+                                   "--reason", "hub screening", "--store", store])
+        assert done.exit_code == 0, done.output
+    doc = _run(Path(store), "briefing", "--since", "2011-03-15", "--as-of", planted.RECORDS_ON)
+    assert isinstance(doc, dict)
+    kids = {c["person_id"]: c for c in doc["children"]}
+    c1 = kids["C1"]
+    assert {p["referral"] for p in c1["unanswered_referrals"]} == {"RF1", "RF3"}
+    assert {(p["referral"], p["rule"]) for p in c1["escalations"]} == {
+        (r, rule) for child, r, rule in planted.REFERRAL_PROMPTS if child == "C1"}
+    assert {e["id"] for e in c1["new_concerns"]} == {"HA1", "HA2", "G1", "G2", "SR2"}
+    assert [a["id"] for a in c1["new_allocations"]] == ["AL3"]
+    assert [p["assessment"] for p in kids["C3"]["overdue_reviews"]] == ["RA2"]
+    assert [p["rule"] for p in kids["C8"]["risk_prompts"]] == ["under_13_not_referred"]
+    assert kids["C8"]["escalations"] == [] and kids["C3"]["new_concerns"] == []
