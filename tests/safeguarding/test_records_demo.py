@@ -95,8 +95,9 @@ def test_the_briefing_carries_the_record_for_a_child_on_the_matrix(tmp_path: Pat
     assert {p["referral"] for p in c1["unanswered_referrals"]} == {"RF1", "RF3"}
     assert {(p["referral"], p["rule"]) for p in c1["escalations"]} == {
         (r, rule) for child, r, rule in planted.REFERRAL_PROMPTS if child == "C1"}
-    assert {e["id"] for e in c1["new_concerns"]} == {"HA1", "HA2", "G1", "G2", "SR2"}
-    assert [a["id"] for a in c1["new_allocations"]] == ["AL3"]
+    # The health source (S5) is handling code C: its attendances are left out unless asked for.
+    assert {e["id"] for e in c1["new_concerns"]} == {"G1", "G2", "SR2"}
+    assert c1["new_allocations"] == []  # AL3's source (S3, children's social care) is handling code C: left out
     assert [p["assessment"] for p in kids["C3"]["overdue_reviews"]] == ["RA2"]
     assert [p["rule"] for p in kids["C8"]["risk_prompts"]] == ["under_13_not_referred"]
     assert kids["C8"]["escalations"] == [] and kids["C3"]["new_concerns"] == []

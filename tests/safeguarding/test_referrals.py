@@ -138,7 +138,7 @@ def test_a_bad_date_is_exit_2_and_an_empty_store_has_no_prompts(tmp_path: Path) 
     folder = write_case(tmp_path / "case")
     store = str(tmp_path / "s")
     runner.invoke(app, ["ingest", str(folder), "--store", store])
-    bad = runner.invoke(app, ["referrals", "prompts", "--on", "31/03/2011", "--store", store, "--json"])
+    bad = runner.invoke(app, ["referrals", "prompts", "--on", "next week", "--store", store, "--json"])
     assert bad.exit_code == 2
     ok = runner.invoke(app, ["referrals", "prompts", "--on", "2011-03-31", "--store", store, "--json"])
     assert ok.exit_code == 0 and json.loads(ok.stdout) == []
