@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ import pandas as pd
 
 from graph_intel.quarantine import QUARANTINE_COLUMNS, load_stamp, reserve_load_file, write_records
 from graph_intel.schema import schema
-from graph_intel.stores.base import GraphStore, UpsertResult
+from graph_intel.stores.base import GraphStore, UpsertResult, _plain
 from graph_intel.stores.frames import member
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import (
@@ -50,6 +52,7 @@ class IngestReport:
     quarantined: int = 0
     quarantine_file: str | None = None
     load: str | None = None
+    superseded: int = 0
     ignored_files: list[str] = field(default_factory=list)
     writes: UpsertResult = field(default_factory=UpsertResult)
 
@@ -61,6 +64,7 @@ class IngestReport:
             "quarantined": self.quarantined,
             "quarantine_file": self.quarantine_file,
             "load": self.load,
+            "superseded": self.superseded,
             "ignored_files": self.ignored_files,
             "created": self.writes.created,
             "updated": self.writes.updated,
@@ -105,7 +109,7 @@ class DatasetLoad:
             [{"key": self.ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
               "sources": [self.ctx.default_source], "reference": f"dataset {name}"}]
         )
-        self.report.writes += store.upsert_nodes("Source", default)
+        self.report.writes += self._keep_versions(store.upsert_nodes("Source", default))
         self.ctx.source_dates.setdefault(self.ctx.default_source, pd.NaT)
 
     def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
@@ -117,13 +121,33 @@ class DatasetLoad:
                 batch = Batch()
                 with _collector_paused():
                     parse(chunk, problems, batch)
-                    self.report.writes += write_batch(self.store, batch)
+                    self.report.writes += self._keep_versions(write_batch(self.store, batch))
                 loaded += int(problems.good.sum())
                 self.report.quarantined += int(problems.bad.sum())
                 self.problems.extend(problems.records)
                 if self.progress is not None:
                     self.progress(file, len(chunk.frame))
         self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
+
+    def _keep_versions(self, result: UpsertResult) -> UpsertResult:
+        """Store the earlier version of every record this load changed (superseded by this load)."""
+        rows = []
+        at = self.started.replace(tzinfo=None)
+        for entity, frame, columns in result.superseded:
+            if entity in ("Dataset", "Version"):
+                continue
+            for rec, changed in zip(frame.to_dict("records"), columns, strict=True):
+                values = {k: _plain(v) for k, v in rec.items() if k != "key" and _plain(v) not in (None, [], "")}
+                text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+                key = f"{entity}/{rec['key']}@{self.load_id}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+                rows.append({"key": key, "id": key, "entity": entity, "of_key": rec["key"], "superseded_by": self.load_id,
+                             "superseded_at": at, "changed": changed, "values": text,
+                             "sources": list(values.get("sources") or []) or None})
+        result.superseded = []
+        self.report.superseded += len(rows)
+        if rows:
+            self.store.upsert_nodes("Version", pd.DataFrame(rows))
+        return result
 
     def finish(self, quarantine_file: Path | None = None) -> IngestReport:
         """Write the load's quarantine file and return the report.

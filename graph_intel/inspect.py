@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph_intel.commands import read_command
@@ -49,7 +50,7 @@ def dataset_records(store: GraphStore) -> list[dict[str, Any]]:
 
 
 @read_command("show", role="viewer")
-def show_entity(store: GraphStore, kind: str, ident: str) -> dict[str, Any]:
+def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False) -> dict[str, Any]:
     """The contract's `show` document: properties and every link, each with its source and dates."""
     entity, key = resolve(store, kind, ident)
     node = store.get_node(entity, key) or {}
@@ -83,4 +84,20 @@ def show_entity(store: GraphStore, kind: str, ident: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"kind": schema().entity(entity).cli, "id": plain_id, "properties": properties, "links": links}
     if many and dataset:
         doc["dataset"] = dataset
+    if history:
+        doc["history"] = record_history(store, entity, key)
     return doc
+
+
+def record_history(store: GraphStore, entity: str, key: str) -> list[dict[str, Any]]:
+    """The earlier versions of one record, oldest first: the load that changed each, when, what it replaced."""
+    keys = store.keys_starting("Version", "key", f"{entity}/{key}@")
+    frame = store.nodes("Version", keys=keys) if keys else None
+    out = []
+    for row in frame.to_dict("records") if frame is not None and not frame.empty else []:
+        values = json.loads(row["values"]) if isinstance(row["values"], str) else {}
+        changed = list(_plain(row["changed"]) or [])
+        out.append({"superseded_by": row["superseded_by"], "superseded_at": _plain(row["superseded_at"]),
+                    "changed": changed, "earlier": {c: values.get(c) for c in changed}, "values": values})
+    out.sort(key=lambda v: (v["superseded_at"] or "", v["superseded_by"] or ""))
+    return out

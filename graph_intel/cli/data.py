@@ -159,13 +159,14 @@ def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = Fa
 def show_cmd(
     kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
     ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
+    history: Annotated[bool, typer.Option("--history", help="Also the record's earlier versions: what each later load changed.")] = False,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """One entity: its properties, and every link with its source and dates."""
     with opened(store, neo4j) as graph:
-        data = show_entity(graph, kind, ident)
+        data = show_entity(graph, kind, ident, history=history)
 
     def render(d: dict[str, Any]) -> None:
         out.print(f"[bold]{d['kind']} {d['id']}[/]")
@@ -181,6 +182,17 @@ def show_cmd(
             seen = first if first == last else f"{first} to {last}"
             table.add_row(name, link["kind"], str(link["id"]), str(link.get("source_id") or ""), seen)
         out.print(table)
+        if "history" in d:
+            if not d["history"]:
+                out.print("no earlier versions: no later load changed this record", highlight=False)
+                return
+            past = Table(title="earlier versions (oldest first)")
+            for c in ("superseded at (UTC)", "by load", "what it was"):
+                past.add_column(c, overflow="fold")
+            for v in d["history"]:
+                was = "; ".join(f"{k}: {val}" for k, val in v["earlier"].items())
+                past.add_row(str(v["superseded_at"]), str(v["superseded_by"]), was)
+            out.print(past)
 
     emit(data, json, render)
 

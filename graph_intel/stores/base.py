@@ -43,11 +43,15 @@ class UpsertResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: (entity, stored rows as they were, columns replaced per row) for each upsert that replaced
+    #: stored values: what a load keeps as earlier versions (graph_intel.ingest)
+    superseded: list[tuple[str, pd.DataFrame, list[list[str]]]] = field(default_factory=list, compare=False, repr=False)
 
     def __iadd__(self, other: UpsertResult) -> UpsertResult:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.superseded.extend(other.superseded)
         return self
 
 

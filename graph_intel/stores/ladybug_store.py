@@ -285,7 +285,10 @@ class LadybugStore(GraphStore):
             sets = ", ".join(f"n.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c != "key")
             stmt = f"UNWIND $rows AS r MATCH (n:{spec.name} {{key: r.key}}) SET {sets}"
             self._write_batches(stmt, plan.changed, spec.columns())
-        return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
+        out = UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
+        if plan.superseded is not None:
+            out.superseded.append((spec.name, plan.superseded, plan.replaced))
+        return out
 
     def upsert_links(
         self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame

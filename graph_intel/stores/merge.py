@@ -9,7 +9,7 @@ rows again changes nothing, which is what makes every load idempotent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
@@ -27,6 +27,11 @@ class Reconciled:
     new: pd.DataFrame  # identities not stored yet: insert them
     changed: pd.DataFrame  # stored identities whose merged values differ: write all merged columns
     unchanged: int  # stored identities the rows add nothing to
+    #: stored rows (as they were) whose non-blank values the incoming rows replace, and per row the
+    #: columns replaced: the earlier versions a load keeps (filling a blank, widening dates or
+    #: lists replaces nothing)
+    superseded: pd.DataFrame | None = None
+    replaced: list[list[str]] = field(default_factory=list)
 
 
 def _is_blank(value: Any) -> bool:
@@ -133,6 +138,7 @@ def reconcile(
     old.index = matched.index
     merged = matched[ident].copy()
     differs = np.zeros(len(matched), dtype=bool)
+    replaced: dict[str, np.ndarray] = {}
     for col in columns:
         new_col = matched[col]
         old_col = old[col] if col in old.columns else pd.Series([None] * len(matched), index=matched.index)
@@ -152,8 +158,19 @@ def reconcile(
             continue
         value = new_col.where(new_col.notna(), old_col)
         merged[col] = value
-        differs |= ~_same_series(value, old_col)
-    return Reconciled(new=new, changed=merged[differs], unchanged=int((~differs).sum()))
+        same = _same_series(value, old_col)
+        differs |= ~same
+        swapped = ~same & old_col.notna().to_numpy()  # a stored value replaced (not a blank filled)
+        if swapped.any():
+            replaced[col] = swapped
+    out = Reconciled(new=new, changed=merged[differs], unchanged=int((~differs).sum()))
+    if replaced:
+        rows = np.zeros(len(matched), dtype=bool)
+        for swapped in replaced.values():
+            rows |= swapped
+        out.superseded = old[rows]
+        out.replaced = [[c for c, swapped in replaced.items() if swapped[i]] for i in np.flatnonzero(rows)]
+    return out
 
 
 def _same_series(a: pd.Series, b: pd.Series) -> np.ndarray:

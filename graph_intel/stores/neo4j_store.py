@@ -142,8 +142,13 @@ class Neo4jStore(GraphStore):
         stmt = cy.upsert_nodes(spec.name)
         total = UpsertResult()
         for start in range(0, len(frame), BATCH_SIZE):
-            batch = param_rows(frame.iloc[start : start + BATCH_SIZE], types)
-            total += self._upsert(stmt, batch, f"{spec.name} rows")
+            part = frame.iloc[start : start + BATCH_SIZE]
+            # what this batch replaces, from the rows stored before it (the earlier versions a load keeps)
+            stored = self.nodes(spec.name, keys=part["key"].tolist())
+            plan = merge.reconcile(part, stored, ["key"], list_columns(types)) if not stored.empty else None
+            total += self._upsert(stmt, param_rows(part, types), f"{spec.name} rows")
+            if plan is not None and plan.superseded is not None:
+                total.superseded.append((spec.name, plan.superseded, plan.replaced))
         return total
 
     def upsert_links(

@@ -777,3 +777,18 @@ def test_dataset_links_are_the_links_touching_the_dataset(loaded: GraphStore) ->
     none = loaded.dataset_links("d3")
     assert none.empty and list(none.columns) == LINK_FRAME_COLUMNS
     assert loaded.dataset_links("d1", []).empty
+
+
+def test_a_replaced_value_is_reported_with_the_row_it_replaced(loaded: GraphStore) -> None:
+    """What a later load replaces comes back as the stored row as it was (the earlier version a load keeps)."""
+    again = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "given_name": "Cal"}]))
+    assert again.superseded == []  # the same value replaces nothing
+    filled = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "family_name": "Cole"}]))
+    assert filled.superseded == [] and filled.updated == 1  # filling a blank replaces nothing
+    changed = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1",
+                                                           "category": "child", "given_name": "Cal"}]))
+    assert changed.updated == 1 and len(changed.superseded) == 1
+    entity, rows, columns = changed.superseded[0]
+    assert entity == "Person" and rows["key"].tolist() == ["d1:P3"] and columns == [["category"]]
+    assert rows["category"].tolist() == ["associate"] and rows["family_name"].tolist() == ["Cole"]
+    assert _node(loaded, "Person", "d1:P3")["category"] == "child"
