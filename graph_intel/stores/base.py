@@ -20,6 +20,10 @@ from graph_intel.stores import patterns
 from graph_intel.stores.patterns import Pattern
 
 #: Columns of the frame `links()` and `node_links()` return, before the link's own properties.
+#: The store's own bookkeeping tables, beside the POLE schema's: one LoadState per dataset, marking
+#: a load that started and has not finished (see mark_load_started).
+STORE_TABLES = ("LoadState",)
+
 LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
 
 

@@ -18,7 +18,7 @@ from functools import cache
 
 from graph_intel.schema import EntitySpec, schema
 from graph_intel.stores import patterns
-from graph_intel.stores.base import link_frame_returns
+from graph_intel.stores.base import STORE_TABLES, link_frame_returns
 
 #: Example values of every parameter the statements use (the linter needs their names and types).
 PARAMETERS: dict[str, object] = {
@@ -227,7 +227,7 @@ def count_links(link: str) -> str:
 
 # -- the full set -------------------------------------------------------------------------------
 #: Loads that did not finish: one LoadState node per dataset (not part of the POLE schema).
-LOAD_STATE_LABEL = "LoadState"
+(LOAD_STATE_LABEL,) = STORE_TABLES
 MARK_LOAD_STARTED = "MERGE (l:LoadState {dataset: $dataset}) SET l.started_at = $started_at, l.finished = false"
 MARK_LOAD_FINISHED = (
     "MATCH (l:LoadState {dataset: $dataset}) WHERE l.started_at = $started_at SET l.finished = true"

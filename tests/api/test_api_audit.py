@@ -26,7 +26,7 @@ def test_consultation_is_logged_with_persons_and_purpose(fresh: ApiEnv) -> None:
     assert last["route"] == "/api/v1/show/{kind}/{ident}" and last["status"] == 200
     assert last["purpose"] == PURPOSE and last["action"] == "consultation"
     assert last["persons"] == ["case1:A1"]  # store keys: one form for every person, whatever the command prints
-    assert last["params"]["args"] == {"kind": "person", "ident": "A1"}
+    assert last["params"]["args"] == {"kind": "person", "ident": "A1", "history": False}
 
 
 def test_persons_touched_are_found_in_any_command_json() -> None:

@@ -76,7 +76,7 @@ def test_calls(tmp_path: Path) -> None:
         assert report["rows_loaded"]["calls.csv"] == 4
         assert sorted((int(r["line"]), r["field"]) for r in bad) == [
             (6, "caller"), (7, "start"), (8, "duration_s"), (9, "type"), (10, "source_id")]
-        assert _counts(store) == {"Phone": 3, "Event": 3, "Source": 2, "PARTICIPATED_IN": 6}
+        assert _counts(store) == {"Phone": 3, "Event": 3, "Source": 2, "Dataset": 1, "PARTICIPATED_IN": 6}
         events = store.nodes("Event").set_index("id")
         first = events.loc["call/+447700900123/+447700900456/2011-06-20T19:50:00"]
         assert first["duration_s"] == 65 and str(first["ended_at"]).startswith("2011-06-20 19:51:05")
@@ -95,7 +95,7 @@ def test_anpr(tmp_path: Path) -> None:
         assert report["rows_loaded"]["anpr.csv"] == 4
         assert sorted((int(r["line"]), r["field"]) for r in bad) == [
             (6, "vrm"), (7, "seen_at"), (8, "camera_id"), (9, "latitude")]
-        assert _counts(store) == {"Vehicle": 2, "Event": 3, "Location": 3, "Source": 2, "PARTICIPATED_IN": 3, "OCCURRED_AT": 3}
+        assert _counts(store) == {"Vehicle": 2, "Event": 3, "Location": 3, "Source": 2, "Dataset": 1, "PARTICIPATED_IN": 3, "OCCURRED_AT": 3}
         cam = store.get_node("Location", "ds:camera/CAM-7")
         assert cam is not None and cam["kind"] == "camera" and cam["latitude"] == pytest.approx(53.72)
         doc = show_entity(store, "vehicle", "ab12cde")
