@@ -36,7 +36,7 @@ def quiet_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _human(store: Path, *args: str) -> str:
-    result = runner.invoke(app, [*args, "--store", str(store)], env={"COLUMNS": "100"})
+    result = runner.invoke(app, [*args, "--store", str(store)], env={"COLUMNS": "200"})
     assert result.exit_code in (0, 1), result.stderr
     return " ".join(result.stdout.split())
 
