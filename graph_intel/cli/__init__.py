@@ -137,6 +137,9 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Join the facts agencies hold into one evidence graph, and see who acts together."""
+    from graph_intel.cli.common import fit_to_terminal
+
+    fit_to_terminal()
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,16 @@ from graph_intel.stores import GraphStore, StoreError, open_store
 #: Progress, tables and messages for people go to stderr; stdout carries results.
 err = Console(stderr=True)
 out = Console()
+
+
+def fit_to_terminal() -> None:
+    """Size both consoles for this invocation: $COLUMNS when set, else the terminal's width, else 80.
+
+    The consoles are made once, at import; a notebook, a test runner or a resized terminal that runs
+    several commands in one process would otherwise keep the width of the first.
+    """
+    width = shutil.get_terminal_size().columns
+    out.width = err.width = width
 
 StoreOpt = Annotated[
     Path | None,
