@@ -179,11 +179,23 @@ def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="T
                    review: Annotated[str, typer.Option("--review", help=f"Review date ({DATES}).")],
                    reason: Annotated[str, typer.Option("--reason", help="Why.")],
                    agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
+                   lead_worker: Annotated[str | None, typer.Option("--lead-worker", help="The child's lead worker "
+                                                                    "[default: as the child's earlier entries say].")] = None,
+                   nrm: Annotated[bool | None, typer.Option("--nrm/--no-nrm", help="Whether a National Referral Mechanism "
+                                                             "referral has been made [default: as earlier entries say].")] = None,
                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Record a child's CSE matrix RAG status (appended; earlier entries are kept as history)."""
     review_day = _day(review, "--review")
-    data = _run(store, neo4j, set_status, child, rag, by, review_day.isoformat(), reason, agency)
-    emit(data, json, lambda d: out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {written(d['review'])}."))
+    data = _run(store, neo4j, set_status, child, rag, by, review_day.isoformat(), reason, agency,
+                lead_worker=lead_worker, nrm=nrm)
+
+    def said(d: dict[str, Any]) -> None:
+        extra = (f" Lead worker: {d['lead_worker']}." if d.get("lead_worker") else "") + (
+            (" NRM referral made." if d["nrm_referral"] else " No NRM referral made.") if "nrm_referral" in d else "")
+        out.print(f"{d['person_id']}: {d['rag'].upper()} set by {d['by']}, review by {written(d['review'])}.{extra}",
+                  highlight=False)
+
+    emit(data, json, said)
 
 
 def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
@@ -198,11 +210,18 @@ def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help=
 
 def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"Reviews due by this day ({DATES}) [default: today].")] = None,
                     closed: Annotated[bool, typer.Option("--closed", help="Also list children taken off the matrix.")] = False,
+                    quiet_days: Annotated[int | None, typer.Option("--quiet-days", min=1, help=(
+                        "Prompt for a child with no new intelligence in this many days "
+                        "[default: the risk rules' no_new_intelligence_days, 90].") )] = None,
                     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Each child's current CSE matrix status, who set it, when, why and when to review it."""
+    """Each child's current CSE matrix status, who set it, when, why, when to review, lead worker, NRM flag."""
     day = _day(as_of, "--as-of")
-    data = _run(store, neo4j, sg.matrix_list_cmd, day.isoformat(), closed)
-    emit(data, json, lambda d: _table(d, ["person_id", "rag", "by", "set_at", "review", "review_due", "reason"],
+    data = _run(store, neo4j, sg.matrix_list_cmd, day.isoformat(), closed, quiet_days)
+    rows = [{**r, "nrm": "yes" if r["nrm_referral"] else "no",
+             "prompt": (r["no_new_intelligence"] or {}).get("prompt") or (
+                 f"off the matrix: {r['off_matrix']['reason']}" if r.get("off_matrix") else "")} for r in data]
+    emit(data, json, lambda d: _table(rows, ["person_id", "rag", "by", "set_at", "review", "review_due", "lead_worker", "nrm",
+                                             "reason", "prompt"],
                                       f"CSE matrix as of {written(day)}",
                                       lambda: "no children on the matrix: add one with 'graph-intel matrix set CHILD RAG'"))
 
@@ -216,8 +235,11 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is ne
     data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat(), include_restricted)
 
     def render(d: dict[str, Any]) -> None:
-        rows = [{**c, "breaches": "\n".join(_breach(b) for b in c.get("breaches") or [])} for c in d["children"]]
-        _table(rows, ["person_id", "rag", "new_adults", "new_missing", "triggers", "breaches", "review_due"],
+        rows = [{**c, "breaches": "\n".join(_breach(b) for b in c.get("breaches") or []),
+                 "nrm": "yes" if c.get("nrm_referral") else "no",
+                 "quiet": (c.get("no_new_intelligence") or {}).get("prompt") or ""} for c in d["children"]]
+        _table(rows, ["person_id", "rag", "lead_worker", "nrm", "new_adults", "new_missing", "triggers", "breaches",
+                      "review_due", "quiet"],
                f"hub briefing since {written(start)}, as of {written(end)}",
                lambda: "no children on the matrix, so there is no one to brief on: add them with "
                        "'graph-intel matrix set CHILD RAG'")

@@ -14,6 +14,10 @@ information while others held it, a meeting requested and not held, each naming 
 `risk_prompts` (a missing episode with no assessment, an under-13 not referred), `new_concerns`
 (child-side records dated since the date: health attendances, gifts, exclusions, attendance drops)
 and `new_allocations` (professionals allocated since the date). Each carries its evidence.
+
+From the matrix as the hub keeps it, per child: `lead_worker`, `nrm_referral` (whether a National
+Referral Mechanism referral is recorded), `last_intelligence` and `no_new_intelligence` (the prompt
+that no new intelligence has been recorded for the period: a candidate for review, never removed).
 """
 
 from __future__ import annotations
@@ -48,11 +52,11 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
     rules = rules or MissingRules()
     start = datetime.combine(since, time())
     instant = end_of_day(day)
-    matrix = matrix_list(store, day)
+    evidence = contact_evidence(store)
+    matrix = matrix_list(store, day, evidence=evidence)
     people = persons(store)
     keys = {ident(str(k)): str(k) for k in people.index}
     adults = adult_keys(store, day, people)
-    evidence = contact_evidence(store)
     missing = episodes(store, day)
     all_breaches = breaches(store)
     victims = possible_victims(store, people)
@@ -88,6 +92,8 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
         children.append({
             "person_id": row["person_id"], "rag": row["rag"], "rag_set_by": row["by"], "rag_set_at": row["set_at"],
             "review": row["review"], "review_due": row["review_due"],
+            "lead_worker": row["lead_worker"], "nrm_referral": row["nrm_referral"],
+            "last_intelligence": row["last_intelligence"], "no_new_intelligence": row["no_new_intelligence"],
             "new_adults": [a["person_id"] for a in new_adults], "new_adult_evidence": new_adults,
             "new_missing": len(new_eps), "new_missing_episodes": [ident(e.event, "Event") for e in new_eps],
             "triggers": triggers, "breaches": new_breaches,

@@ -185,8 +185,11 @@ def _record_rows(store: GraphStore, who: str, sources: Sources) -> list[dict[str
     return rows
 
 
-def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
-    """Every record touching the child (by key), oldest first; undated records last."""
+def chronology_rows(store: GraphStore, child: str, evidence: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Every record touching the child (by key), oldest first; undated records last.
+
+    `evidence` is contact_evidence(store) when the caller has it already (one read for many children).
+    """
     sources = Sources(store)
     # Entity resolution: when the child's record is in a confirmed cluster, the chronology holds every
     # record of the cluster; contact evidence already names the cluster by its representative key.
@@ -194,7 +197,7 @@ def chronology_rows(store: GraphStore, child: str) -> list[dict[str, Any]]:
     who = reps.get(child, child)
     records = tuple(k for k, r in reps.items() if r == who) or (child,)
     rows = [row for key in records for row in _event_rows(store, key, sources)]
-    rows += _contact_rows(contact_evidence(store), who, sources)
+    rows += _contact_rows(contact_evidence(store) if evidence is None else evidence, who, sources)
     rows += [row for key in records for row in _link_rows(store, key, sources, records)]
     rows += _record_rows(store, who, sources)
     rows.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"], r["id"]))

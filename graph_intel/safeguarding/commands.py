@@ -46,9 +46,10 @@ def chronology_cmd(store: GraphStore, person: str) -> list[dict[str, Any]]:
 
 
 @read_command("matrix", "list", role="viewer")
-def matrix_list_cmd(store: GraphStore, as_of: str | None = None, closed: bool = False) -> list[dict[str, Any]]:
-    """Each child's current CSE matrix RAG status, who set it, when, why, its review date and history."""
-    return matrix_list(store, parse_day(as_of), include_closed=closed)
+def matrix_list_cmd(store: GraphStore, as_of: str | None = None, closed: bool = False,
+                    quiet_days: int | None = None) -> list[dict[str, Any]]:
+    """Each child's CSE matrix RAG status, who set it, when, why, review date, lead worker, NRM flag, quiet prompt, history."""
+    return matrix_list(store, parse_day(as_of), include_closed=closed, quiet_days=quiet_days)
 
 
 @read_command("briefing", role="viewer")

@@ -51,6 +51,7 @@ class RiskRules:
     attendance_drop_points: int = 10
     attendance_concern_pct: int = 80
     attendance_recent_days: int = 60
+    no_new_intelligence_days: int = 90
 
     @classmethod
     def load(cls, path: Path = RULES_FILE) -> RiskRules:
@@ -89,7 +90,7 @@ class RiskRules:
 
 
 _NUMBERS = ("refer_under_age", "missing_assessment_days", "referral_days_before", "attendance_drop_points",
-            "attendance_concern_pct", "attendance_recent_days")
+            "attendance_concern_pct", "attendance_recent_days", "no_new_intelligence_days")
 
 
 def default_rules() -> RiskRules:
