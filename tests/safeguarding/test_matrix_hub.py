@@ -117,8 +117,25 @@ def test_no_new_intelligence_is_a_prompt_never_a_removal(hub: Path) -> None:
         "--reason",
         "no contact seen",
     )
+    _cli(
+        hub,
+        "matrix",
+        "set",
+        "C6",
+        "red",
+        "--by",
+        "DS Ash",
+        "--review",
+        "2011-06-01",
+        "--reason",
+        "seen at the hotel",
+        "--lead-worker",
+        "SW Birch",
+        "--nrm",
+    )
     rows = _listed(hub, "--as-of", "2011-04-20")
     c4 = rows["C4"]
+    assert rows["C6"]["no_new_intelligence"] is None  # C6 was seen at the hotel on 16 April
     # C4's last intelligence is the handset entry of 1 Nov 2010 (SW/4): 170 days before the date.
     prompt = c4["no_new_intelligence"]
     assert prompt["rule"] == "no_new_intelligence" and (
@@ -154,7 +171,7 @@ def test_no_new_intelligence_is_a_prompt_never_a_removal(hub: Path) -> None:
     # so its latest intelligence about C4 is older; asked for, the restricted entry is the latest again.
     assert (
         brief["C4"]["no_new_intelligence"]["since"] < "2010-11-01"
-        and brief["C1"]["no_new_intelligence"] is None
+        and brief["C6"]["no_new_intelligence"] is None
     )
     marked = {
         c["person_id"]: c
@@ -169,7 +186,7 @@ def test_no_new_intelligence_is_a_prompt_never_a_removal(hub: Path) -> None:
         )["children"]
     }
     assert marked["C4"]["no_new_intelligence"]["since"] == "2010-11-01"
-    assert brief["C1"]["lead_worker"] == "YOT officer Dale" and brief["C1"]["nrm_referral"] is False
+    assert brief["C6"]["lead_worker"] == "SW Birch" and brief["C6"]["nrm_referral"] is True
 
 
 def test_off_the_matrix_with_a_reason_is_appended(hub: Path) -> None:
