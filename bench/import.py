@@ -83,8 +83,9 @@ def generate(out: Path, rows: int, seed: int = 11) -> tuple[Path, Path, dict[str
 
 
 def time_import(folder: Path, work: Path, profile: bool) -> float:
+    from graph_intel.ingest import import_path
     from graph_intel.stores.ladybug_store import LadybugStore
-    from loaders.mapping import import_path, parse_spec
+    from loaders.mapping import parse_spec
 
     store = LadybugStore(work / "store-import")
     try:

@@ -1,228 +1,30 @@
-"""Load one dataset folder in the canonical format into a store, quarantining bad rows."""
+"""`ingest` and `import_path`: the canonical folder and an import specification, each through load().
+
+Both are the one load (graph_intel.load.load) with their reader; the names they export are kept
+here for the callers that know them.
+"""
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import json
-import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from graph_intel.quarantine import QUARANTINE_COLUMNS, load_stamp, reserve_load_file, write_records
-from graph_intel.schema import schema
-from graph_intel.stores.base import GraphStore, UpsertResult, _plain
-from graph_intel.stores.frames import member
-from loaders.canonical.batch import Batch, Problems
-from loaders.canonical.chunks import (
-    CHUNK_ROWS,
-    Chunk,
-    SourceFileError,
-    header_problem,
-    read_chunks,
-    read_header,
+from graph_intel.load import (
+    DatasetLoad,
+    ImportReport,
+    IngestError,
+    IngestReport,
+    LoadSettings,
+    Progress,
+    claim_dataset,
+    dataset_name,
+    load,
+    reader,
+    write_batch,
 )
-from loaders.canonical.columns import LoadContext
-from loaders.canonical.parsers import CANONICAL_FILES
-
-_DATASET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-
-#: Called after each chunk with (file name, rows read so far in it, rows in the file or None).
-Progress = Callable[[str, int], None]
-
-
-class IngestError(ValueError):
-    """The ingest cannot run at all (missing folder, unreadable file); one line says why."""
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did, in the shape the CLI contract prints."""
-
-    dataset: str
-    rows_loaded: dict[str, int] = field(default_factory=dict)
-    quarantined: int = 0
-    quarantine_file: str | None = None
-    load: str | None = None
-    superseded: int = 0
-    ignored_files: list[str] = field(default_factory=list)
-    writes: UpsertResult = field(default_factory=UpsertResult)
-
-    def as_json(self) -> dict[str, Any]:
-        """The contract's JSON (plus the dataset, files not read and what the store did)."""
-        return {
-            "dataset": self.dataset,
-            "rows_loaded": self.rows_loaded,
-            "quarantined": self.quarantined,
-            "quarantine_file": self.quarantine_file,
-            "load": self.load,
-            "superseded": self.superseded,
-            "ignored_files": self.ignored_files,
-            "created": self.writes.created,
-            "updated": self.writes.updated,
-            "unchanged": self.writes.unchanged,
-        }
-
-
-class DatasetLoad:
-    """One dataset being loaded: its context, its report, and the rows it could not accept.
-
-    Shared by every loader (canonical ingest, import specifications): it starts the dataset (the
-    sources already stored for it, its default source), writes each parsed chunk through one
-    path, counts what loaded and what was quarantined, and writes the quarantine file at the end.
-    """
-
-    def __init__(
-        self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None, *,
-        origin: str | None = None, explicit: bool = True, quarantine_dir: Path | None = None,
-    ) -> None:
-        self.store = store
-        self.progress = progress
-        self.started = datetime.now(UTC)
-        self.report = IngestReport(dataset=name)
-        self.ctx = LoadContext(dataset=name)
-        self.problems: list[dict[str, object]] = []
-        claim_dataset(store, name, agency, origin or "unknown", explicit)
-        self._quarantine: Path | None = None
-        if quarantine_dir is not None:  # the load is named by its own quarantine file
-            self.load_id, self._quarantine = reserve_load_file(quarantine_dir, name, self.started)
-            self.report.load = self.load_id
-        else:
-            self.load_id = f"{name}/{load_stamp(self.started)}"
-        # the dataset's own record: not counted as a write (a repeat load changes no data, only this log)
-        store.upsert_nodes("Dataset", pd.DataFrame([{
-            "key": name, "id": name, "agencies": [agency], "origins": [origin or "unknown"], "loads": [self.load_id],
-            "first_seen": self.started.replace(tzinfo=None), "last_seen": self.started.replace(tzinfo=None)}]))
-        # Marked before the first row is written and cleared by finish(): a load that is killed,
-        # crashes or fails part-way leaves the dataset marked incomplete until it is loaded again.
-        store.mark_load_started(name, self.started.isoformat())
-        _load_known_sources(store, self.ctx)
-        default = pd.DataFrame(
-            [{"key": self.ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
-              "sources": [self.ctx.default_source], "reference": f"dataset {name}"}]
-        )
-        self.report.writes += self._keep_versions(store.upsert_nodes("Source", default))
-        self.ctx.source_dates.setdefault(self.ctx.default_source, pd.NaT)
-
-    def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
-        """Parse and write every chunk of one file, counting its rows loaded and quarantined."""
-        loaded = 0
-        with self.store.bulk(), _source_errors():  # ends by storing everything: a failed load is reported for its file
-            for chunk in chunks:
-                problems = Problems(chunk)
-                batch = Batch()
-                with _collector_paused():
-                    parse(chunk, problems, batch)
-                    self.report.writes += self._keep_versions(write_batch(self.store, batch))
-                loaded += int(problems.good.sum())
-                self.report.quarantined += int(problems.bad.sum())
-                self.problems.extend(problems.records)
-                if self.progress is not None:
-                    self.progress(file, len(chunk.frame))
-        self.report.rows_loaded[file] = self.report.rows_loaded.get(file, 0) + loaded
-
-    def _keep_versions(self, result: UpsertResult) -> UpsertResult:
-        """Store the earlier version of every record this load changed (superseded by this load)."""
-        rows = []
-        at = self.started.replace(tzinfo=None)
-        for entity, frame, columns in result.superseded:
-            if entity in ("Dataset", "Version"):
-                continue
-            for rec, changed in zip(frame.to_dict("records"), columns, strict=True):
-                values = {k: _plain(v) for k, v in rec.items() if k != "key" and _plain(v) not in (None, [], "")}
-                text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
-                key = f"{entity}/{rec['key']}@{self.load_id}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
-                rows.append({"key": key, "id": key, "entity": entity, "of_key": rec["key"], "superseded_by": self.load_id,
-                             "superseded_at": at, "changed": changed, "values": text,
-                             "sources": list(values.get("sources") or []) or None})
-        result.superseded = []
-        self.report.superseded += len(rows)
-        if rows:
-            self.store.upsert_nodes("Version", pd.DataFrame(rows))
-        return result
-
-    def finish(self, quarantine_file: Path | None = None) -> IngestReport:
-        """Write the load's quarantine file and return the report.
-
-        With a `quarantine_dir` the load has a file of its own, `<dir>/<dataset>/<load time>.csv`
-        (graph_intel.quarantine), made when it started; earlier loads' files are kept. Without one,
-        `quarantine_file` names one exact file instead (a notebook's or a test's choice).
-        """
-        target = self._quarantine or quarantine_file
-        if target is not None:
-            _write_quarantine(target, self.problems)
-            self.report.quarantine_file = str(target)
-        self.store.mark_load_finished(self.report.dataset, self.started.isoformat())
-        return self.report
-
-
-def claim_dataset(store: GraphStore, name: str, agency: str, origin: str, explicit: bool) -> None:
-    """Refuse to merge a load into a dataset of that name from another folder or agency unless named on purpose.
-
-    A dataset's default name is its folder's, so two agencies' `export/` folders would otherwise
-    merge silently (and their `P1`s become one person). `explicit` says the user named the dataset.
-    """
-    if explicit:
-        return
-    stored = store.get_node("Dataset", name)
-    if stored is None:
-        if name in store.datasets():
-            raise IngestError(
-                f"dataset {name!r} is already in the store, loaded before datasets recorded where they came from; "
-                f"pass --dataset {name} to add this load to it on purpose, or --dataset NEW_NAME to keep it apart"
-            )
-        return
-    origins, agencies = list(stored.get("origins") or []), list(stored.get("agencies") or [])
-    if origin in origins and agency in agencies:
-        return
-    what = "folder" if origin not in origins else "agency"
-    raise IngestError(
-        f"dataset {name!r} was loaded from {', '.join(origins)} (agency {', '.join(agencies)}); "
-        f"{origin} (agency {agency}) is another {what} and would merge into it, its ids joining that dataset's: "
-        f"pass --dataset NEW_NAME to load it apart, or --dataset {name} to add it to that dataset on purpose"
-    )
-
-
-@contextmanager
-def _source_errors() -> Iterator[None]:
-    """A file found unreadable part-way (bad UTF-8, say) is an IngestError: exit 2 with its reason."""
-    try:
-        yield
-    except SourceFileError as exc:
-        raise IngestError(str(exc)) from exc
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one chunk. A chunk allocates hundreds of
-    thousands of small lists and frames that are all alive until it is written, so collections
-    during it find nothing to free yet cost a quarter of a second per 200,000 rows; reference
-    counting still frees everything, and the collector resumes between chunks."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def dataset_name(folder: Path, name: str | None) -> str:
-    """The dataset's name: `name`, else the folder's; letters, digits, '_', '-', '.' only."""
-    chosen = name or folder.resolve().name
-    if not _DATASET_NAME.match(chosen):
-        raise IngestError(
-            f"dataset name {chosen!r} is not allowed: use letters, digits, '_', '-' or '.' (pass --dataset NAME)"
-        )
-    return chosen
+from graph_intel.quarantine import QUARANTINE_COLUMNS
+from graph_intel.stores.base import GraphStore
+from loaders.canonical.chunks import CHUNK_ROWS, SourceFileError
+from loaders.mapping import ImportSpec, spec_reader
 
 
 def ingest(
@@ -241,100 +43,26 @@ def ingest(
 
     The dataset records its agency and origin (`origin`, default the folder's full path); a load
     from another folder or agency under a name taken from the folder is refused (claim_dataset)."""
-    if not folder.is_dir():
-        raise IngestError(f"{folder}: no such folder; give the folder that holds the canonical CSV files")
-    name = dataset_name(folder, dataset)
-    known = {spec.name for spec in CANONICAL_FILES}
-    present = {p.name for p in folder.iterdir() if p.is_file()}
-    for spec in CANONICAL_FILES:
-        if spec.name in present:
-            _check_header(folder / spec.name, spec.required)
-
-    load = DatasetLoad(store, name, agency, progress, origin=origin or str(folder.resolve()),
-                       explicit=dataset is not None, quarantine_dir=quarantine_dir)
-    load.report.ignored_files = sorted(p for p in present if p.endswith(".csv") and p not in known)
-    for spec in CANONICAL_FILES:
-        if spec.name in present:
-            load.load(spec.name, read_chunks(folder / spec.name, chunk_rows), partial(_parse_with, spec.parse, load.ctx))
-    return load.finish(quarantine_file)
+    settings = LoadSettings(agency=agency, progress=progress, chunk_rows=chunk_rows, origin=origin,
+                            quarantine_dir=quarantine_dir, quarantine_file=quarantine_file)
+    return load(store, reader("canonical"), folder, dataset, settings)
 
 
-def _parse_with(parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch) -> None:
-    parse(chunk, ctx, problems, batch)
+def import_path(
+    store: GraphStore,
+    spec: ImportSpec,
+    path: Path,
+    dataset: str | None = None,
+    quarantine_file: Path | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    quarantine_dir: Path | None = None,
+) -> IngestReport:
+    """Load a file, a folder or a zip through `spec` as one dataset (quarantine as ingest())."""
+    settings = LoadSettings(progress=progress, chunk_rows=chunk_rows, quarantine_dir=quarantine_dir,
+                            quarantine_file=quarantine_file)
+    return load(store, spec_reader(spec), path, dataset, settings)
 
 
-def _check_header(path: Path, required: tuple[str, ...]) -> None:
-    try:
-        header = read_header(path)
-    except SourceFileError as exc:
-        raise IngestError(str(exc)) from exc
-    problem = header_problem(header)
-    if problem:
-        raise IngestError(f"{path}, line 1: {problem}")
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise IngestError(
-            f"{path}: missing required column(s) {', '.join(missing)}; see docs/canonical-format.md"
-        )
-
-
-def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
-    """Sources of this dataset already stored, so rows may cite them in a later ingest."""
-    stored = store.nodes("Source", columns=["dataset", "recorded_at"])
-    if stored.empty:
-        return
-    mine = stored[stored["dataset"] == ctx.dataset]
-    ctx.source_dates.update(dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True)))
-
-
-def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
-    """Nodes before links, so that every link's ends exist when it is written."""
-    total = UpsertResult()
-    for entity, frames in batch.ensured.items():
-        wanted = pd.concat(frames, ignore_index=True).drop_duplicates(subset=["key"])
-        missing = store.missing_keys(entity, wanted["key"].tolist())
-        if missing:
-            created = wanted[member(wanted["key"], missing)]
-            total += store.upsert_nodes(entity, _with_defaults(store, entity, created, all_new=True))
-    for entity, frames in batch.nodes.items():
-        total += store.upsert_nodes(entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True)))
-    for (link, a, b), frames in batch.links.items():
-        total += store.upsert_links(link, a, b, pd.concat(frames, ignore_index=True))
-    return total
-
-
-def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame, all_new: bool = False) -> pd.DataFrame:
-    """Schema defaults for entities being created, where none of their rows gives a value.
-
-    A default is never applied to a stored entity: a later row that leaves `category` blank must
-    not turn a recorded child into `unknown`. `all_new` says every row's entity is known to be
-    missing (and each key given once), so nothing needs looking up again.
-    """
-    defaults = {n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None}
-    if not defaults:
-        return frame
-    if all_new:
-        new = np.ones(len(frame), dtype=bool)
-    else:
-        new = member(frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist()))
-    if not new.any():
-        return frame
-    frame = frame.copy()
-    for col, default in defaults.items():
-        if col not in frame:
-            frame[col] = None
-        if all_new:  # one row per key: given where this row gives it
-            given = frame[col].notna().to_numpy()
-        else:
-            given = (frame.groupby("key")[col].transform("count") > 0).to_numpy()
-        frame.loc[new & ~given, col] = default
-    return frame
-
-
-def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        write_records(handle, records)
-
-
-__all__ = ["QUARANTINE_COLUMNS", "DatasetLoad", "IngestError", "IngestReport", "SourceFileError", "claim_dataset", "dataset_name", "ingest", "write_batch"]
+__all__ = ["CHUNK_ROWS", "QUARANTINE_COLUMNS", "DatasetLoad", "ImportReport", "IngestError", "IngestReport",
+           "SourceFileError", "claim_dataset", "dataset_name", "import_path", "ingest", "write_batch"]

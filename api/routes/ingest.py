@@ -32,8 +32,7 @@ from api.deps import (
 )
 from api.jobs import Job, JobFailed, job_url
 from api.routes.read import json_response
-from graph_intel.ingest import IngestError, ingest
-from graph_intel.quarantine import quarantine_root
+from graph_intel.load import IngestError, LoadSettings, load, reader
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -136,9 +135,10 @@ def _receive(files: list[UploadFile], folder: Path, work: Path, max_unzipped: in
 def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
     """One load, alone: the write lock, then the load gate (reads see the store before it)."""
     store = svc.store
-    quarantine = quarantine_root(store, svc.settings.api_db_path().parent)
+    settings = LoadSettings(agency=agency, origin="upload", keep_quarantine=True,
+                            elsewhere=svc.settings.api_db_path().parent)
     with svc.write_lock, svc.gate.load(dataset, store):
-        report = ingest(store, folder, dataset=dataset, quarantine_dir=quarantine, agency=agency, origin="upload")
+        report = load(store, reader("canonical"), folder, dataset, settings)
     return report.as_json()
 
 

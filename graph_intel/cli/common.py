@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from graph_intel.commands import to_json
-from graph_intel.ingest import IngestError
 from graph_intel.refs import RefError
 from graph_intel.stores import GraphStore, StoreError, open_store
+from loaders.readers import IngestError
 
 #: Progress, tables and messages for people go to stderr; stdout carries results.
 err = Console(stderr=True)

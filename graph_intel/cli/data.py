@@ -24,9 +24,8 @@ from graph_intel.cli.common import (
     out,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.ingest import IngestError, IngestReport, ingest
 from graph_intel.inspect import show_entity, stats
-from graph_intel.quarantine import quarantine_root
+from graph_intel.load import IngestError, IngestReport, LoadSettings, dataset_name, load, reader
 from graph_intel.stores import GraphStore
 
 
@@ -62,16 +61,14 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
 
 def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
     """Ingest with a progress bar on stderr (rich); the load's own quarantine file goes beside the store."""
-    from graph_intel.ingest import dataset_name
-
     try:
         if folder.is_dir():
             dataset_name(folder, dataset)  # a bad name is refused before the progress bar starts
     except IngestError as exc:
         fail(str(exc))
     with progress_bar(quiet) as progress:
-        return ingest(store, folder, dataset=dataset, quarantine_dir=quarantine_root(store), agency=agency,
-                      progress=progress)
+        return load(store, reader("canonical"), folder, dataset,
+                    LoadSettings(agency=agency, progress=progress, keep_quarantine=True))
 
 
 def _render_ingest(report: dict[str, Any]) -> None:

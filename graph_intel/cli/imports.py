@@ -21,7 +21,6 @@ from graph_intel.cli.common import (
 )
 from graph_intel.cli.data import progress_bar
 from graph_intel.ingest import IngestError
-from graph_intel.quarantine import quarantine_root
 
 
 class _ImportGroup(TyperGroup):
@@ -130,7 +129,8 @@ def import_cmd(
     json: JsonOpt = False,
 ) -> None:
     """Load a file or folder through an import specification; bad rows are quarantined with file, line and reason."""
-    from loaders.mapping import SpecError, import_path, load_spec
+    from graph_intel.load import LoadSettings, load
+    from loaders.mapping import SpecError, load_spec, spec_reader
 
     try:
         parsed = load_spec(_spec_path(spec))
@@ -141,8 +141,8 @@ def import_cmd(
     with opened(store, neo4j, create=True) as graph:
         with progress_bar() as progress:
             try:
-                report = import_path(graph, parsed, path, dataset=dataset, quarantine_dir=quarantine_root(graph),
-                                     progress=progress)
+                report = load(graph, spec_reader(parsed), path, dataset,
+                              LoadSettings(progress=progress, keep_quarantine=True))
             except IngestError as exc:
                 fail(str(exc))
     result = {"specification": parsed.name, **report.as_json()}

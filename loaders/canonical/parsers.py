@@ -28,6 +28,7 @@ from loaders.canonical.columns import (
     typed,
     with_provenance,
 )
+from loaders.canonical.reports import parse_reports
 from loaders.values import POSTCODE
 
 Parser = Callable[[Chunk, LoadContext, Problems, Batch], None]
@@ -415,7 +416,7 @@ CANONICAL_FILES: list[CanonicalFile] = [
     CanonicalFile("calls.csv", ("caller", "callee", "start"), parse_calls),
     CanonicalFile("anpr.csv", ("vrm", "seen_at"), parse_anpr),
     CanonicalFile("handset_contacts.csv", ("exhibit_ref", "contact_number"), parse_handset_contacts),
-    CanonicalFile("intel_reports.csv", ("report_id",), __import__("loaders.canonical.reports", fromlist=["_"]).parse_reports),
+    CanonicalFile("intel_reports.csv", ("report_id",), parse_reports),
     # The safeguarding records (referrals, school, health, gifts, allocations, risk assessments).
     *(_record_file(e.name) for e in schema().record_entities()),
 ]

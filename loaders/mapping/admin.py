@@ -20,13 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph_intel.ingest import IngestError
 from graph_intel.schema import schema
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import Chunk, SourceFileError, read_chunks, read_header
 from loaders.mapping.engine import (
-    Job,
+    FileJob,
     Run,
+    SpecReader,
     _count_rows,
     _entity_values,
     _extras,
@@ -36,6 +36,7 @@ from loaders.mapping.engine import (
 )
 from loaders.mapping.spec import EntityMap, Value
 from loaders.mapping.values import Evaluator
+from loaders.readers import IngestError, register_reader
 
 _FIELD = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
 _SPECIAL = {"ID", "START_ID", "END_ID", "LABEL", "TYPE", "IGNORE"}
@@ -87,7 +88,7 @@ def _renamed(chunk: Chunk, header: Header) -> Chunk:
     return Chunk(chunk.file, pd.DataFrame(data, dtype=object), chunk.lines)
 
 
-def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
+def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJob]:
     """(file, chunks, parser) for node files first, then relationship files.
 
     A file that is neither (no :ID, no :START_ID and :END_ID) is reported once as not mapped.
@@ -110,6 +111,14 @@ def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
             yield path, _node_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_nodes, header=header)
         else:
             yield path, _relationship_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_relationships, header=header)
+
+
+@register_reader("neo4j-admin")
+class AdminReader(SpecReader):
+    """A folder prepared for `neo4j-admin database import`: node files first, then relationship files."""
+
+    def file_jobs(self, run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJob]:
+        return admin_files(run, files, chunk_rows)
 
 
 def _node_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[Chunk]:

@@ -1,4 +1,8 @@
-"""Run an import specification over a file or folder: the same Batch/Problems and store writes as ingest."""
+"""Import specifications over tables (CSV, Excel): the "table" reader, and what every specification reader shares.
+
+The reader only parses; graph_intel.load writes what it parses (the same Batch/Problems as the
+canonical reader). loaders.mapping.admin builds the "neo4j-admin" reader on this module.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,15 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph_intel.ingest import DatasetLoad, IngestError, IngestReport, Progress, dataset_name
 from graph_intel.schema import schema
-from graph_intel.stores.base import GraphStore, UpsertResult
 from loaders.canonical.batch import Batch, Problems
-from loaders.canonical.chunks import CHUNK_ROWS, Chunk, SourceFileError
+from loaders.canonical.chunks import Chunk, SourceFileError
 from loaders.canonical.columns import LoadContext, extras, identify, with_provenance
 from loaders.mapping.reader import is_excel, open_table, sheet_names
 from loaders.mapping.spec import EntityMap, EventMap, FileOptions, ImportSpec, Value
 from loaders.mapping.values import Evaluator
+from loaders.readers import IngestError, Job, LeftOut, Reader, Reading, register_reader
 
 
 @dataclass
@@ -77,19 +81,6 @@ def _reason(what: str, name: str, rows: int) -> str:
 
 
 @dataclass
-class ImportReport(IngestReport):
-    """An ingest report plus what the specification left out: unmapped and ignored, per file, label or type."""
-
-    unmapped: list[dict[str, Any]] = field(default_factory=list)
-    ignored: list[dict[str, Any]] = field(default_factory=list)
-    extra_columns: dict[str, list[str]] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {**super().as_json(), "unmapped": self.unmapped, "ignored": self.ignored,
-                "extra_columns": self.extra_columns}
-
-
-@dataclass
 class Run:
     """What one import needs while it runs: the spec, the dataset context and the row source."""
 
@@ -104,59 +95,77 @@ class Run:
 
 #: Parses one chunk of one file into the batch, recording problems.
 ChunkParser = Callable[["Run", Chunk, Problems, Batch], None]
-Job = tuple[Path, Iterable[Chunk], ChunkParser]
+FileJob = tuple[Path, Iterable[Chunk], ChunkParser]
 
 
-def import_path(
-    store: GraphStore,
-    spec: ImportSpec,
-    path: Path,
-    dataset: str | None = None,
-    quarantine_file: Path | None = None,
-    progress: Progress | None = None,
-    chunk_rows: int = CHUNK_ROWS,
-    quarantine_dir: Path | None = None,
-) -> IngestReport:
-    """Load a file (or every matching file of a folder) through `spec` as one dataset (quarantine as ingest())."""
-    if not path.exists():
-        raise IngestError(f"{path}: no such file or folder")
-    if path.is_file() and path.suffix.lower() == ".zip":
-        with tempfile.TemporaryDirectory(prefix="graph-intel-zip-") as tmp:
-            folder = _unzip(path, Path(tmp) / path.stem)
-            return import_path(store, spec, folder, dataset=dataset or path.stem, quarantine_file=quarantine_file,
-                               progress=progress, chunk_rows=chunk_rows)
-    files, others = _files(spec, path)
-    if not files:
-        raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
-    name = dataset_name(path if path.is_dir() else path.parent, dataset or (path.name if path.is_dir() else path.stem))
-    load = DatasetLoad(store, name, progress=progress, origin=str(path.resolve()), explicit=dataset is not None,
-                       quarantine_dir=quarantine_dir)
-    run = Run(spec, load.ctx, load.ctx.default_source)
-    for other in others:
-        if spec.ignore.file(other.name):
-            run.tally.add_ignored(other.name, "file", other.name, _count_rows(other))
-        else:
-            run.tally.add_unmapped(other.name, "file", other.name, _count_rows(other), None)
-    if spec.source is not None:
-        load.report.writes += _write_source(store, run)
+class SpecReading(Reading):
+    """A file or folder opened through a specification: the files it reads, the others reported."""
 
-    jobs: Iterator[Job]
-    if spec.format == "neo4j-admin":
-        from loaders.mapping.admin import admin_files
+    def __init__(self, reader: SpecReader, path: Path, name: str | None = None) -> None:
+        spec = reader.spec
+        self.reader, self.path = reader, path
+        files, others = _files(spec, path)
+        if not files:
+            raise IngestError(f"{path}: no file to import matches the specification '{spec.name}'")
+        self.files, self.others = files, others
+        self.name_chosen = name is not None
+        self.default_name = name or (path.name if path.is_dir() else path.stem)
+        self.origin = str(path.resolve())
+        self.run: Run | None = None
 
-        jobs = admin_files(run, files, chunk_rows)
-    else:
-        jobs = _table_jobs(run, files, chunk_rows)
-    try:
-        for file, chunks, parse in jobs:
-            load.load(file.name, chunks, partial(parse, run))
-    except SourceFileError as exc:
-        raise IngestError(str(exc)) from exc
-    load.problems.extend(run.tally.records())
-    load.report.quarantined += sum(r for (_, what, _), (r, _, _) in run.tally.unmapped.items() if what == "file")
-    report = load.finish(quarantine_file)
-    return ImportReport(**vars(report), unmapped=run.tally.unmapped_json(), ignored=run.tally.ignored_json(),
-                        extra_columns=run.tally.extra_columns)
+    def start(self, ctx: LoadContext) -> dict[str, Any]:
+        spec = self.reader.spec
+        run = self.run = Run(spec, ctx, ctx.default_source)
+        for other in self.others:
+            if spec.ignore.file(other.name):
+                run.tally.add_ignored(other.name, "file", other.name, _count_rows(other))
+            else:
+                run.tally.add_unmapped(other.name, "file", other.name, _count_rows(other), None)
+        return {"Source": _source_row(run)} if spec.source is not None else {}
+
+    def jobs(self, ctx: LoadContext, chunk_rows: int) -> Iterator[Job]:
+        assert self.run is not None, "start() comes first"
+        for file, chunks, parse in self.reader.file_jobs(self.run, self.files, chunk_rows):
+            yield Job(file.name, chunks, partial(parse, self.run))
+
+    def left_out(self) -> LeftOut:
+        assert self.run is not None
+        tally = self.run.tally
+        return LeftOut(
+            records=tally.records(),
+            quarantined=sum(r for (_, what, _), (r, _, _) in tally.unmapped.items() if what == "file"),
+            report={"unmapped": tally.unmapped_json(), "ignored": tally.ignored_json(),
+                    "extra_columns": tally.extra_columns},
+        )
+
+
+class SpecReader(Reader):
+    """A file or folder read through an import specification (a zip is unpacked first)."""
+
+    def __init__(self, spec: ImportSpec) -> None:
+        self.spec = spec
+
+    @contextmanager
+    def open(self, source: Path) -> Iterator[Reading]:
+        if not source.exists():
+            raise IngestError(f"{source}: no such file or folder")
+        if source.is_file() and source.suffix.lower() == ".zip":
+            with tempfile.TemporaryDirectory(prefix="graph-intel-zip-") as tmp:
+                yield SpecReading(self, _unzip(source, Path(tmp) / source.stem), name=source.stem)
+            return
+        yield SpecReading(self, source)
+
+    def file_jobs(self, run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJob]:
+        """(file, chunks, parser) per file the specification reads."""
+        raise NotImplementedError
+
+
+@register_reader("table")
+class TableReader(SpecReader):
+    """CSV files and Excel workbooks, one row of entities, events and links per table row."""
+
+    def file_jobs(self, run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJob]:
+        return _table_jobs(run, files, chunk_rows)
 
 
 #: Limits on what a zip may unpack to: a hostile archive must not fill the disk.
@@ -221,7 +230,7 @@ def extra_columns(columns: list[str], used: set[str], spec: ImportSpec) -> list[
     return [c for c in columns if c and c not in used and not spec.ignore.column(c)]
 
 
-def _write_source(store: GraphStore, run: Run) -> UpsertResult:
+def _source_row(run: Run) -> pd.DataFrame:
     """The specification's constant source as a Source row, cited by every row of the import."""
     src = run.spec.source
     assert src is not None
@@ -232,10 +241,10 @@ def _write_source(store: GraphStore, run: Run) -> UpsertResult:
     row["recorded_at"] = when
     run.ctx.source_dates[key] = when
     run.source_key = key
-    return store.upsert_nodes("Source", pd.DataFrame([row]))
+    return pd.DataFrame([row])
 
 
-def _table_jobs(run: Run, files: list[Path], chunk_rows: int) -> Iterator[Job]:
+def _table_jobs(run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJob]:
     """(file, chunks, parser) per file, and per sheet of a workbook read sheet by sheet."""
     for f in files:
         if not is_excel(f, run.spec.file):

@@ -103,7 +103,7 @@ def test_an_ingest_has_a_started_and_a_finished_entry(fresh: ApiEnv, monkeypatch
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(route, "ingest", broken)
+    monkeypatch.setattr(route, "load", broken)
     r = fresh.client.post("/api/v1/ingest", headers=fresh.headers("analyst"),
                           files=[("files", ("persons.csv", csv, "text/csv"))], data={"dataset": "upload2"})
     assert r.status_code == 500

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from graph_intel.ingest import import_path
 from graph_intel.stores.ladybug_store import LadybugStore
-from loaders.mapping import import_path, load_spec, shipped_spec
+from loaders.mapping import load_spec, shipped_spec
 from loaders.mapping.admin import parse_header
 
 FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "neo4j-admin"

@@ -12,8 +12,9 @@ import yaml
 from typer.testing import CliRunner
 
 from graph_intel.cli import app
+from graph_intel.ingest import import_path
 from graph_intel.stores.ladybug_store import LadybugStore
-from loaders.mapping import import_path, load_spec, parse_spec, shipped_spec
+from loaders.mapping import load_spec, parse_spec, shipped_spec
 from loaders.mapping.suggest import enum_map, judge, suggest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"

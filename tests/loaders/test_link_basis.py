@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from graph_intel.cli import app
+from graph_intel.ingest import import_path
 from graph_intel.stores.ladybug_store import LadybugStore
-from loaders.mapping import import_path, parse_spec
+from loaders.mapping import parse_spec
 
 
 @pytest.fixture()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph_intel.ingest import IngestError
+from graph_intel.ingest import IngestError, import_path
 from graph_intel.stores.ladybug_store import LadybugStore
-from loaders.mapping import import_path, parse_spec
+from loaders.mapping import parse_spec
 
 SPEC = {
     "name": "t",
