@@ -22,6 +22,7 @@ import pandas as pd
 
 from graph_intel.schema import LinkSpec, schema
 from graph_intel.stores.base import GraphStore, StoreError, UpsertResult
+from graph_intel.stores import patterns
 from graph_intel.stores.patterns import Pattern
 
 #: Entity kinds that facts are about: they stay in every output but an export, stripped of their
@@ -51,10 +52,12 @@ def handling_text(scheme: Any, handling: Any, note: Any) -> str:
 
 
 class Handling:
-    """The restricted sources of a store (read once) and what they make of a fact's sources."""
+    """The restricted sources of a store (found once, in the store) and what they make of a fact's sources."""
 
     def __init__(self, store: GraphStore) -> None:
-        frame = store.nodes("Source", columns=["scheme", "handling", "handling_note"])
+        # only the sources coded other than open come back (patterns.restricted_sources); the exact
+        # rule is applied to them here
+        frame = store.run_pattern(patterns.restricted_sources())
         self.notes: dict[str, str] = {}
         for key, scheme, code, note in (
             zip(frame["key"], frame["scheme"], frame["handling"], frame["handling_note"], strict=True)

@@ -165,6 +165,36 @@ def event_keys() -> Pattern:
     )
 
 
+#: Handling codes that restrict nothing in either grading scheme (blank; 5x5x5 `1`), and the 3x5x2
+#: code that restricts nothing (`P`). The store returns only the sources coded otherwise; the exact
+#: rule (graph_intel.handling.is_restricted: 3x5x2 `C`, 5x5x5 anything but `1`) decides among those.
+OPEN_HANDLING = ("", "1")
+OPEN_HANDLING_3X5X2 = ("P", "p")
+LEGACY_SCHEME = "5x5x5"
+
+
+@cache
+def restricted_sources() -> Pattern:
+    """Sources whose handling code may restrict their material: key, scheme, handling, handling_note.
+
+    Open sources (most of them) never leave the store; the caller applies the exact rule to the few
+    returned, so a code written oddly (` c`, `C `) is still judged by it.
+    """
+    source = schema().entity("Source").name
+    return Pattern(
+        name="restricted_sources",
+        cypher=(
+            f"MATCH (s:{source}) WHERE s.handling IS NOT NULL AND NOT s.handling IN $open_handling "
+            "AND (s.scheme = $legacy_scheme OR NOT s.handling IN $open_handling_3x5x2) "
+            "RETURN s.key AS key, s.scheme AS scheme, s.handling AS handling, s.handling_note AS handling_note "
+            "ORDER BY key"
+        ),
+        params=MappingProxyType({"open_handling": list(OPEN_HANDLING),
+                                 "open_handling_3x5x2": list(OPEN_HANDLING_3X5X2),
+                                 "legacy_scheme": LEGACY_SCHEME}),
+    )
+
+
 #: The dated columns whose range says what period the data covers: when events began, when sources recorded.
 SPAN_COLUMNS = (("Event", "started_at"), ("Source", "recorded_at"))
 
@@ -209,7 +239,7 @@ def all_patterns() -> list[Pattern]:
     out += [call_pairs(), placed_events()]
     takers = [a for a, _ in schema().link("PARTICIPATED_IN").pairs]
     out += [present_at_places(a) for a in takers] + [participants(a) for a in takers]
-    out.append(event_keys())
+    out += [event_keys(), restricted_sources()]
     out += [date_span(e, c) for e, c in SPAN_COLUMNS]
     out += [keys_starting(e, c) for e in schema().entities for c in PREFIX_COLUMNS]
     return out
@@ -219,6 +249,9 @@ __all__ = [
     "CALLEE",
     "CALLER",
     "CALL_KIND",
+    "LEGACY_SCHEME",
+    "OPEN_HANDLING",
+    "OPEN_HANDLING_3X5X2",
     "OBJECT_USE_LINKS",
     "PARAMETERS",
     "PREFIX_COLUMNS",
@@ -232,5 +265,6 @@ __all__ = [
     "participants",
     "placed_events",
     "present_at_places",
+    "restricted_sources",
     "shared_keys",
 ]

@@ -174,14 +174,6 @@ def test_cawn_readers_find_the_notices_in_the_store(recording: RecordingStore) -
     assert "PARTICIPATED_IN" not in _whole(reads, "links")
 
 
-KNOWN_REGRESSION = pytest.mark.xfail(
-    strict=True,
-    reason="known regression (2026-12-02), to mend: the restricted-material view (graph_intel.handling.Handling) reads the whole Source table, "
-    "and the age rule reads every Person; both should read by key",
-)
-
-
-@KNOWN_REGRESSION
 def test_the_evidence_pack_reads_one_pair_by_key(recording: RecordingStore) -> None:
     note = notices(recording).iloc[0]
     recording.take()  # the pack's reads only
@@ -193,7 +185,6 @@ def test_the_evidence_pack_reads_one_pair_by_key(recording: RecordingStore) -> N
     assert not _whole(reads, "links") & PACK_LINKS
 
 
-@KNOWN_REGRESSION
 def test_chronology_and_matrix_read_by_key(recording: RecordingStore) -> None:
     child = recording.find_keys("Person", "C1")[0]
     set_status(recording, child, "red", "tester", "2012-01-01", "a test entry", at=datetime(2011, 6, 1))
@@ -207,7 +198,6 @@ def test_chronology_and_matrix_read_by_key(recording: RecordingStore) -> None:
     assert "PARTICIPATED_IN" not in _whole(reads, "links")
 
 
-@KNOWN_REGRESSION
 def test_the_dataset_page_reads_only_the_dataset(recording: RecordingStore) -> None:
     recording.take()  # this test's reads only
     page = case_network(recording, "demo")
