@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.schema import LinkSpec, schema
-from graph_intel.stores.base import GraphStore, StoreError, UpsertResult
 from graph_intel.stores import patterns
+from graph_intel.stores.base import GraphStore, StoreError, UpsertResult
 from graph_intel.stores.patterns import Pattern
 
 #: Entity kinds that facts are about: they stay in every output but an export, stripped of their

@@ -106,12 +106,52 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=JOIN_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[JOIN_COLUMNS]
+    facts = pd.concat(frames, ignore_index=True)[JOIN_COLUMNS]
+    return facts.iloc[_content_order(facts, FACT_ORDER)].reset_index(drop=True)
+
+
+#: The columns that fix the order of the joining facts (with their sources, for rows alike in these).
+FACT_ORDER = ("a", "b", "kind", "ref_key", "fact", "at")
+
+
+def _content_order(frame: pd.DataFrame, columns: Collection[str], first: pd.Series | None = None) -> np.ndarray:
+    """Positions of `frame`'s rows in an order fixed by their content, never by the order read.
+
+    The store returns rows in no set order (a multi-threaded scan interleaves them differently
+    from one run to the next), and the facts' order decides the Leiden split's vertex numbering,
+    the order of an evidence item's sources, and which of two attributions of one object is kept.
+    Rows are ordered by `first` (a datetime, earliest first, missing last) when given, then by a
+    deterministic hash of `columns`, then, among rows alike in those, by their sources.
+    """
+    if frame.empty:
+        return np.arange(0, dtype=np.int64)
+    key = pd.util.hash_pandas_object(frame[list(columns)], index=False).to_numpy()
+    tie = np.zeros(len(frame), dtype=np.uint64)
+    alike = pd.Series(key).duplicated(keep=False).to_numpy()
+    if first is not None:
+        alike = pd.DataFrame({"t": first.to_numpy(), "k": key}).duplicated(keep=False).to_numpy()
+    if alike.any():
+        text = ["\x1f".join(map(str, _listed(s))) for s in frame["sources"].to_numpy()[alike]]
+        tie[alike] = pd.util.hash_array(np.array(text, dtype=object))
+    keys: list[np.ndarray] = [tie, key]
+    if first is not None:
+        stamps = pd.to_datetime(first, errors="coerce")
+        keys += [stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64), stamps.isna().to_numpy()]
+    return np.lexsort(keys)
+
+
+def _listed(sources: Any) -> list[Any]:
+    return [] if sources is None or isinstance(sources, float) else [sources] if isinstance(sources, str) else list(sources)
 
 
 def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
-    """Adults holding the same phone, vehicle or home, one row per pair and object."""
-    slim = shared[["person", "link", "entity", "key", "sources", "first_seen"]].drop_duplicates(subset=["person", "key"])
+    """Adults holding the same phone, vehicle or home, one row per pair and object.
+
+    A person attributed one object twice (keeper and driver, two records of one person) is taken
+    once, by the earliest attribution (then by content, so the choice never rests on read order)."""
+    slim = shared[["person", "link", "entity", "key", "sources", "first_seen"]]
+    slim = slim.iloc[_content_order(slim, ("person", "key", "link"), slim["first_seen"])]
+    slim = slim.drop_duplicates(subset=["person", "key"])
     pairs = slim.merge(slim[["person", "key", "sources"]], on="key", suffixes=("_a", "_b"))
     pairs = pairs[pairs["person_a"] < pairs["person_b"]]
     if pairs.empty:
