@@ -8,24 +8,19 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
 from api.audit import open_audit
 from api.deps import PUBLIC, ROLES_KEY, Services, enforce_access, require_role
+from api.errors import declare_errors, install_error_handlers
 from api.middleware import GuardMiddleware, install_access_log_filter
 from api.routes import admin, health, ingest, network, query, read
 from api.settings import Settings
 from api.users import UserStore
 from graph_intel.commands import load_all
-from graph_intel.ingest import IngestError
 from graph_intel.private import private_files
-from graph_intel.refs import RefError
-from graph_intel.safeguarding.roles import RoleError
-from graph_intel.stores import StoreError, open_store
-from loaders.values.dates import DateParseError
+from graph_intel.stores import open_store
 
 log = logging.getLogger("graph_intel.api")
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -85,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi()
 
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
-    _error_handlers(app)
+    install_error_handlers(app)
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -123,53 +118,9 @@ def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
                 continue
             operation["security"] = [{"bearer": []}]
             operation.setdefault("parameters", []).append(dict(purpose_param))
-            responses = operation.setdefault("responses", {})
-            responses.setdefault("401", {"description": "No valid bearer token"})
-            responses.setdefault("403", {"description": "The role may not use this route"})
-            responses.setdefault("400", {"description": "Missing X-Purpose, or a bad request"})
+    declare_errors(doc, public=lambda operation: operation.get(ROLES_KEY) == [PUBLIC])
     app.openapi_schema = doc
     return doc
-
-
-def _error_handlers(app: FastAPI) -> None:
-    """Errors users can act on say what and why; anything else is a generic 500 (guard middleware)."""
-
-    async def ref_error(request: Request, exc: Exception) -> JSONResponse:
-        message = str(exc.args[0]) if exc.args else "no such entity"
-        status = 400 if "ambiguous" in message else 404
-        return JSONResponse({"detail": message}, status_code=status)
-
-    async def ingest_error(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
-
-    async def role_error(request: Request, exc: Exception) -> JSONResponse:
-        # a person named as the adult or the child is not one on the date: the reason, for the user to act on
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    async def date_error(request: Request, exc: Exception) -> JSONResponse:
-        """A date parameter that is not a date, or is ambiguous: 422, saying why (no guessing)."""
-        return JSONResponse({"detail": str(exc)}, status_code=422)
-
-    async def value_error(request: Request, exc: Exception) -> JSONResponse:
-        log.info("bad request on %s: %s", request.url.path, exc)
-        return JSONResponse({"detail": "a parameter is not valid for this command"}, status_code=400)
-
-    async def store_error(request: Request, exc: Exception) -> JSONResponse:
-        log.error("store error on %s", request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "the store could not answer; the error has been logged"}, status_code=503)
-
-    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
-        errors = exc.errors() if isinstance(exc, RequestValidationError) else []
-        detail = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", "")} for e in errors]
-        return JSONResponse({"detail": detail}, status_code=422)
-
-    app.add_exception_handler(RefError, ref_error)
-    app.add_exception_handler(RoleError, role_error)
-    app.add_exception_handler(IngestError, ingest_error)
-    app.add_exception_handler(StoreError, store_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(DateParseError, date_error)
-    app.add_exception_handler(ValueError, value_error)
 
 
 def iter_routes(app: FastAPI) -> list[Any]:

@@ -27,7 +27,8 @@ def list_users(svc: ServicesDep) -> list[dict[str, Any]]:
     return svc.users.list()
 
 
-@router.post("/users", openapi_extra=ADMIN, status_code=201)
+@router.post("/users", openapi_extra=ADMIN, status_code=201,
+             responses={409: {"description": "The name is taken or not allowed (the detail says which)"}})
 def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> dict[str, str]:
     """Create a user; the token is in this response only."""
     ctx.params.update({"user": body.name, "role": body.role})
@@ -38,7 +39,8 @@ def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> 
     return {"user": body.name, "role": body.role, "token": token}
 
 
-@router.delete("/users/{name}", openapi_extra=ADMIN)
+@router.delete("/users/{name}", openapi_extra=ADMIN,
+               responses={409: {"description": "The last active admin cannot be revoked"}})
 def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
     """Revoke a user's token (the user stays listed, as revoked)."""
     ctx.params["user"] = name

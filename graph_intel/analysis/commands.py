@@ -117,6 +117,8 @@ def hotspots_json(store: GraphStore, min_grade: str | None = None) -> list[dict[
 def colocation_json(store: GraphStore, min_grade: str | None = None, window: int = WINDOW_MINUTES,
                     occasions: int = MIN_OCCASIONS) -> list[dict[str, Any]]:
     """Pairs of persons or vehicles at one place within `window` minutes on `occasions`+ occasions."""
+    if window < 0 or occasions < 1:
+        raise ValueError(f"window is 0 minutes or more and occasions 1 or more (given {window} and {occasions})")
     return _records(colocation(store, MinGrade.parse(min_grade), window, occasions))
 
 

@@ -178,8 +178,8 @@ def hotspots_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: N
 
 def colocation_cmd(
     min_grade: MinGradeOpt = None,
-    window: Annotated[int, typer.Option(help="Minutes apart that still count as together.")] = 15,
-    occasions: Annotated[int, typer.Option(help="Least number of separate occasions.")] = 3,
+    window: Annotated[int, typer.Option(min=0, help="Minutes apart that still count as together.")] = 15,
+    occasions: Annotated[int, typer.Option(min=1, help="Least number of separate occasions.")] = 3,
     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
 ) -> None:
     """Pairs of persons or vehicles at the same place within a window, on repeated occasions."""
