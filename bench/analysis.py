@@ -298,8 +298,8 @@ def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> d
     import igraph as ig
     import leidenalg
 
-    from graph_intel.analysis import commands as an
     from graph_intel.analysis.groups import joining_facts
+    from graph_intel.commands import analysis as an
     from graph_intel.commands import to_json
     from graph_intel.stores import open_store
 

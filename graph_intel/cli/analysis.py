@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from graph_intel.analysis import commands as an
 from graph_intel.cli.common import (
     EXIT_ATTENTION,
     JsonOpt,
@@ -26,6 +25,7 @@ from graph_intel.cli.common import (
     time_option,
     written,
 )
+from graph_intel.commands import analysis as an
 from graph_intel.grading import GradeError
 from graph_intel.stores import GraphStore
 

@@ -8,7 +8,7 @@ import typer
 
 from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, written
 from graph_intel.cli.safeguarding import DATES, _day, _run, _table
-from graph_intel.safeguarding import commands as sg
+from graph_intel.commands import safeguarding as sg
 
 OnOpt = Annotated[str | None, typer.Option("--on", help=f"Judge on this date ({DATES}) [default: today].")]
 

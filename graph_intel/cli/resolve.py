@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
-from graph_intel.resolution.commands import MIN_SCORE, candidates_json, clusters_json
+from graph_intel.commands.resolution import MIN_SCORE, candidates_json, clusters_json
 from graph_intel.resolution.judgements import JudgementError, judge, withdraw
 
 T = TypeVar("T")

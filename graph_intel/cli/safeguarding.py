@@ -25,7 +25,7 @@ from graph_intel.cli.common import (
     written,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.safeguarding import commands as sg
+from graph_intel.commands import safeguarding as sg
 from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
 from graph_intel.safeguarding.pack import write_pack

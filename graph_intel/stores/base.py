@@ -40,6 +40,10 @@ class StoreError(RuntimeError):
     """The store cannot do what was asked (unreachable, locked, bad query); the message says why."""
 
 
+class RefusedStatement(StoreError):
+    """A user's statement that is not a single read of the graph; the message names what refused it."""
+
+
 @dataclass
 class UpsertResult:
     """What one upsert did: rows created, rows whose stored values changed, rows left as they were."""
@@ -176,8 +180,6 @@ class GraphStore(ABC):
     def user_query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher a user wrote, only if the database shows it is one read of the graph
         (graph_intel.stores.untrusted); RefusedStatement says why not."""
-        from graph_intel.stores.untrusted import RefusedStatement
-
         raise RefusedStatement(f"the {self.name} store does not run Cypher from users")
 
     # -- derived reads shared by every store ----------------------------------------------------

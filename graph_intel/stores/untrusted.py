@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from graph_intel.stores.base import StoreError
+from graph_intel.stores.base import RefusedStatement as RefusedStatement
 
 #: LadybugDB physical operators that only read the graph (names as EXPLAIN prints them).
 LADYBUG_READ_OPERATORS = frozenset({
@@ -48,10 +48,6 @@ _CATALOGUE_CALLS = ("show_tables", "table_info")
 
 _OPERATOR = re.compile(r"([A-Z][A-Z0-9_]*)\[\d+\]")
 _FUNCTION = re.compile(r"Function: ([A-Za-z0-9_]+)")
-
-
-class RefusedStatement(StoreError):
-    """A user's statement that is not a single read of the graph; the message names what refused it."""
 
 
 def keywords(cypher: str) -> Iterable[tuple[str, str, str]]:

@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from graph_intel.analysis import commands as an
 from graph_intel.analysis import groups as groups_mod
 from graph_intel.analysis import places as places_mod
 from graph_intel.analysis.age import ADULT, CHILD, Ages
 from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.explain import Sources
 from graph_intel.cli import app
+from graph_intel.commands import analysis as an
 from graph_intel.commands import to_json
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key

@@ -12,9 +12,9 @@ from graph_intel.analysis.contacts import adults_with_children, shared_objects
 from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.groups import linked_groups
 from graph_intel.cli import app
+from graph_intel.commands.resolution import candidates_json, clusters_json
 from graph_intel.refs import split_key
 from graph_intel.resolution.clusters import representatives
-from graph_intel.resolution.commands import candidates_json, clusters_json
 from graph_intel.resolution.judgements import JudgementError, judge, judgements, withdraw
 from graph_intel.safeguarding.chronology import chronology, chronology_rows, flags
 from graph_intel.stores.base import GraphStore

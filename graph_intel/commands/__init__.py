@@ -33,9 +33,9 @@ READ_COMMANDS: dict[tuple[str, ...], ReadCommand] = {}
 #: Modules that register read commands; load_all() imports every one (a missing one is an error).
 COMMAND_MODULES = [
     "graph_intel.inspect",
-    "graph_intel.analysis.commands",
-    "graph_intel.safeguarding.commands",
-    "graph_intel.resolution.commands",
+    "graph_intel.commands.analysis",
+    "graph_intel.commands.safeguarding",
+    "graph_intel.commands.resolution",
 ]
 
 

@@ -8,7 +8,7 @@ chunk). The load (graph_intel.load) owns everything else: the dataset, chunk siz
 writes, quarantine and the report.
 
 Adding a format is one module with a `Reader` subclass under `@register_reader("name")`, and
-one line naming that module in graph_intel.load.READER_MODULES.
+one line importing that module in graph_intel.load.reader().
 """
 
 from __future__ import annotations
