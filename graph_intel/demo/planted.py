@@ -25,7 +25,7 @@ BAD_ROWS: dict[str, int] = {"persons.csv": 1, "links.csv": 1, "events.csv": 1, "
 # read (14); sources = sources.csv rows + the dataset's default source `_default`.
 ENTITY_COUNTS: dict[str, int] = {
     "persons": 37,
-    "phones": 33,
+    "phones": 34,
     "vehicles": 6,
     "locations": 10,
     "events": 83,
@@ -230,4 +230,13 @@ RISK_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
     ("C3", "review_overdue", "RA2"),
     ("C8", "under_13_not_referred", "RA3"),
     ("C5", "missing_without_assessment", "E40"),
+})
+# Child-side facts of the graph (safeguarding/child_side.py), among the risk prompts on RECORDS_ON:
+# C5 is found with a second phone, 07700 900135, on 2 April 2011 (new_phone: the phone id); C7 went
+# missing with C5 on 19 March 2011, one episode (E39) naming both (missing_together: each child's
+# own episode, naming the other child).
+CHILD_SIDE_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
+    ("C5", "new_phone", "+447700900135"),
+    ("C5", "missing_together", "E39"),
+    ("C7", "missing_together", "E39"),
 })

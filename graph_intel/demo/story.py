@@ -155,6 +155,7 @@ PHONE_OF: dict[str, int] = {
     "A29": 229,
 }
 BROKER_SECOND_PHONE = 310
+CHILD_NEW_PHONE = 135  # C5's second phone, first seen with her on 2 April 2011 (planted.CHILD_SIDE_PROMPTS)
 UNATTRIBUTED_PHONE = 888  # calls C1; nobody is known to use it
 TAXI_FIRM_LANDLINE = "0113 496 0512"  # Leeds drama range; saved in C1's handset as "Star Cars"
 
@@ -589,6 +590,8 @@ LINKS: list[Row] = _phone_links() + [
     _link("person", "A3", "person", "A4", "family_of", source=""),
     _link("person", "A10", "person", "A1", "associate_of", "2009-06-01", source="S7"),
     _link("person", "A5", "person", "C1", "associate_of", "2009-05-01", "2009-12-31"),
+    # C5 is found with a second phone on 2 April 2011 (a CSE indicator: new_phone)
+    _link("person", "C5", "phone", phone(CHILD_NEW_PHONE, 2), "uses_phone", "2011-04-02", "", "S1"),
     # group 2: the house on Ferrule Street
     _link("person", "A6", "location", "L7", "lives_at", "2008-01-01"),
     _link("person", "A7", "location", "L7", "lives_at", "2009-02-01"),
@@ -886,6 +889,8 @@ for _i, (_c, _s, _e) in enumerate(_MISSING, start=30):
         summary=f"{_c} reported missing",
         parts=(_p(_c, "subject"),),
     )
+# C7 went missing with C5 on 19 March 2011: one episode names both (going missing together)
+PARTICIPANTS.append(dict(event_id="E39", kind="person", id="C7", role="subject", source_id="S1"))
 # bad row: impossible date (quarantine)
 _event("E99", "incident", "31/02/2011", summary="date as written on a paper log")
 

@@ -12,7 +12,8 @@ overdue at the as-of date), `unanswered_referrals` (referrals with no receipt or
 due date), `escalations` (every referral escalation prompt: unanswered, refused for no new
 information while others held it, a meeting requested and not held, each naming who to chase),
 `risk_prompts` (a missing episode with no assessment, an under-13 not referred), `new_concerns`
-(child-side records dated since the date: health attendances, gifts, exclusions, attendance drops)
+(child-side records dated since the date: health attendances, gifts, exclusions, attendance drops,
+and the new-phone and missing-together prompts of facts dated since it, each with its evidence)
 and `new_allocations` (professionals allocated since the date). Each carries its evidence.
 
 From the matrix as the hub keeps it, per child: `lead_worker`, `nrm_referral` (whether a National
@@ -31,6 +32,7 @@ from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.handling import Handling, restricted_view
 from graph_intel.safeguarding.cawn import adult_at_fact, adult_keys, breaches, pair_evidence
+from graph_intel.safeguarding.child_side import MISSING_TOGETHER, NEW_PHONE
 from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso
 from graph_intel.safeguarding.matrix import matrix_list
 from graph_intel.safeguarding.missing import MissingRules, episodes, rules_met
@@ -131,6 +133,10 @@ def _record_news(store: GraphStore, since: date, day: date, children: set[str]) 
         elif p["rule"] == "attendance_drop":
             if p["period_end"] >= since.isoformat():  # a period reported since the date
                 out[p["child"]]["new_concerns"].append({**p["evidence"][-1], "prompt": p["prompt"]})
+        elif p["rule"] in (NEW_PHONE, MISSING_TOGETHER):
+            if (p.get("attributed_at") or p.get("missing_from") or "") >= since.isoformat():  # new since the date
+                out[p["child"]]["new_concerns"].append({**p["evidence"][0], "rule": p["rule"], "prompt": p["prompt"],
+                                                        "evidence": p["evidence"]})
         else:
             out[p["child"]]["risk_prompts"].append(p)
     sources = Sources(store)

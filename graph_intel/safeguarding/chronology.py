@@ -11,7 +11,8 @@ whether the agencies shared what they knew; it decides nothing.
 
 A child recorded as a suspect or associate, or arrested while under 18 (age at the date, see
 graph_intel.analysis.age), gets a prompt row ("recorded as a suspect while aged 15: consider
-exploitation"): a possible victim, never an offender.
+exploitation"): a possible victim, never an offender. A new or second phone, and going missing
+together with another child, get prompt rows too (child_side.py), each with its evidence.
 
 The safeguarding record is interleaved (records.py): referrals and requests (sent, received,
 answered: each its own row, so the chronology says who was asked and who answered), school
@@ -24,7 +25,7 @@ referral with no recorded receipt never clears a flag, and the flag names it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,7 @@ import pandas as pd
 from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.resolution.clusters import representatives
+from graph_intel.safeguarding.child_side import child_side_prompts
 from graph_intel.safeguarding.common import (
     ACTION_EVENTS,
     CONCERN_EVENTS,
@@ -249,6 +251,13 @@ def chronology(store: GraphStore, child: str) -> list[dict[str, Any]]:
         out.append({"at": p["at"], "what": f"PROMPT: {p['prompt']}", "agency": None, "source_id": None,
                     "record": "prompt", "id": ident(p["event"], "Event") if p["event"] else None,
                     "prompt": p["prompt"], "age": p["age"]})
+    sources = Sources(store)
+    for p in child_side_prompts(store, date.today(), sources):
+        if p["child"] != ident(who):
+            continue
+        out.append({"at": p.get("attributed_at") or p.get("missing_from"), "what": f"PROMPT: {p['prompt']}", "agency": None,
+                    "source_id": None, "record": "prompt", "id": p.get("phone") or p.get("episode"), "rule": p["rule"],
+                    "prompt": p["prompt"], "evidence": p["evidence"]})
     for flag in found:
         out.append({"at": flag.end.isoformat(), "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
                     f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "

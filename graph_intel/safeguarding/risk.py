@@ -10,7 +10,10 @@ medium and low: three), the age under which a child is always referred to childr
   plus the level's months) is before the date asked;
 - under_13_not_referred: a child under 13 on the date of an assessment (age from date of birth at
   that date) with no referral to children's social care sent from `referral_days_before` days
-  before the assessment up to the date asked.
+  before the assessment up to the date asked;
+- attendance_drop: school attendance that fell in a recent period (below);
+- new_phone and missing_together: a new or second phone, and going missing with another child
+  (child_side.py).
 Each names its evidence. Nothing here decides a level or a referral: they are for the hub to judge.
 """
 
@@ -27,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 from graph_intel.analysis.age import age_on
 from graph_intel.analysis.evidence import persons
 from graph_intel.resolution.clusters import representatives
+from graph_intel.safeguarding.child_side import child_side_prompts
 from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso, to_date, to_datetime
 from graph_intel.safeguarding.missing import episodes
 from graph_intel.safeguarding.records import describe, item, records, when
@@ -174,7 +178,9 @@ def risk_prompts(store: GraphStore, on: date | None = None, rules: RiskRules | N
                     "prompt": f"aged {age_on(dob, at.date())} when assessed on {at.date()} and no referral to children's "
                               f"social care is recorded: every child under {rules.refer_under_age} is referred"})
     out += attendance_drops(store, day, rules, reps, sources)
-    out.sort(key=lambda p: (p["child"], p["rule"], p.get("missing_from") or p.get("assessed_at") or p.get("period_start") or ""))
+    out += child_side_prompts(store, day, sources, reps)
+    out.sort(key=lambda p: (p["child"], p["rule"], p.get("missing_from") or p.get("assessed_at") or p.get("period_start")
+                            or p.get("attributed_at") or "", p.get("phone") or p.get("with") or ""))
     return out
 
 

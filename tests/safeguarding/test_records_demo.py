@@ -34,8 +34,9 @@ def test_referral_prompts_are_exactly_the_planted_ones(demo_store_path: Path) ->
 def test_risk_prompts_are_exactly_the_planted_ones(demo_store_path: Path) -> None:
     found = _run(demo_store_path, "risk", "prompts", "--on", planted.RECORDS_ON)
     assert isinstance(found, list)
-    got = {(p["child"], p["rule"], p.get("record") or p.get("assessment") or p.get("episode")) for p in found}
-    assert got == planted.RISK_PROMPTS and len(found) == len(planted.RISK_PROMPTS)
+    got = {(p["child"], p["rule"], p.get("record") or p.get("assessment") or p.get("episode") or p.get("phone")) for p in found}
+    assert got == planted.RISK_PROMPTS | planted.CHILD_SIDE_PROMPTS
+    assert len(found) == len(planted.RISK_PROMPTS) + len(planted.CHILD_SIDE_PROMPTS)
     drop = next(p for p in found if p["rule"] == "attendance_drop")
     assert (drop["previous_pct"], drop["attendance_pct"]) == (84.0, 37.0)
     assert all(p["evidence"] for p in found)
@@ -101,3 +102,33 @@ def test_the_briefing_carries_the_record_for_a_child_on_the_matrix(tmp_path: Pat
     assert [p["assessment"] for p in kids["C3"]["overdue_reviews"]] == ["RA2"]
     assert [p["rule"] for p in kids["C8"]["risk_prompts"]] == ["under_13_not_referred"]
     assert kids["C8"]["escalations"] == [] and kids["C3"]["new_concerns"] == []
+
+
+def test_child_side_prompts_are_exactly_the_planted_ones_with_their_evidence(demo_store_path: Path) -> None:
+    found = _run(demo_store_path, "risk", "prompts", "--on", planted.RECORDS_ON)
+    assert isinstance(found, list)
+    side = [p for p in found if p["rule"] in ("new_phone", "missing_together")]
+    assert {(p["child"], p["rule"], p.get("phone") or p["episode"]) for p in side} == planted.CHILD_SIDE_PROMPTS
+    assert len(side) == len(planted.CHILD_SIDE_PROMPTS)
+    phone = next(p for p in side if p["rule"] == "new_phone")
+    assert (phone["attributed_at"][:10], phone["first_phone"]) == ("2011-04-02", "+447700900105")
+    assert [(e["record"], e["id"], e["agency"]) for e in phone["evidence"]] == [
+        ("link", "+447700900135", "police"), ("link", "+447700900105", "children_social_care")]
+    together = {p["child"]: p for p in side if p["rule"] == "missing_together"}
+    assert (together["C7"]["with"], together["C5"]["with"]) == ("C5", "C7")
+    assert together["C7"]["same_episode"] and [e["id"] for e in together["C7"]["evidence"]] == ["E39"]
+    # Before the facts, neither prompt: the phone is first seen on 2 April, the episode began on 19 March.
+    early = _run(demo_store_path, "risk", "prompts", "--on", "2011-03-18")
+    assert isinstance(early, list) and not [p for p in early if p["rule"] in ("new_phone", "missing_together")]
+
+
+def test_child_side_prompts_in_the_chronology(demo_store_path: Path) -> None:
+    rows = _run(demo_store_path, "chronology", "C7")
+    assert isinstance(rows, list)
+    prompts = [r for r in rows if r["record"] == "prompt" and r.get("rule")]
+    assert [(r["rule"], r["id"], r["at"][:10]) for r in prompts] == [("missing_together", "E39", "2011-03-19")]
+    assert "same episode as C5" in prompts[0]["what"] and prompts[0]["evidence"][0]["id"] == "E39"
+    c5 = _run(demo_store_path, "chronology", "C5")
+    assert isinstance(c5, list)
+    assert sorted((r["rule"], r["id"]) for r in c5 if r["record"] == "prompt" and r.get("rule")) == [
+        ("missing_together", "E39"), ("new_phone", "+447700900135")]
