@@ -387,11 +387,11 @@ def missing(as_of):
     for eid, e in events.items():
         if e["kind"] != "missing_episode":
             continue
-        c = [i for k, i, r in parts[eid] if r == "subject"][0]
         st = dt.datetime.fromisoformat(e["start"])
         en = dt.datetime.fromisoformat(e["end"]) if e["end"] else as_of
-        if st <= as_of:
-            eps[c].append((st, min(en, as_of)))
+        for c in [i for k, i, r in parts[eid] if r == "subject"]:  # an episode may name two children (E39)
+            if st <= as_of:
+                eps[c].append((st, min(en, as_of)))
     out = {}
     for c, es in eps.items():
         es.sort()
