@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from graph_intel.cli import app
+from graph_intel.ingest import import_path
 from graph_intel.stores.ladybug_store import LadybugStore
-from loaders.mapping import import_path, load_spec, shipped_spec
+from loaders.mapping import load_spec, shipped_spec
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 CASES = [
