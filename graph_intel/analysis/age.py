@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: Age from which a person is an adult.
 ADULT_AGE = 18
@@ -34,6 +36,39 @@ CHILD, ADULT, POSSIBLE = "child", "adult", "possibly_child"
 OFFENDER_CATEGORIES = ("suspect", "associate")
 #: Categories that, with no date of birth, leave a person's age open.
 OPEN_CATEGORIES = ("unknown", "")
+
+
+#: Status codes by position in _STATUS_NAMES (status() works on codes, then names them once).
+_CHILD_CODE, _ADULT_CODE, _POSSIBLE_CODE = 0, 1, 2
+_STATUS_NAMES = np.array([CHILD, ADULT, POSSIBLE], dtype=object)
+
+
+def positions(keys: Iterable[Any], index: pd.Index) -> np.ndarray:
+    """Position of each key in `index` (unique), -1 where absent: one Arrow hash lookup for strings."""
+    values = keys if isinstance(keys, pd.Series) else pd.Series(list(keys), dtype=object)
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(index) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
+    try:
+        found = pc.index_in(pa.array(values, type=pa.string(), from_pandas=True),
+                            value_set=pa.array(index, type=pa.string(), from_pandas=True))
+    except (pa.ArrowException, TypeError):  # keys that are not strings
+        return np.asarray(index.get_indexer(values), dtype=np.int64)
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _years(dob: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whole years of age on each date (as ages_at), and where both dates are known."""
+    both = ~(np.isnat(dob) | np.isnat(at))
+    d = np.where(both, dob, np.datetime64(0, "us"))
+    t = np.where(both, at, np.datetime64(0, "us"))
+    dy, ty = d.astype("datetime64[Y]"), t.astype("datetime64[Y]")
+    dm, tm = d.astype("datetime64[M]"), t.astype("datetime64[M]")
+    d_md = (dm - dy).astype(np.int64) * 100 + (d.astype("datetime64[D]") - dm).astype(np.int64)
+    t_md = (tm - ty).astype(np.int64) * 100 + (t.astype("datetime64[D]") - tm).astype(np.int64)
+    years = ty.astype(np.int64) - dy.astype(np.int64) - (t_md < d_md)
+    return years, both
 
 
 def _stamps(values: Any) -> pd.Series:
@@ -73,21 +108,35 @@ class Ages:
         first.index = people.index
         earliest = first.min() if first.notna().any() else pd.NaT
         self.first_seen = first.fillna(earliest) if pd.notna(earliest) else first
+        # the same, as arrays by position in `keys`, for status() over many facts
+        self._dob_us = self.dob.to_numpy(dtype="datetime64[us]")
+        self._first_us = self.first_seen.to_numpy(dtype="datetime64[us]")
+        cat = self.category.to_numpy(dtype=object)
+        self._base = np.where(cat == "child", _CHILD_CODE,
+                              np.where(np.isin(cat, OPEN_CATEGORIES), _POSSIBLE_CODE, _ADULT_CODE)).astype(np.int8)
 
     def status(self, keys: Iterable[Any], at: Iterable[Any]) -> np.ndarray:
-        """CHILD, ADULT or POSSIBLE for each (person key, fact date); a key not among the persons is ADULT-less: POSSIBLE."""
-        k = pd.Series(list(keys), dtype=object)
-        when = _stamps(pd.Series(list(at), dtype=object)).reset_index(drop=True)
-        known = k.isin(self.keys)
-        dob = k.map(self.dob).where(known)
-        category = k.map(self.category).where(known, "")
-        when = when.fillna(k.map(self.first_seen).where(known)).fillna(pd.Timestamp.now().normalize())
-        age = ages_at(dob, when)
-        out = np.where(category.eq("child"), CHILD, np.where(category.isin(OPEN_CATEGORIES), POSSIBLE, ADULT)).astype(object)
-        has_age = age.notna().to_numpy()
-        out[has_age] = np.where(age[has_age] < ADULT_AGE, CHILD, ADULT)
-        out[~known.to_numpy()] = POSSIBLE
-        return out
+        """CHILD, ADULT or POSSIBLE for each (person key, fact date); a key not among the persons is ADULT-less: POSSIBLE.
+
+        Vectorised over the facts (one hash lookup of the keys, dates as datetime64 arrays): it is
+        called on every fact of a store, so nothing here may box a value per fact into Python.
+        """
+        where = positions(keys, self.keys)
+        known = where >= 0
+        safe = np.where(known, where, 0)
+        when = _stamps(at if isinstance(at, pd.Series) else pd.Series(list(at), dtype=object))
+        when_us = when.to_numpy(dtype="datetime64[us]")
+        if len(when_us) != len(where):
+            raise ValueError(f"{len(where)} keys but {len(when_us)} dates")
+        first = np.where(known, self._first_us[safe], np.datetime64("NaT", "us"))
+        when_us = np.where(np.isnat(when_us), first, when_us)
+        when_us = np.where(np.isnat(when_us), pd.Timestamp.now().normalize().to_datetime64().astype("datetime64[us]"),
+                           when_us)
+        dob = np.where(known, self._dob_us[safe], np.datetime64("NaT", "us"))
+        age, has_age = _years(dob, when_us)
+        code = np.where(known, self._base[safe], _POSSIBLE_CODE)
+        code = np.where(known & has_age, np.where(age < ADULT_AGE, _CHILD_CODE, _ADULT_CODE), code)
+        return _STATUS_NAMES[code]
 
     def is_child(self, keys: Iterable[Any], at: Iterable[Any]) -> np.ndarray:
         """True where the person is a child on the fact's date."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from graph_intel.analysis.age import Ages
 from graph_intel.analysis.evidence import attributions, contact_evidence, persons
-from graph_intel.analysis.explain import Sources
+from graph_intel.analysis.explain import Sources, iso_texts
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.stores.base import GraphStore
+from graph_intel.stores.frames import member
 
 #: Contact kinds that put an adult in evidential contact with a child.
 CHILD_CONTACTS = ("call", "message", "together", "pickup", "handset_contact", "link")
@@ -36,26 +38,47 @@ def adult_child_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.
 
 
 def adults_with_children(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
-    """Adults in evidential contact with `at_least` children: person_id, children, evidence count, facts."""
+    """Adults in evidential contact with `at_least` children: person_id, children, evidence count, facts.
+
+    Adults are chosen by one count of distinct children per adult; only their facts are made into
+    items, from whole columns (ids, dates and cited sources worked out once per distinct value).
+    """
     facts = adult_child_facts(store, minimum)
     srcs = Sources(store, minimum)
+    columns = ["person_id", "key", "children", "evidence", "facts"]
+    if facts.empty:
+        return pd.DataFrame(columns=columns)
+    kids = facts.groupby("adult", sort=False)["child"].nunique()
+    chosen = kids.index[kids.to_numpy() >= at_least]
+    mine = facts[member(facts["adult"], chosen)]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    mine = mine.assign(_at=np.arange(len(mine))).sort_values(["adult", "_at"], kind="stable")
+    child_ids = {c: split_key(c, "Person")[1] for c in pd.unique(mine["child"])}
+    ref_ids = [r if e == "Link" else split_key(r, "Event")[1]
+               for e, r in zip(mine["ref_entity"].tolist(), mine["ref_key"].tolist(), strict=True)]
+    ref_kinds = [str(e).lower() for e in mine["ref_entity"].tolist()]
+    at = iso_texts(mine["at"])
+    cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
+    children, kinds, sources = mine["child"].tolist(), mine["kind"].tolist(), mine["sources"].tolist()
+    details = []
+    for c, k, r, rk, t, s in zip(children, kinds, ref_ids, ref_kinds, at, sources, strict=True):
+        text = "\x1f".join(map(str, s)) if isinstance(s, list | tuple) else repr(s)
+        cite = cited.get(text)
+        if cite is None:
+            cite = cited[text] = srcs.cited(s)
+        details.append({"child": child_ids[c], "kind": k, "ref": r, "ref_kind": rk, "at": t,
+                        "source_id": cite[0], "grading": cite[1], "sources": list(cite[2])})
+    adults = mine["adult"].to_numpy(dtype=object)
+    cut = np.flatnonzero(np.r_[True, adults[1:] != adults[:-1]])
+    ends = np.append(cut[1:], len(adults))
     rows = []
-    for adult, mine in facts.groupby("adult", sort=True):
-        kids = sorted(set(mine["child"]), key=_natural)
-        if len(kids) < at_least:
-            continue
-        detail = [
-            {
-                "child": split_key(c, "Person")[1], "kind": k, "ref": split_key(r, "Event")[1] if e != "Link" else r,
-                "ref_kind": str(e).lower(), "at": _iso(t), **srcs.cite(s),
-            }
-            for c, k, e, r, t, s in zip(mine["child"], mine["kind"], mine["ref_entity"], mine["ref_key"], mine["at"], mine["sources"], strict=True)
-        ]
+    for s, e in zip(cut.tolist(), ends.tolist(), strict=True):
+        adult = adults[s]
+        ordered = sorted(set(children[s:e]), key=_natural)
         rows.append({"person_id": split_key(adult, "Person")[1], "key": adult,
-                     "children": [split_key(c, "Person")[1] for c in kids], "evidence": len(mine), "facts": detail})
-    frame = pd.DataFrame(rows, columns=["person_id", "key", "children", "evidence", "facts"])
-    if frame.empty:
-        return frame
+                     "children": [child_ids[c] for c in ordered], "evidence": e - s, "facts": details[s:e]})
+    frame = pd.DataFrame(rows, columns=columns)
     frame["n"] = frame["children"].map(len)
     return frame.sort_values(["n", "evidence", "person_id"], ascending=[False, False, True]).drop(columns="n").reset_index(drop=True)
 
@@ -103,8 +126,3 @@ def _natural(key: str) -> tuple[str, int, str]:
     head = ident.rstrip("0123456789")
     tail = ident[len(head):]
     return (head, int(tail) if tail else -1, ident)
-
-
-def _iso(value: object) -> str | None:
-    stamp = pd.to_datetime(value, errors="coerce")
-    return None if pd.isna(stamp) else stamp.isoformat()

@@ -11,9 +11,10 @@ notices, referrals and meetings never join anyone: they are about a child, not a
 
 from __future__ import annotations
 
-from itertools import permutations
-
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_intel.resolution.clusters import canonical, merge_persons, representatives
 from graph_intel.schema import schema
@@ -32,8 +33,16 @@ DEFAULT_BASIS = str(schema().link("ASSOCIATE_OF").properties["basis"].default)
 
 
 def link_basis(ref_keys: pd.Series) -> pd.Series:
-    """The basis of association evidence from its record key ('...#social_network'); the default when none."""
-    return ref_keys.map(lambda k: k.rpartition("#")[2] if isinstance(k, str) and "#" in k else DEFAULT_BASIS)
+    """The basis of association evidence from its record key ('...#social_network'); the default when none.
+
+    One pass of Arrow's string kernels over the column (it runs over every contact fact)."""
+    if len(ref_keys) == 0:
+        return pd.Series([], index=ref_keys.index, dtype=object)
+    values = ref_keys.to_numpy(dtype=object)
+    text = pa.array(np.where([isinstance(k, str) for k in values], values, None), type=pa.string())
+    marked = np.asarray(pc.match_substring(text, "#").fill_null(False), dtype=bool)
+    tail = pc.replace_substring_regex(text, "^.*#", "").to_numpy(zero_copy_only=False)
+    return pd.Series(np.where(marked, tail, DEFAULT_BASIS).astype(object), index=ref_keys.index, dtype=object)
 
 
 #: Attribution links by which a person holds a vehicle.
@@ -80,15 +89,17 @@ def attributions(
     return out
 
 
-def contact_evidence(store: GraphStore) -> pd.DataFrame:
+def contact_evidence(store: GraphStore, owners: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every fact that puts two persons in contact (CONTACT_COLUMNS).
 
     Rows are directed as the fact is: a call from caller to callee, a handset's user to the user
     of a number saved in it, a link from its first person to its second. Being together and
     pickups have no direction and are written both ways. Analyses that ask "were A and B in
-    contact" must look at both orders.
+    contact" must look at both orders. `owners`: the attributions (`attributions`) of phones and
+    vehicles when the caller has read them already (other links in it are ignored).
     """
-    owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
+    if owners is None:
+        owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
     phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
     vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
     frames = [
@@ -142,26 +153,25 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     present = pd.concat([f for f in (people, vehicles) if not f.empty], ignore_index=True)
     present = present[["event", "kind", "started_at"]].drop_duplicates(subset="event").rename(columns={"event": "key"})
-    # one pass over the participant rows (a groupby yielding a frame per event costs more than the
-    # pairs themselves): each event's persons in order of first appearance, its sources united, and
-    # every person row it carried (for pickups)
-    members: dict[str, dict[str, None]] = {}
+    # each event's sources united in order, in one pass over the participant rows; the pairs of
+    # persons there by a self-join, in the order of permutations() over each event's persons in
+    # order of first appearance (what the earlier loop wrote)
     united: dict[str, dict[str, None]] = {}
-    carried: dict[str, list[str]] = {}
-    for event, person, srcs in zip(people["event"].tolist(), people["who"].tolist(), people["sources"].tolist(),
-                                   strict=True):
-        members.setdefault(event, {})[person] = None
-        carried.setdefault(event, []).append(person)
+    for event, srcs in zip(people["event"].tolist(), people["sources"].tolist(), strict=True):
         into = united.setdefault(event, {})
-        for src in srcs if srcs is not None else []:
+        for src in srcs if isinstance(srcs, list | tuple) else []:
             into[src] = None
+    shared = {event: list(into) for event, into in united.items()}
+    here = people[["event", "who"]].drop_duplicates()
+    here = here.assign(_event=pd.factorize(here["event"])[0], _at=np.arange(len(here)))
+    pairs = here.merge(here[["event", "who", "_at"]], on="event", suffixes=("", "_b"))
+    pairs = pairs[pairs["who"] != pairs["who_b"]].sort_values(["_event", "_at", "_at_b"], kind="stable")
+    events = pairs["event"].tolist()
+    together = pd.DataFrame({"a": pairs["who"].to_numpy(dtype=object), "b": pairs["who_b"].to_numpy(dtype=object),
+                             "kind": "together", "ref_key": events, "via": None,
+                             "sources": [shared[e] for e in events]})
+    carried = people.groupby("event", sort=False)["who"].agg(list).to_dict()
     rows = []
-    for event, here in members.items():
-        if len(here) < 2:
-            continue
-        srcs = list(united[event])
-        for a, b in permutations(here, 2):
-            rows.append((a, b, "together", event, None, srcs))
     cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
     cars = cars.merge(vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
     for event, vehicle, user, srcs in zip(cars["event"].tolist(), cars["vehicle"].tolist(), cars["user"].tolist(),
@@ -169,9 +179,11 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
         for other in carried.get(event, []):
             rows.append((user, other, "pickup", event, vehicle, list(srcs)))
             rows.append((other, user, "pickup", event, vehicle, list(srcs)))
-    if not rows:
+    picked = pd.DataFrame(rows, columns=["a", "b", "kind", "ref_key", "via", "sources"])
+    frame = pd.concat([f for f in (together, picked) if not f.empty], ignore_index=True) \
+        if not (together.empty and picked.empty) else picked
+    if frame.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
-    frame = pd.DataFrame(rows, columns=["a", "b", "kind", "ref_key", "via", "sources"])
     info = present.set_index("key")
     frame["detail"] = frame["ref_key"].map(info["kind"])
     frame["at"] = frame["ref_key"].map(info["started_at"])
@@ -222,7 +234,7 @@ def _associations(store: GraphStore) -> pd.DataFrame:
             "a": links["from_key"],
             "b": links["to_key"],
             "kind": "link",
-            "detail": links["link"].map(lambda name: schema().links[name].canonical),
+            "detail": links["link"].map({name: spec.canonical for name, spec in schema().links.items()}),
             "at": links["first_seen"],
             "ref_entity": "Link",
             "ref_key": links["link"] + ":" + links["from_key"] + "->" + links["to_key"] + suffix,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from graph_intel.grading import MinGrade, admitted_sources, filter_by_grade, source_table
@@ -71,13 +72,18 @@ class Sources:
         """{source_id, grading, sources: [ids]} for a fact: its best source first, then all of them.
 
         Facts share a few combinations of sources, so each combination is worked out once."""
+        known = self.cited(sources)
+        return {"source_id": known[0], "grading": known[1], "sources": list(known[2])}
+
+    def cited(self, sources: Any) -> tuple[str | None, str | None, tuple[str | None, ...]]:
+        """What cite() gives, as (source_id, grading, source ids): for callers that build many items."""
         keys = tuple(_keys(sources))
         known = self._cited.get(keys)
         if known is None:
             best = self.best(keys)
             known = (self.source_id(best), self.grading(best), tuple(self.source_id(s) for s in keys))
             self._cited[keys] = known
-        return {"source_id": known[0], "grading": known[1], "sources": list(known[2])}
+        return known
 
 
 def _keys(sources: Any) -> list[str]:
@@ -89,3 +95,18 @@ def _keys(sources: Any) -> list[str]:
         return [str(s) for s in sources]
     except TypeError:
         return []
+
+
+def iso_texts(stamps: Any) -> list[str | None]:
+    """Each date as `Timestamp.isoformat()` writes it (None for a blank), for a whole column at once."""
+    when = pd.to_datetime(pd.Series(stamps) if not isinstance(stamps, pd.Series) else stamps, errors="coerce")
+    if isinstance(when.dtype, pd.DatetimeTZDtype):
+        return [None if pd.isna(t) else t.isoformat() for t in when]
+    values = when.to_numpy(dtype="datetime64[us]")
+    blank = np.isnat(values)
+    ticks = np.where(blank, 0, values.astype(np.int64))
+    text = np.datetime_as_string(ticks.astype("datetime64[us]"), unit="s").astype(object)
+    for i in np.flatnonzero((ticks % 1_000_000 != 0) & ~blank).tolist():  # fractions of a second
+        text[i] = pd.Timestamp(values[i]).isoformat()
+    text[blank] = None
+    return list(text.tolist())

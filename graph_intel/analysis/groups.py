@@ -18,7 +18,7 @@ possibly a child: they join no group and join nobody (`possibly_children` lists 
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph_intel.analysis.age import ADULT, ADULT_AGE, Ages
+from graph_intel.analysis.age import ADULT, ADULT_AGE, Ages, positions
 from graph_intel.analysis.evidence import (
     DEFAULT_BASIS,
     attributions,
@@ -38,7 +38,7 @@ from graph_intel.analysis.evidence import (
     link_basis,
     persons,
 )
-from graph_intel.analysis.explain import Sources
+from graph_intel.analysis.explain import Sources, iso_texts
 from graph_intel.analysis.projection import to_igraph
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
@@ -89,7 +89,8 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
     with `bases`, only association links on those bases join anyone (other facts are unaffected)."""
     srcs = Sources(store, minimum)
     rule = Ages(persons(store))
-    owned = srcs.filter(attributions(store, tuple(SHARED_LINKS)))
+    attributed = attributions(store, tuple(SHARED_LINKS))
+    owned = srcs.filter(attributed)
     status = rule.status(owned["person"], _when(owned))
     child_things = set(owned.loc[status == "child", "key"])
     locations = store.nodes("Location", columns=["kind"])
@@ -98,7 +99,7 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
     shared = shared[~((shared["entity"] == "Location").to_numpy(dtype=bool) & member(shared["key"], placements))]
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
-    contacts = srcs.filter(contact_evidence(store))
+    contacts = srcs.filter(contact_evidence(store, owners=attributed))
     if bases is not None:
         links = contacts["kind"].eq("link").to_numpy(dtype=bool)
         contacts = contacts[~links | link_basis(contacts["ref_key"]).isin(list(bases)).to_numpy(dtype=bool)]
@@ -286,13 +287,17 @@ def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int
 
 def linked_groups(
     store: GraphStore, minimum: MinGrade | None = None, threshold: int = SPLIT_THRESHOLD, seed: int = SEED,
-    bases: Collection[str] | None = None,
+    bases: Collection[str] | None = None, name: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
-    """Linked groups of adults, largest first: group, size, members, component, split, evidence."""
+    """Linked groups of adults, largest first: group, size, members, component, split, evidence.
+
+    With `name` (person key -> how the answer names them), each evidence item's `persons` are so
+    named and it carries no `person_keys`: what the command prints, made once.
+    """
     facts = joining_facts(store, minimum, bases)
     groups = find_groups(facts, threshold, seed)
     srcs = Sources(store, minimum)
-    evidence = group_evidence(facts, groups, srcs)
+    evidence = group_evidence(facts, groups, srcs, name)
     rows = [
         {
             "group": n,
@@ -307,64 +312,88 @@ def linked_groups(
     return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
 
 
-def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources) -> list[list[dict[str, Any]]]:
+def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
+                   name: Callable[[str], str] | None = None) -> list[list[dict[str, Any]]]:
     """For each group, the records (kind, ref_key) joining two of its members, by kind then record.
 
     Selected once for all groups, not once per group over all facts (which grows as groups x facts):
     each fact's two ends are looked up in one index of every member (groups are disjoint), the facts
-    whose ends fall in the same group are kept, sorted by (group, kind, record, original order) and
-    cut into runs, one evidence item per run.
+    whose ends fall in the same group are kept, ordered by (group, kind, record, original order) as
+    integer codes and cut into runs, one evidence item per run. Each run's earliest date, ISO text,
+    record id and cited sources are worked out as whole columns (sources once per distinct list);
+    only the items themselves are made one by one. With `name`, persons are named by it and the
+    items carry no `person_keys` (see linked_groups).
     """
     out: list[list[dict[str, Any]]] = [[] for _ in groups]
     if not groups or facts.empty:
         return out
     members = pd.Index([m for g in groups for m in g.members])
     group_of = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g.members) for g in groups])
-    ia = members.get_indexer(facts["a"])
-    ib = members.get_indexer(facts["b"])
-    ga = np.where(ia >= 0, group_of[ia], -1)
-    gb = np.where(ib >= 0, group_of[ib], -2)
+    ia = positions(facts["a"], members)
+    ib = positions(facts["b"], members)
+    ga = np.where(ia >= 0, group_of[np.maximum(ia, 0)], -1)
+    gb = np.where(ib >= 0, group_of[np.maximum(ib, 0)], -2)
     keep = (ga == gb) & facts["kind"].notna().to_numpy() & facts["ref_key"].notna().to_numpy()
     if not keep.any():
         return out
-    mine = facts.loc[keep, ["a", "b", "fact", "kind", "ref_key", "at", "sources"]].assign(
-        _group=ga[keep], _pos=np.flatnonzero(keep), _at=pd.to_datetime(facts["at"][keep], errors="coerce"))
-    mine = mine.sort_values(["_group", "kind", "ref_key", "_pos"], kind="stable")
-    g = mine["_group"].to_numpy()
-    kind = mine["kind"].to_numpy(dtype=object)
-    ref = mine["ref_key"].to_numpy(dtype=object)
-    new = np.ones(len(mine), dtype=bool)
-    new[1:] = (g[1:] != g[:-1]) | (kind[1:] != kind[:-1]) | (ref[1:] != ref[:-1])
+    pos = np.flatnonzero(keep)
+    grp = ga[pos]
+    kind_codes, kinds = pd.factorize(facts["kind"].to_numpy(dtype=object)[pos], sort=True)
+    ref_codes, refs = pd.factorize(facts["ref_key"].to_numpy(dtype=object)[pos], sort=True)
+    order = np.lexsort((pos, ref_codes, kind_codes, grp))
+    pos, grp, kind_codes, ref_codes = pos[order], grp[order], kind_codes[order], ref_codes[order]
+    new = np.ones(len(pos), dtype=bool)
+    new[1:] = (grp[1:] != grp[:-1]) | (kind_codes[1:] != kind_codes[:-1]) | (ref_codes[1:] != ref_codes[:-1])
     starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(mine))
-    run = np.cumsum(new) - 1
-    first_at = mine["_at"].groupby(run).min().tolist()
-    a, b, fact = mine["a"].tolist(), mine["b"].tolist(), mine["fact"].tolist()
-    sources = mine["sources"].tolist()
+    ends = np.append(starts[1:], len(pos))
+    at_text = _first_iso(pd.to_datetime(facts["at"], errors="coerce").to_numpy(dtype="datetime64[us]")[pos], starts)
+    a = facts["a"].to_numpy(dtype=object)[pos].tolist()
+    b = facts["b"].to_numpy(dtype=object)[pos].tolist()
+    fact = facts["fact"].to_numpy(dtype=object)[pos].tolist()
+    sources = facts["sources"].to_numpy(dtype=object)[pos].tolist()
+    kind_names, ref_names = kinds.tolist(), refs.tolist()
+    run_kind, run_ref = kind_codes[starts].tolist(), ref_codes[starts].tolist()
+    idents = {(k, r): _ident(kind_names[k], ref_names[r]) for k, r in set(zip(run_kind, run_ref, strict=True))}
     ids: dict[str, str] = {}
-    for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        if e - s == 1:  # most records join one pair by one fact (a < b)
-            people, facts_here, all_srcs = [a[s], b[s]], [fact[s]], list(dict.fromkeys(sources[s]))
-        else:
-            people = sorted(set(a[s:e]) | set(b[s:e]))
-            facts_here = sorted(set(fact[s:e]))
-            all_srcs = list(dict.fromkeys(x for ss in sources[s:e] for x in ss))
-        at = first_at[i]
-        for p in people:
-            if p not in ids:
-                ids[p] = split_key(p, "Person")[1]
-        out[int(g[s])].append(
-            {
-                "kind": kind[s],
-                "id": _ident(kind[s], ref[s]),
-                "persons": [ids[p] for p in people],
-                "person_keys": people,
-                "facts": facts_here,
-                "at": None if pd.isna(at) else at.isoformat(),
-                **srcs.cite(all_srcs),
-            }
-        )
+
+    def named(p: str) -> str:
+        shown = ids.get(p)
+        if shown is None:
+            shown = ids[p] = name(p) if name is not None else split_key(p, "Person")[1]
+        return shown
+
+    cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
+    with _gc_paused():
+        for s, e, g, k, r, at in zip(starts.tolist(), ends.tolist(), grp[starts].tolist(), run_kind, run_ref,
+                                     at_text, strict=True):
+            if e - s == 1:  # most records join one pair by one fact (a < b)
+                people, facts_here, raw = [a[s], b[s]], [fact[s]], sources[s]
+            else:
+                people = sorted(set(a[s:e]) | set(b[s:e]))
+                facts_here = sorted(set(fact[s:e]))
+                raw = [x for ss in sources[s:e] for x in (ss if ss is not None else [])]
+            text = "\x1f".join(map(str, raw)) if raw is not None else ""
+            c = cited.get(text)
+            if c is None:
+                c = cited[text] = srcs.cited(list(dict.fromkeys(raw)) if raw is not None else [])
+            item: dict[str, Any] = {"kind": kind_names[k], "id": idents[(k, r)], "persons": [named(p) for p in people]}
+            if name is None:
+                item["person_keys"] = people
+            item["facts"] = facts_here
+            item["at"] = at
+            item["source_id"], item["grading"], item["sources"] = c[0], c[1], list(c[2])
+            out[g].append(item)
     return out
+
+
+def _first_iso(stamps: np.ndarray, starts: np.ndarray) -> list[str | None]:
+    """The earliest date of each run (runs begin at `starts`) as Timestamp.isoformat() text, None when none."""
+    if len(stamps) == 0:
+        return []
+    ticks = np.where(np.isnat(stamps), np.iinfo(np.int64).max, stamps.astype(np.int64))
+    first = np.minimum.reduceat(ticks, starts)
+    none = first == np.iinfo(np.int64).max
+    return iso_texts(np.where(none, np.datetime64("NaT", "us"), first.astype("datetime64[us]")))
 
 
 def _ident(kind: str, ref: str) -> str:

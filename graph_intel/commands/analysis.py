@@ -52,7 +52,6 @@ def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int 
     (comma-separated, e.g. recorded,intelligence) keeps only association links on those bases."""
     many = len(store.datasets()) > 1
     bases = parse_bases(basis)
-    frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed, **({"bases": bases} if bases else {}))
     names: dict[str, str] = {}
 
     def person(key: str) -> str:
@@ -61,17 +60,11 @@ def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int 
             name = names[key] = _person(key, many)
         return name
 
-    out = []
-    for row in frame.to_dict("records"):
-        evidence = []
-        for item in row["evidence"]:
-            item = dict(item)
-            keys = item.pop("person_keys")
-            item["persons"] = [person(k) for k in keys]
-            evidence.append(item)
-        out.append({"group": row["group"], "members": [person(m) for m in row["members"]],
-                    "size": row["size"], "split": _plain(row["split"]), "evidence": evidence})
-    return out
+    frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed, **({"bases": bases} if bases else {}),
+                          name=person)
+    return [{"group": row["group"], "members": [person(m) for m in row["members"]], "size": row["size"],
+             "split": _plain(row["split"]), "evidence": row["evidence"]}
+            for row in frame.to_dict("records")]
 
 
 @read_command("shared-contacts")

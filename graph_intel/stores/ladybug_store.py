@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
 from graph_intel.stores import merge, untrusted
@@ -546,7 +548,68 @@ def _frame(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None)
         raise StoreError(f"embedded store: {exc}") from exc
     if isinstance(result, list):
         result = result[-1]
-    return result.get_as_df()
+    return result_frame(result)
+
+
+def result_frame(result: Any) -> pd.DataFrame:
+    """A query result as the frame `get_as_df` gives, read through Arrow.
+
+    `get_as_df` builds a Python object for every value (every key of a million-link read); the
+    Arrow result hands strings, timestamps and numbers to pandas as whole columns, and a list
+    column (sources, aliases) is built once per distinct list (rows share it: read-only). Results with
+    other types (nodes, relationships, structs: a user's query) still go through `get_as_df`.
+    """
+    try:
+        types = result.get_column_data_types()
+    except RuntimeError:
+        return result.get_as_df()
+    if not all(t in _ARROW_READ_TYPES for t in types):
+        return result.get_as_df()
+    table = result.get_as_arrow(chunk_size=-1)
+    columns: dict[str, Any] = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        data = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        kind = data.type
+        if pa.types.is_list(kind):
+            columns[name] = _list_column(data)
+        elif pa.types.is_date(kind):
+            columns[name] = data.cast(pa.timestamp("us")).to_pandas()
+        elif pa.types.is_string(kind) and data.null_count == len(data):  # as get_as_df: no strings, objects
+            columns[name] = pd.Series([np.nan] * len(data), dtype=object)
+        elif pa.types.is_boolean(kind) and data.null_count:  # as get_as_df: objects, NaN for blanks
+            values = np.array(data.to_pylist(), dtype=object)
+            values[np.asarray(data.is_null())] = np.nan
+            columns[name] = pd.Series(values, dtype=object)
+        else:
+            columns[name] = data.to_pandas()
+    return pd.DataFrame(columns, columns=table.column_names)
+
+
+#: Column types of a query result that result_frame reads through Arrow.
+_ARROW_READ_TYPES = frozenset({"STRING", "STRING[]", "TIMESTAMP", "DATE", "INT64", "DOUBLE", "BOOL", "BOOLEAN"})
+
+
+def _list_column(data: pa.Array) -> pd.Series:
+    """A list<string> column as Python lists (NaN for a null list, as get_as_df).
+
+    Each distinct list is built once and every row holding it refers to it (a column of sources
+    holds a few distinct lists over a million rows): treat the lists as read-only.
+    """
+    if len(data) == 0:
+        return pd.Series([], dtype=object)
+    lengths = pc.list_value_length(data)
+    joined = pc.binary_join(data, "\x1f")
+    ident = pc.binary_join_element_wise(pc.cast(lengths, pa.string()), joined, "\x1e")
+    encoded = pc.dictionary_encode(ident)
+    codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    present = np.flatnonzero(codes >= 0)
+    # the row where each distinct list first appears (dictionary codes number them in that order)
+    _, first = np.unique(codes[present], return_index=True)
+    distinct = np.empty(len(first) + 1, dtype=object)
+    for i, value in enumerate(data.take(pa.array(present[first])).to_pylist()):
+        distinct[i] = value
+    distinct[-1] = np.nan  # code -1: a null list
+    return pd.Series(distinct[codes], dtype=object)
 
 
 def _param(column: str, typ: str) -> str:

@@ -9,7 +9,7 @@ equal what the reference gives from the same store.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +91,10 @@ def _first(values: pd.Series) -> str | None:
 
 
 def reference_linked_groups(store: GraphStore, minimum: MinGrade | None = None,
-                            threshold: int = groups_mod.SPLIT_THRESHOLD, seed: int = groups_mod.SEED) -> pd.DataFrame:
-    """The earlier linked_groups: each group's evidence selected by `isin` over all facts."""
+                            threshold: int = groups_mod.SPLIT_THRESHOLD, seed: int = groups_mod.SEED,
+                            name: Callable[[str], str] | None = None) -> pd.DataFrame:
+    """The earlier linked_groups: each group's evidence selected by `isin` over all facts (with
+    `name`, persons named by it and no person_keys, as linked_groups does)."""
     facts = groups_mod.joining_facts(store, minimum)
     found = groups_mod.find_groups(facts, threshold, seed)
     srcs = ReferenceSources(store, minimum)
@@ -104,11 +106,14 @@ def reference_linked_groups(store: GraphStore, minimum: MinGrade | None = None,
         for (kind, ref), rows_ in mine.groupby(["kind", "ref_key"], sort=True):
             people = sorted(set(rows_["a"]) | set(rows_["b"]))
             all_srcs = list(dict.fromkeys(s for ss in rows_["sources"] for s in ss))
-            evidence.append({
+            item = {
                 "kind": kind, "id": groups_mod._ident(kind, ref),
-                "persons": [split_key(p, "Person")[1] for p in people], "person_keys": people,
+                "persons": [name(p) if name else split_key(p, "Person")[1] for p in people], "person_keys": people,
                 "facts": sorted(set(rows_["fact"])), "at": _first(rows_["at"]), **srcs.cite(all_srcs),
-            })
+            }
+            if name is not None:
+                del item["person_keys"]
+            evidence.append(item)
         rows.append({"group": n, "size": len(group.members), "members": group.members,
                      "component": group.component, "split": group.split, "evidence": evidence})
     return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
