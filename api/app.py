@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
 
 from api.audit import open_audit
 from api.deps import PUBLIC, ROLES_KEY, Services, enforce_access, require_role
@@ -18,6 +19,7 @@ from api.middleware import GuardMiddleware, install_access_log_filter
 from api.routes import admin, health, ingest, network, query, read
 from api.settings import Settings
 from api.users import UserStore
+from api.web import WEB_PREFIX, build_web
 from graph_intel.commands import load_all
 from graph_intel.private import private_files
 from graph_intel.stores import open_store
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 store.close()
             users.close()
             audit.close()
+            web.close()
 
     app = FastAPI(
         title="graph-intel",
@@ -73,6 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(query.router)
     app.include_router(admin.router)
     app.include_router(network.router)
+    # The hub workspace for people (sign-in, sessions, pages): its own app, mounted at /hub.
+    hub, web = build_web(settings, lambda: app.state.services)
+    app.state.web = web
+    app.mount(WEB_PREFIX, hub)
+
+    @app.get("/", include_in_schema=False, openapi_extra=require_role(PUBLIC, action="none"))
+    def front_door() -> RedirectResponse:
+        """The browser's front door: the hub's home page (which asks to sign in first)."""
+        return RedirectResponse(WEB_PREFIX + "/", status_code=303)
 
     @app.get(OPENAPI_PATH, include_in_schema=False, openapi_extra=require_role("authenticated", action="none"))
     def openapi_document() -> dict[str, Any]:

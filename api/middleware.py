@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import AUDIT_SCOPE_KEY, AuditContext, bearer_token, purpose_text, redacted_query
+from api.web.policy import SIGN_IN_PATH, UPLOAD_PATH, is_web, web_csp
 
 log = logging.getLogger("graph_intel.api")
 
@@ -34,7 +35,7 @@ _COMMON_HEADERS = [
 ]
 _STRIPPED = {b"content-security-policy", b"server", *(name for name, _ in _COMMON_HEADERS)}
 UNAUDITED_PATHS = frozenset({"/health"})
-UPLOAD_PATHS = frozenset({"/api/v1/ingest"})
+UPLOAD_PATHS = frozenset({"/api/v1/ingest", UPLOAD_PATH})
 
 
 class BodyTooLarge(HTTPException):
@@ -44,12 +45,17 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=f"the request body is larger than {limit} bytes")
 
 
-def security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """Response headers with ours set: a CSP by content type, nosniff, no-referrer, no-store, DENY."""
+def security_headers(headers: list[tuple[bytes, bytes]], path: str = "") -> list[tuple[bytes, bytes]]:
+    """Response headers with ours set: a CSP by content type (the hub's own by path), nosniff,
+    no-referrer, no-store, DENY (SAMEORIGIN for the hub's framed network picture)."""
     kept = [(k, v) for k, v in headers if k.lower() not in _STRIPPED]
     ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
     csp = HTML_CSP if ctype.startswith(b"text/html") else JSON_CSP
-    return [*kept, *_COMMON_HEADERS, (b"content-security-policy", csp.encode())]
+    common = _COMMON_HEADERS
+    if is_web(path):
+        csp, frame = web_csp(path)
+        common = [(k, frame if k == b"x-frame-options" else v) for k, v in _COMMON_HEADERS]
+    return [*kept, *common, (b"content-security-policy", csp.encode())]
 
 
 def _json_response(status: int, detail: str) -> tuple[Message, Message]:
@@ -80,13 +86,14 @@ class GuardMiddleware:
         scope[AUDIT_SCOPE_KEY] = ctx
         limit = self.max_upload if path in UPLOAD_PATHS else self.max_body
         started = False
+        app = scope.get("app")  # the service's app (a mounted sub-app such as the hub replaces scope["app"])
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": security_headers(list(message.get("headers", [])))}
-                if not await self._audit(scope, ctx, int(message["status"])):
+                message = {**message, "headers": security_headers(list(message.get("headers", [])), path)}
+                if not await self._audit(app, scope, ctx, int(message["status"])):
                     start, body = _json_response(503, "the audit log cannot be written, so nothing is disclosed")
                     await send({**start, "headers": security_headers(start["headers"])})
                     await send(body)
@@ -94,7 +101,12 @@ class GuardMiddleware:
             await send(message)
 
         length = _content_length(scope)
-        if _has_body(scope, length) and path not in UNAUDITED_PATHS and not await self._token_valid(scope):
+        if _has_body(scope, length) and is_web(path):
+            if path != SIGN_IN_PATH and not await self._session_valid(scope):
+                # the hub's forms post with a session, never a bearer token: none, none of the body is read
+                await self._refuse(scope, ctx, guarded_send, 403, "sign in first: this form needs a live session")
+                return
+        elif _has_body(scope, length) and path not in UNAUDITED_PATHS and not await self._token_valid(scope):
             # Cheap refusals first: a body sent without a valid token is refused before any of it
             # is read (the route's own check would come only after the body was parsed).
             await self._refuse(scope, ctx, guarded_send, 401, "a valid bearer token is required (Authorization: Bearer TOKEN)",
@@ -138,6 +150,14 @@ class GuardMiddleware:
         user = await anyio.to_thread.run_sync(services.users.authenticate, token.strip())
         return user is not None
 
+    async def _session_valid(self, scope: Scope) -> bool:
+        """Whether the request carries the cookie of a live hub session (read from the headers only)."""
+        web = getattr(getattr(scope.get("app"), "state", None), "web", None)
+        if web is None:
+            return False
+        cookie = next((v for k, v in scope.get("headers", []) if k == b"cookie"), b"").decode("latin-1")
+        return await anyio.to_thread.run_sync(web.cookie_session_live, cookie)
+
     async def _refuse(self, scope: Scope, ctx: AuditContext, send: Send, status: int, detail: str,
                       headers: list[tuple[bytes, bytes]] | None = None) -> None:
         start, body = _json_response(status, detail)
@@ -148,11 +168,10 @@ class GuardMiddleware:
         except _AuditFailed:
             return
 
-    async def _audit(self, scope: Scope, ctx: AuditContext, status: int) -> bool:
+    async def _audit(self, app: Any, scope: Scope, ctx: AuditContext, status: int) -> bool:
         """Write this request's audit entry; False when it cannot be written."""
         if ctx.skip:
             return True
-        app: Any = scope.get("app")
         services = getattr(getattr(app, "state", None), "services", None)
         if services is None:
             log.error("audit log not open; refusing to respond to %s %s", ctx.method, ctx.path)
@@ -160,7 +179,8 @@ class GuardMiddleware:
 
         def write() -> None:
             if ctx.who is None:
-                self._identify(scope, ctx, services)
+                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+                self._identify(headers, ctx, services)
             params: dict[str, Any] = {"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params}
             services.audit.append(
                 who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
@@ -177,10 +197,9 @@ class GuardMiddleware:
         return True
 
     @staticmethod
-    def _identify(scope: Scope, ctx: AuditContext, services: Any) -> None:
+    def _identify(headers: dict[str, str], ctx: AuditContext, services: Any) -> None:
         """Who sent a request refused before the access check ran (404, 405, 413, 422): a valid
         token still names its user in the entry, and a valid purpose is kept."""
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         token = bearer_token(headers.get("authorization"))
         if token is None:
             return

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     #: Also send every checkpoint to syslog/journald when the machine has /dev/log.
     audit_syslog: bool = True
 
+    #: The hub workspace (api.web): a session ends after this many seconds unused...
+    session_idle_seconds: float = Field(default=30 * 60, gt=0)
+    #: ...and this many seconds after sign-in, however much it is used.
+    session_absolute_seconds: float = Field(default=8 * 3600, gt=0)
+    #: Wrong passwords in a row that lock an account, and for how many seconds.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: float = Field(default=15 * 60, ge=0)
+    #: The protective marking printed at the top and bottom of every page the hub prints.
+    protective_marking: str = Field(default="OFFICIAL-SENSITIVE", min_length=1, max_length=60)
+
     def audit_key_path(self) -> Path:
         """Where the checkpoint key is read from (and made, when no key is given)."""
         return self.audit_key_file or self.api_db_path().parent / "audit.key"

@@ -229,9 +229,18 @@ def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"
 def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],
                  as_of: Annotated[str | None, typer.Option("--as-of", help=f"Up to the end of this day ({DATES}) [default: today].")] = None,
                  include_restricted: IncludeRestrictedOpt = False,
+                 out_file: Annotated[Path | None, typer.Option("--out", help="Write the print-ready briefing (A4, marked, paged) to this HTML file.")] = None,
+                 pdf: Annotated[bool, typer.Option("--pdf", help="With --out: also print it to a PDF beside it, through headless Chromium.")] = False,
+                 marking: Annotated[str | None, typer.Option("--marking", help="Protective marking on every page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].")] = None,
+                 reference: Annotated[str, typer.Option("--reference", help="Case or operation reference printed on every page.")] = "",
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
     start, end = _day(since, "--since"), _day(as_of, "--as-of")
+    if pdf and out_file is None:
+        fail("--pdf needs --out FILE.html: the PDF is printed from that file and written beside it")
+    if out_file is not None:
+        _briefing_file(store, neo4j, start, end, out_file, pdf, marking, reference, include_restricted, json)
+        return
     data = _run(store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat(), include_restricted)
 
     def render(d: dict[str, Any]) -> None:
@@ -246,6 +255,32 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is ne
         _victims(d.get("possible_victims") or [])
 
     emit(data, json, render)
+
+
+def _briefing_file(store: Path | None, neo4j: str | None, start: date, end: date, out_file: Path, pdf: bool,
+                   marking: str | None, reference: str, include_restricted: bool, json: bool) -> None:
+    """`briefing --out FILE.html [--pdf]`: the hub's print-ready briefing, written from the command line."""
+    import getpass
+
+    from api.settings import Settings
+    from api.web.printing import print_pdf, write_briefing
+
+    if not out_file.parent.is_dir():
+        fail(f"--out: the folder {out_file.parent} does not exist")
+    mark = marking or Settings().protective_marking
+    with opened(store, neo4j) as graph:
+        try:
+            done = write_briefing(graph, start, end, out_file, produced_by=getpass.getuser(), marking=mark,
+                                  reference=reference, include_restricted=include_restricted)
+        except (ValueError, MatrixError) as exc:
+            fail(str(exc))
+    if pdf:
+        try:
+            done["pdf"] = str(print_pdf(out_file, out_file.with_suffix(".pdf")))
+        except (FileNotFoundError, RuntimeError, OSError) as exc:
+            fail(f"--pdf: {exc}")
+    emit(done, json, lambda d: out.print(f"briefing written to {d['file']}" + (f" and {d['pdf']}" if d.get("pdf") else "")
+                                         + f" ({d['children']} children, marked {d['marking']})", highlight=False))
 
 
 def _victims(rows: list[dict[str, Any]]) -> None:

@@ -114,17 +114,33 @@ def users_add(
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     api_db: ApiDbOpt = None,
+    password: Annotated[bool, typer.Option("--password", help="Also set a password for the hub's sign-in (asked for, twice; never an argument).")] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Create a user and print its token (shown once: only its hash is kept)."""
+    """Create a user and print its token (shown once: only its hash is kept); --password also
+    asks for a password to sign in to the hub workspace in a browser (stored argon2-hashed)."""
     from api.users import UserError, UserStore
 
-    with UserStore(_settings(store, neo4j, api_db).api_db_path()) as users:
+    path = _settings(store, neo4j, api_db).api_db_path()
+    secret = None
+    if password:
+        from api.web.accounts import MIN_PASSWORD_CHARS
+
+        secret = typer.prompt(f"Password for {name} (at least {MIN_PASSWORD_CHARS} characters)", hide_input=True,
+                              confirmation_prompt=True, err=True)
+        if len(secret) < MIN_PASSWORD_CHARS:
+            fail(f"the password is shorter than {MIN_PASSWORD_CHARS} characters: choose a longer one")
+    with UserStore(path) as users:
         try:
             token = users.add(name, role)
         except UserError as exc:
             fail(str(exc))
-    emit({"user": name, "role": role, "token": token}, True)
+    if secret is not None:
+        from api.web.accounts import Passwords
+
+        with Passwords(path) as passwords:
+            passwords.set(name, secret)
+    emit({"user": name, "role": role, "token": token, **({"password": "set"} if secret is not None else {})}, True)
 
 
 def users_revoke(
