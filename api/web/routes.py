@@ -382,6 +382,7 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
         review: Annotated[str, Form(max_length=32)],
         reason: Annotated[str, Form(max_length=2000)],
         csrf: Annotated[str, Form(max_length=200)],
+        lead_worker: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
         p = page(request, action="alteration", roles=frozenset({"analyst"}))
         p.check_csrf(csrf)
@@ -399,6 +400,7 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
                 by=p.session.name if p.session else "",
                 review=review,
                 reason=reason,
+                lead_worker=lead_worker.strip() or None,
             )
         return RedirectResponse(
             f"{WEB_PREFIX}/child/{quote(person, safe='')}#matrix", status_code=303

@@ -115,11 +115,7 @@ def home(store: GraphStore, since: date, today: date) -> dict[str, Any]:
         rows.append(
             {
                 **child,
-                "lead": ", ".join(
-                    a.get("worker") or a.get("who") or ""
-                    for a in child.get("new_allocations", [])
-                    if isinstance(a, dict)
-                ),
+                "lead": child.get("lead_worker") or "",
                 "all_triggers": triggers.get(pid, {}).get("rules", []),
                 "all_breaches": [b for b in all_breaches if b["child"] == pid],
             }

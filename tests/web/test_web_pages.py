@@ -64,6 +64,7 @@ def test_analyst_sets_a_rag_status_from_the_childs_page(hub: Hub) -> None:
             "rag": "red",
             "review": "2030-02-01",
             "reason": "new adult in contact",
+            "lead_worker": "PC Hollis",
             "csrf": token,
         },
     )
@@ -72,7 +73,8 @@ def test_analyst_sets_a_rag_status_from_the_childs_page(hub: Hub) -> None:
     assert (
         "RED" in page and "new adult in contact" in page and "AMBER" in page
     )  # the history keeps the earlier entry
-    assert "rag-red" in hub.client.get("/hub/").text
+    home = hub.client.get("/hub/").text
+    assert "rag-red" in home and "PC Hollis" in home
     set_entry = [
         e for e in _entries(hub) if e["route"] == "/hub/child/{person}/rag" and e["status"] == 303
     ]
