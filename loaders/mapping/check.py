@@ -155,7 +155,7 @@ def _against(spec: ImportSpec, root: yaml.Node | None, file: Path) -> list[Probl
                 if column not in header:
                     found.append(Problem(
                         line_of(root, vpath), _dotted(vpath),
-                        f"{path.name} has no column {column!r} (header on row {spec.file.header_row}: "
+                        f"{path.name} has no column {column!r} (header on row {table.header_line}: "
                         f"{', '.join(table.header)})"))
         kept = extra_columns(table.header, referenced_columns(spec), spec)
         if kept:

@@ -268,7 +268,7 @@ def _table_chunks(run: Run, path: Path, chunk_rows: int, options: FileOptions | 
         kind = "sheet" if is_excel(path, run.spec.file) else "file"
         raise SourceFileError(
             f"{path}: the {kind} has no column(s) {', '.join(repr(m) for m in missing)} that the specification "
-            f"'{run.spec.name}' reads (header on row {run.spec.file.header_row}: {', '.join(table.header)})"
+            f"'{run.spec.name}' reads (header on row {table.header_line}: {', '.join(table.header)})"
         )
     run.preamble = table.preamble
     kept = extra_columns(table.header, referenced_columns(run.spec), run.spec)

@@ -32,6 +32,47 @@ class Table:
     header: list[str]
     preamble: str
     chunks: Iterator[Chunk]
+    #: The row the header was read from (file.header_row, or the row `auto` found).
+    header_line: int = 1
+
+
+#: How many rows from the top `header_row: auto` looks at.
+HEADER_SEARCH_ROWS = 30
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def find_header_row(rows: list[list[str]]) -> int:
+    """The 1-based row of the header: the first wide row of text cells (below any title block).
+
+    A row is wide when it has at least two cells and at least 0.6 times the cells of the widest of
+    the first rows; a row holding a number is data, not a header. 1 when none is found.
+    """
+    widths = [sum(1 for c in r if c) for r in rows[:HEADER_SEARCH_ROWS]]
+    widest = max(widths, default=0)
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [c for c in row if c]
+        if len(cells) >= max(2, 0.6 * widest) and not any(_number(c) for c in cells):
+            return i + 1
+    return 1
+
+
+def first_rows(path: Path, options: FileOptions, limit: int) -> list[list[str]]:
+    """The first `limit` rows of a file or sheet, cells trimmed."""
+    rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
+    out: list[list[str]] = []
+    for item in rows:
+        out.append([c.strip() for c in item[1]])
+        if len(out) >= limit:
+            break
+    rows.close()  # type: ignore[attr-defined]
+    return out
 
 
 def not_canonical_hint(path: Path) -> str | None:
@@ -63,25 +104,27 @@ def is_excel(path: Path, options: FileOptions) -> bool:
 
 def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open a CSV or Excel file; SourceFileError says what cannot be read and what to do."""
+    header_row = find_header_row(first_rows(path, options, HEADER_SEARCH_ROWS)) if options.header_row == "auto" \
+        else options.header_row
     rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
     preamble: list[str] = []
     header: list[str] | None = None
     for number, row, _ in rows:
-        if number < options.header_row:
+        if number < header_row:
             preamble.append(" ".join(c for c in row if c))
             continue
         header = [c.strip() for c in row]
         break
     if not header or not any(header):
         raise SourceFileError(
-            f"{path}: no header on row {options.header_row}; set file.header_row in the specification"
+            f"{path}: no header on row {header_row}; set file.header_row in the specification"
         )
     while header and not header[-1]:
         header.pop()
     problem = header_problem(header, blanks_may_repeat=True)
     if problem:
-        raise SourceFileError(f"{path}, line {options.header_row}: {problem}")
-    return Table(header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows))
+        raise SourceFileError(f"{path}, line {header_row}: {problem}")
+    return Table(header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows), header_row)
 
 
 Rows = Iterator[tuple[int, list[str], tuple[int, str] | None]]

@@ -116,7 +116,9 @@ class FileOptions(_Strict):
 
     format: Literal["auto", "csv", "excel"] = "auto"
     sheet: str | int | list[str] | None = None
-    header_row: int = Field(default=1, ge=1)
+    #: The row holding the header (1 is the first), or "auto": the first wide row of text cells
+    #: among the first 30 (below any title block), found in each file or sheet as it is read.
+    header_row: Annotated[int, Field(ge=1)] | Literal["auto"] = 1
     encoding: str = "utf-8-sig"
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     pattern: str | None = None

@@ -90,14 +90,10 @@ def _raw_rows(path: Path, options: FileOptions, limit: int) -> list[list[str]]:
 
 
 def _header_row(rows: list[list[str]]) -> int:
-    """The 1-based row of the header: the first wide row of text cells (below any title block)."""
-    widths = [sum(1 for c in r if c) for r in rows[:30]]
-    widest = max(widths, default=0)
-    for i, row in enumerate(rows[:30]):
-        cells = [c for c in row if c]
-        if len(cells) >= max(2, 0.6 * widest) and not any(_number(c) for c in cells):
-            return i + 1
-    return 1
+    """The 1-based row of the header, found as `header_row: auto` finds it when a file is read."""
+    from loaders.mapping.reader import find_header_row
+
+    return find_header_row(rows)
 
 
 def _number(text: str) -> bool:
