@@ -50,12 +50,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.services = None
+            services.loader.stop()  # a load's child process ends now: the load stays marked incomplete
             if services.jobs.active or services.gate.busy:
                 # Stopping mid-load: the load stays marked incomplete in the store; waiting for it
                 # would hold the stop for as long as it runs.
                 log.warning("stopping with a load in progress: it is recorded as incomplete; load it again")
             else:
-                store.close()
+                services.store.close()
             users.close()
             audit.close()
             web.close()

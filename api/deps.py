@@ -20,6 +20,7 @@ from api.audit import AuditLog
 from api.cache import ResponseCache
 from api.disclosure import PersonIndex
 from api.jobs import JobRunner
+from api.load_process import LoadProcesses
 from api.loads import IncompleteLoads, LoadGate
 from api.settings import Settings
 from api.users import User, UserStore
@@ -63,6 +64,13 @@ class Services:
     #: Read computations running at once (the rest wait their turn, or give up if their client goes).
     readers: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(4))
     persons: PersonIndex = field(default_factory=PersonIndex)
+    #: The child process a job's load runs in (api.load_process); `store` is reopened after it.
+    loader: LoadProcesses = field(default_factory=LoadProcesses)
+
+    def current_store(self) -> GraphStore:
+        """The store handle now (a load in a child process closes it and opens a new one: read it
+        inside the load gate, never keep it)."""
+        return self.store
 
 
 @dataclass

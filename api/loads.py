@@ -134,16 +134,17 @@ async def run_abandonable(request: Request, work: Callable[[], Cached], limiter:
 
 
 async def answer(
-    request: Request, store: GraphStore, cache: ResponseCache, gate: LoadGate, limiter: anyio.CapacityLimiter,
-    key: Hashable, make: Callable[[], Cached],
+    request: Request, store: Callable[[], GraphStore], cache: ResponseCache, gate: LoadGate,
+    limiter: anyio.CapacityLimiter, key: Hashable, make: Callable[[], Cached],
 ) -> tuple[Cached, dict[str, str]]:
     """The answer to one question, and the headers it needs: computed once however many ask at
     once, at most `limiter` at a time, never while a load runs (then the answer cached before the
-    load, marked, or a 503 saying a load is in progress)."""
+    load, marked, or a 503 saying a load is in progress). `store()` gives the store handle, read
+    inside the gate (a load in a child process replaces it)."""
 
     def work() -> Cached:
         with gate.reading():
-            return cache.get_or_make(store, key, make)
+            return cache.get_or_make(store(), key, make)
 
     try:
         gate.check()
@@ -165,15 +166,19 @@ class IncompleteLoads:
         self._lock = threading.Lock()
         self._seen: tuple[int | None, str] | None = None
 
-    def header(self, store: GraphStore, gate: LoadGate) -> dict[str, str]:
-        """The header naming them (none when every load finished); the running load is not one."""
-        if gate.busy:
+    def header(self, store: Callable[[], GraphStore], gate: LoadGate) -> dict[str, str]:
+        """The header naming them (none when every load finished); the running load is not one.
+        `store()` gives the store handle, read inside the gate."""
+        try:
+            with gate.reading():
+                handle = store()
+                generation = getattr(handle, "generation", None)
+                with self._lock:
+                    if generation is not None and self._seen is not None and self._seen[0] == generation:
+                        names = self._seen[1]
+                    else:
+                        names = ", ".join(sorted(handle.incomplete_loads()))
+                        self._seen = (generation, names)
+        except LoadInProgress:
             return {}
-        generation = getattr(store, "generation", None)
-        with self._lock:
-            if generation is not None and self._seen is not None and self._seen[0] == generation:
-                names = self._seen[1]
-            else:
-                names = ", ".join(sorted(store.incomplete_loads()))
-                self._seen = (generation, names)
         return {INCOMPLETE_HEADER: names} if names else {}

@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     #: Largest ingest upload (multipart: CSV files or a zip), in bytes.
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    #: Largest upload loaded while its request waits; a larger one runs as a job (202) in a
+    #: process of its own, as one sent with `Prefer: respond-async` does.
+    sync_ingest_bytes: int = Field(default=1024 * 1024, ge=0)
     #: Largest total of a zip's members once unpacked (zip bombs), in bytes.
     max_unzipped_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
     #: Longest X-Purpose header accepted, in characters.

@@ -31,6 +31,7 @@ from api.deps import (
     require_role,
 )
 from api.jobs import Job, JobFailed, job_url
+from api.load_process import LoadRefused, LoadStopped, apart_possible, load_apart
 from api.routes.read import json_response
 from graph_intel.load import IngestError, LoadSettings, load, reader
 
@@ -133,12 +134,14 @@ def _receive(files: list[UploadFile], folder: Path, work: Path, max_unzipped: in
 
 
 def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
-    """One load, alone: the write lock, then the load gate (reads see the store before it)."""
-    store = svc.store
+    """One load in this process, alone: the write lock, then the load gate (reads see the store
+    before it). For small uploads (a job's load runs in a child process: api.load_process)."""
     settings = LoadSettings(agency=agency, origin="upload", keep_quarantine=True,
                             elsewhere=svc.settings.api_db_path().parent)
-    with svc.write_lock, svc.gate.load(dataset, store):
-        report = load(store, reader("canonical"), folder, dataset, settings)
+    with svc.write_lock:
+        store = svc.store  # read under the lock: a load in a child process replaces the handle
+        with svc.gate.load(dataset, store):
+            report = load(store, reader("canonical"), folder, dataset, settings)
     return report.as_json()
 
 
@@ -153,7 +156,8 @@ def wants_job(prefer: str | None) -> bool:
     response_model=None,
     responses={
         200: {"description": "The ingest report (as `graph-intel ingest --json`)", "content": {"application/json": {}}},
-        202: {"description": "With `Prefer: respond-async`: the load runs as a job; poll the `Location` (`GET /api/v1/jobs/{job_id}`)",
+        202: {"description": "With `Prefer: respond-async`, or for an upload larger than `GRAPH_INTEL_SYNC_INGEST_BYTES`: "
+                             "the load runs as a job; poll the `Location` (`GET /api/v1/jobs/{job_id}`)",
               "content": {"application/json": {}}},
     },
 )
@@ -167,8 +171,9 @@ def ingest_upload(
 ) -> Response:
     """Load one dataset from uploaded canonical files; bad rows are quarantined, as the CLI does.
 
-    A large load is best sent with `Prefer: respond-async`: the answer is `202 Accepted` with the
-    job's URL, and the load runs on the service's job thread while reads go on.
+    With `Prefer: respond-async`, and always for an upload larger than `sync_ingest_bytes` (1 MiB),
+    the answer is `202 Accepted` with the job's URL, and the load runs in a process of its own
+    while reads go on (answered from before the load, or told one is in progress).
     """
     ctx.params.update({"dataset": dataset, "agency": agency, "uploads": [f.filename for f in files]})
     upload_dir = Path(tempfile.mkdtemp(prefix="graph-intel-upload-"))
@@ -180,7 +185,8 @@ def ingest_upload(
         ctx.params["files"] = sorted(loaded)
         ctx.persons |= {f"{dataset}:{ident}" for ident in _person_ids(folder)}
         audit_started(svc, ctx)
-        if wants_job(prefer):
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        if wants_job(prefer) or size > svc.settings.sync_ingest_bytes:
             work = None  # the job removes the upload when it ends
             # The job's own context ends the "started" entry when the load ends; the request's
             # entry (the 202) is then a plain one.
@@ -189,8 +195,10 @@ def ingest_upload(
             job = svc.jobs.submit(ctx.who, "ingest", dataset, partial(_job_load, svc, folder, dataset, agency, upload_dir),
                                   partial(_job_ended, svc, job_ctx))
             ctx.params["job"] = job_ctx.params["job"] = job.id
-            return JSONResponse(job.as_json(), status_code=202,
-                                headers={"Location": job_url(job.id), "Preference-Applied": "respond-async"})
+            headers = {"Location": job_url(job.id)}
+            if wants_job(prefer):
+                headers["Preference-Applied"] = "respond-async"
+            return JSONResponse(job.as_json(), status_code=202, headers=headers)
         result = _load(svc, folder, dataset, agency)
     finally:
         if work is not None:
@@ -201,9 +209,13 @@ def ingest_upload(
 
 def _job_load(svc: Services, folder: Path, dataset: str, agency: str, work: Path) -> dict[str, Any]:
     try:
+        if apart_possible(svc.store):
+            return load_apart(svc, folder, dataset, agency)
         return _load(svc, folder, dataset, agency)
-    except IngestError as exc:
+    except (IngestError, LoadRefused) as exc:
         raise JobFailed(str(exc)) from exc
+    except LoadStopped as exc:
+        raise JobFailed(f"the load did not finish ({exc}); the dataset is marked incomplete: load it again") from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import Audit, ServicesDep, require_role
+from api.loads import RETRY_AFTER_SECONDS, LoadInProgress
 from api.routes.read import json_response
 from graph_intel.stores import StoreError
 from graph_intel.stores.untrusted import RefusedStatement, screened_keyword
@@ -54,7 +55,13 @@ def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]
     if not all(_PARAM_NAME.fullmatch(k) for k in body.params):
         raise HTTPException(status_code=400, detail="parameter names must be identifiers")
     try:
-        frame = svc.store.user_query(body.cypher, body.params)
+        with svc.gate.reading():  # never during a load (its handle may be closed for the load's process)
+            frame = svc.store.user_query(body.cypher, body.params)
+            limit = svc.settings.max_query_rows
+            rows = frame.head(limit).to_dict("records")
+            ctx.persons |= svc.persons.disclosed(svc.store, rows)
+    except LoadInProgress as exc:
+        raise HTTPException(status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
     except RefusedStatement as exc:
         what = str(exc.args[0]) if exc.args else "the statement"
         ctx.params["refused"] = what
@@ -65,8 +72,5 @@ def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]
         raise HTTPException(
             status_code=400, detail=f"the query could not be run ({READ_ONLY}): check its syntax, labels and parameters"
         ) from None
-    limit = svc.settings.max_query_rows
-    rows = frame.head(limit).to_dict("records")
     answer = {"columns": [str(c) for c in frame.columns], "rows": rows, "truncated": len(frame) > limit}
-    ctx.persons |= svc.persons.disclosed(svc.store, rows)
     return json_response(answer)

@@ -86,9 +86,9 @@ async def gated_answer(request: Request, key: Hashable, make: Callable[[], Cache
     """A read's answer through the load gate, the bounded pool and the cache (api.loads), with
     the headers it carries (an answer from before a running load; loads that did not finish)."""
     svc = services(request)
-    answer, headers = await loads.answer(request, svc.store, svc.cache, svc.gate, svc.readers, key, make)
+    answer, headers = await loads.answer(request, svc.current_store, svc.cache, svc.gate, svc.readers, key, make)
     if not headers:
-        headers = await anyio.to_thread.run_sync(svc.incomplete.header, svc.store, svc.gate, limiter=svc.readers)
+        headers = await anyio.to_thread.run_sync(svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers)
     return answer, headers
 
 

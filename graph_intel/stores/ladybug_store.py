@@ -121,6 +121,9 @@ class LadybugStore(GraphStore):
         #: at the same generation is still what the store holds.
         self.generation = 0
         self._readers = threading.local()
+        #: Every read connection made (one per thread), so close() closes them all: a connection
+        #: left open keeps the database, and its file lock, alive after close().
+        self._reader_conns: list[ladybug.Connection] = []
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-intel-copy")
         self._queued: list[Future[None]] = []
         self._queue_lock = threading.Lock()
@@ -141,6 +144,9 @@ class LadybugStore(GraphStore):
             self.flush()
         finally:
             self._writer.shutdown(wait=True)
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
             self._conn.close()
             self._db.close()
 
@@ -192,6 +198,8 @@ class LadybugStore(GraphStore):
         conn = getattr(self._readers, "conn", None)
         if conn is None:
             conn = self._readers.conn = ladybug.Connection(self._db)
+            with self._queue_lock:
+                self._reader_conns.append(conn)
         return conn
 
     def ensure_schema(self) -> None:
