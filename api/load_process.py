@@ -26,11 +26,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from api.deps import Services
-    from graph_intel.stores import GraphStore
+from typing import Any
 
 log = logging.getLogger("graph_intel.api")
 
@@ -103,37 +99,6 @@ class LoadProcesses:
             self.stopping = True
             if self._running is not None and self._running.poll() is None:
                 self._running.kill()
-
-
-def apart_possible(store: GraphStore) -> bool:
-    """Whether a load into `store` can run in a child process (an embedded store, by its path)."""
-    from graph_intel.stores.ladybug_store import LadybugStore
-
-    return isinstance(store, LadybugStore)
-
-
-def load_apart(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
-    """One load in a child process, alone: the write lock, then the load gate (new reads are
-    answered from before the load or told to wait; the running ones end first), then the
-    service's handle is closed for the child and opened again after it, whatever it did."""
-    from graph_intel.stores import open_store
-
-    with svc.write_lock:
-        store = svc.store
-        request = LoadRequest(store=str(store.path), folder=str(folder), dataset=dataset, agency=agency,  # type: ignore[attr-defined]
-                              elsewhere=str(svc.settings.api_db_path().parent))
-        with svc.gate.load(dataset, store):
-            generation = int(getattr(store, "generation", 0))
-            store.close()
-            try:
-                return svc.loader.run(request)
-            finally:
-                if not svc.loader.stopping:
-                    reopened = open_store(Path(request.store), create=False)
-                    # past every generation the closed handle reached: no cached answer is taken
-                    # for one made after the load
-                    reopened.generation = generation + 1  # type: ignore[attr-defined]
-                    svc.store = reopened
 
 
 def _last_json(out: bytes) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
@@ -31,9 +32,11 @@ from api.deps import (
     require_role,
 )
 from api.jobs import Job, JobFailed, job_url
-from api.load_process import LoadRefused, LoadStopped, apart_possible, load_apart
+from api.load_process import LoadRefused, LoadRequest, LoadStopped
 from api.routes.read import json_response
 from graph_intel.load import IngestError, LoadSettings, load, reader
+from graph_intel.stores import GraphStore, open_store
+from graph_intel.stores.ladybug_store import LadybugStore
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -143,6 +146,60 @@ def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, A
         with svc.gate.load(dataset, store):
             report = load(store, reader("canonical"), folder, dataset, settings)
     return report.as_json()
+
+
+def apart_possible(store: GraphStore) -> bool:
+    """Whether a load into `store` can run in a child process (an embedded store, by its path)."""
+    return isinstance(store, LadybugStore)
+
+
+def load_apart(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
+    """One load in a child process (api.load_process), alone: the write lock, then the load gate
+    (new reads are answered from before the load or told to wait; the running ones end first).
+
+    The load is marked started here, before the service's handle is closed for the child, so a
+    load stopped at any point after its 202 (even before the child has begun) is named
+    incomplete; a load the child refused before writing anything gets its earlier mark back.
+    The handle is opened again after the child, whatever it did.
+    """
+    with svc.write_lock:
+        store = svc.store
+        assert isinstance(store, LadybugStore)
+        request = LoadRequest(store=str(store.path), folder=str(folder), dataset=dataset, agency=agency,
+                              elsewhere=str(svc.settings.api_db_path().parent))
+        with svc.gate.load(dataset, store):
+            earlier = store.incomplete_loads().get(dataset)
+            accepted = datetime.now(UTC).isoformat()
+            store.mark_load_started(dataset, accepted)
+            generation = store.generation
+            store.close()
+            try:
+                return svc.loader.run(request)
+            except LoadRefused:
+                if not svc.loader.stopping:
+                    _unmark(store.path, dataset, accepted, earlier)
+                raise
+            finally:
+                if not svc.loader.stopping:
+                    reopened = open_store(store.path, create=False)
+                    # past every generation the closed handle reached: no answer cached before
+                    # the load is taken for one after it
+                    reopened.generation = generation + 1  # type: ignore[attr-defined]
+                    svc.store = reopened
+
+
+def _unmark(path: Path, dataset: str, accepted: str, earlier: str | None) -> None:
+    """Put back the load mark a refused load found (the child wrote nothing: its own mark would
+    have replaced `accepted`)."""
+    store = LadybugStore(path, create=False)
+    try:
+        if store.incomplete_loads().get(dataset) == accepted:
+            if earlier is None:
+                store.mark_load_finished(dataset, accepted)
+            else:
+                store.mark_load_started(dataset, earlier)
+    finally:
+        store.close()
 
 
 def wants_job(prefer: str | None) -> bool:
