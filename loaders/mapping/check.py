@@ -67,6 +67,8 @@ def value_paths(spec: ImportSpec) -> Iterator[tuple[Path_, Value]]:
     for alias, ent in spec.entities.items():
         if ent.id is not None:
             yield ("entities", alias, "id"), ent.id
+        if ent.age is not None:
+            yield ("entities", alias, "age"), ent.age
         for name, v in ent.properties.items():
             yield ("entities", alias, "properties", name), v
     for alias, ev in spec.events.items():

@@ -280,7 +280,7 @@ def _table_chunks(run: Run, path: Path, chunk_rows: int, options: FileOptions | 
 def _values(spec: ImportSpec) -> list[Value]:
     out: list[Value] = [spec.row_date] if spec.row_date else []
     for ent in spec.entities.values():
-        out += [v for v in (ent.id, *ent.properties.values()) if v is not None]
+        out += [v for v in (ent.id, ent.age, *ent.properties.values()) if v is not None]
     for ev in spec.events.values():
         out += [v for v in (ev.id, ev.start, ev.end, *ev.properties.values()) if v is not None]
     for link in spec.links:
@@ -296,8 +296,11 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
     n = ev.n
     ids: dict[str, pd.Series] = {}
     props: dict[str, dict[str, pd.Series]] = {}
+    recorded: dict[str, pd.Series] = {}
     for alias, ent in spec.entities.items():
         ids[alias], props[alias] = _entity_values(ev, alias, ent, problems)
+        if ent.age is not None:
+            recorded[alias] = _child_by_age(ev, alias, ent.age, props[alias], problems)
     event_start: dict[str, pd.Series] = {}
     event_spec = schema().entity("Event")
     for alias, evm in spec.events.items():
@@ -314,6 +317,8 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
     holder = spec.extra_alias()
     if kept and holder is not None:
         props[holder]["extra"] = _extras(chunk, kept)
+    for alias, notes in recorded.items():  # what the row recorded of a child by age, kept in extra
+        props[alias]["extra"] = _merge_extra(props[alias].get("extra"), notes)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
     when = _row_dates(run, ev, event_start, n)
     good = problems.good
@@ -353,6 +358,43 @@ def _entity_values(ev: Evaluator, alias: str, ent: EntityMap, problems: Problems
         problems.add(missing, label, f"{alias}: '{label}' is blank, so there is no {ent.kind} to load")
     spec = schema().entity(ent.kind)
     return flat, {name: ev.typed(v, spec.properties[name], name) for name, v in ent.properties.items()}
+
+
+#: Age (whole years) from which a person is an adult (graph_intel.analysis.age.ADULT_AGE).
+ADULT_AGE = 18
+
+
+def _child_by_age(ev: Evaluator, alias: str, age: Value, props: dict[str, pd.Series], problems: Problems) -> pd.Series:
+    """A person the row records as under 18 is a child: category `child`, whatever else is mapped.
+
+    Returns, per row, what is kept in the person's `extra` of a child so recognised: the age
+    recorded and the category the specification mapped (`recorded_category`, e.g. a suspect), so
+    nothing is lost. An age that is not a whole number of years from 0 to 130 is a problem of the
+    row (quarantined).
+    """
+    text = ev.flat(age).groupby(level=0).first().reindex(range(ev.n), fill_value="")
+    years = pd.to_numeric(text, errors="coerce")
+    bad = text.ne("") & ~(years.notna() & years.ge(0) & years.le(130) & years.eq(years.round()))
+    problems.add(bad.to_numpy(), age.label(), f"{alias}: the age '{age.label()}' is not a whole number of years")
+    child = (years < ADULT_AGE).fillna(False).to_numpy()
+    current = props.get("category")
+    base = current.reset_index(drop=True) if current is not None else pd.Series(None, index=range(ev.n), dtype=object)
+    base = base.astype(object)
+    props["category"] = base.where(~child, "child")
+    return pd.Series([{"recorded_age": int(y), **({"recorded_category": c} if isinstance(c, str) and c and c != "child" else {})}
+                      if is_child else None for y, c, is_child in zip(years, base, child, strict=True)], dtype=object)
+
+
+def _merge_extra(extra: pd.Series | None, notes: pd.Series) -> pd.Series:
+    """Each row's extra JSON with the notes of a child recognised by age added (None stays None)."""
+    import json
+
+    out = []
+    for i, note in enumerate(notes):
+        text = extra.iloc[i] if extra is not None else None
+        held = json.loads(text) if isinstance(text, str) and text else {}
+        out.append(json.dumps({**held, **note}, ensure_ascii=False) if note else (text if isinstance(text, str) else None))
+    return pd.Series(out, dtype=object)
 
 
 def _row_dates(run: Run, ev: Evaluator, event_start: dict[str, pd.Series], n: int) -> pd.Series:

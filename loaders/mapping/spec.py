@@ -148,12 +148,18 @@ class SourceSpec(_Strict):
 
 
 class EntityMap(_Strict):
-    """Columns that make one entity per row (several when the id value is split)."""
+    """Columns that make one entity per row (several when the id value is split).
+
+    `age` (a Person only): the person's age in whole years as the row records it, at the row's date.
+    A person under 18 then is a child: their `category` is `child` whatever else the specification
+    maps (a category such as `suspect` never makes a child an adult, graph_intel.analysis.age).
+    """
 
     kind: str
     id: ValueIn | None = None
     optional: bool = False
     properties: dict[str, ValueIn] = {}
+    age: ValueIn | None = None
 
 
 class LinkMap(_Strict):
@@ -293,6 +299,8 @@ class ImportSpec(_Strict):
             if kind and ent.id is None:
                 problems.append(f"entities.{alias}: id is required")
             _props(kind, ent.properties, f"entities.{alias}.properties", problems)
+            if ent.age is not None and kind and kind != "Person":
+                problems.append(f"entities.{alias}.age: only a Person has an age (this entity is a {kind})")
             if kind:
                 aliases[alias] = kind
         for alias, ev in self.events.items():
