@@ -10,10 +10,11 @@ children by id and initials only; admins manage users and the audit log, and rea
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from api.cache import Cached
 from api.deps import AuditContext, Services, audit_context, purpose_text
 from api.loads import LoadInProgress
 from api.settings import Settings
@@ -29,6 +31,7 @@ from api.web import views
 from api.web.policy import WEB_PREFIX
 from api.web.sessions import COOKIE, SIGN_IN_COOKIE, WebSession, same
 from api.web.state import STATIC, WebState, cookie_value
+from graph_intel.commands import to_json
 from graph_intel.handling import restricted_view
 from graph_intel.refs import RefError
 from graph_intel.safeguarding.matrix import MatrixError, set_status
@@ -78,6 +81,18 @@ class Page:
         """Run a read of the store, never while a load is writing it (LoadInProgress then)."""
         with self.svc.gate.reading():
             return func(self.store())
+
+    def cached(self, key: tuple[Any, ...], func: Callable[[GraphStore], Any]) -> Any:
+        """A read's page data through the service's answer cache (made once per store generation,
+        per role: any write makes it stale), never while a load is writing (LoadInProgress then)."""
+
+        def make() -> Cached:
+            data = self.read(func)
+            return Cached(to_json(data).encode("utf-8"), "application/json", frozenset())
+
+        self.svc.gate.check()
+        made = self.svc.cache.get_or_make(self.svc.store, ("hub", self.analyst, *key), make)
+        return json.loads(made.body)
 
     def shown(self, data: T) -> T:
         """Page data as this role may see it (a viewer: children's names as initials), its persons audited."""
@@ -331,7 +346,7 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
         p = page(request)
         today = date.today()
         start = _day(since) or views.default_since(today)
-        data = p.shown(p.read(lambda s: views.home(s, start, today)))
+        data = p.shown(p.cached(("home", start, today), lambda s: views.home(s, start, today)))
         return p.render("home.html", data=data, since=start.isoformat(), as_of=p.read(views.as_of))
 
     @hub.get("/child/{person}", response_class=HTMLResponse)
@@ -345,7 +360,10 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
                 "purpose.html", person=person, label=p.shown(views.ident(key)), message=""
             )
         p.ctx.purpose = why
-        data = p.shown(p.read(lambda s: views.child(s, key, date.today(), p.analyst)))
+        today = date.today()
+        data = p.shown(
+            p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst))
+        )
         return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of))
 
     @hub.post("/child/{person}/purpose")
@@ -424,7 +442,7 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
                 return RedirectResponse(
                     f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303
                 )
-        data = p.shown(p.read(lambda s: views.entity(s, kind, ident)))
+        data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
         return p.render("entity.html", data=data)
 
     @hub.get("/search", response_class=HTMLResponse)
@@ -445,15 +463,15 @@ def build_web(settings: Settings, services_of: Callable[[], Services]) -> tuple[
         today = _day(as_of) or date.today()
         start = _day(since) or views.default_since(today)
         doc = p.shown(
-            p.read(
-                lambda s: views.briefing_document(
-                    s,
-                    start,
-                    today,
-                    produced_by=p.session.name if p.session else "",
-                    marking=p.svc.settings.protective_marking,
-                )
+            p.cached(
+                ("briefing", start, today),
+                lambda s: views.briefing_document(s, start, today, produced_by="", marking=""),
             )
+        )
+        doc.update(
+            produced_by=p.session.name if p.session else "",
+            marking=p.svc.settings.protective_marking,
+            produced_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
         return p.render("briefing.html", doc=doc, inline_css=None, form=True)
 
