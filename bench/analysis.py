@@ -261,8 +261,11 @@ def build_store(data: Path, scale: int) -> Path:
     return store
 
 
-def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tuple[float, float, int, str]:
-    """(wall s, peak resident MB, JSON bytes, status) of `graph-intel ARGV --store S --json` in a child."""
+def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tuple[float, float, int, str, float]:
+    """(wall s, peak resident MB, JSON bytes, status, CPU s) of `graph-intel ARGV --store S --json` in a child.
+
+    CPU time (user + system, the child's own, from wait4) is printed beside the wall time: on a
+    shared machine the wall time is mostly waiting for a core, the CPU time is the work."""
     args = [a.replace("{tmp}", str(tmp)) for a in argv]
     out = tmp / "out.json"
     started = time.perf_counter()
@@ -277,12 +280,14 @@ def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tupl
             if time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
-                return time.perf_counter() - started, usage.ru_maxrss / 1024, 0, "timeout"
+                return (time.perf_counter() - started, usage.ru_maxrss / 1024, 0, "timeout",
+                        usage.ru_utime + usage.ru_stime)
             time.sleep(0.02)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode
-    return wall, usage.ru_maxrss / 1024, out.stat().st_size, "ok" if code in (0, 1) else f"exit {code}"
+    return (wall, usage.ru_maxrss / 1024, out.stat().st_size, "ok" if code in (0, 1) else f"exit {code}",
+            usage.ru_utime + usage.ru_stime)
 
 
 def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> dict[str, float]:
@@ -397,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [c for c in COMMANDS if args.only is None or c[0].split()[0] in args.only.split(",") or c[0] in args.only]
     print(f"end to end, `graph-intel CMD --store S --json` in a subprocess; sizes demo --scale {sizes}; "
           f"load average {load_average()} ({os.cpu_count()} cores)")
-    head = "".join(f"{f'scale {n} s':>12}{'MB':>7}" for n in sizes)
+    head = "".join(f"{f'scale {n} s':>12}{'cpu s':>8}{'MB':>7}" for n in sizes)
     print(f"{'command':30}{head}{'growth k':>18}  notes")
     times: dict[str, list[float]] = {}
     failed = []
@@ -405,9 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, cmd in wanted:
             cells, notes, ts = "", [], []
             for n in sizes:
-                wall, mb, size, status = run_command(cmd, stores[n], Path(tmp), args.timeout)
+                wall, mb, size, status, cpu = run_command(cmd, stores[n], Path(tmp), args.timeout)
                 ts.append(wall)
-                cells += f"{wall:12.2f}{mb:7.0f}"
+                cells += f"{wall:12.2f}{cpu:8.2f}{mb:7.0f}"
                 if status != "ok":
                     notes.append(f"scale {n}: {status}")
                     failed.append(f"{name} at scale {n}: {status}")

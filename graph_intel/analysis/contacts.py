@@ -106,19 +106,36 @@ def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least:
     # Only objects `at_least`+ person records use come from the store (a pattern query); grading and
     # same-person clusters can only lower the count, so the exact test below sees every candidate.
     used = srcs.filter(attributions(store, tuple(USED_LINKS), shared_by=at_least))
+    columns = ["kind", "id", "key", "persons", "links"]
+    if used.empty:
+        return pd.DataFrame(columns=columns)
+    # objects chosen by one count of distinct persons per key; only their links are made into items
+    counts = used.groupby("key", sort=False)["person"].nunique()
+    mine = used[member(used["key"], counts.index[counts.to_numpy() >= at_least])]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    mine = mine.assign(_at=np.arange(len(mine))).sort_values(["key", "_at"], kind="stable")
+    people, links_, sources = mine["person"].tolist(), mine["link"].tolist(), mine["sources"].tolist()
+    ids = {p: split_key(p, "Person")[1] for p in pd.unique(mine["person"])}
+    cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
+    items = []
+    for p, link, src in zip(people, links_, sources, strict=True):
+        text = "\x1f".join(map(str, src)) if isinstance(src, list | tuple) else repr(src)
+        cite = cited.get(text)
+        if cite is None:
+            cite = cited[text] = srcs.cited(src)
+        items.append({"person_id": ids[p], "link": link.lower(), "source_id": cite[0], "grading": cite[1],
+                      "sources": list(cite[2])})
+    keys = mine["key"].to_numpy(dtype=object)
+    cut = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.append(cut[1:], len(keys))
     rows = []
-    for key, mine in used.groupby("key", sort=True):
-        people = sorted(set(mine["person"]), key=_natural)
-        if len(people) < at_least:
-            continue
-        kind = USED_LINKS[mine["link"].iloc[0]]
-        links = [
-            {"person_id": split_key(p, "Person")[1], "link": link.lower(), **srcs.cite(s)}
-            for p, link, s in zip(mine["person"], mine["link"], mine["sources"], strict=True)
-        ]
+    for s, e in zip(cut.tolist(), ends.tolist(), strict=True):
+        key = keys[s]
+        kind = USED_LINKS[links_[s]]
         rows.append({"kind": kind, "id": split_key(key, _ENTITY[kind])[1], "key": key,
-                     "persons": [split_key(p, "Person")[1] for p in people], "links": links})
-    return pd.DataFrame(rows, columns=["kind", "id", "key", "persons", "links"])
+                     "persons": [ids[p] for p in sorted(set(people[s:e]), key=_natural)], "links": items[s:e]})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _natural(key: str) -> tuple[str, int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from graph_intel.analysis.age import ADULT, CHILD, Ages
@@ -102,26 +103,13 @@ def colocation(
     seen["at"] = pd.to_datetime(seen["started_at"], errors="coerce")
     seen = seen.dropna(subset=["at"]).sort_values(["location", "at"], kind="stable")
     window = pd.Timedelta(minutes=window_minutes)
-    meetings: dict[tuple[str, str, str], list[tuple[pd.Timestamp, str, str, str, list[str]]]] = {}
-    for (loc, entity), here in seen.groupby(["location", "entity"], sort=False):
-        recs = list(zip(here["at"], here["who"], here["event"], here["sources"], strict=True))
-        start = 0
-        for j in range(len(recs)):
-            while recs[j][0] - recs[start][0] > window:
-                start += 1
-            for i in range(start, j):
-                (t1, w1, e1, s1), (_t2, w2, e2, s2) = recs[i], recs[j]
-                if w1 == w2:
-                    continue
-                a, b = sorted((w1, w2))
-                meetings.setdefault((str(entity), a, b), []).append(
-                    (t1, str(loc), str(e1), str(e2), [*list(s1), *list(s2)]))
+    meets = _meetings(seen, window, min_occasions)
     rows = []
     rule = Ages(persons(store))
-    for (entity, a, b), meets in meetings.items():
-        meets.sort()
+    for (entity, a, b), pair in meets.items():
+        pair.sort()
         occasions: list[list[tuple[pd.Timestamp, str, str, str, list[str]]]] = []
-        for m in meets:
+        for m in pair:
             if occasions and m[0] - occasions[-1][0][0] <= window and m[1] == occasions[-1][0][1]:
                 occasions[-1].append(m)
             else:
@@ -142,3 +130,58 @@ def colocation(
                      "occasions": len(occasions), "meetings": detail, "children": young})
     frame = pd.DataFrame(rows, columns=["kind", "a", "b", "occasions", "meetings", "children"])
     return frame.sort_values(["occasions", "kind", "a", "b"], ascending=[False, True, True, True]).reset_index(drop=True)
+
+
+Meeting = tuple[pd.Timestamp, str, str, str, list[str]]
+
+
+def _meetings(seen: pd.DataFrame, window: pd.Timedelta, at_least: int) -> dict[tuple[str, str, str], list[Meeting]]:
+    """Each pair's meetings, (time of the earlier, location, its event, the later's event, sources).
+
+    Two appearances at one location (of one entity kind) within the window are a meeting. The
+    pairs are found as whole arrays: each appearance's earliest partner by a binary search within
+    its place (rows are sorted by location and time), every (earlier, later) pair by repeat and
+    offset; only pairs that meet `at_least` times are made into Python tuples (each occasion is one
+    meeting or more, so a pair with fewer meetings cannot have `at_least` occasions).
+    """
+    out: dict[tuple[str, str, str], list[Meeting]] = {}
+    if seen.empty:
+        return out
+    place = pd.factorize(seen["location"].astype(str) + "\x1f" + seen["entity"].astype(str), sort=False)[0]
+    ticks = seen["at"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    width = int(window / pd.Timedelta(microseconds=1))
+    first = np.flatnonzero(np.r_[True, place[1:] != place[:-1]])
+    if len(np.unique(place[first])) != len(first):  # rows of a place are not together: keep them so
+        order = np.argsort(place, kind="stable")
+        seen, place, ticks = seen.iloc[order], place[order], ticks[order]
+        first = np.flatnonzero(np.r_[True, place[1:] != place[:-1]])
+    last = np.append(first[1:], len(place))
+    start = np.empty(len(place), dtype=np.int64)
+    for lo, hi in zip(first.tolist(), last.tolist(), strict=True):
+        start[lo:hi] = lo + np.searchsorted(ticks[lo:hi], ticks[lo:hi] - width, side="left")
+    counts = np.arange(len(place)) - start
+    total = int(counts.sum())
+    if total == 0:
+        return out
+    later = np.repeat(np.arange(len(place)), counts)
+    earlier = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
+    who_codes, who_names = pd.factorize(seen["who"].astype(str), sort=True)
+    wi, wj = who_codes[earlier], who_codes[later]
+    keep = wi != wj
+    earlier, later, wi, wj = earlier[keep], later[keep], wi[keep], wj[keep]
+    entity_codes, entity_names = pd.factorize(seen["entity"].astype(str), sort=True)
+    lo, hi = np.minimum(wi, wj).astype(np.int64), np.maximum(wi, wj).astype(np.int64)
+    pair = (entity_codes[earlier].astype(np.int64) * len(who_names) + lo) * len(who_names) + hi
+    _, inverse, times = np.unique(pair, return_inverse=True, return_counts=True)
+    often = times[inverse] >= max(1, at_least)
+    earlier, later, pair, lo, hi = earlier[often], later[often], pair[often], lo[often], hi[often]
+    ents = entity_codes[earlier]
+    at = seen["at"].to_numpy()
+    loc = seen["location"].to_numpy(dtype=object)
+    event = seen["event"].to_numpy(dtype=object)
+    sources = seen["sources"].to_numpy(dtype=object)
+    names, kinds = who_names.tolist(), entity_names.tolist()
+    for i, j, e, a, b in zip(earlier.tolist(), later.tolist(), ents.tolist(), lo.tolist(), hi.tolist(), strict=True):
+        out.setdefault((kinds[e], names[a], names[b]), []).append(
+            (pd.Timestamp(at[i]), str(loc[i]), str(event[i]), str(event[j]), [*list(sources[i]), *list(sources[j])]))
+    return out
