@@ -1,75 +1,7 @@
-"""Service settings from the environment (GRAPH_INTEL_*): store, users/audit database, limits, CORS."""
+"""Service settings: the one settings object of graph_intel.settings (GRAPH_INTEL_* variables)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from graph_intel.settings import Settings
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from graph_intel.stores import DEFAULT_STORE
-
-
-class Settings(BaseSettings):
-    """Everything the service needs to start; safe defaults (loopback, no CORS, small bodies)."""
-
-    model_config = SettingsConfigDict(env_prefix="GRAPH_INTEL_", extra="ignore")
-
-    store: Path = Path(DEFAULT_STORE)
-    neo4j_uri: str | None = None
-    #: Users and audit log (SQLite); default `api.sqlite` inside the embedded store's directory.
-    api_db: Path | None = None
-    #: Largest request body outside ingest (JSON, raw query), in bytes.
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
-    #: Largest ingest upload (multipart: CSV files or a zip), in bytes.
-    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
-    #: Largest upload loaded while its request waits; a larger one runs as a job (202) in a
-    #: process of its own, as one sent with `Prefer: respond-async` does.
-    sync_ingest_bytes: int = Field(default=1024 * 1024, ge=0)
-    #: Largest total of a zip's members once unpacked (zip bombs), in bytes.
-    max_unzipped_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
-    #: Longest X-Purpose header accepted, in characters.
-    max_purpose_chars: int = Field(default=300, ge=8)
-    #: Origins allowed cross-origin requests; none unless configured (JSON list in the environment).
-    cors_origins: list[str] = Field(default_factory=list)
-    #: Most rows a raw Cypher query returns.
-    max_query_rows: int = Field(default=10_000, ge=1)
-    #: Read answers computed at once (per worker pool); others wait their turn.
-    read_workers: int = Field(default=4, ge=1, le=64)
-    #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
-    raw_query: bool = True
-    #: The key that signs audit checkpoints (HMAC-SHA256); kept out of the audit database. Give it
-    #: here, or in `audit_key_file`; with neither, a random key is made in `audit.key` beside the
-    #: database the first time the service starts.
-    audit_key: SecretStr | None = None
-    audit_key_file: Path | None = None
-    #: The append-only file of signed checkpoints; default `audit-checkpoints.jsonl` beside the database.
-    audit_checkpoints: Path | None = None
-    #: Also send every checkpoint to syslog/journald when the machine has /dev/log.
-    audit_syslog: bool = True
-
-    #: The hub workspace (api.web): a session ends after this many seconds unused...
-    session_idle_seconds: float = Field(default=30 * 60, gt=0)
-    #: ...and this many seconds after sign-in, however much it is used.
-    session_absolute_seconds: float = Field(default=8 * 3600, gt=0)
-    #: Wrong passwords in a row that lock an account, and for how many seconds.
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_seconds: float = Field(default=15 * 60, ge=0)
-    #: The protective marking printed at the top and bottom of every page the hub prints.
-    protective_marking: str = Field(default="OFFICIAL-SENSITIVE", min_length=1, max_length=60)
-
-    def audit_key_path(self) -> Path:
-        """Where the checkpoint key is read from (and made, when no key is given)."""
-        return self.audit_key_file or self.api_db_path().parent / "audit.key"
-
-    def audit_checkpoints_path(self) -> Path:
-        """Where the audit checkpoints are appended."""
-        return self.audit_checkpoints or self.api_db_path().parent / "audit-checkpoints.jsonl"
-
-    def api_db_path(self) -> Path:
-        """Where the users and audit database lives."""
-        if self.api_db is not None:
-            return self.api_db
-        if self.neo4j_uri:
-            return Path("graph-intel-api.sqlite")
-        return self.store / "api.sqlite"
+__all__ = ["Settings"]

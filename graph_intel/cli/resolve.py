@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -43,7 +42,9 @@ def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: A
 
 
 def _who(by: str | None) -> str:
-    return by or os.environ.get("GRAPH_INTEL_USER") or getpass.getuser()
+    from graph_intel.settings import Settings
+
+    return by or Settings().user or getpass.getuser()
 
 
 def candidates_cmd(min_score: Annotated[float, typer.Option("--min-score", help="Least score listed (0..1).")] = MIN_SCORE,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from graph_intel.settings import Settings
 from graph_intel.stores.base import GraphStore
 
 NEO4J_SKIP_REASON = (
@@ -23,16 +23,12 @@ def _embedded(tmp_path: Path) -> GraphStore:
 
 
 def _neo4j() -> GraphStore:
-    uri = os.environ.get("GRAPH_INTEL_NEO4J_URI")
-    if not uri:
+    settings = Settings()
+    if not settings.neo4j_uri:
         pytest.skip(NEO4J_SKIP_REASON)
-    from graph_intel.stores.neo4j_store import Neo4jStore
+    from graph_intel.stores import open_store
 
-    store = Neo4jStore(
-        uri,
-        user=os.environ.get("GRAPH_INTEL_NEO4J_USER", "neo4j"),
-        password=os.environ.get("GRAPH_INTEL_NEO4J_PASSWORD", ""),
-    )
+    store = open_store(neo4j=settings.neo4j_uri, settings=settings)
     store.clear()  # every test starts from an empty database
     return store
 
@@ -45,7 +41,7 @@ def _neo4j() -> GraphStore:
             marks=[
                 pytest.mark.neo4j,
                 pytest.mark.skipif(
-                    not os.environ.get("GRAPH_INTEL_NEO4J_URI"), reason=NEO4J_SKIP_REASON
+                    not Settings().neo4j_uri, reason=NEO4J_SKIP_REASON
                 ),
             ],
         ),
