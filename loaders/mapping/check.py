@@ -167,12 +167,31 @@ def _against(spec: ImportSpec, root: yaml.Node | None, file: Path) -> list[Probl
     return found
 
 
-def _against_admin(spec: ImportSpec, root: yaml.Node | None, folder: Path) -> list[Problem]:
-    """Labels and types of the folder against those the specification maps or ignores."""
+def _admin_names(spec: ImportSpec, path: Path, header: Any, names: set[str]) -> set[str]:
+    """The labels (node file) or relationship types (relationship file) one admin-import file holds:
+    from its :LABEL or :TYPE column, else the specification's default for the file."""
     import pandas as pd
 
-    from loaders.canonical.chunks import read_chunks, read_header
-    from loaders.mapping.admin import _renamed, parse_header
+    from loaders.canonical.chunks import read_chunks
+    from loaders.mapping.admin import _renamed
+
+    column = ":LABEL" if header.is_nodes else ":TYPE"
+    defaults = spec.node_labels if header.is_nodes else spec.relationship_types
+    values: set[str] = set()
+    if column in names:
+        for chunk in read_chunks(path):
+            frame = _renamed(chunk, header).frame
+            for cell in pd.unique(frame[column]):
+                values.update(p.strip() for p in str(cell).split(";") if p.strip())
+    elif path.name in defaults:
+        values.add(defaults[path.name])
+    return values
+
+
+def _against_admin(spec: ImportSpec, root: yaml.Node | None, folder: Path) -> list[Problem]:
+    """Labels and types of the folder against those the specification maps or ignores."""
+    from loaders.canonical.chunks import read_header
+    from loaders.mapping.admin import parse_header
     from loaders.mapping.engine import _files
 
     found: list[Problem] = []
@@ -192,18 +211,8 @@ def _against_admin(spec: ImportSpec, root: yaml.Node | None, folder: Path) -> li
                                      f"{path.name}: neither a node nor a relationship file; list it under ignore.files"))
             continue
         names = {t for targets in header.renames.values() for t in targets}
-        column = ":LABEL" if header.is_nodes else ":TYPE"
         seen = labels if header.is_nodes else types
-        defaults = spec.node_labels if header.is_nodes else spec.relationship_types
-        values: set[str] = set()
-        if column in names:
-            for chunk in read_chunks(path):
-                frame = _renamed(chunk, header).frame
-                for cell in pd.unique(frame[column]):
-                    values.update(p.strip() for p in str(cell).split(";") if p.strip())
-        elif path.name in defaults:
-            values.add(defaults[path.name])
-        for v in values:
+        for v in _admin_names(spec, path, header, names):
             seen.setdefault(v, set()).add(path.name)
             columns.setdefault(v, set()).update(names)
     for label, where in sorted(labels.items()):

@@ -293,6 +293,19 @@ class ImportSpec(_Strict):
             problems.append("a table specification needs entities or events")
         if self.format == "neo4j-admin" and not self.labels:
             problems.append("a neo4j-admin specification needs labels")
+        aliases = self._entities_against_schema(problems)
+        self._events_against_schema(aliases, problems)
+        self._links_against_schema(aliases, problems)
+        self._labels_against_schema(problems)
+        self._types_against_schema(problems)
+        if self.extra_to is not None and self.extra_to not in aliases:
+            problems.append(f"extra_to: no entity or event {self.extra_to!r} in this specification")
+        if problems:
+            raise _SchemaProblems(problems)
+        return self
+
+    def _entities_against_schema(self, problems: list[str]) -> dict[str, str]:
+        """Each entity's kind, id and properties; returns every alias with its kind (events too)."""
         aliases = {**{a: e.kind for a, e in self.entities.items()}, **{a: "Event" for a in self.events}}
         for alias, ent in self.entities.items():
             kind = _entity(ent.kind, f"entities.{alias}.kind", problems)
@@ -303,59 +316,60 @@ class ImportSpec(_Strict):
                 problems.append(f"entities.{alias}.age: only a Person has an age (this entity is a {kind})")
             if kind:
                 aliases[alias] = kind
+        return aliases
+
+    def _events_against_schema(self, aliases: dict[str, str], problems: list[str]) -> None:
+        """Each event's kind, properties, participants (entity and role) and location."""
         for alias, ev in self.events.items():
-            kinds = schema().entity("Event").properties["kind"].values or ()
-            if ev.kind not in kinds:
-                problems.append(f"events.{alias}.kind: unknown event kind {ev.kind!r}; known: {', '.join(kinds)}")
+            _event_kind(ev.kind, f"events.{alias}.kind", problems)
             _props("Event", ev.properties, f"events.{alias}.properties", problems)
-            roles = schema().link("participated_in").properties["role"].values or ()
             for i, p in enumerate(ev.participants):
                 where = f"events.{alias}.participants.{i}"
                 if p.entity not in aliases:
                     problems.append(f"{where}.entity: no entity {p.entity!r} in this specification")
                 elif (aliases[p.entity], "Event") not in schema().link("participated_in").pairs:
                     problems.append(f"{where}.entity: a {aliases[p.entity]} cannot take part in an event")
-                if p.role not in roles:
-                    problems.append(f"{where}.role: unknown role {p.role!r}; known: {', '.join(roles)}")
+                _role(p.role, f"{where}.role", problems)
             if ev.location is not None and aliases.get(ev.location) != "Location":
                 problems.append(f"events.{alias}.location: {ev.location!r} is not a Location entity of this specification")
+
+    def _links_against_schema(self, aliases: dict[str, str], problems: list[str]) -> None:
+        """Each link's kind, ends (entities of this specification, a pair the schema allows) and properties."""
         for i, link in enumerate(self.links):
             where = f"links.{i}"
             spec = _link(link.kind, f"{where}.kind", problems)
             for end, name in (("from", link.from_), ("to", link.to)):
                 if name not in aliases:
                     problems.append(f"{where}.{end}: no entity {name!r} in this specification")
-            if spec is not None and link.from_ in aliases and link.to in aliases:
+            if spec is None:
+                continue
+            if link.from_ in aliases and link.to in aliases:
                 pair = (aliases[link.from_], aliases[link.to])
                 if pair not in spec.pairs:
                     allowed = ", ".join(f"{a}->{b}" for a, b in spec.pairs)
                     problems.append(f"{where}: {spec.canonical} cannot join {pair[0]} to {pair[1]} (allowed: {allowed})")
-            if spec is not None:
-                _link_props(spec.name, link.properties, f"{where}.properties", problems)
-                _basis(spec, link.basis, f"{where}.basis", problems)
+            _link_props(spec.name, link.properties, f"{where}.properties", problems)
+            _basis(spec, link.basis, f"{where}.basis", problems)
+
+    def _labels_against_schema(self, problems: list[str]) -> None:
+        """Each admin-import label's entity kind and properties."""
         for label, lm in self.labels.items():
             kind = _entity(lm.kind, f"labels.{label}.kind", problems)
             _props(kind, lm.properties, f"labels.{label}.properties", problems)
+
+    def _types_against_schema(self, problems: list[str]) -> None:
+        """Each admin-import relationship type: a link (kind, properties, basis) or an event (kind, properties, roles)."""
         for rel, tm in self.types.items():
             if tm.link is not None:
                 spec = _link(tm.link, f"types.{rel}.link", problems)
                 if spec is not None:
                     _link_props(spec.name, tm.properties, f"types.{rel}.properties", problems)
                     _basis(spec, tm.basis, f"types.{rel}.basis", problems)
-            else:
-                kinds = schema().entity("Event").properties["kind"].values or ()
-                if tm.event not in kinds:
-                    problems.append(f"types.{rel}.event: unknown event kind {tm.event!r}; known: {', '.join(kinds)}")
-                _props("Event", tm.properties, f"types.{rel}.properties", problems)
-                roles = schema().link("participated_in").properties["role"].values or ()
-                for role in tm.roles:
-                    if role not in roles:
-                        problems.append(f"types.{rel}.roles: unknown role {role!r}; known: {', '.join(roles)}")
-        if self.extra_to is not None and self.extra_to not in aliases:
-            problems.append(f"extra_to: no entity or event {self.extra_to!r} in this specification")
-        if problems:
-            raise _SchemaProblems(problems)
-        return self
+                continue
+            _event_kind(tm.event, f"types.{rel}.event", problems)
+            _props("Event", tm.properties, f"types.{rel}.properties", problems)
+            for role in tm.roles:
+                _role(role, f"types.{rel}.roles", problems)
 
     def extra_alias(self) -> str | None:
         """The entity or event whose `extra` keeps a row's unmapped columns: extra_to, else the
@@ -370,6 +384,20 @@ class ImportSpec(_Strict):
         out.update({a: "Event" for a in self.events})
         return out
 
+
+
+def _event_kind(kind: str | None, where: str, problems: list[str]) -> None:
+    """An event kind the schema declares."""
+    kinds = schema().entity("Event").properties["kind"].values or ()
+    if kind not in kinds:
+        problems.append(f"{where}: unknown event kind {kind!r}; known: {', '.join(kinds)}")
+
+
+def _role(role: str, where: str, problems: list[str]) -> None:
+    """A participant role the schema declares."""
+    roles = schema().link("participated_in").properties["role"].values or ()
+    if role not in roles:
+        problems.append(f"{where}: unknown role {role!r}; known: {', '.join(roles)}")
 
 def _entity(kind: str, where: str, problems: list[str]) -> str | None:
     try:

@@ -248,6 +248,88 @@ def suggest_table(path: Path) -> Draft:
     return Draft(spec, notes)
 
 
+def _start(by_kind: dict[str, list[Column]], values: dict[str, list[str]], used: set[str]) -> dict[str, Any] | None:
+    """When each row happened: the first date-time column, or a date column joined with a time column."""
+    dates = by_kind.get("datetime", []) + by_kind.get("date", [])
+    times = by_kind.get("time", [])
+    if not dates:
+        return None
+    d = dates[0]
+    if times and d.kind == "date":
+        fmt_ = d.date_format or "%Y-%m-%d"
+        t_sample = next((v for v in values[times[0].name] if v), "00:00:00")
+        used.update({d.name, times[0].name})
+        return {"columns": [d.name, times[0].name], "join": " ",
+                "date_format": f"{fmt_} {'%H:%M:%S' if t_sample.count(':') == 2 else '%H:%M'}"}
+    used.add(d.name)
+    return {"column": d.name, **({"date_format": d.date_format} if d.date_format else {})}
+
+
+def _call_event(start: dict[str, Any], a: str, b: str, columns: list[Column], values: dict[str, list[str]],
+                used: set[str]) -> dict[str, Any]:
+    """A call between the first two phone columns, with its duration and type where a column says."""
+    call: dict[str, Any] = {"kind": "call", "start": start, "properties": {},
+                            "participants": [{"entity": a, "role": "caller"}, {"entity": b, "role": "callee"}]}
+    for c in columns:
+        low = c.name.lower()
+        if c.kind in ("number", "id") and "duration" in low or low in ("secs", "seconds"):
+            call["properties"]["duration_s"] = c.name
+            used.add(c.name)
+        elif "type" in low and c.name not in used:
+            m = enum_map(values[c.name], ("voice", "sms", "mms"))
+            if m is not None:
+                call["properties"]["call_type"] = {"column": c.name, "lower": True, **({"map": m} if m else {})}
+                used.add(c.name)
+    if not call["properties"]:
+        del call["properties"]
+    return call
+
+
+def _read_event(start: dict[str, Any], vehicle: str, columns: list[Column], used: set[str]) -> dict[str, Any]:
+    """A number plate read of the vehicle, with its camera and direction where a column says."""
+    read: dict[str, Any] = {"kind": "anpr_read", "start": start,
+                            "participants": [{"entity": vehicle, "role": "read"}],
+                            "properties": {}}
+    for c in columns:
+        low = c.name.lower()
+        if "camera" in low and c.name not in used:
+            read["properties"]["camera_id"] = c.name
+            used.add(c.name)
+        elif "direction" in low and c.name not in used:
+            read["properties"]["direction"] = c.name
+            used.add(c.name)
+    return read
+
+
+def _place(by_kind: dict[str, list[Column]], columns: list[Column], entities: dict[str, Any], events: dict[str, Any],
+           links: list[dict[str, Any]], used: set[str], notes: list[str]) -> None:
+    """A place from the first postcode column (with an address, and a school's name, where columns say)."""
+    postcodes = by_kind.get("postcode", [])
+    if not postcodes or "exhibit" in entities:
+        return
+    pc = postcodes[0]
+    address = next((c for c in columns if "address" in c.name.lower() and c.name not in used), None)
+    place: dict[str, Any] = {"kind": "Location", "optional": True,
+                             "id": {"columns": [address.name, pc.name], "join": ", "} if address else pc.name,
+                             "properties": {"postcode": pc.name}}
+    used.add(pc.name)
+    if address:
+        place["properties"]["address"] = address.name
+        used.add(address.name)
+    kind = next((c.name for c in columns if re.search(r"school|establishment|setting", c.name.lower()) and c.name not in used), None)
+    if kind:
+        place["properties"]["name"] = kind
+        place["properties"]["kind"] = {"constant": "school"}
+        used.add(kind)
+    entities["place"] = place
+    if "person" in entities:
+        link_kind = "frequents" if kind else "lives_at"
+        links.append({"kind": link_kind, "from": "person", "to": "place"})
+        notes.append(f"a person and a place in one row: taken as {link_kind} - check")
+    for ev in events.values():
+        ev["location"] = "place"
+
+
 def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[str]], header: list[str],
                    preamble: str, notes: list[str]) -> None:
     by_kind: dict[str, list[Column]] = {}
@@ -261,27 +343,11 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
     taken: set[str] = set()
     used: set[str] = set()
 
-    def fmt(c: Column) -> dict[str, Any]:
-        return {"column": c.name, **({"date_format": c.date_format} if c.date_format else {})}
-
     phones = by_kind.get("phone", [])
     for c in phones:
         entities[_alias(c.name, taken)] = {"kind": "Phone", "id": c.name, "optional": True}
         used.add(c.name)
-    start: dict[str, Any] | None = None
-    dates = by_kind.get("datetime", []) + by_kind.get("date", [])
-    times = by_kind.get("time", [])
-    if dates:
-        d = dates[0]
-        if times and d.kind == "date":
-            fmt_ = d.date_format or "%Y-%m-%d"
-            t_sample = next((v for v in values[times[0].name] if v), "00:00:00")
-            start = {"columns": [d.name, times[0].name], "join": " ",
-                     "date_format": f"{fmt_} {'%H:%M:%S' if t_sample.count(':') == 2 else '%H:%M'}"}
-            used.update({d.name, times[0].name})
-        else:
-            start = fmt(d)
-            used.add(d.name)
+    start = _start(by_kind, values, used)
     vrms = by_kind.get("vrm", [])
     for c in vrms:
         entities[_alias(c.name, taken)] = {"kind": "Vehicle", "id": c.name, "optional": True}
@@ -290,35 +356,11 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
         a, b = (next(x for x, e in entities.items() if e.get("id") == p.name) for p in phones[:2])
         for alias in (a, b):
             entities[alias].pop("optional", None)  # a call needs both its parties
-        call: dict[str, Any] = {"kind": "call", "start": start, "properties": {},
-                                "participants": [{"entity": a, "role": "caller"}, {"entity": b, "role": "callee"}]}
-        for c in columns:
-            low = c.name.lower()
-            if c.kind in ("number", "id") and "duration" in low or low in ("secs", "seconds"):
-                call["properties"]["duration_s"] = c.name
-                used.add(c.name)
-            elif "type" in low and c.name not in used:
-                m = enum_map(values[c.name], ("voice", "sms", "mms"))
-                if m is not None:
-                    call["properties"]["call_type"] = {"column": c.name, "lower": True, **({"map": m} if m else {})}
-                    used.add(c.name)
-        if not call["properties"]:
-            del call["properties"]
-        events["call"] = call
+        events["call"] = _call_event(start, a, b, columns, values, used)
         notes.append(f"two phone columns and a time: each row taken as a call from {phones[0].name!r} to {phones[1].name!r}")
     elif vrms and start is not None:
-        read: dict[str, Any] = {"kind": "anpr_read", "start": start,
-                                "participants": [{"entity": next(iter(a for a, e in entities.items() if e["kind"] == "Vehicle")), "role": "read"}],
-                                "properties": {}}
-        for c in columns:
-            low = c.name.lower()
-            if "camera" in low and c.name not in used:
-                read["properties"]["camera_id"] = c.name
-                used.add(c.name)
-            elif "direction" in low and c.name not in used:
-                read["properties"]["direction"] = c.name
-                used.add(c.name)
-        events["read"] = read
+        vehicle = next(iter(a for a, e in entities.items() if e["kind"] == "Vehicle"))
+        events["read"] = _read_event(start, vehicle, columns, used)
         notes.append("a VRM and a time: each row taken as a number plate read")
     exhibit = re.search(r"Exhibit\s+(\S+)", preamble)
     in_text = by_kind.get("phones_in_text", [])
@@ -348,29 +390,7 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
         if events:
             for ev in events.values():
                 ev["participants"].append({"entity": "person", "role": "subject"})
-    postcodes = by_kind.get("postcode", [])
-    if postcodes and "exhibit" not in entities:
-        pc = postcodes[0]
-        address = next((c for c in columns if "address" in c.name.lower() and c.name not in used), None)
-        place: dict[str, Any] = {"kind": "Location", "optional": True,
-                                 "id": {"columns": [address.name, pc.name], "join": ", "} if address else pc.name,
-                                 "properties": {"postcode": pc.name}}
-        used.add(pc.name)
-        if address:
-            place["properties"]["address"] = address.name
-            used.add(address.name)
-        kind = next((c.name for c in columns if re.search(r"school|establishment|setting", c.name.lower()) and c.name not in used), None)
-        if kind:
-            place["properties"]["name"] = kind
-            place["properties"]["kind"] = {"constant": "school"}
-            used.add(kind)
-        entities["place"] = place
-        if "person" in entities:
-            link_kind = "frequents" if kind else "lives_at"
-            links.append({"kind": link_kind, "from": "person", "to": "place"})
-            notes.append(f"a person and a place in one row: taken as {link_kind} - check")
-        for ev in events.values():
-            ev["location"] = "place"
+    _place(by_kind, columns, entities, events, links, used, notes)
     if start is not None and not events:
         spec["row_date"] = start
         notes.append("the row's date is taken as when its facts were seen (row_date)")
@@ -466,11 +486,82 @@ def is_admin_folder(folder: Path) -> bool:
     return folder.is_dir() and any(h.is_nodes or h.is_relationships for _, h in _admin_headers(folder))
 
 
-def suggest_admin(folder: Path) -> Draft:
-    """A draft for a neo4j-admin import folder: labels and types mapped where their names say, the rest ignored."""
+def _admin_node_file(path: Path, header: Any, labels: dict[str, dict[str, Any]], label_columns: dict[str, set[str]],
+                     label_kind: dict[str, str | None], space_kind: dict[str, str | None]) -> None:
+    """One node file: the kind each of its labels names (from a sample of its rows), and its id space's kind."""
     from loaders.canonical.chunks import read_chunks
     from loaders.mapping.admin import _renamed
 
+    names = [t for targets in header.renames.values() for t in targets if not t.startswith(":")]
+    seen: dict[str, int] = {}
+    sample: dict[str, list[str]] = {n: [] for n in names}
+    ids: list[str] = []
+    for chunk in read_chunks(path):
+        frame = _renamed(chunk, header).frame
+        if ":LABEL" in frame:
+            for cell, n in frame[":LABEL"].value_counts().items():
+                for part in str(cell).split(";"):
+                    if part.strip():
+                        seen[part.strip()] = seen.get(part.strip(), 0) + int(n)
+        for n in names:
+            if len(sample[n]) < SAMPLE_ROWS:
+                sample[n] += [v for v in frame[n].head(SAMPLE_ROWS).tolist() if v]
+        ids = frame[":ID"].head(SAMPLE_ROWS).tolist()
+    file_kinds = set()
+    for label in seen:
+        kind = _label_kind(label, sample, ids)
+        label_kind[label] = kind
+        label_columns.setdefault(label, set()).update(names)
+        file_kinds.add(kind)
+    if len(file_kinds) == 1:
+        space_kind[header.spaces[":ID"]] = next(iter(file_kinds))
+    for label in seen:
+        kind = label_kind[label]
+        if kind is None:
+            continue
+        labels[label] = {"kind": kind, **_label_props(kind, label, names, sample, seen)}
+
+
+def _person_categories(labels: dict[str, dict[str, Any]], label_kind: dict[str, str | None], notes: list[str]) -> None:
+    """Persons under several labels: their category taken from the labels that name one."""
+    person_labels = [lab for lab, k in label_kind.items() if k == "Person"]
+    if len(person_labels) > 1:
+        mapping = {lab: _CATEGORY.get(lab.lower(), None) for lab in person_labels}
+        wanted = {lab: c for lab, c in mapping.items() if c}
+        if wanted:
+            pattern = "(" + "|".join(re.escape(lab) for lab in wanted) + ")"
+            for lab in person_labels:
+                labels[lab].setdefault("properties", {})["category"] = {
+                    "column": ":LABEL", "regex": f"(?:^|;){pattern}(?:;|$)", "map": {k: v for k, v in wanted.items()}}
+            notes.append("persons: category from their labels (" + ", ".join(f"{k} -> {v}" for k, v in wanted.items()) + ")")
+
+
+def _admin_types(rel_files: list[tuple[Path, Any]], space_kind: dict[str, str | None]) -> tuple[dict[str, Any], list[str]]:
+    """The relationship types of the relationship files: mapped where their names say, and those that could not be placed."""
+    from loaders.canonical.chunks import read_chunks
+    from loaders.mapping.admin import _renamed
+
+    types: dict[str, Any] = {}
+    unplaced_types: list[str] = []
+    for path, header in rel_files:
+        found: set[str] = set()
+        cols = [t for targets in header.renames.values() for t in targets if not t.startswith(":")]
+        for chunk in read_chunks(path):
+            frame = _renamed(chunk, header).frame
+            if ":TYPE" in frame:
+                found.update(str(v) for v in pd.unique(frame[":TYPE"]) if v)
+        a, b = space_kind.get(header.spaces[":START_ID"]), space_kind.get(header.spaces[":END_ID"])
+        for rel in sorted(found):
+            mapped = _type_map(rel, a, b, cols)
+            if mapped is None:
+                unplaced_types.append(rel)
+            else:
+                types[rel] = mapped
+    return types, unplaced_types
+
+
+def suggest_admin(folder: Path) -> Draft:
+    """A draft for a neo4j-admin import folder: labels and types mapped where their names say, the rest ignored."""
     notes: list[str] = []
     labels: dict[str, dict[str, Any]] = {}
     label_columns: dict[str, set[str]] = {}
@@ -488,60 +579,9 @@ def suggest_admin(folder: Path) -> Draft:
             notes.append(f"{path.name}: neither nodes nor relationships - ignored")
             continue
         notes.append(f"{path.name}: nodes (:ID)")
-        names = [t for targets in header.renames.values() for t in targets if not t.startswith(":")]
-        seen: dict[str, int] = {}
-        sample: dict[str, list[str]] = {n: [] for n in names}
-        ids: list[str] = []
-        for chunk in read_chunks(path):
-            frame = _renamed(chunk, header).frame
-            if ":LABEL" in frame:
-                for cell, n in frame[":LABEL"].value_counts().items():
-                    for part in str(cell).split(";"):
-                        if part.strip():
-                            seen[part.strip()] = seen.get(part.strip(), 0) + int(n)
-            for n in names:
-                if len(sample[n]) < SAMPLE_ROWS:
-                    sample[n] += [v for v in frame[n].head(SAMPLE_ROWS).tolist() if v]
-            ids = frame[":ID"].head(SAMPLE_ROWS).tolist()
-        file_kinds = set()
-        for label in seen:
-            kind = _label_kind(label, sample, ids)
-            label_kind[label] = kind
-            label_columns.setdefault(label, set()).update(names)
-            file_kinds.add(kind)
-        if len(file_kinds) == 1:
-            space_kind[header.spaces[":ID"]] = next(iter(file_kinds))
-        for label in seen:
-            kind = label_kind[label]
-            if kind is None:
-                continue
-            labels[label] = {"kind": kind, **_label_props(kind, label, names, sample, seen)}
-    person_labels = [lab for lab, k in label_kind.items() if k == "Person"]
-    if len(person_labels) > 1:
-        mapping = {lab: _CATEGORY.get(lab.lower(), None) for lab in person_labels}
-        wanted = {lab: c for lab, c in mapping.items() if c}
-        if wanted:
-            pattern = "(" + "|".join(re.escape(lab) for lab in wanted) + ")"
-            for lab in person_labels:
-                labels[lab].setdefault("properties", {})["category"] = {
-                    "column": ":LABEL", "regex": f"(?:^|;){pattern}(?:;|$)", "map": {k: v for k, v in wanted.items()}}
-            notes.append("persons: category from their labels (" + ", ".join(f"{k} -> {v}" for k, v in wanted.items()) + ")")
-    types: dict[str, Any] = {}
-    unplaced_types: list[str] = []
-    for path, header in rel_files:
-        found: set[str] = set()
-        cols = [t for targets in header.renames.values() for t in targets if not t.startswith(":")]
-        for chunk in read_chunks(path):
-            frame = _renamed(chunk, header).frame
-            if ":TYPE" in frame:
-                found.update(str(v) for v in pd.unique(frame[":TYPE"]) if v)
-        a, b = space_kind.get(header.spaces[":START_ID"]), space_kind.get(header.spaces[":END_ID"])
-        for rel in sorted(found):
-            mapped = _type_map(rel, a, b, cols)
-            if mapped is None:
-                unplaced_types.append(rel)
-            else:
-                types[rel] = mapped
+        _admin_node_file(path, header, labels, label_columns, label_kind, space_kind)
+    _person_categories(labels, label_kind, notes)
+    types, unplaced_types = _admin_types(rel_files, space_kind)
     ignore: dict[str, Any] = {}
     unplaced_labels = sorted(lab for lab, k in label_kind.items() if k is None)
     if unplaced_labels:
