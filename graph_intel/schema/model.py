@@ -68,6 +68,9 @@ class EntitySpec(_Strict):
     scope: Literal["dataset", "global"]
     id_column: str
     description: str
+    #: The value type that cleans this kind's ids into its keys (loaders.values.VALUE_TYPES): a
+    #: phone's E.164, a vehicle's VRM. Kinds without one are keyed by dataset and id as written.
+    id_type: Literal["phone", "vrm", "postcode", "imei"] | None = None
     provenance: bool = False
     #: A safeguarding record's own canonical file, the property that dates it, and the columns
     #: naming persons, each made a link (of the kind given) from the record to that person.

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph_intel.schema import PropertySpec
+from graph_intel.schema import PropertySpec, schema
 from loaders.canonical.batch import Problems
 from loaders.canonical.chunks import Chunk
-from loaders.values import PHONE, VRM, parse_date_series, parse_datetime_series
+from loaders.values import parse_date_series, parse_datetime_series, value_type
 
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
@@ -153,25 +153,15 @@ class Identified:
 
 
 def identify(ctx: LoadContext, entity: str, raw: pd.Series) -> Identified:
-    """Turn ids as written into store keys: phones to E.164, VRMs normalised, others dataset-scoped."""
-    if entity == "Phone":
-        clean = PHONE.clean_series(raw)
+    """Turn ids as written into store keys: a kind with an `id_type` in the schema (a phone, a
+    vehicle) is keyed by its value type's clean form (E.164, the normalised VRM) across datasets,
+    with what that type keeps beside it; any other kind is dataset-scoped."""
+    id_type = schema().entity(entity).id_type
+    if id_type is not None:
+        kind = value_type(id_type)
+        clean = kind.clean_series(raw)
         keys = clean["value"]
-        nodes = pd.DataFrame(
-            {
-                "key": keys,
-                "id": keys,
-                "spellings": pd.Series([[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object),
-                "valid": clean["valid"],
-                "parsed": clean["parsed"],
-            }
-        )
-        return Identified(entity, keys, nodes)
-    if entity == "Vehicle":
-        clean = VRM.clean_series(raw)
-        keys = clean["value"]
-        fmt = clean["detail"].where(clean["valid"], "nonstandard")
-        nodes = pd.DataFrame({"key": keys, "id": keys, "vrm_format": fmt})
+        nodes = pd.DataFrame({"key": keys, "id": keys, **kind.id_columns(raw, clean)})
         return Identified(entity, keys, nodes)
     keys = ctx.key(raw)
     nodes = pd.DataFrame({"key": keys, "id": raw, "dataset": ctx.dataset})

@@ -16,10 +16,23 @@ from loaders.values.phone import PHONE, PhoneType
 from loaders.values.postcode import POSTCODE, PostcodeType
 from loaders.values.vrm import VRM, VrmType
 
+#: The value types by the name the schema gives them (`id_type: phone` in pole.yaml).
+VALUE_TYPES: dict[str, ValueType] = {t.name: t for t in (PHONE, VRM, POSTCODE, IMEI)}
+
+
+def value_type(name: str) -> ValueType:
+    """The value type the schema names; a name with none is a KeyError listing the known ones."""
+    try:
+        return VALUE_TYPES[name]
+    except KeyError:
+        raise KeyError(f"no value type {name!r}; known: {', '.join(sorted(VALUE_TYPES))}") from None
+
+
 __all__ = [
     "IMEI",
     "PHONE",
     "POSTCODE",
+    "VALUE_TYPES",
     "VRM",
     "Cleaned",
     "DateParseError",
@@ -34,5 +47,6 @@ __all__ = [
     "parse_datetime",
     "parse_datetime_option",
     "parse_datetime_series",
+    "value_type",
     "written_date",
 ]

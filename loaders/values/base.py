@@ -80,6 +80,11 @@ class ValueType(ABC):
                 parsed[i] = cleaned.parsed
                 detail[i] = cleaned.detail
 
+    def id_columns(self, raw: pd.Series, clean: pd.DataFrame) -> dict[str, pd.Series]:
+        """What an entity identified by this type stores beside its key, from the ids as written
+        (`raw`) and as cleaned (`clean_series(raw)`); nothing by default."""
+        return {}
+
     def clean_series(self, raw: pd.Series) -> pd.DataFrame:
         """Clean a whole column, computing each distinct spelling once (hot path for big files).
 

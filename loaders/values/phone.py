@@ -87,6 +87,11 @@ class PhoneType(ValueType):
 
     name = "phone"
 
+    def id_columns(self, raw: pd.Series, clean: pd.DataFrame) -> dict[str, pd.Series]:
+        """A phone keeps each spelling seen, and whether it is allocated and could be parsed."""
+        spellings = pd.Series([[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object)
+        return {"spellings": spellings, "valid": clean["valid"], "parsed": clean["parsed"]}
+
     def _clean_text(self, raw: str) -> Cleaned:
         """Normalise one non-blank spelling to E.164, or keep it as written and flag it."""
         value, valid, parsed, detail = _clean_phone(raw.strip())

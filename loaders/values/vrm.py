@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from loaders.values.base import Cleaned, ValueType
 
 # The two-letter codes allocated to Northern Ireland's counties and cities (DVA), all of which
@@ -52,6 +54,10 @@ class VrmType(ValueType):
     """UK vehicle registration marks: normalised, with the format they fit (if any)."""
 
     name = "vrm"
+
+    def id_columns(self, raw: pd.Series, clean: pd.DataFrame) -> dict[str, pd.Series]:
+        """A vehicle keeps the UK format its mark fits ('nonstandard' when none)."""
+        return {"vrm_format": clean["detail"].where(clean["valid"], "nonstandard")}
 
     def _clean_text(self, raw: str) -> Cleaned:
         """Normalise one non-blank spelling and name its format ('nonstandard' if none fits)."""
