@@ -70,7 +70,7 @@ def _grade(min_grade: str | None) -> str:
 
 def groups_cmd(
     min_grade: MinGradeOpt = None,
-    threshold: Annotated[int, typer.Option(help="Split connected sets larger than this by Leiden.")] = 25,
+    threshold: Annotated[int, typer.Option(help="Split connected sets larger than this by Leiden.")] = an.SPLIT_THRESHOLD,
     basis: Annotated[str | None, typer.Option(help="Only association links on these bases join persons (comma-separated: recorded, social_network, phone_contact, intelligence, observed, self_reported, other).")] = None,
     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
 ) -> None:
@@ -178,8 +178,8 @@ def hotspots_cmd(min_grade: MinGradeOpt = None, store: StoreOpt = None, neo4j: N
 
 def colocation_cmd(
     min_grade: MinGradeOpt = None,
-    window: Annotated[int, typer.Option(min=0, help="Minutes apart that still count as together.")] = 15,
-    occasions: Annotated[int, typer.Option(min=1, help="Least number of separate occasions.")] = 3,
+    window: Annotated[int, typer.Option(min=0, help="Minutes apart that still count as together.")] = an.WINDOW_MINUTES,
+    occasions: Annotated[int, typer.Option(min=1, help="Least number of separate occasions.")] = an.MIN_OCCASIONS,
     store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False,
 ) -> None:
     """Pairs of persons or vehicles at the same place within a window, on repeated occasions."""
