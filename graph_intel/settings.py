@@ -22,7 +22,9 @@ DEFAULT_STORE = "./graph-intel-data"
 class Settings(BaseSettings):
     """Everything graph-intel reads from the environment; safe defaults (loopback, no CORS, small bodies)."""
 
-    model_config = SettingsConfigDict(env_prefix="GRAPH_INTEL_", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="GRAPH_INTEL_", extra="ignore", env_ignore_empty=True
+    )
 
     # -- the store -------------------------------------------------------------------------------
     store: Path = Path(DEFAULT_STORE)

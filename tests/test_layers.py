@@ -18,18 +18,28 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).with_name("lint-imports")
 
-pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (pip install -e '.[test]')")
+pytestmark = pytest.mark.skipif(
+    not LINT.exists(), reason="import-linter is not installed (pip install -e '.[test]')"
+)
 
 
 def _lint(where: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(where)}
-    return subprocess.run([str(LINT), "--no-cache", str(where / "pyproject.toml")], cwd=where, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT), "--no-cache", str(where / "pyproject.toml")],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _copy(tmp_path: Path) -> Path:
     for package in ("graph_intel", "loaders", "api"):
-        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
 
@@ -64,7 +74,9 @@ def test_an_analysis_that_imports_the_cli_breaks_the_contract(tmp_path: Path) ->
 def test_an_import_circle_breaks_the_contract(tmp_path: Path) -> None:
     tree = _copy(tmp_path)
     with (tree / "loaders" / "mapping" / "engine.py").open("a") as handle:
-        handle.write("\n\ndef _circle() -> None:\n    from loaders.mapping import admin  # noqa: F401\n")
+        handle.write(
+            "\n\ndef _circle() -> None:\n    from loaders.mapping import admin  # noqa: F401\n"
+        )
     result = _lint(tree)
     assert result.returncode == 1
     assert "No cycles are allowed in loaders.mapping" in result.stdout, result.stdout

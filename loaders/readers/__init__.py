@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:  # only for hints: this module stays light, so the CLI can catch IngestError at start-up
+if (
+    TYPE_CHECKING
+):  # only for hints: this module stays light, so the CLI can catch IngestError at start-up
     from loaders.canonical.batch import Batch, Problems
     from loaders.canonical.chunks import Chunk
     from loaders.canonical.columns import LoadContext

@@ -32,7 +32,9 @@ class CanonicalReading(Reading):
         self.files: list[CanonicalFile] = [spec for spec in CANONICAL_FILES if spec.name in present]
         known = {spec.name for spec in CANONICAL_FILES}
         self._ignored = sorted(p for p in present if p.endswith(".csv") and p not in known)
-        for spec in self.files:  # the one check of the folder: every header before any row is written
+        for (
+            spec
+        ) in self.files:  # the one check of the folder: every header before any row is written
             _check_header(folder / spec.name, spec.required)
 
     def ignored_files(self) -> list[str]:
@@ -40,7 +42,11 @@ class CanonicalReading(Reading):
 
     def jobs(self, ctx: LoadContext, chunk_rows: int) -> Iterator[Job]:
         for spec in self.files:
-            yield Job(spec.name, read_chunks(self.folder / spec.name, chunk_rows), partial(_parse_with, spec.parse, ctx))
+            yield Job(
+                spec.name,
+                read_chunks(self.folder / spec.name, chunk_rows),
+                partial(_parse_with, spec.parse, ctx),
+            )
 
 
 @register_reader("canonical")
@@ -50,11 +56,15 @@ class CanonicalReader(Reader):
     @contextmanager
     def open(self, source: Path) -> Iterator[Reading]:
         if not source.is_dir():
-            raise IngestError(f"{source}: no such folder; give the folder that holds the canonical CSV files")
+            raise IngestError(
+                f"{source}: no such folder; give the folder that holds the canonical CSV files"
+            )
         yield CanonicalReading(source)
 
 
-def _parse_with(parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch) -> None:
+def _parse_with(
+    parse: Any, ctx: LoadContext, chunk: Chunk, problems: Problems, batch: Batch
+) -> None:
     parse(chunk, ctx, problems, batch)
 
 
@@ -68,4 +78,6 @@ def _check_header(path: Path, required: tuple[str, ...]) -> None:
         raise IngestError(f"{path}, line 1: {problem}")
     missing = [c for c in required if c not in header]
     if missing:
-        raise IngestError(f"{path}: missing required column(s) {', '.join(missing)}; see docs/canonical-format.md")
+        raise IngestError(
+            f"{path}: missing required column(s) {', '.join(missing)}; see docs/canonical-format.md"
+        )
