@@ -48,7 +48,8 @@ def _cli(*args: str) -> str:
 
 
 def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
-            latencies: dict[str, list[float]], errors: list[str], told_to_wait: list[float] | None = None) -> None:
+            latencies: dict[str, list[float]], errors: list[str], told_to_wait: list[float] | None = None,
+            stamps: list[tuple[float, float | None]] | None = None) -> None:
     """One client: a persistent loopback connection (like a browser tab), requests in turn until `until`.
 
     Standard-library HTTP in a thread, so that the load generator spends as little of the
@@ -70,13 +71,19 @@ def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
                 continue
             if resp.status != 200:
                 errors.append(f"{path}: {resp.status}")
+                if stamps is not None:
+                    stamps.append((started, None))
                 continue
         except (OSError, http.client.HTTPException) as exc:
             errors.append(f"{path}: {exc}")
+            if stamps is not None:
+                stamps.append((started, None))
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             continue
         latencies.setdefault(path, []).append((time.perf_counter() - started) * 1000)
+        if stamps is not None:
+            stamps.append((started, latencies[path][-1]))
     conn.close()
 
 
@@ -113,18 +120,24 @@ def main() -> None:
         _cli("demo", "--out", str(Path(tmp) / "demo"), "--store", str(store), "--json")
         token = json.loads(_cli("users", "add", "bench", "--role", "analyst", "--store", str(store)))["token"]
         port = _free_port()
+        log = Path(tmp) / "server.log"
         server = subprocess.Popen(
             [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         )
         try:
             base = f"http://127.0.0.1:{port}"
             headers = {"Authorization": f"Bearer {token}", "X-Purpose": "benchmark"}
-            for _ in range(100):
+            deadline = time.perf_counter() + 180  # a loaded machine starts the server slowly
+            while True:
+                if server.poll() is not None:
+                    raise SystemExit(f"the server exited ({server.returncode}):\n{log.read_text()[-2000:]}")
                 try:
                     if httpx.get(base + "/health", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
+                    if time.perf_counter() > deadline:
+                        raise SystemExit("the server never answered /health") from None
                     time.sleep(0.2)
             spec = httpx.get(base + "/api/v1/openapi.json", headers=headers).json()
             paths = ["/api/v1/show/person/C1"]
@@ -185,9 +198,20 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
     health: list[float] = []
     health_errors: list[str] = []
     stop = threading.Event()
+    job_ended: list[float] = []
+    job_location: list[str] = []
 
     def probe() -> None:
+        polled = 0.0
         while not stop.is_set():
+            if job_location and not job_ended and time.perf_counter() - polled > 0.5:
+                polled = time.perf_counter()
+                try:
+                    state = httpx.get(base + job_location[0], headers=headers, timeout=5).json()["status"]
+                    if state in ("done", "failed"):
+                        job_ended.append(time.perf_counter())
+                except (httpx.HTTPError, ValueError, KeyError):
+                    pass
             started = time.perf_counter()
             try:
                 status = httpx.get(base + "/health", timeout=5).status_code
@@ -210,8 +234,11 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
     told: list[float] = []
     if job.status_code != 202:
         errors.append(f"ingest: {job.status_code} {job.text[:200]}")
+    else:
+        job_location.append(job.headers["location"])
+    stamps: list[tuple[float, float | None]] = []
     until = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_client, args=(port, paths, headers, until, latencies, errors, told))
+    threads = [threading.Thread(target=_client, args=(port, paths, headers, until, latencies, errors, told, stamps))
                for _ in range(clients)]
     for t in threads:
         t.start()
@@ -226,7 +253,9 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
         time.sleep(0.5)
     stop.set()
     prober.join()
+    ended = job_ended[0] if job_ended else time.perf_counter()
     return {"persons": persons, "latencies": latencies, "errors": errors, "told": told, "health": health,
+            "load_seconds": ended - posted, "stamps": stamps, "ended": ended,
             "health_errors": health_errors, "job": state, "accepted_ms": accepted_ms,
             "job_seconds": time.perf_counter() - posted, "seconds": seconds, "clients": clients}
 
@@ -244,7 +273,18 @@ def _report_during(d: dict[str, object], before: list[float]) -> None:
           f"errors {len(errors)}")
     if reads and before:
         p95, base95 = _pct(reads, 95), _pct(before, 95)
-        print(f"  p95 of reads {p95:.1f} ms during the ingest, {base95:.1f} ms with no ingest ({p95 / base95:.2f}x)")
+        print(f"  p95 of reads {p95:.1f} ms during the run, {base95:.1f} ms with no ingest ({p95 / base95:.2f}x)")
+    stamps: list[tuple[float, float | None]] = d["stamps"]  # type: ignore[assignment]
+    ended: float = d["ended"]  # type: ignore[assignment]
+    print(f"  the load itself ended {d['load_seconds']:.1f} s after the upload was sent (polled every 0.5 s)")
+    for name, part in (("while the load ran", [s for s in stamps if s[0] < ended]),
+                       ("after it ended (a store larger by the load: every answer computed again)",
+                        [s for s in stamps if s[0] >= ended])):
+        answered = [ms for _, ms in part if ms is not None]
+        failed = sum(1 for _, ms in part if ms is None)
+        if part:
+            p95 = f"p95 {_pct(answered, 95):.1f} ms" if answered else "none answered"
+            print(f"  reads sent {name}: {len(answered)} answered, {failed} errors, {p95}")
     if health:
         print(f"  /health {len(health)} probes, {len(d['health_errors'])} failed, "  # type: ignore[arg-type]
               f"p95 {_pct(health, 95):.1f} ms, max {max(health):.1f} ms")

@@ -118,3 +118,34 @@ def test_a_load_that_did_not_finish_is_named_on_every_answer_until_reloaded(fres
     assert r.status_code == 200
     r = fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst"))
     assert INCOMPLETE_HEADER not in r.headers and r.json()["incomplete_loads"] == []
+
+
+def test_a_read_whose_client_went_away_is_dropped_before_it_runs() -> None:
+    """Abandoned requests are cancelled: a read waiting for a worker of the bounded pool gives up
+    when its client disconnects, and its computation never runs."""
+    import anyio
+    import pytest
+
+    from api.cache import Cached
+    from api.loads import ClientGone, run_abandonable
+
+    ran: list[int] = []
+
+    class Gone:
+        """A request whose client has disconnected (what Starlette's Request reports then)."""
+
+        async def is_disconnected(self) -> bool:
+            return True
+
+    def work() -> Cached:
+        ran.append(1)
+        return Cached(b"{}", "application/json", frozenset())
+
+    async def main() -> None:
+        limiter = anyio.CapacityLimiter(1)
+        async with limiter:  # the pool's one worker is busy with another read
+            with pytest.raises(ClientGone):
+                await run_abandonable(Gone(), work, limiter)  # type: ignore[arg-type]
+
+    anyio.run(main)
+    assert ran == []
