@@ -156,6 +156,8 @@ def child(store: GraphStore, person: str, today: date, analyst: bool) -> dict[st
     )
     missing = [row for row in chronology if "missing" in str(row.get("what", "")).lower()]
     return {
+        "timeline": timeline(chronology),
+        "map": place_map(store, key, analyst),
         "key": key,
         "id": pid,
         "show": shown,
@@ -305,4 +307,116 @@ def briefing_document(
             for c in brief["children"]
             for b in c["breaches"]
         ],
+    }
+
+
+#: Size of the server-rendered pictures (SVG user units).
+MAP_W, MAP_H, MAP_PAD = 640, 360, 40
+TIMELINE_W, LANE_H, TIMELINE_LEFT = 900, 34, 170
+_NICE_METRES = (50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
+
+
+def place_map(store: GraphStore, key: str, analyst: bool) -> dict[str, Any]:
+    """The places in a child's chronology plotted from their coordinates (no tile server): points,
+    labels and a scale bar, for an SVG on a plain background. A viewer sees a home or placement by kind."""
+    import math
+
+    sub = store.neighbourhood([("Person", key)], hops=2)
+    nodes = sub.nodes
+    if nodes.empty or "latitude" not in nodes:
+        return {"points": [], "missing": 0}
+    places = nodes[nodes["entity"] == "Location"]
+    located = places[places["latitude"].notna() & places["longitude"].notna()]
+    points: list[dict[str, Any]] = []
+    if not located.empty:
+        lat0 = float(located["latitude"].mean())
+        xs = [float(v) * math.cos(math.radians(lat0)) for v in located["longitude"]]
+        ys = [float(v) for v in located["latitude"]]
+        span = max(max(xs) - min(xs), max(ys) - min(ys), 0.002)
+        scale = (
+            min(MAP_W - 2 * MAP_PAD, MAP_H - 2 * MAP_PAD) / span
+        )  # SVG units per degree (of latitude)
+        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        for row, x, y in zip(located.to_dict("records"), xs, ys, strict=True):
+            private = row.get("kind") in ("home", "care_placement") and not analyst
+            label = (
+                f"{row.get('kind')} {row['id']}" if private else str(row.get("name") or row["id"])
+            )
+            points.append(
+                {
+                    "x": round(MAP_W / 2 + (x - cx) * scale, 1),
+                    "y": round(MAP_H / 2 - (y - cy) * scale, 1),
+                    "label": label,
+                    "id": str(row["id"]),
+                    "kind": str(row.get("kind") or ""),
+                    "postcode": "" if private else str(row.get("postcode") or ""),
+                }
+            )
+        placed: list[
+            tuple[float, float, float]
+        ] = []  # labels that do not overlap: pushed down in turn
+        for point in sorted(points, key=lambda q: q["y"]):
+            x0, x1, y = point["x"] + 9, point["x"] + 9 + 6.5 * len(point["label"]), point["y"] + 4
+            while any(abs(y - py) < 12 and x0 < px1 and px0 < x1 for px0, px1, py in placed):
+                y += 12
+            placed.append((x0, x1, y))
+            point["label_y"] = round(y, 1)
+        metres_per_unit = 111_320 / scale
+        bar = next((m for m in _NICE_METRES if m / metres_per_unit >= 60), _NICE_METRES[-1])
+        scale_bar = {
+            "length": round(bar / metres_per_unit, 1),
+            "text": f"{bar // 1000} km" if bar >= 1000 else f"{bar} m",
+        }
+    else:
+        scale_bar = {"length": 0, "text": ""}
+    return {
+        "points": points,
+        "missing": int(len(places) - len(located)),
+        "scale": scale_bar,
+        "width": MAP_W,
+        "height": MAP_H,
+    }
+
+
+def timeline(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The chronology as a timeline with a lane per agency: each fact a mark at its date, with its text."""
+    dated = [(pd.Timestamp(r["at"]), r) for r in rows if r.get("at")]
+    dated = [(t, r) for t, r in dated if pd.notna(t)]
+    if not dated:
+        return {"lanes": [], "marks": []}
+    lanes = sorted({str(r.get("agency") or "unknown") for _, r in dated})
+    first, last = min(t for t, _ in dated), max(t for t, _ in dated)
+    width = TIMELINE_W - TIMELINE_LEFT - 20
+    seconds = max((last - first).total_seconds(), 86_400.0)
+    marks = [
+        {
+            "x": round(TIMELINE_LEFT + (t - first).total_seconds() / seconds * width, 1),
+            "y": lanes.index(str(r.get("agency") or "unknown")) * LANE_H + LANE_H / 2 + 4,
+            "text": f"{str(r['at'])[:16]} {r.get('what', '')} ({r.get('agency') or 'unknown'})",
+        }
+        for t, r in dated
+    ]
+    years = list(range(first.year, last.year + 1))
+    ticks = [
+        {
+            "x": round(
+                TIMELINE_LEFT
+                + (pd.Timestamp(year=y, month=1, day=1) - first).total_seconds() / seconds * width,
+                1,
+            ),
+            "text": str(y),
+        }
+        for y in years
+        if pd.Timestamp(year=y, month=1, day=1) >= first
+    ]
+    return {
+        "lanes": [{"name": n, "y": i * LANE_H} for i, n in enumerate(lanes)],
+        "marks": marks,
+        "ticks": ticks,
+        "width": TIMELINE_W,
+        "height": len(lanes) * LANE_H + 24,
+        "left": TIMELINE_LEFT,
+        "lane_h": LANE_H,
+        "first": str(first.date()),
+        "last": str(last.date()),
     }

@@ -286,3 +286,18 @@ def test_briefing_pdf_carries_the_marking_and_page_numbers(
             text
         )  # top and bottom of every page
         assert "Produced by" in text and "Data as of" in text
+
+
+def test_child_page_draws_her_chronology_by_agency_and_her_places_offline(hub: Hub) -> None:
+    hub.sign_in()
+    page = hub.open_child().text  # type: ignore[attr-defined]
+    timeline = page.split('class="timeline"', 1)[1].split("</svg>", 1)[0]
+    assert "a lane per agency" in timeline and ">police<" in timeline and "<circle" in timeline
+    places = page.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert "Harbour Lights Hotel" in places and "C1 family home" in places and " km<" in places
+    assert "tile" not in places and "http" not in places.replace("http://www.w3.org/2000/svg", "")
+    hub.client.cookies.clear()
+    hub.sign_in("viewer")
+    viewer = hub.open_child().text  # type: ignore[attr-defined]
+    places = viewer.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert "home L5" in places and "family home" not in places and "HX2 9DN" not in places
