@@ -15,6 +15,7 @@ from api.audit import open_audit
 from graph_intel.cli import app as cli_app
 from graph_intel.network.headless import available as chromium_available
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 #: C1's names and aliases in the demo case: a viewer never sees them.
 C1_NAMES = ("Jade", "Brackenfold", "Jadey")
 
@@ -301,3 +302,34 @@ def test_child_page_draws_her_chronology_by_agency_and_her_places_offline(hub: H
     viewer = hub.open_child().text  # type: ignore[attr-defined]
     places = viewer.split('class="map"', 1)[1].split("</svg>", 1)[0]
     assert "home L5" in places and "family home" not in places and "HX2 9DN" not in places
+
+
+def test_load_an_agency_export_through_a_shipped_specification(hub: Hub) -> None:
+    hub.sign_in()
+    form = hub.client.get("/hub/load").text
+    assert '<option value="cdr-export">' in form
+    token = CSRF.search(form).group(1)  # type: ignore[union-attr]
+    export = FIXTURES / "cdr-export.csv"
+    r = hub.client.post(
+        "/hub/load",
+        data={"dataset": "op_cdr", "specification": "cdr-export", "csrf": token},
+        files={"files": ("calls export.csv", export.read_bytes(), "text/csv")},
+    )
+    assert r.status_code == 200, r.text[:800]
+    assert "Load report" in r.text
+    wrong = hub.client.post(
+        "/hub/load",
+        data={"dataset": "op_cdr2", "specification": "cdr-export", "csrf": token},
+        files={"files": ("persons.csv", b"person_id,given_name\nP1,Ann\n", "text/csv")},
+    )
+    assert (
+        wrong.status_code == 422
+        and 'id="problems"' in wrong.text
+        and "nothing was loaded" in wrong.text
+    )
+    unknown = hub.client.post(
+        "/hub/load",
+        data={"dataset": "op_cdr3", "specification": "no-such-spec", "csrf": token},
+        files={"files": ("calls.csv", export.read_bytes(), "text/csv")},
+    )
+    assert unknown.status_code == 422
