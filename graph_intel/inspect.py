@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from graph_intel.commands import read_command
+from graph_intel.handling import Handling, RestrictedView
 from graph_intel.refs import ref_json, resolve, split_key
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
@@ -49,17 +50,45 @@ def dataset_records(store: GraphStore) -> list[dict[str, Any]]:
     return rows
 
 
+#: What `show` says in place of the properties of a record known only from restricted material.
+WITHHELD = ("recorded only by sources with a restrictive handling code: its properties are left out "
+            "(--include-restricted shows them, marked)")
+
+
 @read_command("show", role="viewer")
-def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False) -> dict[str, Any]:
-    """The contract's `show` document: properties and every link, each with its source and dates."""
+def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False,
+                leave_out_restricted: bool = False) -> dict[str, Any]:
+    """The contract's `show` document: properties and every link, each with its source and dates.
+
+    Restricted material (graph_intel.handling) is left out when `leave_out_restricted` (the CLI,
+    unless --include-restricted) or when the store is a restricted view (the viewer role): the links
+    and earlier versions resting only on restricted sources, restricted sources from every list, and
+    the properties of a record known only from them (`restricted` says so); a fact known only from
+    them is not found through a restricted view. Otherwise each item with a restricted source
+    carries its handling mark (`restricted`).
+    """
+    view: RestrictedView | None = store if isinstance(store, RestrictedView) else (
+        RestrictedView(store) if leave_out_restricted else None)
+    base = view.inner if view is not None else store
+    handling = view.handling if view is not None else Handling(store)
     entity, key = resolve(store, kind, ident)
-    node = store.get_node(entity, key) or {}
+    node = base.get_node(entity, key) or {}
     many = len(store.datasets()) > 1
     dataset, plain_id = split_key(key, entity)
     properties = {k: v for k, v in node.items() if k not in ("key", "id")}
+    withheld = handling.withheld(node.get("sources"))
+    mark: str | None = None
+    if view is not None:
+        if withheld:
+            properties = {}
+            mark = WITHHELD
+        elif "sources" in properties:
+            properties["sources"] = handling.open_sources(properties["sources"])
+    else:
+        mark = handling.note(node.get("sources"))
+    reader = view if view is not None else base
     links = []
-    frame = store.node_links(entity, key)
-    for row in frame.to_dict("records"):
+    for row in reader.node_links(entity, key).to_dict("records"):
         outgoing = row["from_entity"] == entity and row["from_key"] == key
         other_entity = row["to_entity"] if outgoing else row["from_entity"]
         other_key = row["to_key"] if outgoing else row["from_key"]
@@ -79,13 +108,17 @@ def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False)
             item["saved_name"] = row["saved_name"]
         if _plain(row.get("basis")):
             item["basis"] = row["basis"]
+        if view is None and handling.note(srcs):
+            item["restricted"] = handling.note(srcs)
         links.append(item)
     links.sort(key=lambda x: (x["first_seen"] or "", x["link"], x["id"]))
     doc: dict[str, Any] = {"kind": schema().entity(entity).cli, "id": plain_id, "properties": properties, "links": links}
     if many and dataset:
         doc["dataset"] = dataset
+    if mark:
+        doc["restricted"] = mark
     if history:
-        doc["history"] = record_history(store, entity, key)
+        doc["history"] = record_history(reader, entity, key)
     return doc
 
 

@@ -163,6 +163,39 @@ class Ages:
         return sorted(str(k) for k in self.keys[open_.to_numpy()])
 
 
+def census(people: pd.DataFrame) -> tuple[int, str]:
+    """How many could be adults, and in words: (0, '0 adults among 3 persons (2 children by date of birth, 1 possibly a child)').
+
+    Each person is judged at the latest date the data records them (`last_seen`, else `first_seen`):
+    someone who is a child even then can join no group. The line an empty groups answer gives.
+    """
+    keys = list(people.index)
+    if not keys:
+        return 0, "the store holds no persons"
+    rule = Ages(people)
+    last = _stamps(people["last_seen"]) if "last_seen" in people else pd.Series(pd.NaT, index=people.index)
+    last.index = people.index
+    status = rule.status(keys, last.where(last.notna(), rule.first_seen).tolist())
+    dated = rule.dob.notna().to_numpy()
+    counts = {
+        "children by date of birth": int(((status == CHILD) & dated).sum()),
+        "recorded as children": int(((status == CHILD) & ~dated).sum()),
+        "possibly children": int((status == POSSIBLE).sum()),
+    }
+    adults = int((status == ADULT).sum())
+    parts = [_counted(n, what) for what, n in counts.items() if n]
+    why = f" ({', '.join(parts)})" if parts else ""
+    return adults, f"{adults} adult{'s' if adults != 1 else ''} among {len(keys)} person{'s' if len(keys) != 1 else ''}{why}"
+
+
+def _counted(n: int, what: str) -> str:
+    """'2 children by date of birth', '1 possibly a child', '1 recorded as a child'."""
+    if n != 1:
+        return f"{n} {what}"
+    return {"children by date of birth": "1 child by date of birth", "recorded as children": "1 recorded as a child",
+            "possibly children": "1 possibly a child"}[what]
+
+
 def ages(people: pd.DataFrame) -> Ages:
     """The age rule over a persons frame (analysis.evidence.persons)."""
     return Ages(people)

@@ -82,11 +82,14 @@ def groups_cmd(
     with _store(store, neo4j) as graph:
         data = an.groups_json(graph, min_grade, threshold, basis=basis)
         apart = None if json else an.kept_apart_json(graph)
+        adults = an.adults_census(graph) if not data and not json else (0, "")
 
     def render(d: list[dict[str, Any]]) -> None:
         if not d:
-            say_empty(explain_empty(store, neo4j, f"no linked group: no two adults share evidence{_grade(min_grade)} "
-                                    "(a person counts as an adult only when aged 18 or over at the date of the fact)"))
+            rule = "(a person counts as an adult only when aged 18 or over at the date of the fact)"
+            why = (f"no two adults share evidence{_grade(min_grade)} {rule}: {adults[1]}" if adults[0]
+                   else f"{adults[1]} {rule}")
+            say_empty(explain_empty(store, neo4j, f"no linked group: {why}"))
         for g in d:
             note = f" ({g['split']})" if g["split"] else ""
             out.print(f"[bold]group {g['group']}[/]: {', '.join(g['members'])}{note}", highlight=False)
@@ -139,8 +142,10 @@ def key_players_cmd(
     with _store(store, neo4j) as graph:
         data = an.key_players_json(graph, min_grade, sample)
         apart = None if json else an.kept_apart_json(graph)
+        adults = an.adults_census(graph) if not data and not json else (0, "")
+    why = f"no adults are joined by evidence{_grade(min_grade)}: {adults[1]}" if adults[0] else adults[1]
     emit(data, json, lambda d: _table(["person_id", "betweenness", "degree", "groups_bridged"], d, None if d else explain_empty(
-        store, neo4j, f"no key players: no adults are joined by evidence{_grade(min_grade)}")))
+        store, neo4j, f"no key players: {why}")))
     _apart_note(apart)
 
 
@@ -159,10 +164,12 @@ def path_cmd(
     def render(d: dict[str, Any]) -> None:
         rows = [{**h, "from": f"{h['from']['kind']} {h['from']['id']}", "to": f"{h['to']['kind']} {h['to']['id']}"}
                 for h in d["hops"]]
-        _table(["from", "link", "to", "source_id", "grading", "at"], rows)
+        _table(["from", "link", "to", "source_id", "grading", "at"], rows,
+               None if d["length"] is not None else
+               f"no chain of evidence joins {from_kind} {from_id} and {to_kind} {to_id}{_grade(min_grade)}")
 
     emit(data, json, render)
-    if data["length"] is None:
+    if data["length"] is None and json:
         err.print("no chain of evidence joins them" + (f" at grade {min_grade} or better" if min_grade else ""))
         raise typer.Exit(EXIT_ATTENTION)
 
@@ -227,7 +234,8 @@ def kept_apart_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt
 
     def render(d: dict[str, Any]) -> None:
         out.print("[bold]possibly children[/] (unknown category, no date of birth: never joined into a group)")
-        out.print(", ".join(d["possibly_children"]) or "none", highlight=False)
+        out.print(", ".join(d["possibly_children"]) or "none: every person has a date of birth or a known category",
+                  highlight=False)
         out.print("[bold]children recorded as offenders[/] (prompts to consider exploitation)")
         if d["possible_victims"]:
             _table(["person_id", "at", "prompt", "event"], d["possible_victims"])

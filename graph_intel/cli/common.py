@@ -178,6 +178,17 @@ def explain_empty(store: Path | None, neo4j: str | None, what: str, option: str 
     return line
 
 
+def held(store: Path | None, neo4j: str | None, entity: str) -> int:
+    """How many records of one kind the store holds: the count an empty answer's reason gives."""
+    with opened(store, neo4j, read_only=True) as graph:
+        return len(graph.nodes(entity, columns=["key"]))
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 referral', '0 referrals', '2 person records'."""
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
 def say_empty(line: str) -> None:
     """Print an empty answer's explanation (stdout: it is the human result)."""
     out.print(line, highlight=False, markup=False, soft_wrap=True)

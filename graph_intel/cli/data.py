@@ -157,28 +157,36 @@ def show_cmd(
     kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
     ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
     history: Annotated[bool, typer.Option("--history", help="Also the record's earlier versions: what each later load changed.")] = False,
+    include_restricted: IncludeRestrictedOpt = False,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """One entity: its properties, and every link with its source and dates."""
     with opened(store, neo4j) as graph:
-        data = show_entity(graph, kind, ident, history=history)
+        data = show_entity(graph, kind, ident, history=history, leave_out_restricted=not include_restricted)
 
     def render(d: dict[str, Any]) -> None:
         out.print(f"[bold]{d['kind']} {d['id']}[/]")
+        if d.get("restricted"):
+            out.print(f"  RESTRICTED: {d['restricted']}", highlight=False, markup=False)
         for k, v in d["properties"].items():
             if v not in (None, [], ""):
                 out.print(f"  {k}: {v}", highlight=False, markup=False)
-        table = Table()
-        for c in ("link", "kind", "id", "source", "seen"):
-            table.add_column(c, overflow="fold")
-        for link in d["links"]:
-            name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
-            first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
-            seen = first if first == last else f"{first} to {last}"
-            table.add_row(name, link["kind"], str(link["id"]), str(link.get("source_id") or ""), seen)
-        out.print(table)
+        if not d["links"]:
+            out.print(f"no links: nothing recorded joins this {d['kind']} to anything else"
+                      + ("" if include_restricted else " that is not restricted"), highlight=False)
+        else:
+            table = Table()
+            for c in ("link", "kind", "id", "source", "seen"):
+                table.add_column(c, overflow="fold")
+            for link in d["links"]:
+                name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
+                first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
+                seen = first if first == last else f"{first} to {last}"
+                source = str(link.get("source_id") or "") + (f"\nRESTRICTED: {link['restricted']}" if link.get("restricted") else "")
+                table.add_row(name, link["kind"], str(link["id"]), source, seen)
+            out.print(table)
         if "history" in d:
             if not d["history"]:
                 out.print("no earlier versions: no later load changed this record", highlight=False)

@@ -10,7 +10,17 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.table import Table
 
-from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
+from graph_intel.cli.common import (
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    counted,
+    emit,
+    fail,
+    opened,
+    out,
+    say_empty,
+)
 from graph_intel.commands.resolution import MIN_SCORE, candidates_json, clusters_json
 from graph_intel.resolution.judgements import JudgementError, judge, withdraw
 
@@ -53,6 +63,12 @@ def candidates_cmd(min_score: Annotated[float, typer.Option("--min-score", help=
     data = _run(store, neo4j, candidates_json, min_score)
 
     def render(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            with opened(store, neo4j, read_only=True) as graph:
+                persons, datasets = len(graph.nodes("Person", columns=["key"])), len(graph.datasets())
+            say_empty(f"no candidate matches with a score of {min_score} or more among {counted(persons, 'person record')} "
+                      f"in {counted(datasets, 'dataset')} (candidates pair records of different datasets or agencies)")
+            return
         table = Table(title=f"candidate matches (score >= {min_score})")
         for col in ("a", "b", "score", "agreements", "disagreements"):
             table.add_column(col)
@@ -85,6 +101,10 @@ def clusters_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt =
     data = _run(store, neo4j, clusters_json)
 
     def render(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            say_empty("no confirmed clusters: no two person records are judged the same person "
+                      "(see graph-intel resolve candidates, then resolve judge A B same --reason ...)")
+            return
         table = Table(title="confirmed clusters")
         table.add_column("records", justify="right")
         table.add_column("members")

@@ -152,10 +152,15 @@ def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adu
     """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
     day = day_option(on, "--on")
     data = _run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None, include_restricted)
-    emit(data, json, lambda d: out.print(
-        f"Evidence pack written to {d['file']} ({d['items']} items"
-        + (f"; {d['restricted_items']} restricted, marked" if d["include_restricted"] else "; restricted material left out")
-        + ")."))
+    def render(d: dict[str, Any]) -> None:
+        out.print(f"Evidence pack written to {d['file']} ({d['items']} items"
+                  + (f"; {d['restricted_items']} restricted, marked" if d["include_restricted"]
+                     else "; restricted material left out") + ").")
+        if not d["items"]:
+            left = "" if d["include_restricted"] else " that is not restricted"
+            say_empty(explain_empty(store, neo4j, f"no contact evidence{left} joins {adult} and {child}"))
+
+    emit(data, json, render)
 
 
 def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: str | None,
@@ -166,11 +171,21 @@ def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: 
 
 
 def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")],
+                   include_restricted: IncludeRestrictedOpt = False,
                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged."""
-    data = _run(store, neo4j, sg.chronology_cmd, person)
-    emit(data, json, lambda d: _table(d, ["at", "agency", "source_id", "what"], f"chronology of {person}",
-                                      lambda: explain_empty(store, neo4j, f"nothing recorded touches {person}")))
+    data = _run(store, neo4j, sg.chronology_cmd, person, include_restricted=include_restricted)
+
+    def render(d: list[dict[str, Any]]) -> None:
+        rows = [{**r, "what": f"{r['what']}\nRESTRICTED: {r['restricted']}"} if r.get("restricted") else r for r in d]
+        left = "" if include_restricted else " that is not restricted"
+        _table(rows, ["at", "agency", "source_id", "what"], f"chronology of {person}",
+               lambda: explain_empty(store, neo4j, f"nothing recorded{left} touches {person}"))
+        if not include_restricted:
+            out.print("material recorded only by sources with a restrictive handling code is left out "
+                      "(--include-restricted includes it, marked)", highlight=False)
+
+    emit(data, json, render)
 
 
 def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],

@@ -208,4 +208,9 @@ def audit_list(
     from api.audit import AuditLog, printable_json
 
     with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
-        sys.stdout.write(printable_json(log.query(who=who, person=person, since=_utc(since), limit=limit)) + "\n")
+        entries = log.query(who=who, person=person, since=_utc(since), limit=limit)
+        sys.stdout.write(printable_json(entries) + "\n")
+    if not entries:  # stdout stays the JSON document; the reason goes to stderr
+        asked = [f"{word} {value}" for word, value in (("by", who), ("naming", person), ("since", since)) if value]
+        err.print("no audit entries" + (f" {' '.join(asked)}" if asked else ": the service has recorded no access yet"),
+                  highlight=False, markup=False)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph_intel.analysis.age import ages, possible_victims
+from graph_intel.analysis.age import ages, census, possible_victims
 from graph_intel.analysis.changes import changes_since
 from graph_intel.analysis.contacts import adults_with_children, numbers_in_handsets, shared_objects
 from graph_intel.analysis.evidence import persons
@@ -128,6 +128,11 @@ def changes_json(store: GraphStore, since: str, min_grade: str | None = None) ->
 
 
 @read_command("kept-apart")
+def adults_census(store: GraphStore) -> tuple[int, str]:
+    """How many persons could be adults, and why the others are not (age.census): an empty groups answer's reason."""
+    return census(persons(store))
+
+
 def kept_apart_json(store: GraphStore) -> dict[str, Any]:
     """Persons groups and key players leave out as (possibly) children, and children recorded as offenders."""
     many = len(store.datasets()) > 1

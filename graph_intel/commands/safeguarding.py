@@ -40,9 +40,10 @@ def cawn_breaches_cmd(store: GraphStore) -> list[dict[str, Any]]:
 
 
 @read_command("chronology", role="viewer")
-def chronology_cmd(store: GraphStore, person: str) -> list[dict[str, Any]]:
-    """Everything touching a child, oldest first, with agencies; flags where concerns were not acted on."""
-    return chronology(store, person_key(store, person))
+def chronology_cmd(store: GraphStore, person: str, include_restricted: bool = False) -> list[dict[str, Any]]:
+    """Everything touching a child, oldest first, with agencies; flags where concerns were not acted on.
+    Restricted material is left out unless `include_restricted`, then marked (graph_intel.handling)."""
+    return chronology(store, person_key(store, person), include_restricted=include_restricted)
 
 
 @read_command("matrix", "list", role="viewer")

@@ -32,6 +32,7 @@ import pandas as pd
 
 from graph_intel.analysis.age import possible_victims
 from graph_intel.analysis.evidence import contact_evidence, persons
+from graph_intel.handling import Handling, restricted_view
 from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.child_side import child_side_prompts
 from graph_intel.safeguarding.common import (
@@ -48,6 +49,9 @@ from graph_intel.stores.base import GraphStore
 
 #: Days within which two agencies' concerns make a period, and a meeting or referral must follow.
 WINDOW_DAYS = 30
+#: The key under which each row of chronology_rows carries the store keys of its sources (the
+#: chronology marks restricted rows from it, and leaves it out of its answer).
+SOURCES = "_sources"
 
 
 @dataclass
@@ -89,7 +93,7 @@ def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[st
             "agency": src.agency, "source_id": src.source_id, "record": "event",
             "id": ident(event, "Event"), "event_kind": ev["kind"], "role": role,
             "agencies": sources.agencies(ev["sources"]), "reference": src.reference, "grading": src.grading,
-            "end": iso(ev["ended_at"]),
+            "end": iso(ev["ended_at"]), SOURCES: ev["sources"],
         })
     return rows
 
@@ -112,7 +116,7 @@ def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[
             "at": iso(r["at"]), "what": f"{what} with {ident(other)}{detail} ({r['via']})",
             "agency": src.agency, "source_id": src.source_id, "record": r["kind"],
             "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event"),
-            "reference": src.reference, "grading": src.grading,
+            "reference": src.reference, "grading": src.grading, SOURCES: r["sources"],
         })
     return rows
 
@@ -144,7 +148,8 @@ def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[s
             at = r["first_seen"]
         rows.append({"at": iso(at), "what": what, "agency": src.agency, "source_id": src.source_id,
                      "record": "report" if other_entity == "Report" else "link",
-                     "id": ident(other_key, other_entity), "reference": src.reference, "grading": src.grading})
+                     "id": ident(other_key, other_entity), "reference": src.reference, "grading": src.grading,
+                     SOURCES: r["sources"]})
     return rows
 
 
@@ -154,7 +159,7 @@ def _referral_rows(row: dict[str, Any], sources: Sources) -> list[dict[str, Any]
     to = row.get("to_agency") or "the receiving agency"
     received = row.get("received") == "yes"
     receipt = "receipt recorded" if received else ("no record of receipt" if row.get("received") == "no" else "receipt not known")
-    first = item(row, "Referral", sources, f"{describe(row, 'Referral')} [{receipt}]", sent)
+    first = {**item(row, "Referral", sources, f"{describe(row, 'Referral')} [{receipt}]", sent), SOURCES: row.get("sources")}
     rid = first["id"]
     out = [{**first, "referral_kind": row.get("kind"), "received": received, "to_agency": row.get("to_agency")}]
     received_at = to_datetime(row.get("received_at"))
@@ -182,7 +187,7 @@ def _record_rows(store: GraphStore, who: str, sources: Sources) -> list[dict[str
             if spec.name == "Referral":
                 rows += _referral_rows(row, sources)
                 continue
-            rows.append({**item(row, spec.name, sources, describe(row, spec.name)),
+            rows.append({**item(row, spec.name, sources, describe(row, spec.name)), SOURCES: row.get("sources"),
                          "agencies": sources.agencies(row["sources"]), "concern": is_concern(row, spec.name)})
     return rows
 
@@ -239,11 +244,23 @@ def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Fl
     return out
 
 
-def chronology(store: GraphStore, child: str) -> list[dict[str, Any]]:
-    """The contract's chronology: rows oldest first, each flag as a row at its later concern."""
+def chronology(store: GraphStore, child: str, include_restricted: bool = False) -> list[dict[str, Any]]:
+    """The contract's chronology: rows oldest first, each flag as a row at its later concern.
+
+    Material whose every source is restricted (graph_intel.handling) is left out unless
+    `include_restricted`; then each row with a restricted source carries its handling mark (`restricted`).
+    """
+    handling = Handling(store) if include_restricted else None
+    store = restricted_view(store, include_restricted)
     rows = chronology_rows(store, child)
     found = flags(rows)
-    out = [{k: v for k, v in r.items() if k != "agencies" or len(v) > 1} for r in rows]
+    out = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if k != SOURCES and (k != "agencies" or len(v) > 1)}
+        note = handling.note(r.get(SOURCES)) if handling is not None else None
+        if note:
+            row["restricted"] = note
+        out.append(row)
     who = representatives(store).get(child, child)
     for p in possible_victims(store, persons(store)):
         if p["key"] != who:

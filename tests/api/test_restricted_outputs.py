@@ -171,6 +171,55 @@ def test_export_leaves_restricted_out_unless_asked(store: str, tmp_path: Path) -
     assert "Informant" in (folder / "intel_reports.csv").read_text(encoding="utf-8")
 
 
+def test_chronology_leaves_restricted_out_unless_asked_then_marks_it(store: str) -> None:
+    code, out, err = _run("chronology", "C1", "--store", store, "--json")
+    assert code == 0, err
+    _absent(out)
+    assert [r["id"] for r in json.loads(out) if r["record"] == "event"] == ["E1"]
+    result = runner.invoke(app, ["chronology", "C1", "--store", store], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    _absent(result.stdout)
+    assert "bus station" in result.stdout and "--include-restricted" in result.stdout
+    code, out, err = _run("chronology", "C1", "--include-restricted", "--store", store, "--json")
+    assert code == 0, err
+    rows = {r["id"]: r for r in json.loads(out) if r["record"] == "event"}
+    assert set(rows) == {"E1", "E2"} and "restricted" not in rows["E1"]
+    assert rows["E2"]["restricted"] == f"handling C: {NOTE}"
+    result = runner.invoke(app, ["chronology", "C1", "--include-restricted", "--store", store], env={"COLUMNS": "200"})
+    assert "at the flat" in result.stdout and f"RESTRICTED: handling C: {NOTE}" in result.stdout
+
+
+@pytest.mark.parametrize(("kind", "ident"), [("vehicle", "LS11WOB"), ("vehicle", "AB12CDE"), ("event", "E2"),
+                                             ("report", "R1")])
+def test_show_of_a_record_known_only_from_restricted_material_prints_none_of_it(store: str, kind: str, ident: str) -> None:
+    for args in (("--json",), ()):
+        code, out, err = _run("show", kind, ident, "--store", store, *args)
+        assert code == 0, err
+        _absent(out.replace(ident, "") if kind == "vehicle" else out)  # the id asked for is the user's own
+        for value in ("Audi", "grey", "Skoda", "2011-04-01T22:00"):
+            assert value not in out
+    doc = json.loads(_run("show", kind, ident, "--store", store, "--json")[1])
+    assert doc["properties"] == {} and "restrictive handling code" in doc["restricted"]
+    code, out, err = _run("show", kind, ident, "--include-restricted", "--store", store, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["properties"] and doc["restricted"].startswith(("handling C", "5x5x5 handling 3"))
+
+
+def test_show_leaves_restricted_links_out_unless_asked_then_marks_them(store: str) -> None:
+    code, out, err = _run("show", "person", "A1", "--store", store, "--json")
+    assert code == 0, err
+    _absent(out)
+    doc = json.loads(out)
+    assert {link["id"] for link in doc["links"]} == {"YJ10FZP", "+447700900123", "E1"}
+    assert "restricted" not in doc
+    code, out, err = _run("show", "person", "A1", "--include-restricted", "--store", store, "--json")
+    links = {link["id"]: link for link in json.loads(out)["links"]}
+    assert {"LS11WOB", "AB12CDE", "E2", "R1"} <= set(links)
+    assert links["LS11WOB"]["restricted"] == f"handling C: {NOTE}" and "restricted" not in links["YJ10FZP"]
+    assert links["AB12CDE"]["restricted"].startswith("5x5x5 handling 3")
+
+
 @pytest.fixture(scope="module")
 def api(store: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator:  # type: ignore[type-arg]
     settings = Settings(store=Path(store), api_db=tmp_path_factory.mktemp("api") / "api.sqlite")  # type: ignore[call-arg]
@@ -195,6 +244,10 @@ def test_the_viewer_never_receives_restricted_material_over_the_api(api) -> None
             assert secret not in r.text, (path, secret)
     r = api.client.get("/api/v1/show/event/E2", headers=viewer)
     assert r.status_code == 404
+    r = api.client.get("/api/v1/show/vehicle/LS11WOB", headers=viewer)  # what the facts are about stays, bare
+    assert r.json()["properties"] == {} and "Audi" not in r.text
+    r = api.client.get("/api/v1/chronology/C1?include_restricted=true", headers=viewer)
+    assert r.status_code == 403
     r = api.client.get("/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=viewer)
     assert r.status_code == 403 and "restricted" in r.json()["detail"]
     r = api.client.get("/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=analyst)

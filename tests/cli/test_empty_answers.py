@@ -98,3 +98,81 @@ def test_tables_show_the_evidence_the_json_holds(demo_store: Path) -> None:
     assert "recorded" in groups and "2009" in groups
     breaches = _human(demo_store, "cawn", "breaches")
     assert "possible CAWN breaches" in breaches
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("referrals", "prompts", "--on", "2011-07-08"),
+     "no referral escalation prompt on 8 Jul 2011: the store holds no referrals; the data runs from 1 Mar 2011"),
+    (("risk", "prompts", "--on", "2011-07-08"),
+     "no CSE risk prompt on 8 Jul 2011 (no risk assessments recorded): no missing episode lacks an assessment"),
+    (("resolve", "candidates"),
+     "no candidate matches with a score of 0.5 or more among 2 person records in 1 dataset"),
+    (("resolve", "clusters"), "no confirmed clusters: no two person records are judged the same person"),
+    (("groups",), "at the date of the fact): 1 adult among 2 persons (1 child by date of birth)"),
+    (("key-players",), "no key players: no adults are joined by evidence: 1 adult among 2 persons (1 child by date of birth)"),
+    (("kept-apart",), "none: every person has a date of birth or a known category"),
+    (("path", "person", "C1", "person", "A1"), "no chain of evidence joins person C1 and person A1"),
+    (("cawn", "pack", "A1", "C1", "--out", "{tmp}/pack.html", "--on", "2011-07-08"),
+     "no contact evidence that is not restricted joins A1 and C1; the data runs from 1 Mar 2011"),
+])
+def test_more_empty_answers_say_why(quiet_store: Path, tmp_path: Path, args: tuple[str, ...], says: str) -> None:
+    assert says in _human(quiet_store, *(a.replace("{tmp}", str(tmp_path)) for a in args))
+
+
+def _empty_table(text: str) -> bool:
+    """Whether the output holds a table with a header and no rows (rich draws ┡━┩ then └─┘)."""
+    lines = [line.strip() for line in text.splitlines()]
+    return any(a.startswith("┡") and b.startswith("└") for a, b in zip(lines, lines[1:], strict=False))
+
+
+#: Commands that write (a judgement, a matrix entry) or serve: not answers to read.
+WRITES = {("matrix", "set"), ("matrix", "close"), ("resolve", "judge"), ("resolve", "withdraw"), ("serve",)}
+
+
+def _read_commands() -> list[tuple[str, ...]]:
+    from cli_walk import READS, SERVICE_DB
+
+    return [w for w in READS if w not in WRITES | SERVICE_DB]
+
+
+@pytest.mark.parametrize("words", _read_commands(), ids=" ".join)
+def test_every_read_command_answers_a_quiet_store_in_words(quiet_store: Path, tmp_path: Path,
+                                                           words: tuple[str, ...]) -> None:
+    """Walked from the CLI itself: no read command prints nothing, nor a table with no rows, on a quiet store."""
+    from cli_walk import command_args
+
+    args = command_args(words, tmp_path, {"ident": "C1", "to_id": "A1"}) + ["--store", str(quiet_store)]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code in (0, 1, 2), (args, result.stderr)
+    said = result.stdout if result.exit_code != 2 else result.stderr
+    assert said.strip(), (args, "an empty answer says why")
+    assert not _empty_table(said), (args, said)
+
+
+def test_groups_say_when_no_one_qualifies_as_an_adult(tmp_path: Path) -> None:
+    """Two children by date of birth (one recorded as a suspect) and one person who may be a child share a phone."""
+    folder = write_dataset(tmp_path / "young", {
+        "sources.csv": [{"source_id": "S1", "agency": "police", "recorded_at": "2011-07-08", "handling": "P"}],
+        "persons.csv": [
+            {"person_id": "C1", "category": "child", "date_of_birth": "1997-05-01", "source_id": "S1"},
+            {"person_id": "C2", "category": "suspect", "date_of_birth": "1996-02-01", "source_id": "S1"},
+            {"person_id": "U1", "category": "unknown", "source_id": "S1"},
+        ],
+        "links.csv": [{"from_kind": "person", "from_id": p, "to_kind": "phone", "to_id": "07700 900123",
+                       "link": "uses_phone", "first_seen": "2011-01-01", "source_id": "S1"} for p in ("C1", "C2", "U1")],
+    })
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["ingest", str(folder), "--store", str(store), "--json"]).exit_code in (0, 1)
+    said = _human(store, "groups")
+    assert "no linked group: 0 adults among 3 persons (2 children by date of birth, 1 possibly a child)" in said
+    assert "a person counts as an adult only when aged 18 or over at the date of the fact" in said
+    result = runner.invoke(app, ["groups", "--store", str(store), "--json"])
+    assert result.exit_code == 0 and result.stdout.strip() == "[]"
+
+
+def test_an_empty_audit_list_says_why_on_stderr(tmp_path: Path) -> None:
+    db = tmp_path / "api.sqlite"
+    assert runner.invoke(app, ["users", "add", "alice", "--role", "analyst", "--api-db", str(db)]).exit_code == 0
+    result = runner.invoke(app, ["audit", "list", "--api-db", str(db), "--who", "bob"])
+    assert result.exit_code == 0 and result.stdout.strip() == "[]"
+    assert "no audit entries by bob" in result.stderr

@@ -25,7 +25,8 @@ def test_demo_chronology_flags_exactly_as_planted(demo_store) -> None:  # type: 
 
 
 def test_chronology_oldest_first_with_agencies(demo_store) -> None:  # type: ignore[no-untyped-def]
-    rows = chronology(demo_store, "demo:C8")
+    # the demo's social care and health sources carry handling C: asked for, and marked
+    rows = chronology(demo_store, "demo:C8", include_restricted=True)
     dated = [r["at"] for r in rows if r["at"]]
     assert dated == sorted(dated)
     assert {"at", "what", "agency", "source_id"} <= set(rows[0])

@@ -44,7 +44,7 @@ def test_cli_cawn(demo_store_path: Path) -> None:
 
 
 def test_cli_chronology_and_bad_input(demo_store_path: Path) -> None:
-    rows = _json(demo_store_path, "chronology", "C7")
+    rows = _json(demo_store_path, "chronology", "C7", "--include-restricted")  # the demo's social care: handling C
     assert all({"at", "what", "agency", "source_id"} <= set(r) for r in rows)
     assert any(r.get("flag") for r in rows)
     bad = runner.invoke(app, ["cawn", "eligible", "--on", "7/31/2011", "--store", str(demo_store_path), "--json"])

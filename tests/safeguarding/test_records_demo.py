@@ -43,7 +43,7 @@ def test_risk_prompts_are_exactly_the_planted_ones(demo_store_path: Path) -> Non
 
 
 def test_c1_chronology_reads_as_the_review_does(demo_store_path: Path) -> None:
-    rows = _run(demo_store_path, "chronology", "C1")
+    rows = _run(demo_store_path, "chronology", "C1", "--include-restricted")  # social care and health: handling C
     assert isinstance(rows, list)
     lines = [f"{(r['at'] or '')[:10]} {r['agency']}: {r['what']}" for r in rows if r["at"] and r["at"] >= "2011-01-01"]
     text = "\n".join(lines)
