@@ -123,12 +123,13 @@ def test_child_side_prompts_are_exactly_the_planted_ones_with_their_evidence(dem
 
 
 def test_child_side_prompts_in_the_chronology(demo_store_path: Path) -> None:
-    rows = _run(demo_store_path, "chronology", "C7")
+    # the demo's social care records carry handling C: asked for (the prompts rest on them), and marked
+    rows = _run(demo_store_path, "chronology", "C7", "--include-restricted")
     assert isinstance(rows, list)
     prompts = [r for r in rows if r["record"] == "prompt" and r.get("rule")]
     assert [(r["rule"], r["id"], r["at"][:10]) for r in prompts] == [("missing_together", "E39", "2011-03-19")]
     assert "same episode as C5" in prompts[0]["what"] and prompts[0]["evidence"][0]["id"] == "E39"
-    c5 = _run(demo_store_path, "chronology", "C5")
+    c5 = _run(demo_store_path, "chronology", "C5", "--include-restricted")
     assert isinstance(c5, list)
     assert sorted((r["rule"], r["id"]) for r in c5 if r["record"] == "prompt" and r.get("rule")) == [
         ("missing_together", "E39"), ("new_phone", "+447700900135")]
