@@ -129,6 +129,10 @@ class Session:
         self.context = browser.new_context(**context)
         self.off_machine: list[str] = []
         self.documents: list[str] = []
+        # the first render of a child's page runs her chronology and CAWN commands: on a loaded
+        # 2-core machine that can take longer than Playwright's 30 s default
+        self.context.set_default_timeout(180_000)
+        self.context.set_default_navigation_timeout(180_000)
         self.context.route("**/*", self._route)
         self.page: Page = self.context.new_page()
         self.page.on(
