@@ -100,9 +100,17 @@ class ClientGone(Exception):
     """The client disconnected while its read waited for a worker."""
 
 
-async def run_abandonable(request: Request, work: Callable[[], Cached], limiter: anyio.CapacityLimiter) -> Cached:
-    """Run `work` in a worker thread of the bounded pool; give up if the client disconnects first."""
+class StillComputing(Exception):
+    """The answer was not ready within the read's patience; its computation goes on (and is cached)."""
+
+
+async def run_abandonable(request: Request, work: Callable[[], Cached], limiter: anyio.CapacityLimiter,
+                          patience: float | None = None) -> Cached:
+    """Run `work` in a worker thread of the bounded pool; give up if the client disconnects first,
+    or (StillComputing) when no answer came within `patience` seconds: a computation already
+    running then ends on its own and its answer is cached for the client's next try."""
     result: list[Cached] = []
+    waited_out: list[bool] = []
     failed: list[BaseException] = []
 
     def guarded() -> Cached | None:
@@ -121,7 +129,14 @@ async def run_abandonable(request: Request, work: Callable[[], Cached], limiter:
                     group.cancel_scope.cancel()
                     return
 
+        async def timer() -> None:
+            await anyio.sleep(patience or 0)
+            waited_out.append(True)
+            group.cancel_scope.cancel()
+
         group.start_soon(watch)
+        if patience is not None:
+            group.start_soon(timer)
         made = await anyio.to_thread.run_sync(guarded, abandon_on_cancel=True, limiter=limiter)
         if made is not None:
             result.append(made)
@@ -129,13 +144,13 @@ async def run_abandonable(request: Request, work: Callable[[], Cached], limiter:
     if failed:
         raise failed[0]
     if not result:
-        raise ClientGone
+        raise StillComputing if waited_out else ClientGone
     return result[0]
 
 
 async def answer(
     request: Request, store: Callable[[], GraphStore], cache: ResponseCache, gate: LoadGate,
-    limiter: anyio.CapacityLimiter, key: Hashable, make: Callable[[], Cached],
+    limiter: anyio.CapacityLimiter, key: Hashable, make: Callable[[], Cached], patience: float | None = None,
 ) -> tuple[Cached, dict[str, str]]:
     """The answer to one question, and the headers it needs: computed once however many ask at
     once, at most `limiter` at a time, never while a load runs (then the answer cached before the
@@ -148,13 +163,19 @@ async def answer(
 
     try:
         gate.check()
-        return await run_abandonable(request, work, limiter), {}
+        return await run_abandonable(request, work, limiter, patience), {}
     except LoadInProgress as exc:
         before = gate.before
         hit = cache.peek(before, key) if before is not None else None
         if hit is not None:
             return hit, {ANSWER_HEADER: f"computed before the load of dataset {exc.dataset} in progress (begun {exc.since})"}
         raise HTTPException(status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from exc
+    except StillComputing as exc:
+        raise HTTPException(
+            status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            detail=f"the answer is still being computed (more than {patience:g} s; the store may just have grown "
+                   "by a load): it will be ready for a later try, so try again in a few seconds",
+        ) from exc
     except ClientGone as exc:
         raise HTTPException(status_code=503, detail="the client went away before its answer was computed") from exc
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_query_rows: int = Field(default=10_000, ge=1)
     #: Read answers computed at once (per worker pool); others wait their turn.
     read_workers: int = Field(default=4, ge=1, le=64)
+    #: Longest a read waits for its answer before it is told to try again (503 with Retry-After);
+    #: the computation goes on and its answer is cached for the next try.
+    read_patience_seconds: float = Field(default=25.0, gt=0)
     #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
     raw_query: bool = True
     #: The key that signs audit checkpoints (HMAC-SHA256); kept out of the audit database. Give it

@@ -86,7 +86,8 @@ async def gated_answer(request: Request, key: Hashable, make: Callable[[], Cache
     """A read's answer through the load gate, the bounded pool and the cache (api.loads), with
     the headers it carries (an answer from before a running load; loads that did not finish)."""
     svc = services(request)
-    answer, headers = await loads.answer(request, svc.current_store, svc.cache, svc.gate, svc.readers, key, make)
+    answer, headers = await loads.answer(request, svc.current_store, svc.cache, svc.gate, svc.readers, key, make,
+                                         svc.settings.read_patience_seconds)
     if not headers:
         headers = await anyio.to_thread.run_sync(svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers)
     return answer, headers

@@ -153,3 +153,44 @@ def test_a_read_whose_client_went_away_is_dropped_before_it_runs() -> None:
 
     anyio.run(main)
     assert ran == []
+
+
+def test_a_read_not_answered_within_its_patience_is_told_to_try_again_and_its_answer_is_kept() -> None:
+    """A read held longer than its patience gets StillComputing (503 with Retry-After over HTTP);
+    the computation goes on, and the next try finds its answer."""
+    import anyio
+    import pytest
+
+    from api.cache import Cached, ResponseCache
+    from api.loads import StillComputing, run_abandonable
+
+    release = threading.Event()
+    cache = ResponseCache()
+
+    class Here:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    class Store:
+        generation = 1
+
+    def slow() -> Cached:
+        release.wait(10)
+        return Cached(b'{"n": 1}', "application/json", frozenset())
+
+    def work() -> Cached:
+        return cache.get_or_make(Store(), "question", slow)  # type: ignore[arg-type]
+
+    async def main() -> None:
+        limiter = anyio.CapacityLimiter(1)
+        with pytest.raises(StillComputing):
+            await run_abandonable(Here(), work, limiter, patience=0.3)  # type: ignore[arg-type]
+        release.set()
+        for _ in range(100):
+            if cache.peek(1, "question") is not None:
+                break
+            await anyio.sleep(0.05)
+        made = await run_abandonable(Here(), work, limiter, patience=5)  # type: ignore[arg-type]
+        assert made.body == b'{"n": 1}'
+
+    anyio.run(main)
