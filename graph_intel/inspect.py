@@ -56,9 +56,15 @@ WITHHELD = ("recorded only by sources with a restrictive handling code: its prop
 
 
 @read_command("show", role="viewer")
-def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False,
-                leave_out_restricted: bool = False) -> dict[str, Any]:
-    """The contract's `show` document: properties and every link, each with its source and dates.
+def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False) -> dict[str, Any]:
+    """The contract's `show` document: properties and every link, each with its source and dates
+    (restricted material as `entity_document` says: left out through a restricted view, else marked)."""
+    return entity_document(store, kind, ident, history)
+
+
+def entity_document(store: GraphStore, kind: str, ident: str, history: bool = False,
+                    leave_out_restricted: bool = False) -> dict[str, Any]:
+    """The `show` document of one entity: properties and every link, each with its source and dates.
 
     Restricted material (graph_intel.handling) is left out when `leave_out_restricted` (the CLI,
     unless --include-restricted) or when the store is a restricted view (the viewer role): the links

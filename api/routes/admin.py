@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import Audit, ServicesDep, require_role
 from api.users import Role, UserError
+from loaders.values.dates import DateParseError, utc_option
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 ADMIN = require_role("admin", action="administration")
@@ -53,19 +54,36 @@ def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
     return {"user": name, "revoked": True}
 
 
-@router.get("/audit", openapi_extra=ADMIN)
+#: How the audit's since/until are written (read by the one date parser, loaders.values.dates).
+TIMES = ("UTC: YYYY-MM-DD[THH:MM[:SS]] (an offset is converted) or day first DD/MM/YYYY [HH:MM]; "
+         "an ambiguous or unreadable time is a 400 naming the parameter")
+
+
+def _utc(value: str | None, name: str) -> str | None:
+    """A since/until time by the one date parser, as the UTC ISO text the log holds; 400 when unreadable."""
+    if value is None:
+        return None
+    try:
+        return utc_option(value)
+    except DateParseError as exc:
+        raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
+
+
+@router.get("/audit", openapi_extra=ADMIN,
+            responses={400: {"description": "since or until is not a readable date or time (the detail names it)"}})
 def query_audit(
     svc: ServicesDep,
     who: Annotated[str | None, Query(max_length=64)] = None,
     person: Annotated[str | None, Query(max_length=200)] = None,
     route: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[str | None, Query(max_length=40, description="ISO 8601, UTC")] = None,
-    until: Annotated[str | None, Query(max_length=40, description="ISO 8601, UTC")] = None,
+    since: Annotated[str | None, Query(max_length=40, description=f"From this time. {TIMES}")] = None,
+    until: Annotated[str | None, Query(max_length=40, description=f"Before this time (exclusive). {TIMES}")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> list[dict[str, Any]]:
     """Audit entries, newest first, filtered by who, person touched, route and time."""
-    return svc.audit.query(who=who, person=person, route=route, since=since, until=until, limit=limit, offset=offset)
+    return svc.audit.query(who=who, person=person, route=route, since=_utc(since, "since"), until=_utc(until, "until"),
+                           limit=limit, offset=offset)
 
 
 @router.get("/audit/verify", openapi_extra=ADMIN)

@@ -24,7 +24,7 @@ from graph_intel.cli.common import (
     out,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.inspect import show_entity, stats
+from graph_intel.inspect import entity_document, stats
 from graph_intel.load import IngestError, IngestReport, LoadSettings, dataset_name, load, reader
 from graph_intel.stores import GraphStore
 
@@ -164,7 +164,7 @@ def show_cmd(
 ) -> None:
     """One entity: its properties, and every link with its source and dates."""
     with opened(store, neo4j) as graph:
-        data = show_entity(graph, kind, ident, history=history, leave_out_restricted=not include_restricted)
+        data = entity_document(graph, kind, ident, history=history, leave_out_restricted=not include_restricted)
 
     def render(d: dict[str, Any]) -> None:
         out.print(f"[bold]{d['kind']} {d['id']}[/]")

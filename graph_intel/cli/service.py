@@ -47,17 +47,12 @@ def _utc(value: str | None) -> str | None:
     """An audit --since time by the one date parser, as the UTC ISO text the log holds (exit 2 if bad)."""
     if value is None:
         return None
-    from datetime import UTC, datetime
-
-    from loaders.values.dates import OFFSET_RE, DateParseError, parse_datetime_option
+    from loaders.values.dates import DateParseError, utc_option
 
     try:
-        parsed = parse_datetime_option(value)
+        return utc_option(value)
     except DateParseError as exc:
         fail(f"--since: {exc}")
-    if OFFSET_RE.search(value.strip()):  # an offset was given: the instant it names, in UTC
-        parsed = datetime.fromisoformat(value.strip()).astimezone(UTC).replace(tzinfo=None)
-    return parsed.isoformat()
 
 
 def register(app: typer.Typer) -> None:

@@ -234,6 +234,21 @@ def parse_datetime_option(raw: str | date) -> datetime:
     raise DateParseError(f"date {raw!r} is not a date this tool reads: {OPTION_EXPECTED}")
 
 
+def utc_option(raw: str) -> str:
+    """A time a person typed to filter times kept in UTC (the audit's since/until), as UTC ISO text.
+
+    Read by parse_datetime_option (ISO 8601 or UK day first; ambiguous or unreadable is a
+    DateParseError); a time with an offset is the instant it names, converted to UTC; one without is
+    taken as UTC already.
+    """
+    from datetime import UTC
+
+    parsed = parse_datetime_option(raw)
+    if OFFSET_RE.search(raw.strip()):
+        parsed = datetime.fromisoformat(raw.strip()).astimezone(UTC).replace(tzinfo=None)
+    return parsed.isoformat()
+
+
 def parse_date_option(raw: str | date) -> date:
     """A date a person typed in a command's option (--on, --as-of, --since ...): see parse_datetime_option."""
     if isinstance(raw, datetime):

@@ -64,6 +64,23 @@ def test_admin_can_query_and_verify(fresh: ApiEnv) -> None:
     assert r.json()["intact"] is True and r.json()["entries"] >= 2
 
 
+def test_audit_since_and_until_use_the_one_date_parser(fresh: ApiEnv) -> None:
+    fresh.client.get("/api/v1/show/person/C1", headers={**fresh.headers("analyst"), "X-Purpose": "test"})
+    admin = fresh.headers("admin")
+    every = fresh.client.get("/api/v1/admin/audit", headers=admin).json()
+    assert every
+    today = every[0]["at"][:10]
+    day, month, year = today[8:10], today[5:7], today[:4]
+    uk = f"{day}/{month}/{year}"
+    assert fresh.client.get("/api/v1/admin/audit", params={"since": uk}, headers=admin).json()
+    assert fresh.client.get("/api/v1/admin/audit", params={"until": uk}, headers=admin).json() == []
+    assert fresh.client.get("/api/v1/admin/audit", params={"since": f"{today}T00:00+01:00"}, headers=admin).json()
+    for name, bad in (("since", "2011-13-01"), ("until", "07/31/2011"), ("since", "yesterday"), ("until", "31/02/2011")):
+        r = fresh.client.get("/api/v1/admin/audit", params={name: bad}, headers=admin)
+        assert r.status_code == 400, (name, bad, r.text)
+        assert r.json()["detail"].startswith(f"{name}: "), r.text
+
+
 def test_health_needs_no_token_and_is_not_logged(fresh: ApiEnv) -> None:
     before = len(_entries(fresh))
     assert fresh.client.get("/health").json() == {"status": "ok"}
