@@ -43,6 +43,10 @@ _CHILD_CODE, _ADULT_CODE, _POSSIBLE_CODE = 0, 1, 2
 _STATUS_NAMES = np.array([CHILD, ADULT, POSSIBLE], dtype=object)
 
 
+#: Below this many keys, positions() asks the index (whose hash table pandas keeps) instead of Arrow.
+_FEW = 4096
+
+
 def positions(keys: Iterable[Any], index: pd.Index) -> np.ndarray:
     """Position of each key in `index` (unique), -1 where absent: one Arrow hash lookup for strings."""
     values = keys if isinstance(keys, pd.Series) else pd.Series(list(keys), dtype=object)
@@ -50,6 +54,8 @@ def positions(keys: Iterable[Any], index: pd.Index) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if len(index) == 0:
         return np.full(len(values), -1, dtype=np.int64)
+    if len(values) < _FEW:  # a few keys (one pair's dates): the index's own hash table, built once and kept
+        return np.asarray(index.get_indexer(values.to_numpy(dtype=object)), dtype=np.int64)
     try:
         found = pc.index_in(pa.array(values, type=pa.string(), from_pandas=True),
                             value_set=pa.array(index, type=pa.string(), from_pandas=True))

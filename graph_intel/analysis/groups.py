@@ -353,19 +353,13 @@ def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
     sources = facts["sources"].to_numpy(dtype=object)[pos].tolist()
     kind_names, ref_names = kinds.tolist(), refs.tolist()
     run_kind, run_ref = kind_codes[starts].tolist(), ref_codes[starts].tolist()
-    idents = {(k, r): _ident(kind_names[k], ref_names[r]) for k, r in set(zip(run_kind, run_ref, strict=True))}
-    ids: dict[str, str] = {}
-
-    def named(p: str) -> str:
-        shown = ids.get(p)
-        if shown is None:
-            shown = ids[p] = name(p) if name is not None else split_key(p, "Person")[1]
-        return shown
+    idents = _idents(kind_names, ref_names, np.asarray(run_kind, dtype=np.int64), np.asarray(run_ref, dtype=np.int64))
+    ids = {p: name(p) if name is not None else split_key(p, "Person")[1] for p in pd.unique(np.asarray(a + b, dtype=object))}
 
     cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
     with _gc_paused():
-        for s, e, g, k, r, at in zip(starts.tolist(), ends.tolist(), grp[starts].tolist(), run_kind, run_ref,
-                                     at_text, strict=True):
+        for s, e, g, k, ident, at in zip(starts.tolist(), ends.tolist(), grp[starts].tolist(), run_kind, idents,
+                                         at_text, strict=True):
             if e - s == 1:  # most records join one pair by one fact (a < b)
                 people, facts_here, raw = [a[s], b[s]], [fact[s]], sources[s]
             else:
@@ -376,7 +370,7 @@ def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
             c = cited.get(text)
             if c is None:
                 c = cited[text] = srcs.cited(list(dict.fromkeys(raw)) if raw is not None else [])
-            item: dict[str, Any] = {"kind": kind_names[k], "id": idents[(k, r)], "persons": [named(p) for p in people]}
+            item: dict[str, Any] = {"kind": kind_names[k], "id": ident, "persons": [ids[p] for p in people]}
             if name is None:
                 item["person_keys"] = people
             item["facts"] = facts_here
@@ -394,6 +388,21 @@ def _first_iso(stamps: np.ndarray, starts: np.ndarray) -> list[str | None]:
     first = np.minimum.reduceat(ticks, starts)
     none = first == np.iinfo(np.int64).max
     return iso_texts(np.where(none, np.datetime64("NaT", "us"), first.astype("datetime64[us]")))
+
+
+def _idents(kinds: list[str], refs: list[str], run_kind: np.ndarray, run_ref: np.ndarray) -> list[str]:
+    """`_ident` of each run's (kind, record), from the distinct records as one column: a link's id is
+    its record key, a phone's or vehicle's its key, any other record's the part after `DATASET:`."""
+    keys = np.asarray(refs, dtype=object)
+    after = np.asarray(pd.Series(keys, dtype=object).str.partition(":")[2].to_numpy(dtype=object))
+    whole = np.array([k == "link" or split_key("x:x", _ENTITIES[k])[0] is None for k in kinds], dtype=bool)
+    chosen = np.where(whole[run_kind], keys[run_ref], after[run_ref])
+    return list(chosen.tolist())
+
+
+#: The entity of each kind of joining record other than a link.
+_ENTITIES = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location", "event": "Event", "exhibit": "Exhibit",
+             "link": "Link"}
 
 
 def _ident(kind: str, ref: str) -> str:

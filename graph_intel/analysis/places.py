@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -104,8 +106,11 @@ def colocation(
     seen = seen.dropna(subset=["at"]).sort_values(["location", "at"], kind="stable")
     window = pd.Timedelta(minutes=window_minutes)
     meets = _meetings(seen, window, min_occasions)
-    rows = []
+    rows: list[dict[str, Any]] = []
     rule = Ages(persons(store))
+    ask_keys: list[str] = []
+    ask_at: list[pd.Timestamp] = []
+    ask_owner: list[int] = []
     for (entity, a, b), pair in meets.items():
         pair.sort()
         occasions: list[list[tuple[pd.Timestamp, str, str, str, list[str]]]] = []
@@ -122,12 +127,18 @@ def colocation(
              **srcs.cite(list(dict.fromkeys(s for m in occ for s in m[4])))}
             for occ in occasions
         ]
-        young: list[str] = []
-        if entity == "Person":  # who of the two was a child at one of the occasions (age at its date)
-            at = [occ[0][0] for occ in occasions]
-            young = [split_key(w, entity)[1] for w in (a, b) if rule.is_child([w] * len(at), at).any()]
+        if entity == "Person":  # who of the two was a child at one of the occasions: judged below, at once
+            for side, w in enumerate((a, b)):
+                ask_keys += [w] * len(occasions)
+                ask_at += [occ[0][0] for occ in occasions]
+                ask_owner += [2 * len(rows) + side] * len(occasions)
         rows.append({"kind": entity.lower(), "a": split_key(a, entity)[1], "b": split_key(b, entity)[1],
-                     "occasions": len(occasions), "meetings": detail, "children": young})
+                     "occasions": len(occasions), "meetings": detail, "children": []})
+    if ask_keys:  # age at each occasion's date, for every pair in one call
+        child = rule.is_child(pd.Series(ask_keys, dtype=object), pd.Series(ask_at))
+        hit = np.bincount(np.asarray(ask_owner, dtype=np.int64)[child], minlength=2 * len(rows)) > 0
+        for i, row in enumerate(rows):
+            row["children"] = [row[side] for n, side in enumerate(("a", "b")) if hit[2 * i + n]]
     frame = pd.DataFrame(rows, columns=["kind", "a", "b", "occasions", "meetings", "children"])
     return frame.sort_values(["occasions", "kind", "a", "b"], ascending=[False, True, True, True]).reset_index(drop=True)
 

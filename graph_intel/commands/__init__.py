@@ -83,12 +83,32 @@ def to_json(data: Any) -> str:
     """A command's result as the one JSON text both the CLI and the API print: strict JSON.
 
     No `NaN` or `Infinity` ever appears (json.dumps with allow_nan=False): non-finite numbers are
-    written as null. The common case, with none, is dumped in one pass.
+    written as null. The common case, with none, is dumped in one pass, by orjson (several times
+    faster than json on the 70 MB answers of a large store), which writes non-finite numbers as
+    null itself; dates, dataclasses and anything else not plain go through `json_default` as
+    with json. What orjson refuses (integers over 64 bits, lone surrogates) goes to json.
     """
+    text = _orjson(data)
+    if text is not None:
+        return text
     try:
         return json.dumps(data, default=json_default, ensure_ascii=False, allow_nan=False)
     except ValueError:
         return json.dumps(finite(data), default=json_default, ensure_ascii=False, allow_nan=False)
+
+
+def _orjson(data: Any) -> str | None:
+    """`data` as compact JSON by orjson, or None when orjson is not there or refuses it."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    options = (orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+               | orjson.OPT_PASSTHROUGH_DATACLASS)
+    try:
+        return orjson.dumps(data, default=json_default, option=options).decode()
+    except (orjson.JSONEncodeError, TypeError, ValueError):
+        return None
 
 
 def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst") -> Callable[[F], F]:
