@@ -10,7 +10,9 @@ from urllib.parse import quote
 
 import pytest
 from api_env import ApiEnv, seeded_settings, start
+from fastapi import HTTPException
 
+from api.routes.ingest import unpack_zip
 from api.routes.query import writing_clause
 
 INJECTIONS = [
@@ -112,6 +114,19 @@ def test_zip_upload_loads_and_zip_bomb_is_refused(small_limits: ApiEnv, fresh: A
     r = fresh.client.post("/api/v1/ingest", headers=fresh.headers("analyst"),
                           files=[("files", ("x.zip", b"not a zip", "application/zip"))], data={"dataset": "nz"})
     assert r.status_code == 400
+
+
+def test_a_zip_bomb_writes_no_more_than_the_limit(tmp_path: Path) -> None:
+    """The limit is enforced while unpacking: what reaches the disk never passes it."""
+    archive = tmp_path / "bomb.zip"
+    archive.write_bytes(_zip({"persons.csv": b"person_id\n" + b"0" * 5_000_000, "events.csv": b"event_id\n" + b"1" * 5_000_000}))
+    assert archive.stat().st_size < 64_000
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    with pytest.raises(HTTPException) as refused:
+        unpack_zip(archive, folder, max_total=100_000)
+    assert refused.value.status_code == 413
+    assert sum(f.stat().st_size for f in folder.iterdir()) <= 100_000
 
 
 def test_bad_upload_names_and_dataset(fresh: ApiEnv) -> None:
