@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 
 from graph_intel.schema import schema
-from loaders.mapping.reader import EXCEL_SUFFIXES
+from loaders.mapping.reader import EXCEL_SUFFIXES, first_rows
 from loaders.mapping.spec import FileOptions
 from loaders.values import IMEI, PHONE, POSTCODE, VRM
 
@@ -74,19 +74,6 @@ def _delimiter(path: Path, encoding: str) -> str:
         return csv.Sniffer().sniff(text, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","
-
-
-def _raw_rows(path: Path, options: FileOptions, limit: int) -> list[list[str]]:
-    from loaders.mapping.reader import _csv_rows, _excel_rows, is_excel
-
-    rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
-    out: list[list[str]] = []
-    for item in rows:
-        out.append([c.strip() for c in item[1]])
-        if len(out) >= limit:
-            break
-    rows.close()  # type: ignore[attr-defined]
-    return out
 
 
 def _header_row(rows: list[list[str]]) -> int:
@@ -229,7 +216,7 @@ def suggest_table(path: Path) -> Draft:
         options["delimiter"] = _delimiter(path, options["encoding"])
         if options["encoding"] == "cp1252":
             notes.append("the file is not UTF-8: read as Windows-1252 (cp1252)")
-    rows = _raw_rows(path, FileOptions(**options), SAMPLE_ROWS + 30)
+    rows = first_rows(path, FileOptions(**options), SAMPLE_ROWS + 30)
     header_row = _header_row(rows)
     options["header_row"] = header_row
     if header_row > 1:
