@@ -15,6 +15,7 @@ browser's load event of each page (first render in a real browser). Goal: under 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import socket
 import statistics
@@ -133,7 +134,7 @@ def main() -> None:
         check=True,
         cwd=ROOT,
     ).stdout
-    token = re.search(r'"token": "([^"]+)"', token_out).group(1)  # type: ignore[union-attr]
+    token = json.loads(token_out.splitlines()[-1])["token"]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     log = (work / "serve.log").open("wb")
