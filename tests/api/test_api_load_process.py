@@ -8,9 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,21 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
-from api_env import ApiEnv, seeded_settings, start
+from api_env import ApiEnv, persons_csv, seeded_settings, serving, start
 from typer.testing import CliRunner
 
 from api.loads import ANSWER_HEADER
 from api.users import UserStore
 from graph_intel.cli import app as cli_app
 
-CLI = [sys.executable, "-m", "graph_intel"]
 #: Persons in the upload the service is killed loading (large enough to be mid-load at the kill).
 PERSONS = 150_000
-
-
-def _persons(n: int, prefix: str = "P") -> bytes:
-    rows = [f"{prefix}{i},Given{i % 97},Family{i % 89},1980-01-0{1 + i % 9},associate" for i in range(n)]
-    return ("person_id,given_name,family_name,date_of_birth,category\n" + "\n".join(rows) + "\n").encode()
 
 
 def _poll(client: Any, url: str, headers: dict[str, str], seconds: float = 300) -> dict[str, Any]:
@@ -56,7 +47,7 @@ def small_sync(tmp_path: Path) -> Iterator[ApiEnv]:
 def test_a_large_upload_is_a_job_even_without_prefer(small_sync: ApiEnv) -> None:
     env = small_sync
     r = env.client.post("/api/v1/ingest", headers=env.headers("analyst"), data={"dataset": "big"},
-                        files=[("files", ("persons.csv", _persons(50), "text/csv"))])
+                        files=[("files", ("persons.csv", persons_csv(50), "text/csv"))])
     assert r.status_code == 202, r.text
     assert "preference-applied" not in r.headers  # not asked for: the size decided
     job = _poll(env.client, r.headers["location"], env.headers("analyst"))
@@ -74,7 +65,7 @@ def test_a_job_loads_in_another_process_and_the_service_reads_the_result(fresh: 
     r = env.client.get("/api/v1/stats", headers=env.headers("analyst"))
     persons_before = r.json()["persons"]
     r = env.client.post("/api/v1/ingest", headers={**env.headers("analyst"), "Prefer": "respond-async"},
-                        data={"dataset": "apart"}, files=[("files", ("persons.csv", _persons(300, "A"), "text/csv"))])
+                        data={"dataset": "apart"}, files=[("files", ("persons.csv", persons_csv(300, "A"), "text/csv"))])
     assert r.status_code == 202
     job = _poll(env.client, r.headers["location"], env.headers("analyst"))
     assert job["status"] == "done", job
@@ -106,7 +97,7 @@ def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh:
     headers = env.headers("analyst")
     clean = env.client.get("/api/v1/stats", headers=headers).json()["persons"]  # cached now
     r = env.client.post("/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, data={"dataset": "bulk"},
-                        files=[("files", ("persons.csv", _persons(20_000, "B"), "text/csv"))])
+                        files=[("files", ("persons.csv", persons_csv(20_000, "B"), "text/csv"))])
     assert r.status_code == 202
     seen: list[tuple[str, int, dict[str, Any] | None, str | None]] = []
     done = threading.Event()
@@ -137,12 +128,6 @@ def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh:
             assert body is not None and body["rows"][0]["n"] in (clean, clean + 20_000)
     after = env.client.get("/api/v1/stats", headers=headers).json()["persons"]
     assert after == clean + 20_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _load_children(parent: int) -> list[int]:
@@ -193,19 +178,9 @@ def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores
         return dict(json.loads(result.stdout))
 
     clean = stats()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(settings.store)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    upload = _persons(PERSONS, "K")
+    upload = persons_csv(PERSONS, "K")
     children: list[int] = []
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with serving(settings.store) as (server, base):
         headers = {"Authorization": f"Bearer {token}", "X-Purpose": "load test"}
         r = httpx.post(base + "/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, timeout=120,
                        files=[("files", ("persons.csv", upload, "text/csv"))], data={"dataset": "bulk"})
@@ -219,10 +194,6 @@ def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores
         mid_load = bool(children) and all(_alive(pid) for pid in children)
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
     for pid in children:  # the load's process saw its parent go and stopped
         deadline = time.monotonic() + 15
         while _alive(pid) and time.monotonic() < deadline:
