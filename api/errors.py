@@ -102,12 +102,17 @@ def declare_errors(doc: dict[str, Any], public: Any) -> None:
                     response["content"] = {"application/json": {"schema": dict(_ERROR_REF)}}
 
 
+def ref_answer(exc: Exception) -> tuple[int, str]:
+    """The status and reason for a reference that names nothing (404) or more than one thing (400)."""
+    message = str(exc.args[0]) if exc.args else "no such entity"
+    return (400 if "ambiguous" in message else 404), message
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Errors users can act on say what and why; anything else is a generic 500 (guard middleware)."""
 
     async def ref_error(request: Request, exc: Exception) -> JSONResponse:
-        message = str(exc.args[0]) if exc.args else "no such entity"
-        status = 400 if "ambiguous" in message else 404
+        status, message = ref_answer(exc)
         return JSONResponse({"detail": message}, status_code=status)
 
     async def ingest_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,0 +1,137 @@
+"""The hub's case pages: home, a child's record (its purpose, its RAG form), an entity, search.
+
+A child's record is opened only after its purpose is given (asked once per session and child,
+audited with her as a person disclosed); an adult's, phone's, vehicle's or place's page shows the
+evidence that joins it, each fact with its source. Every page's data is shown as the role may see
+it (`Page.shown`: a viewer sees children by initials, never restricted material).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import purpose_text
+from api.web import views
+from api.web.page import ANALYST, Page, day, open_page, path_param, query_param
+from api.web.policy import WEB_PREFIX
+from graph_intel.safeguarding.matrix import set_status
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, since: str | None = None) -> Response:
+    p = open_page(request)
+    today = date.today()
+    start = day(since) or views.default_since(today)
+    data = p.shown(p.cached(("home", start, today), lambda s: views.home(s, start, today)))
+    return p.render("home.html", data=data, since=start.isoformat(), as_of=p.read(views.as_of))
+
+
+def _child_key(p: Page, person: str) -> str:
+    """The child's store key, audited as a person this request discloses."""
+    key = p.read(lambda s: views.check_person(s, person))
+    p.ctx.persons.add(key)
+    return key
+
+
+@router.get("/child/{person}", response_class=HTMLResponse)
+def child(request: Request, person: Annotated[str, path_param()]) -> Response:
+    p = open_page(request, action="disclosure")
+    key = p.read(lambda s: views.check_person(s, person))
+    why = p.web.sessions.purpose_for(p.sid or "", key)
+    if why is None:
+        p.ctx.action = "consultation"
+        return p.render("purpose.html", person=person, label=p.shown(views.ident(key)), message="")
+    p.ctx.purpose = why
+    today = date.today()
+    data = p.shown(p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst)))
+    return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of))
+
+
+@router.post("/child/{person}/purpose")
+def child_purpose(
+    request: Request,
+    person: Annotated[str, path_param()],
+    purpose: Annotated[str, Form(max_length=1000)],
+    csrf: Annotated[str, Form(max_length=200)],
+) -> Response:
+    p = open_page(request)
+    p.check_csrf(csrf)
+    key = _child_key(p, person)
+    try:
+        why = purpose_text(purpose, p.svc.settings.max_purpose_chars)
+    except HTTPException as exc:
+        return p.render(
+            "purpose.html",
+            status=400,
+            person=person,
+            label=p.shown(views.ident(key)),
+            message=str(exc.detail).replace("X-Purpose", "The purpose"),
+        )
+    p.ctx.purpose = why
+    p.ctx.params["event"] = "child's record opened"
+    p.web.sessions.note_purpose(p.sid or "", key, why)
+    return RedirectResponse(f"{WEB_PREFIX}/child/{quote(person, safe='')}", status_code=303)
+
+
+@router.post("/child/{person}/rag")
+def child_rag(
+    request: Request,
+    person: Annotated[str, path_param()],
+    rag: Annotated[str, Form(max_length=10)],
+    review: Annotated[str, Form(max_length=32)],
+    reason: Annotated[str, Form(max_length=2000)],
+    csrf: Annotated[str, Form(max_length=200)],
+    lead_worker: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    p = open_page(request, action="alteration", roles=ANALYST)
+    p.check_csrf(csrf)
+    key = _child_key(p, person)
+    p.ctx.purpose = p.web.sessions.purpose_for(p.sid or "", key) or p.ctx.purpose
+    p.ctx.params.update({"event": "RAG set", "rag": rag, "review": review})
+    svc = p.svc
+    with svc.write_lock, svc.gate.load(key.partition(":")[0], svc.store):
+        set_status(
+            svc.store,
+            key,
+            rag,
+            by=p.who,
+            review=review,
+            reason=reason,
+            lead_worker=lead_worker.strip() or None,
+        )
+    return RedirectResponse(f"{WEB_PREFIX}/child/{quote(person, safe='')}#matrix", status_code=303)
+
+
+@router.get("/entity/{kind}/{ident}", response_class=HTMLResponse)
+def entity(
+    request: Request, kind: Annotated[str, path_param()], ident: Annotated[str, path_param()]
+) -> Response:
+    p = open_page(request, action="disclosure")
+    if kind not in views.PAGE_KINDS:
+        raise HTTPException(
+            status_code=404,
+            detail=f"no page for {kind!r}: one of {', '.join(views.PAGE_KINDS)}",
+        )
+    if kind == "person":
+        key = p.read(lambda s: views.check_person(s, ident))
+        if key in p.read(views.child_keys):
+            # a child's record is opened through its own page, with its purpose
+            return RedirectResponse(f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303)
+    data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
+    return p.render("entity.html", data=data)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: Annotated[str, query_param()] = "") -> Response:
+    p = open_page(request)
+    p.ctx.params["search"] = q
+    hits = p.shown(p.read(lambda s: views.search(s, q)))
+    children = p.read(views.child_keys)
+    return p.render("search.html", query=q, hits=hits, children=children)
