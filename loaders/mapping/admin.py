@@ -34,12 +34,20 @@ from loaders.mapping.engine import (
     _nodes,
     extra_columns,
 )
+from loaders.mapping.idmap import IdMap
 from loaders.mapping.spec import EntityMap, Value
 from loaders.mapping.values import Evaluator
 from loaders.readers import IngestError, register_reader
 
 _FIELD = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
 _SPECIAL = {"ID", "START_ID", "END_ID", "LABEL", "TYPE", "IGNORE"}
+#: Why a node's id is in Run.left_out: its labels are ignored, or none of them is mapped.
+IGNORED, UNMAPPED = 0, 1
+
+
+def _kinds() -> tuple[str, ...]:
+    """Entity kinds by code (Run.id_map holds codes, so a column of ends is judged per distinct kind)."""
+    return tuple(schema().entities)
 
 
 @dataclass
@@ -131,7 +139,7 @@ def _node_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[
         ignored = _per_distinct(text, lambda t: not any(x in spec.labels for x in _split(t))
                                 and any(spec.ignore.label(x) for x in _split(t))).to_numpy(dtype=bool)
         if ignored.any():
-            run.left_out.setdefault(space, {}).update(dict.fromkeys(named.frame[":ID"].to_numpy()[ignored].tolist(), "ignored"))
+            run.left_out.setdefault(space, IdMap()).add(named.frame[":ID"].to_numpy()[ignored], IGNORED)
             for name, count in _per_distinct(text[ignored], lambda t: ";".join(_split(t))).value_counts().items():
                 run.tally.add_ignored(chunk.file, "label", str(name), int(count))
             keep = np.flatnonzero(~ignored)
@@ -153,7 +161,7 @@ def _relationship_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> I
                 status = run.left_out.get(header.spaces[end])
                 if not status:
                     continue
-                gone = named.frame[end].map(status).eq("ignored").to_numpy(dtype=bool) & ~drop
+                gone = (status.lookup(named.frame[end])[0] == IGNORED) & ~drop
                 for t, count in types[gone].value_counts().items():
                     run.tally.add_ignored(chunk.file, "end", str(t), int(count))
                 drop = drop | gone
@@ -233,7 +241,7 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
     ident = named.frame[":ID"]
     space = header.spaces[":ID"]
     if unmapped.any():
-        run.left_out.setdefault(space, {}).update(dict.fromkeys(ident.to_numpy()[unmapped].tolist(), "unmapped"))
+        run.left_out.setdefault(space, IdMap()).add(ident.to_numpy()[unmapped], UNMAPPED)
     problems.add(ident.eq("").to_numpy() & ~unmapped, ":ID", "the node has no :ID")
     srcs = pd.Series([[run.source_key]] * len(ident), dtype=object)
     when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(len(ident)), dtype="datetime64[us]")
@@ -254,7 +262,7 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
         kind = schema().entity(lm.kind).name
         keys = _nodes(ctx, batch, kind, flat, props, srcs.iloc[idx].reset_index(drop=True), when.iloc[idx].reset_index(drop=True))
         raw_ids = sub.frame[":ID"].to_numpy()[keys["pos"].to_numpy()]
-        run.id_map.setdefault(space, {}).update(zip(raw_ids.tolist(), ((kind, k) for k in keys["key"].tolist()), strict=True))
+        run.id_map.setdefault(space, IdMap()).add(raw_ids, _kinds().index(kind), keys["key"].to_numpy())
 
 
 def _no_node(ids: pd.Series, space: str, end: str) -> pd.Series:
@@ -264,87 +272,134 @@ def _no_node(ids: pd.Series, space: str, end: str) -> pd.Series:
 
 
 def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header) -> None:
-    """A chunk of a relationship file: each row becomes the link or event its type maps to."""
-    spec, ctx = run.spec, run.ctx
+    """A chunk of a relationship file: each row becomes the link or event its type maps to.
+
+    Ends are resolved a column at a time (Run.id_map: kind code and key per row); link kinds and
+    participation are judged once per distinct pair of kinds, never per row.
+    """
+    spec = run.spec
     named = _renamed(chunk, header)
     frame = named.frame
     types = _types(run, named)
     unmapped_type = (~types.isin(spec.types)).to_numpy()
     _tally_unmapped(run, chunk, problems, unmapped_type, "type", types)
-    ends = {}
+    ends: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for end in (":START_ID", ":END_ID"):
         space = header.spaces[end]
         status = run.left_out.get(space)
-        left = frame[end].map(status).eq("unmapped").to_numpy(dtype=bool) if status else np.zeros(len(frame), dtype=bool)
+        left = (status.lookup(frame[end])[0] == UNMAPPED) if status else np.zeros(len(frame), dtype=bool)
         _tally_unmapped(run, chunk, problems, left & ~problems.bad, "end", types)
         known = run.id_map.get(space)
-        found = frame[end].map(known) if known else pd.Series(None, index=frame.index, dtype=object)
-        problems.add(found.isna().to_numpy() & ~problems.bad, end, partial(_no_node, frame[end], space, end))
-        ends[end] = found
+        codes, keys = known.lookup(frame[end]) if known else (np.full(len(frame), -1), np.full(len(frame), None, dtype=object))
+        problems.add((codes < 0) & ~problems.bad, end, partial(_no_node, frame[end], space, end))
+        ends[end] = (codes, keys)
     n = len(frame)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
-    base_when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
+    base_when = pd.Series(run.ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
     good = problems.good
     for rel, rows in types[good].groupby(types[good], sort=False).groups.items():
         idx = np.asarray(rows, dtype=np.int64)
-        tm = spec.types[str(rel)]
         sub = _sub(named, idx)
-        subp = Problems(sub)
-        ev = Evaluator(sub, subp)
-        a = ends[":START_ID"].iloc[idx].reset_index(drop=True)
-        b = ends[":END_ID"].iloc[idx].reset_index(drop=True)
-        s = srcs.iloc[idx].reset_index(drop=True)
-        w = base_when.iloc[idx].reset_index(drop=True)
+        rel_rows = _RelRows(run, str(rel), sub, Problems(sub), idx, ends, srcs.iloc[idx].reset_index(drop=True),
+                            base_when.iloc[idx].reset_index(drop=True))
+        tm = spec.types[str(rel)]
         used = {c for v in (tm.start, tm.end, *tm.properties.values()) if v is not None for c in v.referenced()}
         kept = _kept(run, sub, header, used)
         if tm.link is not None:
-            lspec = schema().link(tm.link)
-            kinds = pd.Series([(x[0], y[0]) for x, y in zip(a, b, strict=True)], dtype=object)
-            direct = kinds.isin(lspec.pairs).to_numpy()
-            flipped = kinds.map(lambda p: (p[1], p[0])).isin(lspec.pairs).to_numpy() & ~direct
-            allowed = ", ".join(f"{x}->{y}" for x, y in lspec.pairs)
-            subp.add(~direct & ~flipped, ":TYPE",
-                     kinds.map(lambda p, r=rel, c=lspec.canonical, al=allowed: f"{r} joins {p[0]} to {p[1]}, but {c} joins only {al}"))
-            props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.all_properties().items()}
-            if kept:
-                props["extra"] = _extras(sub, kept)
-            ok = subp.good
-            for pair, members in kinds[ok].groupby(kinds[ok], sort=False).groups.items():
-                pos = np.asarray(members, dtype=np.int64)
-                frm, to = (a, b) if direct[pos[0]] else (b, a)
-                fk, tk = (pair[0], pair[1]) if direct[pos[0]] else (pair[1], pair[0])
-                left = pd.DataFrame({"pos": pos, "key": frm.iloc[pos].map(lambda x: x[1]).to_numpy()})
-                right = pd.DataFrame({"pos": pos, "key": to.iloc[pos].map(lambda x: x[1]).to_numpy()})
-                _links(batch, lspec.name, fk, tk, left, right, props, s, w)
+            _relationship_links(rel_rows, batch, kept)
         else:
-            assert tm.start is not None and tm.event is not None
-            event_spec = schema().entity("Event")
-            start = ev.typed(tm.start, event_spec.properties["started_at"], "started_at")
-            subp.add(ev.origin(tm.start).str.strip().eq("").to_numpy(), tm.start.label(), f"{rel}: the event's time is blank")
-            takes_part = {x for x, _ in schema().link("participated_in").pairs}
-            for end_frame, end in ((a, ":START_ID"), (b, ":END_ID")):
-                subp.add(~end_frame.map(lambda x, t=takes_part: x[0] in t).to_numpy(), end,
-                         end_frame.map(lambda x, r=rel: f"a {x[0]} cannot take part in an event ({r})"))
-            props = {name: ev.typed(v, event_spec.properties[name], name) for name, v in tm.properties.items()}
-            props["kind"] = pd.Series(tm.event, index=range(len(idx)), dtype=object)
-            props["started_at"] = start
-            if tm.end is not None:
-                props["ended_at"] = ev.typed(tm.end, event_spec.properties["ended_at"], "ended_at")
-            if kept:
-                props["extra"] = _extras(sub, kept)
-            ok = subp.good
-            pos = np.flatnonzero(ok)
-            stamp = start.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
-            ids = tm.event + "/" + a.map(lambda x: x[1] if x else "") + "/" + b.map(lambda x: x[1] if x else "") + "/" + stamp
-            when = start.fillna(w)
-            flat = ids.iloc[pos]
-            keys = _nodes(ctx, batch, "Event", flat, props, s, when)
-            for end_frame, role in ((a, tm.roles[0]), (b, tm.roles[1])):
-                kinds_ = end_frame.iloc[pos].map(lambda x: x[0])
-                for kind, members in kinds_.groupby(kinds_, sort=False).groups.items():
-                    p = np.asarray(members, dtype=np.int64)
-                    who = pd.DataFrame({"pos": p, "key": end_frame.iloc[p].map(lambda x: x[1]).to_numpy()})
-                    ev_keys = keys[keys["pos"].isin(p)]
-                    _links(batch, "PARTICIPATED_IN", str(kind), "Event", who, ev_keys,
-                           {"role": pd.Series(role, index=range(len(idx)), dtype=object)}, s, when)
-        _merge_problems(problems, idx, subp)
+            _relationship_events(rel_rows, batch, kept)
+        _merge_problems(problems, idx, rel_rows.problems)
+
+
+@dataclass
+class _RelRows:
+    """The rows of one relationship type in a chunk, with their ends resolved (kind codes and keys)."""
+
+    run: Run
+    rel: str
+    sub: Chunk
+    problems: Problems
+    idx: np.ndarray
+    ends: dict[str, tuple[np.ndarray, np.ndarray]]
+    srcs: pd.Series
+    when: pd.Series
+
+    def end(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        codes, keys = self.ends[name]
+        return codes[self.idx], keys[self.idx]
+
+
+def _relationship_links(rows: _RelRows, batch: Batch, kept: list[str]) -> None:
+    """Rows of a type mapped onto a link kind: written either way round the schema allows, else quarantined."""
+    tm = rows.run.spec.types[rows.rel]
+    assert tm.link is not None
+    kinds = _kinds()
+    lspec = schema().link(tm.link)
+    ev = Evaluator(rows.sub, rows.problems)
+    (ca, ka), (cb, kb) = rows.end(":START_ID"), rows.end(":END_ID")
+    k = len(kinds)
+    pair = ca * k + cb
+    direct_of, flipped_of = np.zeros(k * k, dtype=bool), np.zeros(k * k, dtype=bool)
+    for x, y in lspec.pairs:
+        direct_of[kinds.index(x) * k + kinds.index(y)] = True
+        flipped_of[kinds.index(y) * k + kinds.index(x)] = True
+    direct = direct_of[pair]
+    flipped = flipped_of[pair] & ~direct
+    distinct = np.unique(pair)
+    allowed = ", ".join(f"{x}->{y}" for x, y in lspec.pairs)
+    refused = ~direct & ~flipped
+    rows.problems.add(refused, ":TYPE", pd.Series(
+        [f"{rows.rel} joins {kinds[p // k]} to {kinds[p % k]}, but {lspec.canonical} joins only {allowed}"
+         for p in pair[refused]], index=np.flatnonzero(refused), dtype=object).reindex(range(len(pair))))
+    props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.all_properties().items()}
+    if kept:
+        props["extra"] = _extras(rows.sub, kept)
+    ok = rows.problems.good
+    for p in distinct:
+        pos = np.flatnonzero(ok & (pair == p))
+        if not len(pos):
+            continue
+        a, b = kinds[p // k], kinds[p % k]
+        frm, to, fk, tk = (ka, kb, a, b) if direct[pos[0]] else (kb, ka, b, a)
+        left = pd.DataFrame({"pos": pos, "key": frm[pos]})
+        right = pd.DataFrame({"pos": pos, "key": to[pos]})
+        _links(batch, lspec.name, fk, tk, left, right, props, rows.srcs, rows.when)
+
+
+def _relationship_events(rows: _RelRows, batch: Batch, kept: list[str]) -> None:
+    """Rows of a type mapped onto an event: the event, and each end taking part in it in its role."""
+    tm = rows.run.spec.types[rows.rel]
+    assert tm.start is not None and tm.event is not None
+    kinds = _kinds()
+    ev = Evaluator(rows.sub, rows.problems)
+    n = len(rows.idx)
+    event_spec = schema().entity("Event")
+    start = ev.typed(tm.start, event_spec.properties["started_at"], "started_at")
+    rows.problems.add(ev.origin(tm.start).str.strip().eq("").to_numpy(), tm.start.label(), f"{rows.rel}: the event's time is blank")
+    takes_part = np.array([k in {x for x, _ in schema().link("participated_in").pairs} for k in kinds])
+    resolved = {end: rows.end(end) for end in (":START_ID", ":END_ID")}
+    for end, (codes, _) in resolved.items():
+        refused = ~takes_part[codes]
+        rows.problems.add(refused, end, pd.Series([f"a {kinds[c]} cannot take part in an event ({rows.rel})" for c in codes[refused]],
+                                                  index=np.flatnonzero(refused), dtype=object).reindex(range(len(codes))))
+    props = {name: ev.typed(v, event_spec.properties[name], name) for name, v in tm.properties.items()}
+    props["kind"] = pd.Series(tm.event, index=range(n), dtype=object)
+    props["started_at"] = start
+    if tm.end is not None:
+        props["ended_at"] = ev.typed(tm.end, event_spec.properties["ended_at"], "ended_at")
+    if kept:
+        props["extra"] = _extras(rows.sub, kept)
+    pos = np.flatnonzero(rows.problems.good)
+    stamp = start.dt.strftime("%Y-%m-%dT%H:%M:%S").fillna("")
+    ka, kb = (pd.Series(resolved[e][1], dtype=object).fillna("") for e in (":START_ID", ":END_ID"))
+    ids = tm.event + "/" + ka + "/" + kb + "/" + stamp
+    when = start.fillna(rows.when)
+    keys = _nodes(rows.run.ctx, batch, "Event", ids.iloc[pos], props, rows.srcs, when)
+    for (codes, who_keys), role in zip(resolved.values(), tm.roles, strict=True):
+        for code in np.unique(codes[pos]):
+            p = pos[codes[pos] == code]
+            who = pd.DataFrame({"pos": p, "key": who_keys[p]})
+            ev_keys = keys[keys["pos"].isin(p)]
+            _links(batch, "PARTICIPATED_IN", kinds[code], "Event", who, ev_keys,
+                   {"role": pd.Series(role, index=range(n), dtype=object)}, rows.srcs, when)

@@ -24,6 +24,7 @@ from graph_intel.schema import schema
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import Chunk, SourceFileError
 from loaders.canonical.columns import LoadContext, extras, identify, with_provenance
+from loaders.mapping.idmap import IdMap
 from loaders.mapping.reader import is_excel, open_table, sheet_names
 from loaders.mapping.spec import EntityMap, EventMap, FileOptions, ImportSpec, Value
 from loaders.mapping.values import Evaluator
@@ -88,8 +89,8 @@ class Run:
     ctx: LoadContext
     source_key: str
     preamble: str = ""
-    id_map: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # space -> :ID -> (kind, key)
-    left_out: dict[str, dict[str, str]] = field(default_factory=dict)  # space -> :ID -> "ignored" / "unmapped"
+    id_map: dict[str, IdMap] = field(default_factory=dict)  # space -> :ID -> (kind code, key) (loaders.mapping.admin)
+    left_out: dict[str, IdMap] = field(default_factory=dict)  # space -> :ID -> IGNORED / UNMAPPED
     tally: Tally = field(default_factory=Tally)
 
 
