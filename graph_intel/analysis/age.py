@@ -207,15 +207,20 @@ def ages(people: pd.DataFrame) -> Ages:
     return Ages(people)
 
 
-def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
+                     recorded: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Children recorded as offenders: a prompt each to consider exploitation, with the age and date.
 
     A person recorded as a suspect or associate who was under 18 when the record was made (its
     `first_seen`), and a person arrested while under 18 (`arrests`: person, event, at), are
-    possible victims: "recorded as a suspect while aged 15: consider exploitation".
+    possible victims: "recorded as a suspect while aged 15: consider exploitation". So is a child
+    recognised by age whose record gave an offender's category (`recorded`: key, category, age, as
+    an import specification's `age:` keeps them, see recorded_as_offenders): her category is
+    `child`, but the record called her a suspect.
     """
     rule = Ages(people)
     out: list[dict[str, Any]] = []
+    prompted: set[str] = set()
     for key in people.index:
         category = rule.category.get(key, "")
         if category not in OFFENDER_CATEGORIES:
@@ -223,9 +228,18 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None) 
         at = rule.first_seen.get(key)
         age = rule.age(key, at)
         if age is not None and age < ADULT_AGE:
-            out.append({"key": str(key), "what": f"recorded as {_article(category)} {category}", "age": age,
-                        "at": at.isoformat() if pd.notna(at) else None, "event": None,
-                        "prompt": f"recorded as {_article(category)} {category} while aged {age}: consider exploitation"})
+            prompted.add(str(key))
+            out.append(_recorded_prompt(str(key), category, age, at))
+    if recorded is not None and not recorded.empty:
+        for key, category, told in zip(recorded["key"], recorded["category"], recorded["age"], strict=True):
+            if str(key) in prompted or key not in rule.keys:
+                continue
+            at = rule.first_seen.get(key)
+            by_birth = rule.age(key, at)  # a date of birth decides it; else the age the record gave
+            age = by_birth if by_birth is not None else (int(told) if pd.notna(told) else None)
+            if age is not None and age < ADULT_AGE:
+                prompted.add(str(key))
+                out.append(_recorded_prompt(str(key), str(category), age, at))
     if arrests is not None and not arrests.empty:
         for key, event, at in zip(arrests["person"], arrests["event"], arrests["at"], strict=True):
             age = rule.age(key, at) if key in rule.keys else None
@@ -234,6 +248,48 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None) 
                 out.append({"key": str(key), "what": "arrested", "age": age, "at": stamp.isoformat(), "event": str(event),
                             "prompt": f"arrested while aged {age}: consider exploitation"})
     out.sort(key=lambda p: (p["key"], p["at"] or "", p["what"]))
+    return out
+
+
+def _recorded_prompt(key: str, category: str, age: int, at: Any) -> dict[str, Any]:
+    return {"key": key, "what": f"recorded as {_article(category)} {category}", "age": age,
+            "at": at.isoformat() if pd.notna(at) else None, "event": None,
+            "prompt": f"recorded as {_article(category)} {category} while aged {age}: consider exploitation"}
+
+
+def recorded_as_offenders(store: Any) -> pd.DataFrame:
+    """Children recognised by age whose record gave an offender's category: key, category, age.
+
+    An import specification's `age:` makes a person the row records as under 18 a child, and keeps
+    what the row said in her `extra` (`recorded_category`, `recorded_age`). Only those whose
+    recorded category is an offender's (suspect, associate) are returned, under their same-person
+    cluster's representative key (graph_intel.resolution).
+    """
+    import json
+
+    from graph_intel.resolution.clusters import canonical, representatives
+
+    empty = pd.DataFrame(columns=["key", "category", "age"])
+    frame = store.nodes("Person", columns=["category", "extra"])
+    if frame.empty or "extra" not in frame:
+        return empty
+    extra = frame["extra"].astype(object)
+    held = extra.astype("string").str.contains('"recorded_category"', regex=False).fillna(False).to_numpy(dtype=bool)
+    if not held.any():
+        return empty
+    rows = []
+    for key, text in zip(frame["key"].to_numpy()[held], extra.to_numpy()[held], strict=True):
+        try:
+            note = json.loads(text)
+        except ValueError:
+            continue
+        category = str(note.get("recorded_category") or "").lower()
+        if category in OFFENDER_CATEGORIES:
+            rows.append({"key": key, "category": category, "age": note.get("recorded_age")})
+    if not rows:
+        return empty
+    out = pd.DataFrame(rows)
+    out["key"] = canonical(out["key"], representatives(store)).to_numpy()
     return out
 
 
@@ -265,4 +321,4 @@ def possible_victims(store: Any, people: pd.DataFrame | None = None) -> list[dic
     from graph_intel.analysis.evidence import persons
 
     people = persons(store) if people is None else people
-    return offender_prompts(people, arrests(store))
+    return offender_prompts(people, arrests(store), recorded_as_offenders(store))
