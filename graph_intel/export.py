@@ -17,11 +17,12 @@ import pandas as pd
 from graph_intel.handling import restricted_view
 from graph_intel.refs import split_key
 from graph_intel.schema import schema
+from graph_intel.schema.canonical import FileSpec, canonical_format
 from graph_intel.stores.base import GraphStore, _plain
 from loaders.canonical.formulas import neutralise
 
 #: Event kinds written to their own canonical files rather than events.csv.
-_OWN_FILES = {"call", "anpr_read"}
+_OWN_FILES = canonical_format().event_kinds()
 
 
 def export(store: GraphStore, folder: Path, datasets: Iterable[str] | None = None,
@@ -72,26 +73,25 @@ class _Exporter:
     # -- one dataset ----------------------------------------------------------------------------
     def dataset(self, name: str, out: Path) -> dict[str, int]:
         out.mkdir(parents=True, exist_ok=True)
-        files: dict[str, list[dict[str, Any]]] = {
-            "sources.csv": self._sources(name),
-            "persons.csv": self._entity_rows("Person", name),
-            "locations.csv": self._entity_rows("Location", name),
-            "vehicles.csv": self._entity_rows("Vehicle", name),
-            "events.csv": self._events(name),
-            "event_participants.csv": self._participants(name),
-            "links.csv": self._links(name),
-            "calls.csv": self._calls(name),
-            "anpr.csv": self._anpr(name),
-            "handset_contacts.csv": self._handsets(name),
-            "intel_reports.csv": self._reports(name),
-            **{spec.file: self._records(spec.name, name) for spec in schema().record_entities() if spec.file},
-        }
+        files = {file: self._rows(spec, name) for file, spec in canonical_format().files.items()}
         written = {}
         for file, rows in files.items():
             if rows:  # no cell a spreadsheet would run as a formula; ingest restores them exactly
                 pd.DataFrame(rows).map(neutralise).to_csv(out / file, index=False)
                 written[file] = len(rows)
         return written
+
+    def _rows(self, file: FileSpec, name: str) -> list[dict[str, Any]]:
+        """The rows of one canonical file for a dataset, by the file's reader (canonical.yaml)."""
+        if file.reader == "entity":
+            return self._entity_rows(str(file.entity), name)
+        if file.reader == "record":
+            return self._records(str(file.entity), name)
+        writers = {
+            "sources": self._sources, "events": self._events, "participants": self._participants, "links": self._links,
+            "calls": self._calls, "anpr": self._anpr, "handset_contacts": self._handsets, "intel_reports": self._reports,
+        }
+        return writers[file.reader](name)
 
     def _sources(self, name: str) -> list[dict[str, Any]]:
         frame = self.nodes["Source"]
@@ -188,7 +188,7 @@ class _Exporter:
         return mine.to_dict("records"), parts
 
     def _calls(self, name: str) -> list[dict[str, Any]]:
-        events, parts = self._event_parts("call", name)
+        events, parts = self._event_parts(str(canonical_format().file("calls.csv").event_kind), name)
         rows = []
         for rec in events:
             p = parts.get(rec["key"], {})
@@ -202,7 +202,7 @@ class _Exporter:
         return rows
 
     def _anpr(self, name: str) -> list[dict[str, Any]]:
-        events, parts = self._event_parts("anpr_read", name)
+        events, parts = self._event_parts(str(canonical_format().file("anpr.csv").event_kind), name)
         places = dict(zip(self.links["OCCURRED_AT"]["from_key"], self.links["OCCURRED_AT"]["to_key"], strict=True))
         locations = self.nodes["Location"].set_index("key") if not self.nodes["Location"].empty else None
         rows = []

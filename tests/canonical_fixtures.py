@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from graph_intel.schema.canonical import canonical_format
+
 SMALL_DATASET: dict[str, list[dict[str, str]]] = {
     "sources.csv": [
         {"source_id": "S1", "agency": "police", "recorded_at": "2011-03-01", "reference": "LOG-1", "source_eval": "1", "intel_eval": "A", "handling": "P"},
@@ -53,12 +55,15 @@ SMALL_QUARANTINED = 4
 
 
 def write_dataset(folder: Path, files: dict[str, list[dict[str, str]]] | None = None) -> Path:
-    """Write canonical CSV files (header from the union of the rows' keys) into `folder`."""
+    """Write canonical CSV files into `folder`: the header holds the columns the rows use, those the
+    format declares (graph_intel/schema/canonical.yaml) first and in its order, then the others."""
     folder.mkdir(parents=True, exist_ok=True)
+    declared = canonical_format().columns()
     for name, rows in (files if files is not None else SMALL_DATASET).items():
-        header: list[str] = []
+        used: list[str] = []
         for row in rows:
-            header += [k for k in row if k not in header]
+            used += [k for k in row if k not in used]
+        header = [c for c in declared.get(name, []) if c in used] + [c for c in used if c not in declared.get(name, [])]
         with (folder / name).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=header)
             writer.writeheader()

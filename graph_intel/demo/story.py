@@ -21,85 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph_intel.schema.canonical import canonical_format
+
 Row = dict[str, Any]
 
-# Column sets of the canonical format (../shared/spec/canonical-csv.md), in the order we write them.
-COLUMNS: dict[str, list[str]] = {
-    "sources.csv": [
-        "source_id",
-        "agency",
-        "recorded_at",
-        "reference",
-        "source_eval",
-        "intel_eval",
-        "handling",
-        "handling_note",
-        "scheme",
-    ],
-    "persons.csv": [
-        "person_id",
-        "given_name",
-        "family_name",
-        "aliases",
-        "date_of_birth",
-        "category",
-        "legal_status",
-        "looked_after",
-        "source_id",
-    ],
-    "locations.csv": [
-        "location_id",
-        "name",
-        "kind",
-        "address",
-        "postcode",
-        "latitude",
-        "longitude",
-        "source_id",
-    ],
-    "vehicles.csv": ["vrm", "make", "model", "colour", "private_hire_licence", "source_id"],
-    "links.csv": [
-        "from_kind",
-        "from_id",
-        "to_kind",
-        "to_id",
-        "link",
-        "first_seen",
-        "last_seen",
-        "source_id",
-    ],
-    "events.csv": ["event_id", "kind", "start", "end", "location_id", "summary", "source_id"],
-    "event_participants.csv": ["event_id", "kind", "id", "role", "source_id"],
-    "calls.csv": ["caller", "callee", "start", "duration_s", "type", "source_id"],
-    "anpr.csv": [
-        "vrm",
-        "seen_at",
-        "camera_id",
-        "latitude",
-        "longitude",
-        "location_id",
-        "direction",
-        "source_id",
-    ],
-    "handset_contacts.csv": [
-        "handset",
-        "exhibit_ref",
-        "contact_name",
-        "contact_number",
-        "source_id",
-    ],
-    "intel_reports.csv": ["report_id", "recorded_at", "subject_person_id", "text", "source_id"],
-    # The safeguarding record (planted.py: RECORD_PROMPTS).
-    "referrals.csv": ["referral_id", "child_id", "kind", "from_agency", "to_agency", "to_contact", "sent_at", "received",
-                      "received_at", "due", "outcome", "reason", "responded_at", "summary", "source_id"],
-    "school_records.csv": ["record_id", "child_id", "kind", "school", "period_start", "period_end", "attendance_pct",
-                           "unauthorised_sessions", "recorded_as", "exclusion_type", "exclusion_days", "reason", "source_id"],
-    "health_attendances.csv": ["attendance_id", "child_id", "kind", "attended_at", "provider", "summary", "shared_with", "source_id"],
-    "gifts.csv": ["gift_id", "child_id", "kind", "given_at", "giver_id", "giver", "value_gbp", "summary", "source_id"],
-    "allocations.csv": ["allocation_id", "child_id", "worker", "role", "agency", "from_date", "to_date", "source_id"],
-    "risk_assessments.csv": ["assessment_id", "child_id", "assessed_at", "assessor", "level", "indicators", "review_by",
-                             "summary", "source_id"],
-}
+#: Each canonical file's columns, in the order the demo writes them (graph_intel/schema/canonical.yaml).
+COLUMNS: dict[str, list[str]] = canonical_format().columns()
 FILES: list[str] = list(COLUMNS)
 
 # ---------------------------------------------------------------------------------------------

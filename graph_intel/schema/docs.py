@@ -1,7 +1,9 @@
-"""The schema page (docs/schema.md), generated from pole.yaml so it can never drift."""
+"""The schema page (docs/schema.md) and the tables of docs/canonical-format.md, generated from
+pole.yaml and canonical.yaml so they can never drift."""
 
 from __future__ import annotations
 
+from graph_intel.schema.canonical import SOURCE_COLUMN, CanonicalFormat, FileSpec, canonical_format
 from graph_intel.schema.model import COMMON_LINK_COLUMNS, COMMON_NODE_COLUMNS, Schema, schema
 
 
@@ -42,3 +44,61 @@ def schema_markdown(model: Schema | None = None) -> str:
         props = ", ".join(link.identity)
         lines.append(f"| {link.name} | `{link.canonical}` | {link.class_} | {joins} | {props} | {link.description} |")
     return "\n".join(lines) + "\n"
+
+
+#: The marks around the generated part of docs/canonical-format.md.
+CANONICAL_BEGIN = "<!-- generated from graph_intel/schema/canonical.yaml: do not edit by hand -->"
+CANONICAL_END = "<!-- end of generated tables -->"
+
+
+def _column_row(file: FileSpec, column: str) -> str:
+    """One column of a canonical file as a table row: type, whether required, meaning."""
+    col = file.columns[column]
+    prop = file.property_of(column)
+    if column == SOURCE_COLUMN and file.name != "sources.csv":
+        kind, meaning = "id of a Source", "the row's provenance: a source_id of sources.csv (blank: the dataset's default source)"
+    elif file.entity is not None and column == schema().entities[file.entity].id_column and col.names is None:
+        kind, meaning = f"id of this {file.entity}", col.description
+    elif col.names is not None:
+        kind, meaning = f"id of a {col.names}", col.description
+    elif prop is not None:
+        kind = prop.type + (f": {', '.join(prop.values)}" if prop.values else "")
+        kind += f" (default {prop.default})" if prop.default else ""
+        meaning = col.description or prop.description
+    else:
+        kind = str(col.type or "string") + (f": {', '.join(col.values)}" if col.values else "")
+        meaning = col.description
+    return f"| `{column}` | {kind} | {'yes' if col.required else ''} | {meaning} |"
+
+
+def canonical_markdown(fmt: CanonicalFormat | None = None) -> str:
+    """The tables of docs/canonical-format.md: every file, what it gives, and its columns."""
+    fmt = fmt or canonical_format()
+    lines = [CANONICAL_BEGIN, "", "## Every file and column", "",
+             "Files in the order they load. An entity file's rows may also carry `first_seen` and `last_seen`.", ""]
+    for file in fmt.files.values():
+        gives = ", ".join([*file.gives.entities, *file.gives.links])
+        lines += [f"### {file.name}", "", f"{file.description[:1].upper()}{file.description[1:]}. Gives: {gives}.", "",
+                  "| column | type | required | meaning |", "|---|---|---|---|"]
+        lines += [_column_row(file, c) for c in file.columns]
+        lines.append("")
+    lines.append(CANONICAL_END)
+    return "\n".join(lines) + "\n"
+
+
+def with_canonical_tables(page: str) -> str:
+    """docs/canonical-format.md's text with its generated tables made anew (appended if absent)."""
+    tables = canonical_markdown()
+    if CANONICAL_BEGIN in page and CANONICAL_END in page:
+        head, rest = page.split(CANONICAL_BEGIN, 1)
+        tail = rest.split(CANONICAL_END, 1)[1]
+        return head + tables.rstrip("\n") + tail
+    return page.rstrip("\n") + "\n\n" + tables
+
+
+if __name__ == "__main__":  # python -m graph_intel.schema.docs: refresh docs/canonical-format.md
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/canonical-format.md")
+    target.write_text(with_canonical_tables(target.read_text(encoding="utf-8")), encoding="utf-8")

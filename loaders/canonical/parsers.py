@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from graph_intel.schema import EntitySpec, schema
+from graph_intel.schema.canonical import SEEN_COLUMNS, FileSpec, canonical_format
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import Chunk
 from loaders.canonical.columns import (
@@ -41,8 +42,21 @@ LOOKED_AFTER = {
     "police_protection",
     "accommodated_s20",
 }
-#: The kinds links.csv and event_participants.csv may name, as the CLI names them.
-ENDPOINT_KINDS = {"person": "Person", "phone": "Phone", "vehicle": "Vehicle", "location": "Location"}
+_FORMAT = canonical_format()
+
+
+def _kinds(file: str, column: str) -> dict[str, str]:
+    """The kinds a file's kind column may name (as the CLI names them), each with its entity."""
+    return {word: schema().entity(word).name for word in _FORMAT.file(file).columns[column].values or ()}
+
+
+def _known(file: str) -> set[str]:
+    """The columns a file declares: the rest of a row goes to its `extra`."""
+    return set(_FORMAT.file(file).columns)
+
+
+#: The kinds links.csv may name, as the CLI names them.
+ENDPOINT_KINDS = _kinds("links.csv", "from_kind")
 
 
 @dataclass(frozen=True)
@@ -55,18 +69,23 @@ class CanonicalFile:
 
 
 # -- node files ---------------------------------------------------------------------------------
-def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tuple[str, ...] = ()) -> Parser:
-    """A parser for a file whose rows are entities of one kind, read through the schema."""
+def _node_file(file: FileSpec) -> Parser:
+    """A parser for a file whose rows are entities of one kind, read through the schema.
+
+    Every property of the entity is read (a property added to pole.yaml needs no code), with the
+    columns the file declares and the seen dates; the rest of a row goes to its `extra`."""
+    assert file.entity is not None
+    entity = file.entity
     spec = schema().entity(entity)
-    renames = renames or {}
+    renames = file.renames()
+    known = {*file.columns, *SEEN_COLUMNS, *spec.properties}
 
     def parse(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
         require(chunk, problems, spec.id_column)
         rows = _entity_rows(spec, chunk, ctx, problems, renames)
-        stated = {c: datetimes(chunk, c, problems) for c in ("first_seen", "last_seen") if c in chunk.frame}
-        known = {spec.id_column, "source_id", "first_seen", "last_seen", *spec.properties, *renames, *consumed}
+        stated = {c: datetimes(chunk, c, problems) for c in SEEN_COLUMNS if c in chunk.frame}
         rows["extra"] = extras(chunk, known)
-        if entity == "Source":
+        if file.reader == "sources":
             rows["sources"] = rows["key"].map(lambda k: [k])
             rows["first_seen"] = rows["last_seen"] = rows["recorded_at"]
         else:
@@ -81,12 +100,12 @@ def _node_file(entity: str, renames: dict[str, str] | None = None, consumed: tup
         batch.add_nodes(spec.name, rows[good])
         if spec.person_links:
             _person_links(spec, chunk, ctx, rows, good, batch)
-        if entity == "Event":
+        if file.reader == "events":
             _event_places(chunk, ctx, rows, good, batch)
             ctx.event_times.update(
                 zip(rows["key"][good].to_numpy(dtype=object), rows["started_at"][good].to_numpy(), strict=True)
             )
-        if entity == "Source":
+        if file.reader == "sources":
             for key, when in zip(rows["key"][good], rows["recorded_at"][good], strict=True):
                 ctx.source_dates[key] = when
 
@@ -141,20 +160,20 @@ def _person_links(spec: EntitySpec, chunk: Chunk, ctx: LoadContext, rows: pd.Dat
         batch.add_links(link, spec.name, "Person", with_provenance(links, sub["sources"], sub["first_seen"], sub["last_seen"]))
 
 
-def _record_file(entity: str) -> CanonicalFile:
+def _record_file(file: FileSpec) -> Parser:
     """A safeguarding record's file: its rows read through the schema, its person columns made links.
 
-    The first person column (the child the record concerns) is required with the id."""
-    spec = schema().entity(entity)
-    assert spec.file is not None
-    first = next(iter(spec.person_links))
-    inner = _node_file(entity, consumed=tuple(spec.person_links))
+    The person column it requires (the child the record concerns) is checked before the id."""
+    assert file.entity is not None
+    spec = schema().entity(file.entity)
+    others = [c for c in file.required if c != spec.id_column]
+    inner = _node_file(file)
 
     def parse(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
-        require(chunk, problems, first)
+        require(chunk, problems, *others)
         inner(chunk, ctx, problems, batch)
 
-    return CanonicalFile(spec.file, (spec.id_column, first), parse)
+    return parse
 
 
 def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch) -> None:
@@ -180,7 +199,7 @@ def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.n
 # -- links.csv ----------------------------------------------------------------------------------
 def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """links.csv: attributions and associations between persons, phones, vehicles and locations."""
-    require(chunk, problems, "from_kind", "from_id", "to_kind", "to_id", "link")
+    require(chunk, problems, *_FORMAT.file("links.csv").required)
     from_kind, to_kind, link = (lowered(col(chunk, c)) for c in ("from_kind", "to_kind", "link"))
     known_kinds = ", ".join(ENDPOINT_KINDS)
     problems.add(from_kind.ne("") & ~from_kind.isin(ENDPOINT_KINDS), "from_kind", f"from_kind must be one of: {known_kinds}")
@@ -201,7 +220,7 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     basis = typed(chunk, "basis", basis_spec, problems)
     frame = pd.DataFrame(
         {
-            "extra": extras(chunk, {"from_kind", "from_id", "to_kind", "to_id", "link", "first_seen", "last_seen", "source_id", "basis"}),
+            "extra": extras(chunk, _known("links.csv")),
             "basis": basis,
             "link": link,
             "fk": from_kind.map(ENDPOINT_KINDS),
@@ -245,12 +264,12 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
 
 
 # -- event_participants.csv ---------------------------------------------------------------------
-_PARTICIPANT_KINDS = {"person": "Person", "phone": "Phone", "vehicle": "Vehicle"}
+_PARTICIPANT_KINDS = _kinds("event_participants.csv", "kind")
 
 
 def parse_participants(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """event_participants.csv: who or what took part in an event, and in which role."""
-    require(chunk, problems, "event_id", "kind", "id")
+    require(chunk, problems, *_FORMAT.file("event_participants.csv").required)
     kind = col(chunk, "kind").str.lower()
     problems.add(
         kind.ne("") & ~kind.isin(_PARTICIPANT_KINDS),
@@ -263,7 +282,7 @@ def parse_participants(chunk: Chunk, ctx: LoadContext, problems: Problems, batch
     events = ctx.key(col(chunk, "event_id"))
     when = pd.to_datetime(events.map(ctx.event_times), errors="coerce").fillna(source_dates(ctx, srcs))
     good = problems.good
-    extra = extras(chunk, {"event_id", "kind", "id", "role", "source_id"})
+    extra = extras(chunk, _known("event_participants.csv"))
     _participations(
         ctx, batch, kind[good].map(_PARTICIPANT_KINDS), col(chunk, "id")[good], events[good],
         role[good], srcs[good], when[good], extra[good],
@@ -299,7 +318,8 @@ def _participations(
 # -- calls.csv, anpr.csv, handset_contacts.csv --------------------------------------------------
 def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """calls.csv: each call data record is an event between two phones."""
-    require(chunk, problems, "caller", "callee", "start")
+    file = _FORMAT.file("calls.csv")
+    require(chunk, problems, *file.required)
     event_spec = schema().entity("Event")
     start = datetimes(chunk, "start", problems)
     duration = typed(chunk, "duration_s", event_spec.properties["duration_s"], problems)
@@ -315,14 +335,14 @@ def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
             "key": ctx.key(ids).to_numpy(),
             "id": ids.to_numpy(),
             "dataset": ctx.dataset,
-            "kind": "call",
+            "kind": file.event_kind,
             "started_at": when.to_numpy(),
             "duration_s": duration[good].to_numpy(),
             "call_type": call_type[good].fillna("voice").to_numpy(),
         }
     )
     events["ended_at"] = events["started_at"] + pd.to_timedelta(events["duration_s"].fillna(0), unit="s")
-    events["extra"] = extras(chunk, {"caller", "callee", "start", "duration_s", "type", "source_id"})[good].to_numpy()
+    events["extra"] = extras(chunk, _known("calls.csv"))[good].to_numpy()
     s = srcs[good]
     batch.add_nodes("Event", with_provenance(events, s, when, when))
     for phone, role in ((caller, "caller"), (callee, "callee")):
@@ -333,7 +353,8 @@ def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
 
 def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """anpr.csv: each number plate read is an event of the vehicle at a camera or location."""
-    require(chunk, problems, "vrm", "seen_at")
+    file = _FORMAT.file("anpr.csv")
+    require(chunk, problems, *file.required)
     camera = col(chunk, "camera_id")
     place = col(chunk, "location_id")
     problems.add(camera.eq("") & place.eq(""), "camera_id", "a read needs camera_id or location_id")
@@ -353,7 +374,7 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
             "key": ctx.key(ids).to_numpy(),
             "id": ids.to_numpy(),
             "dataset": ctx.dataset,
-            "kind": "anpr_read",
+            "kind": file.event_kind,
             "started_at": when.to_numpy(),
             "ended_at": when.to_numpy(),
             "camera_id": cam.where(cam.ne(""), None).to_numpy(),
@@ -377,7 +398,7 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
 
 def parse_handset_contacts(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """handset_contacts.csv: the contact list of an examined handset, as an exhibit and its numbers."""
-    require(chunk, problems, "exhibit_ref", "contact_number")
+    require(chunk, problems, *_FORMAT.file("handset_contacts.csv").required)
     srcs = sources(chunk, ctx, problems)
     recorded = source_dates(ctx, srcs)
     good = problems.good
@@ -400,23 +421,21 @@ def parse_handset_contacts(chunk: Chunk, ctx: LoadContext, problems: Problems, b
         batch.add_links("EXTRACTED_FROM", "Exhibit", "Phone", with_provenance(rows, s[has], w[has], w[has]))
 
 
-#: The canonical files in the order they load: sources first, things named before links to them.
+#: The parser of each reader canonical.yaml names.
+_READERS: dict[str, Callable[[FileSpec], Parser]] = {
+    "sources": _node_file,
+    "entity": _node_file,
+    "events": _node_file,
+    "record": _record_file,
+    "participants": lambda _: parse_participants,
+    "links": lambda _: parse_links,
+    "calls": lambda _: parse_calls,
+    "anpr": lambda _: parse_anpr,
+    "handset_contacts": lambda _: parse_handset_contacts,
+    "intel_reports": lambda _: parse_reports,
+}
+
+#: The canonical files in the order they load (graph_intel/schema/canonical.yaml).
 CANONICAL_FILES: list[CanonicalFile] = [
-    CanonicalFile("sources.csv", ("source_id",), _node_file("Source")),
-    CanonicalFile("persons.csv", ("person_id",), _node_file("Person")),
-    CanonicalFile("locations.csv", ("location_id",), _node_file("Location")),
-    CanonicalFile("vehicles.csv", ("vrm",), _node_file("Vehicle")),
-    CanonicalFile(
-        "events.csv",
-        ("event_id",),
-        _node_file("Event", renames={"start": "started_at", "end": "ended_at"}, consumed=("location_id",)),
-    ),
-    CanonicalFile("event_participants.csv", ("event_id", "kind", "id"), parse_participants),
-    CanonicalFile("links.csv", ("from_kind", "from_id", "to_kind", "to_id", "link"), parse_links),
-    CanonicalFile("calls.csv", ("caller", "callee", "start"), parse_calls),
-    CanonicalFile("anpr.csv", ("vrm", "seen_at"), parse_anpr),
-    CanonicalFile("handset_contacts.csv", ("exhibit_ref", "contact_number"), parse_handset_contacts),
-    CanonicalFile("intel_reports.csv", ("report_id",), parse_reports),
-    # The safeguarding records (referrals, school, health, gifts, allocations, risk assessments).
-    *(_record_file(e.name) for e in schema().record_entities()),
+    CanonicalFile(name, spec.required, _READERS[spec.reader](spec)) for name, spec in _FORMAT.files.items()
 ]

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+from graph_intel.schema.canonical import canonical_format
 from loaders.canonical.batch import Batch, Problems
 from loaders.canonical.chunks import Chunk
 from loaders.canonical.columns import (
@@ -21,7 +22,7 @@ from loaders.canonical.columns import (
 )
 from loaders.extract import PHONE_KIND, POSTCODE_KIND, VRM_KIND, extract
 
-_COLUMNS = {"report_id", "recorded_at", "subject_person_id", "text", "source_id"}
+_COLUMNS = set(canonical_format().file("intel_reports.csv").columns)
 _ENTITY = {PHONE_KIND: "Phone", VRM_KIND: "Vehicle", POSTCODE_KIND: "Location"}
 
 
@@ -32,7 +33,7 @@ def postcode_location_id(postcode: str) -> str:
 
 def parse_reports(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """intel_reports.csv: a Report node, ABOUT its subject, MENTIONS every identifier in its text."""
-    require(chunk, problems, "report_id")
+    require(chunk, problems, *canonical_format().file("intel_reports.csv").required)
     recorded = datetimes(chunk, "recorded_at", problems)
     srcs = sources(chunk, ctx, problems)
     good = problems.good
