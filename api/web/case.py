@@ -9,7 +9,7 @@ it (`Page.shown`: a viewer sees children by initials, never restricted material)
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -51,7 +51,33 @@ def child(request: Request, person: Annotated[str, path_param()]) -> Response:
     p.ctx.purpose = why
     today = date.today()
     data = p.shown(p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst)))
-    return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of))
+    near = set(p.cached(("near", key), lambda s: sorted(views.neighbours(s, key))))
+    groups = p.shown(views.groups_of(_groups(p), near))
+    return p.render(
+        "child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups
+    )
+
+
+def _groups(p: Page) -> list[dict[str, Any]]:
+    """Every linked group, made once per store generation and role (the answer cache)."""
+    groups: list[dict[str, Any]] = p.cached(("groups",), views.linked_groups)
+    return groups
+
+
+@router.get("/groups", response_class=HTMLResponse)
+def groups(request: Request) -> Response:
+    p = open_page(request, action="disclosure")
+    listed = p.shown([views.group_summary(g) for g in _groups(p)])
+    return p.render("groups.html", groups=listed)
+
+
+@router.get("/group/{member}", response_class=HTMLResponse)
+def group(request: Request, member: Annotated[str, path_param()]) -> Response:
+    """A linked group, named by any of its members: the evidence that joins them, linked onward."""
+    p = open_page(request, action="disclosure")
+    key = p.read(lambda s: views.check_person(s, member))
+    data = p.shown(views.group_page(_groups(p), key, member))
+    return p.render("group.html", data=data)
 
 
 @router.post("/child/{person}/purpose")
@@ -125,7 +151,8 @@ def entity(
             # a child's record is opened through its own page, with its purpose
             return RedirectResponse(f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303)
     data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
-    return p.render("entity.html", data=data)
+    groups = p.shown(views.groups_of(_groups(p), {data["key"]})) if kind == "person" else []
+    return p.render("entity.html", data=data, groups=groups)
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -420,3 +420,70 @@ def timeline(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "first": str(first.date()),
         "last": str(last.date()),
     }
+
+
+def linked_groups(store: GraphStore) -> list[dict[str, Any]]:
+    """Every linked group of adults, largest first, as the `groups` command answers (once per page
+    family: the case pages share it through the answer cache)."""
+    result: list[dict[str, Any]] = command("groups")(store)
+    return result
+
+
+def _named(key: str) -> set[str]:
+    """The names a group's member list may give a person: the id, or DATASET:ID."""
+    return {key, key.partition(":")[2] or key}
+
+
+def groups_of(groups: list[dict[str, Any]], keys: set[str]) -> list[dict[str, Any]]:
+    """The groups with a member among `keys` (store keys): number, size, members, named by the first."""
+    names = set().union(*(_named(k) for k in keys)) if keys else set()
+    return [group_summary(g) for g in groups if names & set(g["members"])]
+
+
+def group_summary(group: dict[str, Any]) -> dict[str, Any]:
+    """A group in a list: number, size, members, how many records join it, named by its first member."""
+    return {
+        "group": group["group"],
+        "size": group["size"],
+        "members": group["members"],
+        "records": len(group["evidence"]),
+        "name": group["members"][0],
+    }
+
+
+def group_page(groups: list[dict[str, Any]], key: str, member: str) -> dict[str, Any]:
+    """The page of the group `key` (a person's store key) is in: its members, and every record that
+    joins two of them with the facts, date, source and grade, linked onward where it has a page.
+    RefError when the person is in no group (a page for nothing is a 404 that says why)."""
+    names = _named(key)
+    found = next((g for g in groups if names & set(g["members"])), None)
+    if found is None:
+        raise RefError(
+            f"{member} is in no linked group: groups join adults by a shared phone, vehicle or home, "
+            "a recorded link, a call or message, a handset contact or an event together"
+        )
+    evidence = [
+        {**item, "page": item["kind"] if item["kind"] in PAGE_KINDS else None}
+        for item in found["evidence"]
+    ]
+    kinds = sorted({item["kind"] for item in evidence})
+    return {
+        "group": found["group"],
+        "size": found["size"],
+        "members": found["members"],
+        "split": found.get("split"),
+        "name": found["members"][0],
+        "evidence": evidence,
+        "kinds": kinds,
+    }
+
+
+def neighbours(store: GraphStore, key: str) -> set[str]:
+    """The persons within two hops of a person (through her phones, events, places, links)."""
+    sub = store.neighbourhood([("Person", key)], hops=2)
+    nodes = sub.nodes
+    if nodes.empty:
+        return set()
+    people = nodes[nodes["entity"] == "Person"]
+    column = "key" if "key" in people else "id"
+    return {str(k) for k in people[column]} - {key}

@@ -232,6 +232,16 @@ def test_search_a_phone_in_another_spelling(session: Session) -> None:
     assert "uses_phone" in session.page.content()
 
 
+def test_follow_an_adult_to_his_group_and_its_joining_evidence(session: Session) -> None:
+    session.sign_in()
+    session.goto("/hub/entity/person/A1")
+    session.page.click("a[href='/hub/group/A1']")
+    assert "Linked group of A1" in session.page.content()
+    assert session.page.locator("main table.list tbody tr").count() >= 10
+    session.page.click("a[href='/hub/entity/event/E1']")
+    assert "Event E1" in session.page.content()
+
+
 def test_upload_an_export_with_a_bad_row_and_see_it_quarantined(
     session: Session, tmp_path: Path
 ) -> None:
@@ -349,6 +359,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
             "child": "/hub/child/C1",
             "search": "/hub/search?q=07700900226",
             "adult": "/hub/entity/person/A26",
+            "group": "/hub/group/A1",
             "load": "/hub/load",
             "briefing": "/hub/briefing",
         }
