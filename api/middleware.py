@@ -45,15 +45,17 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=f"the request body is larger than {limit} bytes")
 
 
-def security_headers(headers: list[tuple[bytes, bytes]], path: str = "") -> list[tuple[bytes, bytes]]:
-    """Response headers with ours set: a CSP by content type (the hub's own by path), nosniff,
-    no-referrer, no-store, DENY (SAMEORIGIN for the hub's framed network picture)."""
+def security_headers(headers: list[tuple[bytes, bytes]], path: str = "",
+                     tile_origin: str | None = None) -> list[tuple[bytes, bytes]]:
+    """Response headers with ours set: a CSP by content type (the hub's own by path, with the
+    force's tile server when configured), nosniff, no-referrer, no-store, DENY (SAMEORIGIN for
+    the hub's framed network picture)."""
     kept = [(k, v) for k, v in headers if k.lower() not in _STRIPPED]
     ctype = next((v for k, v in headers if k.lower() == b"content-type"), b"")
     csp = HTML_CSP if ctype.startswith(b"text/html") else JSON_CSP
     common = _COMMON_HEADERS
     if is_web(path):
-        csp, frame = web_csp(path)
+        csp, frame = web_csp(path, tile_origin)
         common = [(k, frame if k == b"x-frame-options" else v) for k, v in _COMMON_HEADERS]
     return [*kept, *common, (b"content-security-policy", csp.encode())]
 
@@ -70,10 +72,12 @@ def _json_response(status: int, detail: str) -> tuple[Message, Message]:
 class GuardMiddleware:
     """Pure ASGI middleware: size limits, headers, audit, and no internals in errors."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int,
+                 tile_origin: str | None = None) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_upload = max_upload_bytes
+        self.tile_origin = tile_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,7 +96,7 @@ class GuardMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": security_headers(list(message.get("headers", [])), path)}
+                message = {**message, "headers": security_headers(list(message.get("headers", [])), path, self.tile_origin)}
                 if not await self._audit(app, scope, ctx, int(message["status"])):
                     start, body = _json_response(503, "the audit log cannot be written, so nothing is disclosed")
                     await send({**start, "headers": security_headers(start["headers"])})

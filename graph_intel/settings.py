@@ -11,8 +11,9 @@ environment. A variable set to the empty string counts as not set.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The embedded store's folder when neither --store nor GRAPH_INTEL_STORE names one.
@@ -78,6 +79,39 @@ class Settings(BaseSettings):
     login_lockout_seconds: float = Field(default=15 * 60, ge=0)
     #: The protective marking printed at the top and bottom of every page the hub prints.
     protective_marking: str = Field(default="OFFICIAL-SENSITIVE", min_length=1, max_length=60)
+    #: The hub's maps: a tile server the force runs itself, as a URL template with {z}, {x} and {y}
+    #: (e.g. https://tiles.force.internal/osm/{z}/{x}/{y}.png). None (the default): places are
+    #: drawn on a plain background, and no page loads an image from anywhere else. Never a public
+    #: tile server by default; the pages' Content-Security-Policy allows this origin only.
+    map_tile_url: str | None = Field(default=None, max_length=500)
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        """A tile URL template: http(s), a host, {z}, {x} and {y}, nothing that could break out."""
+        if value is None or not value.strip():
+            return None
+        url = urlsplit(value.strip())
+        missing = [part for part in ("{z}", "{x}", "{y}") if part not in value]
+        if url.scheme not in ("http", "https") or not url.hostname or missing:
+            raise ValueError(
+                f"GRAPH_INTEL_MAP_TILE_URL {value!r} is not a tile URL template: it is "
+                "http(s)://HOST/.../{z}/{x}/{y}.png on a tile server the force runs"
+                + (f" (missing {', '.join(missing)})" if missing else "")
+            )
+        if any(c in value for c in "\"'<> ;"):
+            raise ValueError(
+                f"GRAPH_INTEL_MAP_TILE_URL {value!r} holds a quote, space, angle bracket or "
+                "semicolon: give a plain URL template"
+            )
+        return value.strip()
+
+    def map_tile_origin(self) -> str | None:
+        """The tile server's origin (scheme://host[:port]), the one the CSP allows, or None."""
+        if self.map_tile_url is None:
+            return None
+        url = urlsplit(self.map_tile_url)
+        return f"{url.scheme}://{url.netloc}"
 
     def audit_key_path(self) -> Path:
         """Where the checkpoint key is read from (and made, when no key is given)."""

@@ -50,12 +50,13 @@ def child(request: Request, person: Annotated[str, path_param()]) -> Response:
         return p.render("purpose.html", person=person, label=p.shown(views.ident(key)), message="")
     p.ctx.purpose = why
     today = date.today()
-    data = p.shown(p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst)))
+    tiles = p.svc.settings.map_tile_url
+    data = p.shown(
+        p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst, tiles))
+    )
     near = set(p.cached(("near", key), lambda s: sorted(views.neighbours(s, key))))
     groups = p.shown(views.groups_of(_groups(p), near))
-    return p.render(
-        "child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups
-    )
+    return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups)
 
 
 def _groups(p: Page) -> list[dict[str, Any]]:

@@ -32,10 +32,13 @@ def is_web(path: str) -> bool:
     return path == WEB_PREFIX or path.startswith(WEB_PREFIX + "/")
 
 
-def web_csp(path: str) -> tuple[str, bytes]:
-    """The Content-Security-Policy and X-Frame-Options of a hub path."""
+def web_csp(path: str, tile_origin: str | None = None) -> tuple[str, bytes]:
+    """The Content-Security-Policy and X-Frame-Options of a hub path; a hub page may also load
+    images from the force's own tile server when one is configured (`tile_origin`), none else."""
     if path.startswith(PICTURE_PREFIX):
         return PICTURE_CSP, b"SAMEORIGIN"
     if path.startswith(PACK_PREFIX):
         return DOCUMENT_CSP, b"DENY"
+    if tile_origin:
+        return HUB_CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tile_origin}"), b"DENY"
     return HUB_CSP, b"DENY"

@@ -129,7 +129,9 @@ def home(store: GraphStore, since: date, today: date) -> dict[str, Any]:
     }
 
 
-def child(store: GraphStore, person: str, today: date, analyst: bool) -> dict[str, Any]:
+def child(
+    store: GraphStore, person: str, today: date, analyst: bool, tiles: str | None = None
+) -> dict[str, Any]:
     """The child's page: profile, RAG history, chronology, missing, triggers, CAWN standing and breaches."""
     shown = command("show")(store, "person", person)
     _, key = resolve(store, "person", person)
@@ -157,7 +159,7 @@ def child(store: GraphStore, person: str, today: date, analyst: bool) -> dict[st
     missing = [row for row in chronology if "missing" in str(row.get("what", "")).lower()]
     return {
         "timeline": timeline(chronology),
-        "map": place_map(store, key, analyst),
+        "map": place_map(store, key, analyst, tiles),
         "key": key,
         "id": pid,
         "show": shown,
@@ -316,66 +318,134 @@ TIMELINE_W, LANE_H, TIMELINE_LEFT = 900, 34, 170
 _NICE_METRES = (50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
 
 
-def place_map(store: GraphStore, key: str, analyst: bool) -> dict[str, Any]:
-    """The places in a child's chronology plotted from their coordinates (no tile server): points,
-    labels and a scale bar, for an SVG on a plain background. A viewer sees a home or placement by kind."""
-    import math
-
+def place_map(
+    store: GraphStore, key: str, analyst: bool, tiles: str | None = None
+) -> dict[str, Any]:
+    """The places in a child's chronology plotted from their coordinates: points, labels and a
+    scale bar, for an SVG on a plain background, or over the tiles of the force's own tile server
+    (`tiles`, a URL template with {z}, {x}, {y}; never a public one). A viewer sees a home or
+    placement by kind."""
     sub = store.neighbourhood([("Person", key)], hops=2)
     nodes = sub.nodes
     if nodes.empty or "latitude" not in nodes:
-        return {"points": [], "missing": 0}
+        return {"points": [], "missing": 0, "tiles": []}
     places = nodes[nodes["entity"] == "Location"]
     located = places[places["latitude"].notna() & places["longitude"].notna()]
     points: list[dict[str, Any]] = []
+    scale_bar = {"length": 0.0, "text": ""}
+    tile_images: list[dict[str, Any]] = []
     if not located.empty:
-        lat0 = float(located["latitude"].mean())
-        xs = [float(v) * math.cos(math.radians(lat0)) for v in located["longitude"]]
-        ys = [float(v) for v in located["latitude"]]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 0.002)
-        scale = (
-            min(MAP_W - 2 * MAP_PAD, MAP_H - 2 * MAP_PAD) / span
-        )  # SVG units per degree (of latitude)
-        cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-        for row, x, y in zip(located.to_dict("records"), xs, ys, strict=True):
+        lats = [float(v) for v in located["latitude"]]
+        lons = [float(v) for v in located["longitude"]]
+        if tiles:
+            xy, metres_per_unit, tile_images = _on_tiles(lats, lons, tiles)
+        else:
+            xy, metres_per_unit = _on_plain(lats, lons)
+        for row, (x, y) in zip(located.to_dict("records"), xy, strict=True):
             private = row.get("kind") in ("home", "care_placement") and not analyst
             label = (
                 f"{row.get('kind')} {row['id']}" if private else str(row.get("name") or row["id"])
             )
             points.append(
                 {
-                    "x": round(MAP_W / 2 + (x - cx) * scale, 1),
-                    "y": round(MAP_H / 2 - (y - cy) * scale, 1),
+                    "x": round(x, 1),
+                    "y": round(y, 1),
                     "label": label,
                     "id": str(row["id"]),
                     "kind": str(row.get("kind") or ""),
                     "postcode": "" if private else str(row.get("postcode") or ""),
                 }
             )
-        placed: list[
-            tuple[float, float, float]
-        ] = []  # labels that do not overlap: pushed down in turn
-        for point in sorted(points, key=lambda q: q["y"]):
-            x0, x1, y = point["x"] + 9, point["x"] + 9 + 6.5 * len(point["label"]), point["y"] + 4
-            while any(abs(y - py) < 12 and x0 < px1 and px0 < x1 for px0, px1, py in placed):
-                y += 12
-            placed.append((x0, x1, y))
-            point["label_y"] = round(y, 1)
-        metres_per_unit = 111_320 / scale
+        _place_labels(points)
         bar = next((m for m in _NICE_METRES if m / metres_per_unit >= 60), _NICE_METRES[-1])
         scale_bar = {
             "length": round(bar / metres_per_unit, 1),
             "text": f"{bar // 1000} km" if bar >= 1000 else f"{bar} m",
         }
-    else:
-        scale_bar = {"length": 0, "text": ""}
     return {
         "points": points,
         "missing": int(len(places) - len(located)),
         "scale": scale_bar,
         "width": MAP_W,
         "height": MAP_H,
+        "tiles": tile_images,
     }
+
+
+def _on_plain(lats: list[float], lons: list[float]) -> tuple[list[tuple[float, float]], float]:
+    """Points in SVG units on a plain background (equirectangular about their mean latitude),
+    and the metres one unit stands for."""
+    import math
+
+    lat0 = sum(lats) / len(lats)
+    xs = [v * math.cos(math.radians(lat0)) for v in lons]
+    ys = lats
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.002)
+    scale = min(MAP_W - 2 * MAP_PAD, MAP_H - 2 * MAP_PAD) / span  # units per degree of latitude
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    xy = [
+        (MAP_W / 2 + (x - cx) * scale, MAP_H / 2 - (y - cy) * scale) for x, y in zip(xs, ys, strict=True)
+    ]
+    return xy, 111_320 / scale
+
+
+#: Tile size (pixels) and the deepest zoom asked of a tile server.
+TILE, MAX_ZOOM = 256, 18
+
+
+def _mercator(lat: float, lon: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel coordinates of a point at a zoom (the tile servers' own projection)."""
+    import math
+
+    n = TILE * 2**zoom
+    lat = max(min(lat, 85.0511), -85.0511)
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return (lon + 180) / 360 * n, y
+
+
+def _on_tiles(
+    lats: list[float], lons: list[float], template: str
+) -> tuple[list[tuple[float, float]], float, list[dict[str, Any]]]:
+    """Points in SVG units over tiles: the deepest zoom at which all fit, the tiles that cover the
+    view (their URLs from the template), and the metres one unit stands for."""
+    import math
+
+    zoom = MAX_ZOOM
+    while zoom > 0:
+        px = [_mercator(a, o, zoom) for a, o in zip(lats, lons, strict=True)]
+        xs, ys = [p[0] for p in px], [p[1] for p in px]
+        if max(xs) - min(xs) <= MAP_W - 2 * MAP_PAD and max(ys) - min(ys) <= MAP_H - 2 * MAP_PAD:
+            break
+        zoom -= 1
+    px = [_mercator(a, o, zoom) for a, o in zip(lats, lons, strict=True)]
+    xs, ys = [p[0] for p in px], [p[1] for p in px]
+    ox = (max(xs) + min(xs)) / 2 - MAP_W / 2
+    oy = (max(ys) + min(ys)) / 2 - MAP_H / 2
+    last = 2**zoom - 1
+    images = [
+        {
+            "href": template.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty)),
+            "x": round(tx * TILE - ox, 1),
+            "y": round(ty * TILE - oy, 1),
+            "size": TILE,
+        }
+        for tx in range(max(0, math.floor(ox / TILE)), min(last, math.floor((ox + MAP_W) / TILE)) + 1)
+        for ty in range(max(0, math.floor(oy / TILE)), min(last, math.floor((oy + MAP_H) / TILE)) + 1)
+    ]
+    lat0 = sum(lats) / len(lats)
+    metres_per_px = 156_543.03392 * math.cos(math.radians(lat0)) / 2**zoom
+    return [(x - ox, y - oy) for x, y in px], metres_per_px, images
+
+
+def _place_labels(points: list[dict[str, Any]]) -> None:
+    """Each point's label_y: labels that would overlap are pushed down in turn."""
+    placed: list[tuple[float, float, float]] = []
+    for point in sorted(points, key=lambda q: q["y"]):
+        x0, x1, y = point["x"] + 9, point["x"] + 9 + 6.5 * len(point["label"]), point["y"] + 4
+        while any(abs(y - py) < 12 and x0 < px1 and px0 < x1 for px0, px1, py in placed):
+            y += 12
+        placed.append((x0, x1, y))
+        point["label_y"] = round(y, 1)
 
 
 def timeline(rows: list[dict[str, Any]]) -> dict[str, Any]:
