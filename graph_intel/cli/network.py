@@ -20,6 +20,7 @@ from graph_intel.cli.common import (
     written,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
+from graph_intel.cli.safeguarding import _imprint, _printed
 
 _KIND_HELP = ("person, phone, vehicle, location or event (the network around it); group (ID is "
               "comma-separated person ids); case (ID is a dataset name).")
@@ -43,6 +44,9 @@ def network_cmd(
     hide_third_parties: Annotated[bool, typer.Option(help="Hide persons who are neither child, suspect nor associate.")] = False,
     budget: Annotated[int, typer.Option(min=10, help="Aggregate above this many entities.")] = 1500,
     include_restricted: IncludeRestrictedOpt = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the page to a PDF beside it, through headless Chromium.")] = False,
+    marking: Annotated[str | None, typer.Option("--marking", help="Protective marking on every printed page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].")] = None,
+    reference: Annotated[str, typer.Option("--reference", help="Case or operation reference printed on every page.")] = "",
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -70,9 +74,13 @@ def network_cmd(
                 page = network(graph, kind, ident, hops=hops, **common)
         except (FilterError, KeyError) as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
+        imprint = _imprint(graph, marking, reference)
+    page.print_css, page.marking = imprint.css(), imprint.marking
     page.write_html(str(out_file))
     result = {"file": str(out_file), "nodes": len(page.nodes), "edges": len(page.edges), "notes": page.notes,
-              "include_restricted": include_restricted}
+              "include_restricted": include_restricted, "marking": imprint.marking}
+    if pdf:
+        result = _printed(result, out_file, pdf, settle_ms=5000)
 
     def render(data: dict[str, Any]) -> None:
         window = "".join([f" from {written(start)}" if start else "", f" to {written(end)}" if end else ""])

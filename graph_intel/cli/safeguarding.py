@@ -28,7 +28,6 @@ from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.commands import safeguarding as sg
 from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
-from graph_intel.safeguarding.pack import write_pack
 
 T = TypeVar("T")
 NOTE = "[dim]Prompts for a professional with their evidence; nothing here is a decision.[/]"
@@ -95,6 +94,44 @@ DATES = "YYYY-MM-DD or day first DD/MM/YYYY"
 DateOpt = Annotated[str | None, typer.Option(help=f"The date ({DATES}) [default: today].")]
 
 
+#: The options of every print-ready document (briefing, pack, chronology; network has its own copy).
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="With --out: also print it to a PDF beside it, through headless Chromium.")]
+MarkingOpt = Annotated[str | None, typer.Option("--marking", help="Protective marking on every page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].")]
+ReferenceOpt = Annotated[str, typer.Option("--reference", help="Case or operation reference printed on every page.")]
+
+
+def _imprint(graph: Any, marking: str | None, reference: str) -> Any:
+    """What every printed page says: the marking (configured by default), who produced it, the data's as-of date."""
+    import getpass
+
+    from api.web.printing import Imprint
+    from api.web.views import as_of
+    from graph_intel.settings import Settings
+
+    return Imprint(marking=marking or Settings().protective_marking, produced_by=getpass.getuser(),
+                   as_of=as_of(graph), reference=reference)
+
+
+def _printed(done: dict[str, Any], out_file: Path, pdf: bool, settle_ms: int = 0) -> dict[str, Any]:
+    """With --pdf, print the written HTML file to a PDF beside it (exit 2 with the reason when it cannot)."""
+    if pdf:
+        from api.web.printing import print_pdf
+
+        try:
+            done["pdf"] = str(print_pdf(out_file, out_file.with_suffix(".pdf"), settle_ms=settle_ms))
+        except (FileNotFoundError, RuntimeError, OSError, TimeoutError) as exc:
+            fail(f"--pdf: {exc}")
+    return done
+
+
+def _out_folder(out_file: Path | None, pdf: bool) -> None:
+    """--out's folder must exist, and --pdf needs --out (exit 2 with the reason)."""
+    if pdf and out_file is None:
+        fail("--pdf needs --out FILE.html: the PDF is printed from that file and written beside it")
+    if out_file is not None and not out_file.parent.is_dir():
+        fail(f"--out: the folder {out_file.parent} does not exist")
+
+
 def _day(value: str | None, option: str) -> date:
     """A date option by the one parser (exit 2 when it is not a date), today when not given."""
     return day_option(value, option, date.today()) or date.today()
@@ -143,19 +180,24 @@ def breaches_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt =
 
 def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
              child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
-             out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+             out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write (print-ready: A4, marked, paged).")],
              redact: Annotated[bool, typer.Option("--redact", help="Hide third parties (others present, summaries).")] = False,
              on: Annotated[str | None, typer.Option(help="State the child's age and eligibility on this date too "
                                                           "[default: the latest notice or contact].")] = None,
              include_restricted: IncludeRestrictedOpt = False,
+             pdf: PdfOpt = False, marking: MarkingOpt = None, reference: ReferenceOpt = "",
              store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
     day = day_option(on, "--on")
-    data = _run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None, include_restricted)
+    _out_folder(out_file, pdf)
+    data = _printed(_run(store, neo4j, _pack, adult, child, out_file, redact, day.isoformat() if day else None,
+                         include_restricted, marking, reference), out_file, pdf)
+
     def render(d: dict[str, Any]) -> None:
-        out.print(f"Evidence pack written to {d['file']} ({d['items']} items"
+        out.print(f"Evidence pack written to {d['file']}" + (f" and {d['pdf']}" if d.get("pdf") else "")
+                  + f" ({d['items']} items"
                   + (f"; {d['restricted_items']} restricted, marked" if d["include_restricted"]
-                     else "; restricted material left out") + ").")
+                     else "; restricted material left out") + f"; marked {d['marking']}).", highlight=False, markup=False)
         if not d["items"]:
             left = "" if d["include_restricted"] else " that is not restricted"
             say_empty(explain_empty(store, neo4j, f"no contact evidence{left} joins {adult} and {child}"))
@@ -164,16 +206,30 @@ def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adu
 
 
 def _pack(graph: Any, adult: str, child: str, out_file: Path, redact: bool, on: str | None,
-          include_restricted: bool = False) -> dict[str, Any]:
-    """The pack, with --on read as a date (a bad date or a wrong role is a ValueError: exit 2)."""
-    return write_pack(graph, adult, child, out_file, redact, parse_day(on) if on else None,
-                      include_restricted=include_restricted)
+          include_restricted: bool, marking: str | None, reference: str) -> dict[str, Any]:
+    """The print-ready pack, with --on read as a date (a bad date or a wrong role is a ValueError: exit 2)."""
+    from api.web.printing import write_pack as write_printed
+
+    return write_printed(graph, adult, child, out_file, _imprint(graph, marking, reference), redact=redact,
+                         on=parse_day(on) if on else None, include_restricted=include_restricted)
 
 
 def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")],
                    include_restricted: IncludeRestrictedOpt = False,
+                   out_file: Annotated[Path | None, typer.Option("--out", help="Write the print-ready chronology (A4, marked, paged) to this HTML file.")] = None,
+                   pdf: PdfOpt = False, marking: MarkingOpt = None, reference: ReferenceOpt = "",
                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged."""
+    _out_folder(out_file, pdf)
+    if out_file is not None:
+        done = _printed(_run(store, neo4j, _chronology_file, person, out_file, include_restricted, marking, reference),
+                        out_file, pdf)
+        emit(done, json, lambda d: out.print(
+            f"chronology of {d['person']} written to {d['file']}" + (f" and {d['pdf']}" if d.get("pdf") else "")
+            + f" ({d['rows']} rows; " + (f"{d['restricted_items']} restricted, marked" if d["include_restricted"]
+                                         else "restricted material left out") + f"; marked {d['marking']})",
+            highlight=False, markup=False))
+        return
     data = _run(store, neo4j, sg.chronology_cmd, person, include_restricted=include_restricted)
 
     def render(d: list[dict[str, Any]]) -> None:
@@ -186,6 +242,15 @@ def chronology_cmd(person: Annotated[str, typer.Argument(metavar="PERSON", help=
                       "(--include-restricted includes it, marked)", highlight=False)
 
     emit(data, json, render)
+
+
+def _chronology_file(graph: Any, person: str, out_file: Path, include_restricted: bool, marking: str | None,
+                     reference: str) -> dict[str, Any]:
+    """`chronology PERSON --out FILE.html`: the print-ready chronology."""
+    from api.web.printing import chronology_document, write_chronology
+
+    doc = chronology_document(graph, person, _imprint(graph, marking, reference), include_restricted)
+    return write_chronology(doc, out_file)
 
 
 def matrix_set_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
@@ -245,14 +310,11 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is ne
                  as_of: Annotated[str | None, typer.Option("--as-of", help=f"Up to the end of this day ({DATES}) [default: today].")] = None,
                  include_restricted: IncludeRestrictedOpt = False,
                  out_file: Annotated[Path | None, typer.Option("--out", help="Write the print-ready briefing (A4, marked, paged) to this HTML file.")] = None,
-                 pdf: Annotated[bool, typer.Option("--pdf", help="With --out: also print it to a PDF beside it, through headless Chromium.")] = False,
-                 marking: Annotated[str | None, typer.Option("--marking", help="Protective marking on every page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].")] = None,
-                 reference: Annotated[str, typer.Option("--reference", help="Case or operation reference printed on every page.")] = "",
+                 pdf: PdfOpt = False, marking: MarkingOpt = None, reference: ReferenceOpt = "",
                  store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
     """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
     start, end = _day(since, "--since"), _day(as_of, "--as-of")
-    if pdf and out_file is None:
-        fail("--pdf needs --out FILE.html: the PDF is printed from that file and written beside it")
+    _out_folder(out_file, pdf)
     if out_file is not None:
         _briefing_file(store, neo4j, start, end, out_file, pdf, marking, reference, include_restricted, json)
         return
@@ -275,25 +337,16 @@ def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is ne
 def _briefing_file(store: Path | None, neo4j: str | None, start: date, end: date, out_file: Path, pdf: bool,
                    marking: str | None, reference: str, include_restricted: bool, json: bool) -> None:
     """`briefing --out FILE.html [--pdf]`: the hub's print-ready briefing, written from the command line."""
-    import getpass
+    from api.web.printing import write_briefing
+    from api.web.views import briefing_document
 
-    from api.settings import Settings
-    from api.web.printing import print_pdf, write_briefing
+    def written_file(graph: Any) -> dict[str, Any]:
+        imprint = _imprint(graph, marking, reference)
+        doc = briefing_document(graph, start, end, produced_by=imprint.produced_by, marking=imprint.marking,
+                                reference=reference, include_restricted=include_restricted)
+        return write_briefing(doc, out_file)
 
-    if not out_file.parent.is_dir():
-        fail(f"--out: the folder {out_file.parent} does not exist")
-    mark = marking or Settings().protective_marking
-    with opened(store, neo4j) as graph:
-        try:
-            done = write_briefing(graph, start, end, out_file, produced_by=getpass.getuser(), marking=mark,
-                                  reference=reference, include_restricted=include_restricted)
-        except (ValueError, MatrixError) as exc:
-            fail(str(exc))
-    if pdf:
-        try:
-            done["pdf"] = str(print_pdf(out_file, out_file.with_suffix(".pdf")))
-        except (FileNotFoundError, RuntimeError, OSError) as exc:
-            fail(f"--pdf: {exc}")
+    done = _printed(_run(store, neo4j, written_file), out_file, pdf)
     emit(done, json, lambda d: out.print(f"briefing written to {d['file']}" + (f" and {d['pdf']}" if d.get("pdf") else "")
                                          + f" ({d['children']} children, marked {d['marking']})", highlight=False))
 

@@ -112,3 +112,55 @@ def _keep_best_linked(nodes: dict[str, dict[str, Any]], edges: list[dict[str, An
     edges[:] = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
     return [f"{dropped:,} least-linked entities not shown; the seeds, every child and the "
             f"{len(chosen) - len(must):,} best-linked others are."]
+
+
+#: Event kinds between parties that a picture draws as one weighted link, never as a star of events.
+CONTACT_KINDS = {"call": "calls", "message": "messages", "sms": "messages", "text": "messages"}
+
+
+def collapse_contacts(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: Iterable[str]) -> list[str]:
+    """Draw calls and messages between two parties as one weighted link (count, first and last date).
+
+    Each call or message event with two or more parties in the picture (phones or persons) is
+    replaced by a link between them; the links of one pair and kind are summed, with the events
+    kept in the tooltip. An event with one party only stays (its other party is not in the view).
+    """
+    keep = set(keep)
+    contacts = {n: CONTACT_KINDS[str(v["props"].get("kind") or "").lower()] for n, v in nodes.items()
+                if v["entity"] == "Event" and n not in keep and str(v["props"].get("kind") or "").lower() in CONTACT_KINDS}
+    if not contacts:
+        return []
+    parties: dict[str, set[str]] = {e: set() for e in contacts}
+    for e in edges:
+        for ev, other in ((e["to"], e["from"]), (e["from"], e["to"])):
+            if ev in contacts and other not in contacts and e["class"] != "placement":
+                parties[ev].add(other)
+    merged = {ev for ev, who in parties.items() if len(who) >= 2}
+    if not merged:
+        return []
+    combined: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for e in edges:
+        ev = e["to"] if e["to"] in merged else e["from"] if e["from"] in merged else None
+        if ev is None:
+            continue
+        for a, b in combinations(sorted(parties[ev]), 2):
+            label = contacts[ev]
+            edge = combined.setdefault((a, b, label), {
+                "from": a, "to": b, "link": "PARTICIPATED_IN", "class": "contact", "label": label,
+                "sources": [], "first": None, "last": None, "role": None, "saved_name": None,
+                "weight": 0, "events": [], "_seen": set()})
+            if ev not in edge["_seen"]:
+                edge["_seen"].add(ev)
+                edge["weight"] += 1
+                edge["events"].append(str(nodes[ev]["props"].get("id") or ev))
+            edge["sources"] = sorted(set(edge["sources"]) | set(e["sources"]))
+            span = [d for d in (edge["first"], edge["last"], e["first"], e["last"]) if d is not None]
+            if span:
+                edge["first"], edge["last"] = min(span), max(span)
+    for edge in combined.values():
+        del edge["_seen"]
+    for ev in merged:
+        del nodes[ev]
+    edges[:] = [e for e in edges if e["from"] in nodes and e["to"] in nodes] + list(combined.values())
+    return [f"{len(merged):,} calls and messages drawn as {len(combined):,} weighted links between the parties "
+            "(count, first and last date on each; hover a link for its events)."]

@@ -14,8 +14,8 @@ import pandas as pd
 from graph_intel.analysis.age import Ages
 from graph_intel.grading import GradeError, MinGrade
 from graph_intel.handling import handling_text, is_restricted
-from graph_intel.network import styles
-from graph_intel.network.aggregate import aggregate
+from graph_intel.network import layout, styles
+from graph_intel.network.aggregate import aggregate, collapse_contacts
 from graph_intel.schema import schema
 from graph_intel.stores.base import Subgraph, _plain
 
@@ -45,6 +45,10 @@ class Options:
     budget: int = 1500
     rag: Mapping[str, str] = field(default_factory=dict)
     groups: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: CAWNs served: {"served_on": adult key, "child": child key, "served_at": when} (safeguarding.cawn.notices).
+    notices: Sequence[Mapping[str, Any]] = field(default_factory=list)
+    #: Lay the picture out server-side from a fixed seed (the same places redacted or not).
+    seeded_layout: bool = True
 
 
 @dataclass
@@ -133,12 +137,13 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
         if third:
             notes.append(f"{len(third)} third part{'y' if len(third) == 1 else 'ies'} (neither child, suspect nor associate) hidden.")
     edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
+    notes += collapse_contacts(nodes, edges, seed_ids)
     nodes = _prune(nodes, edges, seed_ids, opts.hops if connected_to_seeds else None)
     edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
 
     # -- budget ---------------------------------------------------------------------------------
     if len(nodes) > opts.budget:
-        keep = set(seed_ids) | {n for n, v in nodes.items() if v["props"].get("category") == "child"}
+        keep = must_keep(nodes, edges, seed_ids, opts.groups)
         notes += aggregate(nodes, edges, opts.budget, keep)
         edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
 
@@ -152,7 +157,10 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
     if not show_labels:
         notes.append(f"{len(edges)} links: link labels are in the tooltips only.")
     vis_edges = [_vis_edge(i, e, nodes, sources, opts, show_labels) for i, e in enumerate(edges)]
+    notes += _mark_notices(nodes, edges, vis_nodes, vis_edges, opts)
     legend = _legend(nodes, edges, vis_nodes, opts)
+    if opts.seeded_layout:
+        layout.place(vis_nodes, vis_edges)
     if opts.redact:
         notes.append("Redacted for briefing: children shown by id and initials; free text withheld.")
     return View(title=title, nodes=vis_nodes, edges=vis_edges, legend=legend, notes=notes,
@@ -175,6 +183,108 @@ def _children_by_age(nodes: dict[str, dict[str, Any]]) -> None:
         if props.get("category") != "child":
             props["recorded_category"] = props.get("category") or "unknown"
             props["category"] = "child"
+
+
+def _owners(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]) -> dict[str, set[str]]:
+    """For every phone and event, the persons linked to it directly (who uses it, who took part)."""
+    owners: dict[str, set[str]] = {}
+    for e in edges:
+        for a, b in ((e["from"], e["to"]), (e["to"], e["from"])):
+            if a in nodes and b in nodes and nodes[a]["entity"] == "Person" and nodes[b]["entity"] in ("Phone", "Event"):
+                owners.setdefault(b, set()).add(a)
+    return owners
+
+
+def _persons_behind(n: str, nodes: Mapping[str, dict[str, Any]], owners: Mapping[str, set[str]]) -> set[str]:
+    """The persons an end of a link stands for: itself, or whoever uses the phone or took part in the event."""
+    return {n} if nodes[n]["entity"] == "Person" else set(owners.get(n, ()))
+
+
+def in_contact(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]) -> dict[str, set[str]]:
+    """For each person, the persons in contact with them in the picture: linked directly, through each
+    other's phones (a call or message between them), sharing a phone, or taking part in one event."""
+    owners = _owners(nodes, edges)
+    contact: dict[str, set[str]] = {}
+
+    def join(group_a: set[str], group_b: set[str]) -> None:
+        for a in group_a:
+            for b in group_b:
+                if a != b:
+                    contact.setdefault(a, set()).add(b)
+                    contact.setdefault(b, set()).add(a)
+
+    for e in edges:
+        if e["from"] in nodes and e["to"] in nodes:
+            join(_persons_behind(e["from"], nodes, owners), _persons_behind(e["to"], nodes, owners))
+    for who in owners.values():
+        join(who, who)
+    return contact
+
+
+def must_keep(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]], seed_ids: Sequence[str],
+              groups: Mapping[str, Sequence[str]]) -> set[str]:
+    """What the node budget keeps before anything else: the seeds, every child, every adult in contact
+    with a child, and every member of their groups."""
+    children = {n for n, v in nodes.items() if v["entity"] == "Person" and v["props"].get("category") == "child"}
+    contact = in_contact(nodes, edges)
+    keep = set(seed_ids) | children | {p for c in children for p in contact.get(c, ())}
+    by_ref: dict[str, str] = {}
+    for n, v in nodes.items():
+        if v["entity"] == "Person":
+            by_ref[str(v["key"])] = n
+            by_ref.setdefault(str(v["props"].get("id")), n)
+    for members in groups.values():
+        ids = {by_ref[str(m)] for m in members if str(m) in by_ref}
+        if ids & keep:
+            keep |= ids
+    return {n for n in keep if n in nodes}
+
+
+def _mark_notices(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]], vis_nodes: list[dict[str, Any]],
+                  vis_edges: list[dict[str, Any]], opts: Options) -> list[str]:
+    """Mark each adult a CAWN was served on (a dashed red ring, the notice in the tooltip) and each link
+    between that adult and the child (or their phones) dated after service: possible breach evidence."""
+    if not opts.notices:
+        return []
+    by_key = {str(v["key"]): n for n, v in nodes.items() if v["entity"] == "Person"}
+    served: dict[tuple[str, str], pd.Timestamp] = {}
+    for notice in opts.notices:
+        adult, child = by_key.get(str(notice["served_on"])), by_key.get(str(notice["child"]))
+        at = _ts(notice.get("served_at"))
+        if adult is None or child is None or at is None:
+            continue
+        served[(adult, child)] = min(at, served.get((adult, child), at))
+    if not served:
+        return []
+    names = {n: person_label(nodes[n]["props"], opts.redact).replace("\n", " · ") for pair in served for n in pair}
+    vis_by_id = {n["id"]: n for n in vis_nodes}
+    for (adult, child), at in sorted(served.items()):
+        node = vis_by_id[adult]
+        node["color"] = {**node["color"], "border": styles.NOTICE_COLOUR}
+        node["borderWidth"] = max(node.get("borderWidth", 1), 4)
+        node["shapeProperties"] = {"borderDashes": [6, 3]}
+        node["title"] += f"\nCAWN served {_day(at)} in respect of {names[child]}"
+        node["label"] += "\nCAWN served"
+        node["gi_notice"] = True
+    owners = _owners(nodes, edges)
+    breaches = 0
+    for e, vis in zip(edges, vis_edges, strict=True):
+        ends = (_persons_behind(e["from"], nodes, owners), _persons_behind(e["to"], nodes, owners))
+        last = e["last"] or e["first"]
+        if last is None:
+            continue
+        for (adult, child), at in served.items():
+            if last > at and ((adult in ends[0] and child in ends[1]) or (adult in ends[1] and child in ends[0])):
+                vis["color"] = {"color": styles.BREACH_COLOUR, "highlight": "#000000"}
+                vis["width"] = max(float(vis.get("width", 1)), 3.0)
+                vis["title"] += f"\nAFTER CAWN served {_day(at)}: possible breach evidence"
+                vis["gi_breach"] = True
+                if "label" in vis:
+                    vis["label"] += " (after CAWN)"
+                breaches += 1
+                break
+    return [f"{len(served)} CAWN(s) served on adults in this picture (dashed red ring)"
+            + (f"; {breaches} link(s) dated after service: possible breach evidence (red)." if breaches else ".")]
 
 
 def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -327,6 +437,7 @@ def _vis_node(nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, i
         node["font"] = {"size": 16, "bold": True}
     node["title"] = "\n".join(lines)
     node["gi_kind"] = schema().entity(entity).cli
+    node["gi_find"] = " ".join(str(x) for x in (props.get("id"), v["key"]) if x)
     return node
 
 
@@ -387,13 +498,19 @@ def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]]
     if len(e["sources"]) > 6:
         lines.append(f"and {len(e['sources']) - 6} more sources")
     edge: dict[str, Any] = {"id": f"e{index}", "from": e["from"], "to": e["to"], "title": "\n".join(lines),
-                            **styles.edge_style(e["class"]), "gi_link": name}
+                            **styles.edge_style(e["class"]), "gi_link": name, "gi_count": e["weight"],
+                            "gi_first": _day(e["first"]), "gi_last": _day(e["last"]),
+                            "gi_sources": ", ".join(k.partition(":")[2] or k for k in e["sources"][:6])
+                            + (f" and {len(e['sources']) - 6} more" if len(e["sources"]) > 6 else "")}
     if e["weight"] > 1:
         edge["width"] = min(1.5 + e["weight"], 10)
         edge["value"] = e["weight"]
     if e["class"] in ("attribution", "participation", "placement", "content"):
         edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
-    if show_label and e["class"] not in ("participation", "placement"):  # stars and arrows say these
+    if show_label and e["class"] == "contact":  # one link for all the calls or messages of a pair
+        days = " to ".join(dict.fromkeys(d for d in (_day(e["first"])[:10], _day(e["last"])[:10]) if d))
+        edge["label"] = f"{e['weight']} {name if e['weight'] != 1 else name.rstrip('s')}" + (f"\n{days}" if days else "")
+    elif show_label and e["class"] not in ("participation", "placement"):  # stars and arrows say these
         edge["label"] = name if e["weight"] <= 1 else f"{name} \u00d7{e['weight']}"
     return edge
 

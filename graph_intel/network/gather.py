@@ -59,3 +59,37 @@ def sources(store: GraphStore, subgraph: Subgraph) -> dict[str, dict[str, Any]]:
         return {}
     frame = store.nodes("Source", keys=sorted(keys))
     return {row["key"]: {k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")}
+
+
+def contact_parties(store: GraphStore, subgraph: Subgraph, links: list[LinkSpec] | None) -> Subgraph:
+    """The subgraph with every party of its calls and messages, so each is drawn as one link between two.
+
+    A call reached at the edge of the hops has its other phone one hop further; without it the call
+    would hang off one phone as a dead end. Only PARTICIPATED_IN links of those events are added.
+    """
+    from graph_intel.network.aggregate import CONTACT_KINDS
+
+    if subgraph.nodes.empty or (links is not None and "PARTICIPATED_IN" not in {s.name for s in links}):
+        return subgraph
+    frame = subgraph.nodes
+    kinds = frame["kind"].astype("string").str.lower() if "kind" in frame else pd.Series([], dtype="string")
+    calls = frame[(frame["entity"] == "Event") & kinds.isin(list(CONTACT_KINDS)).fillna(False)]
+    if calls.empty:
+        return subgraph
+    parts = store.links("PARTICIPATED_IN", to_keys=sorted(str(k) for k in calls["key"]))
+    if parts.empty:
+        return subgraph
+    have = set(zip(frame["entity"], frame["key"], strict=True))
+    missing: dict[str, set[str]] = {}
+    for entity, key in zip(parts["from_entity"], parts["from_key"], strict=True):
+        if (entity, key) not in have:
+            missing.setdefault(entity, set()).add(key)
+    extra_nodes = []
+    for entity, keys in missing.items():
+        found = store.nodes(entity, keys=sorted(keys))
+        found.insert(0, "entity", entity)
+        extra_nodes.append(found)
+    nodes = pd.concat([frame, *extra_nodes], ignore_index=True) if extra_nodes else frame
+    both = pd.concat([subgraph.links, parts], ignore_index=True) if not subgraph.links.empty else parts
+    both = both.drop_duplicates(subset=["link", "from_key", "to_key", "from_entity", "to_entity"]).reset_index(drop=True)
+    return Subgraph(nodes=nodes, links=both, notes=list(subgraph.notes))

@@ -72,7 +72,12 @@ LINK_CLASS_STYLES: dict[str, dict[str, Any]] = {
     "resolution": {"color": "#7e57c2", "dashes": [1, 3], "width": 2.0},
     "record": {"color": "#a1887f", "dashes": [3, 3], "width": 1.0},
     "aggregate": {"color": "#546e7a", "dashes": False, "width": 1.5},
+    "contact": {"color": "#5e35b1", "dashes": False, "width": 2.0},
 }
+#: A link dated after a CAWN was served on one end in respect of the other: possible breach evidence.
+BREACH_COLOUR = "#b71c1c"
+#: An adult a CAWN was served on: a dashed ring of this colour (the RAG ring is the child's).
+NOTICE_COLOUR = "#b71c1c"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class NetworkPage(Network):
             self.node_map[node["id"]] = node
         self.edges.extend(view.edges)
         self.vis_options: dict[str, Any] | None = None
+        #: Set by the printing layer (api.web.printing.Imprint): the page then prints marked and paged.
+        self.print_css: str | None = None
+        self.marking: str | None = None
 
     @property
     def notes(self) -> list[str]:
@@ -42,7 +45,7 @@ class NetworkPage(Network):
 
     def generate_html(self, name: str = "index.html", local: bool = True, notebook: bool = False) -> str:
         """The self-contained page (pyvis's own template and CDN links are never used)."""
-        return page.render(self.view, self.nodes, self.edges, self.vis_options)
+        return page.render(self.view, self.nodes, self.edges, self.vis_options, self.print_css, self.marking)
 
     def write_html(self, name: str, local: bool = True, notebook: bool = False,
                    open_browser: bool = False) -> None:
@@ -62,9 +65,23 @@ class NetworkPage(Network):
         return page.iframe(self.generate_html())
 
 
+def _notices(store: GraphStore) -> list[dict[str, Any]]:
+    """The CAWNs served in the store (adult, child, when), to mark on the picture."""
+    from graph_intel.safeguarding.cawn import notices
+
+    return notices(store)[["served_on", "child", "served_at"]].to_dict("records")
+
+
+def _gather(store: GraphStore, seeds: list[tuple[str, str]], hops: int, opts: Options) -> Any:
+    """The entities within `hops` of the seeds, with the other party of each call or message."""
+    specs = gather.link_specs(opts.links)
+    return gather.contact_parties(store, gather.ego(store, seeds, hops, specs), specs)
+
+
 def _options(hops: int, since: datetime | str | None, until: datetime | str | None, min_grade: str | None,
              links: Sequence[str] | str | None, redact: bool, hide_third_parties: bool, budget: int,
-             rag: Mapping[str, str] | None, groups: Mapping[str, Sequence[str]] | None) -> Options:
+             rag: Mapping[str, str] | None, groups: Mapping[str, Sequence[str]] | None,
+             notices: list[dict[str, Any]] | None = None) -> Options:
     if isinstance(links, str):
         links = [k for k in links.split(",") if k.strip()]
     if links is not None:
@@ -72,7 +89,7 @@ def _options(hops: int, since: datetime | str | None, until: datetime | str | No
     return Options(hops=hops, since=_when(since), until=_when(until), min_grade=min_grade,
                    links=list(links) if links is not None else None, redact=redact,
                    hide_third_parties=hide_third_parties, budget=budget, rag=dict(rag or {}),
-                   groups=dict(groups or {}))
+                   groups=dict(groups or {}), notices=notices or [])
 
 
 def _when(value: datetime | str | None) -> datetime | None:
@@ -93,9 +110,10 @@ def network(store: GraphStore, kind: str, ident: str, hops: int = 1, *, since: d
 
     Restricted material (graph_intel.handling) is left out unless `include_restricted`, and then marked."""
     store = restricted_view(store, include_restricted)
-    opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups)
+    opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups,
+                    _notices(store))
     entity, key = resolve(store, kind, ident)
-    sub = gather.ego(store, [(entity, key)], hops, gather.link_specs(opts.links))
+    sub = _gather(store, [(entity, key)], hops, opts)
     node = store.get_node(entity, key) or {}
     name = person_label(node, redact).replace("\n", " · ") if entity == "Person" else str(node.get("id") or key)
     title = f"Network around {schema().entity(entity).cli} {name} ({hops} hop{'s' if hops != 1 else ''})"
@@ -110,9 +128,10 @@ def group_network(store: GraphStore, members: Sequence[str], name: str = "Linked
     """One linked group: its members (person ids or keys), what joins them, haloed as one group."""
     store = restricted_view(store, include_restricted)
     keys = [resolve(store, "person", m)[1] for m in members]
-    opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, {name: keys})
+    opts = _options(hops, since, until, min_grade, links, redact, hide_third_parties, budget, rag, {name: keys},
+                    _notices(store))
     seeds = [("Person", k) for k in keys]
-    sub = gather.ego(store, seeds, hops, gather.link_specs(opts.links))
+    sub = _gather(store, seeds, hops, opts)
     title = f"{name}: {len(keys)} member{'s' if len(keys) != 1 else ''}"
     return NetworkPage(build_view(sub, gather.sources(store, sub), seeds, opts, title))
 
@@ -124,7 +143,8 @@ def case_network(store: GraphStore, dataset: str, *, since: datetime | str | Non
                  groups: Mapping[str, Sequence[str]] | None = None, include_restricted: bool = False) -> NetworkPage:
     """A whole case: every entity of one dataset and what links them (aggregated over the budget)."""
     store = restricted_view(store, include_restricted)
-    opts = _options(1, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups)
+    opts = _options(1, since, until, min_grade, links, redact, hide_third_parties, budget, rag, groups,
+                    _notices(store))
     sub = gather.case(store, dataset, gather.link_specs(opts.links))
     view = build_view(sub, gather.sources(store, sub), [], opts, f"Case {dataset}", connected_to_seeds=False)
     return NetworkPage(view)

@@ -209,9 +209,18 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
             "restricted_items": sum(1 for part in (notice_rows, items, identifiers) for i in part if i["restricted"])}
 
 
-def render_pack(data: dict[str, Any]) -> str:
-    """The pack's HTML, every value escaped."""
-    return _ENV.get_template("pack.html.j2").render(**data)
+def render_pack(data: dict[str, Any], print_css: str | None = None, imprint: Any = None) -> str:
+    """The pack's HTML, every value escaped; with `print_css` and `imprint` (api.web.printing) the
+    print-ready page: A4, the protective marking on every page, who and when, page x of y."""
+    return _ENV.get_template("pack.html.j2").render(**data, print_css=print_css, imprint=imprint)
+
+
+def pack_summary(data: dict[str, Any], out: Path) -> dict[str, Any]:
+    """The contract's answer for a pack written to `out`: {"file", "items", ...}."""
+    return {"file": str(out), "items": len(data["items"]), "adult": data["adult"]["id"], "child": data["child"]["id"],
+            "notices": len(data["notices"]), "redacted": data["redacted"], "on": data["child"]["on"],
+            "eligible_on": data["child"]["eligible"], "age_on": data["child"]["age"],
+            "include_restricted": data["include_restricted"], "restricted_items": data["restricted_items"]}
 
 
 def write_pack(store: GraphStore, adult: str, child: str, out: Path, redact: bool = False,
@@ -221,7 +230,4 @@ def write_pack(store: GraphStore, adult: str, child: str, out: Path, redact: boo
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_pack(data), encoding="utf-8")
-    return {"file": str(out), "items": len(data["items"]), "adult": data["adult"]["id"], "child": data["child"]["id"],
-            "notices": len(data["notices"]), "redacted": redact, "on": data["child"]["on"],
-            "eligible_on": data["child"]["eligible"], "age_on": data["child"]["age"],
-            "include_restricted": include_restricted, "restricted_items": data["restricted_items"]}
+    return pack_summary(data, out)
