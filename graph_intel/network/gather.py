@@ -90,6 +90,14 @@ def contact_parties(store: GraphStore, subgraph: Subgraph, links: list[LinkSpec]
         found.insert(0, "entity", entity)
         extra_nodes.append(found)
     nodes = pd.concat([frame, *extra_nodes], ignore_index=True) if extra_nodes else frame
+    # who uses the phones of those calls, when that person is in the picture already
+    phones = sorted({str(k) for e, k in zip(parts["from_entity"], parts["from_key"], strict=True) if e == "Phone"})
+    present = set(zip(nodes["entity"], nodes["key"], strict=True))
+    uses = store.links("USES_PHONE", to_keys=phones) if phones else pd.DataFrame()
+    if not uses.empty:
+        inside = [(fe, fk) in present and (te, tk) in present for fe, fk, te, tk in
+                  zip(uses["from_entity"], uses["from_key"], uses["to_entity"], uses["to_key"], strict=True)]
+        parts = pd.concat([parts, uses[inside]], ignore_index=True)
     both = pd.concat([subgraph.links, parts], ignore_index=True) if not subgraph.links.empty else parts
     both = both.drop_duplicates(subset=["link", "from_key", "to_key", "from_entity", "to_entity"]).reset_index(drop=True)
     return Subgraph(nodes=nodes, links=both, notes=list(subgraph.notes))
