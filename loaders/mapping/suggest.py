@@ -43,7 +43,41 @@ _SYNONYMS = {
     "suspect": ["offender", "perpetrator", "nominal", "suspected offender"], "professional": ["officer", "worker", "staff"],
     "accommodated_s20": ["section 20", "s20", "s.20"], "care_order": ["section 31", "s31", "full care order"],
     "interim_care_order": ["ico", "interim care order"], "police_protection": ["pp", "police protection"],
+    # agencies, as referral lists and attendance records write them
+    "children_social_care": ["csc", "cs", "social care", "children's social care", "childrens social care", "social services"],
+    "education": ["school", "college", "academy"], "youth_offending": ["yot", "yos", "youth offending", "youth justice"],
+    "voluntary": ["youth project", "charity", "voluntary sector", "third sector"], "health": ["nhs", "hospital"],
+    # safeguarding records
+    "yes": ["y", "true"], "no": ["n", "false"], "conference_request": ["icpc request", "icpc", "conference request"],
+    "referral": ["cse referral", "new referral", "re-referral", "rereferral"],
+    "strategy_meeting_request": ["strategy meeting request", "strategy request"], "a_and_e": ["ed", "a&e", "emergency department"],
+    "sexual_health": ["gum", "sexual health clinic"], "missing_education": ["cme", "child missing education", "missing education"],
 }
+#: Header spellings of the safeguarding records' properties (a property not listed matches its own name).
+_RECORD_HEADERS: dict[str, dict[str, str]] = {
+    "Referral": {"id": r"^referral\s*(no|id|ref|number)", "kind": r"^(referral\s*)?type$", "from_agency": r"^(from|referrer|from agency)$",
+                 "to_agency": r"^(to|to agency|referred to)$", "to_contact": r"^(team|contact|to team)$",
+                 "sent_at": r"^(date sent|sent|sent on|date referred|referral date)$",
+                 "received": r"^(acknowledged|received)$", "received_at": r"^(acknowledged on|received on|date received)$",
+                 "outcome": r"^outcome$", "reason": r"^(outcome reason|reason)$", "responded_at": r"^(outcome date|responded|response date)$",
+                 "summary": r"^(details|summary|notes)$"},
+    "SchoolRecord": {"period_start": r"^(term|period) start$|^from$", "period_end": r"^(term|period) end$|^to$",
+                     "attendance_pct": r"^attendance\s*(%|pct|percent)", "unauthorised_sessions": r"^unauthori[sz]ed",
+                     "recorded_as": r"^(absence status|recorded as)$", "exclusion_type": r"^exclusion type$",
+                     "exclusion_days": r"^exclusion days$", "school": r"^(school|establishment)$"},
+    "HealthAttendance": {"id": r"^attendance\s*(id|no|ref)$", "kind": r"^(setting|department|service)$",
+                         "attended_at": r"^(attended|attended at|arrival|attendance date)$", "provider": r"^(provider|hospital|trust)$",
+                         "summary": r"^(presenting complaint|complaint|summary|details)$", "shared_with": r"^shared with$"},
+    "Gift": {"id": r"^gift\s*(id|no|ref)$", "kind": r"^(gift|item|gift type)$", "given_at": r"^(given|given on|date given)$",
+             "giver": r"^(giver|given by)$", "value_gbp": r"^(value|value £|amount)$", "summary": r"^(details|summary|notes)$"},
+    "Allocation": {"id": r"^allocation\s*(id|no|ref)$", "worker": r"^(worker|allocated worker|professional)$",
+                   "from_date": r"^(from|allocated from|start date)$", "to_date": r"^(to|allocated until|end date)$"},
+    "RiskAssessment": {"id": r"^assessment\s*(id|no|ref)$", "assessed_at": r"^(assessed|assessed on|assessment date)$",
+                       "level": r"^(level|risk level|risk)$", "review_by": r"^(review by|review date)$",
+                       "summary": r"^(details|summary|notes)$"},
+}
+#: Header names of the person a record concerns (its id): the child, patient or pupil.
+_SUBJECT_ID = re.compile(r"child|patient|pupil|person|client|subject|upn|nhs", re.I)
 
 
 @dataclass
@@ -200,6 +234,7 @@ def suggest_table(path: Path) -> Draft:
     """A draft for one CSV or Excel sheet."""
     excel = path.suffix.lower() in EXCEL_SUFFIXES
     options: dict[str, Any] = {"format": "excel" if excel else "csv"}
+    sheets: list[str] = []
     notes: list[str] = []
     if excel:
         import openpyxl
@@ -208,7 +243,10 @@ def suggest_table(path: Path) -> Draft:
         sheets = book.sheetnames
         book.close()
         options["sheet"] = sheets[0]
-        if len(sheets) > 1:
+        if len(sheets) > 1 and _same_header(path, sheets):
+            options["sheet"] = "*"
+            notes.append(f"the workbook has sheets {', '.join(sheets)}, all with one header: this draft reads every sheet")
+        elif len(sheets) > 1:
             notes.append(f"the workbook has sheets {', '.join(sheets)}: this draft reads {sheets[0]!r};"
                          " copy it with file.sheet set for each other sheet")
     else:
@@ -216,7 +254,8 @@ def suggest_table(path: Path) -> Draft:
         options["delimiter"] = _delimiter(path, options["encoding"])
         if options["encoding"] == "cp1252":
             notes.append("the file is not UTF-8: read as Windows-1252 (cp1252)")
-    rows = first_rows(path, FileOptions(**options), SAMPLE_ROWS + 30)
+    sampled = {**options, "sheet": sheets[0]} if excel else options  # the sample: the first sheet
+    rows = first_rows(path, FileOptions(**sampled), SAMPLE_ROWS + 30)
     header_row = _header_row(rows)
     options["header_row"] = header_row
     if header_row > 1:
@@ -225,19 +264,42 @@ def suggest_table(path: Path) -> Draft:
     while header and not header[-1]:
         header.pop()
     body = rows[header_row:]
+    if options.get("sheet") == "*":  # every sheet is read: the sample takes rows of each
+        for sheet in sheets[1:]:
+            more = first_rows(path, FileOptions(**{**options, "sheet": sheet}), SAMPLE_ROWS + 30)
+            body += more[_header_row(more):]
     columns = [judge(h, [r[i] if i < len(r) else "" for r in body]) for i, h in enumerate(header) if h]
     preamble = " ".join(c for r in rows[: header_row - 1] for c in r if c)
     spec: dict[str, Any] = {"name": re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "draft",
                             "description": f"Draft from {path.name}: edit before use.", "file": options,
                             "source": {"id": re.sub(r"[^A-Z0-9]+", "-", path.stem.upper()).strip("-") or "SOURCE",
                                        "agency": "other"}}
-    _table_mapping(spec, columns, body, header, preamble, notes)
+    values = {h: [r[i] if i < len(r) else "" for r in body] for i, h in enumerate(header)}
+    record = record_kind(columns, values)
+    if record is not None:  # a list of safeguarding records (referrals, attendances...), one a row
+        for c in columns:
+            notes.append(f"column {c.name!r}: {c.kind}{f' ({c.note})' if c.note else ''}")
+        _record_mapping(spec, record, columns, values, notes)
+    else:
+        _table_mapping(spec, columns, body, header, preamble, notes)
     return Draft(spec, notes)
+
+
+def _same_header(path: Path, sheets: list[str]) -> bool:
+    """Whether every sheet of a workbook has the same header (found as `header_row: auto` finds it)."""
+    headers = set()
+    for sheet in sheets:
+        rows = first_rows(path, FileOptions(format="excel", sheet=sheet), 30)
+        if not rows:
+            return False
+        header = rows[_header_row(rows) - 1]
+        headers.add(tuple(c for c in header if c))
+    return len(headers) == 1
 
 
 def _start(by_kind: dict[str, list[Column]], values: dict[str, list[str]], used: set[str]) -> dict[str, Any] | None:
     """When each row happened: the first date-time column, or a date column joined with a time column."""
-    dates = by_kind.get("datetime", []) + by_kind.get("date", [])
+    dates = [c for c in by_kind.get("datetime", []) + by_kind.get("date", []) if not re.search(r"dob|birth", c.name.lower())]
     times = by_kind.get("time", [])
     if not dates:
         return None
@@ -329,7 +391,6 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
     links: list[dict[str, Any]] = []
     taken: set[str] = set()
     used: set[str] = set()
-
     phones = by_kind.get("phone", [])
     for c in phones:
         entities[_alias(c.name, taken)] = {"kind": "Phone", "id": c.name, "optional": True}
@@ -395,12 +456,12 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
 
 
 def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, list[str]], used: set[str],
-            taken: set[str], notes: list[str]) -> None:
+            taken: set[str], notes: list[str], ident_column: str | None = None) -> None:
     names = [c for c in columns if c.kind == "name"]
     if not names:
         return
     props: dict[str, Any] = {}
-    ids = [c for c in columns if c.kind == "id"]
+    ids = [c for c in columns if c.name == ident_column] if ident_column else [c for c in columns if c.kind == "id"]
     for c in names:
         low = c.name.lower()
         if re.search(r"fore|first|given", low):
@@ -417,7 +478,7 @@ def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, l
         if c.kind == "date" and re.search(r"dob|birth", low):
             props["date_of_birth"] = {"column": c.name, **({"date_format": c.date_format} if c.date_format else {})}
             used.add(c.name)
-        elif re.search(r"category|role|status|legal", low) and c.kind == "text":
+        elif re.search(r"category|role|status|legal", low) and c.kind == "text" and c.name not in used:
             for prop in ("category", "legal_status"):
                 allowed = schema().entity("Person").properties[prop].values or ()
                 m = enum_map(values[c.name], allowed)
@@ -436,6 +497,116 @@ def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, l
         ident = {"columns": cols, "join": "|"}
         notes.append("no id column: each person is named by their names and date of birth - check")
     entities["person"] = {"kind": "Person", "id": ident, "properties": props}
+
+
+# -- drafting a safeguarding record list ---------------------------------------------------------------
+@dataclass
+class Record:
+    """A record kind the file's columns match: which column feeds each of its properties."""
+
+    entity: Any  # graph_intel.schema EntitySpec
+    columns: dict[str, Column]  # property -> column ("id" for the record's own id)
+
+
+def record_kind(columns: list[Column], values: dict[str, list[str]]) -> Record | None:
+    """The safeguarding record kind (Referral, SchoolRecord, HealthAttendance ...) whose properties the
+    columns name best, by header and by what the sample holds; None unless at least two of its
+    properties, its date among them, are found."""
+    best: Record | None = None
+    for ent in schema().record_entities():
+        hints = _RECORD_HEADERS.get(ent.name, {})
+        found: dict[str, Column] = {}
+        for c in columns:
+            low = re.sub(r"\s+", " ", c.name.lower().strip())
+            for prop in ["id", *ent.properties]:
+                if prop in found:
+                    continue
+                pattern = hints.get(prop)
+                hit = re.search(pattern, low) if pattern else prop != "id" and low in (prop, prop.replace("_", " "))
+                if hit and (prop == "id" or _record_value(ent.properties[prop], c, values[c.name], None) is not None):
+                    found[prop] = c
+                    break
+        score = len([p for p in found if p != "id"])
+        if ent.dated_by in found and score >= 2 and (best is None or score > len([p for p in best.columns if p != "id"])):
+            best = Record(ent, found)
+    return best
+
+
+def _record_value(prop: Any, c: Column, vals: list[str], date_format: str | None) -> Any | None:
+    """How a record property reads column `c`, or None when the sample does not fit its type."""
+    given = [v.strip() for v in vals if v and v.strip()]
+    if prop.type in ("date", "timestamp"):
+        if c.kind in ("date", "datetime"):
+            return {"column": c.name, **({"date_format": c.date_format} if c.date_format else {})}
+        if not given:  # always blank in the sample: read as the file's other dates are written
+            return {"column": c.name, **({"date_format": date_format} if date_format else {})}
+        return None
+    if prop.type in ("double", "int"):
+        if all(_number(v) and (prop.type == "double" or float(v).is_integer()) for v in given):
+            return c.name
+        if prop.type == "double" and given and all(re.fullmatch(r"-?\d+(\.\d+)?\s*%", v) for v in given):
+            return {"column": c.name, "regex": r"-?[0-9]+(?:\.[0-9]+)?"}
+        return None
+    if prop.type == "enum":
+        m = enum_map(given, tuple(prop.values or ()))
+        return None if m is None else {"column": c.name, "lower": True, **({"map": m} if m else {})}
+    if prop.type == "bool":
+        return None
+    return c.name  # string, string_list (';'-separated)
+
+
+#: The agency that keeps each kind of record, for the draft's source.
+_RECORD_AGENCY = {"SchoolRecord": "education", "HealthAttendance": "health"}
+
+
+def _record_mapping(spec: dict[str, Any], record: Record, columns: list[Column], values: dict[str, list[str]],
+                    notes: list[str]) -> None:
+    """Each row one safeguarding record concerning a child: the record, the child, and `concerns`."""
+    ent = record.entity
+    used: set[str] = set()
+    formats = [c.date_format for c in columns if c.date_format and c.date_format != "excel"]
+    fallback = max(set(formats), key=formats.count) if formats else None
+    props: dict[str, Any] = {}
+    for prop, c in record.columns.items():
+        if prop == "id":
+            continue
+        value = _record_value(ent.properties[prop], c, values[c.name], fallback)
+        if value is not None:
+            props[prop] = value
+            used.add(c.name)
+    own_id = record.columns.get("id")
+    subject = next((c for c in columns if c is not own_id and c.name not in used and _SUBJECT_ID.search(c.name)
+                    and c.kind in ("id", "text", "number")), None)
+    subject = subject or next((c for c in columns if c.kind == "id" and c is not own_id and c.name not in used), None)
+    dated = record.columns[ent.dated_by]
+    if own_id is not None:
+        ident: Any = own_id.name
+        used.add(own_id.name)
+    elif subject is not None:
+        ident = {"template": f"{{{subject.name}}}/{{{dated.name}}}"}
+        notes.append(f"no {ent.name} id column: each record is named by {subject.name!r} and {dated.name!r} - check")
+    else:
+        ident = {"columns": [c.name for c in record.columns.values()], "join": "|"}
+        notes.append(f"no {ent.name} id column: each record is named by its values - check")
+    alias = ent.cli or "record"
+    entities: dict[str, Any] = {alias: {"kind": ent.name, "id": ident, "properties": props}}
+    _person(entities, columns, values, used, {alias}, notes, ident_column=subject.name if subject else None)
+    links: list[dict[str, Any]] = []
+    if "person" in entities:
+        entities["person"]["properties"].setdefault("category", {"constant": "child"})
+        links.append({"kind": "concerns", "from": alias, "to": "person"})
+        notes.append(f"each row a {ent.name} concerning a child (the person it names): {ent.description}")
+    else:
+        notes.append(f"each row a {ent.name}, but no column names the child it concerns: add the person by hand")
+    spec["source"]["agency"] = _RECORD_AGENCY.get(ent.name, spec["source"]["agency"])
+    when = props.get(ent.dated_by, dated.name)
+    spec["row_date"] = dict(when) if isinstance(when, dict) else when  # a copy: no YAML anchor in the draft
+    notes.append(f"the record's {ent.dated_by} ({dated.name!r}) is taken as when its facts were seen (row_date)")
+    spec["entities"] = entities
+    spec["links"] = links
+    left = [c.name for c in columns if c.name not in used]
+    if left:
+        notes.append(f"not placed, kept in the {ent.name}'s extra: {', '.join(left)}")
 
 
 # -- drafting a neo4j-admin folder -------------------------------------------------------------------
