@@ -107,12 +107,12 @@ def _rows(path: Path) -> int:
 def run_ingest(path: Path, work: Path, reload: bool, profile: bool) -> tuple[float, float | None]:
     """Seconds to ingest one file into a fresh store (and to re-ingest it, when asked)."""
     from graph_intel.ingest import ingest
-    from graph_intel.stores.ladybug_store import LadybugStore
+    from graph_intel.stores import open_store
 
     folder = work / f"in-{path.stem}"
     folder.mkdir()
     shutil.copy(path, folder / path.name)
-    store = LadybugStore(work / f"store-{path.stem}")
+    store = open_store(f"ladybug:{work / f'store-{path.stem}'}")  # the embedded store, whatever the environment names
     try:
         sources = _sources_folder(path, work)
         if sources is not None:  # the rows cite these sources: stored first, not timed

@@ -44,7 +44,7 @@ class LoadFile:
 
 def quarantine_root(store: Any, elsewhere: Path | None = None) -> Path:
     """The quarantine folder of a store: beside an embedded store, else under `elsewhere` (the working folder)."""
-    base = getattr(store, "path", None)
+    base = getattr(store, "local_path", None)
     if not isinstance(base, Path):
         base = elsewhere if elsewhere is not None else Path.cwd()
     return base / FOLDER

@@ -36,7 +36,6 @@ from api.load_process import LoadRefused, LoadRequest, LoadStopped
 from api.routes.read import json_response
 from graph_intel.load import IngestError, LoadSettings, load, reader
 from graph_intel.stores import GraphStore, open_store
-from graph_intel.stores.ladybug_store import LadybugStore
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -149,8 +148,8 @@ def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, A
 
 
 def apart_possible(store: GraphStore) -> bool:
-    """Whether a load into `store` can run in a child process (an embedded store, by its path)."""
-    return isinstance(store, LadybugStore)
+    """Whether a load into `store` can run in a child process (a store another process can open by its path)."""
+    return store.local_path is not None
 
 
 def load_apart(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
@@ -164,34 +163,35 @@ def load_apart(svc: Services, folder: Path, dataset: str, agency: str) -> dict[s
     """
     with svc.write_lock:
         store = svc.store
-        assert isinstance(store, LadybugStore)
-        request = LoadRequest(store=str(store.path), folder=str(folder), dataset=dataset, agency=agency,
+        path = store.local_path
+        assert path is not None, "apart_possible(store) is checked first"
+        request = LoadRequest(store=str(path), folder=str(folder), dataset=dataset, agency=agency,
                               elsewhere=str(svc.settings.api_db_path().parent))
         with svc.gate.load(dataset, store):
             earlier = store.incomplete_loads().get(dataset)
             accepted = datetime.now(UTC).isoformat()
             store.mark_load_started(dataset, accepted)
-            generation = store.generation
+            generation = store.generation or 0
             store.close()
             try:
                 return svc.loader.run(request)
             except LoadRefused:
                 if not svc.loader.stopping:
-                    _unmark(store.path, dataset, accepted, earlier)
+                    _unmark(path, dataset, accepted, earlier)
                 raise
             finally:
                 if not svc.loader.stopping:
-                    reopened = open_store(store.path, create=False)
+                    reopened = open_store(path, create=False)
                     # past every generation the closed handle reached: no answer cached before
                     # the load is taken for one after it
-                    reopened.generation = generation + 1  # type: ignore[attr-defined]
+                    reopened.generation = generation + 1
                     svc.store = reopened
 
 
 def _unmark(path: Path, dataset: str, accepted: str, earlier: str | None) -> None:
     """Put back the load mark a refused load found (the child wrote nothing: its own mark would
     have replaced `accepted`)."""
-    store = LadybugStore(path, create=False)
+    store = open_store(path, create=False)
     try:
         if store.incomplete_loads().get(dataset) == accepted:
             if earlier is None:

@@ -86,11 +86,11 @@ def serve_cmd(
     from api.app import create_app
 
     settings = _settings(store, neo4j, api_db)
-    if not settings.neo4j_uri:
-        from graph_intel.stores.ladybug_store import missing_store_message, store_exists
+    from graph_intel.stores import missing_store
 
-        if not store_exists(settings.store):
-            fail(missing_store_message(settings.store))
+    missing = missing_store(settings=settings)
+    if missing is not None:
+        fail(missing)
     err.print(f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})")
     # SIGTERM (or Ctrl-C) stops the server within seconds: requests still open after the grace
     # period are dropped, and a load still running is left marked incomplete in the store.

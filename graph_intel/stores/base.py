@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -76,6 +77,16 @@ class GraphStore(ABC):
     """One graph store. Write with upsert_nodes/upsert_links; read with the methods below."""
 
     name: str = "store"
+    #: Counts the writes made through this handle when it is the store's only writer (a cached
+    #: read made at the same generation is still what the store holds); None where others may write.
+    generation: int | None = None
+
+    @property
+    def local_path(self) -> Path | None:
+        """The folder the store lives in on this machine, when another process may open it there
+        (a load in a child process) and files may be kept beside it (quarantine); None for a store
+        on a server."""
+        return None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> GraphStore:

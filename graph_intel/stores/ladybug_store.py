@@ -119,7 +119,7 @@ class LadybugStore(GraphStore):
         self._lock = threading.RLock()
         #: Counts writes through this handle: the only writer of the file, so a cached read made
         #: at the same generation is still what the store holds.
-        self.generation = 0
+        self.generation: int = 0
         self._readers = threading.local()
         #: Every read connection made (one per thread), so close() closes them all: a connection
         #: left open keeps the database, and its file lock, alive after close().
@@ -138,6 +138,11 @@ class LadybugStore(GraphStore):
         self._link_keys: dict[tuple[str, str, str], set[Hashable]] = {}
         if not read_only:
             self.ensure_schema()
+
+    @property
+    def local_path(self) -> Path:
+        """The store's folder: another process opens it there, quarantine files are kept beside it."""
+        return self.path
 
     def close(self) -> None:
         try:
