@@ -9,7 +9,7 @@ of y. A pack is for analysts only; a picture is drawn redacted for a viewer.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -25,6 +25,13 @@ STATIC_FILES = {"hub.css": "text/css", "print.css": "text/css"}
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _imprint(p: Any) -> Any:
+    """What a printed page of the hub says: the configured marking, who is signed in, the data's as-of date."""
+    from api.web.printing import Imprint
+
+    return Imprint(marking=p.svc.settings.protective_marking, produced_by=p.who, as_of=p.read(views.as_of))
 
 
 @router.get("/static/{name}")
@@ -66,11 +73,12 @@ def pack(
     request: Request, adult: Annotated[str, path_param()], child_id: Annotated[str, path_param()]
 ) -> Response:
     p = open_page(request, action="disclosure", roles=ANALYST)
-    from graph_intel.safeguarding.pack import pack_data, render_pack
+    from api.web.printing import pack_html
+    from graph_intel.safeguarding.pack import pack_data
 
     data = p.read(lambda s: pack_data(s, adult, child_id))
     p.ctx.persons |= p.svc.persons.disclosed(p.svc.store, data)
-    return HTMLResponse(render_pack(data))
+    return HTMLResponse(pack_html(data, _imprint(p)))
 
 
 @router.get("/picture/{kind}/{ident}", response_class=HTMLResponse)
@@ -87,4 +95,6 @@ def picture(
     hops = max(1, min(hops, 3))
     net = p.read(lambda s: network(s, kind, ident, hops, redact=not p.analyst))
     p.ctx.persons |= persons_drawn(p.svc, net)
+    imprint = _imprint(p)
+    net.print_css, net.marking = imprint.css(), imprint.marking  # prints marked and paged
     return HTMLResponse(net.generate_html())

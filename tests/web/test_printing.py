@@ -182,3 +182,16 @@ def test_print_options_mistakes_are_refused(demo_store: Path, tmp_path: Path) ->
         ["chronology", "NOBODY", "--out", str(tmp_path / "c.html"), "--store", str(demo_store)],
     )
     assert nobody.exit_code == 2 and not (tmp_path / "c.html").exists()
+
+
+def test_hub_pack_and_picture_print_with_the_marking_and_who_opened_them(hub: object) -> None:
+    from web_env import Hub
+
+    assert isinstance(hub, Hub)
+    hub.sign_in()
+    hub.open_child()
+    pack = hub.client.get("/hub/pack/A26/C1").text
+    assert "@page" in pack and "OFFICIAL-SENSITIVE" in pack and "analyst-user" in pack and 'counter(pages)' in pack
+    picture = hub.client.get("/hub/picture/person/demo-data:C1").text
+    head = picture.split('<style media="print">', 1)[1].split("</style>", 1)[0]
+    assert "@page" in head and "OFFICIAL-SENSITIVE" in head and "analyst-user" in head and "counter(pages)" in head
