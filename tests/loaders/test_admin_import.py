@@ -180,3 +180,27 @@ def test_knows_types_keep_their_basis(tmp_path: Path, store: LadybugStore) -> No
     raw["types"]["KNOWS_SN"] = {"link": "uses_phone", "basis": "social_network"}
     with pytest.raises(SpecError, match="uses_phone has no basis"):
         parse_spec(raw)
+
+
+def test_the_rest_is_reported_in_a_few_lines(tmp_path: Path) -> None:
+    """A folder of mapped and unmapped files, through the CLI: what is neither mapped nor ignored is one
+    line per file, label or type with its row count (never a line per row), beside one line per ignored."""
+    from typer.testing import CliRunner
+
+    from graph_intel.cli import app
+
+    folder = _folder(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "name: x\nformat: neo4j-admin\nlabels:\n  Suspect: {kind: Person}\n  Victim: {kind: Person}\n"
+        "types:\n  KNOWS: {link: associate_of}\nignore:\n  labels: [Officer, Crime]\n  types: [PARTY_TO]\n"
+        "  files: [old-export.csv]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(spec), str(folder), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1, result.output  # rows neither mapped nor ignored: attention
+    lines = result.output.splitlines()
+    unmapped = sorted(line.strip() for line in lines if "not mapped" in line)
+    assert unmapped == ["not mapped: knows.csv: 1 row of KNOWS name a node left out",
+                        "not mapped: knows.csv: type KNOWS_SN (2 rows)",
+                        "not mapped: people.csv: label Witness (1 row)",
+                        "not mapped: summary.csv (2 rows)"]
+    assert len([line for line in lines if line.strip().startswith("ignored:")]) == 5
