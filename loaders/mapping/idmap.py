@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass
@@ -20,7 +22,7 @@ class IdMap:
     _raw: list[np.ndarray] = field(default_factory=list)
     _codes: list[np.ndarray] = field(default_factory=list)
     _keys: list[np.ndarray] = field(default_factory=list)
-    _built: tuple[pd.Index, np.ndarray, np.ndarray] | None = None
+    _built: tuple[pa.Array, np.ndarray, np.ndarray] | None = None
 
     def __bool__(self) -> bool:
         return any(len(r) for r in self._raw)
@@ -37,23 +39,24 @@ class IdMap:
         self._keys.append(held)
         self._built = None
 
-    def _table(self) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    def _table(self) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """The ids newest first (a lookup finds the first match, so a later id wins), with their codes and keys."""
         if self._built is None:
             raw = np.concatenate(self._raw) if self._raw else np.array([], dtype=object)
             codes = np.concatenate(self._codes) if self._codes else np.array([], dtype=np.int64)
             keys = np.concatenate(self._keys) if self._keys else np.array([], dtype=object)
-            last = ~pd.Index(raw).duplicated(keep="last")
-            self._raw, self._codes, self._keys = [raw[last]], [codes[last]], [keys[last]]
-            self._built = (pd.Index(raw[last], dtype=object), codes[last], keys[last])
+            self._raw, self._codes, self._keys = [raw], [codes], [keys]
+            self._built = (pa.array(raw[::-1], type=pa.string(), from_pandas=True), codes[::-1], keys[::-1])
         return self._built
 
     def lookup(self, values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(code, key) of each value; code -1 and key None where the id is not held."""
-        index, codes, keys = self._table()
-        wanted = np.asarray(values, dtype=object)
-        if not len(index):
-            return np.full(len(wanted), -1, dtype=np.int64), np.full(len(wanted), None, dtype=object)
-        where = index.get_indexer(wanted)
+        """(code, key) of each value; code -1 and key None where the id is not held (one Arrow hash lookup)."""
+        ids, codes, keys = self._table()
+        n = len(values)
+        if not len(ids) or not n:
+            return np.full(n, -1, dtype=np.int64), np.full(n, None, dtype=object)
+        wanted = pa.array(values.array if isinstance(values, pd.Series) else values, type=pa.string(), from_pandas=True)
+        where = np.asarray(pc.index_in(wanted, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
         found = where >= 0
         safe = np.where(found, where, 0)
         held = keys[safe]
