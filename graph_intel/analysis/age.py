@@ -152,6 +152,22 @@ class Ages:
         """True where the person is an adult on the fact's date (never a child or possibly a child)."""
         return self.status(keys, at) == ADULT
 
+    def ages(self, keys: Iterable[Any], at: Iterable[Any]) -> np.ndarray:
+        """Whole years of age of each person on each date, as floats (NaN where either is unknown).
+
+        The same answer as age() per pair, for many pairs at once (one hash lookup of the keys, the
+        dates as datetime64 arrays): offender_prompts asks it for every suspect of a store.
+        """
+        where = positions(keys, self.keys)
+        known = where >= 0
+        dob = np.where(known, self._dob_us[np.where(known, where, 0)], np.datetime64("NaT", "us"))
+        when = _stamps(at if isinstance(at, pd.Series) else pd.Series(list(at), dtype=object))
+        when_us = when.to_numpy(dtype="datetime64[us]")
+        if len(when_us) != len(where):
+            raise ValueError(f"{len(where)} keys but {len(when_us)} dates")
+        years, both = _years(dob, when_us)
+        return np.where(both, years, np.nan)
+
     def age(self, key: Any, at: Any) -> int | None:
         """Whole years of age of one person on a date (None when the date of birth or date is unknown)."""
         value = ages_at(pd.Series([self.dob.get(key)]), pd.Series([at])).iloc[0]
@@ -221,15 +237,14 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
     rule = Ages(people)
     out: list[dict[str, Any]] = []
     prompted: set[str] = set()
-    for key in people.index:
-        category = rule.category.get(key, "")
-        if category not in OFFENDER_CATEGORIES:
-            continue
-        at = rule.first_seen.get(key)
-        age = rule.age(key, at)
-        if age is not None and age < ADULT_AGE:
+    # whole columns first (every suspect of a store at once), then a dict only for each child found
+    offender = rule.category.isin(OFFENDER_CATEGORIES).to_numpy()
+    keys, categories, first = people.index[offender], rule.category[offender], rule.first_seen[offender]
+    for key, category, at, age in zip(keys, categories, first, rule.ages(pd.Series(keys, dtype=object), first),
+                                      strict=True):
+        if not np.isnan(age) and age < ADULT_AGE:
             prompted.add(str(key))
-            out.append(_recorded_prompt(str(key), category, age, at))
+            out.append(_recorded_prompt(str(key), category, int(age), at))
     if recorded is not None and not recorded.empty:
         for key, category, told in zip(recorded["key"], recorded["category"], recorded["age"], strict=True):
             if str(key) in prompted or key not in rule.keys:
@@ -241,12 +256,13 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
                 prompted.add(str(key))
                 out.append(_recorded_prompt(str(key), str(category), age, at))
     if arrests is not None and not arrests.empty:
-        for key, event, at in zip(arrests["person"], arrests["event"], arrests["at"], strict=True):
-            age = rule.age(key, at) if key in rule.keys else None
-            if age is not None and age < ADULT_AGE:
+        ages_then = rule.ages(pd.Series(arrests["person"].to_numpy(), dtype=object), arrests["at"].reset_index(drop=True))
+        for key, event, at, age in zip(arrests["person"], arrests["event"], arrests["at"], ages_then, strict=True):
+            if not np.isnan(age) and age < ADULT_AGE:
+                years = int(age)
                 stamp = pd.Timestamp(at)
-                out.append({"key": str(key), "what": "arrested", "age": age, "at": stamp.isoformat(), "event": str(event),
-                            "prompt": f"arrested while aged {age}: consider exploitation"})
+                out.append({"key": str(key), "what": "arrested", "age": years, "at": stamp.isoformat(), "event": str(event),
+                            "prompt": f"arrested while aged {years}: consider exploitation"})
     out.sort(key=lambda p: (p["key"], p["at"] or "", p["what"]))
     return out
 

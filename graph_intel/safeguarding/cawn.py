@@ -16,13 +16,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from graph_intel.analysis.age import ADULT, Ages, age_on
+from graph_intel.analysis.age import ADULT, Ages, _years, age_on
 from graph_intel.analysis.evidence import contact_evidence, persons
 from graph_intel.resolution.clusters import canonical, representatives
 from graph_intel.safeguarding.common import Sources, end_of_day, ident, iso, to_date, to_datetime
 from graph_intel.stores.base import GraphStore
+from graph_intel.stores.frames import member
 
 #: Legal statuses under which a 16-17 year old is covered (Children Act 1989 s49).
 IN_CARE_STATUSES = frozenset({"care_order", "interim_care_order", "emergency_protection_order", "police_protection"})
@@ -59,22 +61,42 @@ def eligible_children(store: GraphStore, on: date | None = None, include_all: bo
     """Children a CAWN can cover on the date (with --all, also those s20 leaves uncovered)."""
     day = on or date.today()
     people = persons(store)
+    ages, reasons = _eligibility_columns(people, day)
+    eligible = np.isin(reasons, _COVERED)
+    keep = eligible | ((reasons == "accommodated_s20_not_covered") if include_all else False)
     out: list[dict[str, Any]] = []
-    for key, row in people.iterrows():
-        dob = to_date(row["date_of_birth"])
-        verdict = eligibility(dob, _status(row["legal_status"]), day)
-        if verdict is None:
-            continue
-        ok, reason = verdict
-        if not ok and not (include_all and reason == "accommodated_s20_not_covered"):
-            continue
-        assert dob is not None
+    statuses = people["legal_status"].to_numpy(dtype=object) if "legal_status" in people else np.full(len(people), None)
+    for i in np.flatnonzero(keep).tolist():
         out.append({
-            "person_id": ident(str(key)), "reason": reason, "eligible": ok, "on": day.isoformat(),
-            "age": age_on(dob, day), "legal_status": _status(row["legal_status"]),
+            "person_id": ident(str(people.index[i])), "reason": str(reasons[i]), "eligible": bool(eligible[i]),
+            "on": day.isoformat(), "age": int(ages[i]), "legal_status": _status(statuses[i]),
         })
     out.sort(key=lambda r: (not r["eligible"], _natural(str(r["person_id"]))))
     return out
+
+
+#: The reasons eligibility() gives for a covered child.
+_COVERED = ("under_16", "in_care_under_18")
+
+
+def _eligibility_columns(people: pd.DataFrame, on: date) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's whole years of age on the date and eligibility()'s reason ('' when not a child or unknown).
+
+    eligibility() for every person at once: dates of birth as datetime64 arrays, statuses as one array.
+    """
+    if people.empty or "date_of_birth" not in people:
+        return np.zeros(len(people), dtype=np.int64), np.full(len(people), "", dtype=object)
+    dob = np.array([d if d is not None else np.datetime64("NaT") for d in map(to_date, people["date_of_birth"].tolist())],
+                   dtype="datetime64[D]").astype("datetime64[us]")
+    years, known = _years(dob, np.full(len(dob), np.datetime64(on, "D")).astype("datetime64[us]"))
+    status = people["legal_status"].to_numpy(dtype=object) if "legal_status" in people else np.full(len(people), None)
+    in_care = np.array([isinstance(v, str) and v in IN_CARE_STATUSES for v in status], dtype=bool)
+    s20 = np.array([v == "accommodated_s20" for v in status], dtype=bool)
+    child = known & (years >= 0) & (years < 18)
+    reasons = np.select([child & (years < 16), child & in_care, child & s20, child],
+                        ["under_16", "in_care_under_18", "accommodated_s20_not_covered", "aged_16_17_not_in_care"],
+                        default="").astype(object)
+    return years, reasons
 
 
 def _natural(text: str) -> tuple[str, int, str]:
@@ -142,21 +164,19 @@ def evidence_json(row: dict[str, Any], sources: Sources) -> dict[str, Any]:
 
 def pair_evidence(evidence: pd.DataFrame, adults: set[str], children: set[str]) -> pd.DataFrame:
     """Association evidence between an adult and a child, either way round, as `a` adult and `b` child, once each."""
-    rows = evidence[evidence["kind"].isin(ASSOCIATION_KINDS)]
-    forward = rows[rows["a"].isin(adults) & rows["b"].isin(children)]
-    backward = rows[rows["b"].isin(adults) & rows["a"].isin(children)].rename(columns={"a": "b", "b": "a"})
+    rows = evidence[member(evidence["kind"], ASSOCIATION_KINDS)]
+    a_adult, b_adult = member(rows["a"], adults), member(rows["b"], adults)
+    a_child, b_child = member(rows["a"], children), member(rows["b"], children)
+    forward = rows[a_adult & b_child]
+    backward = rows[b_adult & a_child].rename(columns={"a": "b", "b": "a"})
     both = pd.concat([forward, backward], ignore_index=True)
     return both.drop_duplicates(subset=["a", "b", "kind", "ref_key", "via"]).reset_index(drop=True)
 
 
 def covered_children(people: pd.DataFrame, on: date) -> set[str]:
     """Keys of the persons a CAWN can cover on the date."""
-    out = set()
-    for key, row in people.iterrows():
-        verdict = eligibility(to_date(row["date_of_birth"]), _status(row["legal_status"]), on)
-        if verdict is not None and verdict[0]:
-            out.add(str(key))
-    return out
+    _, reasons = _eligibility_columns(people, on)
+    return {str(k) for k in people.index[np.isin(reasons, _COVERED)]}
 
 
 def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]]:
@@ -197,10 +217,17 @@ def breaches(store: GraphStore) -> list[dict[str, Any]]:
         return []
     evidence = contact_evidence(store)
     sources = Sources(store)  # reads the sources of the breach evidence only, as it is found
+    # every notice's pair evidence in one pass: the evidence between any served adult and any
+    # served child, then joined to the notices on (adult, child); never a scan per notice
+    pairs = pair_evidence(evidence, set(served["served_on"]), set(served["child"]))
+    pairs = pairs.assign(_row=np.arange(len(pairs)))
+    joined = served.reset_index(drop=True).assign(_note=np.arange(len(served)))[["served_on", "child", "_note"]] \
+        .merge(pairs, left_on=["served_on", "child"], right_on=["a", "b"], how="inner")
+    by_note = {int(n): g.sort_values("_row", kind="stable") for n, g in joined.groupby("_note", sort=False)}
     out = []
-    for note in served.to_dict("records"):
+    for n, note in enumerate(served.to_dict("records")):
         at = to_datetime(note["served_at"])
-        pair = pair_evidence(evidence, {note["served_on"]}, {note["child"]})
+        pair = by_note.get(n, pairs.iloc[0:0])
         after = pair[pair["at"].notna() & (pair["at"] > pd.Timestamp(at))] if at is not None else pair.iloc[0:0]
         items = sorted((evidence_json(r, sources) for r in after.to_dict("records")), key=lambda e: (e["at"] or "", e["id"]))
         if not items:
