@@ -182,6 +182,10 @@ class RestrictedView(GraphStore):
     def run_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
         return self.handling.keep(self.inner.run_pattern(pattern, **params))
 
+    def _read_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
+        """Never reached: every read of the view is one of the store's, filtered above."""
+        raise StoreError(f"a restricted view runs no statement of its own ({pattern.name})")
+
     def datasets(self) -> list[str]:
         return self.inner.datasets()
 

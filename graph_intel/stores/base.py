@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from graph_intel.schema import COMMON_LINK_COLUMNS, LinkSpec, schema
-from graph_intel.stores import patterns
+from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
+from graph_intel.stores import patterns, reads
 from graph_intel.stores.patterns import Pattern
 
 #: Columns of the frame `links()` and `node_links()` return, before the link's own properties.
@@ -26,15 +26,6 @@ from graph_intel.stores.patterns import Pattern
 STORE_TABLES = ("LoadState",)
 
 LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
-
-
-def link_frame_returns(spec: LinkSpec, a: str, b: str) -> str:
-    """The Cypher RETURN items that give the link frame for `(a)-[l]->(b)`; names come from the schema."""
-    cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
-    return (
-        f"'{spec.name}' AS link, '{a}' AS from_entity, a.key AS from_key, "
-        f"'{b}' AS to_entity, b.key AS to_key, {cols}"
-    )
 
 
 class StoreError(RuntimeError):
@@ -145,19 +136,50 @@ class GraphStore(ABC):
         """
 
     # -- reads ----------------------------------------------------------------------------------
-    @abstractmethod
-    def counts(self) -> dict[str, int]:
-        """Number of stored entities per entity kind and links per link kind (by label/type)."""
+    # The store's own reads (graph_intel.stores.reads), written once for every backend.
+    #: How many keys one read statement is given at most.
+    read_batch: int = 5_000
 
     @abstractmethod
+    def _read_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
+        """Run one of the store's own reads (graph_intel.stores.reads) in this store's dialect."""
+
+    def _node_frame(self, frame: pd.DataFrame, spec: EntitySpec, wanted: list[str]) -> pd.DataFrame:  # noqa: ARG002
+        """An entity read's rows as the contract gives them (a backend whose values need typing types them)."""
+        return frame
+
+    def _link_frame(self, frame: pd.DataFrame, spec: LinkSpec) -> pd.DataFrame:  # noqa: ARG002
+        """A link read's rows as the contract gives them (a backend whose values need typing types them)."""
+        return frame
+
+    def counts(self) -> dict[str, int]:
+        """Number of stored entities per entity kind and links per link kind (by label/type)."""
+        out: dict[str, int] = {}
+        for ent in schema().entities:
+            out[ent] = int(self._read_pattern(reads.count_nodes(ent))["n"].iloc[0])
+        for link in schema().links:
+            out[link] = int(self._read_pattern(reads.count_links(link))["n"].iloc[0])
+        return out
+
     def nodes(
         self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """Entities of one kind (all, or those with the given keys) as a frame with a `key` column."""
+        spec = schema().entity(entity)
+        wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
+        if keys is None:
+            frame = self._read_pattern(reads.nodes(spec.name, tuple(wanted)))
+        else:
+            by_keys = reads.nodes_by_keys(spec.name, tuple(wanted))
+            step = self.read_batch
+            parts = [self._read_pattern(by_keys, keys=list(keys[i : i + step])) for i in range(0, len(keys), step)]
+            frame = pd.concat(parts or [pd.DataFrame(columns=wanted)], ignore_index=True)
+        return self._node_frame(frame, spec, wanted)
 
-    @abstractmethod
     def find_keys(self, entity: str, ident: str) -> list[str]:
         """Keys of the entities of one kind whose contract id is `ident` (one per dataset)."""
+        frame = self._read_pattern(reads.find_keys(schema().entity(entity).name), id=ident)
+        return sorted(frame["key"]) if not frame.empty else []
 
     def links(
         self,
@@ -169,7 +191,6 @@ class GraphStore(ABC):
         spec = schema().link(link)
         return concat_links([self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs], spec)
 
-    @abstractmethod
     def _pair_links(
         self,
         spec: LinkSpec,
@@ -179,10 +200,26 @@ class GraphStore(ABC):
         to_keys: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Links of one kind between entity kinds `a` and `b` (the frame `links()` returns)."""
+        if from_keys is not None:
+            frame = self._read_pattern(reads.links(spec.name, a, b, "from"), keys=list(from_keys))
+        elif to_keys is not None:
+            frame = self._read_pattern(reads.links(spec.name, a, b, "to"), keys=list(to_keys))
+        else:
+            frame = self._read_pattern(reads.links(spec.name, a, b))
+        return self._link_frame(frame, spec)
 
-    @abstractmethod
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
-        """Every link touching one entity, in either direction (LINK_FRAME_COLUMNS + properties)."""
+        """Every link touching one entity, in either direction (LINK_FRAME_COLUMNS + properties),
+        gathered kind by kind; a store that can read them in one statement does so."""
+        name = schema().entity(entity).name
+        frames = []
+        for spec in schema().links.values():
+            for a, b in spec.pairs:
+                if a == name:
+                    frames.append(self._pair_links(spec, a, b, from_keys=[key]))
+                if b == name:
+                    frames.append(self._pair_links(spec, a, b, to_keys=[key]))
+        return one_of_each(concat_links(frames, None))
 
     @abstractmethod
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -379,6 +416,12 @@ class GraphStore(ABC):
             node_frames.append(frame)
         nodes = pd.concat(node_frames, ignore_index=True) if node_frames else pd.DataFrame()
         return Subgraph(nodes=nodes, links=link_frame)
+
+
+def one_of_each(frame: pd.DataFrame) -> pd.DataFrame:
+    """An entity's links with a link from the entity to itself (which comes back both ways) once."""
+    identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(frame.columns))
+    return frame.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
 
 
 def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:

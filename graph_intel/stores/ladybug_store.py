@@ -30,15 +30,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
-from graph_intel.stores import merge, untrusted
+from graph_intel.schema import EntitySpec, LinkSpec, schema
+from graph_intel.stores import merge, reads, untrusted
 from graph_intel.stores.base import (
     GraphStore,
     StoreError,
     UpsertResult,
     concat_links,
-    link_frame_returns,
     list_columns,
+    one_of_each,
 )
 from graph_intel.stores.frames import (
     arrow_table,
@@ -49,6 +49,7 @@ from graph_intel.stores.frames import (
     param_rows,
 )
 from graph_intel.stores.held import HeldRows
+from graph_intel.stores.patterns import Pattern
 
 _LB_TYPES = {
     "string": "STRING",
@@ -444,69 +445,18 @@ class LadybugStore(GraphStore):
         ]
         return pd.concat(frames, ignore_index=True)
 
-    # -- reads ----------------------------------------------------------------------------------
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for ent in schema().entities:
-            out[ent] = int(self._read(f"MATCH (n:{ent}) RETURN count(n) AS n")["n"].iloc[0])
-        for link in schema().links:
-            out[link] = int(self._read(f"MATCH ()-[l:{link}]->() RETURN count(l) AS n")["n"].iloc[0])
-        return out
+    # -- reads: the statements are graph_intel.stores.reads, run through GraphStore -------------
+    read_batch = _UPDATE_BATCH
 
-    def nodes(
-        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        spec = schema().entity(entity)
-        wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
-        cols = ", ".join(f"n.{c} AS {c}" for c in wanted)
-        if keys is None:
-            return self._read(f"MATCH (n:{spec.name}) RETURN {cols}")
-        frames = [
-            self._read(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": list(keys[i : i + _UPDATE_BATCH])})
-            for i in range(0, len(keys), _UPDATE_BATCH)
-        ] or [pd.DataFrame(columns=wanted)]
-        return pd.concat(frames, ignore_index=True)
-
-    def find_keys(self, entity: str, ident: str) -> list[str]:
-        spec = schema().entity(entity)
-        frame = self._read(f"MATCH (n:{spec.name}) WHERE n.id = $id RETURN n.key AS key", {"id": ident})
-        return sorted(frame["key"]) if not frame.empty else []
-
-    def _pair_links(
-        self,
-        spec: LinkSpec,
-        a: str,
-        b: str,
-        from_keys: Sequence[str] | None = None,
-        to_keys: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        returns = link_frame_returns(spec, a, b)
-        if from_keys is not None:
-            stmt = f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"
-            return self._read(stmt, {"keys": list(from_keys)})
-        if to_keys is not None:
-            stmt = f"UNWIND $keys AS k MATCH (a:{a})-[l:{spec.name}]->(b:{b} {{key: k}}) RETURN {returns}"
-            return self._read(stmt, {"keys": list(to_keys)})
-        return self._read(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN {returns}")
+    def _read_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
+        return self._read(pattern.text(self.name), pattern.bind(**params))
 
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
+        """Every link touching one entity in two statements (out, in), whatever their kinds."""
         name = schema().entity(entity).name
-        props = sorted({p for spec in schema().links.values() for p in spec.properties})
-        common = ", ".join(f"l.{c} AS {c}" for c in (*COMMON_LINK_COLUMNS, *props))
-        out = self._read(
-            f"MATCH (n:{name} {{key: $key}})-[l]->(m) RETURN label(l) AS link, '{name}' AS from_entity, "
-            f"n.key AS from_key, label(m) AS to_entity, m.key AS to_key, {common}",
-            {"key": key},
-        )
-        into = self._read(
-            f"MATCH (n:{name} {{key: $key}})<-[l]-(m) RETURN label(l) AS link, label(m) AS from_entity, "
-            f"m.key AS from_key, '{name}' AS to_entity, n.key AS to_key, {common}",
-            {"key": key},
-        )
-        # A link from an entity to itself comes back both ways: keep one of each identity.
-        identity = sorted({p for spec in schema().links.values() for p in spec.identity})
-        frame = concat_links([out, into], None)
-        return frame.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
+        out = self._read_pattern(reads.node_links(name, "out"), key=key)
+        into = self._read_pattern(reads.node_links(name, "in"), key=key)
+        return one_of_each(concat_links([out, into], None))
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher inside a read-only transaction, so that no query can change the store."""

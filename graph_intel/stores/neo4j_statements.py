@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from functools import cache
 
 from graph_intel.schema import EntitySpec, schema
-from graph_intel.stores import patterns
-from graph_intel.stores.base import STORE_TABLES, link_frame_returns
+from graph_intel.stores import patterns, reads
+from graph_intel.stores.base import STORE_TABLES
 
 #: Example values of every parameter the statements use (the linter needs their names and types).
 PARAMETERS: dict[str, object] = {
@@ -156,75 +156,6 @@ def upsert_links(link: str, from_entity: str, to_entity: str) -> str:
     )
 
 
-# -- reads --------------------------------------------------------------------------------------
-def _node_returns(spec: EntitySpec) -> str:
-    return ", ".join(f"n.{c} AS {c}" for c in spec.columns())
-
-
-@cache
-def nodes_all(entity: str) -> str:
-    """Every entity of one kind, all its columns."""
-    spec = schema().entities[entity]
-    return f"MATCH (n:{spec.name}) RETURN {_node_returns(spec)}"
-
-
-@cache
-def nodes_by_keys(entity: str) -> str:
-    """The entities of one kind whose keys are in `$keys`."""
-    spec = schema().entities[entity]
-    return f"UNWIND $keys AS k MATCH (n:{spec.name}) WHERE n.key = k RETURN {_node_returns(spec)}"
-
-
-@cache
-def find_keys(entity: str) -> str:
-    """Keys of the entities of one kind whose contract id is `$id`."""
-    return f"MATCH (n:{entity}) WHERE n.id = $id RETURN n.key AS key ORDER BY key"
-
-
-@cache
-def links_all(link: str, from_entity: str, to_entity: str) -> str:
-    """Every link of one kind between two entity kinds."""
-    spec = schema().links[link]
-    return (
-        f"MATCH (a:{from_entity})-[l:{spec.name}]->(b:{to_entity}) "
-        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
-    )
-
-
-@cache
-def links_from(link: str, from_entity: str, to_entity: str) -> str:
-    """Links of one kind whose from-end key is in `$keys`."""
-    spec = schema().links[link]
-    return (
-        f"UNWIND $keys AS k MATCH (a:{from_entity}) WHERE a.key = k "
-        f"MATCH (a)-[l:{spec.name}]->(b:{to_entity}) "
-        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
-    )
-
-
-@cache
-def links_to(link: str, from_entity: str, to_entity: str) -> str:
-    """Links of one kind whose to-end key is in `$keys`."""
-    spec = schema().links[link]
-    return (
-        f"UNWIND $keys AS k MATCH (b:{to_entity}) WHERE b.key = k "
-        f"MATCH (a:{from_entity})-[l:{spec.name}]->(b) "
-        f"RETURN {link_frame_returns(spec, from_entity, to_entity)}"
-    )
-
-
-@cache
-def count_nodes(entity: str) -> str:
-    """The number of entities of one kind."""
-    return f"MATCH (n:{entity}) RETURN count(n) AS n"
-
-
-@cache
-def count_links(link: str) -> str:
-    """The number of links of one kind."""
-    return f"MATCH ()-[l:{link}]->() RETURN count(l) AS n"
-
-
 # -- the full set -------------------------------------------------------------------------------
 #: Loads that did not finish: one LoadState node per dataset (not part of the POLE schema).
 (LOAD_STATE_LABEL,) = STORE_TABLES
@@ -244,20 +175,11 @@ def all_statements() -> list[tuple[str, str]]:
     for ent in schema().entities:
         out += [
             (f"upsert_nodes_{ent}", upsert_nodes(ent)),
-            (f"nodes_all_{ent}", nodes_all(ent)),
-            (f"nodes_by_keys_{ent}", nodes_by_keys(ent)),
-            (f"find_keys_{ent}", find_keys(ent)),
-            (f"count_nodes_{ent}", count_nodes(ent)),
         ]
     for name, spec in schema().links.items():
-        out.append((f"count_links_{name}", count_links(name)))
-        for a, b in spec.pairs:
-            out += [
-                (f"upsert_links_{name}_{a}_{b}", upsert_links(name, a, b)),
-                (f"links_all_{name}_{a}_{b}", links_all(name, a, b)),
-                (f"links_from_{name}_{a}_{b}", links_from(name, a, b)),
-                (f"links_to_{name}_{a}_{b}", links_to(name, a, b)),
-            ]
+        out += [(f"upsert_links_{name}_{a}_{b}", upsert_links(name, a, b)) for a, b in spec.pairs]
+    # the reads every store runs (graph_intel.stores.reads), as the Neo4j store runs them
+    out += [(p.name, p.text("neo4j")) for p in reads.all_reads()]
     # the analyses' pattern queries (graph_intel.stores.patterns), as the Neo4j store runs them
     out += [(f"pattern_{p.name}", p.text("neo4j")) for p in patterns.all_patterns()]
     return out
@@ -300,17 +222,9 @@ __all__ = [
     "PARAMETERS",
     "UPSERT_COUNTS",
     "all_statements",
-    "count_links",
-    "count_nodes",
-    "find_keys",
-    "links_all",
-    "links_from",
-    "links_to",
     "lint_schema",
     "node_constraint",
     "node_index",
-    "nodes_all",
-    "nodes_by_keys",
     "parameters",
     "schema_statements",
     "upsert_links",

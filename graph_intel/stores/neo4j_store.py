@@ -1,7 +1,7 @@
 """The shared store: a Neo4j 5 server through the official `neo4j` driver.
 
-Writes are batched `UNWIND $rows ... MERGE` statements (graph_intel.stores.neo4j_statements, the
-only Cypher this module issues) run in managed transactions, which the driver retries on transient
+Writes are batched `UNWIND $rows ... MERGE` statements (graph_intel.stores.neo4j_statements; the
+reads are graph_intel.stores.reads, run through GraphStore) run in managed transactions, which the driver retries on transient
 errors. The upsert rules of graph_intel.stores.merge are applied by the statements themselves, so
 concurrent loads stay correct; rows are collapsed per identity in Python first. Reads return the
 same frames as the embedded store; `query()` runs in a read-access session so it cannot write.
@@ -10,7 +10,7 @@ same frames as the embedded store; `query()` runs in a read-access session so it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -19,7 +19,7 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTrans
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from graph_intel.schema import LinkSpec, schema
+from graph_intel.schema import EntitySpec, LinkSpec, schema
 from graph_intel.stores import merge, untrusted
 from graph_intel.stores import neo4j_statements as cy
 from graph_intel.stores.base import (
@@ -27,7 +27,6 @@ from graph_intel.stores.base import (
     GraphStore,
     StoreError,
     UpsertResult,
-    concat_links,
     list_columns,
 )
 from graph_intel.stores.frames import (
@@ -37,6 +36,7 @@ from graph_intel.stores.frames import (
     param_rows,
     plain_value,
 )
+from graph_intel.stores.patterns import Pattern
 
 #: Rows per UNWIND batch (one managed transaction each).
 BATCH_SIZE = 5_000
@@ -180,68 +180,21 @@ class Neo4jStore(GraphStore):
         rows = self._read(cy.INCOMPLETE_LOADS)
         return dict(zip(rows["dataset"], rows["started_at"], strict=True)) if not rows.empty else {}
 
-    # -- reads ----------------------------------------------------------------------------------
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for ent in schema().entities:
-            out[ent] = int(self._read(cy.count_nodes(ent))["n"].iloc[0])
-        for link in schema().links:
-            out[link] = int(self._read(cy.count_links(link))["n"].iloc[0])
-        return out
+    # -- reads: the statements are graph_intel.stores.reads, run through GraphStore -------------
+    read_batch = BATCH_SIZE
 
-    def nodes(
-        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        spec = schema().entity(entity)
-        wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
-        if keys is None:
-            frame = self._read(cy.nodes_all(spec.name))
-        else:
-            parts = [
-                self._read(cy.nodes_by_keys(spec.name), keys=list(keys[i : i + BATCH_SIZE]))
-                for i in range(0, len(keys), BATCH_SIZE)
-            ]
-            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    def _read_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
+        return self._read_rows(pattern.text(self.name), pattern.bind(**params))
+
+    def _node_frame(self, frame: pd.DataFrame, spec: EntitySpec, wanted: list[str]) -> pd.DataFrame:
         return _typed(frame, spec.columns(), wanted)
 
-    def find_keys(self, entity: str, ident: str) -> list[str]:
-        spec = schema().entity(entity)
-        frame = self._read(cy.find_keys(spec.name), id=ident)
-        return sorted(frame["key"]) if not frame.empty else []
-
-    def _pair_links(
-        self,
-        spec: LinkSpec,
-        a: str,
-        b: str,
-        from_keys: Sequence[str] | None = None,
-        to_keys: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        if from_keys is not None:
-            frame = self._read(cy.links_from(spec.name, a, b), keys=list(from_keys))
-        elif to_keys is not None:
-            frame = self._read(cy.links_to(spec.name, a, b), keys=list(to_keys))
-        else:
-            frame = self._read(cy.links_all(spec.name, a, b))
+    def _link_frame(self, frame: pd.DataFrame, spec: LinkSpec) -> pd.DataFrame:
         cols = [*LINK_FRAME_COLUMNS, *spec.properties]
         out = _typed(frame, {c: "string" for c in LINK_FRAME_COLUMNS} | spec.columns(), cols)
         for prop in spec.identity:  # stored as '' because Neo4j cannot MERGE on null
             out[prop] = out[prop].where(out[prop].ne(""), None)
         return out
-
-    def node_links(self, entity: str, key: str) -> pd.DataFrame:
-        name = schema().entity(entity).name
-        frames = []
-        for spec in schema().links.values():
-            for a, b in spec.pairs:
-                if a == name:
-                    frames.append(self._pair_links(spec, a, b, from_keys=[key]))
-                if b == name:
-                    frames.append(self._pair_links(spec, a, b, to_keys=[key]))
-        out = concat_links(frames, None)
-        # A link from an entity to itself comes back both ways: keep one of each identity.
-        identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(out.columns))
-        return out.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher in a read-access session with parameters: the server refuses any write."""
