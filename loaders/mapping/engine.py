@@ -382,19 +382,25 @@ def _child_by_age(ev: Evaluator, alias: str, age: Value, props: dict[str, pd.Ser
     base = current.reset_index(drop=True) if current is not None else pd.Series(None, index=range(ev.n), dtype=object)
     base = base.astype(object)
     props["category"] = base.where(~child, "child")
-    return pd.Series([{"recorded_age": int(y), **({"recorded_category": c} if isinstance(c, str) and c and c != "child" else {})}
-                      if is_child else None for y, c, is_child in zip(years, base, child, strict=True)], dtype=object)
+    notes = np.full(ev.n, None, dtype=object)
+    rows = np.flatnonzero(child)  # only the children's rows: the others keep nothing more
+    for i, y, c in zip(rows, years.to_numpy()[rows], base.to_numpy()[rows], strict=True):
+        notes[i] = {"recorded_age": int(y), **({"recorded_category": c} if isinstance(c, str) and c and c != "child" else {})}
+    return pd.Series(notes, dtype=object)
 
 
 def _merge_extra(extra: pd.Series | None, notes: pd.Series) -> pd.Series:
     """Each row's extra JSON with the notes of a child recognised by age added (None stays None)."""
     import json
 
-    out = []
-    for i, note in enumerate(notes):
-        text = extra.iloc[i] if extra is not None else None
+    texts = extra.to_numpy(dtype=object) if extra is not None else np.full(len(notes), None, dtype=object)
+    out = texts.copy()
+    out[pd.isna(texts)] = None
+    given = notes.to_numpy(dtype=object)
+    for i in np.flatnonzero(pd.notna(given)):  # only rows with notes are rewritten
+        text = texts[i]
         held = json.loads(text) if isinstance(text, str) and text else {}
-        out.append(json.dumps({**held, **note}, ensure_ascii=False) if note else (text if isinstance(text, str) else None))
+        out[i] = json.dumps({**held, **given[i]}, ensure_ascii=False)
     return pd.Series(out, dtype=object)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,10 +36,12 @@ class Evaluator:
         if value.column is not None:
             return col(self.chunk, value.column).reset_index(drop=True)
         if value.columns is not None:
-            parts = [col(self.chunk, c).reset_index(drop=True) for c in value.columns]
-            return pd.Series(
-                [value.join.join(p for p in row if p) for row in zip(*parts, strict=True)], index=index, dtype=object
-            )
+            joined = np.full(self.n, "", dtype=object)
+            for c in value.columns:  # the non-blank parts joined, a whole column at a time
+                part = col(self.chunk, c).reset_index(drop=True).fillna("").astype(str).to_numpy(dtype=object)
+                given, started = part != "", joined != ""
+                joined = np.where(given & started, joined + value.join + part, np.where(given, part, joined))
+            return pd.Series(joined, index=index, dtype=object)
         if value.template is not None:
             out = pd.Series("", index=index, dtype=object)
             last = 0
@@ -61,8 +65,11 @@ class Evaluator:
             s = s.str.strip()
         if value.split is not None:
             sep = value.split
-            parts = s.map(lambda t: [p.strip() if value.trim else p for p in (_NEWLINE.split(t) if sep in ("\n", "newline") else t.split(sep)) if p.strip()])
-            s = parts.explode().dropna().astype(str)
+
+            def parts(t: str) -> list[str]:
+                return [p.strip() if value.trim else p for p in (_NEWLINE.split(t) if sep in ("\n", "newline") else t.split(sep)) if p.strip()]
+
+            s = per_distinct(s, parts).explode().dropna().astype(str)
         if value.regex is not None:
             s = _extract(s, value.regex)
         if value.upper:
@@ -71,7 +78,7 @@ class Evaluator:
             s = s.str.lower()
         if value.map is not None:
             mapping = value.map
-            s = s.map(lambda t: mapping.get(t, t))
+            s = per_distinct(s, lambda t: mapping.get(t, t))
         if value.date_format is not None:
             s = self._dates(s, value)
         if value.default is not None:
@@ -129,4 +136,14 @@ def _extract(s: pd.Series, pattern: str) -> pd.Series:
         m = compiled.search(text)
         return (m.group(group) or "").strip() if m else ""
 
-    return s.map(one).astype(object)
+    return per_distinct(s, one)
+
+
+def per_distinct(values: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
+    """fn of each value, computed once per distinct value (object dtype, same index): a column of
+    a few thousand distinct spellings over a million rows costs a few thousand calls."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    table = np.empty(len(distinct), dtype=object)
+    for i, v in enumerate(distinct):  # one by one: a list result (split) must stay one cell
+        table[i] = fn(v)
+    return pd.Series(table[codes] if len(distinct) else np.array([], dtype=object), index=values.index, dtype=object)
