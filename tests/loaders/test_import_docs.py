@@ -41,3 +41,13 @@ def test_every_role_and_basis_is_documented() -> None:
         assert role in DOC, role
     for basis in schema().link("associate_of").properties["basis"].values or ():
         assert basis in DOC, basis
+
+
+def test_the_readme_shows_an_import_and_names_every_shipped_specification() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    using = readme[readme.index("## Using it"):]
+    using = using[: using.index("\n## ")]
+    for line in ("graph-intel import suggest", "graph-intel import check", "graph-intel import calls.yaml"):
+        assert line in using, line
+    for name in sorted(p.stem for p in shipped_spec("x").parent.glob("*.yaml")):
+        assert name in using, f"README's Using it does not name the shipped specification {name}"
