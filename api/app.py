@@ -20,6 +20,7 @@ from api.routes import admin, health, ingest, network, query, read
 from api.settings import Settings
 from api.users import UserStore
 from api.web import WEB_PREFIX, build_web
+from graph_intel.alerts import install as install_alert_check
 from graph_intel.commands import load_all
 from graph_intel.private import private_files
 from graph_intel.stores import open_store
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     install_access_log_filter()
     private_files()
+    install_alert_check()  # every load the service makes checks the watchlists and the matrix
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

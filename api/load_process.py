@@ -120,6 +120,7 @@ def _watch_parent() -> None:
 
 def main() -> None:
     """The child: read the request, load, print {"report": ...} or {"refused": reason}."""
+    from graph_intel.alerts import install
     from graph_intel.load import IngestError, LoadSettings, load, reader
     from graph_intel.private import private_files
     from graph_intel.stores import open_store
@@ -128,6 +129,7 @@ def main() -> None:
     request = LoadRequest(**json.loads(sys.stdin.buffer.readline()))
     threading.Thread(target=_watch_parent, name="graph-intel-parent-watch", daemon=True).start()
     private_files()
+    install()  # the load checks the watchlists and the matrix, as every load does
     settings = LoadSettings(agency=request.agency, origin="upload", keep_quarantine=True,
                             elsewhere=Path(request.elsewhere))
     try:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -323,6 +324,44 @@ class LoadSettings:
         return quarantine_root(store, self.elsewhere) if self.keep_quarantine else None
 
 
+class LoadHook(Protocol):
+    """Something every load runs: `before` as the load starts (its answer is kept), `after` once
+    the load has finished, with that answer and the report (graph_intel.alerts registers one)."""
+
+    def before(self, store: GraphStore, settings: LoadSettings) -> Any: ...
+
+    def after(self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings) -> None: ...
+
+
+#: The hooks every load runs, by name (registered from above: the load knows no analysis).
+LOAD_HOOKS: dict[str, LoadHook] = {}
+log = logging.getLogger("graph_intel.load")
+
+
+def register_load_hook(name: str, hook: LoadHook) -> None:
+    """Have every load run `hook` (a second registration under a name replaces the first)."""
+    LOAD_HOOKS[name] = hook
+
+
+def _after_load(store: GraphStore, states: dict[str, Any], report: IngestReport, settings: LoadSettings) -> None:
+    """Run each hook's `after`; a failing hook is logged, never undoes or fails the load."""
+    for name, state in states.items():
+        try:
+            LOAD_HOOKS[name].after(store, state, report, settings)
+        except Exception:  # noqa: BLE001 - the data is loaded; a hook's failure is reported, not raised
+            log.exception("the %s check after load %s failed", name, report.load)
+
+
+def _before_load(store: GraphStore, settings: LoadSettings) -> dict[str, Any]:
+    states: dict[str, Any] = {}
+    for name, hook in LOAD_HOOKS.items():
+        try:
+            states[name] = hook.before(store, settings)
+        except Exception:  # noqa: BLE001 - as above
+            log.exception("the %s check before a load failed", name)
+    return states
+
+
 def reader(name: str, *args: Any) -> Reader:
     """The registered reader `name` ("canonical", "table", "neo4j-admin"), made with `args`."""
     # The modules whose readers register themselves (loaders.readers.register_reader): a new
@@ -347,6 +386,7 @@ def load(store: GraphStore, reader: Reader, source: Path, dataset: str | None = 
     (claim_dataset), unless `dataset` names it on purpose.
     """
     settings = settings or LoadSettings()
+    states = _before_load(store, settings)
     with reader.open(source) as reading:
         name = _checked_name(dataset or reading.default_name)
         run = DatasetLoad(store, name, settings.agency, settings.progress, origin=settings.origin or reading.origin,
@@ -363,9 +403,11 @@ def load(store: GraphStore, reader: Reader, source: Path, dataset: str | None = 
     run.report.quarantined += left.quarantined
     report = run.finish(settings.quarantine_file)
     if left.report:
-        return ImportReport(**vars(report), **left.report)
+        report = ImportReport(**vars(report), **left.report)
+    _after_load(store, states, report, settings)
     return report
 
 
-__all__ = ["DatasetLoad", "ImportReport", "IngestError", "IngestReport", "LoadSettings", "Progress", "claim_dataset",
+__all__ = ["LOAD_HOOKS", "DatasetLoad", "ImportReport", "IngestError", "IngestReport", "LoadHook", "LoadSettings",
+           "Progress", "claim_dataset", "register_load_hook",
            "dataset_name", "load", "reader", "write_batch"]

@@ -106,6 +106,12 @@ class Settings(BaseSettings):
             )
         return value.strip()
 
+    #: Alerts (graph_intel.alerts): an SMTP relay as HOST:PORT, and who is told. Unset: no mail.
+    #: The mail says only that there is an alert to view, never what it is about.
+    alert_smtp: str | None = Field(default=None, max_length=200, pattern=r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
+    alert_mail_to: list[str] = Field(default_factory=list)
+    alert_mail_from: str = Field(default="graph-intel@localhost", max_length=200)
+
     def map_tile_origin(self) -> str | None:
         """The tile server's origin (scheme://host[:port]), the one the CSP allows, or None."""
         if self.map_tile_url is None:

@@ -9,6 +9,7 @@ it (`Page.shown`: a viewer sees children by initials, never restricted material)
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,6 +20,8 @@ from api.deps import purpose_text
 from api.web import views
 from api.web.page import ANALYST, Page, day, open_page, path_param, query_param
 from api.web.policy import WEB_PREFIX
+from graph_intel.alerts import WATCH_KINDS, open_book
+from graph_intel.refs import resolve
 from graph_intel.safeguarding.matrix import set_status
 
 router = APIRouter()
@@ -30,7 +33,47 @@ def home(request: Request, since: str | None = None) -> Response:
     today = date.today()
     start = day(since) or views.default_since(today)
     data = p.shown(p.cached(("home", start, today), lambda s: views.home(s, start, today)))
-    return p.render("home.html", data=data, since=start.isoformat(), as_of=p.read(views.as_of))
+    alerts = p.shown(_alerts(p)) if p.analyst else []
+    return p.render(
+        "home.html", data=data, since=start.isoformat(), as_of=p.read(views.as_of), alerts=alerts
+    )
+
+
+def _book_folder(p: Page) -> Path:
+    return p.svc.settings.api_db_path().parent
+
+
+def _alerts(p: Page, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest alerts the loads raised (analysts: they carry their evidence)."""
+    with open_book(p.svc.store, _book_folder(p), create=False) as book:
+        return book.alerts(limit) if book is not None else []
+
+
+@router.post("/watch")
+def watch(
+    request: Request,
+    kind: Annotated[str, Form(max_length=20)],
+    ident: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)],
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Watch an adult, phone, vehicle or place: the next load that adds a fact about it raises an alert."""
+    p = open_page(request, action="alteration", roles=ANALYST)
+    p.check_csrf(csrf)
+    if kind not in WATCH_KINDS:
+        raise HTTPException(
+            status_code=422, detail=f"cannot watch a {kind!r}: one of {', '.join(WATCH_KINDS)}"
+        )
+    _, key = p.read(lambda s: resolve(s, kind, ident))
+    p.ctx.params.update({"event": "watch added", "kind": kind, "watched": key})
+    if kind == "person":
+        p.ctx.persons.add(key)
+    with open_book(p.svc.store, _book_folder(p)) as book:
+        assert book is not None
+        book.add_watch(kind, ident, key, p.who, note.strip())
+    return RedirectResponse(
+        f"{WEB_PREFIX}/entity/{kind}/{quote(ident, safe='')}#watch", status_code=303
+    )
 
 
 def _child_key(p: Page, person: str) -> str:
@@ -153,7 +196,14 @@ def entity(
             return RedirectResponse(f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303)
     data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
     groups = p.shown(views.groups_of(_groups(p), {data["key"]})) if kind == "person" else []
-    return p.render("entity.html", data=data, groups=groups)
+    watched = None
+    if kind in WATCH_KINDS:
+        with open_book(p.svc.store, _book_folder(p), create=False) as book:
+            live = book.watches() if book is not None else []
+        watched = next((w for w in live if w["key"] == data["key"] and w["kind"] == kind), None)
+    return p.render(
+        "entity.html", data=data, groups=groups, watchable=kind in WATCH_KINDS, watched=watched
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -73,6 +73,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Service users and their bearer tokens."),
     "audit": ("graph_intel.cli.service",
         "The service's hash-chained audit log."),
+    "watch": ("graph_intel.cli.alerts",
+        "Watchlists: a phone, VRM, adult or place whose new facts raise an alert at the next load."),
+    "alerts": ("graph_intel.cli.alerts",
+        "Alerts raised by loads, newest first, each with its evidence and the load that raised it."),
     "resolve": ("graph_intel.cli.resolve",
         "Entity resolution: the same person in different agencies' records, analyst in control."),
 }
@@ -137,9 +141,11 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """Join the facts agencies hold into one evidence graph, and see who acts together."""
+    from graph_intel.alerts import install
     from graph_intel.cli.common import fit_to_terminal
 
     fit_to_terminal()
+    install()  # every load this command makes checks the watchlists and the matrix
 
 
 def main() -> None:
