@@ -22,7 +22,7 @@ VALUES = {
     "kind": "person", "ident": "C1", "from_kind": "person", "from_id": "A1", "to_kind": "person",
     "to_id": "A2", "since": "2011-07-08", "person": "C1", "adult": "A1", "child": "C1", "rag": "red",
     "by": "tester", "review": "2011-08-01", "reason": "testing", "name": "nobody", "a": "d:A1",
-    "b": "d:A2", "judgement": "same",
+    "b": "d:A2", "judgement": "same", "number": "1",
 }
 
 
