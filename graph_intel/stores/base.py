@@ -418,6 +418,15 @@ class GraphStore(ABC):
         return Subgraph(nodes=nodes, links=link_frame)
 
 
+def link_ends(link: str, from_entity: str, to_entity: str) -> tuple[LinkSpec, str, str]:
+    """The link kind and its two entity kinds for a write, refused when the kind cannot join them."""
+    spec = schema().link(link)
+    a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
+    if (a, b) not in spec.pairs:
+        raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
+    return spec, a, b
+
+
 def one_of_each(frame: pd.DataFrame) -> pd.DataFrame:
     """An entity's links with a link from the entity to itself (which comes back both ways) once."""
     identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(frame.columns))

@@ -37,6 +37,7 @@ from graph_intel.stores.base import (
     StoreError,
     UpsertResult,
     concat_links,
+    link_ends,
     list_columns,
     one_of_each,
 )
@@ -313,10 +314,7 @@ class LadybugStore(GraphStore):
             return self._upsert_links(link, from_entity, to_entity, rows)
 
     def _upsert_links(self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame) -> UpsertResult:
-        spec = schema().link(link)
-        a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
-        if (a, b) not in spec.pairs:
-            raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
+        spec, a, b = link_ends(link, from_entity, to_entity)
         if rows.empty:
             return UpsertResult()
         frame = conform_links(spec, rows)

@@ -27,6 +27,7 @@ from graph_intel.stores.base import (
     GraphStore,
     StoreError,
     UpsertResult,
+    link_ends,
     list_columns,
 )
 from graph_intel.stores.frames import (
@@ -154,10 +155,7 @@ class Neo4jStore(GraphStore):
     def upsert_links(
         self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
     ) -> UpsertResult:
-        spec = schema().link(link)
-        a, b = schema().entity(from_entity).name, schema().entity(to_entity).name
-        if (a, b) not in spec.pairs:
-            raise StoreError(f"{spec.canonical} cannot join {a} to {b}")
+        spec, a, b = link_ends(link, from_entity, to_entity)
         if rows.empty:
             return UpsertResult()
         types = link_types(spec)

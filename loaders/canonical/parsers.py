@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -316,6 +317,20 @@ def _participations(
 
 
 # -- calls.csv, anpr.csv, handset_contacts.csv --------------------------------------------------
+def _own_events(ctx: LoadContext, file: FileSpec, ids: pd.Series, when: pd.Series, **columns: Any) -> pd.DataFrame:
+    """Event rows of the kind a file's rows become (canonical.yaml's event_kind), started `when`."""
+    return pd.DataFrame(
+        {
+            "key": ctx.key(ids).to_numpy(),
+            "id": ids.to_numpy(),
+            "dataset": ctx.dataset,
+            "kind": file.event_kind,
+            "started_at": when.to_numpy(),
+            **columns,
+        }
+    )
+
+
 def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
     """calls.csv: each call data record is an event between two phones."""
     file = _FORMAT.file("calls.csv")
@@ -330,16 +345,9 @@ def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     callee = identify(ctx, "Phone", col(chunk, "callee")[good])
     when = start[good]
     ids = "call/" + caller.keys + "/" + callee.keys + "/" + when.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    events = pd.DataFrame(
-        {
-            "key": ctx.key(ids).to_numpy(),
-            "id": ids.to_numpy(),
-            "dataset": ctx.dataset,
-            "kind": file.event_kind,
-            "started_at": when.to_numpy(),
-            "duration_s": duration[good].to_numpy(),
-            "call_type": call_type[good].fillna("voice").to_numpy(),
-        }
+    events = _own_events(
+        ctx, file, ids, when,
+        duration_s=duration[good].to_numpy(), call_type=call_type[good].fillna("voice").to_numpy(),
     )
     events["ended_at"] = events["started_at"] + pd.to_timedelta(events["duration_s"].fillna(0), unit="s")
     events["extra"] = extras(chunk, _known("calls.csv"))[good].to_numpy()
@@ -369,17 +377,10 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
     cam, plc = camera[good], place[good]
     site = plc.where(plc.ne(""), "camera/" + cam)
     ids = "anpr/" + vehicle.keys + "/" + when.dt.strftime("%Y-%m-%dT%H:%M:%S") + "/" + site
-    events = pd.DataFrame(
-        {
-            "key": ctx.key(ids).to_numpy(),
-            "id": ids.to_numpy(),
-            "dataset": ctx.dataset,
-            "kind": file.event_kind,
-            "started_at": when.to_numpy(),
-            "ended_at": when.to_numpy(),
-            "camera_id": cam.where(cam.ne(""), None).to_numpy(),
-            "direction": col(chunk, "direction")[good].replace("", None).to_numpy(),
-        }
+    events = _own_events(
+        ctx, file, ids, when,
+        ended_at=when.to_numpy(), camera_id=cam.where(cam.ne(""), None).to_numpy(),
+        direction=col(chunk, "direction")[good].replace("", None).to_numpy(),
     )
     batch.add_nodes("Event", with_provenance(events, s, when, when))
     batch.add_nodes("Vehicle", with_provenance(vehicle.nodes, s, when, when))
