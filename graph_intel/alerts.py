@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS alerts (
 
 def alerts_path(store: Any, elsewhere: Path | None = None) -> Path:
     """Where a store's watches and alerts are kept: beside an embedded store, else `elsewhere`."""
-    base = getattr(store, "path", None)
+    base = getattr(store, "local_path", None)
     if not isinstance(base, Path):
         base = elsewhere if elsewhere is not None else Path.cwd()
     return base / FILE
