@@ -7,7 +7,11 @@ viewer sees children: by id and initials, their names gone from every text on th
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -29,9 +33,65 @@ PAGE_KINDS = ("person", "phone", "vehicle", "location", "event", "report")
 
 
 def command(*words: str) -> Callable[..., Any]:
-    """The registered read command `words` (the one the CLI and the API run)."""
+    """The registered read command `words` (the one the CLI and the API run), its answers kept
+    per store generation: a page (and the next page) that needs the same command with the same
+    arguments computes it once, until a write moves the store on (`answers`)."""
     load_all()
-    return READ_COMMANDS[words].func
+    func = READ_COMMANDS[words].func
+
+    def run(store: GraphStore, *args: Any) -> Any:
+        key = _generation_key(store)
+        if key is None:
+            return func(store, *args)
+        return copy.deepcopy(answers.get((*key, words, args), lambda: func(store, *args)))
+
+    return run
+
+
+def _generation_key(store: GraphStore) -> tuple[int, bool, int] | None:
+    """Which store, whether through the restricted view, and its generation; None when another
+    process may write it (no generation), so nothing is kept."""
+    inner = getattr(store, "inner", None)
+    base = inner if isinstance(inner, GraphStore) else store
+    generation = getattr(base, "generation", None)
+    if generation is None:
+        return None
+    token = getattr(base, "_hub_answers_token", None)
+    if token is None:  # a number of its own: never another store's that had the same id()
+        token = next(_tokens)
+        try:
+            base._hub_answers_token = token  # type: ignore[attr-defined]
+        except AttributeError:
+            return None
+    return int(token), base is not store, int(generation)
+
+
+_tokens = itertools.count(1)
+
+
+class Answers:
+    """Command answers of the current store generations (a few, least recently used dropped)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        value = make()
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return value
+
+
+#: The hub's kept command answers (one per service process).
+answers = Answers()
 
 
 def child_keys(store: GraphStore) -> dict[str, str]:
@@ -106,7 +166,7 @@ def as_of(store: GraphStore) -> str:
 
 def home(store: GraphStore, since: date, today: date) -> dict[str, Any]:
     """The home page: each child on the matrix with RAG, review, what is new since `since`, triggers, breaches."""
-    brief = command("briefing")(store, since.isoformat(), today.isoformat())
+    brief = command("briefing")(store, since.isoformat(), today.isoformat(), False)
     all_breaches = command("cawn", "breaches")(store)
     triggers = {t["person_id"]: t for t in command("missing-triggers")(store, today.isoformat())}
     rows = []
