@@ -8,6 +8,7 @@ never against whatever `python3` kernel happens to be registered on the machine.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 CELL_TIMEOUT_S = 300
 KERNEL = "graph-intel-test"
 PROBE = "import sys, graph_intel; print(sys.executable)"
+REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 STRIP_HINT = "strip it with `.venv/bin/python tools/strip_notebooks.py` before committing"
 
 
@@ -78,3 +80,38 @@ def test_notebook_runs_top_to_bottom(path: Path, kernel_dir: Path, tmp_path: Pat
     )
     # The kernel's working folder is tmp_path: a notebook writes only into its own tempfile folder.
     assert not list(tmp_path.iterdir()), f"{path.name} wrote into its working folder: {sorted(tmp_path.iterdir())}"
+    _outputs_are_tidy(path.name, nb)
+    _exported_html_is_offline(path, nb)
+
+
+def _outputs_are_tidy(name: str, nb: nbformat.NotebookNode) -> None:
+    """No NaN in what a cell prints or shows, and no raw lists of dicts, dicts or truncated text in its tables.
+
+    A network picture's HTML (an iframe holding the inlined vis-network library) is not read for
+    NaN: the library's own code holds the word; the picture's words are in its nodes' labels.
+    """
+    for number, cell in enumerate(nb.cells[1:], 1):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            tables = "".join(data.get("text/html", ""))
+            shown = "" if "<iframe" in tables else tables
+            text = "".join(output.get("text", "")) + "".join(data.get("text/plain", "")) + shown
+            assert not re.search(r"\bNaN\b", text), f"{name} cell {number}: 'NaN' in its output:\n{text[:600]}"
+            if "<table" in tables:
+                assert "[{" not in tables, f"{name} cell {number}: a raw list of dicts in a table:\n{tables[:600]}"
+                assert not re.search(r"<td>\[(?:'|&#x27;|\])", tables), f"{name} cell {number}: a raw list in a table:\n{tables[:600]}"
+                assert "{'" not in tables and "{&#x27;" not in tables, f"{name} cell {number}: a dict in a table"
+                assert "...</td>" not in tables and "\u2026</td>" not in tables, f"{name} cell {number}: truncated text"
+
+
+def _exported_html_is_offline(path: Path, nb: nbformat.NotebookNode) -> None:
+    """The notebook exported to HTML (tools/export_notebooks.py) loads no script, style or image from off the machine."""
+    sys.path.insert(0, str(path.parents[1] / "tools"))
+    try:
+        from export_notebooks import offline_html
+    finally:
+        sys.path.pop(0)
+    page = offline_html(nb, path.stem)
+    remote = REMOTE.findall(page)
+    assert not remote, f"{path.name}: the exported HTML references the network: {remote[:5]}"
+    assert "import(\"http" not in page and "import('http" not in page, f"{path.name}: the exported HTML imports a module from the network"
