@@ -475,6 +475,14 @@ def _source_line(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
     return ", ".join(parts)
 
 
+def _source_id(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
+    """A source by its id in the links' table, marked RESTRICTED when its handling code restricts it
+    (only there when restricted material was asked for)."""
+    src = sources.get(key) or {}
+    ident = key.partition(":")[2] or key
+    return f"{ident} (RESTRICTED)" if is_restricted(src.get("scheme"), src.get("handling")) else ident
+
+
 def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]],
               sources: Mapping[str, Mapping[str, Any]], opts: Options, show_label: bool) -> dict[str, Any]:
     name = e.get("label") or schema().links[e["link"]].canonical
@@ -500,7 +508,7 @@ def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]]
     edge: dict[str, Any] = {"id": f"e{index}", "from": e["from"], "to": e["to"], "title": "\n".join(lines),
                             **styles.edge_style(e["class"]), "gi_link": name, "gi_count": e["weight"],
                             "gi_first": _day(e["first"]), "gi_last": _day(e["last"]),
-                            "gi_sources": ", ".join(k.partition(":")[2] or k for k in e["sources"][:6])
+                            "gi_sources": ", ".join(_source_id(k, sources) for k in e["sources"][:6])
                             + (f" and {len(e['sources']) - 6} more" if len(e["sources"]) > 6 else "")}
     if e["weight"] > 1:
         edge["width"] = min(1.5 + e["weight"], 10)

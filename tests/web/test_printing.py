@@ -191,7 +191,44 @@ def test_hub_pack_and_picture_print_with_the_marking_and_who_opened_them(hub: ob
     hub.sign_in()
     hub.open_child()
     pack = hub.client.get("/hub/pack/A26/C1").text
-    assert "@page" in pack and "OFFICIAL-SENSITIVE" in pack and "analyst-user" in pack and 'counter(pages)' in pack
+    assert (
+        "@page" in pack
+        and "OFFICIAL-SENSITIVE" in pack
+        and "analyst-user" in pack
+        and "counter(pages)" in pack
+    )
     picture = hub.client.get("/hub/picture/person/demo-data:C1").text
     head = picture.split('<style media="print">', 1)[1].split("</style>", 1)[0]
-    assert "@page" in head and "OFFICIAL-SENSITIVE" in head and "analyst-user" in head and "counter(pages)" in head
+    assert (
+        "@page" in head
+        and "OFFICIAL-SENSITIVE" in head
+        and "analyst-user" in head
+        and "counter(pages)" in head
+    )
+
+
+def test_network_table_leaves_restricted_sources_out_unless_asked_then_marks_them(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    plain, asked = tmp_path / "c7.html", tmp_path / "c7-restricted.html"
+    _run("network", "person", "C7", "--out", str(plain), "--store", str(demo_store))
+    _run(
+        "network",
+        "person",
+        "C7",
+        "--out",
+        str(asked),
+        "--include-restricted",
+        "--store",
+        str(demo_store),
+    )
+
+    def table(path: Path) -> str:
+        return (
+            path.read_text(encoding="utf-8")
+            .split('<section id="gi-table"', 1)[1]
+            .split("</section>", 1)[0]
+        )
+
+    assert "RESTRICTED" not in table(plain)
+    assert "(RESTRICTED)</td>" in table(asked)
