@@ -210,12 +210,14 @@ def _neg(text: str | None) -> str:
     return "".join(chr(0x10FFFF - ord(c)) if c.isdigit() else c for c in text)
 
 
-def breaches(store: GraphStore) -> list[dict[str, Any]]:
-    """For each notice, every piece of contact evidence between that adult and that child dated after serving."""
+def breaches(store: GraphStore, evidence: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """For each notice, every piece of contact evidence between that adult and that child dated after serving.
+
+    `evidence` is contact_evidence(store) when the caller has it already (the briefing does)."""
     served = notices(store)
     if served.empty:
         return []
-    evidence = contact_evidence(store)
+    evidence = contact_evidence(store) if evidence is None else evidence
     sources = Sources(store)  # reads the sources of the breach evidence only, as it is found
     # every notice's pair evidence in one pass: the evidence between any served adult and any
     # served child, then joined to the notices on (adult, child); never a scan per notice

@@ -81,10 +81,12 @@ def new_phones(
     gifts = records(store, "Gift", reps)
     phone_gifts = gifts[gifts["kind"] == "phone"] if not gifts.empty else gifts
     out: list[dict[str, Any]] = []
-    for child, mine in links.groupby("child"):
-        mine = mine.sort_values(["at", "to_key"], na_position="first").drop_duplicates("to_key")
-        if len(mine) < 2:
-            continue
+    # each child's phones, earliest first, once each: one stable sort of all children's links, then
+    # only the children with two or more phones are visited (most have one)
+    links = links.sort_values(["child", "at", "to_key"], na_position="first", kind="stable")
+    links = links.drop_duplicates(["child", "to_key"])
+    many = links.groupby("child", sort=False)["to_key"].transform("size").to_numpy() >= 2
+    for child, mine in links[many].groupby("child"):
         rows = mine.to_dict("records")
         first = rows[0]
         for row in rows[1:]:
@@ -155,8 +157,23 @@ def missing_together(
     ages = Ages(persons(store) if people is None else people)
     sources = sources or Sources(store)
     out: list[dict[str, Any]] = []
-    for a, b in _overlapping((e for eps in found.values() for e in eps), limit):
-        if not all(ages.is_child([a.child, b.child], [a.start, b.start])):
+    pairs = _overlapping((e for eps in found.values() for e in eps), limit)
+    if not pairs:
+        return []
+    # who of every pair was a child then, in one call for all pairs (one call per pair took minutes at scale)
+    young = ages.is_child([e.child for pair in pairs for e in pair], [e.start for pair in pairs for e in pair])
+    both_young = young[0::2] & young[1::2]
+    made: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def ep_item(e: Episode) -> dict[str, Any]:
+        """_ep_item once per episode (an episode is in many pairs); each use gets its own copy."""
+        key = (e.event, e.start, tuple(e.sources))
+        if key not in made:
+            made[key] = _ep_item(e, sources)
+        return dict(made[key])
+
+    for (a, b), ok in zip(pairs, both_young.tolist(), strict=True):
+        if not ok:
             continue
         for mine, other in ((a, b), (b, a)):
             same = mine.event == other.event
@@ -175,8 +192,8 @@ def missing_together(
                     "with": ident(other.child),
                     "with_episode": ident(other.event, "Event"),
                     "same_episode": same,
-                    "evidence": [_ep_item(mine, sources)]
-                    + ([] if same else [_ep_item(other, sources)]),
+                    "evidence": [ep_item(mine)]
+                    + ([] if same else [ep_item(other)]),
                     "prompt": f"{what}: going missing with another child at risk is a CSE indicator (peers_at_risk); "
                     "consider whether they were with the same adults",
                 }
