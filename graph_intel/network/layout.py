@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 SEED = 7
 #: Above this many entities the browser's own (seeded) physics lays the picture out.
@@ -50,9 +51,14 @@ def place(
     graph.add_edges_from(
         sorted({tuple(sorted((e["from"], e["to"]))) for e in edges if e["from"] != e["to"]})
     )
-    spread = 80.0 * max(1.0, len(nodes) ** 0.5)
+    spread = 100.0 * max(1.0, len(nodes) ** 0.5)
     where = nx.spring_layout(
-        graph, seed=seed, k=1.6 / max(1.0, len(nodes) ** 0.5), iterations=200, scale=spread
+        graph,
+        seed=seed,
+        k=1.6 / max(1.0, len(nodes) ** 0.5),
+        iterations=200,
+        scale=spread,
+        method="force",
     )
     for n in nodes:
         x, y = where[n["id"]]
@@ -61,8 +67,41 @@ def place(
     return True
 
 
-def _apart(nodes: list[dict[str, Any]], rounds: int = 400) -> None:
-    """Push overlapping label boxes apart along the shorter way out, until none overlaps."""
+def _apart(nodes: list[dict[str, Any]], rounds: int = 200) -> None:
+    """Push overlapping label boxes apart along the shorter way out, all pairs at once (fast, but a
+    crowd can jostle), then pair by pair until none overlaps."""
+    boxes = np.array([label_box({**n, "x": 0.0, "y": 0.0}) for n in nodes], dtype=float)
+    x = np.array([float(n["x"]) for n in nodes])
+    y = np.array([float(n["y"]) for n in nodes])
+    order = np.arange(len(nodes), dtype=float)  # ties broken by the sorted ids: the same every time
+    upper = np.triu(np.ones((len(nodes), len(nodes)), dtype=bool), 1)
+    for _ in range(rounds):
+        left, right = x + boxes[:, 0] - GAP_PX / 2, x + boxes[:, 2] + GAP_PX / 2
+        top, bottom = y + boxes[:, 1] - GAP_PX / 2, y + boxes[:, 3] + GAP_PX / 2
+        ox = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
+        oy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+        clash = (ox > 0) & (oy > 0) & upper
+        if not clash.any():
+            break
+        i, j = np.nonzero(clash)
+        along_x = ox[i, j] < oy[i, j]
+        sx = np.sign(x[j] - x[i] + 1e-9 * (order[j] - order[i]))
+        sy = np.sign(y[j] - y[i] + 1e-9 * (order[j] - order[i]))
+        step_x = np.where(along_x, ox[i, j] / 2 + 0.5, 0.0) * sx
+        step_y = np.where(along_x, 0.0, oy[i, j] / 2 + 0.5) * sy
+        dx, dy = np.zeros(len(nodes)), np.zeros(len(nodes))
+        np.add.at(dx, i, -step_x)
+        np.add.at(dx, j, step_x)
+        np.add.at(dy, i, -step_y)
+        np.add.at(dy, j, step_y)
+        x, y = x + dx, y + dy
+    for n, nx_, ny_ in zip(nodes, x, y, strict=True):
+        n["x"], n["y"] = float(nx_), float(ny_)
+    _apart_pairwise(nodes)
+
+
+def _apart_pairwise(nodes: list[dict[str, Any]], rounds: int = 400) -> None:
+    """Push each overlapping pair of label boxes apart along the shorter way out, until none overlaps."""
     for _ in range(rounds):
         moved = False
         boxes = [label_box(n) for n in nodes]
@@ -78,15 +117,13 @@ def _apart(nodes: list[dict[str, Any]], rounds: int = 400) -> None:
                 dy = min(a[3], b[3]) - max(a[1], b[1]) + GAP_PX
                 ni, nj = nodes[i], nodes[j]
                 if dx < dy:
-                    step = dx / 2 + 0.5
                     sign = 1 if (nj["x"], nj["id"]) >= (ni["x"], ni["id"]) else -1
-                    ni["x"] -= sign * step
-                    nj["x"] += sign * step
+                    ni["x"] -= sign * (dx / 2 + 0.5)
+                    nj["x"] += sign * (dx / 2 + 0.5)
                 else:
-                    step = dy / 2 + 0.5
                     sign = 1 if (nj["y"], nj["id"]) >= (ni["y"], ni["id"]) else -1
-                    ni["y"] -= sign * step
-                    nj["y"] += sign * step
+                    ni["y"] -= sign * (dy / 2 + 0.5)
+                    nj["y"] += sign * (dy / 2 + 0.5)
                 boxes[i], boxes[j] = label_box(ni), label_box(nj)
                 moved = True
         if not moved:
