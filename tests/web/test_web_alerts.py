@@ -226,3 +226,40 @@ def test_reading_alerts_from_the_command_line_is_audited(
     read = [e for e in entries if e["route"] == "graph-intel alerts"]
     assert read and read[0]["purpose"] == "weekly alert review"
     assert "demo-data:A26" in read[0]["persons"] and "demo-data:C1" in read[0]["persons"]
+
+
+def test_a_new_missing_trigger_for_a_matrix_child_raises_an_alert(
+    store: Path, tmp_path: Path
+) -> None:
+    code, out = gi(
+        "matrix",
+        "set",
+        "C2",
+        "amber",
+        "--by",
+        "sam",
+        "--review",
+        "2030-01-01",
+        "--reason",
+        "alert test",
+        "--store",
+        str(store),
+    )
+    assert code == 0, out
+    folder = tmp_path / "missing"
+    folder.mkdir()
+    (folder / "events.csv").write_text(
+        "event_id,kind,start,end,location_id,summary,source_id\n"
+        "E900,missing_episode,2026-11-02T20:00:00,2026-11-09T09:00:00,,C2 reported missing,S1\n",
+        encoding="utf-8",
+    )
+    (folder / "event_participants.csv").write_text(
+        "event_id,kind,id,role,source_id\nE900,person,C2,subject,S1\n", encoding="utf-8"
+    )
+    code, out = gi("ingest", str(folder), "--dataset", "demo-data", "--store", str(store))
+    assert code == 0, out
+    alerts = json.loads(gi("alerts", "--store", str(store), "--json")[1])
+    missing = [a for a in alerts if a["rule"] == "missing_trigger"]
+    assert missing and missing[0]["child"] == "C2", alerts
+    assert "three working days" in missing[0]["text"]
+    assert any(e.get("event_id") == "E900" for e in missing[0]["evidence"])
