@@ -18,7 +18,7 @@ _PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Locat
            "Version": "versions"}
 
 
-@read_command("stats", role="viewer")
+@read_command("stats", role="viewer", cli=False)
 def stats(store: GraphStore) -> dict[str, Any]:
     """Entities per kind (contract keys: persons, phones, ...), links per kind, and the datasets."""
     counts = store.counts()
@@ -55,7 +55,7 @@ WITHHELD = ("recorded only by sources with a restrictive handling code: its prop
             "(--include-restricted shows them, marked)")
 
 
-@read_command("show", role="viewer")
+@read_command("show", role="viewer", cli=False)
 def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False) -> dict[str, Any]:
     """The contract's `show` document: properties and every link, each with its source and dates
     (restricted material as `entity_document` says: left out through a restricted view, else marked)."""

@@ -1,9 +1,9 @@
 """Start-up: the command line imports what a command uses only when it runs (no timings asserted).
 
 `python -X importtime` lists every module imported; importing graph_intel.cli, and printing the
-top-level help, must import neither pandas, igraph nor pyarrow. The lazy table (COMMANDS) must
-say exactly what the command modules register, with their own one-line help; a registered module
-that is missing is an error, never a silent skip.
+top-level help, must import neither pandas, igraph nor pyarrow. The registry's index (read
+from the modules' source, none imported) must say exactly what the command modules register, with
+their own one-line help; a registered module that is missing is an error, never a silent skip.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import subprocess
 import sys
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import graph_intel.cli as cli
@@ -45,19 +44,23 @@ def test_top_level_help_imports_no_heavy_library_and_lists_every_command() -> No
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     out = subprocess.run([sys.executable, "-m", "graph_intel", "--help"], capture_output=True, text=True,
                          timeout=120).stdout
-    for name in cli.COMMANDS:
+    for name in cli.commands():
         assert name in out
 
 
-def test_the_lazy_table_is_what_the_modules_register() -> None:
-    registered: dict[str, tuple[str, str]] = {}
-    for module in dict.fromkeys(m for m, _ in cli.COMMANDS.values()):
-        sub = typer.Typer()
-        importlib.import_module(module).register(sub)
-        for name, command in typer.main.get_group(sub).commands.items():
-            assert name not in registered, f"{name} is registered by two modules"
-            registered[name] = (module, command.get_short_help_str(limit=300))
-    assert registered == cli.COMMANDS
+def test_the_index_is_what_the_modules_register() -> None:
+    """The top-level listing (read from the modules' source) names every command the modules define."""
+    index = commands.index()
+    registered = commands.load_all()
+    generated = {w for w, c in registered.items() if c.cli}
+    assert {w for w, e in index.items() if e.read} == generated
+    for words in generated:
+        assert index[words].summary == registered[words].summary
+    for words, target in commands.CLI_COMMANDS.items():
+        module, _, name = target.partition(":")
+        assert hasattr(importlib.import_module(module), name), target
+        assert not index[words].read
+    assert set(cli.commands()) == {w[0] for w in index}
 
 
 def test_a_command_runs_through_the_lazy_group() -> None:
@@ -67,17 +70,23 @@ def test_a_command_runs_through_the_lazy_group() -> None:
 
 
 def test_a_registered_module_that_is_missing_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(cli.COMMANDS, "ghost", ("graph_intel.cli.no_such_module", "Nothing."))
+    monkeypatch.setitem(commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.no_such_module:ghost_cmd")
     result = CliRunner().invoke(cli.app, ["ghost"])
-    assert isinstance(result.exception, ModuleNotFoundError)
+    assert isinstance(result.exception, ImportError)
     assert "no_such_module" in str(result.exception)
 
 
 def test_a_registered_command_its_module_does_not_define_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(cli.COMMANDS, "ghost", ("graph_intel.cli.data", "Nothing."))
+    monkeypatch.setitem(commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.data:ghost_cmd")
     result = CliRunner().invoke(cli.app, ["ghost"])
-    assert isinstance(result.exception, RuntimeError)
+    assert isinstance(result.exception, ImportError)
     assert "ghost" in str(result.exception)
+
+
+def test_a_read_command_the_cli_also_defines_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(commands.CLI_COMMANDS, ("groups",), "graph_intel.cli.data:stats_cmd")
+    with pytest.raises(ImportError, match="groups is both a read command"):
+        commands.index()
 
 
 def test_every_read_command_module_is_there(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,17 +24,6 @@ PurposeOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    """Add `watch add|list|remove` and `alerts`."""
-    watch = typer.Typer(help="Watchlists: a phone, VRM, adult or place whose new facts raise an alert at the next load.",
-                        no_args_is_help=True)
-    watch.command("add")(watch_add)
-    watch.command("list")(watch_list)
-    watch.command("remove")(watch_remove)
-    app.add_typer(watch, name="watch")
-    app.command("alerts")(alerts_cmd)
-
-
 def _who(by: str | None) -> str:
     from graph_intel.settings import Settings
 

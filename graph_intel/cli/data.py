@@ -29,19 +29,6 @@ from graph_intel.load import IngestError, IngestReport, LoadSettings, dataset_na
 from graph_intel.stores import GraphStore
 
 
-def register(app: typer.Typer) -> None:
-    """Add ingest, demo, stats and show."""
-    app.command("ingest")(ingest_cmd)
-    app.command("demo")(demo_cmd)
-    app.command("stats")(stats_cmd)
-    app.command("show")(show_cmd)
-    app.command("schema")(schema_cmd)
-    app.command("export")(export_cmd)
-    from graph_intel.cli import quarantine
-
-    quarantine.register(app)
-
-
 @contextmanager
 def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
     """A rich progress bar on stderr, one line per file, fed by a load's progress callback."""

@@ -32,18 +32,12 @@ class _ImportGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `import` (load through a specification) and its `schema`, `check` and `suggest`."""
-    group = typer.Typer(
-        cls=_ImportGroup, no_args_is_help=True, add_completion=False,
-        help="Load any CSV, Excel sheet or Neo4j admin-import folder through an import specification "
-             "(graph-intel import SPEC FILE_OR_FOLDER); write, check and draft specifications.",
-    )
-    group.command("run")(import_cmd)
-    group.command("schema")(schema_cmd)
-    group.command("check")(check_cmd)
-    group.command("suggest")(suggest_cmd)
-    app.add_typer(group, name="import")
+#: `graph-intel import` and its `schema`, `check` and `suggest` (registered in graph_intel.commands.CLI_COMMANDS).
+import_app = typer.Typer(
+    cls=_ImportGroup, no_args_is_help=True, add_completion=False,
+    help="Load any CSV, Excel sheet or Neo4j admin-import folder through an import specification "
+         "(graph-intel import SPEC FILE_OR_FOLDER); write, check and draft specifications.",
+)
 
 
 def schema_cmd() -> None:
@@ -163,3 +157,9 @@ def import_cmd(
 
     emit(result, json, render)
     raise typer.Exit(EXIT_ATTENTION if report.quarantined else EXIT_OK)
+
+
+import_app.command("run")(import_cmd)
+import_app.command("schema")(schema_cmd)
+import_app.command("check")(check_cmd)
+import_app.command("suggest")(suggest_cmd)

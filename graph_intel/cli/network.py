@@ -26,11 +26,6 @@ _KIND_HELP = ("person, phone, vehicle, location or event (the network around it)
               "comma-separated person ids); case (ID is a dataset name).")
 
 
-def register(app: typer.Typer) -> None:
-    """Add this family's commands to the app."""
-    app.command("network")(network_cmd)
-
-
 def network_cmd(
     kind: Annotated[str, typer.Argument(help=_KIND_HELP)],
     ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],

@@ -20,11 +20,6 @@ quarantine_app = typer.Typer(help="Each load's quarantined rows (file, line, fie
                              no_args_is_help=True)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `quarantine list` and `quarantine show`."""
-    app.add_typer(quarantine_app, name="quarantine")
-
-
 @quarantine_app.command("list")
 def list_cmd(
     dataset: Annotated[str | None, typer.Option(help="Only this dataset's loads.")] = None,

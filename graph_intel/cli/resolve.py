@@ -1,4 +1,9 @@
-"""Commands of the resolve family: candidate matches, analyst judgements, confirmed clusters."""
+"""Commands of the resolve family: candidate matches, analyst judgements, confirmed clusters.
+
+`resolve candidates` and `resolve clusters` are made from graph_intel.commands.resolution
+(graph_intel.cli.generate) and keep here only their renderers; `judge` and `withdraw` write and
+are here in full, registered in graph_intel.commands.CLI_COMMANDS.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from graph_intel.cli.common import (
     out,
     say_empty,
 )
-from graph_intel.commands.resolution import MIN_SCORE, candidates_json, clusters_json
+from graph_intel.cli.generate import Answer, renders
 from graph_intel.resolution.judgements import JudgementError, judge, withdraw
 
 T = TypeVar("T")
@@ -29,17 +34,6 @@ T = TypeVar("T")
 PersonArg = Annotated[str, typer.Argument(help="A person record as DATASET:ID (ids collide across datasets).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why: what the judgement rests on.")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who judges [default: $GRAPH_INTEL_USER or the login name].")]
-
-
-def register(app: typer.Typer) -> None:
-    """Add resolve candidates, judge, withdraw and clusters."""
-    resolve = typer.Typer(help="Entity resolution: the same person in different agencies' records, analyst in control.",
-                          no_args_is_help=True)
-    resolve.command("candidates")(candidates_cmd)
-    resolve.command("judge")(judge_cmd)
-    resolve.command("withdraw")(withdraw_cmd)
-    resolve.command("clusters")(clusters_cmd)
-    app.add_typer(resolve, name="resolve")
 
 
 def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: Any) -> T:
@@ -57,27 +51,23 @@ def _who(by: str | None) -> str:
     return by or Settings().user or getpass.getuser()
 
 
-def candidates_cmd(min_score: Annotated[float, typer.Option("--min-score", help="Least score listed (0..1).")] = MIN_SCORE,
-                   store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Candidate matches between persons of different datasets or agencies, best first, with reasons."""
-    data = _run(store, neo4j, candidates_json, min_score)
-
-    def render(rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            with opened(store, neo4j, read_only=True) as graph:
-                persons, datasets = len(graph.nodes("Person", columns=["key"])), len(graph.datasets())
-            say_empty(f"no candidate matches with a score of {min_score} or more among {counted(persons, 'person record')} "
-                      f"in {counted(datasets, 'dataset')} (candidates pair records of different datasets or agencies)")
-            return
-        table = Table(title=f"candidate matches (score >= {min_score})")
-        for col in ("a", "b", "score", "agreements", "disagreements"):
-            table.add_column(col)
-        for r in rows:
-            table.add_row(r["a"], r["b"], f"{r['score']:.3f}", "\n".join(r["agreements"]), "\n".join(r["disagreements"]))
-        out.print(table)
-        out.print("Candidates are prompts for an analyst; nothing is merged until judged `same`.")
-
-    emit(data, json, render)
+@renders("resolve", "candidates")
+def candidates(answer: Answer) -> None:
+    """The candidate matches with their agreements and disagreements; or why there are none."""
+    min_score = answer.args["min_score"]
+    if not answer.data:
+        with opened(answer.store, answer.neo4j, read_only=True) as graph:
+            persons, datasets = len(graph.nodes("Person", columns=["key"])), len(graph.datasets())
+        say_empty(f"no candidate matches with a score of {min_score} or more among {counted(persons, 'person record')} "
+                  f"in {counted(datasets, 'dataset')} (candidates pair records of different datasets or agencies)")
+        return
+    table = Table(title=f"candidate matches (score >= {min_score})")
+    for col in ("a", "b", "score", "agreements", "disagreements"):
+        table.add_column(col)
+    for r in answer.data:
+        table.add_row(r["a"], r["b"], f"{r['score']:.3f}", "\n".join(r["agreements"]), "\n".join(r["disagreements"]))
+    out.print(table)
+    out.print("Candidates are prompts for an analyst; nothing is merged until judged `same`.")
 
 
 def judge_cmd(a: PersonArg, b: PersonArg,
@@ -96,20 +86,16 @@ def withdraw_cmd(a: PersonArg, b: PersonArg, reason: ReasonOpt, by: ByOpt = None
     emit(data, json, lambda d: out.print(f"{d['a']} and {d['b']}: judgement withdrawn (by {d['by']}, {d['at']})"))
 
 
-def clusters_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Confirmed same-person clusters: the records judged to be one person."""
-    data = _run(store, neo4j, clusters_json)
-
-    def render(rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            say_empty("no confirmed clusters: no two person records are judged the same person "
-                      "(see graph-intel resolve candidates, then resolve judge A B same --reason ...)")
-            return
-        table = Table(title="confirmed clusters")
-        table.add_column("records", justify="right")
-        table.add_column("members")
-        for r in rows:
-            table.add_row(str(r["records"]), ", ".join(r["members"]))
-        out.print(table)
-
-    emit(data, json, render)
+@renders("resolve", "clusters")
+def clusters(answer: Answer) -> None:
+    """The confirmed clusters; or how to make one."""
+    if not answer.data:
+        say_empty("no confirmed clusters: no two person records are judged the same person "
+                  "(see graph-intel resolve candidates, then resolve judge A B same --reason ...)")
+        return
+    table = Table(title="confirmed clusters")
+    table.add_column("records", justify="right")
+    table.add_column("members")
+    for r in answer.data:
+        table.add_row(str(r["records"]), ", ".join(r["members"]))
+    out.print(table)

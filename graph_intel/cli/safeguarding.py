@@ -1,4 +1,10 @@
-"""Commands of the safeguarding family: missing triggers, CAWNs, chronology, CSE matrix, briefing."""
+"""Commands of the safeguarding family: missing triggers, CAWNs, chronology, CSE matrix, briefing.
+
+The read commands (missing-triggers, cawn eligible/candidates/breaches, matrix list) are made
+from graph_intel.commands.safeguarding (graph_intel.cli.generate) and keep here only their
+renderers; the commands that write or print (cawn pack, chronology and briefing with --out,
+matrix set/close) are here in full, registered in graph_intel.commands.CLI_COMMANDS.
+"""
 
 from __future__ import annotations
 
@@ -24,32 +30,15 @@ from graph_intel.cli.common import (
     table,
     written,
 )
+from graph_intel.cli.generate import Answer, renders
 from graph_intel.cli.restricted import IncludeRestrictedOpt
+from graph_intel.commands import DATES
 from graph_intel.commands import safeguarding as sg
 from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
 
 T = TypeVar("T")
 NOTE = "[dim]Prompts for a professional with their evidence; nothing here is a decision.[/]"
-
-
-def register(app: typer.Typer) -> None:
-    """Add missing-triggers, cawn, chronology, matrix and briefing."""
-    app.command("missing-triggers")(missing_triggers_cmd)
-    cawn = typer.Typer(help="Child Abduction Warning Notices: eligibility, candidates, breaches, evidence packs.",
-                       no_args_is_help=True)
-    cawn.command("eligible")(eligible_cmd)
-    cawn.command("candidates")(candidates_cmd)
-    cawn.command("breaches")(breaches_cmd)
-    cawn.command("pack")(pack_cmd)
-    app.add_typer(cawn, name="cawn")
-    app.command("chronology")(chronology_cmd)
-    matrix = typer.Typer(help="The CSE matrix: each child's RAG status, who set it, when and why.", no_args_is_help=True)
-    matrix.command("set")(matrix_set_cmd)
-    matrix.command("list")(matrix_list_cmd)
-    matrix.command("close")(matrix_close_cmd)
-    app.add_typer(matrix, name="matrix")
-    app.command("briefing")(briefing_cmd)
 
 
 def _run(store: Path | None, neo4j: str | None, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -90,8 +79,6 @@ def _breach(b: Any) -> str:
 
 
 #: How every date option is read (loaders.values.dates.parse_date_option).
-DATES = "YYYY-MM-DD or day first DD/MM/YYYY"
-DateOpt = Annotated[str | None, typer.Option(help=f"The date ({DATES}) [default: today].")]
 
 
 #: The options of every print-ready document (briefing, pack, chronology; network has its own copy).
@@ -137,45 +124,40 @@ def _day(value: str | None, option: str) -> date:
     return day_option(value, option, date.today()) or date.today()
 
 
-def missing_triggers_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"Count up to the end of this day ({DATES}) [default: today].")] = None,
-                         store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Children missing for three working days, four times in a month or six in two months."""
-    day = _day(as_of, "--as-of")
-    data = _run(store, neo4j, sg.missing_triggers_cmd, day.isoformat())
-    emit(data, json, lambda d: _table([{**r, "behind": _behind(r)} for r in d], ["person_id", "rules", "episodes", "behind"],
-                                      f"strategy meeting due (missing rule) as of {written(day)}",
-                                      lambda: explain_empty(store, neo4j, f"no child meets a missing rule as of {written(day)}",
-                                                            "--as-of", day)))
+@renders("missing-triggers")
+def missing_triggers(answer: Answer) -> None:
+    """The children a missing rule names, with the episodes behind each rule; or why none."""
+    day = answer.args["as_of"]
+    _table([{**r, "behind": _behind(r)} for r in answer.data], ["person_id", "rules", "episodes", "behind"],
+           f"strategy meeting due (missing rule) as of {written(day)}",
+           lambda: answer.empty(f"no child meets a missing rule as of {written(day)}", "--as-of", day))
 
 
-def eligible_cmd(on: DateOpt = None,
-                 all_: Annotated[bool, typer.Option("--all", help="Also list 16-17 year olds s20 leaves uncovered.")] = False,
-                 store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Children a CAWN can cover on a date (under 16, or under 18 and in care)."""
-    day = _day(on, "--on")
-    data = _run(store, neo4j, sg.cawn_eligible_cmd, day.isoformat(), all_)
-    emit(data, json, lambda d: _table(d, ["person_id", "eligible", "reason", "age", "legal_status"],
-                                      f"CAWN eligibility on {written(day)}",
-                                      lambda: explain_empty(store, neo4j, f"no child a CAWN can cover on {written(day)} (under 16, "
-                                                            "or under 18 and in care, at that date)", "--on", day)))
+@renders("cawn", "eligible")
+def eligible(answer: Answer) -> None:
+    """The children a CAWN can cover on the date; or why none."""
+    day = answer.args["on"]
+    _table(answer.data, ["person_id", "eligible", "reason", "age", "legal_status"], f"CAWN eligibility on {written(day)}",
+           lambda: answer.empty(f"no child a CAWN can cover on {written(day)} (under 16, "
+                                "or under 18 and in care, at that date)", "--on", day))
 
 
-def candidates_cmd(on: DateOpt = None, store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Adults associated with a covered child and not yet warned, most evidence first."""
-    day = _day(on, "--on")
-    data = _run(store, neo4j, sg.cawn_candidates_cmd, day.isoformat())
-    emit(data, json, lambda d: _table(d, ["adult", "child", "evidence", "last_contact"], f"CAWN candidates on {written(day)}",
-                                      lambda: explain_empty(store, neo4j, f"no adult is associated with a child a CAWN covers on "
-                                                            f"{written(day)} without a notice for that child", "--on", day)))
+@renders("cawn", "candidates")
+def candidates(answer: Answer) -> None:
+    """The adults a CAWN might warn off; or why none."""
+    day = answer.args["on"]
+    _table(answer.data, ["adult", "child", "evidence", "last_contact"], f"CAWN candidates on {written(day)}",
+           lambda: answer.empty(f"no adult is associated with a child a CAWN covers on "
+                                f"{written(day)} without a notice for that child", "--on", day))
 
 
-def breaches_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Contact evidence dated after a CAWN was served."""
-    data = _run(store, neo4j, sg.cawn_breaches_cmd)
+@renders("cawn", "breaches")
+def breaches(answer: Answer) -> None:
+    """Each notice with the contact evidence dated after it; or why none."""
     rows = [{"served_on": b["served_on"], "child": b["child"], "served_at": b["served_at"],
-             "evidence": [f"{written(e['at'])} {e['kind']} {e['id']}" for e in b["evidence"]]} for b in data]
-    emit(data, json, lambda _: _table(rows, ["served_on", "child", "served_at", "evidence"], "possible CAWN breaches",
-                                      lambda: explain_empty(store, neo4j, "no contact evidence is dated after a CAWN was served")))
+             "evidence": [f"{written(e['at'])} {e['kind']} {e['id']}" for e in b["evidence"]]} for b in answer.data]
+    _table(rows, ["served_on", "child", "served_at", "evidence"], "possible CAWN breaches",
+           lambda: answer.empty("no contact evidence is dated after a CAWN was served"))
 
 
 def pack_cmd(adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
@@ -288,22 +270,15 @@ def matrix_close_cmd(child: Annotated[str, typer.Argument(metavar="CHILD", help=
     emit(data, json, lambda d: out.print(f"{d['person_id']}: taken off the matrix by {d['by']}: {d['reason']}."))
 
 
-def matrix_list_cmd(as_of: Annotated[str | None, typer.Option("--as-of", help=f"Reviews due by this day ({DATES}) [default: today].")] = None,
-                    closed: Annotated[bool, typer.Option("--closed", help="Also list children taken off the matrix.")] = False,
-                    quiet_days: Annotated[int | None, typer.Option("--quiet-days", min=1, help=(
-                        "Prompt for a child with no new intelligence in this many days "
-                        "[default: the risk rules' no_new_intelligence_days, 90].") )] = None,
-                    store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Each child's current CSE matrix status, who set it, when, why, when to review, lead worker, NRM flag."""
-    day = _day(as_of, "--as-of")
-    data = _run(store, neo4j, sg.matrix_list_cmd, day.isoformat(), closed, quiet_days)
+@renders("matrix", "list")
+def matrix_list(answer: Answer) -> None:
+    """Each child on the matrix with its status, review and prompt; or how to add one."""
     rows = [{**r, "nrm": "yes" if r["nrm_referral"] else "no",
              "prompt": (r["no_new_intelligence"] or {}).get("prompt") or (
-                 f"off the matrix: {r['off_matrix']['reason']}" if r.get("off_matrix") else "")} for r in data]
-    emit(data, json, lambda d: _table(rows, ["person_id", "rag", "by", "set_at", "review", "review_due", "lead_worker", "nrm",
-                                             "reason", "prompt"],
-                                      f"CSE matrix as of {written(day)}",
-                                      lambda: "no children on the matrix: add one with 'graph-intel matrix set CHILD RAG'"))
+                 f"off the matrix: {r['off_matrix']['reason']}" if r.get("off_matrix") else "")} for r in answer.data]
+    _table(rows, ["person_id", "rag", "by", "set_at", "review", "review_due", "lead_worker", "nrm", "reason", "prompt"],
+           f"CSE matrix as of {written(answer.args['as_of'])}",
+           lambda: "no children on the matrix: add one with 'graph-intel matrix set CHILD RAG'")
 
 
 def briefing_cmd(since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],

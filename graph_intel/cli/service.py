@@ -55,20 +55,6 @@ def _utc(value: str | None) -> str | None:
         fail(f"--since: {exc}")
 
 
-def register(app: typer.Typer) -> None:
-    """Add serve, users and audit."""
-    app.command("serve")(serve_cmd)
-    users = typer.Typer(help="Service users and their bearer tokens.", no_args_is_help=True)
-    users.command("add")(users_add)
-    users.command("revoke")(users_revoke)
-    users.command("list")(users_list)
-    app.add_typer(users, name="users")
-    audit = typer.Typer(help="The service's hash-chained audit log.", no_args_is_help=True)
-    audit.command("verify")(audit_verify)
-    audit.command("list")(audit_list)
-    app.add_typer(audit, name="audit")
-
-
 #: Seconds open requests get to finish once the server is asked to stop.
 STOP_GRACE_SECONDS = 3
 

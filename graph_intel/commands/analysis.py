@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
 
@@ -14,7 +14,7 @@ from graph_intel.analysis.groups import SEED, SPLIT_THRESHOLD, linked_groups
 from graph_intel.analysis.paths import path_between
 from graph_intel.analysis.places import MIN_OCCASIONS, WINDOW_MINUTES, colocation, hotspots
 from graph_intel.analysis.players import key_players
-from graph_intel.commands import read_command
+from graph_intel.commands import MinGradeOpt, Param, read_command
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.schema import schema
@@ -45,11 +45,21 @@ def parse_bases(basis: str | None) -> list[str] | None:
     return chosen
 
 
+#: The association bases `--basis` may name (the schema's), for its help.
+_BASES = "recorded, social_network, phone_contact, intelligence, observed, self_reported, other"
+
+
 @read_command("groups")
-def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int = SPLIT_THRESHOLD,
-                seed: int = SEED, basis: str | None = None) -> list[dict[str, Any]]:
-    """Linked groups of two or more adults, largest first, with the evidence joining them; `basis`
-    (comma-separated, e.g. recorded,intelligence) keeps only association links on those bases."""
+def groups_json(
+    store: GraphStore, min_grade: MinGradeOpt = None,
+    threshold: Annotated[int, Param("Split connected sets larger than this by Leiden.")] = SPLIT_THRESHOLD,
+    seed: Annotated[int, Param("Seed of the Leiden split: the same seed gives the same groups.")] = SEED,
+    basis: Annotated[str | None, Param(f"Only association links on these bases join persons (comma-separated: {_BASES}).")] = None,
+) -> list[dict[str, Any]]:
+    """Linked groups of adults and the evidence joining them, largest first.
+
+    Groups of two or more adults; `basis` (comma-separated, e.g. recorded,intelligence) keeps only
+    association links on those bases."""
     many = len(store.datasets()) > 1
     bases = parse_bases(basis)
     names: dict[str, str] = {}
@@ -68,8 +78,8 @@ def groups_json(store: GraphStore, min_grade: str | None = None, threshold: int 
 
 
 @read_command("shared-contacts")
-def shared_contacts_json(store: GraphStore, min_grade: str | None = None) -> dict[str, Any]:
-    """Adults in contact with 2+ children, numbers in 2+ handsets, objects used by 2+ persons."""
+def shared_contacts_json(store: GraphStore, min_grade: MinGradeOpt = None) -> dict[str, Any]:
+    """Adults in contact with 2+ children, numbers in 2+ handsets, phones/vehicles/addresses shared."""
     minimum = MinGrade.parse(min_grade)
     return {
         "adults_with_children": _records(adults_with_children(store, minimum)),
@@ -79,17 +89,26 @@ def shared_contacts_json(store: GraphStore, min_grade: str | None = None) -> dic
 
 
 @read_command("key-players")
-def key_players_json(store: GraphStore, min_grade: str | None = None, sample: int | None = None) -> list[dict[str, Any]]:
-    """Adults by betweenness in the joining graph, with degree and the groups each bridges."""
+def key_players_json(
+    store: GraphStore, min_grade: MinGradeOpt = None,
+    sample: Annotated[int | None, Param("Estimate betweenness from this many random sources.")] = None,
+) -> list[dict[str, Any]]:
+    """Adults by betweenness among adults, with degree and groups bridged."""
     frame = key_players(store, MinGrade.parse(min_grade), sample)
     frame["betweenness"] = frame["betweenness"].astype(float).round(6)
     return _records(frame)
 
 
 @read_command("path")
-def path_json(store: GraphStore, from_kind: str, from_id: str, to_kind: str, to_id: str,
-              min_grade: str | None = None) -> dict[str, Any]:
-    """The shortest evidence chain between two entities, each hop with its source and grading."""
+def path_json(
+    store: GraphStore,
+    from_kind: Annotated[str, Param("person, phone, vehicle, location, event, report or exhibit.")],
+    from_id: Annotated[str, Param("The id, or DATASET:ID where ambiguous.")],
+    to_kind: Annotated[str, Param("Kind of the other end.")],
+    to_id: Annotated[str, Param("Id of the other end.")],
+    min_grade: MinGradeOpt = None,
+) -> dict[str, Any]:
+    """The shortest chain of evidence between two entities, each hop with its source and grade."""
     frame = path_between(store, from_kind, from_id, to_kind, to_id, MinGrade.parse(min_grade))
     hops = [
         {"from": {"kind": r["from_kind"], "id": r["from_id"]}, "to": {"kind": r["to_kind"], "id": r["to_id"]},
@@ -101,23 +120,35 @@ def path_json(store: GraphStore, from_kind: str, from_id: str, to_kind: str, to_
 
 
 @read_command("hotspots")
-def hotspots_json(store: GraphStore, min_grade: str | None = None) -> list[dict[str, Any]]:
-    """Locations by distinct children, adults and events there, with hour and weekday profiles."""
+def hotspots_json(store: GraphStore, min_grade: MinGradeOpt = None) -> list[dict[str, Any]]:
+    """Locations by distinct children, adults and events seen there, with when.
+
+    Each with hour and weekday profiles."""
     return _records(hotspots(store, MinGrade.parse(min_grade)))
 
 
 @read_command("colocation")
-def colocation_json(store: GraphStore, min_grade: str | None = None, window: int = WINDOW_MINUTES,
-                    occasions: int = MIN_OCCASIONS) -> list[dict[str, Any]]:
-    """Pairs of persons or vehicles at one place within `window` minutes on `occasions`+ occasions."""
+def colocation_json(
+    store: GraphStore, min_grade: MinGradeOpt = None,
+    window: Annotated[int, Param("Minutes apart that still count as together.", minimum=0)] = WINDOW_MINUTES,
+    occasions: Annotated[int, Param("Least number of separate occasions.", minimum=1)] = MIN_OCCASIONS,
+) -> list[dict[str, Any]]:
+    """Pairs of persons or vehicles at the same place within a window, on repeated occasions.
+
+    Within `window` minutes of each other, on `occasions` or more separate occasions."""
     if window < 0 or occasions < 1:
         raise ValueError(f"window is 0 minutes or more and occasions 1 or more (given {window} and {occasions})")
     return _records(colocation(store, MinGrade.parse(min_grade), window, occasions))
 
 
 @read_command("changes")
-def changes_json(store: GraphStore, since: str, min_grade: str | None = None) -> dict[str, Any]:
-    """New links, contacts and entities touching each child since a date."""
+def changes_json(
+    store: GraphStore,
+    since: Annotated[str, Param("Report what is new from this date on (YYYY-MM-DD or day first DD/MM/YYYY).",
+                                flag="--since", date="time")],
+    min_grade: MinGradeOpt = None,
+) -> dict[str, Any]:
+    """New entities, links and contacts touching each child since a date."""
     start = pd.Timestamp(parse_datetime_option(since))
     frame = changes_since(store, start, MinGrade.parse(min_grade))
     children = [
@@ -127,14 +158,14 @@ def changes_json(store: GraphStore, since: str, min_grade: str | None = None) ->
     return {"since": start.isoformat(), "children": children}
 
 
-@read_command("kept-apart")
 def adults_census(store: GraphStore) -> tuple[int, str]:
     """How many persons could be adults, and why the others are not (age.census): an empty groups answer's reason."""
     return census(persons(store))
 
 
+@read_command("kept-apart")
 def kept_apart_json(store: GraphStore) -> dict[str, Any]:
-    """Persons groups and key players leave out as (possibly) children, and children recorded as offenders."""
+    """Persons kept out of groups and key players as possibly children, and children recorded as offenders."""
     many = len(store.datasets()) > 1
     people = persons(store)
     victims = []

@@ -1,0 +1,269 @@
+"""CLI commands made from the command registry (graph_intel.commands), and the renderers they keep.
+
+A read command's CLI command is generated from its function: each parameter after the store is an
+argument (no default) or an option (its default the function's), its help, option name, least
+value and date reading from its `Param` metadata; `--store`, `--neo4j` and `--json` are added to
+every one. The command opens the store read-only, runs the function and prints its JSON with
+`--json`; otherwise its renderer, registered here by `@renders(*words)` in a CLI module
+(RENDERER_MODULES), prints the table, the text and the one line an empty answer gives. A command
+with no renderer prints a plain table. A bad argument (a ValueError from the command) is exit 2
+with its reason, as is a bad date, which names the option.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer import _click as click
+
+from graph_intel.commands import (
+    CLI_COMMANDS,
+    GROUPS,
+    Param,
+    ReadCommand,
+    load_all,
+    to_json,
+)
+
+#: The CLI modules whose renderers (`@renders`) the generated commands use; imported with them.
+RENDERER_MODULES = [
+    "graph_intel.cli.analysis",
+    "graph_intel.cli.safeguarding",
+    "graph_intel.cli.records",
+    "graph_intel.cli.resolve",
+]
+
+#: Parameter names every generated command takes for itself (a read command may not use them).
+COMMON = ("store", "neo4j", "json")
+
+
+@dataclass
+class Answer:
+    """What a renderer is given: the command's JSON-able result, the arguments as the command line
+    read them (a date as a date), the store options (to explain an empty answer) and what its
+    `gather` took from the open store."""
+
+    data: Any
+    args: dict[str, Any]
+    store: Path | None
+    neo4j: str | None
+    json: bool
+    extra: Any = None
+
+    def empty(self, what: str, option: str | None = None, used: date | datetime | None = None,
+              since: bool = False) -> str:
+        """The one line an empty answer prints (cli.common.explain_empty): what, the date used, the data's range."""
+        from graph_intel.cli.common import explain_empty
+
+        return explain_empty(self.store, self.neo4j, what, option, used, since)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A command's human output, and the few things some need besides: `before(args)` checks the
+    arguments before the store opens; `gather(store, data, args)` reads more from the open store
+    for the human output; `after_json(answer)` runs after the JSON is printed (an exit status)."""
+
+    render: Callable[[Answer], None]
+    before: Callable[[dict[str, Any]], None] | None = None
+    gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None
+    after_json: Callable[[Answer], None] | None = None
+
+
+RENDERERS: dict[tuple[str, ...], Renderer] = {}
+
+
+def renders(*words: str, before: Callable[[dict[str, Any]], None] | None = None,
+            gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None,
+            after_json: Callable[[Answer], None] | None = None) -> Callable[[Callable[[Answer], None]], Callable[[Answer], None]]:
+    """Register the function as the renderer of the read command `words`."""
+
+    def register(func: Callable[[Answer], None]) -> Callable[[Answer], None]:
+        RENDERERS[words] = Renderer(func, before, gather, after_json)
+        return func
+
+    return register
+
+
+def plain(answer: Answer) -> None:
+    """The output of a command with no renderer of its own: its rows as a table, else its JSON."""
+    from graph_intel.cli.common import out, say_empty, table
+
+    data = answer.data
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        if not data:
+            say_empty(answer.empty("nothing found"))
+            return
+        out.print(table(list(dict.fromkeys(k for r in data for k in r)), data))
+    else:
+        sys.stdout.write(to_json(data) + "\n")
+
+
+def _param(hint: Any) -> tuple[Any, Param]:
+    """A parameter's type without its metadata, and its Param (an empty one when it has none)."""
+    if typing.get_origin(hint) is Annotated:
+        base, *meta = typing.get_args(hint)
+        found = next((m for m in meta if isinstance(m, Param)), Param())
+        return base, found
+    return hint, Param()
+
+
+def _flag(name: str, param: Param) -> str:
+    return param.flag or "--" + name.replace("_", "-")
+
+
+def _cli_parameter(p: inspect.Parameter, hint: Any) -> tuple[inspect.Parameter, Param]:
+    """The typer parameter of one read-command parameter, and its Param."""
+    base, param = _param(hint)
+    if p.name in COMMON:
+        raise TypeError(f"a read command may not take a parameter named {p.name!r} (every CLI command has --{p.name})")
+    required = p.default is inspect.Parameter.empty
+    if required and param.flag is None:
+        info: Any = typer.Argument(help=param.help or None, metavar=param.metavar, show_default=False)
+        return inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[base, info]), param
+    kwargs: dict[str, Any] = {"help": param.help or None}
+    if param.minimum is not None:
+        kwargs["min"] = param.minimum
+    if param.date:
+        base = str | None if not required else str
+    info = typer.Option(_flag(p.name, param), **kwargs)
+    default = ... if required else p.default
+    return inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default,
+                             annotation=Annotated[base, info]), param
+
+
+def _common() -> list[inspect.Parameter]:
+    from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt
+
+    return [inspect.Parameter("store", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=StoreOpt),
+            inspect.Parameter("neo4j", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=Neo4jOpt),
+            inspect.Parameter("json", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False, annotation=JsonOpt)]
+
+
+def _read_dates(values: dict[str, Any], dated: dict[str, tuple[str, Param]]) -> dict[str, Any]:
+    """The date options read by the one parser (exit 2 naming the option); a day not given is today.
+
+    `values` is changed to hold the ISO text the command is given; the dates themselves are returned."""
+    from graph_intel.cli.common import day_option, time_option
+
+    read: dict[str, Any] = {}
+    for name, (flag, param) in dated.items():
+        if param.date == "day":
+            day = day_option(values[name], flag, date.today())
+            read[name], values[name] = day, day.isoformat() if day else None
+        else:
+            moment = time_option(values[name], flag)
+            read[name], values[name] = moment, moment.isoformat() if moment else values[name]
+    return read
+
+
+@dataclass
+class _Made:
+    """The parts of one generated command: its parameters and which of them are dates."""
+
+    params: list[inspect.Parameter] = field(default_factory=list)
+    dated: dict[str, tuple[str, Param]] = field(default_factory=dict)
+
+
+def make_command(command: ReadCommand) -> click.Command:
+    """The CLI command of a read command: options, defaults and help from its signature."""
+    from graph_intel.cli.common import fail, opened
+
+    hints = typing.get_type_hints(command.func, include_extras=True)
+    made = _Made()
+    for p in list(inspect.signature(command.func).parameters.values())[1:]:
+        cli_param, param = _cli_parameter(p, hints.get(p.name, str))
+        made.params.append(cli_param)
+        if param.date:
+            made.dated[p.name] = (_flag(p.name, param), param)
+    made.params += _common()
+
+    def run(**values: Any) -> None:
+        store, neo4j, as_json = values.pop("store"), values.pop("neo4j"), values.pop("json")
+        renderer = RENDERERS.get(command.words) or Renderer(plain)
+        args = {**values, **_read_dates(values, made.dated)}
+        if renderer.before is not None:
+            renderer.before(args)
+        extra = None
+        with opened(store, neo4j, read_only=True) as graph:
+            try:
+                data = command.func(graph, **values)
+                if renderer.gather is not None and not as_json:
+                    extra = renderer.gather(graph, data, args)
+            except ValueError as exc:  # a bad grade, date, basis or argument
+                fail(str(exc))
+        answer = Answer(data, args, store, neo4j, as_json, extra)
+        if as_json:
+            sys.stdout.write(to_json(data) + "\n")
+            if renderer.after_json is not None:
+                renderer.after_json(answer)
+        else:
+            renderer.render(answer)
+
+    run.__signature__ = inspect.Signature(made.params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in made.params}
+    run.__doc__ = command.func.__doc__
+    return _click(command.words[-1], run)
+
+
+def _click(name: str, func: Callable[..., Any]) -> click.Command:
+    """A typer function as the click command typer makes of it."""
+    sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    sub.command(name)(func)
+    return typer.main.get_group(sub).commands[name]
+
+
+def _target(words: tuple[str, ...]) -> Any:
+    """The typer function (or app) CLI_COMMANDS registers for `words`, its module imported."""
+    module, _, name = CLI_COMMANDS[words].partition(":")
+    mod = importlib.import_module(module)
+    if not hasattr(mod, name):
+        raise RuntimeError(f"graph-intel: {module} does not define {name}, registered for the command {' '.join(words)!r}")
+    return getattr(mod, name)
+
+
+def build(words: tuple[str, ...]) -> click.Command:
+    """The real command `words` (one word, or a group's), its modules imported."""
+    if words in CLI_COMMANDS:
+        target = _target(words)
+        if isinstance(target, typer.Typer):
+            return typer.main.get_group(target)
+        return _click(words[-1], target)
+    registry = load_all()
+    for module in RENDERER_MODULES:
+        importlib.import_module(module)
+    if words in registry and registry[words].cli:
+        return make_command(registry[words])
+    raise RuntimeError(f"graph-intel: no command {' '.join(words)!r} is registered")
+
+
+def group(name: str, subcommands: list[str]) -> typer.core.TyperGroup:
+    """A command group (cawn, matrix, ...): its help from GROUPS, each command made when it is asked for."""
+    return LazySubGroup(name=name, help=GROUPS.get(name), no_args_is_help=True, subcommands=subcommands)
+
+
+class LazySubGroup(typer.core.TyperGroup):
+    """A group whose commands are built (their modules imported) only when one is listed or run."""
+
+    def __init__(self, *args: Any, subcommands: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subcommands = subcommands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.subcommands)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.subcommands:
+            return None
+        if cmd_name not in self.commands:
+            self.add_command(build((str(self.name), cmd_name)), cmd_name)
+        return self.commands[cmd_name]
