@@ -1,4 +1,4 @@
-"""Session fixtures: the demo written and ingested once into a temporary embedded store."""
+"""Session fixtures: the demo written and ingested once per backend (tests/backends.py)."""
 
 from __future__ import annotations
 
@@ -6,31 +6,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from backends import demo_in, open_backend
 
-from graph_intel.stores import GraphStore, open_store
+from graph_intel.stores import GraphStore
 
 
 @pytest.fixture(scope="session")
 def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The directory of a store holding the scale-0 demo (ingested once per session)."""
-    from graph_intel.demo import write_demo
-    from graph_intel.ingest import ingest
-
-    base = tmp_path_factory.mktemp("analysis-demo")
-    folder = write_demo(base / "demo")
-    path = base / "store"
-    store = open_store(path)
-    try:
-        ingest(store, folder)
-    finally:
-        store.close()
-    return path
+    """The directory of an embedded store holding the scale-0 demo (ingested once per session), for the CLI."""
+    root = tmp_path_factory.mktemp("analysis-demo")
+    demo_in("embedded", root).close()
+    return root / "store"
 
 
 @pytest.fixture(scope="session")
-def demo(demo_store_path: Path) -> Iterator[GraphStore]:
-    """The demo store, open for reading for the whole session."""
-    store = open_store(demo_store_path)
+def demo(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The demo in a store of each backend, open for the whole session (the embedded one is the CLI's store)."""
+    if backend == "embedded":
+        store = open_backend(backend, request.getfixturevalue("demo_store_path"))
+    else:
+        store = demo_in(backend, tmp_path_factory.mktemp(f"analysis-demo-{backend}"))
     try:
         yield store
     finally:

@@ -118,11 +118,12 @@ def three_records() -> dict[str, Files]:
     return out
 
 
-def build(folder: Path, datasets: dict[str, Files]) -> GraphStore:
-    """A fresh embedded store with the datasets ingested (each folder named after its dataset)."""
+def build(folder: Path, datasets: dict[str, Files], store: GraphStore | None = None) -> GraphStore:
+    """A store with the datasets ingested (each folder named after its dataset): `store` (an empty
+    store of any backend, from the `store_factory` fixture), else a fresh embedded one in `folder`."""
     from canonical_fixtures import write_dataset
 
-    store = open_store(folder / "store")
+    store = open_store(folder / "store") if store is None else store
     for name, files in datasets.items():
         ingest(store, write_dataset(folder / name, files), dataset=name, quarantine_file=folder / f"{name}-q.csv")
     return store
