@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import shutil
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -44,6 +47,45 @@ Neo4jOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")]
 
 EXIT_OK, EXIT_ATTENTION, EXIT_CANNOT_RUN = 0, 1, 2
+
+#: --store, --neo4j and --json as the parameters of a command (graph_intel.cli.generate adds them
+#: to every read command; `store_command` to a command of the CLI alone).
+COMMON_OPTIONS = [
+    inspect.Parameter("store", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=StoreOpt),
+    inspect.Parameter("neo4j", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Neo4jOpt),
+    inspect.Parameter("json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonOpt),
+]
+
+
+@dataclass(frozen=True)
+class Where:
+    """The store a command runs on and how it answers: its --store, --neo4j and --json."""
+
+    store: Path | None = None
+    neo4j: str | None = None
+    json: bool = False
+
+    def opened(self, read_only: bool = False) -> AbstractContextManager[GraphStore]:
+        """The selected store (`opened`: a failure is exit 2 with its reason)."""
+        return opened(self.store, self.neo4j, read_only=read_only)
+
+    def emit(self, data: Any, render: Callable[[Any], None] | None = None) -> None:
+        """Print the result: JSON with --json, else the rendering."""
+        emit(data, self.json, render)
+
+
+def store_command(func: Callable[..., None]) -> Callable[..., None]:
+    """A command of the CLI alone that takes `where: Where`, given --store, --neo4j and --json (declared once)."""
+    sig = inspect.signature(func, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.name != "where"] + COMMON_OPTIONS
+
+    @functools.wraps(func)
+    def run(*args: Any, store: Path | None = None, neo4j: str | None = None, json: bool = False, **kwargs: Any) -> None:
+        func(*args, where=Where(store, neo4j, json), **kwargs)
+
+    run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run
 
 
 def fail(message: str) -> NoReturn:
@@ -85,31 +127,33 @@ def warn_incomplete(store: GraphStore) -> None:
         )
 
 
+def date_read(value: str | None, option: str, parser: str) -> Any:
+    """A date option read by the one parser (loaders.values.dates, by the name of its reading:
+    parse_date_option, parse_datetime_option, utc_option): exit 2 naming the option and the reason.
+    None (the option not given) stays None."""
+    if value is None:
+        return None
+    from loaders.values import dates
+
+    try:
+        return getattr(dates, parser)(value)
+    except dates.DateParseError as exc:
+        fail(f"{option}: {exc}")
+
+
 def day_option(value: str | None, option: str, default: date | None = None) -> date | None:
     """A date option read by the one parser (ISO or UK day-first, never US): exit 2 with the reason.
 
     None (the option not given) gives `default`.
     """
-    if value is None:
-        return default
-    from loaders.values.dates import DateParseError, parse_date_option
-
-    try:
-        return parse_date_option(value)
-    except DateParseError as exc:
-        fail(f"{option}: {exc}")
+    day: date | None = date_read(value, option, "parse_date_option")
+    return default if day is None else day
 
 
 def time_option(value: str | None, option: str) -> datetime | None:
     """A date-or-time option (--since/--until of a page) read by the one parser: exit 2 with the reason."""
-    if value is None:
-        return None
-    from loaders.values.dates import DateParseError, parse_datetime_option
-
-    try:
-        return parse_datetime_option(value)
-    except DateParseError as exc:
-        fail(f"{option}: {exc}")
+    moment: datetime | None = date_read(value, option, "parse_datetime_option")
+    return moment
 
 
 def written(value: date | datetime | str | None) -> str:

@@ -17,11 +17,13 @@ from graph_intel.cli.common import (
     JsonOpt,
     Neo4jOpt,
     StoreOpt,
+    Where,
     emit,
     err,
     fail,
     opened,
     out,
+    store_command,
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.inspect import entity_document, stats
@@ -140,17 +142,16 @@ def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = Fa
         raise typer.Exit(EXIT_ATTENTION)
 
 
+@store_command
 def show_cmd(
     kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
     ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
     history: Annotated[bool, typer.Option("--history", help="Also the record's earlier versions: what each later load changed.")] = False,
     include_restricted: IncludeRestrictedOpt = False,
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """One entity: its properties, and every link with its source and dates."""
-    with opened(store, neo4j) as graph:
+    with where.opened() as graph:
         data = entity_document(graph, kind, ident, history=history, leave_out_restricted=not include_restricted)
 
     def render(d: dict[str, Any]) -> None:
@@ -186,7 +187,7 @@ def show_cmd(
                 past.add_row(str(v["superseded_at"]), str(v["superseded_by"]), was)
             out.print(past)
 
-    emit(data, json, render)
+    where.emit(data, render)
 
 
 def _day(value: str | None) -> str:
@@ -210,18 +211,17 @@ def schema_cmd(
     emit(schema().model_dump(mode="json", by_alias=True), True)
 
 
+@store_command
 def export_cmd(
     folder: Annotated[Path, typer.Argument(help="Where to write one canonical folder per dataset.")],
     dataset: Annotated[list[str] | None, typer.Option(help="Export only this dataset (repeatable).")] = None,
     include_restricted: IncludeRestrictedOpt = False,
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """Write the store's content in the canonical format, one folder per dataset (for a later ingest)."""
     from graph_intel.export import export
 
-    with opened(store, neo4j) as graph:
+    with where.opened() as graph:
         unknown = sorted(set(dataset or []) - set(graph.datasets()))
         if unknown:
             fail(f"no dataset {', '.join(unknown)} in the store; it holds: {', '.join(graph.datasets())}")
@@ -234,4 +234,4 @@ def export_cmd(
         out.print("restricted material included (its handling codes and notes are in sources.csv)"
                   if d["include_restricted"] else "restricted material left out (--include-restricted to include it)")
 
-    emit(result, json, render)
+    where.emit(result, render)

@@ -141,14 +141,6 @@ def _cli_parameter(p: inspect.Parameter, hint: Any) -> tuple[inspect.Parameter, 
                              annotation=Annotated[base, info]), param
 
 
-def _common() -> list[inspect.Parameter]:
-    from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt
-
-    return [inspect.Parameter("store", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=StoreOpt),
-            inspect.Parameter("neo4j", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=Neo4jOpt),
-            inspect.Parameter("json", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=False, annotation=JsonOpt)]
-
-
 def _read_dates(values: dict[str, Any], dated: dict[str, tuple[str, Param]]) -> dict[str, Any]:
     """The date options read by the one parser (exit 2 naming the option); a day not given is today.
 
@@ -185,7 +177,9 @@ def make_command(command: ReadCommand) -> click.Command:
         made.params.append(cli_param)
         if param.date:
             made.dated[p.name] = (_flag(p.name, param), param)
-    made.params += _common()
+    from graph_intel.cli.common import COMMON_OPTIONS
+
+    made.params += COMMON_OPTIONS
 
     def run(**values: Any) -> None:
         store, neo4j, as_json = values.pop("store"), values.pop("neo4j"), values.pop("json")

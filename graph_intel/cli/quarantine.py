@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from graph_intel.cli.common import JsonOpt, Neo4jOpt, StoreOpt, emit, fail, opened, out
+from graph_intel.cli.common import Where, fail, out, store_command
 from graph_intel.quarantine import (
     QuarantineError,
     find_load,
@@ -20,16 +21,18 @@ quarantine_app = typer.Typer(help="Each load's quarantined rows (file, line, fie
                              no_args_is_help=True)
 
 
+def _root(where: Where) -> Path:
+    """The folder the store keeps its loads' quarantine files in."""
+    with where.opened(read_only=True) as graph:
+        return quarantine_root(graph)
+
+
 @quarantine_app.command("list")
-def list_cmd(
-    dataset: Annotated[str | None, typer.Option(help="Only this dataset's loads.")] = None,
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
-) -> None:
+@store_command
+def list_cmd(dataset: Annotated[str | None, typer.Option(help="Only this dataset's loads.")] = None, *,
+             where: Where) -> None:
     """Every load's quarantine file, oldest first per dataset, with its count of bad rows."""
-    with opened(store, neo4j, read_only=True) as graph:
-        root = quarantine_root(graph)
+    root = _root(where)
     rows = [f.as_json() for f in list_loads(root, dataset)]
 
     def render(data: list[dict[str, Any]]) -> None:
@@ -44,21 +47,18 @@ def list_cmd(
             table.add_row(r["load"], r["at"] or "before loads were kept apart", f"{r['rows']:,}", r["file"])
         out.print(table)
 
-    emit(rows, json, render)
+    where.emit(rows, render)
 
 
 @quarantine_app.command("show")
+@store_command
 def show_cmd(
     load: Annotated[str, typer.Argument(metavar="LOAD", help="DATASET/LOAD_TIME as `quarantine list` names it (or a dataset with one load).")],
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """One load's quarantined rows: file, line, field, reason and the row as read."""
-    with opened(store, neo4j, read_only=True) as graph:
-        root = quarantine_root(graph)
     try:
-        found = find_load(root, load)
+        found = find_load(_root(where), load)
     except QuarantineError as exc:
         fail(str(exc))
     doc = {**found.as_json(), "quarantined": read_load(found)}
@@ -74,4 +74,4 @@ def show_cmd(
             table.add_row(r["file"], r["line"], r["field"], r["reason"], r["row"])
         out.print(table, markup=False, highlight=False)
 
-    emit(doc, json, render)
+    where.emit(doc, render)

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from graph_intel.cli.common import EXIT_ATTENTION, JsonOpt, Neo4jOpt, StoreOpt, emit, err, fail
+from graph_intel.cli.common import (
+    EXIT_ATTENTION,
+    JsonOpt,
+    Neo4jOpt,
+    StoreOpt,
+    date_read,
+    emit,
+    err,
+    fail,
+)
 
 if TYPE_CHECKING:
     from api.settings import Settings
@@ -45,14 +54,8 @@ def _existing_db(settings: Settings) -> Path:
 
 def _utc(value: str | None) -> str | None:
     """An audit --since time by the one date parser, as the UTC ISO text the log holds (exit 2 if bad)."""
-    if value is None:
-        return None
-    from loaders.values.dates import DateParseError, utc_option
-
-    try:
-        return utc_option(value)
-    except DateParseError as exc:
-        fail(f"--since: {exc}")
+    utc: str | None = date_read(value, "--since", "utc_option")
+    return utc
 
 
 #: Seconds open requests get to finish once the server is asked to stop.
