@@ -20,7 +20,7 @@ from graph_intel.settings import Settings
 from graph_intel.stores.base import GraphStore
 
 NEO4J_SKIP_REASON = (
-    "set GRAPH_INTEL_NEO4J_URI to run the contract suite against a live Neo4j 5 server "
+    "set GRAPH_INTEL_NEO4J_URI to run the backend-wide tests against a live Neo4j 5 server "
     "(docker compose up neo4j)"
 )
 

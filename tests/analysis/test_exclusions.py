@@ -84,8 +84,9 @@ FILES: dict[str, list[dict[str, str]]] = {
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    store = build_store(tmp_path_factory.mktemp("exclusions"), FILES)
+def small(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The exclusions case in a store of each backend."""
+    store = build_store(tmp_path_factory.mktemp("exclusions"), FILES, backend)
     try:
         yield store
     finally:
