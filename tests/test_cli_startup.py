@@ -79,8 +79,11 @@ def test_a_registered_module_that_is_missing_is_an_error(monkeypatch: pytest.Mon
 def test_a_registered_command_its_module_does_not_define_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.data:ghost_cmd")
     result = CliRunner().invoke(cli.app, ["ghost"])
-    assert isinstance(result.exception, ImportError)
+    assert isinstance(result.exception, RuntimeError)
     assert "ghost" in str(result.exception)
+    listing = CliRunner().invoke(cli.app, ["--help"])  # the listing, which reads the source, says so too
+    assert isinstance(listing.exception, RuntimeError)
+    assert "ghost_cmd" in str(listing.exception)
 
 
 def test_a_read_command_the_cli_also_defines_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

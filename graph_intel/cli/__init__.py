@@ -21,10 +21,11 @@ from typer.core import TyperCommand, TyperGroup
 from graph_intel.commands import GROUPS, Entry, index
 
 
-def commands() -> dict[str, list[Entry]]:
-    """Top-level command name -> the registry's entries under it (one, or a group's), in --help order."""
+def commands(summaries: bool = True) -> dict[str, list[Entry]]:
+    """Top-level command name -> the registry's entries under it (one, or a group's), in --help order
+    (`summaries=False`: without the CLI commands' summaries, to run one)."""
     top: dict[str, list[Entry]] = {}
-    for words, entry in index().items():
+    for words, entry in index(summaries).items():
         top.setdefault(words[0], []).append(entry)
     return top
 
@@ -40,7 +41,7 @@ def load_command(name: str) -> click.Command:
     """The real command `name`, its module imported (a group's commands each when asked for)."""
     from graph_intel.cli.generate import build, group
 
-    entries = commands()[name]
+    entries = commands(summaries=False)[name]
     if len(entries) == 1 and len(entries[0].words) == 1:
         return build(entries[0].words)
     return group(name, [e.words[1] for e in entries])
@@ -52,11 +53,11 @@ class LazyGroup(TyperGroup):
     _listing = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        listed = commands()
+        listed = commands(summaries=self._listing)
         return [*listed, *(n for n in super().list_commands(ctx) if n not in listed)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        listed = commands()
+        listed = commands(summaries=self._listing)
         if cmd_name not in listed:
             return super().get_command(ctx, cmd_name)
         if self._listing:  # the top-level --help needs only the name and the line

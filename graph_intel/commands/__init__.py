@@ -226,13 +226,14 @@ class Entry:
     read: bool  # a read command (made into a CLI command) or a command of the CLI alone
 
 
-def index() -> dict[tuple[str, ...], Entry]:
+def index(summaries: bool = True) -> dict[tuple[str, ...], Entry]:
     """Every command of the command line, read from the modules' source, none imported.
 
     Read commands are found by their `@read_command(...)` decorators in COMMAND_MODULES (those with
     `cli=False` left out, their CLI command being in CLI_COMMANDS), CLI commands by CLI_COMMANDS;
     each summary is its function's docstring's first line. A module that is missing, a decorator
     whose words are not plain strings, or a CLI command its module does not define is an error.
+    `summaries=False` (to run a command, not list them) leaves the CLI modules' source unread.
     """
     found: dict[tuple[str, ...], Entry] = {}
     for module in COMMAND_MODULES:
@@ -244,10 +245,13 @@ def index() -> dict[tuple[str, ...], Entry]:
         if words in found:
             raise ImportError(f"graph_intel.commands: {' '.join(words)} is both a read command of {found[words].module} "
                               f"and a CLI command of {module} (give the read command cli=False)")
-        defined = _defined(module)
-        if name not in defined:
-            raise ImportError(f"graph_intel.commands: {module} does not define {name}, registered in CLI_COMMANDS")
-        found[words] = Entry(words, defined[name][0], module, False)
+        summary = ""
+        if summaries:
+            defined = _defined(module)
+            if name not in defined:
+                raise RuntimeError(f"graph_intel.commands: {module} does not define {name}, registered in CLI_COMMANDS")
+            summary = defined[name][0]
+        found[words] = Entry(words, summary, module, False)
     return found
 
 
