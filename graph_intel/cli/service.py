@@ -11,13 +11,14 @@ import typer
 
 from graph_intel.cli.common import (
     EXIT_ATTENTION,
-    JsonOpt,
     Neo4jOpt,
     StoreOpt,
+    Where,
     date_read,
     emit,
     err,
     fail,
+    store_command,
 )
 
 if TYPE_CHECKING:
@@ -92,20 +93,19 @@ def serve_cmd(
     os._exit(0)
 
 
+@store_command
 def users_add(
     name: Annotated[str, typer.Argument(help="The user's name (letters, digits, '_', '.', '@', '-').")],
     role: Annotated[str, typer.Option(help="admin, analyst or viewer.")],
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
     api_db: ApiDbOpt = None,
     password: Annotated[bool, typer.Option("--password", help="Also set a password for the hub's sign-in (asked for, twice; never an argument).")] = False,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """Create a user and print its token (shown once: only its hash is kept); --password also
     asks for a password to sign in to the hub workspace in a browser (stored argon2-hashed)."""
     from api.users import UserError, UserStore
 
-    path = _settings(store, neo4j, api_db).api_db_path()
+    path = _settings(where.store, where.neo4j, api_db).api_db_path()
     secret = None
     if password:
         from api.web.accounts import MIN_PASSWORD_CHARS
@@ -127,17 +127,16 @@ def users_add(
     emit({"user": name, "role": role, "token": token, **({"password": "set"} if secret is not None else {})}, True)
 
 
+@store_command
 def users_revoke(
     name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
     api_db: ApiDbOpt = None,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """Revoke a user's token; the user stays listed, as revoked (never the last active admin)."""
     from api.users import UserError, UserStore
 
-    with UserStore(_existing_db(_settings(store, neo4j, api_db))) as users:
+    with UserStore(_existing_db(_settings(where.store, where.neo4j, api_db))) as users:
         try:
             done = users.revoke(name)
         except UserError as exc:
@@ -147,20 +146,22 @@ def users_revoke(
     emit({"user": name, "revoked": True}, True)
 
 
-def users_list(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
+@store_command
+def users_list(api_db: ApiDbOpt = None, *, where: Where) -> None:
     """List users: name, role, created_at, revoked_at (never tokens)."""
     from api.users import UserStore
 
-    with UserStore(_existing_db(_settings(store, neo4j, api_db))) as users:
+    with UserStore(_existing_db(_settings(where.store, where.neo4j, api_db))) as users:
         emit(users.list(), True)
 
 
-def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOpt = None, json: JsonOpt = False) -> None:
+@store_command
+def audit_verify(api_db: ApiDbOpt = None, *, where: Where) -> None:
     """Walk the audit hash chain and hold it against the signed checkpoints; exit 1 when an entry was
     edited, inserted, deleted or reordered, or the chain was truncated, rewound or extended."""
     from api.audit import open_audit
 
-    settings = _settings(store, neo4j, api_db)
+    settings = _settings(where.store, where.neo4j, api_db)
     _existing_db(settings)
     try:
         log = open_audit(settings, create_key=False)
@@ -176,22 +177,21 @@ def audit_verify(store: StoreOpt = None, neo4j: Neo4jOpt = None, api_db: ApiDbOp
         err.print(f"[yellow]{result['note']}[/] (set GRAPH_INTEL_AUDIT_KEY_FILE)")
 
 
+@store_command
 def audit_list(
     who: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
     person: Annotated[str | None, typer.Option(help="Only entries naming this person: DATASET:ID, or an id in any dataset.")] = None,
     since: Annotated[str | None, typer.Option(help="From this time, UTC (YYYY-MM-DD[THH:MM] or day first DD/MM/YYYY [HH:MM]).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many entries, newest first.")] = 100,
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
     api_db: ApiDbOpt = None,
-    json: JsonOpt = False,
+    *, where: Where,
 ) -> None:
     """Print audit entries as JSON, newest first (control characters always escaped)."""
     import sys
 
     from api.audit import AuditLog, printable_json
 
-    with AuditLog(_existing_db(_settings(store, neo4j, api_db))) as log:
+    with AuditLog(_existing_db(_settings(where.store, where.neo4j, api_db))) as log:
         entries = log.query(who=who, person=person, since=_utc(since), limit=limit)
         sys.stdout.write(printable_json(entries) + "\n")
     if not entries:  # stdout stays the JSON document; the reason goes to stderr
