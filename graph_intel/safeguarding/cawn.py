@@ -192,10 +192,18 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
     rows = rows[rows["at"].isna() | (rows["at"] < pd.Timestamp(limit))]
     sources = Sources(store).preload(rows["sources"])
     out: list[dict[str, Any]] = []
-    for (adult, child), group in rows.groupby(["a", "b"], sort=False):
+    # each pair's rows, pairs in order of first appearance (as groupby(sort=False) gives them), from
+    # one conversion of the whole frame: a to_dict per pair took most of the time at scale
+    records = rows.to_dict("records")
+    by_pair: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for r in records:
+        if pd.isna(r["a"]) or pd.isna(r["b"]):
+            continue
+        by_pair.setdefault((r["a"], r["b"]), []).append(r)
+    for (adult, child), group in by_pair.items():
         if (adult, child) in served:
             continue
-        items = sorted((evidence_json(r, sources) for r in group.to_dict("records")), key=lambda e: (e["at"] or "", e["id"]))
+        items = sorted((evidence_json(r, sources) for r in group), key=lambda e: (e["at"] or "", e["id"]))
         last = max((e["at"] for e in items if e["at"]), default=None)
         out.append({"adult": ident(str(adult)), "child": ident(str(child)), "evidence": len(items),
                     "last_contact": last, "on": day.isoformat(), "items": items})
