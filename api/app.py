@@ -38,14 +38,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if getattr(app.state, "services", None) is not None:  # already running (a nested test client)
+        if (
+            getattr(app.state, "services", None) is not None
+        ):  # already running (a nested test client)
             yield
             return
         db = settings.api_db_path()
-        store = open_store(settings.store, settings.neo4j_uri, create=False)  # never a new, empty store
+        store = open_store(
+            settings.store, settings.neo4j_uri, create=False
+        )  # never a new, empty store
         users, audit = UserStore(db), open_audit(settings)
         app.state.services = services = Services(
-            settings=settings, store=store, users=users, audit=audit,
+            settings=settings,
+            store=store,
+            users=users,
+            audit=audit,
             readers=anyio.CapacityLimiter(settings.read_workers),
         )
         try:
@@ -56,7 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if services.jobs.active or services.gate.busy:
                 # Stopping mid-load: the load stays marked incomplete in the store; waiting for it
                 # would hold the stop for as long as it runs.
-                log.warning("stopping with a load in progress: it is recorded as incomplete; load it again")
+                log.warning(
+                    "stopping with a load in progress: it is recorded as incomplete; load it again"
+                )
             else:
                 services.store.close()
             users.close()
@@ -89,19 +98,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The browser's front door: the hub's home page (which asks to sign in first)."""
         return RedirectResponse(WEB_PREFIX + "/", status_code=303)
 
-    @app.get(OPENAPI_PATH, include_in_schema=False, openapi_extra=require_role("authenticated", action="none"))
+    @app.get(
+        OPENAPI_PATH,
+        include_in_schema=False,
+        openapi_extra=require_role("authenticated", action="none"),
+    )
     def openapi_document() -> dict[str, Any]:
         """The OpenAPI document (authenticated: it maps what the service holds)."""
         return app.openapi()
 
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
     install_error_handlers(app)
-    app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes,
-                       tile_origin=settings.map_tile_origin())
+    app.add_middleware(
+        GuardMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        tile_origin=settings.map_tile_origin(),
+    )
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "X-Purpose", "Content-Type"], allow_credentials=False,
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-Purpose", "Content-Type"],
+            allow_credentials=False,
         )
     return app
 
@@ -119,14 +139,25 @@ def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
         return app.openapi_schema
     from fastapi.openapi.utils import get_openapi
 
-    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    doc = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
     doc.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {
-        "type": "http", "scheme": "bearer", "description": "A token from `graph-intel users add`.",
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A token from `graph-intel users add`.",
     }
     purpose_param = {
-        "name": "X-Purpose", "in": "header", "required": True,
+        "name": "X-Purpose",
+        "in": "header",
+        "required": True,
         "description": "Why you need this (kept in the audit log).",
-        "schema": {"type": "string", "minLength": 1, "maxLength": settings.max_purpose_chars, "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"},
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": settings.max_purpose_chars,
+            "pattern": r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$",
+        },
     }
     for item in doc.get("paths", {}).values():
         for operation in item.values():

@@ -54,7 +54,9 @@ def canonical(entry: dict[str, Any]) -> str:
 
 def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     """sha256(prev_hash + canonical JSON of the entry), hex."""
-    return hashlib.sha256((prev_hash + canonical(entry)).encode("utf-8", "surrogateescape")).hexdigest()
+    return hashlib.sha256(
+        (prev_hash + canonical(entry)).encode("utf-8", "surrogateescape")
+    ).hexdigest()
 
 
 class AuditLog(ServiceTable):
@@ -87,28 +89,41 @@ class AuditLog(ServiceTable):
         "failed" when it ends, so an operation that never ended still has its first entry.
         """
         entry: dict[str, Any] = {
-            "at": now_utc(), "who": who, "role": role, "method": method, "route": route,
-            "params": params, "persons": sorted(set(persons)), "purpose": purpose,
-            "action": action, "status": status,
+            "at": now_utc(),
+            "who": who,
+            "role": role,
+            "method": method,
+            "route": route,
+            "params": params,
+            "persons": sorted(set(persons)),
+            "purpose": purpose,
+            "action": action,
+            "status": status,
         }
         if phase is not None:
             entry["phase"] = phase
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                seq, prev = self._conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+                seq, prev = self._conn.execute(
+                    "SELECT seq, hash FROM audit_head WHERE id = 1"
+                ).fetchone()
                 entry["seq"] = seq + 1
                 digest = chain_hash(prev, entry)
                 self._conn.execute(
                     "INSERT INTO audit (seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)",
                     (entry["seq"], canonical(entry), prev, digest),
                 )
-                self._conn.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (entry["seq"], digest))
+                self._conn.execute(
+                    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (entry["seq"], digest)
+                )
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-            if self.checkpoints is not None:  # after the commit: a checkpoint never names an entry that is not there
+            if (
+                self.checkpoints is not None
+            ):  # after the commit: a checkpoint never names an entry that is not there
                 self.checkpoints.write(entry["seq"], digest, entry["at"])
         return {**entry, "prev_hash": prev, "hash": digest}
 
@@ -157,7 +172,9 @@ class AuditLog(ServiceTable):
         key configured: truncation cannot be told).
         """
         with self._lock:
-            rows = self._conn.execute("SELECT seq, entry, prev_hash, hash FROM audit ORDER BY seq").fetchall()
+            rows = self._conn.execute(
+                "SELECT seq, entry, prev_hash, hash FROM audit ORDER BY seq"
+            ).fetchall()
             head = self._conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
         hashes: list[str] = []
         prev, expected_seq = GENESIS, 1
@@ -178,8 +195,12 @@ class AuditLog(ServiceTable):
             hashes.append(digest)
             prev, expected_seq = digest, expected_seq + 1
         if head is None or head[0] != len(rows) or head[1] != prev:
-            return _verdict(len(rows), "edited", len(rows) + 1 if rows else 1,
-                            "the head does not match the last entry (entries deleted or added)")
+            return _verdict(
+                len(rows),
+                "edited",
+                len(rows) + 1 if rows else 1,
+                "the head does not match the last entry (entries deleted or added)",
+            )
         if self.checkpoints is None:
             return _verdict(len(rows), "unanchored", None, None)
         return _against_checkpoints(hashes, *self.checkpoints.read())
@@ -190,23 +211,42 @@ def open_audit(settings: Settings, create_key: bool = True) -> AuditLog:
     use when `create_key`; a reader such as `audit verify` without a key gets an unanchored log)."""
     secret = settings.audit_key.get_secret_value() if settings.audit_key is not None else None
     key = load_key(secret, settings.audit_key_path(), create=create_key)
-    checkpoints = None if key is None else Checkpoints(settings.audit_checkpoints_path(), key, settings.audit_syslog)
+    checkpoints = (
+        None
+        if key is None
+        else Checkpoints(settings.audit_checkpoints_path(), key, settings.audit_syslog)
+    )
     return AuditLog(settings.api_db_path(), checkpoints)
 
 
-def _verdict(entries: int, state: str, first_bad: int | None, reason: str | None,
-             checkpoint: Checkpoint | None = None) -> dict[str, Any]:
+def _verdict(
+    entries: int,
+    state: str,
+    first_bad: int | None,
+    reason: str | None,
+    checkpoint: Checkpoint | None = None,
+) -> dict[str, Any]:
     intact = state in ("intact", "unanchored")
-    out: dict[str, Any] = {"entries": entries, "intact": intact, "state": state, "first_bad": first_bad,
-                           "reason": reason, "checkpoint": None}
+    out: dict[str, Any] = {
+        "entries": entries,
+        "intact": intact,
+        "state": state,
+        "first_bad": first_bad,
+        "reason": reason,
+        "checkpoint": None,
+    }
     if checkpoint is not None:
         out["checkpoint"] = {"seq": checkpoint.seq, "hash": checkpoint.hash, "at": checkpoint.at}
     if state == "unanchored":
-        out["note"] = "no audit checkpoint key is configured, so entries removed from the end cannot be told"
+        out["note"] = (
+            "no audit checkpoint key is configured, so entries removed from the end cannot be told"
+        )
     return out
 
 
-def _against_checkpoints(hashes: list[str], checkpoints: list[Checkpoint], forged: list[str]) -> dict[str, Any]:
+def _against_checkpoints(
+    hashes: list[str], checkpoints: list[Checkpoint], forged: list[str]
+) -> dict[str, Any]:
     """The verdict of an unbroken chain (hashes[i] is entry i+1's) against its signed checkpoints."""
     n = len(hashes)
     latest = max(checkpoints, key=lambda c: c.seq, default=None)
@@ -214,17 +254,38 @@ def _against_checkpoints(hashes: list[str], checkpoints: list[Checkpoint], forge
         return _verdict(n, "forged-checkpoint", None, "; ".join(forged[:3]), latest)
     for cp in sorted(checkpoints, key=lambda c: c.seq):
         if cp.seq > n:
-            return _verdict(n, "truncated", n + 1, (
-                f"the chain ends at entry {n} but the checkpoint of {cp.at} says it had {cp.seq}: "
-                f"entries {n + 1}-{latest.seq if latest else cp.seq} were removed"), latest)
+            return _verdict(
+                n,
+                "truncated",
+                n + 1,
+                (
+                    f"the chain ends at entry {n} but the checkpoint of {cp.at} says it had {cp.seq}: "
+                    f"entries {n + 1}-{latest.seq if latest else cp.seq} were removed"
+                ),
+                latest,
+            )
         if cp.seq >= 1 and hashes[cp.seq - 1] != cp.hash:
-            return _verdict(n, "rewound", cp.seq, (
-                f"entry {cp.seq} is not the one checkpointed at {cp.at}: the chain was rebuilt from entry {cp.seq} or before"), latest)
+            return _verdict(
+                n,
+                "rewound",
+                cp.seq,
+                (
+                    f"entry {cp.seq} is not the one checkpointed at {cp.at}: the chain was rebuilt from entry {cp.seq} or before"
+                ),
+                latest,
+            )
     covered = latest.seq if latest else 0
     if n > covered:
-        return _verdict(n, "extended", covered + 1, (
-            f"entries {covered + 1}-{n} come after the last signed checkpoint (entry {covered}): "
-            "added without the audit key, or the service stopped between writing an entry and its checkpoint"), latest)
+        return _verdict(
+            n,
+            "extended",
+            covered + 1,
+            (
+                f"entries {covered + 1}-{n} come after the last signed checkpoint (entry {covered}): "
+                "added without the audit key, or the service stopped between writing an entry and its checkpoint"
+            ),
+            latest,
+        )
     return _verdict(n, "intact", None, None, latest)
 
 

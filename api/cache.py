@@ -61,7 +61,11 @@ class ResponseCache:
             return self._items.get((generation, key))
 
     def _make_and_keep(
-        self, store: GraphStore, full: tuple[int, Hashable], generation: int, make: Callable[[], Cached]
+        self,
+        store: GraphStore,
+        full: tuple[int, Hashable],
+        generation: int,
+        make: Callable[[], Cached],
     ) -> Cached:
         with self._lock:
             hit = self._items.get(full)

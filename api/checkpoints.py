@@ -38,7 +38,9 @@ class Checkpoint:
 
 
 def _message(seq: int, digest: str, at: str) -> bytes:
-    return json.dumps({"at": at, "hash": digest, "seq": seq}, sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(
+        {"at": at, "hash": digest, "seq": seq}, sort_keys=True, separators=(",", ":")
+    ).encode()
 
 
 def load_key(key: str | None, key_file: Path, create: bool) -> bytes | None:
@@ -49,7 +51,9 @@ def load_key(key: str | None, key_file: Path, create: bool) -> bytes | None:
     if key_file.exists():
         data = key_file.read_bytes().strip()
         if len(data) < 16:
-            raise ValueError(f"the audit key in {key_file} is shorter than 16 bytes: write a longer random key there")
+            raise ValueError(
+                f"the audit key in {key_file} is shorter than 16 bytes: write a longer random key there"
+            )
         return data
     if not create:
         return None
@@ -76,7 +80,9 @@ class Checkpoints:
     def write(self, seq: int, digest: str, at: str) -> None:
         """Append the checkpoint of the chain's new head (one line, flushed to disk)."""
         line = json.dumps(
-            {"at": at, "hash": digest, "mac": self.sign(seq, digest, at), "seq": seq}, sort_keys=True, separators=(",", ":")
+            {"at": at, "hash": digest, "mac": self.sign(seq, digest, at), "seq": seq},
+            sort_keys=True,
+            separators=(",", ":"),
         )
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,12 +113,19 @@ class Checkpoints:
                     continue
                 try:
                     doc: dict[str, Any] = json.loads(text)
-                    seq, digest, at, mac = int(doc["seq"]), str(doc["hash"]), str(doc["at"]), str(doc["mac"])
+                    seq, digest, at, mac = (
+                        int(doc["seq"]),
+                        str(doc["hash"]),
+                        str(doc["at"]),
+                        str(doc["mac"]),
+                    )
                 except (ValueError, KeyError, TypeError):
                     bad.append(f"checkpoint line {number} is not a checkpoint")
                     continue
                 if not hmac.compare_digest(mac, self.sign(seq, digest, at)):
-                    bad.append(f"checkpoint line {number} (entry {seq}) is not signed with the audit key: forged")
+                    bad.append(
+                        f"checkpoint line {number} (entry {seq}) is not signed with the audit key: forged"
+                    )
                     continue
                 good.append(Checkpoint(seq=seq, hash=digest, at=at, line=number))
         return good, bad

@@ -115,7 +115,9 @@ def _unauthorised(reason: str) -> HTTPException:
 #: rewrite what `audit list` shows.
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 #: Query parameters that would carry a token; tokens are accepted only in the Authorization header.
-TOKEN_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "auth", "authorization", "bearer", "key"})
+TOKEN_PARAMS = frozenset(
+    {"token", "access_token", "api_key", "apikey", "auth", "authorization", "bearer", "key"}
+)
 #: What a token looks like (users.add makes "gi_" and 43 URL-safe characters).
 TOKEN_SHAPE = re.compile(r"gi_[A-Za-z0-9_\-]{20,}")
 
@@ -124,7 +126,9 @@ def purpose_text(raw: str | None, limit: int) -> str:
     """The X-Purpose header as text: UTF-8 (HTTP hands headers over as Latin-1), stripped, within
     `limit` characters, without control or format characters. HTTPException(400) says what is wrong."""
     if raw is None or not raw.strip():
-        raise HTTPException(status_code=400, detail="an X-Purpose header is required: say why you need this")
+        raise HTTPException(
+            status_code=400, detail="an X-Purpose header is required: say why you need this"
+        )
     try:
         text = raw.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -132,7 +136,8 @@ def purpose_text(raw: str | None, limit: int) -> str:
     bad = next((c for c in text if unicodedata.category(c) in REFUSED_CATEGORIES), None)
     if bad is not None:
         raise HTTPException(
-            status_code=400, detail=f"X-Purpose holds a control or format character (U+{ord(bad):04X}): write it as plain text"
+            status_code=400,
+            detail=f"X-Purpose holds a control or format character (U+{ord(bad):04X}): write it as plain text",
         )
     text = text.strip()
     if len(text) > limit:
@@ -153,14 +158,18 @@ def bearer_token(authorization: str | None) -> str | None:
 def token_in_query(query: dict[str, list[str]]) -> bool:
     """Whether the query string carries something that looks like a token."""
     return any(
-        name.lower() in TOKEN_PARAMS or any(TOKEN_SHAPE.search(v) for v in values) for name, values in query.items()
+        name.lower() in TOKEN_PARAMS or any(TOKEN_SHAPE.search(v) for v in values)
+        for name, values in query.items()
     )
 
 
 def redacted_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
     """The query string as the audit keeps it: token-like values replaced, so no token is stored."""
     return {
-        name: ["[redacted]" if name.lower() in TOKEN_PARAMS or TOKEN_SHAPE.search(v) else v for v in values]
+        name: [
+            "[redacted]" if name.lower() in TOKEN_PARAMS or TOKEN_SHAPE.search(v) else v
+            for v in values
+        ]
         for name, values in query.items()
     }
 
@@ -176,7 +185,10 @@ async def enforce_access(request: Request) -> None:
     if roles == [PUBLIC]:
         return
     if token_in_query(ctx.query):
-        raise HTTPException(status_code=400, detail="tokens are accepted only in the Authorization header, never in the URL")
+        raise HTTPException(
+            status_code=400,
+            detail="tokens are accepted only in the Authorization header, never in the URL",
+        )
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise _unauthorised("a bearer token is required (Authorization: Bearer TOKEN)")
@@ -186,7 +198,9 @@ async def enforce_access(request: Request) -> None:
     ctx.who, ctx.role = user.name, user.role
     ctx.purpose = _purpose(request, services(request).settings.max_purpose_chars)
     if not roles:
-        raise HTTPException(status_code=403, detail="this route has no access rule, so it is refused")
+        raise HTTPException(
+            status_code=403, detail="this route has no access rule, so it is refused"
+        )
     if user.role not in roles:
         raise HTTPException(status_code=403, detail=f"the {user.role} role may not use this route")
     request.state.user = user
@@ -227,7 +241,14 @@ def audit_ended(svc: Services, ctx: AuditContext, status: int) -> None:
 
 def _append(svc: Services, ctx: AuditContext, status: int, phase: str) -> None:
     svc.audit.append(
-        who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
-        params={"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params}, persons=sorted(ctx.persons),
-        purpose=ctx.purpose, action=ctx.action, status=status, phase=phase,
+        who=ctx.who,
+        role=ctx.role,
+        method=ctx.method,
+        route=ctx.route or ctx.path,
+        params={"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params},
+        persons=sorted(ctx.persons),
+        purpose=ctx.purpose,
+        action=ctx.action,
+        status=status,
+        phase=phase,
     )

@@ -34,7 +34,9 @@ def strings_in(doc: Any, found: set[str] | None = None) -> set[str]:
             if len(item) <= MAX_ID_CHARS:
                 found.add(item)
             if _SPACE.search(item):  # text ("C1 seen with A1"): its words too
-                found.update(w.strip(".:-/") for w in _WORDS.split(item) if 0 < len(w) <= MAX_ID_CHARS)
+                found.update(
+                    w.strip(".:-/") for w in _WORDS.split(item) if 0 < len(w) <= MAX_ID_CHARS
+                )
         elif isinstance(item, dict):
             stack.extend(k for k in item if isinstance(k, str))
             stack.extend(item.values())

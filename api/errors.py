@@ -32,9 +32,13 @@ _DETAIL_ITEMS = 3
 class ValidationItem(BaseModel):
     """One part of a request that is not as declared: where, what, and the kind of problem."""
 
-    loc: list[str | int] = Field(description="Where: the part of the request (path, query, header, body) and the name")
+    loc: list[str | int] = Field(
+        description="Where: the part of the request (path, query, header, body) and the name"
+    )
     msg: str = Field(description="What is wrong with it")
-    type: str = Field(description="The kind of problem (FastAPI's error type, e.g. `missing`, `string_too_long`)")
+    type: str = Field(
+        description="The kind of problem (FastAPI's error type, e.g. `missing`, `string_too_long`)"
+    )
 
 
 class ErrorBody(BaseModel):
@@ -42,7 +46,8 @@ class ErrorBody(BaseModel):
 
     detail: str = Field(description="What was wrong and what to do, in one line")
     errors: list[ValidationItem] = Field(
-        default_factory=list, description="For 422 from validation: each part of the request that is not as declared"
+        default_factory=list,
+        description="For 422 from validation: each part of the request that is not as declared",
     )
 
 
@@ -66,11 +71,21 @@ def _loc(item: dict[str, Any]) -> str:
 
 def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
     """The 422 body for FastAPI's validation errors: a one-line reason and each item (no input echoed)."""
-    items = [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-              "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+    items = [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in errors
+    ]
     said = "; ".join(f"{_loc(e)}: {e['msg']}" for e in items[:_DETAIL_ITEMS])
     more = f" (and {len(items) - _DETAIL_ITEMS} more)" if len(items) > _DETAIL_ITEMS else ""
-    detail = f"the request is not as declared: {said}{more}" if items else "the request is not as declared"
+    detail = (
+        f"the request is not as declared: {said}{more}"
+        if items
+        else "the request is not as declared"
+    )
     return {"detail": detail, "errors": items}
 
 
@@ -84,7 +99,11 @@ def declare_errors(doc: dict[str, Any], public: Any) -> None:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
-    for name, schema in ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+    for name, schema in (
+        ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        .get("$defs", {})
+        .items()
+    ):
         schemas[name] = schema
     body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     body.pop("$defs", None)
@@ -128,11 +147,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def value_error(request: Request, exc: Exception) -> JSONResponse:
         log.info("bad request on %s: %s", request.url.path, exc)
-        return JSONResponse({"detail": "a parameter is not valid for this command"}, status_code=400)
+        return JSONResponse(
+            {"detail": "a parameter is not valid for this command"}, status_code=400
+        )
 
     async def store_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("store error on %s", request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "the store could not answer; the error has been logged"}, status_code=503)
+        return JSONResponse(
+            {"detail": "the store could not answer; the error has been logged"}, status_code=503
+        )
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         errors = list(exc.errors()) if isinstance(exc, RequestValidationError) else []

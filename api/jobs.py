@@ -48,9 +48,16 @@ class Job:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "job": self.id, "kind": self.kind, "dataset": self.dataset, "status": self.state,
-            "created_at": self.created_at, "started_at": self.started_at, "finished_at": self.finished_at,
-            "result": self.result, "error": self.error, "url": job_url(self.id),
+            "job": self.id,
+            "kind": self.kind,
+            "dataset": self.dataset,
+            "status": self.state,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "result": self.result,
+            "error": self.error,
+            "url": job_url(self.id),
         }
 
 
@@ -83,7 +90,9 @@ class JobRunner:
                     break
                 self._jobs.popitem(last=False)
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="graph-intel-jobs", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="graph-intel-jobs", daemon=True
+                )
                 self._thread.start()
         self._queue.put((job, work, ended))
         return job

@@ -72,7 +72,9 @@ class LoadProcesses:
             if self.stopping:
                 raise LoadStopped("the service is stopping")
             child = subprocess.Popen(  # noqa: S603 - this interpreter, this module, no shell
-                [sys.executable, "-m", "api.load_process"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                [sys.executable, "-m", "api.load_process"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
             )
             self._running = child
         assert child.stdin is not None and child.stdout is not None
@@ -130,12 +132,18 @@ def main() -> None:
     threading.Thread(target=_watch_parent, name="graph-intel-parent-watch", daemon=True).start()
     private_files()
     install()  # the load checks the watchlists and the matrix, as every load does
-    settings = LoadSettings(agency=request.agency, origin="upload", keep_quarantine=True,
-                            elsewhere=Path(request.elsewhere))
+    settings = LoadSettings(
+        agency=request.agency,
+        origin="upload",
+        keep_quarantine=True,
+        elsewhere=Path(request.elsewhere),
+    )
     try:
         store = open_store(Path(request.store), create=False)
         try:
-            report = load(store, reader("canonical"), Path(request.folder), request.dataset, settings)
+            report = load(
+                store, reader("canonical"), Path(request.folder), request.dataset, settings
+            )
         finally:
             store.close()
     except IngestError as exc:

@@ -39,8 +39,10 @@ class LoadInProgress(Exception):
         self.since = since
 
     def detail(self) -> str:
-        return (f"a load of dataset {self.dataset} is in progress (begun {self.since}); answers would be "
-                f"half-loaded, so try again in a few seconds")
+        return (
+            f"a load of dataset {self.dataset} is in progress (begun {self.since}); answers would be "
+            f"half-loaded, so try again in a few seconds"
+        )
 
 
 class LoadGate:
@@ -104,8 +106,12 @@ class StillComputing(Exception):
     """The answer was not ready within the read's patience; its computation goes on (and is cached)."""
 
 
-async def run_abandonable(request: Request, work: Callable[[], Cached], limiter: anyio.CapacityLimiter,
-                          patience: float | None = None) -> Cached:
+async def run_abandonable(
+    request: Request,
+    work: Callable[[], Cached],
+    limiter: anyio.CapacityLimiter,
+    patience: float | None = None,
+) -> Cached:
     """Run `work` in a worker thread of the bounded pool; give up if the client disconnects first,
     or (StillComputing) when no answer came within `patience` seconds: a computation already
     running then ends on its own and its answer is cached for the client's next try."""
@@ -149,8 +155,14 @@ async def run_abandonable(request: Request, work: Callable[[], Cached], limiter:
 
 
 async def answer(
-    request: Request, store: Callable[[], GraphStore], cache: ResponseCache, gate: LoadGate,
-    limiter: anyio.CapacityLimiter, key: Hashable, make: Callable[[], Cached], patience: float | None = None,
+    request: Request,
+    store: Callable[[], GraphStore],
+    cache: ResponseCache,
+    gate: LoadGate,
+    limiter: anyio.CapacityLimiter,
+    key: Hashable,
+    make: Callable[[], Cached],
+    patience: float | None = None,
 ) -> tuple[Cached, dict[str, str]]:
     """The answer to one question, and the headers it needs: computed once however many ask at
     once, at most `limiter` at a time, never while a load runs (then the answer cached before the
@@ -168,16 +180,23 @@ async def answer(
         before = gate.before
         hit = cache.peek(before, key) if before is not None else None
         if hit is not None:
-            return hit, {ANSWER_HEADER: f"computed before the load of dataset {exc.dataset} in progress (begun {exc.since})"}
-        raise HTTPException(status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from exc
+            return hit, {
+                ANSWER_HEADER: f"computed before the load of dataset {exc.dataset} in progress (begun {exc.since})"
+            }
+        raise HTTPException(
+            status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        ) from exc
     except StillComputing as exc:
         raise HTTPException(
-            status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             detail=f"the answer is still being computed (more than {patience:g} s; the store may just have grown "
-                   "by a load): it will be ready for a later try, so try again in a few seconds",
+            "by a load): it will be ready for a later try, so try again in a few seconds",
         ) from exc
     except ClientGone as exc:
-        raise HTTPException(status_code=503, detail="the client went away before its answer was computed") from exc
+        raise HTTPException(
+            status_code=503, detail="the client went away before its answer was computed"
+        ) from exc
 
 
 class IncompleteLoads:
@@ -195,7 +214,11 @@ class IncompleteLoads:
                 handle = store()
                 generation = getattr(handle, "generation", None)
                 with self._lock:
-                    if generation is not None and self._seen is not None and self._seen[0] == generation:
+                    if (
+                        generation is not None
+                        and self._seen is not None
+                        and self._seen[0] == generation
+                    ):
                         names = self._seen[1]
                     else:
                         names = ", ".join(sorted(handle.incomplete_loads()))

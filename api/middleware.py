@@ -45,8 +45,9 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=f"the request body is larger than {limit} bytes")
 
 
-def security_headers(headers: list[tuple[bytes, bytes]], path: str = "",
-                     tile_origin: str | None = None) -> list[tuple[bytes, bytes]]:
+def security_headers(
+    headers: list[tuple[bytes, bytes]], path: str = "", tile_origin: str | None = None
+) -> list[tuple[bytes, bytes]]:
     """Response headers with ours set: a CSP by content type (the hub's own by path, with the
     force's tile server when configured), nosniff, no-referrer, no-store, DENY (SAMEORIGIN for
     the hub's framed network picture)."""
@@ -63,8 +64,12 @@ def security_headers(headers: list[tuple[bytes, bytes]], path: str = "",
 def _json_response(status: int, detail: str) -> tuple[Message, Message]:
     body = json.dumps({"detail": detail}).encode()
     start: Message = {
-        "type": "http.response.start", "status": status,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
     }
     return start, {"type": "http.response.body", "body": body}
 
@@ -72,8 +77,13 @@ def _json_response(status: int, detail: str) -> tuple[Message, Message]:
 class GuardMiddleware:
     """Pure ASGI middleware: size limits, headers, audit, and no internals in errors."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int,
-                 tile_origin: str | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        tile_origin: str | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_upload = max_upload_bytes
@@ -90,15 +100,24 @@ class GuardMiddleware:
         scope[AUDIT_SCOPE_KEY] = ctx
         limit = self.max_upload if path in UPLOAD_PATHS else self.max_body
         started = False
-        app = scope.get("app")  # the service's app (a mounted sub-app such as the hub replaces scope["app"])
+        app = scope.get(
+            "app"
+        )  # the service's app (a mounted sub-app such as the hub replaces scope["app"])
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": security_headers(list(message.get("headers", [])), path, self.tile_origin)}
+                message = {
+                    **message,
+                    "headers": security_headers(
+                        list(message.get("headers", [])), path, self.tile_origin
+                    ),
+                }
                 if not await self._audit(app, scope, ctx, int(message["status"])):
-                    start, body = _json_response(503, "the audit log cannot be written, so nothing is disclosed")
+                    start, body = _json_response(
+                        503, "the audit log cannot be written, so nothing is disclosed"
+                    )
                     await send({**start, "headers": security_headers(start["headers"])})
                     await send(body)
                     raise _AuditFailed
@@ -108,16 +127,30 @@ class GuardMiddleware:
         if _has_body(scope, length) and is_web(path):
             if path != SIGN_IN_PATH and not await self._session_valid(scope):
                 # the hub's forms post with a session, never a bearer token: none, none of the body is read
-                await self._refuse(scope, ctx, guarded_send, 403, "sign in first: this form needs a live session")
+                await self._refuse(
+                    scope, ctx, guarded_send, 403, "sign in first: this form needs a live session"
+                )
                 return
-        elif _has_body(scope, length) and path not in UNAUDITED_PATHS and not await self._token_valid(scope):
+        elif (
+            _has_body(scope, length)
+            and path not in UNAUDITED_PATHS
+            and not await self._token_valid(scope)
+        ):
             # Cheap refusals first: a body sent without a valid token is refused before any of it
             # is read (the route's own check would come only after the body was parsed).
-            await self._refuse(scope, ctx, guarded_send, 401, "a valid bearer token is required (Authorization: Bearer TOKEN)",
-                               [(b"www-authenticate", b'Bearer realm="graph-intel"')])
+            await self._refuse(
+                scope,
+                ctx,
+                guarded_send,
+                401,
+                "a valid bearer token is required (Authorization: Bearer TOKEN)",
+                [(b"www-authenticate", b'Bearer realm="graph-intel"')],
+            )
             return
         if length is not None and length > limit:
-            await self._refuse(scope, ctx, guarded_send, 413, f"the request body is larger than {limit} bytes")
+            await self._refuse(
+                scope, ctx, guarded_send, 413, f"the request body is larger than {limit} bytes"
+            )
             return
         received = 0
 
@@ -140,11 +173,15 @@ class GuardMiddleware:
         except Exception:
             log.exception("unhandled error on %s %s", ctx.method, path)
             if not started:
-                await self._refuse(scope, ctx, guarded_send, 500, "internal error; it has been logged")
+                await self._refuse(
+                    scope, ctx, guarded_send, 500, "internal error; it has been logged"
+                )
 
     async def _token_valid(self, scope: Scope) -> bool:
         """Whether the request carries a bearer token of a current user (read from the headers only)."""
-        header = next((v for k, v in scope.get("headers", []) if k == b"authorization"), b"").decode("latin-1")
+        header = next(
+            (v for k, v in scope.get("headers", []) if k == b"authorization"), b""
+        ).decode("latin-1")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return False
@@ -159,11 +196,20 @@ class GuardMiddleware:
         web = getattr(getattr(scope.get("app"), "state", None), "web", None)
         if web is None:
             return False
-        cookie = next((v for k, v in scope.get("headers", []) if k == b"cookie"), b"").decode("latin-1")
+        cookie = next((v for k, v in scope.get("headers", []) if k == b"cookie"), b"").decode(
+            "latin-1"
+        )
         return await anyio.to_thread.run_sync(web.cookie_session_live, cookie)
 
-    async def _refuse(self, scope: Scope, ctx: AuditContext, send: Send, status: int, detail: str,
-                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    async def _refuse(
+        self,
+        scope: Scope,
+        ctx: AuditContext,
+        send: Send,
+        status: int,
+        detail: str,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
         start, body = _json_response(status, detail)
         start["headers"] = [*start["headers"], *(headers or [])]
         try:
@@ -183,13 +229,26 @@ class GuardMiddleware:
 
         def write() -> None:
             if ctx.who is None:
-                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+                headers = {
+                    k.decode("latin-1").lower(): v.decode("latin-1")
+                    for k, v in scope.get("headers", [])
+                }
                 self._identify(headers, ctx, services)
-            params: dict[str, Any] = {"path": ctx.path, "query": redacted_query(ctx.query), **ctx.params}
+            params: dict[str, Any] = {
+                "path": ctx.path,
+                "query": redacted_query(ctx.query),
+                **ctx.params,
+            }
             services.audit.append(
-                who=ctx.who, role=ctx.role, method=ctx.method, route=ctx.route or ctx.path,
-                params=params, persons=sorted(ctx.persons), purpose=ctx.purpose,
-                action=ctx.action, status=status,
+                who=ctx.who,
+                role=ctx.role,
+                method=ctx.method,
+                route=ctx.route or ctx.path,
+                params=params,
+                persons=sorted(ctx.persons),
+                purpose=ctx.purpose,
+                action=ctx.action,
+                status=status,
                 phase=None if ctx.phase is None else "failed" if status >= 400 else "finished",
             )
 
@@ -210,14 +269,18 @@ class GuardMiddleware:
         try:
             user = services.users.authenticate(token)
         except Exception:  # the entry is still written, without a name
-            log.exception("could not look the token up for the audit of %s %s", ctx.method, ctx.path)
+            log.exception(
+                "could not look the token up for the audit of %s %s", ctx.method, ctx.path
+            )
             return
         if user is None:
             return
         ctx.who, ctx.role = user.name, user.role
         if ctx.purpose is None:
             try:
-                ctx.purpose = purpose_text(headers.get("x-purpose"), services.settings.max_purpose_chars)
+                ctx.purpose = purpose_text(
+                    headers.get("x-purpose"), services.settings.max_purpose_chars
+                )
             except HTTPException:
                 pass
 
@@ -228,7 +291,12 @@ class QuerylessAccessLog(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+        if (
+            isinstance(args, tuple)
+            and len(args) >= 3
+            and isinstance(args[2], str)
+            and "?" in args[2]
+        ):
             record.args = (*args[:2], args[2].split("?", 1)[0] + "?[query not logged]", *args[3:])
         return True
 

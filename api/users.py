@@ -93,7 +93,9 @@ class UserStore(ServiceTable):
     def add(self, name: str, role: str) -> str:
         """Create a user and return its new token (shown once; only its hash is kept)."""
         if not _NAME.match(name):
-            raise UserError(f"user name {name!r} is not allowed: letters, digits, '_', '.', '@', '-' (at most 64)")
+            raise UserError(
+                f"user name {name!r} is not allowed: letters, digits, '_', '.', '@', '-' (at most 64)"
+            )
         if role not in ROLES:
             raise UserError(f"role {role!r} is not one of {', '.join(ROLES)}")
         token = "gi_" + secrets.token_urlsafe(32)
@@ -123,9 +125,12 @@ class UserStore(ServiceTable):
                         "SELECT count(*) FROM users WHERE role = 'admin' AND revoked_at IS NULL"
                     ).fetchone()[0]
                     if admins <= 1:
-                        raise UserError(f"{name!r} is the last active admin: add another admin before revoking this one")
+                        raise UserError(
+                            f"{name!r} is the last active admin: add another admin before revoking this one"
+                        )
                 cur = self._conn.execute(
-                    "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", (now_utc(), name)
+                    "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+                    (now_utc(), name),
                 )
                 self._conn.execute("COMMIT")
             except BaseException:

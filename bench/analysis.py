@@ -39,7 +39,17 @@ from graph_intel.analysis.players import betweenness
 from graph_intel.analysis.projection import to_igraph, to_networkx
 from graph_intel.demo import write_demo
 
-PUBLIC_OR_PLACEMENT = {"hotel", "takeaway", "park", "street", "shop", "school", "camera", "care_placement", "other"}
+PUBLIC_OR_PLACEMENT = {
+    "hotel",
+    "takeaway",
+    "park",
+    "street",
+    "shop",
+    "school",
+    "camera",
+    "care_placement",
+    "other",
+}
 TOGETHER = {"sighting", "incident", "arrest"}
 
 
@@ -69,29 +79,48 @@ def frames(folder: Path) -> dict[str, Any]:
     dob = pd.to_datetime(persons["date_of_birth"], errors="coerce")
     cat = persons["category"].replace("", "unknown")
     children = set("person:" + persons["person_id"][cat == "child"])
-    grown = set("person:" + persons["person_id"][(cat != "child") & ((cat != "unknown") | (dob <= pd.Timestamp("1993-12-31")))])
+    grown = set(
+        "person:"
+        + persons["person_id"][
+            (cat != "child") & ((cat != "unknown") | (dob <= pd.Timestamp("1993-12-31")))
+        ]
+    )
     links = _read(folder, "links.csv")
     links = links[links["from_kind"] != ""]
-    links = links.assign(a=_norm(links["from_kind"], links["from_id"]), b=_norm(links["to_kind"], links["to_id"]))
+    links = links.assign(
+        a=_norm(links["from_kind"], links["from_id"]), b=_norm(links["to_kind"], links["to_id"])
+    )
     locs = _read(folder, "locations.csv")
     not_home = set("location:" + locs["location_id"][locs["kind"].isin(PUBLIC_OR_PLACEMENT)])
-    attr = links[links["link"].isin(["uses_phone", "keeper_of", "drives", "lives_at"])][["a", "b", "link"]]
+    attr = links[links["link"].isin(["uses_phone", "keeper_of", "drives", "lives_at"])][
+        ["a", "b", "link"]
+    ]
     child_things = set(attr["b"][attr["a"].isin(children)])
-    phone_users = attr[attr["link"] == "uses_phone"][["a", "b"]].rename(columns={"a": "person", "b": "phone"})
+    phone_users = attr[attr["link"] == "uses_phone"][["a", "b"]].rename(
+        columns={"a": "person", "b": "phone"}
+    )
     edges: list[pd.DataFrame] = []
-    shared = attr[attr["a"].isin(grown) & ~attr["b"].isin(child_things) & ~attr["b"].isin(not_home)][["a", "b"]].drop_duplicates()
+    shared = attr[
+        attr["a"].isin(grown) & ~attr["b"].isin(child_things) & ~attr["b"].isin(not_home)
+    ][["a", "b"]].drop_duplicates()
     pairs = shared.merge(shared, on="b")
-    edges.append(pairs[pairs["a_x"] < pairs["a_y"]].rename(columns={"a_x": "a", "a_y": "c"})[["a", "c"]])
+    edges.append(
+        pairs[pairs["a_x"] < pairs["a_y"]].rename(columns={"a_x": "a", "a_y": "c"})[["a", "c"]]
+    )
     assoc = links[links["link"].isin(["family_of", "associate_of", "partner_of", "introduced"])]
     edges.append(assoc[["a", "b"]].rename(columns={"b": "c"}))
     calls = _read(folder, "calls.csv")
-    calls = calls.assign(caller=_phone(calls["caller"]).radd("phone:"), callee=_phone(calls["callee"]).radd("phone:"))
+    calls = calls.assign(
+        caller=_phone(calls["caller"]).radd("phone:"), callee=_phone(calls["callee"]).radd("phone:")
+    )
     cp = calls.merge(phone_users.rename(columns={"phone": "caller", "person": "x"}), on="caller")
     cp = cp.merge(phone_users.rename(columns={"phone": "callee", "person": "y"}), on="callee")
     ok = ~cp["caller"].isin(child_things) & ~cp["callee"].isin(child_things)
     edges.append(cp[ok][["x", "y"]].rename(columns={"x": "a", "y": "c"}))
     hs = _read(folder, "handset_contacts.csv")
-    hs = hs.assign(h=_phone(hs["handset"]).radd("phone:"), n=_phone(hs["contact_number"]).radd("phone:"))
+    hs = hs.assign(
+        h=_phone(hs["handset"]).radd("phone:"), n=_phone(hs["contact_number"]).radd("phone:")
+    )
     hp = hs.merge(phone_users.rename(columns={"phone": "h", "person": "x"}), on="h")
     hp = hp.merge(phone_users.rename(columns={"phone": "n", "person": "y"}), on="n")
     edges.append(hp[["x", "y"]].rename(columns={"x": "a", "y": "c"}))
@@ -99,30 +128,56 @@ def frames(folder: Path) -> dict[str, Any]:
     parts = _read(folder, "event_participants.csv")
     parts = parts.assign(who=_norm(parts["kind"], parts["id"]))
     kinds = events.set_index("event_id")["kind"]
-    present = parts[(parts["kind"] == "person") & parts["event_id"].map(kinds).isin(TOGETHER)][["event_id", "who"]]
+    present = parts[(parts["kind"] == "person") & parts["event_id"].map(kinds).isin(TOGETHER)][
+        ["event_id", "who"]
+    ]
     tog = present.merge(present, on="event_id")
-    edges.append(tog[tog["who_x"] < tog["who_y"]].rename(columns={"who_x": "a", "who_y": "c"})[["a", "c"]])
+    edges.append(
+        tog[tog["who_x"] < tog["who_y"]].rename(columns={"who_x": "a", "who_y": "c"})[["a", "c"]]
+    )
     joins = pd.concat(edges, ignore_index=True).rename(columns={"c": "b"})
     joins = joins[joins["a"].isin(grown) & joins["b"].isin(grown) & (joins["a"] != joins["b"])]
     # adult-child facts: calls both ways and being together
-    ac = pd.concat([cp[["x", "y"]].rename(columns={"x": "a", "y": "b"}), cp[["y", "x"]].rename(columns={"y": "a", "x": "b"}),
-                    tog[["who_x", "who_y"]].rename(columns={"who_x": "a", "who_y": "b"})], ignore_index=True)
+    ac = pd.concat(
+        [
+            cp[["x", "y"]].rename(columns={"x": "a", "y": "b"}),
+            cp[["y", "x"]].rename(columns={"y": "a", "x": "b"}),
+            tog[["who_x", "who_y"]].rename(columns={"who_x": "a", "who_y": "b"}),
+        ],
+        ignore_index=True,
+    )
     ac = ac[ac["a"].isin(grown) & ac["b"].isin(children)]
     # the full POLE graph (events, calls and reads as nodes; provenance never a node)
     anpr = _read(folder, "anpr.csv")
-    full = [links[["a", "b"]],
-            pd.DataFrame({"a": "event:" + parts["event_id"], "b": parts["who"]}),
-            pd.DataFrame({"a": "event:" + events["event_id"], "b": "location:" + events["location_id"]})[events["location_id"] != ""],
-            pd.DataFrame({"a": "call:" + calls.index.astype(str), "b": calls["caller"]}),
-            pd.DataFrame({"a": "call:" + calls.index.astype(str), "b": calls["callee"]}),
-            pd.DataFrame({"a": "read:" + anpr.index.astype(str), "b": "vehicle:" + anpr["vrm"].str.replace(" ", "").str.upper()}),
-            pd.DataFrame({"a": "read:" + anpr.index.astype(str), "b": "camera:" + anpr["camera_id"]}),
-            pd.DataFrame({"a": "exhibit:" + hs["exhibit_ref"], "b": hs["n"]}),
-            pd.DataFrame({"a": "exhibit:" + hs["exhibit_ref"], "b": hs["h"]})]
+    full = [
+        links[["a", "b"]],
+        pd.DataFrame({"a": "event:" + parts["event_id"], "b": parts["who"]}),
+        pd.DataFrame(
+            {"a": "event:" + events["event_id"], "b": "location:" + events["location_id"]}
+        )[events["location_id"] != ""],
+        pd.DataFrame({"a": "call:" + calls.index.astype(str), "b": calls["caller"]}),
+        pd.DataFrame({"a": "call:" + calls.index.astype(str), "b": calls["callee"]}),
+        pd.DataFrame(
+            {
+                "a": "read:" + anpr.index.astype(str),
+                "b": "vehicle:" + anpr["vrm"].str.replace(" ", "").str.upper(),
+            }
+        ),
+        pd.DataFrame({"a": "read:" + anpr.index.astype(str), "b": "camera:" + anpr["camera_id"]}),
+        pd.DataFrame({"a": "exhibit:" + hs["exhibit_ref"], "b": hs["n"]}),
+        pd.DataFrame({"a": "exhibit:" + hs["exhibit_ref"], "b": hs["h"]}),
+    ]
     full_edges = pd.concat(full, ignore_index=True)
     saved = hs[["n", "exhibit_ref"]]
-    return {"joins": joins, "attr": attr, "ac": ac, "saved": saved, "full": full_edges,
-            "entities": int(pd.concat([full_edges["a"], full_edges["b"]]).nunique()), "links": len(full_edges)}
+    return {
+        "joins": joins,
+        "attr": attr,
+        "ac": ac,
+        "saved": saved,
+        "full": full_edges,
+        "entities": int(pd.concat([full_edges["a"], full_edges["b"]]).nunique()),
+        "links": len(full_edges),
+    }
 
 
 def ours_shared(f: dict[str, Any]) -> tuple[int, int, int]:
@@ -136,7 +191,11 @@ def ours_shared(f: dict[str, Any]) -> tuple[int, int, int]:
 def nx_shared(f: dict[str, Any]) -> tuple[int, int, int]:
     """The same counts by walking networkx graphs."""
     out = []
-    for frame, a, b in ((f["ac"], "a", "b"), (f["saved"], "n", "exhibit_ref"), (f["attr"], "b", "a")):
+    for frame, a, b in (
+        (f["ac"], "a", "b"),
+        (f["saved"], "n", "exhibit_ref"),
+        (f["attr"], "b", "a"),
+    ):
         g = nx.Graph()
         left = set(frame[a])
         g.add_edges_from(zip("L" + frame[a], "R" + frame[b], strict=True))
@@ -150,7 +209,11 @@ def nx_groups(edges: pd.DataFrame, threshold: int, seed: int) -> int:
     n = 0
     for comp in nx.connected_components(g):
         if len(comp) > threshold:
-            n += sum(1 for c in nx.community.louvain_communities(g.subgraph(comp), seed=seed) if len(c) >= 2)
+            n += sum(
+                1
+                for c in nx.community.louvain_communities(g.subgraph(comp), seed=seed)
+                if len(c) >= 2
+            )
         elif len(comp) >= 2:
             n += 1
     return n
@@ -165,8 +228,12 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 def inner_main(argv: list[str] | None = None) -> int:
     """The inner-function benchmark (engines on CSV frames, not commands): its table on stdout."""
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--scale", type=int, default=5, help="demo --scale (x 1,000 background persons)")
-    ap.add_argument("--out", type=Path, default=None, help="where the demo CSVs are written (reused if present)")
+    ap.add_argument(
+        "--scale", type=int, default=5, help="demo --scale (x 1,000 background persons)"
+    )
+    ap.add_argument(
+        "--out", type=Path, default=None, help="where the demo CSVs are written (reused if present)"
+    )
     ap.add_argument("--sample", type=int, default=200, help="betweenness sources")
     ap.add_argument("--threshold", type=int, default=25)
     ap.add_argument("--seed", type=int, default=42)
@@ -176,8 +243,10 @@ def inner_main(argv: list[str] | None = None) -> int:
         t, _ = timed(lambda: write_demo(folder, scale=args.scale))
         sys.stderr.write(f"wrote demo --scale {args.scale} in {t:.1f} s\n")
     t_frames, f = timed(lambda: frames(folder))
-    print(f"demo --scale {args.scale}: {f['entities']:,} entities, {f['links']:,} links; "
-          f"{len(f['joins']):,} adult joining facts; frames built from CSV in {t_frames:.1f} s")
+    print(
+        f"demo --scale {args.scale}: {f['entities']:,} entities, {f['links']:,} links; "
+        f"{len(f['joins']):,} adult joining facts; frames built from CSV in {t_frames:.1f} s"
+    )
     rows = []
 
     t1, g1 = timed(lambda: len(find_groups(f["joins"], args.threshold, args.seed)))
@@ -199,7 +268,14 @@ def inner_main(argv: list[str] | None = None) -> int:
 
     t1, b1 = timed(ours_bc)
     t2, b2 = timed(nx_bc)
-    rows.append((f"key players (betweenness, {args.sample} sampled sources)", t1, t2, f"max {b1:.2e} vs {b2:.2e}"))
+    rows.append(
+        (
+            f"key players (betweenness, {args.sample} sampled sources)",
+            t1,
+            t2,
+            f"max {b1:.2e} vs {b2:.2e}",
+        )
+    )
 
     src, dst = "person:C1", "person:A8"
 
@@ -207,7 +283,9 @@ def inner_main(argv: list[str] | None = None) -> int:
         proj = to_igraph(f["full"])
         idx = proj.index()
         graph = proj.graph
-        chain = bidirectional_search(idx[src], idx[dst], lambda v: ((u, None) for u in graph.neighbors(v)))
+        chain = bidirectional_search(
+            idx[src], idx[dst], lambda v: ((u, None) for u in graph.neighbors(v))
+        )
         return len(chain) if chain is not None else -1
 
     def nx_path() -> int:
@@ -254,14 +332,31 @@ def build_store(data: Path, scale: int) -> Path:
     store = data / f"scale{scale}"
     if not (store / "graph.lbug").exists():
         started = time.perf_counter()
-        subprocess.run([*CLI, "demo", "--scale", str(scale), "--out", str(data / f"scale{scale}-csv"),
-                        "--store", str(store), "--json"], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        sys.stderr.write(f"built demo --scale {scale} store in {time.perf_counter() - started:.0f} s\n")
+        subprocess.run(
+            [
+                *CLI,
+                "demo",
+                "--scale",
+                str(scale),
+                "--out",
+                str(data / f"scale{scale}-csv"),
+                "--store",
+                str(store),
+                "--json",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        sys.stderr.write(
+            f"built demo --scale {scale} store in {time.perf_counter() - started:.0f} s\n"
+        )
     return store
 
 
-def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tuple[float, float, int, str, float]:
+def run_command(
+    argv: list[str], store: Path, tmp: Path, timeout: float
+) -> tuple[float, float, int, str, float]:
     """(wall s, peak resident MB, JSON bytes, status, CPU s) of `graph-intel ARGV --store S --json` in a child.
 
     CPU time (user + system, the child's own, from wait4) is printed beside the wall time: on a
@@ -270,8 +365,9 @@ def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tupl
     out = tmp / "out.json"
     started = time.perf_counter()
     with open(out, "wb") as fh:
-        proc = subprocess.Popen([*CLI, *args, "--store", str(store), "--json"], stdout=fh,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*CLI, *args, "--store", str(store), "--json"], stdout=fh, stderr=subprocess.DEVNULL
+        )
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -280,14 +376,24 @@ def run_command(argv: list[str], store: Path, tmp: Path, timeout: float) -> tupl
             if time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
-                return (time.perf_counter() - started, usage.ru_maxrss / 1024, 0, "timeout",
-                        usage.ru_utime + usage.ru_stime)
+                return (
+                    time.perf_counter() - started,
+                    usage.ru_maxrss / 1024,
+                    0,
+                    "timeout",
+                    usage.ru_utime + usage.ru_stime,
+                )
             time.sleep(0.02)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     code = proc.returncode
-    return (wall, usage.ru_maxrss / 1024, out.stat().st_size, "ok" if code in (0, 1) else f"exit {code}",
-            usage.ru_utime + usage.ru_stime)
+    return (
+        wall,
+        usage.ru_maxrss / 1024,
+        out.stat().st_size,
+        "ok" if code in (0, 1) else f"exit {code}",
+        usage.ru_utime + usage.ru_stime,
+    )
 
 
 def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> dict[str, float]:
@@ -318,8 +424,15 @@ def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> d
         t_ours = time.perf_counter() - started
     finally:
         store.close()
-    rows = list(zip(facts["a"].tolist(), facts["b"].tolist(), facts["kind"].tolist(), facts["ref_key"].tolist(),
-                    strict=True))
+    rows = list(
+        zip(
+            facts["a"].tolist(),
+            facts["b"].tolist(),
+            facts["kind"].tolist(),
+            facts["ref_key"].tolist(),
+            strict=True,
+        )
+    )
     started = time.perf_counter()
     g = nx.Graph()
     for i, (a, b, _k, _r) in enumerate(rows):
@@ -329,7 +442,11 @@ def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> d
             g.add_edge(a, b, facts=[i])
     evidence = 0
     for comp in nx.connected_components(g):
-        parts = nx.community.louvain_communities(g.subgraph(comp), seed=seed) if len(comp) > threshold else [comp]
+        parts = (
+            nx.community.louvain_communities(g.subgraph(comp), seed=seed)
+            if len(comp) > threshold
+            else [comp]
+        )
         for part in parts:
             if len(part) < 2:
                 continue
@@ -341,15 +458,30 @@ def reference_groups(store_path: Path, threshold: int = 25, seed: int = 42) -> d
     t_nx = time.perf_counter() - started
     started = time.perf_counter()
     names = pd.Index(pd.unique(pd.concat([facts["a"], facts["b"]], ignore_index=True)))
-    graph = ig.Graph(n=len(names), edges=list(zip(names.get_indexer(facts["a"]).tolist(),
-                                                  names.get_indexer(facts["b"]).tolist(), strict=True)))
+    graph = ig.Graph(
+        n=len(names),
+        edges=list(
+            zip(
+                names.get_indexer(facts["a"]).tolist(),
+                names.get_indexer(facts["b"]).tolist(),
+                strict=True,
+            )
+        ),
+    )
     graph.simplify()
     for comp in graph.connected_components():
         if len(comp) > threshold:
-            leidenalg.find_partition(graph.induced_subgraph(comp), leidenalg.ModularityVertexPartition, seed=seed)
+            leidenalg.find_partition(
+                graph.induced_subgraph(comp), leidenalg.ModularityVertexPartition, seed=seed
+            )
     t_ig = time.perf_counter() - started
-    return {"networkx": t_nx + t_read, "igraph": t_ig + t_read, "ours": t_ours, "read": t_read,
-            "evidence": float(evidence)}
+    return {
+        "networkx": t_nx + t_read,
+        "igraph": t_ig + t_read,
+        "ours": t_ours,
+        "read": t_read,
+        "evidence": float(evidence),
+    }
 
 
 def reference_show(store_path: Path) -> float:
@@ -382,26 +514,57 @@ def load_average() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Time every read command end to end at three sizes; print the table on stdout."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", type=int, default=5, help="the largest demo --scale (x 1,000 background persons)")
-    ap.add_argument("--sizes", type=str, default=None,
-                    help="the scales, e.g. 25,50,100 [default: N/4,N/2,N]; 0 is the demo story alone")
-    ap.add_argument("--data", type=Path, default=Path("/tmp/graph-intel-bench-stores"),
-                    help="where the stores are built and reused")
-    ap.add_argument("--timeout", type=float, default=600, help="seconds before a command is stopped")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--scale", type=int, default=5, help="the largest demo --scale (x 1,000 background persons)"
+    )
+    ap.add_argument(
+        "--sizes",
+        type=str,
+        default=None,
+        help="the scales, e.g. 25,50,100 [default: N/4,N/2,N]; 0 is the demo story alone",
+    )
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=Path("/tmp/graph-intel-bench-stores"),
+        help="where the stores are built and reused",
+    )
+    ap.add_argument(
+        "--timeout", type=float, default=600, help="seconds before a command is stopped"
+    )
     ap.add_argument("--only", type=str, default=None, help="comma-separated command names to run")
     ap.add_argument("--inner", action="store_true", help="run the inner-function benchmark instead")
-    ap.add_argument("--out", type=Path, default=None, help="(--inner) where the demo CSVs are written")
+    ap.add_argument(
+        "--out", type=Path, default=None, help="(--inner) where the demo CSVs are written"
+    )
     args, rest = ap.parse_known_args(argv)
     if args.inner:
-        return inner_main([*(["--scale", str(args.scale)]), *(["--out", str(args.out)] if args.out else []), *rest])
-    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else \
-        sorted({max(1, args.scale // 4), max(1, args.scale // 2), args.scale})
+        return inner_main(
+            [
+                *(["--scale", str(args.scale)]),
+                *(["--out", str(args.out)] if args.out else []),
+                *rest,
+            ]
+        )
+    sizes = (
+        [int(x) for x in args.sizes.split(",")]
+        if args.sizes
+        else sorted({max(1, args.scale // 4), max(1, args.scale // 2), args.scale})
+    )
     args.data.mkdir(parents=True, exist_ok=True)
     stores = {n: build_store(args.data, n) for n in sizes}
-    wanted = [c for c in COMMANDS if args.only is None or c[0].split()[0] in args.only.split(",") or c[0] in args.only]
-    print(f"end to end, `graph-intel CMD --store S --json` in a subprocess; sizes demo --scale {sizes}; "
-          f"load average {load_average()} ({os.cpu_count()} cores)")
+    wanted = [
+        c
+        for c in COMMANDS
+        if args.only is None or c[0].split()[0] in args.only.split(",") or c[0] in args.only
+    ]
+    print(
+        f"end to end, `graph-intel CMD --store S --json` in a subprocess; sizes demo --scale {sizes}; "
+        f"load average {load_average()} ({os.cpu_count()} cores)"
+    )
     head = "".join(f"{f'scale {n} s':>12}{'cpu s':>8}{'MB':>7}" for n in sizes)
     print(f"{'command':30}{head}{'growth k':>18}  notes")
     times: dict[str, list[float]] = {}
@@ -425,14 +588,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.only is None or "groups" in args.only:
         ref = reference_groups(largest)
         ours = times.get("groups", [float("nan")])[-1]
-        print(f"groups, from an opened store: ours {ref['ours']:.2f} s (function + JSON; {ours:.2f} s end to end); "
-              f"plain networkx {ref['networkx']:.2f} s ({ref['networkx'] / ref['ours']:.1f}x ours); igraph "
-              f"components + Leiden without evidence {ref['igraph']:.2f} s; both including the same store read "
-              f"into joining facts ({ref['read']:.2f} s); {int(ref['evidence']):,} evidence records")
+        print(
+            f"groups, from an opened store: ours {ref['ours']:.2f} s (function + JSON; {ours:.2f} s end to end); "
+            f"plain networkx {ref['networkx']:.2f} s ({ref['networkx'] / ref['ours']:.1f}x ours); igraph "
+            f"components + Leiden without evidence {ref['igraph']:.2f} s; both including the same store read "
+            f"into joining facts ({ref['read']:.2f} s); {int(ref['evidence']):,} evidence records"
+        )
     if args.only is None or "show" in args.only:
         t = reference_show(largest)
         ours = times.get("show person C1", [float("nan")])[-1]
-        print(f"show person C1: ours end to end {ours:.2f} s; one direct Cypher statement {t * 1000:.0f} ms")
+        print(
+            f"show person C1: ours end to end {ours:.2f} s; one direct Cypher statement {t * 1000:.0f} ms"
+        )
     if failed:
         sys.stderr.write("commands that did not run: " + "; ".join(failed) + "\n")
         return 1

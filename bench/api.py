@@ -40,16 +40,29 @@ def _free_port() -> int:
 
 
 #: The `graph-intel` command, run with this interpreter.
-CLI = [sys.executable, "-c", "import sys; from graph_intel.cli import main; sys.argv[0] = 'graph-intel'; main()"]
+CLI = [
+    sys.executable,
+    "-c",
+    "import sys; from graph_intel.cli import main; sys.argv[0] = 'graph-intel'; main()",
+]
 
 
 def _cli(*args: str) -> str:
-    return subprocess.run([*CLI, *args], check=False, capture_output=True, text=True, cwd=ROOT).stdout
+    return subprocess.run(
+        [*CLI, *args], check=False, capture_output=True, text=True, cwd=ROOT
+    ).stdout
 
 
-def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
-            latencies: dict[str, list[float]], errors: list[str], told_to_wait: list[float] | None = None,
-            stamps: list[tuple[float, float | None]] | None = None) -> None:
+def _client(
+    port: int,
+    paths: list[str],
+    headers: dict[str, str],
+    until: float,
+    latencies: dict[str, list[float]],
+    errors: list[str],
+    told_to_wait: list[float] | None = None,
+    stamps: list[tuple[float, float | None]] | None = None,
+) -> None:
     """One client: a persistent loopback connection (like a browser tab), requests in turn until `until`.
 
     Standard-library HTTP in a thread, so that the load generator spends as little of the
@@ -67,7 +80,9 @@ def _client(port: int, paths: list[str], headers: dict[str, str], until: float,
             resp.read()
             if resp.status == 503 and resp.getheader("retry-after") and told_to_wait is not None:
                 told_to_wait.append((time.perf_counter() - started) * 1000)
-                time.sleep(0.2)  # a client told a load is in progress waits a little, then asks again
+                time.sleep(
+                    0.2
+                )  # a client told a load is in progress waits a little, then asks again
                 continue
             if resp.status != 200:
                 errors.append(f"{path}: {resp.status}")
@@ -108,22 +123,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--ingest-persons", type=int, default=0,
-                        help="then read for as long again while an ingest of this many persons runs as a job")
-    parser.add_argument("--routes", choices=["read", "show"], default="read",
-                        help="read: every read route without a path parameter, and show; show: show and the page")
+    parser.add_argument(
+        "--ingest-persons",
+        type=int,
+        default=0,
+        help="then read for as long again while an ingest of this many persons runs as a job",
+    )
+    parser.add_argument(
+        "--routes",
+        choices=["read", "show"],
+        default="read",
+        help="read: every read route without a path parameter, and show; show: show and the page",
+    )
     args = parser.parse_args()
     seconds = max(1.0, min(args.seconds, 900.0))
     clients = max(1, min(args.clients, 500))
     with tempfile.TemporaryDirectory(prefix="graph-intel-bench-") as tmp:
         store = Path(tmp) / "store"
         _cli("demo", "--out", str(Path(tmp) / "demo"), "--store", str(store), "--json")
-        token = json.loads(_cli("users", "add", "bench", "--role", "analyst", "--store", str(store)))["token"]
+        token = json.loads(
+            _cli("users", "add", "bench", "--role", "analyst", "--store", str(store))
+        )["token"]
         port = _free_port()
         log = Path(tmp) / "server.log"
         server = subprocess.Popen(
             [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("wb"),
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -131,7 +158,9 @@ def main() -> None:
             deadline = time.perf_counter() + 180  # a loaded machine starts the server slowly
             while True:
                 if server.poll() is not None:
-                    raise SystemExit(f"the server exited ({server.returncode}):\n{log.read_text()[-2000:]}")
+                    raise SystemExit(
+                        f"the server exited ({server.returncode}):\n{log.read_text()[-2000:]}"
+                    )
                 try:
                     if httpx.get(base + "/health", timeout=1).status_code == 200:
                         break
@@ -147,10 +176,18 @@ def main() -> None:
                 paths.append("/api/v1/stats")
             if args.routes == "read":
                 for route, ops in sorted(spec.get("paths", {}).items()):
-                    if "get" in ops and "{" not in route and route.startswith("/api/v1/") and "openapi" not in route \
-                            and "/admin/" not in route and route not in paths \
-                            and httpx.get(base + route, headers=headers, timeout=120).status_code == 200:
-                        paths.append(route)  # routes that need a parameter (changes --since...) are left out
+                    if (
+                        "get" in ops
+                        and "{" not in route
+                        and route.startswith("/api/v1/")
+                        and "openapi" not in route
+                        and "/admin/" not in route
+                        and route not in paths
+                        and httpx.get(base + route, headers=headers, timeout=120).status_code == 200
+                    ):
+                        paths.append(
+                            route
+                        )  # routes that need a parameter (changes --since...) are left out
             rss_start, _ = _memory(server.pid)
             latencies: dict[str, list[float]] = {}
             errors: list[str] = []
@@ -158,20 +195,31 @@ def main() -> None:
             started = time.perf_counter()
             _gather(port, paths, headers, until, latencies, errors, clients)
             elapsed = time.perf_counter() - started
-            during = _during_ingest(base, port, paths, headers, seconds, clients, args.ingest_persons, Path(tmp)) \
-                if args.ingest_persons > 0 else None
+            during = (
+                _during_ingest(
+                    base, port, paths, headers, seconds, clients, args.ingest_persons, Path(tmp)
+                )
+                if args.ingest_persons > 0
+                else None
+            )
             rss_end, rss_peak = _memory(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=10)
     everything = [v for vs in latencies.values() for v in vs]
     print(f"{clients} clients, {elapsed:.1f} s, loopback, embedded store, demo data")
-    print(f"requests {len(everything)}  throughput {len(everything) / elapsed:.1f} req/s  errors {len(errors)}")
-    print(f"server resident memory: start {rss_start:.0f} MB, end {rss_end:.0f} MB, peak {rss_peak:.0f} MB")
+    print(
+        f"requests {len(everything)}  throughput {len(everything) / elapsed:.1f} req/s  errors {len(errors)}"
+    )
+    print(
+        f"server resident memory: start {rss_start:.0f} MB, end {rss_end:.0f} MB, peak {rss_peak:.0f} MB"
+    )
     for name, values in [("all", everything), *latencies.items()]:
         if values:
-            print(f"{name:40s} n={len(values):6d}  p50 {statistics.median(values):7.1f} ms  "
-                  f"p95 {_pct(values, 95):7.1f} ms  p99 {_pct(values, 99):7.1f} ms")
+            print(
+                f"{name:40s} n={len(values):6d}  p50 {statistics.median(values):7.1f} ms  "
+                f"p95 {_pct(values, 95):7.1f} ms  p99 {_pct(values, 99):7.1f} ms"
+            )
     if errors:
         print("first errors:", errors[:5])
     if during is not None:
@@ -186,13 +234,23 @@ def _persons_csv(folder: Path, n: int) -> Path:
         fh.write("person_id,given_name,family_name,date_of_birth,category\n")
         for i in range(n):
             child = i % 10 == 0
-            fh.write(f"B{i},Given{i % 997},Family{i % 991},{2008 if child else 1975 + i % 30}-0{1 + i % 9}-1{i % 9},"
-                     f"{'child' if child else 'associate'}\n")
+            fh.write(
+                f"B{i},Given{i % 997},Family{i % 991},{2008 if child else 1975 + i % 30}-0{1 + i % 9}-1{i % 9},"
+                f"{'child' if child else 'associate'}\n"
+            )
     return path
 
 
-def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, str], seconds: float,
-                   clients: int, persons: int, tmp: Path) -> dict[str, object]:
+def _during_ingest(
+    base: str,
+    port: int,
+    paths: list[str],
+    headers: dict[str, str],
+    seconds: float,
+    clients: int,
+    persons: int,
+    tmp: Path,
+) -> dict[str, object]:
     """Read for `seconds` while an ingest job of `persons` persons runs; probe /health throughout."""
     upload = _persons_csv(tmp / "bulk", persons)
     health: list[float] = []
@@ -207,7 +265,9 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
             if job_location and not job_ended and time.perf_counter() - polled > 0.5:
                 polled = time.perf_counter()
                 try:
-                    state = httpx.get(base + job_location[0], headers=headers, timeout=5).json()["status"]
+                    state = httpx.get(base + job_location[0], headers=headers, timeout=5).json()[
+                        "status"
+                    ]
                     if state in ("done", "failed"):
                         job_ended.append(time.perf_counter())
                 except (httpx.HTTPError, ValueError, KeyError):
@@ -226,8 +286,13 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
     prober.start()
     posted = time.perf_counter()
     with upload.open("rb") as fh:
-        job = httpx.post(base + "/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, timeout=600,
-                         files=[("files", ("persons.csv", fh, "text/csv"))], data={"dataset": "bulk"})
+        job = httpx.post(
+            base + "/api/v1/ingest",
+            headers={**headers, "Prefer": "respond-async"},
+            timeout=600,
+            files=[("files", ("persons.csv", fh, "text/csv"))],
+            data={"dataset": "bulk"},
+        )
     accepted_ms = (time.perf_counter() - posted) * 1000
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
@@ -238,8 +303,12 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
         job_location.append(job.headers["location"])
     stamps: list[tuple[float, float | None]] = []
     until = time.perf_counter() + seconds
-    threads = [threading.Thread(target=_client, args=(port, paths, headers, until, latencies, errors, told, stamps))
-               for _ in range(clients)]
+    threads = [
+        threading.Thread(
+            target=_client, args=(port, paths, headers, until, latencies, errors, told, stamps)
+        )
+        for _ in range(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -254,10 +323,22 @@ def _during_ingest(base: str, port: int, paths: list[str], headers: dict[str, st
     stop.set()
     prober.join()
     ended = job_ended[0] if job_ended else time.perf_counter()
-    return {"persons": persons, "latencies": latencies, "errors": errors, "told": told, "health": health,
-            "load_seconds": ended - posted, "stamps": stamps, "ended": ended,
-            "health_errors": health_errors, "job": state, "accepted_ms": accepted_ms,
-            "job_seconds": time.perf_counter() - posted, "seconds": seconds, "clients": clients}
+    return {
+        "persons": persons,
+        "latencies": latencies,
+        "errors": errors,
+        "told": told,
+        "health": health,
+        "load_seconds": ended - posted,
+        "stamps": stamps,
+        "ended": ended,
+        "health_errors": health_errors,
+        "job": state,
+        "accepted_ms": accepted_ms,
+        "job_seconds": time.perf_counter() - posted,
+        "seconds": seconds,
+        "clients": clients,
+    }
 
 
 def _report_during(d: dict[str, object], before: list[float]) -> None:
@@ -266,34 +347,57 @@ def _report_during(d: dict[str, object], before: list[float]) -> None:
     health: list[float] = d["health"]  # type: ignore[assignment]
     errors: list[str] = d["errors"]  # type: ignore[assignment]
     job: dict[str, object] = d["job"]  # type: ignore[assignment]
-    print(f"while an ingest of {d['persons']:,} persons ran as a job ({d['clients']} clients, {d['seconds']:.0f} s):")
-    print(f"  job {job.get('status')} after {d['job_seconds']:.1f} s (202 after {d['accepted_ms']:.0f} ms)"
-          f"{'; error: ' + str(job.get('error')) if job.get('error') else ''}")
-    print(f"  reads answered {len(reads)}  told a load is in progress (503 + Retry-After) {len(d['told'])}  "  # type: ignore[arg-type]
-          f"errors {len(errors)}")
+    print(
+        f"while an ingest of {d['persons']:,} persons ran as a job ({d['clients']} clients, {d['seconds']:.0f} s):"
+    )
+    print(
+        f"  job {job.get('status')} after {d['job_seconds']:.1f} s (202 after {d['accepted_ms']:.0f} ms)"
+        f"{'; error: ' + str(job.get('error')) if job.get('error') else ''}"
+    )
+    print(
+        f"  reads answered {len(reads)}  told a load is in progress (503 + Retry-After) {len(d['told'])}  "  # type: ignore[arg-type]
+        f"errors {len(errors)}"
+    )
     if reads and before:
         p95, base95 = _pct(reads, 95), _pct(before, 95)
-        print(f"  p95 of reads {p95:.1f} ms during the run, {base95:.1f} ms with no ingest ({p95 / base95:.2f}x)")
+        print(
+            f"  p95 of reads {p95:.1f} ms during the run, {base95:.1f} ms with no ingest ({p95 / base95:.2f}x)"
+        )
     stamps: list[tuple[float, float | None]] = d["stamps"]  # type: ignore[assignment]
     ended: float = d["ended"]  # type: ignore[assignment]
-    print(f"  the load itself ended {d['load_seconds']:.1f} s after the upload was sent (polled every 0.5 s)")
-    for name, part in (("while the load ran", [s for s in stamps if s[0] < ended]),
-                       ("after it ended (a store larger by the load: every answer computed again)",
-                        [s for s in stamps if s[0] >= ended])):
+    print(
+        f"  the load itself ended {d['load_seconds']:.1f} s after the upload was sent (polled every 0.5 s)"
+    )
+    for name, part in (
+        ("while the load ran", [s for s in stamps if s[0] < ended]),
+        (
+            "after it ended (a store larger by the load: every answer computed again)",
+            [s for s in stamps if s[0] >= ended],
+        ),
+    ):
         answered = [ms for _, ms in part if ms is not None]
         failed = sum(1 for _, ms in part if ms is None)
         if part:
             p95 = f"p95 {_pct(answered, 95):.1f} ms" if answered else "none answered"
             print(f"  reads sent {name}: {len(answered)} answered, {failed} errors, {p95}")
     if health:
-        print(f"  /health {len(health)} probes, {len(d['health_errors'])} failed, "  # type: ignore[arg-type]
-              f"p95 {_pct(health, 95):.1f} ms, max {max(health):.1f} ms")
+        print(
+            f"  /health {len(health)} probes, {len(d['health_errors'])} failed, "  # type: ignore[arg-type]
+            f"p95 {_pct(health, 95):.1f} ms, max {max(health):.1f} ms"
+        )
     if errors:
         print("  first errors:", errors[:5])
 
 
-def _gather(port: int, paths: list[str], headers: dict[str, str], until: float,
-            latencies: dict[str, list[float]], errors: list[str], clients: int) -> None:
+def _gather(
+    port: int,
+    paths: list[str],
+    headers: dict[str, str],
+    until: float,
+    latencies: dict[str, list[float]],
+    errors: list[str],
+    clients: int,
+) -> None:
     threads = [
         threading.Thread(target=_client, args=(port, paths, headers, until, latencies, errors))
         for _ in range(clients)

@@ -30,17 +30,29 @@ import numpy as np
 import pandas as pd
 
 SPEC = {
-    "name": "bench-admin", "format": "neo4j-admin",
-    "labels": {"Suspect": {"kind": "Person", "properties": {
-        "given_name": "forename", "family_name": "surname", "date_of_birth": "dob", "category": {"constant": "suspect"}}},
-        "Mobile": {"kind": "Phone"}},
+    "name": "bench-admin",
+    "format": "neo4j-admin",
+    "labels": {
+        "Suspect": {
+            "kind": "Person",
+            "properties": {
+                "given_name": "forename",
+                "family_name": "surname",
+                "date_of_birth": "dob",
+                "category": {"constant": "suspect"},
+            },
+        },
+        "Mobile": {"kind": "Phone"},
+    },
     "types": {"USES": {"link": "uses_phone"}, "KNOWS": {"link": "associate_of"}},
 }
 
 
 def _bench_ingest() -> Any:
     """bench/ingest.py, for its phone spellings and its COPY reference."""
-    spec = importlib.util.spec_from_file_location("bench_ingest", Path(__file__).with_name("ingest.py"))
+    spec = importlib.util.spec_from_file_location(
+        "bench_ingest", Path(__file__).with_name("ingest.py")
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -57,28 +69,72 @@ def generate(out: Path, rows: int, seed: int = 11) -> tuple[Path, Path, dict[str
     phones = pd.unique(helpers._phones(rng, n_phones * 2, n_phones * 4))[:n_phones]
     given = rng.choice(np.array(["Dale", "Ross", "Sam", "Kim", "Lee", "Jo"]), n_people)
     family = rng.choice(np.array(["Korver", "Pellow", "Teal", "Ashby", "Hale"]), n_people)
-    dob = np.datetime_as_string(np.datetime64("1960-01-01") + rng.integers(0, 30 * 365, n_people).astype("timedelta64[D]"))
+    dob = np.datetime_as_string(
+        np.datetime64("1960-01-01") + rng.integers(0, 30 * 365, n_people).astype("timedelta64[D]")
+    )
     uses = (people[rng.integers(0, n_people, n_uses)], phones[rng.integers(0, len(phones), n_uses)])
     knows = (people[rng.integers(0, n_people, n_knows)], people[rng.integers(0, n_people, n_knows)])
 
     admin = out / "admin"
     admin.mkdir(parents=True)
-    pd.DataFrame({"personId:ID(Person)": people, "forename": given, "surname": family, "dob:date": dob,
-                  "nhs_number": "", ":LABEL": "Person;Suspect"}).to_csv(admin / "people.csv", index=False)
-    pd.DataFrame({"phone:ID(Mobile)": phones, ":LABEL": "Mobile"}).to_csv(admin / "mobiles.csv", index=False)
-    pd.DataFrame({":START_ID(Person)": uses[0], ":END_ID(Mobile)": uses[1], ":TYPE": "USES"}).to_csv(admin / "uses.csv", index=False)
-    pd.DataFrame({":START_ID(Person)": knows[0], ":END_ID(Person)": knows[1], ":TYPE": "KNOWS"}).to_csv(admin / "knows.csv", index=False)
+    pd.DataFrame(
+        {
+            "personId:ID(Person)": people,
+            "forename": given,
+            "surname": family,
+            "dob:date": dob,
+            "nhs_number": "",
+            ":LABEL": "Person;Suspect",
+        }
+    ).to_csv(admin / "people.csv", index=False)
+    pd.DataFrame({"phone:ID(Mobile)": phones, ":LABEL": "Mobile"}).to_csv(
+        admin / "mobiles.csv", index=False
+    )
+    pd.DataFrame(
+        {":START_ID(Person)": uses[0], ":END_ID(Mobile)": uses[1], ":TYPE": "USES"}
+    ).to_csv(admin / "uses.csv", index=False)
+    pd.DataFrame(
+        {":START_ID(Person)": knows[0], ":END_ID(Person)": knows[1], ":TYPE": "KNOWS"}
+    ).to_csv(admin / "knows.csv", index=False)
 
     canonical = out / "canonical"
     canonical.mkdir()
-    pd.DataFrame({"person_id": people, "given_name": given, "family_name": family, "date_of_birth": dob,
-                  "category": "suspect"}).to_csv(canonical / "persons.csv", index=False)
-    links = pd.concat([
-        pd.DataFrame({"from_kind": "person", "from_id": uses[0], "to_kind": "phone", "to_id": uses[1], "link": "uses_phone"}),
-        pd.DataFrame({"from_kind": "person", "from_id": knows[0], "to_kind": "person", "to_id": knows[1], "link": "associate_of"}),
-    ])
+    pd.DataFrame(
+        {
+            "person_id": people,
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": dob,
+            "category": "suspect",
+        }
+    ).to_csv(canonical / "persons.csv", index=False)
+    links = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "from_kind": "person",
+                    "from_id": uses[0],
+                    "to_kind": "phone",
+                    "to_id": uses[1],
+                    "link": "uses_phone",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "from_kind": "person",
+                    "from_id": knows[0],
+                    "to_kind": "person",
+                    "to_id": knows[1],
+                    "link": "associate_of",
+                }
+            ),
+        ]
+    )
     links.to_csv(canonical / "links.csv", index=False)
-    counts = {"admin": n_people + len(phones) + n_uses + n_knows, "canonical": n_people + n_uses + n_knows}
+    counts = {
+        "admin": n_people + len(phones) + n_uses + n_knows,
+        "canonical": n_people + n_uses + n_knows,
+    }
     return admin, canonical, counts
 
 
@@ -135,9 +191,18 @@ def time_copy(folder: Path, work: Path) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="admin-import rows in all (nodes and relationships)")
-    parser.add_argument("--repeat", type=int, default=2, help="time each this many times and keep the best")
-    parser.add_argument("--profile", action="store_true", help="cProfile the specification import (to stderr)")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=100_000,
+        help="admin-import rows in all (nodes and relationships)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="time each this many times and keep the best"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the specification import (to stderr)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="graph-intel-bench-import-"))
     try:
@@ -152,18 +217,32 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(trial, ignore_errors=True)
         best = {k: min(t for t, _ in v) for k, v in runs.items()}
         cpu = {k: min(c for _, c in v) for k, v in runs.items()}
-        rate = {"import": counts["admin"] / best["import"], "ingest": counts["canonical"] / best["ingest"],
-                "copy": counts["canonical"] / best["copy"]}
-        print(f"data: {counts['admin']:,} admin-import rows ({counts['canonical']:,} canonical rows of the same facts); "
-              f"best of {args.repeat}")
-        print(f"{'path':<34}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'rows/CPU s':>12}")
-        for key, label, n in (("import", "import (neo4j-admin spec)", counts["admin"]),
-                              ("ingest", "ingest (canonical)", counts["canonical"]), ("copy", "COPY FROM (LadybugDB)", counts["canonical"])):
+        rate = {
+            "import": counts["admin"] / best["import"],
+            "ingest": counts["canonical"] / best["ingest"],
+            "copy": counts["canonical"] / best["copy"],
+        }
+        print(
+            f"data: {counts['admin']:,} admin-import rows ({counts['canonical']:,} canonical rows of the same facts); "
+            f"best of {args.repeat}"
+        )
+        print(
+            f"{'path':<34}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'rows/CPU s':>12}"
+        )
+        for key, label, n in (
+            ("import", "import (neo4j-admin spec)", counts["admin"]),
+            ("ingest", "ingest (canonical)", counts["canonical"]),
+            ("copy", "COPY FROM (LadybugDB)", counts["canonical"]),
+        ):
             per_cpu = f"{n / cpu[key]:>12,.0f}" if cpu[key] == cpu[key] else f"{'-':>12}"
-            print(f"{label:<34}{n:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}{per_cpu}")
-        print(f"import rows/s / ingest rows/s: {rate['import'] / rate['ingest']:.2f}; "
-              f"import rows/s / COPY rows/s: {rate['import'] / rate['copy']:.3f}; "
-              f"goal: >= 1.0 and >= 50,000 rows/s ({'met' if rate['import'] >= max(50_000, rate['ingest']) else 'not met'})")
+            print(
+                f"{label:<34}{n:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}{per_cpu}"
+            )
+        print(
+            f"import rows/s / ingest rows/s: {rate['import'] / rate['ingest']:.2f}; "
+            f"import rows/s / COPY rows/s: {rate['import'] / rate['copy']:.3f}; "
+            f"goal: >= 1.0 and >= 50,000 rows/s ({'met' if rate['import'] >= max(50_000, rate['ingest']) else 'not met'})"
+        )
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -50,12 +50,17 @@ def _vrms(rng: np.random.Generator, n: int, pool: int) -> np.ndarray:
     c = _LETTERS[(idx // 10580) % 23]
     d = _LETTERS[(idx // 243340) % 23]
     e = _LETTERS[(idx // 5596820) % 23]
-    return np.char.add(np.char.add(np.char.add(a, b), age.astype(str)), np.char.add(" ", np.char.add(np.char.add(c, d), e)))
+    return np.char.add(
+        np.char.add(np.char.add(a, b), age.astype(str)),
+        np.char.add(" ", np.char.add(np.char.add(c, d), e)),
+    )
 
 
 def _times(rng: np.random.Generator, n: int) -> np.ndarray:
     base = np.datetime64("2011-01-01T00:00:00")
-    return np.datetime_as_string(base + rng.integers(0, 365 * 86400, n).astype("timedelta64[s]"), unit="s")
+    return np.datetime_as_string(
+        base + rng.integers(0, 365 * 86400, n).astype("timedelta64[s]"), unit="s"
+    )
 
 
 def generate(out: Path, rows: int, seed: int = 7) -> Path:
@@ -63,39 +68,76 @@ def generate(out: Path, rows: int, seed: int = 7) -> Path:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     persons = max(rows // 4, 10)
-    kinds = rng.choice(np.array(["uses_phone", "associate_of", "drives", "lives_at"]), rows, p=[0.4, 0.3, 0.15, 0.15])
+    kinds = rng.choice(
+        np.array(["uses_phone", "associate_of", "drives", "lives_at"]),
+        rows,
+        p=[0.4, 0.3, 0.15, 0.15],
+    )
     to_id = np.empty(rows, dtype=object)
     to_kind = np.empty(rows, dtype=object)
     for kind, target, make in (
         ("uses_phone", "phone", lambda k: _phones(rng, k, persons)),
-        ("associate_of", "person", lambda k: np.char.add("P", rng.integers(0, persons, k).astype(str))),
+        (
+            "associate_of",
+            "person",
+            lambda k: np.char.add("P", rng.integers(0, persons, k).astype(str)),
+        ),
         ("drives", "vehicle", lambda k: _vrms(rng, k, persons)),
-        ("lives_at", "location", lambda k: np.char.add("L", rng.integers(0, persons // 3 + 1, k).astype(str))),
+        (
+            "lives_at",
+            "location",
+            lambda k: np.char.add("L", rng.integers(0, persons // 3 + 1, k).astype(str)),
+        ),
     ):
         m = kinds == kind
         to_id[m] = make(int(m.sum()))
         to_kind[m] = target
-    pd.DataFrame({
-        "from_kind": "person", "from_id": np.char.add("P", rng.integers(0, persons, rows).astype(str)),
-        "to_kind": to_kind, "to_id": to_id, "link": kinds, "first_seen": _times(rng, rows), "source_id": "",
-    }).to_csv(out / "links.csv", index=False)
-    pd.DataFrame({
-        "event_id": np.char.add("E", np.arange(rows).astype(str)),
-        "kind": rng.choice(np.array(["sighting", "incident", "missing_episode", "referral"]), rows),
-        "start": _times(rng, rows), "end": "",
-        "location_id": np.char.add("L", rng.integers(0, persons // 3 + 1, rows).astype(str)),
-        "summary": "seen together", "source_id": "",
-    }).to_csv(out / "events.csv", index=False)
-    pd.DataFrame({
-        "caller": _phones(rng, rows, persons), "callee": _phones(rng, rows, persons), "start": _times(rng, rows),
-        "duration_s": rng.integers(0, 900, rows), "type": rng.choice(np.array(["voice", "sms"]), rows), "source_id": "",
-    }).to_csv(out / "calls.csv", index=False)
+    pd.DataFrame(
+        {
+            "from_kind": "person",
+            "from_id": np.char.add("P", rng.integers(0, persons, rows).astype(str)),
+            "to_kind": to_kind,
+            "to_id": to_id,
+            "link": kinds,
+            "first_seen": _times(rng, rows),
+            "source_id": "",
+        }
+    ).to_csv(out / "links.csv", index=False)
+    pd.DataFrame(
+        {
+            "event_id": np.char.add("E", np.arange(rows).astype(str)),
+            "kind": rng.choice(
+                np.array(["sighting", "incident", "missing_episode", "referral"]), rows
+            ),
+            "start": _times(rng, rows),
+            "end": "",
+            "location_id": np.char.add("L", rng.integers(0, persons // 3 + 1, rows).astype(str)),
+            "summary": "seen together",
+            "source_id": "",
+        }
+    ).to_csv(out / "events.csv", index=False)
+    pd.DataFrame(
+        {
+            "caller": _phones(rng, rows, persons),
+            "callee": _phones(rng, rows, persons),
+            "start": _times(rng, rows),
+            "duration_s": rng.integers(0, 900, rows),
+            "type": rng.choice(np.array(["voice", "sms"]), rows),
+            "source_id": "",
+        }
+    ).to_csv(out / "calls.csv", index=False)
     cams = rng.integers(0, 500, rows)
-    pd.DataFrame({
-        "vrm": _vrms(rng, rows, persons), "seen_at": _times(rng, rows), "camera_id": np.char.add("CAM-", cams.astype(str)),
-        "latitude": np.round(53.7 + cams / 5000, 5), "longitude": np.round(-1.86 + cams / 5000, 5), "location_id": "",
-        "direction": rng.choice(np.array(["N", "S", "E", "W"]), rows),
-    }).to_csv(out / "anpr.csv", index=False)
+    pd.DataFrame(
+        {
+            "vrm": _vrms(rng, rows, persons),
+            "seen_at": _times(rng, rows),
+            "camera_id": np.char.add("CAM-", cams.astype(str)),
+            "latitude": np.round(53.7 + cams / 5000, 5),
+            "longitude": np.round(-1.86 + cams / 5000, 5),
+            "location_id": "",
+            "direction": rng.choice(np.array(["N", "S", "E", "W"]), rows),
+        }
+    ).to_csv(out / "anpr.csv", index=False)
     return out
 
 
@@ -112,7 +154,9 @@ def run_ingest(path: Path, work: Path, reload: bool, profile: bool) -> tuple[flo
     folder = work / f"in-{path.stem}"
     folder.mkdir()
     shutil.copy(path, folder / path.name)
-    store = open_store(f"ladybug:{work / f'store-{path.stem}'}")  # the embedded store, whatever the environment names
+    store = open_store(
+        f"ladybug:{work / f'store-{path.stem}'}"
+    )  # the embedded store, whatever the environment names
     try:
         sources = _sources_folder(path, work)
         if sources is not None:  # the rows cite these sources: stored first, not timed
@@ -127,7 +171,10 @@ def run_ingest(path: Path, work: Path, reload: bool, profile: bool) -> tuple[flo
         first = time.perf_counter() - t0
         # a benchmark that quarantines its rows measures nothing: say so
         if report.quarantined > report.rows_loaded.get(path.name, 0) // 100:
-            print(f"  warning: {report.quarantined:,} of the rows in {path.name} were quarantined", file=sys.stderr)
+            print(
+                f"  warning: {report.quarantined:,} of the rows in {path.name} were quarantined",
+                file=sys.stderr,
+            )
         if profiler:
             stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
             stats.print_stats(45)
@@ -137,7 +184,9 @@ def run_ingest(path: Path, work: Path, reload: bool, profile: bool) -> tuple[flo
             t0 = time.perf_counter()
             report = ingest(store, folder, dataset="bench")
             again = time.perf_counter() - t0
-            assert (report.writes.created, report.writes.updated) == (0, 0), "re-ingest changed the store"
+            assert (report.writes.created, report.writes.updated) == (0, 0), (
+                "re-ingest changed the store"
+            )
         return first, again
     finally:
         store.close()
@@ -170,7 +219,9 @@ def run_copy(path: Path, work: Path) -> float:
     ctx = LoadContext(dataset="bench")
     ctx.source_dates[ctx.default_source] = pd.NaT
     sources = path.parent / "sources.csv"
-    if sources.exists() and path.name != "sources.csv":  # the sources the rows cite, as the ingest has them
+    if (
+        sources.exists() and path.name != "sources.csv"
+    ):  # the sources the rows cite, as the ingest has them
         parse_sources = next(f.parse for f in CANONICAL_FILES if f.name == "sources.csv")
         for chunk in read_chunks(sources):
             parse_sources(chunk, ctx, Problems(chunk), Batch())
@@ -186,13 +237,17 @@ def run_copy(path: Path, work: Path) -> float:
     node_tables = []
     for entity, frames in nodes.items():
         ent = schema().entity(entity)
-        frame = conform_nodes(ent, pd.concat(frames, ignore_index=True)).drop_duplicates(subset=["key"])
+        frame = conform_nodes(ent, pd.concat(frames, ignore_index=True)).drop_duplicates(
+            subset=["key"]
+        )
         node_tables.append((ent.name, arrow_table(frame, dict(ent.columns())), ""))
     for (link, a, b), frames in links.items():
         spec = schema().link(link)
         frame = conform_links(spec, pd.concat(frames, ignore_index=True))
         frame = frame.drop_duplicates(subset=["from_key", "to_key", *spec.identity])
-        node_tables.append((spec.name, arrow_table(frame, link_types(spec)), f" (from='{a}', to='{b}')"))
+        node_tables.append(
+            (spec.name, arrow_table(frame, link_types(spec)), f" (from='{a}', to='{b}')")
+        )
     db = ladybug.Database(str(work / f"copy-{path.stem}.lbug"))
     conn = ladybug.Connection(db)
     try:
@@ -210,14 +265,29 @@ def run_copy(path: Path, work: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Generate data, time ingest and COPY per file (best of --repeat each), print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=200_000, help="rows per file when generating with numpy")
-    parser.add_argument("--scale", type=int, default=None, help="use graph_intel.demo.write_demo(out, scale=N) instead")
+    parser.add_argument(
+        "--rows", type=int, default=200_000, help="rows per file when generating with numpy"
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=None,
+        help="use graph_intel.demo.write_demo(out, scale=N) instead",
+    )
     parser.add_argument("--files", nargs="*", default=BENCH_FILES, help="which files to time")
-    parser.add_argument("--no-reload", action="store_true", help="skip timing the idempotent re-ingest")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="time ingest and COPY this many times each, alternately, and keep each one's best "
-                             "(the machine is shared: the best run is the one least disturbed)")
-    parser.add_argument("--profile", default=None, help="cProfile the ingest of this file (to stderr)")
+    parser.add_argument(
+        "--no-reload", action="store_true", help="skip timing the idempotent re-ingest"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="time ingest and COPY this many times each, alternately, and keep each one's best "
+        "(the machine is shared: the best run is the one least disturbed)",
+    )
+    parser.add_argument(
+        "--profile", default=None, help="cProfile the ingest of this file (to stderr)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
     args = parser.parse_args(argv)
 
@@ -232,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             data = generate(work / "data", args.rows)
             what = f"numpy, {args.rows:,} rows per file"
-        print(f"data: {what} ({time.perf_counter() - t0:.1f}s to write) in {work}; best of {args.repeat} runs each")
+        print(
+            f"data: {what} ({time.perf_counter() - t0:.1f}s to write) in {work}; best of {args.repeat} runs each"
+        )
         header = f"{'file':<14}{'rows':>11}{'ingest s':>10}{'ingest rows/s':>15}{'COPY s':>9}{'COPY rows/s':>13}{'ingest/COPY':>13}{'re-ingest rows/s':>18}"
         print(header)
         print("-" * len(header))
@@ -246,8 +318,12 @@ def main(argv: list[str] | None = None) -> int:
             for attempt in range(max(args.repeat, 1)):
                 trial = work / f"{path.stem}-{attempt}"
                 trial.mkdir()
-                first, again = run_ingest(path, trial, reload=not args.no_reload and attempt == 0,
-                                          profile=args.profile == name and attempt == 0)
+                first, again = run_ingest(
+                    path,
+                    trial,
+                    reload=not args.no_reload and attempt == 0,
+                    profile=args.profile == name and attempt == 0,
+                )
                 ingest_runs.append(first)
                 if again is not None:
                     again_runs.append(again)
@@ -256,8 +332,11 @@ def main(argv: list[str] | None = None) -> int:
             ingest_s, copy_s = min(ingest_runs), min(copy_runs)
             again_s = min(again_runs) if again_runs else None
             again = f"{n / again_s:>18,.0f}" if again_s else f"{'-':>18}"
-            print(f"{name:<14}{n:>11,}{ingest_s:>10.2f}{n / ingest_s:>15,.0f}{copy_s:>9.2f}{n / copy_s:>13,.0f}"
-                  f"{ingest_s / copy_s:>12.1f}x{again}", flush=True)
+            print(
+                f"{name:<14}{n:>11,}{ingest_s:>10.2f}{n / ingest_s:>15,.0f}{copy_s:>9.2f}{n / copy_s:>13,.0f}"
+                f"{ingest_s / copy_s:>12.1f}x{again}",
+                flush=True,
+            )
         return 0
     finally:
         if not args.keep:

@@ -28,8 +28,28 @@ from graph_intel.resolution.candidates import (
 )
 
 GIVEN_SYL = ["ja", "de", "mi", "ro", "ka", "le", "so", "ta", "ni", "bre", "vo", "lu"]
-FAMILY_SYL = ["car", "wen", "tor", "bel", "mar", "sk", "ow", "lin", "dra", "pe", "hol", "vin", "gar", "rud",
-              "fen", "mo", "cal", "dun", "ster", "by"]
+FAMILY_SYL = [
+    "car",
+    "wen",
+    "tor",
+    "bel",
+    "mar",
+    "sk",
+    "ow",
+    "lin",
+    "dra",
+    "pe",
+    "hol",
+    "vin",
+    "gar",
+    "rud",
+    "fen",
+    "mo",
+    "cal",
+    "dun",
+    "ster",
+    "by",
+]
 NICKS = {"robert": "bob", "william": "bill", "jessica": "jess", "thomas": "tom", "elizabeth": "liz"}
 AGENCIES = ["police", "children_social_care", "education", "health", "youth_offending"]
 
@@ -39,10 +59,16 @@ def synthetic(n: int, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     people = max(1, int(n / 1.3))
     g = np.array([a + b for a in GIVEN_SYL for b in GIVEN_SYL] + list(NICKS), dtype=object)
-    f = np.array([a + b + c for a in FAMILY_SYL for b in FAMILY_SYL for c in ["", *FAMILY_SYL]], dtype=object)
+    f = np.array(
+        [a + b + c for a in FAMILY_SYL for b in FAMILY_SYL for c in ["", *FAMILY_SYL]], dtype=object
+    )
     given = g[rng.integers(0, len(g), people)]
     family = f[rng.integers(0, len(f), people)]
-    year, month, day = rng.integers(1960, 2011, people), rng.integers(1, 13, people), rng.integers(1, 29, people)
+    year, month, day = (
+        rng.integers(1960, 2011, people),
+        rng.integers(1, 13, people),
+        rng.integers(1, 29, people),
+    )
     who = np.concatenate([np.arange(people), rng.integers(0, people, n - people)])
     giv, fam = given[who].copy(), family[who].copy()
     y, m, d = year[who].copy(), month[who].copy(), day[who].copy()
@@ -60,11 +86,20 @@ def synthetic(n: int, seed: int = 7) -> pd.DataFrame:
     phone = np.where(rng.random(people) < 0.3, rng.integers(0, people * 2, people), -1)[who]
     phone = np.where(rng.random(n) < 0.7, phone, -1)
     agency = np.array(AGENCIES, dtype=object)[rng.integers(0, len(AGENCIES), n)]
-    frame = pd.DataFrame({
-        "key": [f"{a}:R{i}" for i, a in enumerate(agency)], "dataset": agency, "agencies": [(a,) for a in agency],
-        "given_name": giv, "family_name": fam, "aliases": None, "date_of_birth": dob,
-        "phones": [(f"PH{p:07d}",) if p >= 0 else () for p in phone], "homes": [()] * n, "vehicles": [()] * n,
-    })
+    frame = pd.DataFrame(
+        {
+            "key": [f"{a}:R{i}" for i, a in enumerate(agency)],
+            "dataset": agency,
+            "agencies": [(a,) for a in agency],
+            "given_name": giv,
+            "family_name": fam,
+            "aliases": None,
+            "date_of_birth": dob,
+            "phones": [(f"PH{p:07d}",) if p >= 0 else () for p in phone],
+            "homes": [()] * n,
+            "vehicles": [()] * n,
+        }
+    )
     return frame[PERSON_COLUMNS]
 
 
@@ -79,7 +114,7 @@ def naive(frame: pd.DataFrame, min_score: float, chunk: int = 1_000_000) -> tupl
     found: set[int] = set()
     scored = 0
     for start in range(0, len(codes), chunk):
-        part = codes[start:start + chunk]
+        part = codes[start : start + chunk]
         part = part[p.signature[part >> 32] != p.signature[part & 0xFFFFFFFF]]
         s = score_pairs(p, part, shared)
         scored += len(part)
@@ -117,14 +152,22 @@ def main(argv: list[str] | None = None) -> int:
     w = sys.stdout.write
     w(f"resolve candidates: blocking + scoring (min score {args.min_score})\n")
     w(f"{'run':<44}{'persons':>11}{'pairs scored':>15}{'matches':>10}{'seconds':>10}\n")
-    w(f"{'naive all-pairs (same scorer)':<44}{args.sample:>11,}{scored:>15,}{len(truth):>10,}{t_naive:>10.2f}\n")
+    w(
+        f"{'naive all-pairs (same scorer)':<44}{args.sample:>11,}{scored:>15,}{len(truth):>10,}{t_naive:>10.2f}\n"
+    )
     w(f"{'blocked':<44}{args.sample:>11,}{'':>15}{len(blocked):>10,}{t_block_sample:>10.2f}\n")
     w(f"{'blocked':<44}{args.persons:>11,}{stats.candidates:>15,}{len(big):>10,}{t_big:>10.2f}\n")
-    w(f"ratio naive/blocked on the {args.sample:,} sample: {t_naive / t_block_sample:.1f}x; "
-      f"blocking recall of the all-pairs matches: {recall:.3f}\n")
-    w(f"naive all-pairs on {args.persons:,} persons, extrapolated (n^2): {naive_big:,.0f} s "
-      f"= {naive_big / max(t_big, 1e-9):,.0f}x the blocked run\n")
-    w(f"pairs per rule at {args.persons:,}: {stats.pairs}; blocks skipped as too large: {stats.skipped}\n")
+    w(
+        f"ratio naive/blocked on the {args.sample:,} sample: {t_naive / t_block_sample:.1f}x; "
+        f"blocking recall of the all-pairs matches: {recall:.3f}\n"
+    )
+    w(
+        f"naive all-pairs on {args.persons:,} persons, extrapolated (n^2): {naive_big:,.0f} s "
+        f"= {naive_big / max(t_big, 1e-9):,.0f}x the blocked run\n"
+    )
+    w(
+        f"pairs per rule at {args.persons:,}: {stats.pairs}; blocks skipped as too large: {stats.skipped}\n"
+    )
     return 0
 
 

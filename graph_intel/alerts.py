@@ -107,7 +107,8 @@ class AlertBook:
         """Watch an entity (already resolved to its store key); the same live watch is not added twice."""
         with self._lock, self._conn:
             same = self._conn.execute(
-                "SELECT id FROM watches WHERE key = ? AND kind = ? AND removed_at IS NULL", (key, kind)
+                "SELECT id FROM watches WHERE key = ? AND kind = ? AND removed_at IS NULL",
+                (key, kind),
             ).fetchone()
             if same is not None:
                 return self.watch(int(same["id"]))
@@ -143,7 +144,16 @@ class AlertBook:
     def record(self, alerts: Iterable[Alert], load: str) -> int:
         """Store the alerts a load raised; how many."""
         rows = [
-            (_now(), load, a.rule, a.subject, a.child, a.text, json.dumps(a.evidence, default=str), a.watch)
+            (
+                _now(),
+                load,
+                a.rule,
+                a.subject,
+                a.child,
+                a.text,
+                json.dumps(a.evidence, default=str),
+                a.watch,
+            )
             for a in alerts
         ]
         with self._lock, self._conn:
@@ -161,7 +171,9 @@ class AlertBook:
 
 
 @contextmanager
-def open_book(store: Any, elsewhere: Path | None = None, create: bool = True) -> Iterator[AlertBook | None]:
+def open_book(
+    store: Any, elsewhere: Path | None = None, create: bool = True
+) -> Iterator[AlertBook | None]:
     """The store's alert book (None when it does not exist and `create` is false)."""
     path = alerts_path(store, elsewhere)
     if not create and not path.exists():
@@ -188,7 +200,9 @@ def matrix_children(store: GraphStore) -> set[str]:
     """Store keys of the children on the CSE matrix now (their latest entry not closed)."""
     from graph_intel.safeguarding.matrix import CLOSED, entries
 
-    return {key for key, items in entries(store).items() if items and items[-1].get("rag") != CLOSED}
+    return {
+        key for key, items in entries(store).items() if items and items[-1].get("rag") != CLOSED
+    }
 
 
 def _ident(key: Any) -> str:
@@ -196,7 +210,9 @@ def _ident(key: Any) -> str:
     return text.partition(":")[2] or text
 
 
-def _watched_links(store: GraphStore, watch: dict[str, Any]) -> dict[tuple[Any, ...], dict[str, Any]]:
+def _watched_links(
+    store: GraphStore, watch: dict[str, Any]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
     frame = store.node_links(WATCH_KINDS[watch["kind"]], watch["key"])
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in frame.to_dict("records"):
@@ -241,7 +257,9 @@ def _contacts(store: GraphStore, children: set[str]) -> dict[tuple[Any, ...], di
     return out
 
 
-def snapshot(store: GraphStore, watches: list[dict[str, Any]], today: date | None = None) -> Snapshot:
+def snapshot(
+    store: GraphStore, watches: list[dict[str, Any]], today: date | None = None
+) -> Snapshot:
     """What the rules look at now: each watch's links and, with children on the matrix, their
     contacts, the CAWN breaches and the missing triggers."""
     snap = Snapshot()
@@ -257,14 +275,22 @@ def snapshot(store: GraphStore, watches: list[dict[str, Any]], today: date | Non
     for breach in breaches(store):
         for item in breach["evidence"]:
             key = (breach["notice"], breach["served_on"], breach["child"], item["id"])
-            snap.breaches[key] = {**item, "notice": breach["notice"], "adult": breach["served_on"],
-                                  "child": breach["child"], "served_at": breach["served_at"]}
+            snap.breaches[key] = {
+                **item,
+                "notice": breach["notice"],
+                "adult": breach["served_on"],
+                "child": breach["child"],
+                "served_at": breach["served_at"],
+            }
     matrix_ids = {_ident(c) for c in children}
     for trigger in missing_triggers(store, today or date.today()):
         for rule in trigger["rules"]:
             if trigger["person_id"] in matrix_ids or _ident(trigger["person_id"]) in matrix_ids:
                 snap.triggers[(trigger["person_id"], rule)] = {
-                    "child": trigger["person_id"], "rule": rule, "episodes": trigger["behind"].get(rule, [])}
+                    "child": trigger["person_id"],
+                    "rule": rule,
+                    "episodes": trigger["behind"].get(rule, []),
+                }
     return snap
 
 
@@ -277,29 +303,56 @@ def new_alerts(before: Snapshot, after: Snapshot, watches: list[dict[str, Any]])
         fresh = [fact for key, fact in after.watched.get(number, {}).items() if key not in seen]
         if fresh:
             subject = f"{watch['kind']} {watch['ident']}"
-            out.append(Alert("watched", subject, f"watched {subject}: {len(fresh)} new link(s)", fresh,
-                             watch=number))
+            out.append(
+                Alert(
+                    "watched",
+                    subject,
+                    f"watched {subject}: {len(fresh)} new link(s)",
+                    fresh,
+                    watch=number,
+                )
+            )
     by_pair: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for key, fact in after.contacts.items():
         if key not in before.contacts:
             by_pair.setdefault((fact["child"], fact["with"]), []).append(fact)
     for (child, other), facts in sorted(by_pair.items()):
-        out.append(Alert("matrix_contact", f"person {other}",
-                         f"new contact between {child} (on the CSE matrix) and {other}: "
-                         f"{len(facts)} fact(s)", facts, child=child))
+        out.append(
+            Alert(
+                "matrix_contact",
+                f"person {other}",
+                f"new contact between {child} (on the CSE matrix) and {other}: "
+                f"{len(facts)} fact(s)",
+                facts,
+                child=child,
+            )
+        )
     by_notice: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for key, fact in after.breaches.items():
         if key not in before.breaches:
             by_notice.setdefault((fact["notice"], fact["adult"], fact["child"]), []).append(fact)
     for (notice, adult, child), facts in sorted(by_notice.items()):
-        out.append(Alert("cawn_breach", f"person {adult}",
-                         f"contact between {adult} and {child} after CAWN {notice} was served: "
-                         f"{len(facts)} fact(s)", facts, child=child))
+        out.append(
+            Alert(
+                "cawn_breach",
+                f"person {adult}",
+                f"contact between {adult} and {child} after CAWN {notice} was served: "
+                f"{len(facts)} fact(s)",
+                facts,
+                child=child,
+            )
+        )
     for key, fact in sorted(after.triggers.items()):
         if key not in before.triggers:
-            out.append(Alert("missing_trigger", f"person {fact['child']}",
-                             f"new missing trigger for {fact['child']}: {fact['rule'].replace('_', ' ')}",
-                             fact["episodes"], child=fact["child"]))
+            out.append(
+                Alert(
+                    "missing_trigger",
+                    f"person {fact['child']}",
+                    f"new missing trigger for {fact['child']}: {fact['rule'].replace('_', ' ')}",
+                    fact["episodes"],
+                    child=fact["child"],
+                )
+            )
     return out
 
 
@@ -316,7 +369,9 @@ class AlertCheck:
             return None  # nothing to watch: the load is not slowed at all
         return watches, snapshot(store, watches)
 
-    def after(self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings) -> None:
+    def after(
+        self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings
+    ) -> None:
         if state is None:
             return
         watches, before = state
@@ -367,5 +422,16 @@ def install() -> None:
     register_load_hook("alerts", AlertCheck())
 
 
-__all__ = ["Alert", "AlertBook", "AlertCheck", "RULES", "WATCH_KINDS", "alerts_path", "install", "new_alerts",
-           "notify", "open_book", "snapshot"]
+__all__ = [
+    "Alert",
+    "AlertBook",
+    "AlertCheck",
+    "RULES",
+    "WATCH_KINDS",
+    "alerts_path",
+    "install",
+    "new_alerts",
+    "notify",
+    "open_book",
+    "snapshot",
+]

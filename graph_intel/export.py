@@ -25,8 +25,12 @@ from loaders.canonical.formulas import neutralise
 _OWN_FILES = canonical_format().event_kinds()
 
 
-def export(store: GraphStore, folder: Path, datasets: Iterable[str] | None = None,
-           include_restricted: bool = False) -> dict[str, dict[str, int]]:
+def export(
+    store: GraphStore,
+    folder: Path,
+    datasets: Iterable[str] | None = None,
+    include_restricted: bool = False,
+) -> dict[str, dict[str, int]]:
     """Write every dataset (or the named ones) under `folder`; return rows written per file.
 
     Records and facts whose every source is restricted (graph_intel.handling) are left out unless
@@ -44,9 +48,14 @@ class _Exporter:
         self.nodes = {name: store.nodes(name) for name in schema().entities}
         self.links = {name: store.links(name) for name in schema().links}
         phones = self.nodes["Phone"]
-        self.spellings: dict[str, list[str]] = {
-            k: list(_plain(s) or []) or [k] for k, s in zip(phones["key"], phones["spellings"], strict=True)
-        } if not phones.empty else {}
+        self.spellings: dict[str, list[str]] = (
+            {
+                k: list(_plain(s) or []) or [k]
+                for k, s in zip(phones["key"], phones["spellings"], strict=True)
+            }
+            if not phones.empty
+            else {}
+        )
 
     # -- helpers --------------------------------------------------------------------------------
     @staticmethod
@@ -88,8 +97,14 @@ class _Exporter:
         if file.reader == "record":
             return self._records(str(file.entity), name)
         writers = {
-            "sources": self._sources, "events": self._events, "participants": self._participants, "links": self._links,
-            "calls": self._calls, "anpr": self._anpr, "handset_contacts": self._handsets, "intel_reports": self._reports,
+            "sources": self._sources,
+            "events": self._events,
+            "participants": self._participants,
+            "links": self._links,
+            "calls": self._calls,
+            "anpr": self._anpr,
+            "handset_contacts": self._handsets,
+            "intel_reports": self._reports,
         }
         return writers[file.reader](name)
 
@@ -103,7 +118,9 @@ class _Exporter:
             rows.append({**row, **_extra(rec.get("extra"))})
         return rows
 
-    def _entity_rows(self, entity: str, name: str, skip: Collection[str] = frozenset()) -> list[dict[str, Any]]:
+    def _entity_rows(
+        self, entity: str, name: str, skip: Collection[str] = frozenset()
+    ) -> list[dict[str, Any]]:
         """Rows of a node file: one per source of this dataset, the first carrying the properties."""
         spec = schema().entity(entity)
         frame = self.nodes[entity]
@@ -125,7 +142,10 @@ class _Exporter:
                 props[prop] = value
             if entity == "Event":
                 props["start"], props["end"] = props.pop("started_at"), props.pop("ended_at")
-            seen = {"first_seen": self._when(rec["first_seen"]), "last_seen": self._when(rec["last_seen"])}
+            seen = {
+                "first_seen": self._when(rec["first_seen"]),
+                "last_seen": self._when(rec["last_seen"]),
+            }
             for i, source in enumerate(mine or [None]):
                 extra = {**props, **_extra(rec.get("extra"))} if i == 0 else {}
                 rows.append({**base, **extra, **seen, "source_id": source})
@@ -135,7 +155,14 @@ class _Exporter:
         events = self.nodes["Event"]
         own = set(events.loc[events["kind"].isin(_OWN_FILES), "key"]) if not events.empty else set()
         rows = self._entity_rows("Event", name, skip=own)
-        places = {f: t for f, t in zip(self.links["OCCURRED_AT"]["from_key"], self.links["OCCURRED_AT"]["to_key"], strict=True)}
+        places = {
+            f: t
+            for f, t in zip(
+                self.links["OCCURRED_AT"]["from_key"],
+                self.links["OCCURRED_AT"]["to_key"],
+                strict=True,
+            )
+        }
         for row in rows:
             place = places.get(f"{name}:{row['event_id']}")
             if place is not None:
@@ -151,12 +178,16 @@ class _Exporter:
                 continue
             for source in self._mine(rec["sources"], name):
                 for ident in self._ident(rec["from_entity"], rec["from_key"]):
-                    rows.append({
-                        "event_id": split_key(rec["to_key"], "Event")[1],
-                        "kind": schema().entity(rec["from_entity"]).cli,
-                        "id": ident, "role": _plain(rec.get("role")), "source_id": source,
-                        **_extra(rec.get("extra")),
-                    })
+                    rows.append(
+                        {
+                            "event_id": split_key(rec["to_key"], "Event")[1],
+                            "kind": schema().entity(rec["from_entity"]).cli,
+                            "id": ident,
+                            "role": _plain(rec.get("role")),
+                            "source_id": source,
+                            **_extra(rec.get("extra")),
+                        }
+                    )
         return rows
 
     def _links(self, name: str) -> list[dict[str, Any]]:
@@ -165,21 +196,35 @@ class _Exporter:
             for rec in self.links[spec.name].to_dict("records"):
                 for source in self._mine(rec["sources"], name):
                     for ident in self._ident(rec["to_entity"], rec["to_key"]):
-                        rows.append({
-                            "from_kind": schema().entity(rec["from_entity"]).cli,
-                            "from_id": self._ident(rec["from_entity"], rec["from_key"])[0],
-                            "to_kind": schema().entity(rec["to_entity"]).cli,
-                            "to_id": ident, "link": spec.canonical,
-                            "first_seen": self._when(rec["first_seen"]), "last_seen": self._when(rec["last_seen"]),
-                            "source_id": source,
-                            **({"basis": _plain(rec.get("basis"))} if "basis" in spec.properties else {}),
-                            **_extra(rec.get("extra")),
-                        })
+                        rows.append(
+                            {
+                                "from_kind": schema().entity(rec["from_entity"]).cli,
+                                "from_id": self._ident(rec["from_entity"], rec["from_key"])[0],
+                                "to_kind": schema().entity(rec["to_entity"]).cli,
+                                "to_id": ident,
+                                "link": spec.canonical,
+                                "first_seen": self._when(rec["first_seen"]),
+                                "last_seen": self._when(rec["last_seen"]),
+                                "source_id": source,
+                                **(
+                                    {"basis": _plain(rec.get("basis"))}
+                                    if "basis" in spec.properties
+                                    else {}
+                                ),
+                                **_extra(rec.get("extra")),
+                            }
+                        )
         return rows
 
-    def _event_parts(self, kind: str, name: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    def _event_parts(
+        self, kind: str, name: str
+    ) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
         events = self.nodes["Event"]
-        mine = events[(events["kind"] == kind) & (events["dataset"] == name)] if not events.empty else events
+        mine = (
+            events[(events["kind"] == kind) & (events["dataset"] == name)]
+            if not events.empty
+            else events
+        )
         parts: dict[str, dict[str, str]] = {}
         for rec in self.links["PARTICIPATED_IN"].to_dict("records"):
             role = _plain(rec.get("role"))
@@ -188,52 +233,86 @@ class _Exporter:
         return mine.to_dict("records"), parts
 
     def _calls(self, name: str) -> list[dict[str, Any]]:
-        events, parts = self._event_parts(str(canonical_format().file("calls.csv").event_kind), name)
+        events, parts = self._event_parts(
+            str(canonical_format().file("calls.csv").event_kind), name
+        )
         rows = []
         for rec in events:
             p = parts.get(rec["key"], {})
             for source in self._mine(rec["sources"], name) or [None]:
-                rows.append({
-                    "caller": self._ident("Phone", p.get("caller", ""))[0],
-                    "callee": self._ident("Phone", p.get("callee", ""))[0], "start": self._when(rec["started_at"]),
-                    "duration_s": _plain(rec.get("duration_s")), "type": _plain(rec.get("call_type")),
-                    "source_id": source, **_extra(rec.get("extra")),
-                })
+                rows.append(
+                    {
+                        "caller": self._ident("Phone", p.get("caller", ""))[0],
+                        "callee": self._ident("Phone", p.get("callee", ""))[0],
+                        "start": self._when(rec["started_at"]),
+                        "duration_s": _plain(rec.get("duration_s")),
+                        "type": _plain(rec.get("call_type")),
+                        "source_id": source,
+                        **_extra(rec.get("extra")),
+                    }
+                )
         return rows
 
     def _anpr(self, name: str) -> list[dict[str, Any]]:
         events, parts = self._event_parts(str(canonical_format().file("anpr.csv").event_kind), name)
-        places = dict(zip(self.links["OCCURRED_AT"]["from_key"], self.links["OCCURRED_AT"]["to_key"], strict=True))
-        locations = self.nodes["Location"].set_index("key") if not self.nodes["Location"].empty else None
+        places = dict(
+            zip(
+                self.links["OCCURRED_AT"]["from_key"],
+                self.links["OCCURRED_AT"]["to_key"],
+                strict=True,
+            )
+        )
+        locations = (
+            self.nodes["Location"].set_index("key") if not self.nodes["Location"].empty else None
+        )
         rows = []
         for rec in events:
             place = places.get(rec["key"])
-            loc = locations.loc[place] if locations is not None and place in locations.index else None
+            loc = (
+                locations.loc[place] if locations is not None and place in locations.index else None
+            )
             camera = _plain(rec.get("camera_id"))
             is_camera = place is not None and split_key(place, "Location")[1].startswith("camera/")
             for source in self._mine(rec["sources"], name) or [None]:
-                rows.append({
-                    "vrm": parts.get(rec["key"], {}).get("read"), "seen_at": self._when(rec["started_at"]),
-                    "camera_id": camera,
-                    "location_id": None if is_camera or place is None else split_key(place, "Location")[1],
-                    "latitude": _plain(loc["latitude"]) if loc is not None else None,
-                    "longitude": _plain(loc["longitude"]) if loc is not None else None,
-                    "direction": _plain(rec.get("direction")), "source_id": source,
-                })
+                rows.append(
+                    {
+                        "vrm": parts.get(rec["key"], {}).get("read"),
+                        "seen_at": self._when(rec["started_at"]),
+                        "camera_id": camera,
+                        "location_id": None
+                        if is_camera or place is None
+                        else split_key(place, "Location")[1],
+                        "latitude": _plain(loc["latitude"]) if loc is not None else None,
+                        "longitude": _plain(loc["longitude"]) if loc is not None else None,
+                        "direction": _plain(rec.get("direction")),
+                        "source_id": source,
+                    }
+                )
         return rows
 
     def _handsets(self, name: str) -> list[dict[str, Any]]:
-        handset = dict(zip(self.links["EXTRACTED_FROM"]["from_key"], self.links["EXTRACTED_FROM"]["to_key"], strict=True))
+        handset = dict(
+            zip(
+                self.links["EXTRACTED_FROM"]["from_key"],
+                self.links["EXTRACTED_FROM"]["to_key"],
+                strict=True,
+            )
+        )
         rows = []
         for rec in self.links["SAVED_CONTACT"].to_dict("records"):
             for source in self._mine(rec["sources"], name):
                 for ident in self._ident("Phone", rec["to_key"]):
                     own = handset.get(rec["from_key"])
                     own = self._ident("Phone", own)[0] if own else None
-                    rows.append({
-                        "handset": own, "exhibit_ref": split_key(rec["from_key"], "Exhibit")[1],
-                        "contact_name": _plain(rec.get("saved_name")), "contact_number": ident, "source_id": source,
-                    })
+                    rows.append(
+                        {
+                            "handset": own,
+                            "exhibit_ref": split_key(rec["from_key"], "Exhibit")[1],
+                            "contact_name": _plain(rec.get("saved_name")),
+                            "contact_number": ident,
+                            "source_id": source,
+                        }
+                    )
         return rows
 
     def _records(self, entity: str, name: str) -> list[dict[str, Any]]:
@@ -253,17 +332,24 @@ class _Exporter:
         return rows
 
     def _reports(self, name: str) -> list[dict[str, Any]]:
-        about = dict(zip(self.links["ABOUT"]["from_key"], self.links["ABOUT"]["to_key"], strict=True))
+        about = dict(
+            zip(self.links["ABOUT"]["from_key"], self.links["ABOUT"]["to_key"], strict=True)
+        )
         frame = self.nodes["Report"]
         rows = []
         for rec in frame[frame["dataset"] == name].to_dict("records") if not frame.empty else []:
             subject = about.get(rec["key"])
             for source in self._mine(rec["sources"], name) or [None]:
-                rows.append({
-                    "report_id": rec["id"], "recorded_at": self._when(rec.get("recorded_at")),
-                    "subject_person_id": split_key(subject, "Person")[1] if subject else None,
-                    "text": _plain(rec.get("text")), "source_id": source, **_extra(rec.get("extra")),
-                })
+                rows.append(
+                    {
+                        "report_id": rec["id"],
+                        "recorded_at": self._when(rec.get("recorded_at")),
+                        "subject_person_id": split_key(subject, "Person")[1] if subject else None,
+                        "text": _plain(rec.get("text")),
+                        "source_id": source,
+                        **_extra(rec.get("extra")),
+                    }
+                )
         return rows
 
 

@@ -60,7 +60,9 @@ class MinGrade:
 
     def admits_source(self, source: Mapping[str, Any]) -> bool:
         """`admits` for a source given as a mapping with scheme, source_eval and intel_eval."""
-        return self.admits(source.get("scheme"), source.get("source_eval"), source.get("intel_eval"))
+        return self.admits(
+            source.get("scheme"), source.get("source_eval"), source.get("intel_eval")
+        )
 
 
 def _blank(value: Any) -> bool:
@@ -69,7 +71,9 @@ def _blank(value: Any) -> bool:
 
 def grading_label(scheme: Any, source_eval: Any, intel_eval: Any, handling: Any) -> str | None:
     """'2B P' (or '5x5x5 B2 4' for a legacy record); None when the source is ungraded."""
-    parts = [str(p) for p in (source_eval, intel_eval) if p is not None and not pd.isna(p) and str(p)]
+    parts = [
+        str(p) for p in (source_eval, intel_eval) if p is not None and not pd.isna(p) and str(p)
+    ]
     if not parts:
         return None
     text = "".join(parts)
@@ -84,11 +88,29 @@ def source_table(store: GraphStore) -> pd.DataFrame:
     """Every source, indexed by key: id, dataset, agency, recorded_at, reference, grading label."""
     frame = store.nodes("Source")
     if frame.empty:
-        return pd.DataFrame(columns=["id", "dataset", "agency", "recorded_at", "reference", "grading",
-                                     "scheme", "source_eval", "intel_eval", "handling"])
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "dataset",
+                "agency",
+                "recorded_at",
+                "reference",
+                "grading",
+                "scheme",
+                "source_eval",
+                "intel_eval",
+                "handling",
+            ]
+        )
     frame["grading"] = [
         grading_label(s, a, b, h)
-        for s, a, b, h in zip(frame["scheme"], frame["source_eval"], frame["intel_eval"], frame["handling"], strict=True)
+        for s, a, b, h in zip(
+            frame["scheme"],
+            frame["source_eval"],
+            frame["intel_eval"],
+            frame["handling"],
+            strict=True,
+        )
     ]
     return frame.set_index("key")
 
@@ -99,15 +121,26 @@ def admitted_sources(sources: pd.DataFrame, minimum: MinGrade | None) -> set[str
         return set(sources.index)
     return {
         key
-        for key, s, a, b in zip(sources.index, sources["scheme"], sources["source_eval"], sources["intel_eval"], strict=True)
+        for key, s, a, b in zip(
+            sources.index,
+            sources["scheme"],
+            sources["source_eval"],
+            sources["intel_eval"],
+            strict=True,
+        )
         if minimum.admits(s, a, b)
     }
 
 
-def filter_by_grade(facts: pd.DataFrame, sources: pd.DataFrame, minimum: MinGrade | None) -> pd.DataFrame:
+def filter_by_grade(
+    facts: pd.DataFrame, sources: pd.DataFrame, minimum: MinGrade | None
+) -> pd.DataFrame:
     """Facts (rows with a `sources` list) backed by at least one source meeting the floor."""
     if minimum is None or facts.empty:
         return facts
     ok = admitted_sources(sources, minimum)
-    keep = [any(s in ok for s in (srcs if isinstance(srcs, list | tuple) else list(srcs))) for srcs in facts["sources"]]
+    keep = [
+        any(s in ok for s in (srcs if isinstance(srcs, list | tuple) else list(srcs)))
+        for srcs in facts["sources"]
+    ]
     return facts[keep]

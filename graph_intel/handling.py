@@ -29,13 +29,20 @@ from graph_intel.stores.patterns import Pattern
 #: restricted sources. Every other kind (events, reports, referrals, records, earlier versions...)
 #: is a fact in itself, left out when every source is restricted.
 SUBJECT_ENTITIES = ("Person", "Phone", "Vehicle", "Location", "Exhibit")
-FACT_ENTITIES = tuple(e.name for e in schema().entities.values()
-                      if e.name not in SUBJECT_ENTITIES and (not e.provenance or e.name == "Version"))
+FACT_ENTITIES = tuple(
+    e.name
+    for e in schema().entities.values()
+    if e.name not in SUBJECT_ENTITIES and (not e.provenance or e.name == "Version")
+)
 
 
 def is_restricted(scheme: Any, handling: Any) -> bool:
     """Whether a source so graded restricts its material: 3x5x2 `C`, or 5x5x5 anything but `1`."""
-    code = "" if handling is None or (isinstance(handling, float) and pd.isna(handling)) else str(handling).strip().upper()
+    code = (
+        ""
+        if handling is None or (isinstance(handling, float) and pd.isna(handling))
+        else str(handling).strip().upper()
+    )
     if not code:
         return False
     if str(scheme or "3x5x2").strip() == "5x5x5":
@@ -47,7 +54,11 @@ def handling_text(scheme: Any, handling: Any, note: Any) -> str:
     """How a restricted source is marked on a page: 'handling C: informant material - do not disseminate'."""
     code = str(handling).strip().upper()
     label = f"handling {code}" if str(scheme or "3x5x2") != "5x5x5" else f"5x5x5 handling {code}"
-    text = note.strip() if isinstance(note, str) and note.strip() else "conditions apply: see the source record"
+    text = (
+        note.strip()
+        if isinstance(note, str) and note.strip()
+        else "conditions apply: see the source record"
+    )
     return f"{label}: {text}"
 
 
@@ -60,8 +71,15 @@ class Handling:
         frame = store.run_pattern(patterns.restricted_sources())
         self.notes: dict[str, str] = {}
         for key, scheme, code, note in (
-            zip(frame["key"], frame["scheme"], frame["handling"], frame["handling_note"], strict=True)
-            if not frame.empty else []
+            zip(
+                frame["key"],
+                frame["scheme"],
+                frame["handling"],
+                frame["handling_note"],
+                strict=True,
+            )
+            if not frame.empty
+            else []
         ):
             if is_restricted(scheme, code):
                 self.notes[str(key)] = handling_text(scheme, code, note)
@@ -82,7 +100,9 @@ class Handling:
 
     def note(self, sources: Any) -> str | None:
         """The handling marks of a fact's restricted sources ('; '-joined), None when it has none."""
-        notes = list(dict.fromkeys(self.notes[str(k)] for k in _listed(sources) if str(k) in self.notes))
+        notes = list(
+            dict.fromkeys(self.notes[str(k)] for k in _listed(sources) if str(k) in self.notes)
+        )
         return "; ".join(notes) if notes else None
 
     def keep(self, frame: pd.DataFrame, column: str = "sources") -> pd.DataFrame:
@@ -129,7 +149,9 @@ class RestrictedView(GraphStore):
     def upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
         raise StoreError("a restricted view is read-only")
 
-    def upsert_links(self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame) -> UpsertResult:
+    def upsert_links(
+        self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
+    ) -> UpsertResult:
         raise StoreError("a restricted view is read-only")
 
     def counts(self) -> dict[str, int]:
@@ -144,7 +166,9 @@ class RestrictedView(GraphStore):
     def incomplete_loads(self) -> dict[str, str]:
         return self.inner.incomplete_loads()
 
-    def nodes(self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def nodes(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         name = schema().entity(entity).name
         wanted = list(columns) if columns is not None else None
         if wanted is not None and "sources" not in wanted and self.handling.notes:
@@ -156,7 +180,9 @@ class RestrictedView(GraphStore):
         if not self.handling.notes or frame.empty:
             return frame
         if entity == "Source":
-            return frame[~frame["key"].astype(str).isin(self.handling.restricted)].reset_index(drop=True)
+            return frame[~frame["key"].astype(str).isin(self.handling.restricted)].reset_index(
+                drop=True
+            )
         if entity in self.withhold:
             return self.handling.keep(frame)
         return self.handling.strip(frame)
@@ -168,16 +194,24 @@ class RestrictedView(GraphStore):
             return [k for k in keys if k in kept]
         return keys
 
-    def _pair_links(self, spec: LinkSpec, a: str, b: str, from_keys: Sequence[str] | None = None,
-                    to_keys: Sequence[str] | None = None) -> pd.DataFrame:
+    def _pair_links(
+        self,
+        spec: LinkSpec,
+        a: str,
+        b: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
         return self.handling.keep(self.inner._pair_links(spec, a, b, from_keys, to_keys))
 
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
         return self.handling.keep(self.inner.node_links(entity, key))
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        raise StoreError("restricted material is left out of this output, and a free query cannot be filtered: "
-                         "run it with access to restricted material (--include-restricted)")
+        raise StoreError(
+            "restricted material is left out of this output, and a free query cannot be filtered: "
+            "run it with access to restricted material (--include-restricted)"
+        )
 
     def run_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
         return self.handling.keep(self.inner.run_pattern(pattern, **params))
@@ -190,7 +224,9 @@ class RestrictedView(GraphStore):
         return self.inner.datasets()
 
 
-def restricted_view(store: GraphStore, include_restricted: bool = False, every_record: bool = False) -> GraphStore:
+def restricted_view(
+    store: GraphStore, include_restricted: bool = False, every_record: bool = False
+) -> GraphStore:
     """The store an output reads: itself when restricted material is asked for, else a RestrictedView.
 
     `every_record` (an export, which writes records as rows) leaves out any record, a person's
@@ -199,8 +235,18 @@ def restricted_view(store: GraphStore, include_restricted: bool = False, every_r
     if include_restricted or isinstance(store, RestrictedView):
         return store
     if every_record:
-        return RestrictedView(store, [e.name for e in schema().entities.values() if not e.provenance])
+        return RestrictedView(
+            store, [e.name for e in schema().entities.values() if not e.provenance]
+        )
     return RestrictedView(store)
 
 
-__all__ = ["FACT_ENTITIES", "SUBJECT_ENTITIES", "Handling", "RestrictedView", "handling_text", "is_restricted", "restricted_view"]
+__all__ = [
+    "FACT_ENTITIES",
+    "SUBJECT_ENTITIES",
+    "Handling",
+    "RestrictedView",
+    "handling_text",
+    "is_restricted",
+    "restricted_view",
+]

@@ -43,8 +43,14 @@ def ingest(
 
     The dataset records its agency and origin (`origin`, default the folder's full path); a load
     from another folder or agency under a name taken from the folder is refused (claim_dataset)."""
-    settings = LoadSettings(agency=agency, progress=progress, chunk_rows=chunk_rows, origin=origin,
-                            quarantine_dir=quarantine_dir, quarantine_file=quarantine_file)
+    settings = LoadSettings(
+        agency=agency,
+        progress=progress,
+        chunk_rows=chunk_rows,
+        origin=origin,
+        quarantine_dir=quarantine_dir,
+        quarantine_file=quarantine_file,
+    )
     return load(store, reader("canonical"), folder, dataset, settings)
 
 
@@ -59,10 +65,26 @@ def import_path(
     quarantine_dir: Path | None = None,
 ) -> IngestReport:
     """Load a file, a folder or a zip through `spec` as one dataset (quarantine as ingest())."""
-    settings = LoadSettings(progress=progress, chunk_rows=chunk_rows, quarantine_dir=quarantine_dir,
-                            quarantine_file=quarantine_file)
+    settings = LoadSettings(
+        progress=progress,
+        chunk_rows=chunk_rows,
+        quarantine_dir=quarantine_dir,
+        quarantine_file=quarantine_file,
+    )
     return load(store, spec_reader(spec), path, dataset, settings)
 
 
-__all__ = ["CHUNK_ROWS", "QUARANTINE_COLUMNS", "DatasetLoad", "ImportReport", "IngestError", "IngestReport",
-           "SourceFileError", "claim_dataset", "dataset_name", "import_path", "ingest", "write_batch"]
+__all__ = [
+    "CHUNK_ROWS",
+    "QUARANTINE_COLUMNS",
+    "DatasetLoad",
+    "ImportReport",
+    "IngestError",
+    "IngestReport",
+    "SourceFileError",
+    "claim_dataset",
+    "dataset_name",
+    "import_path",
+    "ingest",
+    "write_batch",
+]

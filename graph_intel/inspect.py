@@ -11,11 +11,23 @@ from graph_intel.refs import ref_json, resolve, split_key
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, _plain
 
-_PLURAL = {"Person": "persons", "Phone": "phones", "Vehicle": "vehicles", "Location": "locations",
-           "Event": "events", "Source": "sources", "Report": "reports", "Exhibit": "exhibits",
-           "Referral": "referrals", "SchoolRecord": "school_records", "HealthAttendance": "health_attendances",
-           "Gift": "gifts", "Allocation": "allocations", "RiskAssessment": "risk_assessments",
-           "Version": "versions"}
+_PLURAL = {
+    "Person": "persons",
+    "Phone": "phones",
+    "Vehicle": "vehicles",
+    "Location": "locations",
+    "Event": "events",
+    "Source": "sources",
+    "Report": "reports",
+    "Exhibit": "exhibits",
+    "Referral": "referrals",
+    "SchoolRecord": "school_records",
+    "HealthAttendance": "health_attendances",
+    "Gift": "gifts",
+    "Allocation": "allocations",
+    "RiskAssessment": "risk_assessments",
+    "Version": "versions",
+}
 
 
 @read_command("stats", role="viewer", cli=False)
@@ -33,8 +45,11 @@ def stats(store: GraphStore) -> dict[str, Any]:
 def incomplete_loads(store: GraphStore) -> list[dict[str, str]]:
     """Datasets whose last load did not finish, and when it began: their counts are partial."""
     return [
-        {"dataset": name, "started_at": at,
-         "reason": "the last load of this dataset did not finish (killed, crashed or failed); load it again"}
+        {
+            "dataset": name,
+            "started_at": at,
+            "reason": "the last load of this dataset did not finish (killed, crashed or failed); load it again",
+        }
         for name, at in sorted(store.incomplete_loads().items())
     ]
 
@@ -44,15 +59,24 @@ def dataset_records(store: GraphStore) -> list[dict[str, Any]]:
     frame = store.nodes("Dataset")
     rows = []
     for row in frame.sort_values("key").to_dict("records") if not frame.empty else []:
-        rows.append({"dataset": row["key"], "agencies": _plain(row["agencies"]) or [], "origins": _plain(row["origins"]) or [],
-                     "loads": _plain(row["loads"]) or [], "first_loaded": _plain(row["first_seen"]),
-                     "last_loaded": _plain(row["last_seen"])})
+        rows.append(
+            {
+                "dataset": row["key"],
+                "agencies": _plain(row["agencies"]) or [],
+                "origins": _plain(row["origins"]) or [],
+                "loads": _plain(row["loads"]) or [],
+                "first_loaded": _plain(row["first_seen"]),
+                "last_loaded": _plain(row["last_seen"]),
+            }
+        )
     return rows
 
 
 #: What `show` says in place of the properties of a record known only from restricted material.
-WITHHELD = ("recorded only by sources with a restrictive handling code: its properties are left out "
-            "(--include-restricted shows them, marked)")
+WITHHELD = (
+    "recorded only by sources with a restrictive handling code: its properties are left out "
+    "(--include-restricted shows them, marked)"
+)
 
 
 @read_command("show", role="viewer", cli=False)
@@ -62,8 +86,13 @@ def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False)
     return entity_document(store, kind, ident, history)
 
 
-def entity_document(store: GraphStore, kind: str, ident: str, history: bool = False,
-                    leave_out_restricted: bool = False) -> dict[str, Any]:
+def entity_document(
+    store: GraphStore,
+    kind: str,
+    ident: str,
+    history: bool = False,
+    leave_out_restricted: bool = False,
+) -> dict[str, Any]:
     """The `show` document of one entity: properties and every link, each with its source and dates.
 
     Restricted material (graph_intel.handling) is left out when `leave_out_restricted` (the CLI,
@@ -73,8 +102,11 @@ def entity_document(store: GraphStore, kind: str, ident: str, history: bool = Fa
     them is not found through a restricted view. Otherwise each item with a restricted source
     carries its handling mark (`restricted`).
     """
-    view: RestrictedView | None = store if isinstance(store, RestrictedView) else (
-        RestrictedView(store) if leave_out_restricted else None)
+    view: RestrictedView | None = (
+        store
+        if isinstance(store, RestrictedView)
+        else (RestrictedView(store) if leave_out_restricted else None)
+    )
     base = view.inner if view is not None else store
     handling = view.handling if view is not None else Handling(store)
     entity, key = resolve(store, kind, ident)
@@ -118,7 +150,12 @@ def entity_document(store: GraphStore, kind: str, ident: str, history: bool = Fa
             item["restricted"] = handling.note(srcs)
         links.append(item)
     links.sort(key=lambda x: (x["first_seen"] or "", x["link"], x["id"]))
-    doc: dict[str, Any] = {"kind": schema().entity(entity).cli, "id": plain_id, "properties": properties, "links": links}
+    doc: dict[str, Any] = {
+        "kind": schema().entity(entity).cli,
+        "id": plain_id,
+        "properties": properties,
+        "links": links,
+    }
     if many and dataset:
         doc["dataset"] = dataset
     if mark:
@@ -136,7 +173,14 @@ def record_history(store: GraphStore, entity: str, key: str) -> list[dict[str, A
     for row in frame.to_dict("records") if frame is not None and not frame.empty else []:
         values = json.loads(row["values"]) if isinstance(row["values"], str) else {}
         changed = list(_plain(row["changed"]) or [])
-        out.append({"superseded_by": row["superseded_by"], "superseded_at": _plain(row["superseded_at"]),
-                    "changed": changed, "earlier": {c: values.get(c) for c in changed}, "values": values})
+        out.append(
+            {
+                "superseded_by": row["superseded_by"],
+                "superseded_at": _plain(row["superseded_at"]),
+                "changed": changed,
+                "earlier": {c: values.get(c) for c in changed},
+                "values": values,
+            }
+        )
     out.sort(key=lambda v: (v["superseded_at"] or "", v["superseded_by"] or ""))
     return out

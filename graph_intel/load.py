@@ -76,8 +76,15 @@ class DatasetLoad:
     """
 
     def __init__(
-        self, store: GraphStore, name: str, agency: str = "other", progress: Progress | None = None, *,
-        origin: str | None = None, explicit: bool = True, quarantine_dir: Path | None = None,
+        self,
+        store: GraphStore,
+        name: str,
+        agency: str = "other",
+        progress: Progress | None = None,
+        *,
+        origin: str | None = None,
+        explicit: bool = True,
+        quarantine_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.progress = progress
@@ -93,24 +100,50 @@ class DatasetLoad:
         else:
             self.load_id = f"{name}/{load_stamp(self.started)}"
         # the dataset's own record: not counted as a write (a repeat load changes no data, only this log)
-        store.upsert_nodes("Dataset", pd.DataFrame([{
-            "key": name, "id": name, "agencies": [agency], "origins": [origin or "unknown"], "loads": [self.load_id],
-            "first_seen": self.started.replace(tzinfo=None), "last_seen": self.started.replace(tzinfo=None)}]))
+        store.upsert_nodes(
+            "Dataset",
+            pd.DataFrame(
+                [
+                    {
+                        "key": name,
+                        "id": name,
+                        "agencies": [agency],
+                        "origins": [origin or "unknown"],
+                        "loads": [self.load_id],
+                        "first_seen": self.started.replace(tzinfo=None),
+                        "last_seen": self.started.replace(tzinfo=None),
+                    }
+                ]
+            ),
+        )
         # Marked before the first row is written and cleared by finish(): a load that is killed,
         # crashes or fails part-way leaves the dataset marked incomplete until it is loaded again.
         store.mark_load_started(name, self.started.isoformat())
         _load_known_sources(store, self.ctx)
         default = pd.DataFrame(
-            [{"key": self.ctx.default_source, "id": "_default", "dataset": name, "agency": agency,
-              "sources": [self.ctx.default_source], "reference": f"dataset {name}"}]
+            [
+                {
+                    "key": self.ctx.default_source,
+                    "id": "_default",
+                    "dataset": name,
+                    "agency": agency,
+                    "sources": [self.ctx.default_source],
+                    "reference": f"dataset {name}",
+                }
+            ]
         )
         self.report.writes += self._keep_versions(store.upsert_nodes("Source", default))
         self.ctx.source_dates.setdefault(self.ctx.default_source, pd.NaT)
 
-    def load(self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]) -> None:
+    def load(
+        self, file: str, chunks: Iterable[Chunk], parse: Callable[[Chunk, Problems, Batch], None]
+    ) -> None:
         """Parse and write every chunk of one file, counting its rows loaded and quarantined."""
         loaded = 0
-        with self.store.bulk(), _source_errors():  # ends by storing everything: a failed load is reported for its file
+        with (
+            self.store.bulk(),
+            _source_errors(),
+        ):  # ends by storing everything: a failed load is reported for its file
             for chunk in chunks:
                 problems = Problems(chunk)
                 batch = Batch()
@@ -132,12 +165,26 @@ class DatasetLoad:
             if entity in ("Dataset", "Version"):
                 continue
             for rec, changed in zip(frame.to_dict("records"), columns, strict=True):
-                values = {k: _plain(v) for k, v in rec.items() if k != "key" and _plain(v) not in (None, [], "")}
+                values = {
+                    k: _plain(v)
+                    for k, v in rec.items()
+                    if k != "key" and _plain(v) not in (None, [], "")
+                }
                 text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
                 key = f"{entity}/{rec['key']}@{self.load_id}/{hashlib.sha1(text.encode()).hexdigest()[:12]}"
-                rows.append({"key": key, "id": key, "entity": entity, "of_key": rec["key"], "superseded_by": self.load_id,
-                             "superseded_at": at, "changed": changed, "values": text,
-                             "sources": list(values.get("sources") or []) or None})
+                rows.append(
+                    {
+                        "key": key,
+                        "id": key,
+                        "entity": entity,
+                        "of_key": rec["key"],
+                        "superseded_by": self.load_id,
+                        "superseded_at": at,
+                        "changed": changed,
+                        "values": text,
+                        "sources": list(values.get("sources") or []) or None,
+                    }
+                )
         result.superseded = []
         self.report.superseded += len(rows)
         if rows:
@@ -229,7 +276,9 @@ def _load_known_sources(store: GraphStore, ctx: LoadContext) -> None:
     if stored.empty:
         return
     mine = stored[stored["dataset"] == ctx.dataset]
-    ctx.source_dates.update(dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True)))
+    ctx.source_dates.update(
+        dict(zip(mine["key"], pd.to_datetime(mine["recorded_at"]), strict=True))
+    )
 
 
 def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
@@ -240,28 +289,38 @@ def write_batch(store: GraphStore, batch: Batch) -> UpsertResult:
         missing = store.missing_keys(entity, wanted["key"].tolist())
         if missing:
             created = wanted[member(wanted["key"], missing)]
-            total += store.upsert_nodes(entity, _with_defaults(store, entity, created, all_new=True))
+            total += store.upsert_nodes(
+                entity, _with_defaults(store, entity, created, all_new=True)
+            )
     for entity, frames in batch.nodes.items():
-        total += store.upsert_nodes(entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True)))
+        total += store.upsert_nodes(
+            entity, _with_defaults(store, entity, pd.concat(frames, ignore_index=True))
+        )
     for (link, a, b), frames in batch.links.items():
         total += store.upsert_links(link, a, b, pd.concat(frames, ignore_index=True))
     return total
 
 
-def _with_defaults(store: GraphStore, entity: str, frame: pd.DataFrame, all_new: bool = False) -> pd.DataFrame:
+def _with_defaults(
+    store: GraphStore, entity: str, frame: pd.DataFrame, all_new: bool = False
+) -> pd.DataFrame:
     """Schema defaults for entities being created, where none of their rows gives a value.
 
     A default is never applied to a stored entity: a later row that leaves `category` blank must
     not turn a recorded child into `unknown`. `all_new` says every row's entity is known to be
     missing (and each key given once), so nothing needs looking up again.
     """
-    defaults = {n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None}
+    defaults = {
+        n: p.default for n, p in schema().entity(entity).properties.items() if p.default is not None
+    }
     if not defaults:
         return frame
     if all_new:
         new = np.ones(len(frame), dtype=bool)
     else:
-        new = member(frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist()))
+        new = member(
+            frame["key"], store.missing_keys(entity, frame["key"].drop_duplicates().tolist())
+        )
     if not new.any():
         return frame
     frame = frame.copy()
@@ -282,8 +341,6 @@ def _write_quarantine(path: Path, records: list[dict[str, object]]) -> None:
         write_records(handle, records)
 
 
-
-
 @dataclass
 class ImportReport(IngestReport):
     """An ingest report plus what the specification left out: unmapped and ignored, per file, label or type."""
@@ -293,8 +350,12 @@ class ImportReport(IngestReport):
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {**super().as_json(), "unmapped": self.unmapped, "ignored": self.ignored,
-                "extra_columns": self.extra_columns}
+        return {
+            **super().as_json(),
+            "unmapped": self.unmapped,
+            "ignored": self.ignored,
+            "extra_columns": self.extra_columns,
+        }
 
 
 @dataclass
@@ -330,7 +391,9 @@ class LoadHook(Protocol):
 
     def before(self, store: GraphStore, settings: LoadSettings) -> Any: ...
 
-    def after(self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings) -> None: ...
+    def after(
+        self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings
+    ) -> None: ...
 
 
 #: The hooks every load runs, by name (registered from above: the load knows no analysis).
@@ -343,7 +406,9 @@ def register_load_hook(name: str, hook: LoadHook) -> None:
     LOAD_HOOKS[name] = hook
 
 
-def _after_load(store: GraphStore, states: dict[str, Any], report: IngestReport, settings: LoadSettings) -> None:
+def _after_load(
+    store: GraphStore, states: dict[str, Any], report: IngestReport, settings: LoadSettings
+) -> None:
     """Run each hook's `after`; a failing hook is logged, never undoes or fails the load."""
     for name, state in states.items():
         try:
@@ -374,8 +439,13 @@ def reader(name: str, *args: Any) -> Reader:
     return READERS[name](*args)
 
 
-def load(store: GraphStore, reader: Reader, source: Path, dataset: str | None = None,
-         settings: LoadSettings | None = None) -> IngestReport:
+def load(
+    store: GraphStore,
+    reader: Reader,
+    source: Path,
+    dataset: str | None = None,
+    settings: LoadSettings | None = None,
+) -> IngestReport:
     """Load `source` through `reader` into `store` as one dataset, and report what happened.
 
     The one load every way in uses (`graph-intel ingest`, `graph-intel import`, `POST
@@ -389,9 +459,15 @@ def load(store: GraphStore, reader: Reader, source: Path, dataset: str | None = 
     states = _before_load(store, settings)
     with reader.open(source) as reading:
         name = _checked_name(dataset or reading.default_name)
-        run = DatasetLoad(store, name, settings.agency, settings.progress, origin=settings.origin or reading.origin,
-                          explicit=dataset is not None or reading.name_chosen,
-                          quarantine_dir=settings.quarantine_folder(store))
+        run = DatasetLoad(
+            store,
+            name,
+            settings.agency,
+            settings.progress,
+            origin=settings.origin or reading.origin,
+            explicit=dataset is not None or reading.name_chosen,
+            quarantine_dir=settings.quarantine_folder(store),
+        )
         run.report.ignored_files = reading.ignored_files()
         for entity, frame in reading.start(run.ctx).items():
             run.report.writes += store.upsert_nodes(entity, frame)
@@ -408,6 +484,19 @@ def load(store: GraphStore, reader: Reader, source: Path, dataset: str | None = 
     return report
 
 
-__all__ = ["LOAD_HOOKS", "DatasetLoad", "ImportReport", "IngestError", "IngestReport", "LoadHook", "LoadSettings",
-           "Progress", "claim_dataset", "register_load_hook",
-           "dataset_name", "load", "reader", "write_batch"]
+__all__ = [
+    "LOAD_HOOKS",
+    "DatasetLoad",
+    "ImportReport",
+    "IngestError",
+    "IngestReport",
+    "LoadHook",
+    "LoadSettings",
+    "Progress",
+    "claim_dataset",
+    "register_load_hook",
+    "dataset_name",
+    "load",
+    "reader",
+    "write_batch",
+]

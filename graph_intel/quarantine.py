@@ -39,7 +39,13 @@ class LoadFile:
 
     def as_json(self) -> dict[str, Any]:
         """The `quarantine list` row."""
-        return {"load": self.load, "dataset": self.dataset, "at": self.at, "file": str(self.file), "rows": self.rows}
+        return {
+            "load": self.load,
+            "dataset": self.dataset,
+            "at": self.at,
+            "file": str(self.file),
+            "rows": self.rows,
+        }
 
 
 def quarantine_root(store: Any, elsewhere: Path | None = None) -> Path:
@@ -76,7 +82,9 @@ def reserve_load_file(root: Path, dataset: str, at: datetime) -> tuple[str, Path
     raise OSError(f"{folder}: cannot find a free quarantine file name for the load at {stamp}")
 
 
-def write_load_file(root: Path, dataset: str, records: Iterable[dict[str, object]], at: datetime) -> tuple[str, Path]:
+def write_load_file(
+    root: Path, dataset: str, records: Iterable[dict[str, object]], at: datetime
+) -> tuple[str, Path]:
     """Write one load's quarantine file in a file of its own; return (load name, path). Never overwrites."""
     load, path = reserve_load_file(root, dataset, at)
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -103,8 +111,15 @@ def list_loads(root: Path, dataset: str | None = None) -> list[LoadFile]:
             match = _STAMP_FILE.match(path.name)
             if not match or not path.is_file():
                 continue
-            at = datetime.strptime(match.group(1), _STAMP).replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
-            found.append(LoadFile(f"{folder.name}/{path.stem}", folder.name, at, path, _count(path)))
+            at = (
+                datetime.strptime(match.group(1), _STAMP)
+                .replace(tzinfo=UTC)
+                .isoformat()
+                .replace("+00:00", "Z")
+            )
+            found.append(
+                LoadFile(f"{folder.name}/{path.stem}", folder.name, at, path, _count(path))
+            )
     # files written before loads had their own (quarantine/<dataset>.csv): listed, never rewritten
     for path in sorted(p for p in root.glob("*.csv") if p.is_file()):
         if dataset is None or path.stem == dataset:
@@ -133,9 +148,13 @@ def find_load(root: Path, load: str) -> LoadFile:
     if len(mine) == 1:
         return mine[0]
     if mine:
-        raise QuarantineError(f"dataset {load} has {len(mine)} loads; name one: " + ", ".join(f.load for f in mine))
+        raise QuarantineError(
+            f"dataset {load} has {len(mine)} loads; name one: " + ", ".join(f.load for f in mine)
+        )
     known = ", ".join(f.load for f in loads[-10:]) or "none"
-    raise QuarantineError(f"no load {load!r} in {root}; loads: {known} (see 'graph-intel quarantine list')")
+    raise QuarantineError(
+        f"no load {load!r} in {root}; loads: {known} (see 'graph-intel quarantine list')"
+    )
 
 
 def read_load(found: LoadFile) -> list[dict[str, str]]:
@@ -144,5 +163,17 @@ def read_load(found: LoadFile) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-__all__ = ["FOLDER", "QUARANTINE_COLUMNS", "LoadFile", "QuarantineError", "find_load", "list_loads", "load_stamp",
-           "quarantine_root", "read_load", "reserve_load_file", "write_load_file", "write_records"]
+__all__ = [
+    "FOLDER",
+    "QUARANTINE_COLUMNS",
+    "LoadFile",
+    "QuarantineError",
+    "find_load",
+    "list_loads",
+    "load_stamp",
+    "quarantine_root",
+    "read_load",
+    "reserve_load_file",
+    "write_load_file",
+    "write_records",
+]

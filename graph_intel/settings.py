@@ -108,7 +108,9 @@ class Settings(BaseSettings):
 
     #: Alerts (graph_intel.alerts): an SMTP relay as HOST:PORT, and who is told. Unset: no mail.
     #: The mail says only that there is an alert to view, never what it is about.
-    alert_smtp: str | None = Field(default=None, max_length=200, pattern=r"^[A-Za-z0-9.\-]+(:\d{1,5})?$")
+    alert_smtp: str | None = Field(
+        default=None, max_length=200, pattern=r"^[A-Za-z0-9.\-]+(:\d{1,5})?$"
+    )
     alert_mail_to: list[str] = Field(default_factory=list)
     alert_mail_from: str = Field(default="graph-intel@localhost", max_length=200)
 

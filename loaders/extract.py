@@ -69,7 +69,11 @@ class Found:
 def _written_as_phone(text: str, start: int, end: int) -> bool:
     """True when a candidate looks like a telephone number as people write one."""
     raw = text[start:end]
-    if _DATE_INSIDE.search(raw) or _GLUED.match(text, end) or _GLUED.match(text[max(0, start - 2) : start][::-1]):
+    if (
+        _DATE_INSIDE.search(raw)
+        or _GLUED.match(text, end)
+        or _GLUED.match(text[max(0, start - 2) : start][::-1])
+    ):
         return False
     head = raw.lstrip("(")
     if head.startswith("+") or head.startswith("0"):
@@ -128,4 +132,13 @@ def extract(text: str) -> list[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
-__all__ = ["POSTCODE_KIND", "PHONE_KIND", "VRM_KIND", "Found", "extract", "find_phones", "find_postcodes", "find_vrms"]
+__all__ = [
+    "POSTCODE_KIND",
+    "PHONE_KIND",
+    "VRM_KIND",
+    "Found",
+    "extract",
+    "find_phones",
+    "find_postcodes",
+    "find_vrms",
+]

@@ -27,8 +27,13 @@ NEO4J_SKIP_REASON = (
 #: The backends, as pytest parameters: the embedded store always, Neo4j when a server is configured.
 BACKENDS = [
     pytest.param("embedded"),
-    pytest.param("neo4j", marks=[pytest.mark.neo4j,
-                                 pytest.mark.skipif(not Settings().neo4j_uri, reason=NEO4J_SKIP_REASON)]),
+    pytest.param(
+        "neo4j",
+        marks=[
+            pytest.mark.neo4j,
+            pytest.mark.skipif(not Settings().neo4j_uri, reason=NEO4J_SKIP_REASON),
+        ],
+    ),
 ]
 
 

@@ -17,7 +17,9 @@ BENCHES = sorted(p.name for p in (ROOT / "bench").glob("*.py"))
 
 
 def _run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.mark.parametrize("bench", BENCHES)
@@ -27,7 +29,15 @@ def test_every_benchmark_starts(bench: str) -> None:
 
 
 def test_the_end_to_end_analysis_benchmark_runs_commands_from_a_store(tmp_path: Path) -> None:
-    proc = _run("bench/analysis.py", "--sizes", "0", "--data", str(tmp_path), "--only", "show,groups,hotspots")
+    proc = _run(
+        "bench/analysis.py",
+        "--sizes",
+        "0",
+        "--data",
+        str(tmp_path),
+        "--only",
+        "show,groups,hotspots",
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "groups" in proc.stdout and "networkx" in proc.stdout and "Cypher" in proc.stdout
 

@@ -24,7 +24,9 @@ HEAVY = ("pandas", "igraph", "pyarrow", "numpy", "leidenalg", "networkx", "ladyb
 
 def _imported(*args: str) -> set[str]:
     """Top-level package names a fresh interpreter imports running `python -X importtime ARGS`."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *args], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     names = set()
     for line in proc.stderr.splitlines():
@@ -42,8 +44,9 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
 def test_top_level_help_imports_no_heavy_library_and_lists_every_command() -> None:
     loaded = _imported("-m", "graph_intel", "--help")
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
-    out = subprocess.run([sys.executable, "-m", "graph_intel", "--help"], capture_output=True, text=True,
-                         timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "graph_intel", "--help"], capture_output=True, text=True, timeout=120
+    ).stdout
     for name in cli.commands():
         assert name in out
 
@@ -70,18 +73,24 @@ def test_a_command_runs_through_the_lazy_group() -> None:
 
 
 def test_a_registered_module_that_is_missing_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.no_such_module:ghost_cmd")
+    monkeypatch.setitem(
+        commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.no_such_module:ghost_cmd"
+    )
     result = CliRunner().invoke(cli.app, ["ghost"])
     assert isinstance(result.exception, ImportError)
     assert "no_such_module" in str(result.exception)
 
 
-def test_a_registered_command_its_module_does_not_define_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_registered_command_its_module_does_not_define_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setitem(commands.CLI_COMMANDS, ("ghost",), "graph_intel.cli.data:ghost_cmd")
     result = CliRunner().invoke(cli.app, ["ghost"])
     assert isinstance(result.exception, RuntimeError)
     assert "ghost" in str(result.exception)
-    listing = CliRunner().invoke(cli.app, ["--help"])  # the listing, which reads the source, says so too
+    listing = CliRunner().invoke(
+        cli.app, ["--help"]
+    )  # the listing, which reads the source, says so too
     assert isinstance(listing.exception, RuntimeError)
     assert "ghost_cmd" in str(listing.exception)
 
@@ -96,6 +105,8 @@ def test_every_read_command_module_is_there(monkeypatch: pytest.MonkeyPatch) -> 
     commands.load_all()
     for name in commands.COMMAND_MODULES:
         assert importlib.util.find_spec(name) is not None, name
-    monkeypatch.setattr(commands, "COMMAND_MODULES", [*commands.COMMAND_MODULES, "graph_intel.no_such.commands"])
+    monkeypatch.setattr(
+        commands, "COMMAND_MODULES", [*commands.COMMAND_MODULES, "graph_intel.no_such.commands"]
+    )
     with pytest.raises(ImportError, match="no_such"):
         commands.load_all()

@@ -46,7 +46,9 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("toy")
     store = open_store(root / "store")
     try:
-        ingest(store, write_dataset(root / "case1"), dataset="case1", quarantine_file=root / "q.csv")
+        ingest(
+            store, write_dataset(root / "case1"), dataset="case1", quarantine_file=root / "q.csv"
+        )
     finally:
         store.close()
     return root / "store"
@@ -55,40 +57,64 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_cli_gains_the_toy_command(toy: None, store_dir: Path) -> None:
     runner = CliRunner()
     listing = runner.invoke(app, ["--help"])
-    assert "toy-count" in listing.output and "How many records of one kind the store holds" in listing.output
+    assert (
+        "toy-count" in listing.output
+        and "How many records of one kind the store holds" in listing.output
+    )
 
     helped = runner.invoke(app, ["toy-count", "--help"])
     assert helped.exit_code == 0
-    assert "--at-least" in helped.output and "[default: 1]" in helped.output and "An entity kind of the schema" in helped.output
+    assert (
+        "--at-least" in helped.output
+        and "[default: 1]" in helped.output
+        and "An entity kind of the schema" in helped.output
+    )
 
     done = runner.invoke(app, ["toy-count", "Person", "--store", str(store_dir), "--json"])
     assert done.exit_code == 0, done.output
     doc = json.loads(done.stdout)
     assert doc[0]["kind"] == "Person" and doc[0]["records"] > 0
 
-    table = runner.invoke(app, ["toy-count", "Person", "--store", str(store_dir)])  # no renderer: a plain table
+    table = runner.invoke(
+        app, ["toy-count", "Person", "--store", str(store_dir)]
+    )  # no renderer: a plain table
     assert table.exit_code == 0 and "records" in table.output
 
-    empty = runner.invoke(app, ["toy-count", "Person", "--at-least", "100000", "--store", str(store_dir)])
-    assert empty.exit_code == 0 and "nothing found" in empty.output  # an empty answer says so, with the data's range
+    empty = runner.invoke(
+        app, ["toy-count", "Person", "--at-least", "100000", "--store", str(store_dir)]
+    )
+    assert (
+        empty.exit_code == 0 and "nothing found" in empty.output
+    )  # an empty answer says so, with the data's range
 
 
 def test_the_cli_refuses_what_the_toy_command_refuses(toy: None, store_dir: Path) -> None:
     runner = CliRunner()
     unknown = runner.invoke(app, ["toy-count", "Dragon", "--store", str(store_dir)])
     assert unknown.exit_code == 2 and "unknown kind Dragon" in unknown.output
-    negative = runner.invoke(app, ["toy-count", "Person", "--at-least", "-1", "--store", str(store_dir)])
+    negative = runner.invoke(
+        app, ["toy-count", "Person", "--at-least", "-1", "--store", str(store_dir)]
+    )
     assert negative.exit_code == 2  # the least value declared in its Param
-    missing = runner.invoke(app, ["toy-count", "Person", "--store", str(store_dir.parent / "nowhere")])
+    missing = runner.invoke(
+        app, ["toy-count", "Person", "--store", str(store_dir.parent / "nowhere")]
+    )
     assert missing.exit_code == 2 and "no graph-intel store" in missing.output
 
 
 def test_a_real_process_lists_and_runs_the_toy_command(store_dir: Path) -> None:
-    script = ("import sys; from graph_intel import commands; commands.COMMAND_MODULES.append('toy_commands'); "
-              "sys.argv[0] = 'graph-intel'; from graph_intel.cli import main; main()")
+    script = (
+        "import sys; from graph_intel import commands; commands.COMMAND_MODULES.append('toy_commands'); "
+        "sys.argv[0] = 'graph-intel'; from graph_intel.cli import main; main()"
+    )
     env_path = str(Path(__file__).parent)
-    run = subprocess.run([sys.executable, "-c", script, "toy-count", "Phone", "--store", str(store_dir), "--json"],
-                         capture_output=True, text=True, timeout=120, env={**_env(), "PYTHONPATH": env_path})
+    run = subprocess.run(
+        [sys.executable, "-c", script, "toy-count", "Phone", "--store", str(store_dir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env(), "PYTHONPATH": env_path},
+    )
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)[0]["kind"] == "Phone"
 
@@ -99,11 +125,17 @@ def test_the_api_gains_the_toy_route(toy: None, store_dir: Path, tmp_path: Path)
     token = users.add("viewer-user", "viewer")
     users.close()
     service = create_app(settings)
-    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "op-test: the registry's worked example"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "X-Purpose": "op-test: the registry's worked example",
+    }
     with TestClient(service, raise_server_exceptions=False) as client:
         paths = client.get("/api/v1/openapi.json", headers=headers).json()["paths"]
         assert "/api/v1/toy-count/{kind}" in paths
-        assert [p["name"] for p in paths["/api/v1/toy-count/{kind}"]["get"]["parameters"]][:2] == ["kind", "at_least"]
+        assert [p["name"] for p in paths["/api/v1/toy-count/{kind}"]["get"]["parameters"]][:2] == [
+            "kind",
+            "at_least",
+        ]
         answer = client.get("/api/v1/toy-count/Person", params={"at_least": 1}, headers=headers)
         assert answer.status_code == 200, answer.text
         cli = CliRunner().invoke(app, ["toy-count", "Person", "--store", str(store_dir), "--json"])

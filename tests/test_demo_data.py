@@ -55,7 +55,9 @@ def _spec_columns() -> dict[str, set[str]]:
 def test_files_and_headers(demo: Path) -> None:
     assert sorted(p.name for p in demo.iterdir()) == sorted(story.FILES)
     spec = _spec_columns() if SPEC.exists() else {}
-    records = {e.file: {e.id_column, *e.person_links, *e.properties} for e in schema().record_entities()}
+    records = {
+        e.file: {e.id_column, *e.person_links, *e.properties} for e in schema().record_entities()
+    }
     for name in story.FILES:
         raw = (demo / name).read_bytes()
         raw.decode("utf-8")
@@ -389,7 +391,9 @@ def missing(as_of):
             continue
         st = dt.datetime.fromisoformat(e["start"])
         en = dt.datetime.fromisoformat(e["end"]) if e["end"] else as_of
-        for c in [i for k, i, r in parts[eid] if r == "subject"]:  # an episode may name two children (E39)
+        for c in [
+            i for k, i, r in parts[eid] if r == "subject"
+        ]:  # an episode may name two children (E39)
             if st <= as_of:
                 eps[c].append((st, min(en, as_of)))
     out = {}

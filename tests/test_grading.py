@@ -13,7 +13,9 @@ def test_a_3x5x2_floor() -> None:
     assert floor.admits_source({"source_eval": "1", "intel_eval": "B", "scheme": "3x5x2"})
     assert floor.admits("3x5x2", "2", "A") and floor.admits(None, "2", "B")
     assert not floor.admits("3x5x2", "3", "A") and not floor.admits("3x5x2", "1", "C")
-    assert not floor.admits_source({"source_eval": "", "intel_eval": ""})  # ungraded never meets a floor
+    assert not floor.admits_source(
+        {"source_eval": "", "intel_eval": ""}
+    )  # ungraded never meets a floor
 
 
 def test_a_legacy_5x5x5_floor_and_no_conversion() -> None:

@@ -20,7 +20,9 @@ BIN = Path(sys.executable).parent
 
 def _run(*args: str, cwd: Path) -> None:
     command = "umask 022; " + " ".join(f"'{a}'" for a in args)
-    done = subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+    )
     assert done.returncode in (0, 1), (args, done.stdout[-500:], done.stderr[-2000:])
 
 
@@ -45,12 +47,25 @@ def test_every_file_written_is_private(tmp_path: Path) -> None:
     _run(str(BIN / "python"), "-c", SERVICE, cwd=tmp_path)
     _run(gi, "export", "out", "--store", "store", cwd=tmp_path)
     _run(gi, "network", "person", "C1", "--out", "c1.html", "--store", "store", cwd=tmp_path)
-    made = [p for p in (tmp_path / "store").rglob("*")] + list((tmp_path / "out").rglob("*")) + [tmp_path / "c1.html"]
+    made = (
+        [p for p in (tmp_path / "store").rglob("*")]
+        + list((tmp_path / "out").rglob("*"))
+        + [tmp_path / "c1.html"]
+    )
     names = {p.name for p in made}
-    assert {"api.sqlite", "audit.key", "audit-checkpoints.jsonl", "persons.csv", "c1.html"} <= names, names
+    assert {
+        "api.sqlite",
+        "audit.key",
+        "audit-checkpoints.jsonl",
+        "persons.csv",
+        "c1.html",
+    } <= names, names
     assert any(p.parent.name == "quarantine" or "quarantine" in p.parts for p in made)
-    loose = [(str(p.relative_to(tmp_path)), oct(stat.S_IMODE(p.stat().st_mode))) for p in made
-             if stat.S_IMODE(p.stat().st_mode) & 0o077]
+    loose = [
+        (str(p.relative_to(tmp_path)), oct(stat.S_IMODE(p.stat().st_mode)))
+        for p in made
+        if stat.S_IMODE(p.stat().st_mode) & 0o077
+    ]
     assert loose == []
     for folder in (tmp_path / "store", tmp_path / "out"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700

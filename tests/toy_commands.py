@@ -19,7 +19,9 @@ AT_LEAST = 1
 def toy_count(
     store: GraphStore,
     kind: Annotated[str, Param("An entity kind of the schema: Person, Phone, Vehicle...")],
-    at_least: Annotated[int, Param("List the kind only when it holds at least this many records.", minimum=0)] = AT_LEAST,
+    at_least: Annotated[
+        int, Param("List the kind only when it holds at least this many records.", minimum=0)
+    ] = AT_LEAST,
 ) -> list[dict[str, Any]]:
     """How many records of one kind the store holds (a toy command).
 

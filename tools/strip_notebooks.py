@@ -1,7 +1,7 @@
 """Strip the analyst notebooks for committing: no outputs, no execution counts, no metadata but the kernelspec.
 
-    .venv/bin/python tools/strip_notebooks.py            # strip notebooks/*.ipynb in place
-    .venv/bin/python tools/strip_notebooks.py --check    # exit 1 naming any notebook not stripped
+.venv/bin/python tools/strip_notebooks.py            # strip notebooks/*.ipynb in place
+.venv/bin/python tools/strip_notebooks.py --check    # exit 1 naming any notebook not stripped
 """
 
 from __future__ import annotations
@@ -30,8 +30,12 @@ def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def main(argv: list[str] | None = None) -> int:
     """Strip (or with --check, only report) every notebook given, default notebooks/*.ipynb."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any is not stripped")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if any is not stripped"
+    )
     args = parser.parse_args(argv)
     paths = args.paths or sorted(NOTEBOOKS.glob("*.ipynb"))
     dirty = []

@@ -28,8 +28,12 @@ def list_users(svc: ServicesDep) -> list[dict[str, Any]]:
     return svc.users.list()
 
 
-@router.post("/users", openapi_extra=ADMIN, status_code=201,
-             responses={409: {"description": "The name is taken or not allowed (the detail says which)"}})
+@router.post(
+    "/users",
+    openapi_extra=ADMIN,
+    status_code=201,
+    responses={409: {"description": "The name is taken or not allowed (the detail says which)"}},
+)
 def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> dict[str, str]:
     """Create a user; the token is in this response only."""
     ctx.params.update({"user": body.name, "role": body.role})
@@ -40,8 +44,11 @@ def add_user(svc: ServicesDep, ctx: Audit, body: Annotated[NewUser, Body()]) -> 
     return {"user": body.name, "role": body.role, "token": token}
 
 
-@router.delete("/users/{name}", openapi_extra=ADMIN,
-               responses={409: {"description": "The last active admin cannot be revoked"}})
+@router.delete(
+    "/users/{name}",
+    openapi_extra=ADMIN,
+    responses={409: {"description": "The last active admin cannot be revoked"}},
+)
 def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
     """Revoke a user's token (the user stays listed, as revoked)."""
     ctx.params["user"] = name
@@ -55,8 +62,10 @@ def revoke_user(svc: ServicesDep, ctx: Audit, name: str) -> dict[str, Any]:
 
 
 #: How the audit's since/until are written (read by the one date parser, loaders.values.dates).
-TIMES = ("UTC: YYYY-MM-DD[THH:MM[:SS]] (an offset is converted) or day first DD/MM/YYYY [HH:MM]; "
-         "an ambiguous or unreadable time is a 400 naming the parameter")
+TIMES = (
+    "UTC: YYYY-MM-DD[THH:MM[:SS]] (an offset is converted) or day first DD/MM/YYYY [HH:MM]; "
+    "an ambiguous or unreadable time is a 400 naming the parameter"
+)
 
 
 def _utc(value: str | None, name: str) -> str | None:
@@ -69,21 +78,37 @@ def _utc(value: str | None, name: str) -> str | None:
         raise HTTPException(status_code=400, detail=f"{name}: {exc}") from None
 
 
-@router.get("/audit", openapi_extra=ADMIN,
-            responses={400: {"description": "since or until is not a readable date or time (the detail names it)"}})
+@router.get(
+    "/audit",
+    openapi_extra=ADMIN,
+    responses={
+        400: {"description": "since or until is not a readable date or time (the detail names it)"}
+    },
+)
 def query_audit(
     svc: ServicesDep,
     who: Annotated[str | None, Query(max_length=64)] = None,
     person: Annotated[str | None, Query(max_length=200)] = None,
     route: Annotated[str | None, Query(max_length=200)] = None,
-    since: Annotated[str | None, Query(max_length=40, description=f"From this time. {TIMES}")] = None,
-    until: Annotated[str | None, Query(max_length=40, description=f"Before this time (exclusive). {TIMES}")] = None,
+    since: Annotated[
+        str | None, Query(max_length=40, description=f"From this time. {TIMES}")
+    ] = None,
+    until: Annotated[
+        str | None, Query(max_length=40, description=f"Before this time (exclusive). {TIMES}")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> list[dict[str, Any]]:
     """Audit entries, newest first, filtered by who, person touched, route and time."""
-    return svc.audit.query(who=who, person=person, route=route, since=_utc(since, "since"), until=_utc(until, "until"),
-                           limit=limit, offset=offset)
+    return svc.audit.query(
+        who=who,
+        person=person,
+        route=route,
+        since=_utc(since, "since"),
+        until=_utc(until, "until"),
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/audit/verify", openapi_extra=ADMIN)

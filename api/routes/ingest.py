@@ -60,7 +60,9 @@ def safe_member_name(name: str) -> str | None:
         return None
     base = parts[-1] if parts else ""
     if not _FILE_NAME.match(base):
-        raise _bad(f"zip member {name!r} is not a canonical CSV file name (letters, digits, '_', '-', '.'; ends .csv)")
+        raise _bad(
+            f"zip member {name!r} is not a canonical CSV file name (letters, digits, '_', '-', '.'; ends .csv)"
+        )
     return base
 
 
@@ -89,10 +91,15 @@ def unpack_zip(archive: Path, folder: Path, max_total: int) -> list[str]:
                     while chunk := src.read(_CHUNK):
                         total += len(chunk)
                         if total > max_total:
-                            raise HTTPException(status_code=413, detail=f"the zip unpacks to more than {max_total} bytes")
+                            raise HTTPException(
+                                status_code=413,
+                                detail=f"the zip unpacks to more than {max_total} bytes",
+                            )
                         dst.write(chunk)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-                raise _bad(f"zip member {base} cannot be read (corrupt, encrypted or unsupported)") from exc
+                raise _bad(
+                    f"zip member {base} cannot be read (corrupt, encrypted or unsupported)"
+                ) from exc
     return names
 
 
@@ -138,8 +145,12 @@ def _receive(files: list[UploadFile], folder: Path, work: Path, max_unzipped: in
 def _load(svc: Services, folder: Path, dataset: str, agency: str) -> dict[str, Any]:
     """One load in this process, alone: the write lock, then the load gate (reads see the store
     before it). For small uploads (a job's load runs in a child process: api.load_process)."""
-    settings = LoadSettings(agency=agency, origin="upload", keep_quarantine=True,
-                            elsewhere=svc.settings.api_db_path().parent)
+    settings = LoadSettings(
+        agency=agency,
+        origin="upload",
+        keep_quarantine=True,
+        elsewhere=svc.settings.api_db_path().parent,
+    )
     with svc.write_lock:
         store = svc.store  # read under the lock: a load in a child process replaces the handle
         with svc.gate.load(dataset, store):
@@ -165,8 +176,13 @@ def load_apart(svc: Services, folder: Path, dataset: str, agency: str) -> dict[s
         store = svc.store
         path = store.local_path
         assert path is not None, "apart_possible(store) is checked first"
-        request = LoadRequest(store=str(path), folder=str(folder), dataset=dataset, agency=agency,
-                              elsewhere=str(svc.settings.api_db_path().parent))
+        request = LoadRequest(
+            store=str(path),
+            folder=str(folder),
+            dataset=dataset,
+            agency=agency,
+            elsewhere=str(svc.settings.api_db_path().parent),
+        )
         with svc.gate.load(dataset, store):
             earlier = store.incomplete_loads().get(dataset)
             accepted = datetime.now(UTC).isoformat()
@@ -204,7 +220,9 @@ def _unmark(path: Path, dataset: str, accepted: str, earlier: str | None) -> Non
 
 def wants_job(prefer: str | None) -> bool:
     """Whether the client asked for the answer later (RFC 7240 `Prefer: respond-async`)."""
-    return prefer is not None and any(p.strip().lower() == "respond-async" for p in prefer.split(","))
+    return prefer is not None and any(
+        p.strip().lower() == "respond-async" for p in prefer.split(",")
+    )
 
 
 @router.post(
@@ -212,19 +230,32 @@ def wants_job(prefer: str | None) -> bool:
     openapi_extra=require_role("analyst", action="alteration"),
     response_model=None,
     responses={
-        200: {"description": "The ingest report (as `graph-intel ingest --json`)", "content": {"application/json": {}}},
-        202: {"description": "With `Prefer: respond-async`, or for an upload larger than `GRAPH_INTEL_SYNC_INGEST_BYTES`: "
-                             "the load runs as a job; poll the `Location` (`GET /api/v1/jobs/{job_id}`)",
-              "content": {"application/json": {}}},
+        200: {
+            "description": "The ingest report (as `graph-intel ingest --json`)",
+            "content": {"application/json": {}},
+        },
+        202: {
+            "description": "With `Prefer: respond-async`, or for an upload larger than `GRAPH_INTEL_SYNC_INGEST_BYTES`: "
+            "the load runs as a job; poll the `Location` (`GET /api/v1/jobs/{job_id}`)",
+            "content": {"application/json": {}},
+        },
     },
 )
 def ingest_upload(
     svc: ServicesDep,
     ctx: Audit,
-    files: Annotated[list[UploadFile], File(description="Canonical CSV files, or one .zip of them.")],
+    files: Annotated[
+        list[UploadFile], File(description="Canonical CSV files, or one .zip of them.")
+    ],
     dataset: Annotated[str, Form(pattern=_DATASET, description="The dataset's name.")],
     agency: Annotated[str, Form(max_length=64, pattern=r"^[a-z_]+$")] = "other",
-    prefer: Annotated[str | None, Header(max_length=200, description="`respond-async`: run the load as a job and answer 202 at once.")] = None,
+    prefer: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="`respond-async`: run the load as a job and answer 202 at once.",
+        ),
+    ] = None,
 ) -> Response:
     """Load one dataset from uploaded canonical files; bad rows are quarantined, as the CLI does.
 
@@ -232,7 +263,9 @@ def ingest_upload(
     the answer is `202 Accepted` with the job's URL, and the load runs in a process of its own
     while reads go on (answered from before the load, or told one is in progress).
     """
-    ctx.params.update({"dataset": dataset, "agency": agency, "uploads": [f.filename for f in files]})
+    ctx.params.update(
+        {"dataset": dataset, "agency": agency, "uploads": [f.filename for f in files]}
+    )
     upload_dir = Path(tempfile.mkdtemp(prefix="graph-intel-upload-"))
     work: Path | None = upload_dir
     folder = upload_dir / "data"
@@ -249,8 +282,13 @@ def ingest_upload(
             # entry (the 202) is then a plain one.
             job_ctx = replace(ctx, params=dict(ctx.params), persons=set(ctx.persons))
             ctx.phase = None
-            job = svc.jobs.submit(ctx.who, "ingest", dataset, partial(_job_load, svc, folder, dataset, agency, upload_dir),
-                                  partial(_job_ended, svc, job_ctx))
+            job = svc.jobs.submit(
+                ctx.who,
+                "ingest",
+                dataset,
+                partial(_job_load, svc, folder, dataset, agency, upload_dir),
+                partial(_job_ended, svc, job_ctx),
+            )
             ctx.params["job"] = job_ctx.params["job"] = job.id
             headers = {"Location": job_url(job.id)}
             if wants_job(prefer):
@@ -272,7 +310,9 @@ def _job_load(svc: Services, folder: Path, dataset: str, agency: str, work: Path
     except (IngestError, LoadRefused) as exc:
         raise JobFailed(str(exc)) from exc
     except LoadStopped as exc:
-        raise JobFailed(f"the load did not finish ({exc}); the dataset is marked incomplete: load it again") from exc
+        raise JobFailed(
+            f"the load did not finish ({exc}); the dataset is marked incomplete: load it again"
+        ) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -291,12 +331,24 @@ def _job_ended(svc: Services, ctx: AuditContext, job: Job) -> None:
     "/jobs/{job_id}",
     openapi_extra=require_role("analyst", action="none"),
     response_model=None,
-    responses={200: {"description": "The job: `status` queued, running, done or failed; `result` when done", "content": {"application/json": {}}},
-               404: {"description": "No such job of yours"}},
+    responses={
+        200: {
+            "description": "The job: `status` queued, running, done or failed; `result` when done",
+            "content": {"application/json": {}},
+        },
+        404: {"description": "No such job of yours"},
+    },
 )
-def job_status(svc: ServicesDep, ctx: Audit, job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]) -> Response:
+def job_status(
+    svc: ServicesDep,
+    ctx: Audit,
+    job_id: Annotated[str, PathParam(max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")],
+) -> Response:
     """Where a job stands, and its result when done (the ingest report)."""
     job = svc.jobs.get(job_id, ctx.who)
     if job is None:
-        raise HTTPException(status_code=404, detail="no such job of yours (jobs are kept in memory until the service stops)")
+        raise HTTPException(
+            status_code=404,
+            detail="no such job of yours (jobs are kept in memory until the service stops)",
+        )
     return JSONResponse(job.as_json())

@@ -38,17 +38,36 @@ async def network_page(
 ) -> HTMLResponse:
     """The network around one entity as a self-contained HTML page (vis-network, inline only)."""
     ctx = audit_context(request)
-    args = {"kind": kind, "ident": ident, "hops": hops, "min_grade": min_grade, "since": since,
-            "until": until, "links": links, "redact": redact, "hide_third_parties": hide_third_parties}
+    args = {
+        "kind": kind,
+        "ident": ident,
+        "hops": hops,
+        "min_grade": min_grade,
+        "since": since,
+        "until": until,
+        "links": links,
+        "redact": redact,
+        "hide_third_parties": hide_third_parties,
+    }
     ctx.params["args"] = args
     svc = services(request)
 
     def make() -> Cached:
         page = network(
-            svc.store, kind, ident, hops, min_grade=min_grade, since=since, until=until,
-            links=links, redact=redact, hide_third_parties=hide_third_parties,
+            svc.store,
+            kind,
+            ident,
+            hops,
+            min_grade=min_grade,
+            since=since,
+            until=until,
+            links=links,
+            redact=redact,
+            hide_third_parties=hide_third_parties,
         )
-        drawn = persons_drawn(svc, page) | (svc.persons.disclosed(svc.store, ident) if kind == "person" else set())
+        drawn = persons_drawn(svc, page) | (
+            svc.persons.disclosed(svc.store, ident) if kind == "person" else set()
+        )
         return Cached(page.generate_html().encode("utf-8"), "text/html", frozenset(drawn))
 
     answer, headers = await gated_answer(request, ("network", tuple(sorted(args.items()))), make)
@@ -58,5 +77,9 @@ async def network_page(
 
 def persons_drawn(svc: Services, page: NetworkPage) -> set[str]:
     """Store keys of every person the page shows: drawn as a node, or named in a node's or a link's text."""
-    drawn = {str(n["id"]).partition("|")[2] for n in page.nodes if str(n.get("id", "")).startswith("Person|")}
+    drawn = {
+        str(n["id"]).partition("|")[2]
+        for n in page.nodes
+        if str(n.get("id", "")).startswith("Person|")
+    }
     return drawn | svc.persons.disclosed(svc.store, [page.nodes, page.edges])

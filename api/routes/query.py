@@ -45,23 +45,32 @@ class CypherQuery(BaseModel):
     "/query",
     openapi_extra=require_role("analyst", action="consultation"),
     response_model=None,
-    responses={200: {"description": "{columns, rows, truncated}", "content": {"application/json": {}}}},
+    responses={
+        200: {"description": "{columns, rows, truncated}", "content": {"application/json": {}}}
+    },
 )
 def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]) -> Response:
     """Run one read-only Cypher statement with parameters; returns columns and rows (at most max_query_rows)."""
     ctx.params.update({"cypher": body.cypher, "query_params": body.params})
     if not svc.settings.raw_query:
-        raise HTTPException(status_code=403, detail="raw queries are switched off on this service (GRAPH_INTEL_RAW_QUERY)")
+        raise HTTPException(
+            status_code=403,
+            detail="raw queries are switched off on this service (GRAPH_INTEL_RAW_QUERY)",
+        )
     if not all(_PARAM_NAME.fullmatch(k) for k in body.params):
         raise HTTPException(status_code=400, detail="parameter names must be identifiers")
     try:
-        with svc.gate.reading():  # never during a load (its handle may be closed for the load's process)
+        with (
+            svc.gate.reading()
+        ):  # never during a load (its handle may be closed for the load's process)
             frame = svc.store.user_query(body.cypher, body.params)
             limit = svc.settings.max_query_rows
             rows = frame.head(limit).to_dict("records")
             ctx.persons |= svc.persons.disclosed(svc.store, rows)
     except LoadInProgress as exc:
-        raise HTTPException(status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}) from None
+        raise HTTPException(
+            status_code=503, detail=exc.detail(), headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        ) from None
     except RefusedStatement as exc:
         what = str(exc.args[0]) if exc.args else "the statement"
         ctx.params["refused"] = what
@@ -70,7 +79,12 @@ def raw_query(svc: ServicesDep, ctx: Audit, body: Annotated[CypherQuery, Body()]
         log.warning("raw query failed", exc_info=True)
         ctx.params["refused"] = "not run"
         raise HTTPException(
-            status_code=400, detail=f"the query could not be run ({READ_ONLY}): check its syntax, labels and parameters"
+            status_code=400,
+            detail=f"the query could not be run ({READ_ONLY}): check its syntax, labels and parameters",
         ) from None
-    answer = {"columns": [str(c) for c in frame.columns], "rows": rows, "truncated": len(frame) > limit}
+    answer = {
+        "columns": [str(c) for c in frame.columns],
+        "rows": rows,
+        "truncated": len(frame) > limit,
+    }
     return json_response(answer)

@@ -49,7 +49,11 @@ def persons_in(doc: Any, found: set[str] | None = None) -> set[str]:
     found = set() if found is None else found
     if isinstance(doc, dict):
         if doc.get("kind") == "person" and isinstance(doc.get("id"), str):
-            found.add(f"{doc['dataset']}:{doc['id']}" if isinstance(doc.get("dataset"), str) else doc["id"])
+            found.add(
+                f"{doc['dataset']}:{doc['id']}"
+                if isinstance(doc.get("dataset"), str)
+                else doc["id"]
+            )
         for key, value in doc.items():
             if key in PERSON_KEYS and isinstance(value, str):
                 found.add(value)
@@ -82,14 +86,26 @@ def _hints(func: Callable[..., Any]) -> dict[str, Any]:
         return {}
 
 
-async def gated_answer(request: Request, key: Hashable, make: Callable[[], Cached]) -> tuple[Cached, dict[str, str]]:
+async def gated_answer(
+    request: Request, key: Hashable, make: Callable[[], Cached]
+) -> tuple[Cached, dict[str, str]]:
     """A read's answer through the load gate, the bounded pool and the cache (api.loads), with
     the headers it carries (an answer from before a running load; loads that did not finish)."""
     svc = services(request)
-    answer, headers = await loads.answer(request, svc.current_store, svc.cache, svc.gate, svc.readers, key, make,
-                                         svc.settings.read_patience_seconds)
+    answer, headers = await loads.answer(
+        request,
+        svc.current_store,
+        svc.cache,
+        svc.gate,
+        svc.readers,
+        key,
+        make,
+        svc.settings.read_patience_seconds,
+    )
     if not headers:
-        headers = await anyio.to_thread.run_sync(svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers)
+        headers = await anyio.to_thread.run_sync(
+            svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers
+        )
     return answer, headers
 
 
@@ -106,28 +122,47 @@ def _endpoint(command: ReadCommand) -> Callable[..., Awaitable[Response]]:
         # restricted material (graph_intel.handling) never goes to a role that may not receive it
         full = ctx.role in RESTRICTED_ROLES
         if kwargs.get("include_restricted") and not full:
-            raise HTTPException(status_code=403, detail=f"the {ctx.role} role may not receive restricted material")
+            raise HTTPException(
+                status_code=403, detail=f"the {ctx.role} role may not receive restricted material"
+            )
 
         def make() -> Cached:
             data = command.func(svc.store if full else restricted_view(svc.store), **kwargs)
             body = to_json(data).encode("utf-8")
-            return Cached(body, "application/json", frozenset(svc.persons.disclosed(svc.store, [data, kwargs])))
+            return Cached(
+                body,
+                "application/json",
+                frozenset(svc.persons.disclosed(svc.store, [data, kwargs])),
+            )
 
-        answer, headers = await gated_answer(request, (command.words, tuple(sorted(kwargs.items())), full), make)
+        answer, headers = await gated_answer(
+            request, (command.words, tuple(sorted(kwargs.items())), full), make
+        )
         ctx.persons |= answer.persons
         return Response(answer.body, media_type=answer.media_type, headers=headers)
 
-    sig_params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    sig_params = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+    ]
     for p in params:
         hint = hints.get(p.name, str)
         textual = hint in (str, str | None)
         if p.default is inspect.Parameter.empty:
             marker: Any = Path(max_length=MAX_ID_CHARS) if textual else Path()
-            sig_params.append(inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[hint, marker]))
+            sig_params.append(
+                inspect.Parameter(
+                    p.name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[hint, marker]
+                )
+            )
         else:
             marker = Query(max_length=MAX_ID_CHARS) if textual else Query()
             sig_params.append(
-                inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, default=p.default, annotation=Annotated[hint, marker])
+                inspect.Parameter(
+                    p.name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=p.default,
+                    annotation=Annotated[hint, marker],
+                )
             )
     endpoint.__signature__ = inspect.Signature(sig_params)  # type: ignore[attr-defined]
     endpoint.__name__ = "read_" + "_".join(w.replace("-", "_") for w in command.words)
@@ -141,12 +176,20 @@ def build_router(commands: Iterable[ReadCommand]) -> APIRouter:
     for command in sorted(commands, key=lambda c: c.words):
         path = route_path(command)
         if path is None:
-            log.info("read command %s is not served over HTTP (it writes files)", " ".join(command.words))
+            log.info(
+                "read command %s is not served over HTTP (it writes files)", " ".join(command.words)
+            )
             continue
         router.add_api_route(
-            path, _endpoint(command), methods=["GET"], summary=command.summary or " ".join(command.words),
+            path,
+            _endpoint(command),
+            methods=["GET"],
+            summary=command.summary or " ".join(command.words),
             description=f"Same JSON as `graph-intel {' '.join(command.words)} --json`. Least role: {command.role}.",
             openapi_extra=require_role(command.role, action="consultation"),
-            response_model=None, responses={200: {"description": "The command's JSON", "content": {"application/json": {}}}},
+            response_model=None,
+            responses={
+                200: {"description": "The command's JSON", "content": {"application/json": {}}}
+            },
         )
     return router

@@ -31,7 +31,9 @@ def _imprint(p: Any) -> Any:
     """What a printed page of the hub says: the configured marking, who is signed in, the data's as-of date."""
     from api.web.printing import Imprint
 
-    return Imprint(marking=p.svc.settings.protective_marking, produced_by=p.who, as_of=p.read(views.as_of))
+    return Imprint(
+        marking=p.svc.settings.protective_marking, produced_by=p.who, as_of=p.read(views.as_of)
+    )
 
 
 @router.get("/static/{name}")

@@ -40,5 +40,7 @@ def web_csp(path: str, tile_origin: str | None = None) -> tuple[str, bytes]:
     if path.startswith(PACK_PREFIX):
         return DOCUMENT_CSP, b"DENY"
     if tile_origin:
-        return HUB_CSP.replace("img-src 'self' data:", f"img-src 'self' data: {tile_origin}"), b"DENY"
+        return HUB_CSP.replace(
+            "img-src 'self' data:", f"img-src 'self' data: {tile_origin}"
+        ), b"DENY"
     return HUB_CSP, b"DENY"

@@ -42,7 +42,9 @@ class Imprint:
 
     def css(self) -> str:
         """The print stylesheet with its page margin boxes filled in from this imprint."""
-        return print_css(self.marking, self.produced_by, self.produced_at, self.as_of, self.reference)
+        return print_css(
+            self.marking, self.produced_by, self.produced_at, self.as_of, self.reference
+        )
 
 
 def environment() -> Any:
@@ -50,12 +52,20 @@ def environment() -> Any:
     return page_environment()
 
 
-def print_css(marking: str, produced_by: str, produced_at: str, as_of: str, reference: str = "") -> str:
+def print_css(
+    marking: str, produced_by: str, produced_at: str, as_of: str, reference: str = ""
+) -> str:
     """The print stylesheet with its page margin boxes filled in."""
     return (
         environment()
         .get_template("print.css.j2")
-        .render(marking=marking, produced_by=produced_by, produced_at=produced_at, as_of=as_of, reference=reference)
+        .render(
+            marking=marking,
+            produced_by=produced_by,
+            produced_at=produced_at,
+            as_of=as_of,
+            reference=reference,
+        )
     )
 
 
@@ -63,8 +73,18 @@ def briefing_html(doc: dict[str, Any]) -> str:
     """The briefing document (api.web.views.briefing_document) as one self-contained HTML page."""
     from urllib.parse import quote
 
-    css = Imprint(doc["marking"], doc["produced_by"], doc["data_as_of"], doc.get("reference", ""), doc["produced_at"]).css()
-    return environment().get_template("briefing.html").render(doc=doc, inline_css=css, form=False, prefix="", q=quote)
+    css = Imprint(
+        doc["marking"],
+        doc["produced_by"],
+        doc["data_as_of"],
+        doc.get("reference", ""),
+        doc["produced_at"],
+    ).css()
+    return (
+        environment()
+        .get_template("briefing.html")
+        .render(doc=doc, inline_css=css, form=False, prefix="", q=quote)
+    )
 
 
 def write_briefing(doc: dict[str, Any], out: Path) -> dict[str, Any]:
@@ -87,7 +107,9 @@ def pack_html(data: dict[str, Any], imprint: Imprint) -> str:
     return render_pack(data, print_css=imprint.css(), imprint=imprint)
 
 
-def write_pack(store: GraphStore, adult: str, child: str, out: Path, imprint: Imprint, **options: Any) -> dict[str, Any]:
+def write_pack(
+    store: GraphStore, adult: str, child: str, out: Path, imprint: Imprint, **options: Any
+) -> dict[str, Any]:
     """Write the print-ready evidence pack to `out`; returns the pack command's answer (file, items...)."""
     from graph_intel.safeguarding.pack import pack_data, pack_summary
 
@@ -97,7 +119,9 @@ def write_pack(store: GraphStore, adult: str, child: str, out: Path, imprint: Im
     return {**pack_summary(data, out), "marking": imprint.marking}
 
 
-def chronology_document(store: GraphStore, person: str, imprint: Imprint, include_restricted: bool = False) -> dict[str, Any]:
+def chronology_document(
+    store: GraphStore, person: str, imprint: Imprint, include_restricted: bool = False
+) -> dict[str, Any]:
     """A child's chronology (the `chronology` command's rows) with what the printed page says about it."""
     from graph_intel.commands.safeguarding import chronology_cmd
     from graph_intel.safeguarding.common import ident, initials, people_date, person_key
@@ -108,7 +132,9 @@ def chronology_document(store: GraphStore, person: str, imprint: Imprint, includ
     label = f"{ident(key)} ({initials(node.get('given_name'), node.get('family_name')) or 'initials unknown'})"
     return {
         "person": label,
-        "rows": [{**r, "at_text": people_date(r.get("at")) if r.get("at") else "undated"} for r in rows],
+        "rows": [
+            {**r, "at_text": people_date(r.get("at")) if r.get("at") else "undated"} for r in rows
+        ],
         "include_restricted": include_restricted,
         "restricted_items": sum(1 for r in rows if r.get("restricted")),
         "imprint": imprint,
@@ -117,7 +143,11 @@ def chronology_document(store: GraphStore, person: str, imprint: Imprint, includ
 
 def chronology_html(doc: dict[str, Any]) -> str:
     """The chronology document as one self-contained, print-ready page."""
-    return environment().get_template("chronology_print.html").render(doc=doc, inline_css=doc["imprint"].css())
+    return (
+        environment()
+        .get_template("chronology_print.html")
+        .render(doc=doc, inline_css=doc["imprint"].css())
+    )
 
 
 def write_chronology(doc: dict[str, Any], out: Path) -> dict[str, Any]:

@@ -444,7 +444,8 @@ def _on_plain(lats: list[float], lons: list[float]) -> tuple[list[tuple[float, f
     scale = min(MAP_W - 2 * MAP_PAD, MAP_H - 2 * MAP_PAD) / span  # units per degree of latitude
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     xy = [
-        (MAP_W / 2 + (x - cx) * scale, MAP_H / 2 - (y - cy) * scale) for x, y in zip(xs, ys, strict=True)
+        (MAP_W / 2 + (x - cx) * scale, MAP_H / 2 - (y - cy) * scale)
+        for x, y in zip(xs, ys, strict=True)
     ]
     return xy, 111_320 / scale
 
@@ -484,13 +485,19 @@ def _on_tiles(
     last = 2**zoom - 1
     images = [
         {
-            "href": template.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty)),
+            "href": template.replace("{z}", str(zoom))
+            .replace("{x}", str(tx))
+            .replace("{y}", str(ty)),
             "x": round(tx * TILE - ox, 1),
             "y": round(ty * TILE - oy, 1),
             "size": TILE,
         }
-        for tx in range(max(0, math.floor(ox / TILE)), min(last, math.floor((ox + MAP_W) / TILE)) + 1)
-        for ty in range(max(0, math.floor(oy / TILE)), min(last, math.floor((oy + MAP_H) / TILE)) + 1)
+        for tx in range(
+            max(0, math.floor(ox / TILE)), min(last, math.floor((ox + MAP_W) / TILE)) + 1
+        )
+        for ty in range(
+            max(0, math.floor(oy / TILE)), min(last, math.floor((oy + MAP_H) / TILE)) + 1
+        )
     ]
     lat0 = sum(lats) / len(lats)
     metres_per_px = 156_543.03392 * math.cos(math.radians(lat0)) / 2**zoom

@@ -54,11 +54,15 @@ def positions(keys: Iterable[Any], index: pd.Index) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if len(index) == 0:
         return np.full(len(values), -1, dtype=np.int64)
-    if len(values) < _FEW:  # a few keys (one pair's dates): the index's own hash table, built once and kept
+    if (
+        len(values) < _FEW
+    ):  # a few keys (one pair's dates): the index's own hash table, built once and kept
         return np.asarray(index.get_indexer(values.to_numpy(dtype=object)), dtype=np.int64)
     try:
-        found = pc.index_in(pa.array(values, type=pa.string(), from_pandas=True),
-                            value_set=pa.array(index, type=pa.string(), from_pandas=True))
+        found = pc.index_in(
+            pa.array(values, type=pa.string(), from_pandas=True),
+            value_set=pa.array(index, type=pa.string(), from_pandas=True),
+        )
     except (pa.ArrowException, TypeError):  # keys that are not strings
         return np.asarray(index.get_indexer(values), dtype=np.int64)
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -79,8 +83,12 @@ def _years(dob: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _stamps(values: Any) -> pd.Series:
     """Naive timestamps (NaT for blanks) of a series or list of dates and times."""
-    out = pd.to_datetime(pd.Series(values) if not isinstance(values, pd.Series) else values, errors="coerce",
-                         utc=False, format="mixed")
+    out = pd.to_datetime(
+        pd.Series(values) if not isinstance(values, pd.Series) else values,
+        errors="coerce",
+        utc=False,
+        format="mixed",
+    )
     if isinstance(out.dtype, pd.DatetimeTZDtype):
         out = out.dt.tz_localize(None)
     return out
@@ -105,12 +113,24 @@ class Ages:
 
     def __init__(self, people: pd.DataFrame) -> None:
         self.keys = people.index
-        self.dob = _stamps(people["date_of_birth"]) if "date_of_birth" in people else pd.Series(pd.NaT, index=people.index)
+        self.dob = (
+            _stamps(people["date_of_birth"])
+            if "date_of_birth" in people
+            else pd.Series(pd.NaT, index=people.index)
+        )
         self.dob.index = people.index
-        category = people["category"] if "category" in people else pd.Series(None, index=people.index, dtype=object)
+        category = (
+            people["category"]
+            if "category" in people
+            else pd.Series(None, index=people.index, dtype=object)
+        )
         self.category = category.fillna("").astype(str).str.lower()
         self.category.index = people.index
-        first = _stamps(people["first_seen"]) if "first_seen" in people else pd.Series(pd.NaT, index=people.index)
+        first = (
+            _stamps(people["first_seen"])
+            if "first_seen" in people
+            else pd.Series(pd.NaT, index=people.index)
+        )
         first.index = people.index
         earliest = first.min() if first.notna().any() else pd.NaT
         self.first_seen = first.fillna(earliest) if pd.notna(earliest) else first
@@ -118,8 +138,11 @@ class Ages:
         self._dob_us = self.dob.to_numpy(dtype="datetime64[us]")
         self._first_us = self.first_seen.to_numpy(dtype="datetime64[us]")
         cat = self.category.to_numpy(dtype=object)
-        self._base = np.where(cat == "child", _CHILD_CODE,
-                              np.where(np.isin(cat, OPEN_CATEGORIES), _POSSIBLE_CODE, _ADULT_CODE)).astype(np.int8)
+        self._base = np.where(
+            cat == "child",
+            _CHILD_CODE,
+            np.where(np.isin(cat, OPEN_CATEGORIES), _POSSIBLE_CODE, _ADULT_CODE),
+        ).astype(np.int8)
 
     def status(self, keys: Iterable[Any], at: Iterable[Any]) -> np.ndarray:
         """CHILD, ADULT or POSSIBLE for each (person key, fact date); a key not among the persons is ADULT-less: POSSIBLE.
@@ -136,8 +159,11 @@ class Ages:
             raise ValueError(f"{len(where)} keys but {len(when_us)} dates")
         first = np.where(known, self._first_us[safe], np.datetime64("NaT", "us"))
         when_us = np.where(np.isnat(when_us), first, when_us)
-        when_us = np.where(np.isnat(when_us), pd.Timestamp.now().normalize().to_datetime64().astype("datetime64[us]"),
-                           when_us)
+        when_us = np.where(
+            np.isnat(when_us),
+            pd.Timestamp.now().normalize().to_datetime64().astype("datetime64[us]"),
+            when_us,
+        )
         dob = np.where(known, self._dob_us[safe], np.datetime64("NaT", "us"))
         age, has_age = _years(dob, when_us)
         code = np.where(known, self._base[safe], _POSSIBLE_CODE)
@@ -195,7 +221,11 @@ def census(people: pd.DataFrame) -> tuple[int, str]:
     if not keys:
         return 0, "the store holds no persons"
     rule = Ages(people)
-    last = _stamps(people["last_seen"]) if "last_seen" in people else pd.Series(pd.NaT, index=people.index)
+    last = (
+        _stamps(people["last_seen"])
+        if "last_seen" in people
+        else pd.Series(pd.NaT, index=people.index)
+    )
     last.index = people.index
     status = rule.status(keys, last.where(last.notna(), rule.first_seen).tolist())
     dated = rule.dob.notna().to_numpy()
@@ -207,15 +237,21 @@ def census(people: pd.DataFrame) -> tuple[int, str]:
     adults = int((status == ADULT).sum())
     parts = [_counted(n, what) for what, n in counts.items() if n]
     why = f" ({', '.join(parts)})" if parts else ""
-    return adults, f"{adults} adult{'s' if adults != 1 else ''} among {len(keys)} person{'s' if len(keys) != 1 else ''}{why}"
+    return (
+        adults,
+        f"{adults} adult{'s' if adults != 1 else ''} among {len(keys)} person{'s' if len(keys) != 1 else ''}{why}",
+    )
 
 
 def _counted(n: int, what: str) -> str:
     """'2 children by date of birth', '1 possibly a child', '1 recorded as a child'."""
     if n != 1:
         return f"{n} {what}"
-    return {"children by date of birth": "1 child by date of birth", "recorded as children": "1 recorded as a child",
-            "possibly children": "1 possibly a child"}[what]
+    return {
+        "children by date of birth": "1 child by date of birth",
+        "recorded as children": "1 recorded as a child",
+        "possibly children": "1 possibly a child",
+    }[what]
 
 
 def ages(people: pd.DataFrame) -> Ages:
@@ -223,8 +259,9 @@ def ages(people: pd.DataFrame) -> Ages:
     return Ages(people)
 
 
-def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
-                     recorded: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def offender_prompts(
+    people: pd.DataFrame, arrests: pd.DataFrame | None = None, recorded: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
     """Children recorded as offenders: a prompt each to consider exploitation, with the age and date.
 
     A person recorded as a suspect or associate who was under 18 when the record was made (its
@@ -239,14 +276,21 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
     prompted: set[str] = set()
     # whole columns first (every suspect of a store at once), then a dict only for each child found
     offender = rule.category.isin(OFFENDER_CATEGORIES).to_numpy()
-    keys, categories, first = people.index[offender], rule.category[offender], rule.first_seen[offender]
-    for key, category, at, age in zip(keys, categories, first, rule.ages(pd.Series(keys, dtype=object), first),
-                                      strict=True):
+    keys, categories, first = (
+        people.index[offender],
+        rule.category[offender],
+        rule.first_seen[offender],
+    )
+    for key, category, at, age in zip(
+        keys, categories, first, rule.ages(pd.Series(keys, dtype=object), first), strict=True
+    ):
         if not np.isnan(age) and age < ADULT_AGE:
             prompted.add(str(key))
             out.append(_recorded_prompt(str(key), category, int(age), at))
     if recorded is not None and not recorded.empty:
-        for key, category, told in zip(recorded["key"], recorded["category"], recorded["age"], strict=True):
+        for key, category, told in zip(
+            recorded["key"], recorded["category"], recorded["age"], strict=True
+        ):
             if str(key) in prompted or key not in rule.keys:
                 continue
             at = rule.first_seen.get(key)
@@ -256,21 +300,39 @@ def offender_prompts(people: pd.DataFrame, arrests: pd.DataFrame | None = None,
                 prompted.add(str(key))
                 out.append(_recorded_prompt(str(key), str(category), age, at))
     if arrests is not None and not arrests.empty:
-        ages_then = rule.ages(pd.Series(arrests["person"].to_numpy(), dtype=object), arrests["at"].reset_index(drop=True))
-        for key, event, at, age in zip(arrests["person"], arrests["event"], arrests["at"], ages_then, strict=True):
+        ages_then = rule.ages(
+            pd.Series(arrests["person"].to_numpy(), dtype=object),
+            arrests["at"].reset_index(drop=True),
+        )
+        for key, event, at, age in zip(
+            arrests["person"], arrests["event"], arrests["at"], ages_then, strict=True
+        ):
             if not np.isnan(age) and age < ADULT_AGE:
                 years = int(age)
                 stamp = pd.Timestamp(at)
-                out.append({"key": str(key), "what": "arrested", "age": years, "at": stamp.isoformat(), "event": str(event),
-                            "prompt": f"arrested while aged {years}: consider exploitation"})
+                out.append(
+                    {
+                        "key": str(key),
+                        "what": "arrested",
+                        "age": years,
+                        "at": stamp.isoformat(),
+                        "event": str(event),
+                        "prompt": f"arrested while aged {years}: consider exploitation",
+                    }
+                )
     out.sort(key=lambda p: (p["key"], p["at"] or "", p["what"]))
     return out
 
 
 def _recorded_prompt(key: str, category: str, age: int, at: Any) -> dict[str, Any]:
-    return {"key": key, "what": f"recorded as {_article(category)} {category}", "age": age,
-            "at": at.isoformat() if pd.notna(at) else None, "event": None,
-            "prompt": f"recorded as {_article(category)} {category} while aged {age}: consider exploitation"}
+    return {
+        "key": key,
+        "what": f"recorded as {_article(category)} {category}",
+        "age": age,
+        "at": at.isoformat() if pd.notna(at) else None,
+        "event": None,
+        "prompt": f"recorded as {_article(category)} {category} while aged {age}: consider exploitation",
+    }
 
 
 def recorded_as_offenders(store: Any) -> pd.DataFrame:
@@ -290,7 +352,12 @@ def recorded_as_offenders(store: Any) -> pd.DataFrame:
     if frame.empty or "extra" not in frame:
         return empty
     extra = frame["extra"].astype(object)
-    held = extra.astype("string").str.contains('"recorded_category"', regex=False).fillna(False).to_numpy(dtype=bool)
+    held = (
+        extra.astype("string")
+        .str.contains('"recorded_category"', regex=False)
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     if not held.any():
         return empty
     rows = []
@@ -328,8 +395,13 @@ def arrests(store: Any) -> pd.DataFrame:
     if parts.empty:
         return pd.DataFrame(columns=["person", "event", "at"])
     parts = parts[parts["role"].isin(ARRESTED_ROLES)]
-    return pd.DataFrame({"person": canonical(parts["who"], representatives(store)).to_numpy(),
-                         "event": parts["event"].to_numpy(), "at": parts["started_at"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "person": canonical(parts["who"], representatives(store)).to_numpy(),
+            "event": parts["event"].to_numpy(),
+            "at": parts["started_at"].to_numpy(),
+        }
+    )
 
 
 def possible_victims(store: Any, people: pd.DataFrame | None = None) -> list[dict[str, Any]]:

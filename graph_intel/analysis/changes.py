@@ -29,19 +29,38 @@ from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 from graph_intel.stores.frames import member
 
-CHANGE_COLUMNS = ["child", "change", "link", "kind", "id", "at", "new_entity", "source_id", "grading", "sources"]
+CHANGE_COLUMNS = [
+    "child",
+    "change",
+    "link",
+    "kind",
+    "id",
+    "at",
+    "new_entity",
+    "source_id",
+    "grading",
+    "sources",
+]
 
 
 def any_member(lists: pd.Series, keys: Collection[str]) -> np.ndarray:
     """Whether any key of each row's list of sources is one of `keys` (one Arrow lookup for all rows)."""
     if not len(lists) or not len(keys):
         return np.zeros(len(lists), dtype=bool)
-    values = [v if isinstance(v, list | tuple | np.ndarray) else ([] if v is None or v is pd.NA or
-              (isinstance(v, float) and np.isnan(v)) else [v]) for v in lists.tolist()]
+    values = [
+        v
+        if isinstance(v, list | tuple | np.ndarray)
+        else ([] if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else [v])
+        for v in lists.tolist()
+    ]
     arr = pa.array([[str(s) for s in v] for v in values], type=pa.list_(pa.string()))
     flat = pc.list_flatten(arr)
-    hit = np.asarray(pc.is_in(flat, value_set=pa.array(list(keys), type=pa.string())).fill_null(False)
-                     .to_numpy(zero_copy_only=False), dtype=bool)
+    hit = np.asarray(
+        pc.is_in(flat, value_set=pa.array(list(keys), type=pa.string()))
+        .fill_null(False)
+        .to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
     parents = np.asarray(pc.list_parent_indices(arr).to_numpy(zero_copy_only=False), dtype=np.int64)
     return np.bincount(parents[hit], minlength=len(values)) > 0
 
@@ -51,7 +70,9 @@ def _stamps(values: pd.Series) -> pd.Series:
     return pd.Series(pd.to_datetime(values.reset_index(drop=True), errors="coerce"))
 
 
-def _fresh(at: pd.Series, sources: pd.Series, start: pd.Timestamp, fresh_sources: set[str]) -> np.ndarray:
+def _fresh(
+    at: pd.Series, sources: pd.Series, start: pd.Timestamp, fresh_sources: set[str]
+) -> np.ndarray:
     """Whether each fact happened on or after `start`, or one of its sources was recorded on or after it."""
     stamp = _stamps(at)
     after = (stamp.notna() & (stamp >= start)).to_numpy(dtype=bool)
@@ -74,15 +95,30 @@ def _child_links(store: GraphStore, children: pd.Index) -> pd.DataFrame:
     links = store.all_links()
     if links.empty or not len(children):
         return pd.DataFrame(columns=[*links.columns, "child", "entity", "other"])
-    out_mask = (links["from_entity"] == "Person").to_numpy(dtype=bool) & member(links["from_key"], children)
-    in_mask = (links["to_entity"] == "Person").to_numpy(dtype=bool) & member(links["to_key"], children)
-    self_loop = out_mask & (links["from_key"] == links["to_key"]).to_numpy(dtype=bool) & \
-        (links["to_entity"] == "Person").to_numpy(dtype=bool)
-    out = links[out_mask].assign(child=links["from_key"][out_mask], entity=links["to_entity"][out_mask],
-                                 other=links["to_key"][out_mask], _dir=0)
+    out_mask = (links["from_entity"] == "Person").to_numpy(dtype=bool) & member(
+        links["from_key"], children
+    )
+    in_mask = (links["to_entity"] == "Person").to_numpy(dtype=bool) & member(
+        links["to_key"], children
+    )
+    self_loop = (
+        out_mask
+        & (links["from_key"] == links["to_key"]).to_numpy(dtype=bool)
+        & (links["to_entity"] == "Person").to_numpy(dtype=bool)
+    )
+    out = links[out_mask].assign(
+        child=links["from_key"][out_mask],
+        entity=links["to_entity"][out_mask],
+        other=links["to_key"][out_mask],
+        _dir=0,
+    )
     keep_in = in_mask & ~self_loop
-    into = links[keep_in].assign(child=links["to_key"][keep_in], entity=links["from_entity"][keep_in],
-                                 other=links["from_key"][keep_in], _dir=1)
+    into = links[keep_in].assign(
+        child=links["to_key"][keep_in],
+        entity=links["from_entity"][keep_in],
+        other=links["from_key"][keep_in],
+        _dir=1,
+    )
     both = pd.concat([out, into], ignore_index=True)
     rank = pd.Series(np.arange(len(children)), index=children)
     both["_child"] = rank.reindex(both["child"]).to_numpy()
@@ -105,7 +141,9 @@ def _first_seen(store: GraphStore, frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def changes_since(store: GraphStore, since: str | pd.Timestamp, minimum: MinGrade | None = None) -> pd.DataFrame:
+def changes_since(
+    store: GraphStore, since: str | pd.Timestamp, minimum: MinGrade | None = None
+) -> pd.DataFrame:
     """New links and contacts touching each child since `since` (CHANGE_COLUMNS), oldest first."""
     start = pd.Timestamp(since)
     srcs = Sources(store, minimum)
@@ -114,32 +152,67 @@ def changes_since(store: GraphStore, since: str | pd.Timestamp, minimum: MinGrad
     people = persons(store)
     # a child by age when the data first records her, whatever her category (graph_intel.analysis.age)
     young = Ages(people).children_in_data()
-    recorded_child = (people["category"] == "child").fillna(False).to_numpy(dtype=bool) if "category" in people \
+    recorded_child = (
+        (people["category"] == "child").fillna(False).to_numpy(dtype=bool)
+        if "category" in people
         else np.zeros(len(people), dtype=bool)
+    )
     children = people.index[member(pd.Series(people.index, dtype=object), young) | recorded_child]
 
     links = _child_links(store, children)
-    links = links[_admitted(srcs, links["sources"]) & _fresh(links["first_seen"], links["sources"], start, fresh_sources)]
+    links = links[
+        _admitted(srcs, links["sources"])
+        & _fresh(links["first_seen"], links["sources"], start, fresh_sources)
+    ]
     links = links.reset_index(drop=True)
     first = _first_seen(store, links)
-    link_rows = _rows(links["child"], "link", [schema().links[k].canonical for k in links["link"]],
-                      links["entity"], links["other"], links["first_seen"],
-                      (first.notna() & (first >= start)).to_numpy(dtype=bool), srcs, links["sources"])
+    link_rows = _rows(
+        links["child"],
+        "link",
+        [schema().links[k].canonical for k in links["link"]],
+        links["entity"],
+        links["other"],
+        links["first_seen"],
+        (first.notna() & (first >= start)).to_numpy(dtype=bool),
+        srcs,
+        links["sources"],
+    )
 
     contacts = adult_child_facts(store, minimum)
-    contacts = contacts[_fresh(contacts["at"], contacts["sources"], start, fresh_sources)].reset_index(drop=True)
-    adult_first = _stamps(pd.Series(contacts["adult"].map(people["first_seen"]) if len(contacts) else [],
-                                    dtype=object))
-    contact_rows = _rows(contacts["child"], "contact", contacts["kind"].tolist(),
-                         pd.Series(["Person"] * len(contacts), dtype=object), contacts["adult"], contacts["at"],
-                         (adult_first.notna() & (adult_first >= start)).to_numpy(dtype=bool), srcs,
-                         contacts["sources"])
+    contacts = contacts[
+        _fresh(contacts["at"], contacts["sources"], start, fresh_sources)
+    ].reset_index(drop=True)
+    adult_first = _stamps(
+        pd.Series(
+            contacts["adult"].map(people["first_seen"]) if len(contacts) else [], dtype=object
+        )
+    )
+    contact_rows = _rows(
+        contacts["child"],
+        "contact",
+        contacts["kind"].tolist(),
+        pd.Series(["Person"] * len(contacts), dtype=object),
+        contacts["adult"],
+        contacts["at"],
+        (adult_first.notna() & (adult_first >= start)).to_numpy(dtype=bool),
+        srcs,
+        contacts["sources"],
+    )
     frame = pd.DataFrame(link_rows + contact_rows, columns=CHANGE_COLUMNS)
     return frame.sort_values(["child", "at"], na_position="last").reset_index(drop=True)
 
 
-def _rows(child: pd.Series, change: str, link: list[str], entity: pd.Series, key: pd.Series, at: pd.Series,
-          new: np.ndarray, srcs: Sources, sources: pd.Series) -> list[dict[str, Any]]:
+def _rows(
+    child: pd.Series,
+    change: str,
+    link: list[str],
+    entity: pd.Series,
+    key: pd.Series,
+    at: pd.Series,
+    new: np.ndarray,
+    srcs: Sources,
+    sources: pd.Series,
+) -> list[dict[str, Any]]:
     """The change rows of whole columns: ids, kinds, ISO dates and cited sources worked out once per column."""
     if not len(child):
         return []
@@ -147,10 +220,29 @@ def _rows(child: pd.Series, change: str, link: list[str], entity: pd.Series, key
     texts = iso_texts(stamps)
     kinds = {e: schema().entity(e).cli for e in pd.unique(entity)}
     out = []
-    for c, name, e, k, t, n, s in zip(child.tolist(), link, entity.tolist(), key.tolist(), texts, new.tolist(),
-                                   sources.tolist(), strict=True):
+    for c, name, e, k, t, n, s in zip(
+        child.tolist(),
+        link,
+        entity.tolist(),
+        key.tolist(),
+        texts,
+        new.tolist(),
+        sources.tolist(),
+        strict=True,
+    ):
         source_id, grading, ids = srcs.cited(s)
-        out.append({"child": split_key(c, "Person")[1], "change": change, "link": name, "kind": kinds[e],
-                    "id": split_key(k, e)[1], "at": t, "new_entity": bool(n), "source_id": source_id,
-                    "grading": grading, "sources": list(ids)})
+        out.append(
+            {
+                "child": split_key(c, "Person")[1],
+                "change": change,
+                "link": name,
+                "kind": kinds[e],
+                "id": split_key(k, e)[1],
+                "at": t,
+                "new_entity": bool(n),
+                "source_id": source_id,
+                "grading": grading,
+                "sources": list(ids),
+            }
+        )
     return out

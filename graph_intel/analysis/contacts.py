@@ -16,7 +16,12 @@ from graph_intel.stores.frames import member
 #: Contact kinds that put an adult in evidential contact with a child.
 CHILD_CONTACTS = ("call", "message", "together", "pickup", "handset_contact", "link")
 #: Attributions that make an object or address "used" by a person.
-USED_LINKS = {"USES_PHONE": "phone", "KEEPER_OF": "vehicle", "DRIVES": "vehicle", "LIVES_AT": "location"}
+USED_LINKS = {
+    "USES_PHONE": "phone",
+    "KEEPER_OF": "vehicle",
+    "DRIVES": "vehicle",
+    "LIVES_AT": "location",
+}
 _ENTITY = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location"}
 
 
@@ -30,14 +35,22 @@ def adult_child_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.
     facts = Sources(store, minimum).filter(contact_evidence(store))
     facts = facts[facts["kind"].isin(CHILD_CONTACTS)]
     a_status, b_status = rule.status(facts["a"], facts["at"]), rule.status(facts["b"], facts["at"])
-    fwd = facts[(a_status == "adult") & (b_status == "child")].rename(columns={"a": "adult", "b": "child"})
-    back = facts[(b_status == "adult") & (a_status == "child")].rename(columns={"b": "adult", "a": "child"})
+    fwd = facts[(a_status == "adult") & (b_status == "child")].rename(
+        columns={"a": "adult", "b": "child"}
+    )
+    back = facts[(b_status == "adult") & (a_status == "child")].rename(
+        columns={"b": "adult", "a": "child"}
+    )
     both = pd.concat([fwd, back], ignore_index=True)
     both = both.drop_duplicates(subset=["adult", "child", "kind", "ref_key", "via"])
-    return both[["adult", "child", "kind", "detail", "ref_entity", "ref_key", "via", "at", "sources"]].reset_index(drop=True)
+    return both[
+        ["adult", "child", "kind", "detail", "ref_entity", "ref_key", "via", "at", "sources"]
+    ].reset_index(drop=True)
 
 
-def adults_with_children(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
+def adults_with_children(
+    store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2
+) -> pd.DataFrame:
     """Adults in evidential contact with `at_least` children: person_id, children, evidence count, facts.
 
     Adults are chosen by one count of distinct children per adult; only their facts are made into
@@ -55,20 +68,36 @@ def adults_with_children(store: GraphStore, minimum: MinGrade | None = None, at_
         return pd.DataFrame(columns=columns)
     mine = mine.assign(_at=np.arange(len(mine))).sort_values(["adult", "_at"], kind="stable")
     child_ids = {c: split_key(c, "Person")[1] for c in pd.unique(mine["child"])}
-    ref_ids = [r if e == "Link" else split_key(r, "Event")[1]
-               for e, r in zip(mine["ref_entity"].tolist(), mine["ref_key"].tolist(), strict=True)]
+    ref_ids = [
+        r if e == "Link" else split_key(r, "Event")[1]
+        for e, r in zip(mine["ref_entity"].tolist(), mine["ref_key"].tolist(), strict=True)
+    ]
     ref_kinds = [str(e).lower() for e in mine["ref_entity"].tolist()]
     at = iso_texts(mine["at"])
     cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
-    children, kinds, sources = mine["child"].tolist(), mine["kind"].tolist(), mine["sources"].tolist()
+    children, kinds, sources = (
+        mine["child"].tolist(),
+        mine["kind"].tolist(),
+        mine["sources"].tolist(),
+    )
     details = []
     for c, k, r, rk, t, s in zip(children, kinds, ref_ids, ref_kinds, at, sources, strict=True):
         text = "\x1f".join(map(str, s)) if isinstance(s, list | tuple) else repr(s)
         cite = cited.get(text)
         if cite is None:
             cite = cited[text] = srcs.cited(s)
-        details.append({"child": child_ids[c], "kind": k, "ref": r, "ref_kind": rk, "at": t,
-                        "source_id": cite[0], "grading": cite[1], "sources": list(cite[2])})
+        details.append(
+            {
+                "child": child_ids[c],
+                "kind": k,
+                "ref": r,
+                "ref_kind": rk,
+                "at": t,
+                "source_id": cite[0],
+                "grading": cite[1],
+                "sources": list(cite[2]),
+            }
+        )
     adults = mine["adult"].to_numpy(dtype=object)
     cut = np.flatnonzero(np.r_[True, adults[1:] != adults[:-1]])
     ends = np.append(cut[1:], len(adults))
@@ -76,14 +105,27 @@ def adults_with_children(store: GraphStore, minimum: MinGrade | None = None, at_
     for s, e in zip(cut.tolist(), ends.tolist(), strict=True):
         adult = adults[s]
         ordered = sorted(set(children[s:e]), key=_natural)
-        rows.append({"person_id": split_key(adult, "Person")[1], "key": adult,
-                     "children": [child_ids[c] for c in ordered], "evidence": e - s, "facts": details[s:e]})
+        rows.append(
+            {
+                "person_id": split_key(adult, "Person")[1],
+                "key": adult,
+                "children": [child_ids[c] for c in ordered],
+                "evidence": e - s,
+                "facts": details[s:e],
+            }
+        )
     frame = pd.DataFrame(rows, columns=columns)
     frame["n"] = frame["children"].map(len)
-    return frame.sort_values(["n", "evidence", "person_id"], ascending=[False, False, True]).drop(columns="n").reset_index(drop=True)
+    return (
+        frame.sort_values(["n", "evidence", "person_id"], ascending=[False, False, True])
+        .drop(columns="n")
+        .reset_index(drop=True)
+    )
 
 
-def numbers_in_handsets(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
+def numbers_in_handsets(
+    store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2
+) -> pd.DataFrame:
     """Numbers saved in `at_least` examined handsets: number, exhibits, saved_as, sources."""
     # Only numbers saved in `at_least`+ exhibit records come from the store (a pattern query); grading
     # and counting exhibits by id can only lower the count, so the exact test below sees every candidate.
@@ -96,11 +138,17 @@ def numbers_in_handsets(store: GraphStore, minimum: MinGrade | None = None, at_l
             continue
         names = sorted({str(n) for n in mine["saved_name"] if isinstance(n, str) and n})
         all_srcs = list(dict.fromkeys(s for ss in mine["sources"] for s in ss))
-        rows.append({"number": number, "exhibits": exhibits, "saved_as": names, **srcs.cite(all_srcs)})
-    return pd.DataFrame(rows, columns=["number", "exhibits", "saved_as", "source_id", "grading", "sources"])
+        rows.append(
+            {"number": number, "exhibits": exhibits, "saved_as": names, **srcs.cite(all_srcs)}
+        )
+    return pd.DataFrame(
+        rows, columns=["number", "exhibits", "saved_as", "source_id", "grading", "sources"]
+    )
 
 
-def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2) -> pd.DataFrame:
+def shared_objects(
+    store: GraphStore, minimum: MinGrade | None = None, at_least: int = 2
+) -> pd.DataFrame:
     """Phones, vehicles and addresses (lives_at) used by `at_least` persons: kind, id, persons, links."""
     srcs = Sources(store, minimum)
     # Only objects `at_least`+ person records use come from the store (a pattern query); grading and
@@ -115,7 +163,11 @@ def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least:
     if mine.empty:
         return pd.DataFrame(columns=columns)
     mine = mine.assign(_at=np.arange(len(mine))).sort_values(["key", "_at"], kind="stable")
-    people, links_, sources = mine["person"].tolist(), mine["link"].tolist(), mine["sources"].tolist()
+    people, links_, sources = (
+        mine["person"].tolist(),
+        mine["link"].tolist(),
+        mine["sources"].tolist(),
+    )
     ids = {p: split_key(p, "Person")[1] for p in pd.unique(mine["person"])}
     cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
     items = []
@@ -124,8 +176,15 @@ def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least:
         cite = cited.get(text)
         if cite is None:
             cite = cited[text] = srcs.cited(src)
-        items.append({"person_id": ids[p], "link": link.lower(), "source_id": cite[0], "grading": cite[1],
-                      "sources": list(cite[2])})
+        items.append(
+            {
+                "person_id": ids[p],
+                "link": link.lower(),
+                "source_id": cite[0],
+                "grading": cite[1],
+                "sources": list(cite[2]),
+            }
+        )
     keys = mine["key"].to_numpy(dtype=object)
     cut = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     ends = np.append(cut[1:], len(keys))
@@ -133,13 +192,20 @@ def shared_objects(store: GraphStore, minimum: MinGrade | None = None, at_least:
     for s, e in zip(cut.tolist(), ends.tolist(), strict=True):
         key = keys[s]
         kind = USED_LINKS[links_[s]]
-        rows.append({"kind": kind, "id": split_key(key, _ENTITY[kind])[1], "key": key,
-                     "persons": [ids[p] for p in sorted(set(people[s:e]), key=_natural)], "links": items[s:e]})
+        rows.append(
+            {
+                "kind": kind,
+                "id": split_key(key, _ENTITY[kind])[1],
+                "key": key,
+                "persons": [ids[p] for p in sorted(set(people[s:e]), key=_natural)],
+                "links": items[s:e],
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
 def _natural(key: str) -> tuple[str, int, str]:
     ident = split_key(key, "Person")[1]
     head = ident.rstrip("0123456789")
-    tail = ident[len(head):]
+    tail = ident[len(head) :]
     return (head, int(tail) if tail else -1, ident)

@@ -42,7 +42,9 @@ def link_basis(ref_keys: pd.Series) -> pd.Series:
     text = pa.array(np.where([isinstance(k, str) for k in values], values, None), type=pa.string())
     marked = np.asarray(pc.match_substring(text, "#").fill_null(False), dtype=bool)
     tail = pc.replace_substring_regex(text, "^.*#", "").to_numpy(zero_copy_only=False)
-    return pd.Series(np.where(marked, tail, DEFAULT_BASIS).astype(object), index=ref_keys.index, dtype=object)
+    return pd.Series(
+        np.where(marked, tail, DEFAULT_BASIS).astype(object), index=ref_keys.index, dtype=object
+    )
 
 
 #: Attribution links by which a person holds a vehicle.
@@ -51,10 +53,24 @@ VEHICLE_LINKS = ("KEEPER_OF", "DRIVES")
 
 def persons(store: GraphStore) -> pd.DataFrame:
     """Every person, indexed by key, with the columns analyses use (never protected characteristics)."""
-    cols = ["id", "dataset", "given_name", "family_name", "aliases", "date_of_birth", "category",
-            "legal_status", "looked_after", "sources", "first_seen", "last_seen"]
+    cols = [
+        "id",
+        "dataset",
+        "given_name",
+        "family_name",
+        "aliases",
+        "date_of_birth",
+        "category",
+        "legal_status",
+        "looked_after",
+        "sources",
+        "first_seen",
+        "last_seen",
+    ]
     frame = store.nodes("Person", columns=cols)
-    people = frame.set_index("key") if not frame.empty else pd.DataFrame(columns=cols).rename_axis("key")
+    people = (
+        frame.set_index("key") if not frame.empty else pd.DataFrame(columns=cols).rename_axis("key")
+    )
     # Entity resolution: records judged the same person are one row under the cluster's representative
     # key, with a `records` column listing them (graph_intel.resolution.clusters); no clusters, no change.
     return merge_persons(people, representatives(store))
@@ -152,7 +168,11 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
     if people.empty and vehicles.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     present = pd.concat([f for f in (people, vehicles) if not f.empty], ignore_index=True)
-    present = present[["event", "kind", "started_at"]].drop_duplicates(subset="event").rename(columns={"event": "key"})
+    present = (
+        present[["event", "kind", "started_at"]]
+        .drop_duplicates(subset="event")
+        .rename(columns={"event": "key"})
+    )
     # each event's sources united in order, in one pass over the participant rows; the pairs of
     # persons there by a self-join, in the order of permutations() over each event's persons in
     # order of first appearance (what the earlier loop wrote)
@@ -165,23 +185,42 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
     here = people[["event", "who"]].drop_duplicates()
     here = here.assign(_event=pd.factorize(here["event"])[0], _at=np.arange(len(here)))
     pairs = here.merge(here[["event", "who", "_at"]], on="event", suffixes=("", "_b"))
-    pairs = pairs[pairs["who"] != pairs["who_b"]].sort_values(["_event", "_at", "_at_b"], kind="stable")
+    pairs = pairs[pairs["who"] != pairs["who_b"]].sort_values(
+        ["_event", "_at", "_at_b"], kind="stable"
+    )
     events = pairs["event"].tolist()
-    together = pd.DataFrame({"a": pairs["who"].to_numpy(dtype=object), "b": pairs["who_b"].to_numpy(dtype=object),
-                             "kind": "together", "ref_key": events, "via": None,
-                             "sources": [shared[e] for e in events]})
+    together = pd.DataFrame(
+        {
+            "a": pairs["who"].to_numpy(dtype=object),
+            "b": pairs["who_b"].to_numpy(dtype=object),
+            "kind": "together",
+            "ref_key": events,
+            "via": None,
+            "sources": [shared[e] for e in events],
+        }
+    )
     carried = people.groupby("event", sort=False)["who"].agg(list).to_dict()
     rows = []
     cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
-    cars = cars.merge(vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
-    for event, vehicle, user, srcs in zip(cars["event"].tolist(), cars["vehicle"].tolist(), cars["user"].tolist(),
-                                          cars["sources"].tolist(), strict=True):
+    cars = cars.merge(
+        vehicle_users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle"
+    )
+    for event, vehicle, user, srcs in zip(
+        cars["event"].tolist(),
+        cars["vehicle"].tolist(),
+        cars["user"].tolist(),
+        cars["sources"].tolist(),
+        strict=True,
+    ):
         for other in carried.get(event, []):
             rows.append((user, other, "pickup", event, vehicle, list(srcs)))
             rows.append((other, user, "pickup", event, vehicle, list(srcs)))
     picked = pd.DataFrame(rows, columns=["a", "b", "kind", "ref_key", "via", "sources"])
-    frame = pd.concat([f for f in (together, picked) if not f.empty], ignore_index=True) \
-        if not (together.empty and picked.empty) else picked
+    frame = (
+        pd.concat([f for f in (together, picked) if not f.empty], ignore_index=True)
+        if not (together.empty and picked.empty)
+        else picked
+    )
     if frame.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     info = present.set_index("key")
@@ -197,11 +236,18 @@ def _handsets(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:
     owner = store.links("EXTRACTED_FROM")
     if saved.empty or owner.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
-    owners = owner[["from_key", "to_key"]].rename(columns={"from_key": "exhibit", "to_key": "handset"})
-    owners = owners.merge(phone_users.rename(columns={"key": "handset", "person": "a"}), on="handset")
+    owners = owner[["from_key", "to_key"]].rename(
+        columns={"from_key": "exhibit", "to_key": "handset"}
+    )
+    owners = owners.merge(
+        phone_users.rename(columns={"key": "handset", "person": "a"}), on="handset"
+    )
     entries = saved[["from_key", "to_key", "saved_name", "first_seen", "sources"]].rename(
-        columns={"from_key": "exhibit", "to_key": "number"})
-    entries = entries.merge(phone_users.rename(columns={"key": "number", "person": "b"}), on="number")
+        columns={"from_key": "exhibit", "to_key": "number"}
+    )
+    entries = entries.merge(
+        phone_users.rename(columns={"key": "number", "person": "b"}), on="number"
+    )
     pairs = owners.merge(entries, on="exhibit")
     if pairs.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
@@ -234,7 +280,9 @@ def _associations(store: GraphStore) -> pd.DataFrame:
             "a": links["from_key"],
             "b": links["to_key"],
             "kind": "link",
-            "detail": links["link"].map({name: spec.canonical for name, spec in schema().links.items()}),
+            "detail": links["link"].map(
+                {name: spec.canonical for name, spec in schema().links.items()}
+            ),
             "at": links["first_seen"],
             "ref_entity": "Link",
             "ref_key": links["link"] + ":" + links["from_key"] + "->" + links["to_key"] + suffix,

@@ -23,7 +23,9 @@ class Sources:
         # and a `table.loc` lookup per source per row costs more than the analysis itself at scale
         self._ranks: dict[str, tuple[int, str, str]] | None = None
         self._labels: dict[str, str | None] | None = None
-        self._cited: dict[tuple[str, ...], tuple[str | None, str | None, tuple[str | None, ...]]] = {}
+        self._cited: dict[
+            tuple[str, ...], tuple[str | None, str | None, tuple[str | None, ...]]
+        ] = {}
 
     def filter(self, facts: pd.DataFrame) -> pd.DataFrame:
         """Facts with at least one source at or above the minimum grade (all without a minimum)."""
@@ -81,7 +83,11 @@ class Sources:
         known = self._cited.get(keys)
         if known is None:
             best = self.best(keys)
-            known = (self.source_id(best), self.grading(best), tuple(self.source_id(s) for s in keys))
+            known = (
+                self.source_id(best),
+                self.grading(best),
+                tuple(self.source_id(s) for s in keys),
+            )
             self._cited[keys] = known
         return known
 
@@ -99,7 +105,9 @@ def _keys(sources: Any) -> list[str]:
 
 def iso_texts(stamps: Any) -> list[str | None]:
     """Each date as `Timestamp.isoformat()` writes it (None for a blank), for a whole column at once."""
-    when = pd.to_datetime(pd.Series(stamps) if not isinstance(stamps, pd.Series) else stamps, errors="coerce")
+    when = pd.to_datetime(
+        pd.Series(stamps) if not isinstance(stamps, pd.Series) else stamps, errors="coerce"
+    )
     if isinstance(when.dtype, pd.DatetimeTZDtype):
         return [None if pd.isna(t) else t.isoformat() for t in when]
     values = when.to_numpy(dtype="datetime64[us]")

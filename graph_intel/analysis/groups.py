@@ -48,7 +48,12 @@ from graph_intel.stores.frames import member
 #: Columns of a joining-facts frame: one row per fact joining two adults (a < b).
 JOIN_COLUMNS = ["a", "b", "fact", "kind", "ref_key", "at", "sources"]
 #: Link kinds of shared objects, and the contract kind of the object.
-SHARED_LINKS = {"USES_PHONE": "phone", "KEEPER_OF": "vehicle", "DRIVES": "vehicle", "LIVES_AT": "location"}
+SHARED_LINKS = {
+    "USES_PHONE": "phone",
+    "KEEPER_OF": "vehicle",
+    "DRIVES": "vehicle",
+    "LIVES_AT": "location",
+}
 #: Person-to-person contact kinds (evidence.contact_evidence) that join two adults.
 JOINING_CONTACTS = ("call", "message", "together", "pickup", "handset_contact", "link")
 #: Association links that join two adults.
@@ -59,7 +64,14 @@ HOME_KINDS = ("home",)
 SPLIT_THRESHOLD = 25
 #: Seed of the Leiden split, so that the split is reproducible.
 SEED = 42
-__all__ = ["ADULT_AGE", "adults", "joining_facts", "linked_groups", "find_groups", "possibly_children"]
+__all__ = [
+    "ADULT_AGE",
+    "adults",
+    "joining_facts",
+    "linked_groups",
+    "find_groups",
+    "possibly_children",
+]
 
 
 def adults(people: pd.DataFrame, as_of: pd.Timestamp | None = None) -> set[str]:
@@ -84,7 +96,9 @@ def _when(frame: pd.DataFrame) -> pd.Series:
     return frame["first_seen"].where(frame["first_seen"].notna(), frame["last_seen"])
 
 
-def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Collection[str] | None = None) -> pd.DataFrame:
+def joining_facts(
+    store: GraphStore, minimum: MinGrade | None = None, bases: Collection[str] | None = None
+) -> pd.DataFrame:
     """Every fact that joins two adults (JOIN_COLUMNS), restricted to facts at or above `minimum`;
     with `bases`, only association links on those bases join anyone (other facts are unaffected)."""
     srcs = Sources(store, minimum)
@@ -94,15 +108,23 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
     status = rule.status(owned["person"], _when(owned))
     child_things = set(owned.loc[status == "child", "key"])
     locations = store.nodes("Location", columns=["kind"])
-    placements = set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"]) if not locations.empty else set()
+    placements = (
+        set(locations.loc[~locations["kind"].isin(HOME_KINDS), "key"])
+        if not locations.empty
+        else set()
+    )
     shared = owned[(status == ADULT) & ~member(owned["key"], child_things)]
-    shared = shared[~((shared["entity"] == "Location").to_numpy(dtype=bool) & member(shared["key"], placements))]
+    shared = shared[
+        ~((shared["entity"] == "Location").to_numpy(dtype=bool) & member(shared["key"], placements))
+    ]
     shared = shared[(shared["link"] != "FREQUENTS")]
     frames = [_shared_pairs(shared)]
     contacts = srcs.filter(contact_evidence(store, owners=attributed))
     if bases is not None:
         links = contacts["kind"].eq("link").to_numpy(dtype=bool)
-        contacts = contacts[~links | link_basis(contacts["ref_key"]).isin(list(bases)).to_numpy(dtype=bool)]
+        contacts = contacts[
+            ~links | link_basis(contacts["ref_key"]).isin(list(bases)).to_numpy(dtype=bool)
+        ]
     frames.append(_contact_pairs(contacts, rule, child_things))
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -115,7 +137,9 @@ def joining_facts(store: GraphStore, minimum: MinGrade | None = None, bases: Col
 FACT_ORDER = ("a", "b", "kind", "ref_key", "fact", "at")
 
 
-def _content_order(frame: pd.DataFrame, columns: Collection[str], first: pd.Series | None = None) -> np.ndarray:
+def _content_order(
+    frame: pd.DataFrame, columns: Collection[str], first: pd.Series | None = None
+) -> np.ndarray:
     """Positions of `frame`'s rows in an order fixed by their content, never by the order read.
 
     The store returns rows in no set order (a multi-threaded scan interleaves them differently
@@ -142,7 +166,13 @@ def _content_order(frame: pd.DataFrame, columns: Collection[str], first: pd.Seri
 
 
 def _listed(sources: Any) -> list[Any]:
-    return [] if sources is None or isinstance(sources, float) else [sources] if isinstance(sources, str) else list(sources)
+    return (
+        []
+        if sources is None or isinstance(sources, float)
+        else [sources]
+        if isinstance(sources, str)
+        else list(sources)
+    )
 
 
 def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
@@ -166,7 +196,10 @@ def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
             "kind": kind,
             "ref_key": pairs["key"],
             "at": pairs["first_seen"],
-            "sources": [list(dict.fromkeys([*x, *y])) for x, y in zip(pairs["sources_a"], pairs["sources_b"], strict=True)],
+            "sources": [
+                list(dict.fromkeys([*x, *y]))
+                for x, y in zip(pairs["sources_a"], pairs["sources_b"], strict=True)
+            ],
         }
     )
 
@@ -179,7 +212,8 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
     a, b = c["a"].to_numpy(dtype=object), c["b"].to_numpy(dtype=object)
     swap = b < a
     c = c.assign(a=np.where(swap, b, a), b=np.where(swap, a, b)).drop_duplicates(
-        subset=["a", "b", "kind", "ref_key", "via"])
+        subset=["a", "b", "kind", "ref_key", "via"]
+    )
     if c.empty:
         return pd.DataFrame(columns=JOIN_COLUMNS)
     c = c[~_via_child(c["via"], child_things)]
@@ -190,8 +224,15 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
     shown = c["detail"].where(basis.eq(DEFAULT_BASIS), c["detail"] + ":" + basis)
     fact = c["kind"].where(c["kind"] != "link", shown)
     return pd.DataFrame(
-        {"a": c["a"], "b": c["b"], "fact": fact, "kind": kind, "ref_key": c["ref_key"], "at": c["at"],
-         "sources": c["sources"]}
+        {
+            "a": c["a"],
+            "b": c["b"],
+            "fact": fact,
+            "kind": kind,
+            "ref_key": c["ref_key"],
+            "at": c["at"],
+            "sources": c["sources"],
+        }
     )
 
 
@@ -204,8 +245,10 @@ def _via_child(via: pd.Series, child_things: set[str]) -> np.ndarray:
     parts = pc.split_pattern(text, " -> ")
     flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
     owner = np.asarray(pc.list_parent_indices(parts), dtype=np.int64)
-    hit = np.asarray(pc.is_in(flat, value_set=pa.array(list(child_things), type=flat.type)).fill_null(False),
-                     dtype=bool)
+    hit = np.asarray(
+        pc.is_in(flat, value_set=pa.array(list(child_things), type=flat.type)).fill_null(False),
+        dtype=bool,
+    )
     return np.bincount(owner[hit], minlength=n) > 0
 
 
@@ -235,7 +278,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int = SEED) -> list[Group]:
+def find_groups(
+    edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int = SEED
+) -> list[Group]:
     """Connected sets of 2+ adults over (a, b) edges; sets above `threshold` split by seeded Leiden.
 
     Largest first, then by members; each group's members sorted. Vectorised over the components:
@@ -263,13 +308,15 @@ def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int
     small = np.flatnonzero((sizes >= 2) & (sizes <= threshold))
     with _gc_paused():
         out = [
-            Group(names[s: s + k], c)
-            for c, s, k in zip(small.tolist(), starts[small].tolist(), sizes[small].tolist(), strict=True)
+            Group(names[s : s + k], c)
+            for c, s, k in zip(
+                small.tolist(), starts[small].tolist(), sizes[small].tolist(), strict=True
+            )
         ]
     size_of = [sizes[small]]
     first_of = [rank[order[starts[small]]]]
     for comp in np.flatnonzero(sizes > threshold).tolist():
-        idx = np.sort(order[starts[comp]: starts[comp] + sizes[comp]])
+        idx = np.sort(order[starts[comp] : starts[comp] + sizes[comp]])
         sub = graph.induced_subgraph(idx.tolist())
         part = leidenalg.find_partition(sub, leidenalg.ModularityVertexPartition, seed=seed)
         note = f"connected set of {len(idx)} adults (over {threshold}) split by Leiden modularity, seed {seed}, into {len(part)} subgroups"
@@ -286,8 +333,12 @@ def find_groups(edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int
 
 
 def linked_groups(
-    store: GraphStore, minimum: MinGrade | None = None, threshold: int = SPLIT_THRESHOLD, seed: int = SEED,
-    bases: Collection[str] | None = None, name: Callable[[str], str] | None = None,
+    store: GraphStore,
+    minimum: MinGrade | None = None,
+    threshold: int = SPLIT_THRESHOLD,
+    seed: int = SEED,
+    bases: Collection[str] | None = None,
+    name: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Linked groups of adults, largest first: group, size, members, component, split, evidence.
 
@@ -309,11 +360,17 @@ def linked_groups(
         }
         for n, (group, items) in enumerate(zip(groups, evidence, strict=True), start=1)
     ]
-    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+    return pd.DataFrame(
+        rows, columns=["group", "size", "members", "component", "split", "evidence"]
+    )
 
 
-def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
-                   name: Callable[[str], str] | None = None) -> list[list[dict[str, Any]]]:
+def group_evidence(
+    facts: pd.DataFrame,
+    groups: list[Group],
+    srcs: Sources,
+    name: Callable[[str], str] | None = None,
+) -> list[list[dict[str, Any]]]:
     """For each group, the records (kind, ref_key) joining two of its members, by kind then record.
 
     Selected once for all groups, not once per group over all facts (which grows as groups x facts):
@@ -343,23 +400,44 @@ def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
     order = np.lexsort((pos, ref_codes, kind_codes, grp))
     pos, grp, kind_codes, ref_codes = pos[order], grp[order], kind_codes[order], ref_codes[order]
     new = np.ones(len(pos), dtype=bool)
-    new[1:] = (grp[1:] != grp[:-1]) | (kind_codes[1:] != kind_codes[:-1]) | (ref_codes[1:] != ref_codes[:-1])
+    new[1:] = (
+        (grp[1:] != grp[:-1])
+        | (kind_codes[1:] != kind_codes[:-1])
+        | (ref_codes[1:] != ref_codes[:-1])
+    )
     starts = np.flatnonzero(new)
     ends = np.append(starts[1:], len(pos))
-    at_text = _first_iso(pd.to_datetime(facts["at"], errors="coerce").to_numpy(dtype="datetime64[us]")[pos], starts)
+    at_text = _first_iso(
+        pd.to_datetime(facts["at"], errors="coerce").to_numpy(dtype="datetime64[us]")[pos], starts
+    )
     a = facts["a"].to_numpy(dtype=object)[pos].tolist()
     b = facts["b"].to_numpy(dtype=object)[pos].tolist()
     fact = facts["fact"].to_numpy(dtype=object)[pos].tolist()
     sources = facts["sources"].to_numpy(dtype=object)[pos].tolist()
     kind_names, ref_names = kinds.tolist(), refs.tolist()
     run_kind, run_ref = kind_codes[starts].tolist(), ref_codes[starts].tolist()
-    idents = _idents(kind_names, ref_names, np.asarray(run_kind, dtype=np.int64), np.asarray(run_ref, dtype=np.int64))
-    ids = {p: name(p) if name is not None else split_key(p, "Person")[1] for p in pd.unique(np.asarray(a + b, dtype=object))}
+    idents = _idents(
+        kind_names,
+        ref_names,
+        np.asarray(run_kind, dtype=np.int64),
+        np.asarray(run_ref, dtype=np.int64),
+    )
+    ids = {
+        p: name(p) if name is not None else split_key(p, "Person")[1]
+        for p in pd.unique(np.asarray(a + b, dtype=object))
+    }
 
     cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
     with _gc_paused():
-        for s, e, g, k, ident, at in zip(starts.tolist(), ends.tolist(), grp[starts].tolist(), run_kind, idents,
-                                         at_text, strict=True):
+        for s, e, g, k, ident, at in zip(
+            starts.tolist(),
+            ends.tolist(),
+            grp[starts].tolist(),
+            run_kind,
+            idents,
+            at_text,
+            strict=True,
+        ):
             if e - s == 1:  # most records join one pair by one fact (a < b)
                 people, facts_here, raw = [a[s], b[s]], [fact[s]], sources[s]
             else:
@@ -370,7 +448,11 @@ def group_evidence(facts: pd.DataFrame, groups: list[Group], srcs: Sources,
             c = cited.get(text)
             if c is None:
                 c = cited[text] = srcs.cited(list(dict.fromkeys(raw)) if raw is not None else [])
-            item: dict[str, Any] = {"kind": kind_names[k], "id": ident, "persons": [ids[p] for p in people]}
+            item: dict[str, Any] = {
+                "kind": kind_names[k],
+                "id": ident,
+                "persons": [ids[p] for p in people],
+            }
             if name is None:
                 item["person_keys"] = people
             item["facts"] = facts_here
@@ -390,24 +472,40 @@ def _first_iso(stamps: np.ndarray, starts: np.ndarray) -> list[str | None]:
     return iso_texts(np.where(none, np.datetime64("NaT", "us"), first.astype("datetime64[us]")))
 
 
-def _idents(kinds: list[str], refs: list[str], run_kind: np.ndarray, run_ref: np.ndarray) -> list[str]:
+def _idents(
+    kinds: list[str], refs: list[str], run_kind: np.ndarray, run_ref: np.ndarray
+) -> list[str]:
     """`_ident` of each run's (kind, record), from the distinct records as one column: a link's id is
     its record key, a phone's or vehicle's its key, any other record's the part after `DATASET:`."""
     keys = np.asarray(refs, dtype=object)
     after = np.asarray(pd.Series(keys, dtype=object).str.partition(":")[2].to_numpy(dtype=object))
-    whole = np.array([k == "link" or split_key("x:x", _ENTITIES[k])[0] is None for k in kinds], dtype=bool)
+    whole = np.array(
+        [k == "link" or split_key("x:x", _ENTITIES[k])[0] is None for k in kinds], dtype=bool
+    )
     chosen = np.where(whole[run_kind], keys[run_ref], after[run_ref])
     return list(chosen.tolist())
 
 
 #: The entity of each kind of joining record other than a link.
-_ENTITIES = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location", "event": "Event", "exhibit": "Exhibit",
-             "link": "Link"}
+_ENTITIES = {
+    "phone": "Phone",
+    "vehicle": "Vehicle",
+    "location": "Location",
+    "event": "Event",
+    "exhibit": "Exhibit",
+    "link": "Link",
+}
 
 
 def _ident(kind: str, ref: str) -> str:
     """The contract id of a joining record (a link's id is its kind and ends)."""
     if kind == "link":
         return ref
-    entity = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location", "event": "Event", "exhibit": "Exhibit"}[kind]
+    entity = {
+        "phone": "Phone",
+        "vehicle": "Vehicle",
+        "location": "Location",
+        "event": "Event",
+        "exhibit": "Exhibit",
+    }[kind]
     return split_key(ref, entity)[1]

@@ -19,11 +19,24 @@ from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
 Node = tuple[str, str]
-HOP_COLUMNS = ["from_kind", "from_id", "to_kind", "to_id", "link", "source_id", "grading", "at", "sources"]
+HOP_COLUMNS = [
+    "from_kind",
+    "from_id",
+    "to_kind",
+    "to_id",
+    "link",
+    "source_id",
+    "grading",
+    "at",
+    "sources",
+]
 
 
 def bidirectional_search(
-    start: Hashable, goal: Hashable, neighbours: Callable[[Any], Iterable[tuple[Any, Any]]], max_hops: int = 12
+    start: Hashable,
+    goal: Hashable,
+    neighbours: Callable[[Any], Iterable[tuple[Any, Any]]],
+    max_hops: int = 12,
 ) -> list[tuple[Any, Any, Any]] | None:
     """Shortest path as [(node, next_node, edge)], or None; `neighbours(n)` yields (other, edge)."""
     if start == goal:
@@ -69,7 +82,11 @@ def _join(meet: Any, pred: dict[Any, Any], succ: dict[Any, Any]) -> list[tuple[A
 
 
 def evidence_path(
-    store: GraphStore, source: Node, target: Node, minimum: MinGrade | None = None, max_hops: int = 12
+    store: GraphStore,
+    source: Node,
+    target: Node,
+    minimum: MinGrade | None = None,
+    max_hops: int = 12,
 ) -> pd.DataFrame:
     """The hops (HOP_COLUMNS) of a shortest chain between two (entity, key) nodes; empty when none."""
     srcs = Sources(store, minimum)
@@ -98,10 +115,13 @@ def evidence_path(
         at = edge.get("first_seen")
         rows.append(
             {
-                "from_kind": schema().entity(fe).cli, "from_id": split_key(fk, fe)[1],
-                "to_kind": schema().entity(te).cli, "to_id": split_key(tk, te)[1],
+                "from_kind": schema().entity(fe).cli,
+                "from_id": split_key(fk, fe)[1],
+                "to_kind": schema().entity(te).cli,
+                "to_id": split_key(tk, te)[1],
                 "link": schema().links[edge["link"]].canonical,
-                "source_id": cite["source_id"], "grading": cite["grading"],
+                "source_id": cite["source_id"],
+                "grading": cite["grading"],
                 "at": None if at is None or pd.isna(at) else pd.Timestamp(at).isoformat(),
                 "sources": cite["sources"],
             }
@@ -110,7 +130,14 @@ def evidence_path(
 
 
 def path_between(
-    store: GraphStore, from_kind: str, from_id: str, to_kind: str, to_id: str, minimum: MinGrade | None = None
+    store: GraphStore,
+    from_kind: str,
+    from_id: str,
+    to_kind: str,
+    to_id: str,
+    minimum: MinGrade | None = None,
 ) -> pd.DataFrame:
     """evidence_path between two entities named as on the command line (`person C1`, `phone 07700...`)."""
-    return evidence_path(store, resolve(store, from_kind, from_id), resolve(store, to_kind, to_id), minimum)
+    return evidence_path(
+        store, resolve(store, from_kind, from_id), resolve(store, to_kind, to_id), minimum
+    )

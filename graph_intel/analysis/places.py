@@ -26,7 +26,9 @@ DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 def _placed_events(store: GraphStore, srcs: Sources) -> pd.DataFrame:
     """Events with a place (a pattern query in the store): event, location, kind, started_at."""
     placed = srcs.filter(store.placed_events())
-    return placed[["event", "location", "kind", "started_at"]].drop_duplicates(subset=["event", "location"])
+    return placed[["event", "location", "kind", "started_at"]].drop_duplicates(
+        subset=["event", "location"]
+    )
 
 
 def _present(store: GraphStore, srcs: Sources, entity: str, placed: pd.DataFrame) -> pd.DataFrame:
@@ -50,13 +52,19 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
     placed = _placed_events(store, srcs)
     rule = Ages(persons(store))
     present = _present(store, srcs, "Person", placed).rename(columns={"who": "person"})
-    present = present.merge(placed[["event", "location", "started_at"]], on=["event", "location"], how="left")
+    present = present.merge(
+        placed[["event", "location", "started_at"]], on=["event", "location"], how="left"
+    )
     present["status"] = rule.status(present["person"], present["started_at"])
     locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
     # distinct children and adults at each place, counted once for all places (selecting each
     # place's persons over everyone present grows as places x presences)
-    children_at = present.loc[present["status"] == CHILD].groupby("location")["person"].nunique().to_dict()
-    adults_at = present.loc[present["status"] == ADULT].groupby("location")["person"].nunique().to_dict()
+    children_at = (
+        present.loc[present["status"] == CHILD].groupby("location")["person"].nunique().to_dict()
+    )
+    adults_at = (
+        present.loc[present["status"] == ADULT].groupby("location")["person"].nunique().to_dict()
+    )
     rows = []
     for loc, evs in placed.groupby("location", sort=False):
         stamps = pd.to_datetime(evs["started_at"], errors="coerce").dropna()
@@ -79,14 +87,30 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
                 "event_ids": sorted(split_key(str(e), "Event")[1] for e in evs["event"].unique()),
             }
         )
-    frame = pd.DataFrame(rows, columns=["location_id", "key", "name", "kind", "children", "adults", "events",
-                                        "by_hour", "by_weekday", "event_ids"])
-    return frame.sort_values(["children", "adults", "events", "location_id"],
-                             ascending=[False, False, False, True]).reset_index(drop=True)
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "location_id",
+            "key",
+            "name",
+            "kind",
+            "children",
+            "adults",
+            "events",
+            "by_hour",
+            "by_weekday",
+            "event_ids",
+        ],
+    )
+    return frame.sort_values(
+        ["children", "adults", "events", "location_id"], ascending=[False, False, False, True]
+    ).reset_index(drop=True)
 
 
 def colocation(
-    store: GraphStore, minimum: MinGrade | None = None, window_minutes: int = WINDOW_MINUTES,
+    store: GraphStore,
+    minimum: MinGrade | None = None,
+    window_minutes: int = WINDOW_MINUTES,
     min_occasions: int = MIN_OCCASIONS,
 ) -> pd.DataFrame:
     """Pairs of persons, or of vehicles, at the same place within the window on `min_occasions`+ occasions.
@@ -99,7 +123,10 @@ def colocation(
     placed = _placed_events(store, srcs)
     placed = placed[placed["kind"].isin(COLOCATION_EVENTS)]
     seen = pd.concat(
-        [_present(store, srcs, entity, placed).assign(entity=entity) for entity in ("Person", "Vehicle")],
+        [
+            _present(store, srcs, entity, placed).assign(entity=entity)
+            for entity in ("Person", "Vehicle")
+        ],
         ignore_index=True,
     ).merge(placed, on=["event", "location"])
     seen["at"] = pd.to_datetime(seen["started_at"], errors="coerce")
@@ -122,31 +149,48 @@ def colocation(
         if len(occasions) < min_occasions:
             continue
         detail = [
-            {"at": occ[0][0].isoformat(), "location_id": split_key(occ[0][1], "Location")[1],
-             "events": sorted({split_key(x, "Event")[1] for m in occ for x in (m[2], m[3])}),
-             **srcs.cite(list(dict.fromkeys(s for m in occ for s in m[4])))}
+            {
+                "at": occ[0][0].isoformat(),
+                "location_id": split_key(occ[0][1], "Location")[1],
+                "events": sorted({split_key(x, "Event")[1] for m in occ for x in (m[2], m[3])}),
+                **srcs.cite(list(dict.fromkeys(s for m in occ for s in m[4]))),
+            }
             for occ in occasions
         ]
-        if entity == "Person":  # who of the two was a child at one of the occasions: judged below, at once
+        if (
+            entity == "Person"
+        ):  # who of the two was a child at one of the occasions: judged below, at once
             for side, w in enumerate((a, b)):
                 ask_keys += [w] * len(occasions)
                 ask_at += [occ[0][0] for occ in occasions]
                 ask_owner += [2 * len(rows) + side] * len(occasions)
-        rows.append({"kind": entity.lower(), "a": split_key(a, entity)[1], "b": split_key(b, entity)[1],
-                     "occasions": len(occasions), "meetings": detail, "children": []})
+        rows.append(
+            {
+                "kind": entity.lower(),
+                "a": split_key(a, entity)[1],
+                "b": split_key(b, entity)[1],
+                "occasions": len(occasions),
+                "meetings": detail,
+                "children": [],
+            }
+        )
     if ask_keys:  # age at each occasion's date, for every pair in one call
         child = rule.is_child(pd.Series(ask_keys, dtype=object), pd.Series(ask_at))
         hit = np.bincount(np.asarray(ask_owner, dtype=np.int64)[child], minlength=2 * len(rows)) > 0
         for i, row in enumerate(rows):
             row["children"] = [row[side] for n, side in enumerate(("a", "b")) if hit[2 * i + n]]
     frame = pd.DataFrame(rows, columns=["kind", "a", "b", "occasions", "meetings", "children"])
-    return frame.sort_values(["occasions", "kind", "a", "b"], ascending=[False, True, True, True]).reset_index(drop=True)
+    return frame.sort_values(
+        ["occasions", "kind", "a", "b"], ascending=[False, True, True, True]
+    ).reset_index(drop=True)
 
 
 Meeting = tuple[pd.Timestamp, str, str, str, list[str]]
 
 
-def _meetings(seen: pd.DataFrame, window: pd.Timedelta, at_least: int) -> dict[tuple[str, str, str], list[Meeting]]:
+def _meetings(
+    seen: pd.DataFrame, window: pd.Timedelta, at_least: int
+) -> dict[tuple[str, str, str], list[Meeting]]:
     """Each pair's meetings, (time of the earlier, location, its event, the later's event, sources).
 
     Two appearances at one location (of one entity kind) within the window are a meeting. The
@@ -158,7 +202,9 @@ def _meetings(seen: pd.DataFrame, window: pd.Timedelta, at_least: int) -> dict[t
     out: dict[tuple[str, str, str], list[Meeting]] = {}
     if seen.empty:
         return out
-    place = pd.factorize(seen["location"].astype(str) + "\x1f" + seen["entity"].astype(str), sort=False)[0]
+    place = pd.factorize(
+        seen["location"].astype(str) + "\x1f" + seen["entity"].astype(str), sort=False
+    )[0]
     ticks = seen["at"].to_numpy(dtype="datetime64[us]").astype(np.int64)
     width = int(window / pd.Timedelta(microseconds=1))
     first = np.flatnonzero(np.r_[True, place[1:] != place[:-1]])
@@ -175,7 +221,9 @@ def _meetings(seen: pd.DataFrame, window: pd.Timedelta, at_least: int) -> dict[t
     if total == 0:
         return out
     later = np.repeat(np.arange(len(place)), counts)
-    earlier = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
+    earlier = (
+        np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
+    )
     who_codes, who_names = pd.factorize(seen["who"].astype(str), sort=True)
     wi, wj = who_codes[earlier], who_codes[later]
     keep = wi != wj
@@ -192,7 +240,16 @@ def _meetings(seen: pd.DataFrame, window: pd.Timedelta, at_least: int) -> dict[t
     event = seen["event"].to_numpy(dtype=object)
     sources = seen["sources"].to_numpy(dtype=object)
     names, kinds = who_names.tolist(), entity_names.tolist()
-    for i, j, e, a, b in zip(earlier.tolist(), later.tolist(), ents.tolist(), lo.tolist(), hi.tolist(), strict=True):
+    for i, j, e, a, b in zip(
+        earlier.tolist(), later.tolist(), ents.tolist(), lo.tolist(), hi.tolist(), strict=True
+    ):
         out.setdefault((kinds[e], names[a], names[b]), []).append(
-            (pd.Timestamp(at[i]), str(loc[i]), str(event[i]), str(event[j]), [*list(sources[i]), *list(sources[j])]))
+            (
+                pd.Timestamp(at[i]),
+                str(loc[i]),
+                str(event[i]),
+                str(event[j]),
+                [*list(sources[i]), *list(sources[j])],
+            )
+        )
     return out

@@ -32,7 +32,9 @@ def betweenness(proj: Projection, sample: int | None = None, seed: int = SEED) -
     return raw * 2.0 / ((n - 1) * (n - 2))
 
 
-def groups_bridged(proj: Projection, threshold: int = SPLIT_THRESHOLD, seed: int = SEED) -> np.ndarray:
+def groups_bridged(
+    proj: Projection, threshold: int = SPLIT_THRESHOLD, seed: int = SEED
+) -> np.ndarray:
     """Per vertex: the parts of 2+ adults its group falls into without it (0 unless 2 or more).
 
     For a connected set split by Leiden, the number of subgroups among the vertex's neighbours
@@ -51,7 +53,12 @@ def groups_bridged(proj: Projection, threshold: int = SPLIT_THRESHOLD, seed: int
         out[v] = parts if parts >= 2 else 0
     if big:
         index = proj.index()
-        edges = pd.DataFrame({"a": proj.names[[e.source for e in graph.es]], "b": proj.names[[e.target for e in graph.es]]})
+        edges = pd.DataFrame(
+            {
+                "a": proj.names[[e.source for e in graph.es]],
+                "b": proj.names[[e.target for e in graph.es]],
+            }
+        )
         sub_of: dict[int, int] = {}
         for g_no, group in enumerate(find_groups(edges, threshold, seed)):
             if group.split:
@@ -64,13 +71,18 @@ def groups_bridged(proj: Projection, threshold: int = SPLIT_THRESHOLD, seed: int
 
 
 def key_players(
-    store: GraphStore, minimum: MinGrade | None = None, sample: int | None = None,
-    threshold: int = SPLIT_THRESHOLD, seed: int = SEED,
+    store: GraphStore,
+    minimum: MinGrade | None = None,
+    sample: int | None = None,
+    threshold: int = SPLIT_THRESHOLD,
+    seed: int = SEED,
 ) -> pd.DataFrame:
     """Adults in the joining graph by betweenness: person_id, betweenness, degree, groups_bridged."""
     facts = joining_facts(store, minimum)
     if facts.empty:
-        return pd.DataFrame(columns=["person_id", "key", "betweenness", "degree", "groups_bridged", "sampled"])
+        return pd.DataFrame(
+            columns=["person_id", "key", "betweenness", "degree", "groups_bridged", "sampled"]
+        )
     proj = to_igraph(facts)
     n = proj.graph.vcount()
     k = sample if sample is not None else (SAMPLE if n > SAMPLE_ABOVE else None)
@@ -84,4 +96,6 @@ def key_players(
             "sampled": k is not None and k < n,
         }
     )
-    return frame.sort_values(["betweenness", "degree", "person_id"], ascending=[False, False, True]).reset_index(drop=True)
+    return frame.sort_values(
+        ["betweenness", "degree", "person_id"], ascending=[False, False, True]
+    ).reset_index(drop=True)

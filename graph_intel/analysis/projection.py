@@ -46,7 +46,9 @@ class Projection:
         return np.asarray(labels.argsort(), dtype=np.int64)
 
 
-def encode(edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def encode(
+    edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Int codes of the two ends of every edge and the names, numbered in order of first appearance
     in `nodes`, then the `a` column, then the `b` column (as one `pd.factorize` over them all)."""
     if nodes is None:
@@ -59,7 +61,7 @@ def encode(edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | N
     codes, names = pd.factorize(ends, sort=False)
     n_edges = len(edges)
     offset = len(ends) - 2 * n_edges
-    return codes[offset: offset + n_edges], codes[offset + n_edges:], pd.Index(names)
+    return codes[offset : offset + n_edges], codes[offset + n_edges :], pd.Index(names)
 
 
 def _arrow_strings(column: pd.Series) -> pa.Array | None:
@@ -79,7 +81,7 @@ def _encode_arrow(left: pa.Array, right: pa.Array) -> tuple[np.ndarray, np.ndarr
         (li, ld), (ri, rd) = pool.map(_dictionary_encode, (left, right))
     both = pc.dictionary_encode(pa.concat_arrays([ld, rd.cast(ld.type)]))
     # the left names come first and are distinct, so they keep their codes; the right ones map on
-    renumber = both.indices.to_numpy()[len(ld):].astype(np.int64)
+    renumber = both.indices.to_numpy()[len(ld) :].astype(np.int64)
     return li, renumber[ri], pd.Index(pd.arrays.ArrowStringArray(both.dictionary))
 
 
@@ -104,15 +106,21 @@ def simple_pairs(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, 
     return pair // n, pair % n
 
 
-def to_igraph(edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None) -> Projection:
+def to_igraph(
+    edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None
+) -> Projection:
     """An igraph from the (a, b) columns of an edge frame (duplicates and loops dropped), plus `nodes`."""
     src, dst, labels = encode(edges, a, b, nodes)
     lo, hi = simple_pairs(src, dst, len(labels))
-    graph = ig.Graph(n=len(labels), edges=zip(lo.tolist(), hi.tolist(), strict=True), directed=False)
+    graph = ig.Graph(
+        n=len(labels), edges=zip(lo.tolist(), hi.tolist(), strict=True), directed=False
+    )
     return Projection(graph=graph, names=np.asarray(labels, dtype=object), labels=labels)
 
 
-def to_networkx(edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None) -> nx.Graph:
+def to_networkx(
+    edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None
+) -> nx.Graph:
     """The same projection as plain networkx (the reference implementation)."""
     graph = nx.Graph()
     if nodes is not None:

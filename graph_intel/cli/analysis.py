@@ -50,8 +50,11 @@ def groups(answer: Answer) -> None:
     apart, adults = answer.extra
     if not answer.data:
         rule = "(a person counts as an adult only when aged 18 or over at the date of the fact)"
-        why = (f"no two adults share evidence{_grade(min_grade)} {rule}: {adults[1]}" if adults[0]
-               else f"{adults[1]} {rule}")
+        why = (
+            f"no two adults share evidence{_grade(min_grade)} {rule}: {adults[1]}"
+            if adults[0]
+            else f"{adults[1]} {rule}"
+        )
         say_empty(answer.empty(f"no linked group: {why}"))
     for g in answer.data:
         note = f" ({g['split']})" if g["split"] else ""
@@ -68,10 +71,16 @@ def _apart_note(apart: dict[str, Any] | None) -> None:
     kept = apart["possibly_children"]
     victims = sorted({v["person_id"] for v in apart["possible_victims"]})
     if kept:
-        err.print(f"kept apart as possibly children (unknown category, no date of birth): {', '.join(kept)}", highlight=False)
+        err.print(
+            f"kept apart as possibly children (unknown category, no date of birth): {', '.join(kept)}",
+            highlight=False,
+        )
     if victims:
-        err.print(f"children recorded as offenders, never joined (consider exploitation): {', '.join(victims)}; "
-                  "see graph-intel kept-apart", highlight=False)
+        err.print(
+            f"children recorded as offenders, never joined (consider exploitation): {', '.join(victims)}; "
+            "see graph-intel kept-apart",
+            highlight=False,
+        )
 
 
 @renders("shared-contacts")
@@ -79,23 +88,39 @@ def shared_contacts(answer: Answer) -> None:
     """The three tables, each with the line saying why it is empty."""
     d, min_grade = answer.data, answer.args["min_grade"]
     out.print("[bold]adults in contact with two or more children[/]")
-    _table(["person_id", "children", "evidence"], d["adults_with_children"],
-           f"none: no adult is in contact with two or more children{_grade(min_grade)}")
+    _table(
+        ["person_id", "children", "evidence"],
+        d["adults_with_children"],
+        f"none: no adult is in contact with two or more children{_grade(min_grade)}",
+    )
     out.print("[bold]numbers saved in two or more handsets[/]")
-    _table(["number", "exhibits", "saved_as"], d["numbers_in_handsets"],
-           "none: no number is saved in two or more handset downloads")
+    _table(
+        ["number", "exhibits", "saved_as"],
+        d["numbers_in_handsets"],
+        "none: no number is saved in two or more handset downloads",
+    )
     out.print("[bold]used by two or more persons[/]")
-    _table(["kind", "id", "persons"], d["shared_objects"],
-           f"none: no phone, vehicle or address is used by two or more persons{_grade(min_grade)}")
+    _table(
+        ["kind", "id", "persons"],
+        d["shared_objects"],
+        f"none: no phone, vehicle or address is used by two or more persons{_grade(min_grade)}",
+    )
 
 
 @renders("key-players", gather=_adults)
 def key_players(answer: Answer) -> None:
     """The key players' table; an empty answer says how many could be adults and why."""
     apart, adults = answer.extra
-    why = f"no adults are joined by evidence{_grade(answer.args['min_grade'])}: {adults[1]}" if adults[0] else adults[1]
-    _table(["person_id", "betweenness", "degree", "groups_bridged"], answer.data,
-           None if answer.data else answer.empty(f"no key players: {why}"))
+    why = (
+        f"no adults are joined by evidence{_grade(answer.args['min_grade'])}: {adults[1]}"
+        if adults[0]
+        else adults[1]
+    )
+    _table(
+        ["person_id", "betweenness", "degree", "groups_bridged"],
+        answer.data,
+        None if answer.data else answer.empty(f"no key players: {why}"),
+    )
     _apart_note(apart)
 
 
@@ -110,18 +135,35 @@ def _no_path(answer: Answer) -> None:
 def path(answer: Answer) -> None:
     """Each hop of the chain; or the line saying no chain joins the two."""
     d, a = answer.data, answer.args
-    rows = [{**h, "from": f"{h['from']['kind']} {h['from']['id']}", "to": f"{h['to']['kind']} {h['to']['id']}"}
-            for h in d["hops"]]
-    _table(["from", "link", "to", "source_id", "grading", "at"], rows,
-           None if d["length"] is not None else
-           f"no chain of evidence joins {a['from_kind']} {a['from_id']} and {a['to_kind']} {a['to_id']}{_grade(a['min_grade'])}")
+    rows = [
+        {
+            **h,
+            "from": f"{h['from']['kind']} {h['from']['id']}",
+            "to": f"{h['to']['kind']} {h['to']['id']}",
+        }
+        for h in d["hops"]
+    ]
+    _table(
+        ["from", "link", "to", "source_id", "grading", "at"],
+        rows,
+        None
+        if d["length"] is not None
+        else f"no chain of evidence joins {a['from_kind']} {a['from_id']} and {a['to_kind']} {a['to_id']}{_grade(a['min_grade'])}",
+    )
 
 
 @renders("hotspots")
 def hotspots(answer: Answer) -> None:
     """The hotspots' table, or why there are none."""
-    _table(["location_id", "name", "kind", "children", "adults", "events"], answer.data, None if answer.data else answer.empty(
-        f"no hotspots: no location has events or persons seen there{_grade(answer.args['min_grade'])}"))
+    _table(
+        ["location_id", "name", "kind", "children", "adults", "events"],
+        answer.data,
+        None
+        if answer.data
+        else answer.empty(
+            f"no hotspots: no location has events or persons seen there{_grade(answer.args['min_grade'])}"
+        ),
+    )
 
 
 @renders("colocation")
@@ -129,11 +171,17 @@ def colocation(answer: Answer) -> None:
     """Each pair with its meetings, or why there are none."""
     a = answer.args
     if not answer.data:
-        say_empty(answer.empty(f"no pair was at one place within {a['window']} minutes on {a['occasions']} "
-                               f"or more occasions{_grade(a['min_grade'])}"))
+        say_empty(
+            answer.empty(
+                f"no pair was at one place within {a['window']} minutes on {a['occasions']} "
+                f"or more occasions{_grade(a['min_grade'])}"
+            )
+        )
     for pair in answer.data:
-        out.print(f"[bold]{pair['kind']} {pair['a']} and {pair['b']}[/]: {pair['occasions']} occasions",
-                  highlight=False)
+        out.print(
+            f"[bold]{pair['kind']} {pair['a']} and {pair['b']}[/]: {pair['occasions']} occasions",
+            highlight=False,
+        )
         meetings = [{**m, "at": written(m.get("at"))} for m in pair.get("meetings") or []]
         _table(["at", "location_id", "events", "source_id", "grading"], meetings)
 
@@ -144,22 +192,38 @@ def changes(answer: Answer) -> None:
     start = answer.args["since"]
     out.print(f"[bold]changes since {written(start)}[/]", highlight=False)
     if not answer.data["children"]:
-        say_empty(answer.empty(f"no change touching a child since {written(start)}{_grade(answer.args['min_grade'])}",
-                               "--since", start, since=True))
+        say_empty(
+            answer.empty(
+                f"no change touching a child since {written(start)}{_grade(answer.args['min_grade'])}",
+                "--since",
+                start,
+                since=True,
+            )
+        )
     for child in answer.data["children"]:
         out.print(f"[bold]{child['person_id']}[/]")
-        _table(["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"], child["changes"])
+        _table(
+            ["change", "link", "kind", "id", "at", "new_entity", "source_id", "grading"],
+            child["changes"],
+        )
 
 
 @renders("kept-apart")
 def kept_apart(answer: Answer) -> None:
     """Who is possibly a child, and the children recorded as offenders."""
     d = answer.data
-    out.print("[bold]possibly children[/] (unknown category, no date of birth: never joined into a group)")
-    out.print(", ".join(d["possibly_children"]) or "none: every person has a date of birth or a known category",
-              highlight=False)
+    out.print(
+        "[bold]possibly children[/] (unknown category, no date of birth: never joined into a group)"
+    )
+    out.print(
+        ", ".join(d["possibly_children"])
+        or "none: every person has a date of birth or a known category",
+        highlight=False,
+    )
     out.print("[bold]children recorded as offenders[/] (prompts to consider exploitation)")
     if d["possible_victims"]:
         _table(["person_id", "at", "prompt", "event"], d["possible_victims"])
     else:
-        out.print("none: no person is recorded as a suspect or associate, or arrested, while under 18")
+        out.print(
+            "none: no person is recorded as a suspect or associate, or arrested, while under 18"
+        )

@@ -36,13 +36,19 @@ def fit_to_terminal() -> None:
     width = shutil.get_terminal_size().columns
     out.width = err.width = width
 
+
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="Embedded store directory [default: $GRAPH_INTEL_STORE or ./graph-intel-data]."),
+    typer.Option(
+        "--store",
+        help="Embedded store directory [default: $GRAPH_INTEL_STORE or ./graph-intel-data].",
+    ),
 ]
 Neo4jOpt = Annotated[
     str | None,
-    typer.Option("--neo4j", help="Use a Neo4j server at this URI [default: $GRAPH_INTEL_NEO4J_URI]."),
+    typer.Option(
+        "--neo4j", help="Use a Neo4j server at this URI [default: $GRAPH_INTEL_NEO4J_URI]."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")]
 
@@ -80,7 +86,13 @@ def store_command(func: Callable[..., None]) -> Callable[..., None]:
     params = [p for p in sig.parameters.values() if p.name != "where"] + COMMON_OPTIONS
 
     @functools.wraps(func)
-    def run(*args: Any, store: Path | None = None, neo4j: str | None = None, json: bool = False, **kwargs: Any) -> None:
+    def run(
+        *args: Any,
+        store: Path | None = None,
+        neo4j: str | None = None,
+        json: bool = False,
+        **kwargs: Any,
+    ) -> None:
         func(*args, where=Where(store, neo4j, json), **kwargs)
 
     run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
@@ -123,7 +135,8 @@ def warn_incomplete(store: GraphStore) -> None:
         err.print(
             f"[bold yellow]graph-intel: warning:[/] the load of dataset {dataset} begun at {started} did not "
             "finish (killed, crashed or failed): its data is partial until it is loaded again",
-            highlight=False, soft_wrap=True,
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -182,7 +195,11 @@ def cell(value: Any) -> str:
     """A value as a table cell: lists joined, missing values (None, NaN, NaT) blank, never 'nan'."""
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
-    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ in ("NaTType", "NAType"):
+    if (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or type(value).__name__ in ("NaTType", "NAType")
+    ):
         return ""
     return str(value)
 
@@ -197,8 +214,14 @@ def table(columns: list[str], rows: list[dict[str, Any]], title: str | None = No
     return shown
 
 
-def explain_empty(store: Path | None, neo4j: str | None, what: str, option: str | None = None,
-                  used: date | datetime | None = None, since: bool = False) -> str:
+def explain_empty(
+    store: Path | None,
+    neo4j: str | None,
+    what: str,
+    option: str | None = None,
+    used: date | datetime | None = None,
+    since: bool = False,
+) -> str:
     """The one line an empty answer prints: what was not found, the date used, and the dates the data holds.
 
     The data's range comes from graph_intel.span (one aggregate per dated column, run in the store).
@@ -216,7 +239,9 @@ def explain_empty(store: Path | None, neo4j: str | None, what: str, option: str 
 
         if day > span.last:
             suggest = span.first if since else span.last
-            line += f"; no facts after {written_date(span.last)}: try {option} {suggest.isoformat()}"
+            line += (
+                f"; no facts after {written_date(span.last)}: try {option} {suggest.isoformat()}"
+            )
         elif day < span.first:
             line += f"; no facts before {written_date(span.first)}: try {option} {span.first.isoformat()}"
     return line

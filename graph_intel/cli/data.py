@@ -35,8 +35,13 @@ from graph_intel.stores import GraphStore
 def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
     """A rich progress bar on stderr, one line per file, fed by a load's progress callback."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(), console=err, transient=True, disable=quiet,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -48,7 +53,9 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
         yield progress
 
 
-def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool) -> IngestReport:
+def run_ingest(
+    store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool
+) -> IngestReport:
     """Ingest with a progress bar on stderr (rich); the load's own quarantine file goes beside the store."""
     try:
         if folder.is_dir():
@@ -56,8 +63,13 @@ def run_ingest(store: GraphStore, folder: Path, dataset: str | None, agency: str
     except IngestError as exc:
         fail(str(exc))
     with progress_bar(quiet) as progress:
-        return load(store, reader("canonical"), folder, dataset,
-                    LoadSettings(agency=agency, progress=progress, keep_quarantine=True))
+        return load(
+            store,
+            reader("canonical"),
+            folder,
+            dataset,
+            LoadSettings(agency=agency, progress=progress, keep_quarantine=True),
+        )
 
 
 def _render_ingest(report: dict[str, Any]) -> None:
@@ -68,14 +80,20 @@ def _render_ingest(report: dict[str, Any]) -> None:
         table.add_row(name, f"{n:,}")
     out.print(table)
     if report["quarantined"]:
-        out.print(f"[yellow]{report['quarantined']} row(s) quarantined[/] with reasons in {report['quarantine_file']}")
+        out.print(
+            f"[yellow]{report['quarantined']} row(s) quarantined[/] with reasons in {report['quarantine_file']}"
+        )
     for name in report.get("ignored_files", []):
         out.print(f"[yellow]not a canonical file, not read:[/] {name}")
 
 
 def ingest_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of canonical CSV files (docs/canonical-format.md).")],
-    dataset: Annotated[str | None, typer.Option(help="Dataset name [default: the folder's name].")] = None,
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of canonical CSV files (docs/canonical-format.md).")
+    ],
+    dataset: Annotated[
+        str | None, typer.Option(help="Dataset name [default: the folder's name].")
+    ] = None,
     agency: Annotated[str, typer.Option(help="Agency of the dataset's default source.")] = "other",
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
@@ -96,7 +114,9 @@ def ingest_cmd(
 
 
 def demo_cmd(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the demo dataset.")] = Path("demo-data"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the demo dataset.")] = Path(
+        "demo-data"
+    ),
     scale: Annotated[int, typer.Option(help="Add N x 1,000 background persons (benchmarks).")] = 0,
     seed: Annotated[int, typer.Option(help="Random seed of the background data.")] = 7,
     store: StoreOpt = None,
@@ -113,7 +133,9 @@ def demo_cmd(
 
     def render(data: dict[str, Any]) -> None:
         _render_ingest(data["ingest"])
-        out.print(f"Demo written to {data['dataset']}; try: graph-intel stats, graph-intel show person C1")
+        out.print(
+            f"Demo written to {data['dataset']}; try: graph-intel stats, graph-intel show person C1"
+        )
 
     emit(result, json, render)
 
@@ -135,7 +157,9 @@ def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = Fa
         out.print(table)
         out.print("datasets: " + ", ".join(d["datasets"]))
         for item in d.get("incomplete_loads", []):
-            out.print(f"[yellow]incomplete load:[/] {item['dataset']} (begun {item['started_at']}): {item['reason']}")
+            out.print(
+                f"[yellow]incomplete load:[/] {item['dataset']} (begun {item['started_at']}): {item['reason']}"
+            )
 
     emit(data, json, render)
     if data.get("incomplete_loads"):
@@ -145,14 +169,24 @@ def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = Fa
 @store_command
 def show_cmd(
     kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
-    ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
-    history: Annotated[bool, typer.Option("--history", help="Also the record's earlier versions: what each later load changed.")] = False,
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")
+    ],
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="Also the record's earlier versions: what each later load changed."
+        ),
+    ] = False,
     include_restricted: IncludeRestrictedOpt = False,
-    *, where: Where,
+    *,
+    where: Where,
 ) -> None:
     """One entity: its properties, and every link with its source and dates."""
     with where.opened() as graph:
-        data = entity_document(graph, kind, ident, history=history, leave_out_restricted=not include_restricted)
+        data = entity_document(
+            graph, kind, ident, history=history, leave_out_restricted=not include_restricted
+        )
 
     def render(d: dict[str, Any]) -> None:
         out.print(f"[bold]{d['kind']} {d['id']}[/]")
@@ -162,8 +196,11 @@ def show_cmd(
             if v not in (None, [], ""):
                 out.print(f"  {k}: {v}", highlight=False, markup=False)
         if not d["links"]:
-            out.print(f"no links: nothing recorded joins this {d['kind']} to anything else"
-                      + ("" if include_restricted else " that is not restricted"), highlight=False)
+            out.print(
+                f"no links: nothing recorded joins this {d['kind']} to anything else"
+                + ("" if include_restricted else " that is not restricted"),
+                highlight=False,
+            )
         else:
             table = Table()
             for c in ("link", "kind", "id", "source", "seen"):
@@ -172,7 +209,9 @@ def show_cmd(
                 name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
                 first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
                 seen = first if first == last else f"{first} to {last}"
-                source = str(link.get("source_id") or "") + (f"\nRESTRICTED: {link['restricted']}" if link.get("restricted") else "")
+                source = str(link.get("source_id") or "") + (
+                    f"\nRESTRICTED: {link['restricted']}" if link.get("restricted") else ""
+                )
                 table.add_row(name, link["kind"], str(link["id"]), source, seen)
             out.print(table)
         if "history" in d:
@@ -198,7 +237,9 @@ def _day(value: str | None) -> str:
 
 
 def schema_cmd(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the schema page (docs/schema.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the schema page (docs/schema.md).")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Print the POLE schema: entity kinds, link kinds and properties, from pole.yaml."""
@@ -213,10 +254,15 @@ def schema_cmd(
 
 @store_command
 def export_cmd(
-    folder: Annotated[Path, typer.Argument(help="Where to write one canonical folder per dataset.")],
-    dataset: Annotated[list[str] | None, typer.Option(help="Export only this dataset (repeatable).")] = None,
+    folder: Annotated[
+        Path, typer.Argument(help="Where to write one canonical folder per dataset.")
+    ],
+    dataset: Annotated[
+        list[str] | None, typer.Option(help="Export only this dataset (repeatable).")
+    ] = None,
     include_restricted: IncludeRestrictedOpt = False,
-    *, where: Where,
+    *,
+    where: Where,
 ) -> None:
     """Write the store's content in the canonical format, one folder per dataset (for a later ingest)."""
     from graph_intel.export import export
@@ -224,14 +270,19 @@ def export_cmd(
     with where.opened() as graph:
         unknown = sorted(set(dataset or []) - set(graph.datasets()))
         if unknown:
-            fail(f"no dataset {', '.join(unknown)} in the store; it holds: {', '.join(graph.datasets())}")
+            fail(
+                f"no dataset {', '.join(unknown)} in the store; it holds: {', '.join(graph.datasets())}"
+            )
         written = export(graph, folder, dataset, include_restricted=include_restricted)
     result = {"folder": str(folder), "datasets": written, "include_restricted": include_restricted}
 
     def render(d: dict[str, Any]) -> None:
         for name, files in d["datasets"].items():
             out.print(f"{d['folder']}/{name}: " + ", ".join(f"{f} {n:,}" for f, n in files.items()))
-        out.print("restricted material included (its handling codes and notes are in sources.csv)"
-                  if d["include_restricted"] else "restricted material left out (--include-restricted to include it)")
+        out.print(
+            "restricted material included (its handling codes and notes are in sources.csv)"
+            if d["include_restricted"]
+            else "restricted material left out (--include-restricted to include it)"
+        )
 
     where.emit(result, render)

@@ -59,8 +59,13 @@ class Answer:
     json: bool
     extra: Any = None
 
-    def empty(self, what: str, option: str | None = None, used: date | datetime | None = None,
-              since: bool = False) -> str:
+    def empty(
+        self,
+        what: str,
+        option: str | None = None,
+        used: date | datetime | None = None,
+        since: bool = False,
+    ) -> str:
         """The one line an empty answer prints (cli.common.explain_empty): what, the date used, the data's range."""
         from graph_intel.cli.common import explain_empty
 
@@ -82,9 +87,12 @@ class Renderer:
 RENDERERS: dict[tuple[str, ...], Renderer] = {}
 
 
-def renders(*words: str, before: Callable[[dict[str, Any]], None] | None = None,
-            gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None,
-            after_json: Callable[[Answer], None] | None = None) -> Callable[[Callable[[Answer], None]], Callable[[Answer], None]]:
+def renders(
+    *words: str,
+    before: Callable[[dict[str, Any]], None] | None = None,
+    gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None,
+    after_json: Callable[[Answer], None] | None = None,
+) -> Callable[[Callable[[Answer], None]], Callable[[Answer], None]]:
     """Register the function as the renderer of the read command `words`."""
 
     def register(func: Callable[[Answer], None]) -> Callable[[Answer], None]:
@@ -125,11 +133,17 @@ def _cli_parameter(p: inspect.Parameter, hint: Any) -> tuple[inspect.Parameter, 
     """The typer parameter of one read-command parameter, and its Param."""
     base, param = _param(hint)
     if p.name in COMMON:
-        raise TypeError(f"a read command may not take a parameter named {p.name!r} (every CLI command has --{p.name})")
+        raise TypeError(
+            f"a read command may not take a parameter named {p.name!r} (every CLI command has --{p.name})"
+        )
     required = p.default is inspect.Parameter.empty
     if required and param.flag is None:
-        info: Any = typer.Argument(help=param.help or None, metavar=param.metavar, show_default=False)
-        return inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[base, info]), param
+        info: Any = typer.Argument(
+            help=param.help or None, metavar=param.metavar, show_default=False
+        )
+        return inspect.Parameter(
+            p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[base, info]
+        ), param
     kwargs: dict[str, Any] = {"help": param.help or None}
     if param.minimum is not None:
         kwargs["min"] = param.minimum
@@ -137,8 +151,12 @@ def _cli_parameter(p: inspect.Parameter, hint: Any) -> tuple[inspect.Parameter, 
         base = str | None if not required else str
     info = typer.Option(_flag(p.name, param), **kwargs)
     default = ... if required else p.default
-    return inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default,
-                             annotation=Annotated[base, info]), param
+    return inspect.Parameter(
+        p.name,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        default=default,
+        annotation=Annotated[base, info],
+    ), param
 
 
 def _read_dates(values: dict[str, Any], dated: dict[str, tuple[str, Param]]) -> dict[str, Any]:
@@ -221,7 +239,9 @@ def _target(words: tuple[str, ...]) -> Any:
     module, _, name = CLI_COMMANDS[words].partition(":")
     mod = importlib.import_module(module)
     if not hasattr(mod, name):
-        raise RuntimeError(f"graph-intel: {module} does not define {name}, registered for the command {' '.join(words)!r}")
+        raise RuntimeError(
+            f"graph-intel: {module} does not define {name}, registered for the command {' '.join(words)!r}"
+        )
     return getattr(mod, name)
 
 
@@ -242,7 +262,9 @@ def build(words: tuple[str, ...]) -> click.Command:
 
 def group(name: str, subcommands: list[str]) -> typer.core.TyperGroup:
     """A command group (cawn, matrix, ...): its help from GROUPS, each command made when it is asked for."""
-    return LazySubGroup(name=name, help=GROUPS.get(name), no_args_is_help=True, subcommands=subcommands)
+    return LazySubGroup(
+        name=name, help=GROUPS.get(name), no_args_is_help=True, subcommands=subcommands
+    )
 
 
 class LazySubGroup(typer.core.TyperGroup):

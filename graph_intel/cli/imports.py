@@ -34,9 +34,11 @@ class _ImportGroup(TyperGroup):
 
 #: `graph-intel import` and its `schema`, `check` and `suggest` (registered in graph_intel.commands.CLI_COMMANDS).
 import_app = typer.Typer(
-    cls=_ImportGroup, no_args_is_help=True, add_completion=False,
+    cls=_ImportGroup,
+    no_args_is_help=True,
+    add_completion=False,
     help="Load any CSV, Excel sheet or Neo4j admin-import folder through an import specification "
-         "(graph-intel import SPEC FILE_OR_FOLDER); write, check and draft specifications.",
+    "(graph-intel import SPEC FILE_OR_FOLDER); write, check and draft specifications.",
 )
 
 
@@ -48,7 +50,13 @@ def schema_cmd() -> None:
 
 
 def suggest_cmd(
-    path: Annotated[Path, typer.Argument(metavar="FILE_OR_FOLDER", help="A sample export: CSV, Excel workbook, or a neo4j-admin folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE_OR_FOLDER",
+            help="A sample export: CSV, Excel workbook, or a neo4j-admin folder.",
+        ),
+    ],
 ) -> None:
     """Write a commented draft specification for a sample file or folder to stdout (edit it, then import check)."""
     from loaders.canonical.chunks import SourceFileError
@@ -64,8 +72,19 @@ def suggest_cmd(
 
 
 def check_cmd(
-    spec: Annotated[str, typer.Argument(help="Import specification: a YAML file, or a shipped name such as cdr-export.")],
-    path: Annotated[Path | None, typer.Argument(metavar="[FILE_OR_FOLDER]", help="Check the specification against this file's columns (or this admin-import folder's labels and types).")] = None,
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="Import specification: a YAML file, or a shipped name such as cdr-export."
+        ),
+    ],
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FILE_OR_FOLDER]",
+            help="Check the specification against this file's columns (or this admin-import folder's labels and types).",
+        ),
+    ] = None,
     json: JsonOpt = False,
 ) -> None:
     """Validate a specification, and against a file its columns; every problem at once, with its line in the YAML."""
@@ -74,14 +93,22 @@ def check_cmd(
     spec_file = _spec_path(spec)
     parsed, problems = check(spec_file, path)
     errors = [p for p in problems if p.severity == "error"]
-    result = {"specification": str(spec_file), "valid": not errors, "file": str(path) if path else None,
-              "problems": [p.as_json() for p in problems]}
+    result = {
+        "specification": str(spec_file),
+        "valid": not errors,
+        "file": str(path) if path else None,
+        "problems": [p.as_json() for p in problems],
+    }
 
     def render(data: dict[str, Any]) -> None:
         for p in problems:
             colour = "red" if p.severity == "error" else "yellow"
             where = f"{p.path}: " if p.path else ""
-            out.print(f"{spec_file}:{p.line}: [{colour}]{p.severity}[/] {where}{p.message}", highlight=False, soft_wrap=True)
+            out.print(
+                f"{spec_file}:{p.line}: [{colour}]{p.severity}[/] {where}{p.message}",
+                highlight=False,
+                soft_wrap=True,
+            )
         verdict = "[green]valid[/]" if not errors else f"[red]{len(errors)} error(s)[/]"
         against = f" against {path}" if path else ""
         out.print(f"{spec_file}: {verdict}{against}", highlight=False)
@@ -115,9 +142,20 @@ def _left_out(item: dict[str, Any]) -> str:
 
 
 def import_cmd(
-    spec: Annotated[str, typer.Argument(help="Import specification: a YAML file, or a shipped name such as cdr-export.")],
-    path: Annotated[Path, typer.Argument(metavar="FILE_OR_FOLDER", help="The file (CSV or Excel) or folder to load.")],
-    dataset: Annotated[str | None, typer.Option(help="Dataset name [default: the file's stem or the folder's name].")] = None,
+    spec: Annotated[
+        str,
+        typer.Argument(
+            help="Import specification: a YAML file, or a shipped name such as cdr-export."
+        ),
+    ],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE_OR_FOLDER", help="The file (CSV or Excel) or folder to load."),
+    ],
+    dataset: Annotated[
+        str | None,
+        typer.Option(help="Dataset name [default: the file's stem or the folder's name]."),
+    ] = None,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -135,8 +173,13 @@ def import_cmd(
     with opened(store, neo4j, create=True) as graph:
         with progress_bar() as progress:
             try:
-                report = load(graph, spec_reader(parsed), path, dataset,
-                              LoadSettings(progress=progress, keep_quarantine=True))
+                report = load(
+                    graph,
+                    spec_reader(parsed),
+                    path,
+                    dataset,
+                    LoadSettings(progress=progress, keep_quarantine=True),
+                )
             except IngestError as exc:
                 fail(str(exc))
     result = {"specification": parsed.name, **report.as_json()}
@@ -145,7 +188,9 @@ def import_cmd(
         out.print(f"[bold]{data['specification']}[/] -> dataset {data['dataset']}")
         for file, n in data["rows_loaded"].items():
             out.print(f"  {file}: {n:,} rows loaded", highlight=False)
-        out.print(f"  created {data['created']:,}, updated {data['updated']:,}, unchanged {data['unchanged']:,}")
+        out.print(
+            f"  created {data['created']:,}, updated {data['updated']:,}, unchanged {data['unchanged']:,}"
+        )
         for item in data["unmapped"]:
             out.print(f"[yellow]  not mapped[/]: {_left_out(item)}", highlight=False)
         for item in data["ignored"]:
@@ -153,7 +198,9 @@ def import_cmd(
         for file, columns in data["extra_columns"].items():
             out.print(f"  {file}: kept in extra: {', '.join(columns)}", highlight=False)
         if data["quarantined"]:
-            out.print(f"[yellow]{data['quarantined']} row(s) quarantined[/] with reasons in {data['quarantine_file']}")
+            out.print(
+                f"[yellow]{data['quarantined']} row(s) quarantined[/] with reasons in {data['quarantine_file']}"
+            )
 
     emit(result, json, render)
     raise typer.Exit(EXIT_ATTENTION if report.quarantined else EXIT_OK)

@@ -22,26 +22,63 @@ from graph_intel.cli.common import (
 from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.cli.safeguarding import _imprint, _printed
 
-_KIND_HELP = ("person, phone, vehicle, location or event (the network around it); group (ID is "
-              "comma-separated person ids); case (ID is a dataset name).")
+_KIND_HELP = (
+    "person, phone, vehicle, location or event (the network around it); group (ID is "
+    "comma-separated person ids); case (ID is a dataset name)."
+)
 
 
 def network_cmd(
     kind: Annotated[str, typer.Argument(help=_KIND_HELP)],
-    ident: Annotated[str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")
+    ],
     out_file: Annotated[Path, typer.Option("--out", help="The HTML page to write.")],
-    hops: Annotated[int, typer.Option(min=0, max=6, help="Links to follow out from the entity.")] = 1,
-    since: Annotated[str | None, typer.Option(help="Only links and events on or after this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only links and events on or before this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM).")] = None,
-    min_grade: Annotated[str | None, typer.Option(help="Only links with a source graded at least this well (2B).")] = None,
-    links: Annotated[str | None, typer.Option(help="Only these link kinds, comma-separated (uses_phone,drives).")] = None,
-    redact: Annotated[bool, typer.Option(help="Children by id and initials; free text withheld (briefings).")] = False,
-    hide_third_parties: Annotated[bool, typer.Option(help="Hide persons who are neither child, suspect nor associate.")] = False,
+    hops: Annotated[
+        int, typer.Option(min=0, max=6, help="Links to follow out from the entity.")
+    ] = 1,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only links and events on or after this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            help="Only links and events on or before this date (YYYY-MM-DD or day first DD/MM/YYYY, optional HH:MM)."
+        ),
+    ] = None,
+    min_grade: Annotated[
+        str | None, typer.Option(help="Only links with a source graded at least this well (2B).")
+    ] = None,
+    links: Annotated[
+        str | None, typer.Option(help="Only these link kinds, comma-separated (uses_phone,drives).")
+    ] = None,
+    redact: Annotated[
+        bool, typer.Option(help="Children by id and initials; free text withheld (briefings).")
+    ] = False,
+    hide_third_parties: Annotated[
+        bool, typer.Option(help="Hide persons who are neither child, suspect nor associate.")
+    ] = False,
     budget: Annotated[int, typer.Option(min=10, help="Aggregate above this many entities.")] = 1500,
     include_restricted: IncludeRestrictedOpt = False,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the page to a PDF beside it, through headless Chromium.")] = False,
-    marking: Annotated[str | None, typer.Option("--marking", help="Protective marking on every printed page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].")] = None,
-    reference: Annotated[str, typer.Option("--reference", help="Case or operation reference printed on every page.")] = "",
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="Also print the page to a PDF beside it, through headless Chromium."
+        ),
+    ] = False,
+    marking: Annotated[
+        str | None,
+        typer.Option(
+            "--marking",
+            help="Protective marking on every printed page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].",
+        ),
+    ] = None,
+    reference: Annotated[
+        str, typer.Option("--reference", help="Case or operation reference printed on every page.")
+    ] = "",
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -51,9 +88,16 @@ def network_cmd(
 
     start, end = time_option(since, "--since"), time_option(until, "--until")
     link_kinds = [k for k in links.split(",") if k.strip()] if links is not None else None
-    common: dict[str, Any] = {"since": start, "until": end, "min_grade": min_grade, "links": link_kinds,
-                              "redact": redact, "hide_third_parties": hide_third_parties, "budget": budget,
-                              "include_restricted": include_restricted}
+    common: dict[str, Any] = {
+        "since": start,
+        "until": end,
+        "min_grade": min_grade,
+        "links": link_kinds,
+        "redact": redact,
+        "hide_third_parties": hide_third_parties,
+        "budget": budget,
+        "include_restricted": include_restricted,
+    }
     if not out_file.parent.exists():
         fail(f"{out_file.parent}: no such folder for --out")
     with opened(store, neo4j, read_only=True) as graph:
@@ -63,7 +107,9 @@ def network_cmd(
                 page = group_network(graph, members, hops=hops, **common)
             elif kind.lower() == "case":
                 if ident not in graph.datasets():
-                    fail(f"no dataset {ident!r} in the store; loaded: {', '.join(graph.datasets()) or 'none'}")
+                    fail(
+                        f"no dataset {ident!r} in the store; loaded: {', '.join(graph.datasets()) or 'none'}"
+                    )
                 page = case_network(graph, ident, **common)
             else:
                 page = network(graph, kind, ident, hops=hops, **common)
@@ -72,15 +118,26 @@ def network_cmd(
         imprint = _imprint(graph, marking, reference)
     page.print_css, page.marking = imprint.css(), imprint.marking
     page.write_html(str(out_file))
-    result = {"file": str(out_file), "nodes": len(page.nodes), "edges": len(page.edges), "notes": page.notes,
-              "include_restricted": include_restricted, "marking": imprint.marking}
+    result = {
+        "file": str(out_file),
+        "nodes": len(page.nodes),
+        "edges": len(page.edges),
+        "notes": page.notes,
+        "include_restricted": include_restricted,
+        "marking": imprint.marking,
+    }
     if pdf:
         result = _printed(result, out_file, pdf, settle_ms=5000)
 
     def render(data: dict[str, Any]) -> None:
-        window = "".join([f" from {written(start)}" if start else "", f" to {written(end)}" if end else ""])
-        out.print(f"Wrote {data['file']}: {data['nodes']:,} entities, {data['edges']:,} links{window}.",
-                  highlight=False, markup=False)
+        window = "".join(
+            [f" from {written(start)}" if start else "", f" to {written(end)}" if end else ""]
+        )
+        out.print(
+            f"Wrote {data['file']}: {data['nodes']:,} entities, {data['edges']:,} links{window}.",
+            highlight=False,
+            markup=False,
+        )
         for note in data["notes"]:
             err.print(note, highlight=False, markup=False)
 

@@ -17,8 +17,10 @@ from graph_intel.quarantine import (
     read_load,
 )
 
-quarantine_app = typer.Typer(help="Each load's quarantined rows (file, line, field, reason), kept per load.",
-                             no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Each load's quarantined rows (file, line, field, reason), kept per load.",
+    no_args_is_help=True,
+)
 
 
 def _root(where: Where) -> Path:
@@ -29,8 +31,11 @@ def _root(where: Where) -> Path:
 
 @quarantine_app.command("list")
 @store_command
-def list_cmd(dataset: Annotated[str | None, typer.Option(help="Only this dataset's loads.")] = None, *,
-             where: Where) -> None:
+def list_cmd(
+    dataset: Annotated[str | None, typer.Option(help="Only this dataset's loads.")] = None,
+    *,
+    where: Where,
+) -> None:
     """Every load's quarantine file, oldest first per dataset, with its count of bad rows."""
     root = _root(where)
     rows = [f.as_json() for f in list_loads(root, dataset)]
@@ -44,7 +49,9 @@ def list_cmd(dataset: Annotated[str | None, typer.Option(help="Only this dataset
         for col in ("load", "loaded at (UTC)", "rows quarantined", "file"):
             table.add_column(col, overflow="fold")
         for r in data:
-            table.add_row(r["load"], r["at"] or "before loads were kept apart", f"{r['rows']:,}", r["file"])
+            table.add_row(
+                r["load"], r["at"] or "before loads were kept apart", f"{r['rows']:,}", r["file"]
+            )
         out.print(table)
 
     where.emit(rows, render)
@@ -53,8 +60,15 @@ def list_cmd(dataset: Annotated[str | None, typer.Option(help="Only this dataset
 @quarantine_app.command("show")
 @store_command
 def show_cmd(
-    load: Annotated[str, typer.Argument(metavar="LOAD", help="DATASET/LOAD_TIME as `quarantine list` names it (or a dataset with one load).")],
-    *, where: Where,
+    load: Annotated[
+        str,
+        typer.Argument(
+            metavar="LOAD",
+            help="DATASET/LOAD_TIME as `quarantine list` names it (or a dataset with one load).",
+        ),
+    ],
+    *,
+    where: Where,
 ) -> None:
     """One load's quarantined rows: file, line, field, reason and the row as read."""
     try:

@@ -18,13 +18,21 @@ def referral_prompts(answer: Answer) -> None:
 
     def empty() -> str:
         n = held(answer.store, answer.neo4j, "Referral")
-        why = ("the store holds no referrals" if not n else f"of {counted(n, 'referral')} recorded, none is unanswered "
-               "past its due date, refused for no new information despite new concerns, or awaiting a strategy "
-               "meeting not held")
+        why = (
+            "the store holds no referrals"
+            if not n
+            else f"of {counted(n, 'referral')} recorded, none is unanswered "
+            "past its due date, refused for no new information despite new concerns, or awaiting a strategy "
+            "meeting not held"
+        )
         return answer.empty(f"no referral escalation prompt on {written(day)}: {why}", "--on", day)
 
-    _table(answer.data, ["child", "referral", "rule", "chase", "due", "prompt"],
-           f"referral escalation prompts on {written(day)}", empty)
+    _table(
+        answer.data,
+        ["child", "referral", "rule", "chase", "due", "prompt"],
+        f"referral escalation prompts on {written(day)}",
+        empty,
+    )
 
 
 @renders("risk", "prompts")
@@ -34,10 +42,15 @@ def risk_prompts(answer: Answer) -> None:
 
     def empty() -> str:
         n = held(answer.store, answer.neo4j, "RiskAssessment")
-        held_ = "no risk assessments recorded" if not n else f"{counted(n, 'risk assessment')} recorded"
-        return answer.empty(f"no CSE risk prompt on {written(day)} ({held_}): no missing episode lacks "
-                            "an assessment, no review is overdue and no child under the referral age is unreferred",
-                            "--on", day)
+        held_ = (
+            "no risk assessments recorded" if not n else f"{counted(n, 'risk assessment')} recorded"
+        )
+        return answer.empty(
+            f"no CSE risk prompt on {written(day)} ({held_}): no missing episode lacks "
+            "an assessment, no review is overdue and no child under the referral age is unreferred",
+            "--on",
+            day,
+        )
 
     _table(answer.data, ["child", "rule", "prompt"], f"CSE risk prompts on {written(day)}", empty)
 

@@ -11,6 +11,6 @@ IncludeRestrictedOpt = Annotated[
     typer.Option(
         "--include-restricted",
         help="Include material whose every source has a restrictive handling code (C, or 5x5x5 other than 1), "
-             "marked with its handling conditions [default: left out].",
+        "marked with its handling conditions [default: left out].",
     ),
 ]

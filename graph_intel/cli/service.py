@@ -26,7 +26,10 @@ if TYPE_CHECKING:
 
 ApiDbOpt = Annotated[
     Path | None,
-    typer.Option("--api-db", help="Users and audit database [default: $GRAPH_INTEL_API_DB or STORE/api.sqlite]."),
+    typer.Option(
+        "--api-db",
+        help="Users and audit database [default: $GRAPH_INTEL_API_DB or STORE/api.sqlite].",
+    ),
 ]
 
 
@@ -48,8 +51,10 @@ def _existing_db(settings: Settings) -> Path:
     """The users and audit database, which a command that only reads it never creates (else exit 2)."""
     path = settings.api_db_path()
     if not path.is_file():
-        fail(f"no users and audit database at {path}: give --api-db or --store of the service's store, "
-             "or create it with 'graph-intel users add NAME --role ROLE'")
+        fail(
+            f"no users and audit database at {path}: give --api-db or --store of the service's store, "
+            "or create it with 'graph-intel users add NAME --role ROLE'"
+        )
     return path
 
 
@@ -64,7 +69,9 @@ STOP_GRACE_SECONDS = 3
 
 
 def serve_cmd(
-    host: Annotated[str, typer.Option(help="Interface to listen on (loopback unless you mean it).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Interface to listen on (loopback unless you mean it).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
@@ -81,11 +88,20 @@ def serve_cmd(
     missing = missing_store(settings=settings)
     if missing is not None:
         fail(missing)
-    err.print(f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})")
+    err.print(
+        f"graph-intel service on http://{host}:{port} (store {settings.neo4j_uri or settings.store})"
+    )
     # SIGTERM (or Ctrl-C) stops the server within seconds: requests still open after the grace
     # period are dropped, and a load still running is left marked incomplete in the store.
-    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, date_header=False,
-                log_level="info", timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        server_header=False,
+        date_header=False,
+        log_level="info",
+        timeout_graceful_shutdown=STOP_GRACE_SECONDS,
+    )
     # Worker threads still computing (a long read, a load) would hold the interpreter's exit for
     # as long as they run; the service has closed what it holds, so leave now.
     sys.stdout.flush()
@@ -95,11 +111,20 @@ def serve_cmd(
 
 @store_command
 def users_add(
-    name: Annotated[str, typer.Argument(help="The user's name (letters, digits, '_', '.', '@', '-').")],
+    name: Annotated[
+        str, typer.Argument(help="The user's name (letters, digits, '_', '.', '@', '-').")
+    ],
     role: Annotated[str, typer.Option(help="admin, analyst or viewer.")],
     api_db: ApiDbOpt = None,
-    password: Annotated[bool, typer.Option("--password", help="Also set a password for the hub's sign-in (asked for, twice; never an argument).")] = False,
-    *, where: Where,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Also set a password for the hub's sign-in (asked for, twice; never an argument).",
+        ),
+    ] = False,
+    *,
+    where: Where,
 ) -> None:
     """Create a user and print its token (shown once: only its hash is kept); --password also
     asks for a password to sign in to the hub workspace in a browser (stored argon2-hashed)."""
@@ -110,10 +135,16 @@ def users_add(
     if password:
         from api.web.accounts import MIN_PASSWORD_CHARS
 
-        secret = typer.prompt(f"Password for {name} (at least {MIN_PASSWORD_CHARS} characters)", hide_input=True,
-                              confirmation_prompt=True, err=True)
+        secret = typer.prompt(
+            f"Password for {name} (at least {MIN_PASSWORD_CHARS} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
+        )
         if len(secret) < MIN_PASSWORD_CHARS:
-            fail(f"the password is shorter than {MIN_PASSWORD_CHARS} characters: choose a longer one")
+            fail(
+                f"the password is shorter than {MIN_PASSWORD_CHARS} characters: choose a longer one"
+            )
     with UserStore(path) as users:
         try:
             token = users.add(name, role)
@@ -124,14 +155,23 @@ def users_add(
 
         with Passwords(path) as passwords:
             passwords.set(name, secret)
-    emit({"user": name, "role": role, "token": token, **({"password": "set"} if secret is not None else {})}, True)
+    emit(
+        {
+            "user": name,
+            "role": role,
+            "token": token,
+            **({"password": "set"} if secret is not None else {}),
+        },
+        True,
+    )
 
 
 @store_command
 def users_revoke(
     name: Annotated[str, typer.Argument(help="The user whose token to revoke.")],
     api_db: ApiDbOpt = None,
-    *, where: Where,
+    *,
+    where: Where,
 ) -> None:
     """Revoke a user's token; the user stays listed, as revoked (never the last active admin)."""
     from api.users import UserError, UserStore
@@ -171,7 +211,9 @@ def audit_verify(api_db: ApiDbOpt = None, *, where: Where) -> None:
         result = log.verify()
     emit(result, True)
     if not result["intact"]:
-        err.print(f"[bold red]audit log {result['state']} at entry {result['first_bad']}:[/] {result['reason']}")
+        err.print(
+            f"[bold red]audit log {result['state']} at entry {result['first_bad']}:[/] {result['reason']}"
+        )
         raise typer.Exit(EXIT_ATTENTION)
     if result["state"] == "unanchored":
         err.print(f"[yellow]{result['note']}[/] (set GRAPH_INTEL_AUDIT_KEY_FILE)")
@@ -180,11 +222,20 @@ def audit_verify(api_db: ApiDbOpt = None, *, where: Where) -> None:
 @store_command
 def audit_list(
     who: Annotated[str | None, typer.Option(help="Only this user's entries.")] = None,
-    person: Annotated[str | None, typer.Option(help="Only entries naming this person: DATASET:ID, or an id in any dataset.")] = None,
-    since: Annotated[str | None, typer.Option(help="From this time, UTC (YYYY-MM-DD[THH:MM] or day first DD/MM/YYYY [HH:MM]).")] = None,
+    person: Annotated[
+        str | None,
+        typer.Option(help="Only entries naming this person: DATASET:ID, or an id in any dataset."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="From this time, UTC (YYYY-MM-DD[THH:MM] or day first DD/MM/YYYY [HH:MM])."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(help="At most this many entries, newest first.")] = 100,
     api_db: ApiDbOpt = None,
-    *, where: Where,
+    *,
+    where: Where,
 ) -> None:
     """Print audit entries as JSON, newest first (control characters always escaped)."""
     import sys
@@ -195,6 +246,14 @@ def audit_list(
         entries = log.query(who=who, person=person, since=_utc(since), limit=limit)
         sys.stdout.write(printable_json(entries) + "\n")
     if not entries:  # stdout stays the JSON document; the reason goes to stderr
-        asked = [f"{word} {value}" for word, value in (("by", who), ("naming", person), ("since", since)) if value]
-        err.print("no audit entries" + (f" {' '.join(asked)}" if asked else ": the service has recorded no access yet"),
-                  highlight=False, markup=False)
+        asked = [
+            f"{word} {value}"
+            for word, value in (("by", who), ("naming", person), ("since", since))
+            if value
+        ]
+        err.print(
+            "no audit entries"
+            + (f" {' '.join(asked)}" if asked else ": the service has recorded no access yet"),
+            highlight=False,
+            markup=False,
+        )

@@ -66,13 +66,24 @@ class Param:
 DATES = "YYYY-MM-DD or day first DD/MM/YYYY"
 
 #: The options many commands share, declared once.
-MinGradeOpt = Annotated[str | None, Param("Only facts whose source is graded at least this (3x5x2), e.g. 2B.")]
-IncludeRestrictedOpt = Annotated[bool, Param(
-    "Include material whose every source has a restrictive handling code (C, or 5x5x5 other than 1), "
-    "marked with its handling conditions [default: left out].", flag="--include-restricted")]
+MinGradeOpt = Annotated[
+    str | None, Param("Only facts whose source is graded at least this (3x5x2), e.g. 2B.")
+]
+IncludeRestrictedOpt = Annotated[
+    bool,
+    Param(
+        "Include material whose every source has a restrictive handling code (C, or 5x5x5 other than 1), "
+        "marked with its handling conditions [default: left out].",
+        flag="--include-restricted",
+    ),
+]
 OnOpt = Annotated[str | None, Param(f"Judge on this date ({DATES}) [default: today].", date="day")]
-AsOfOpt = Annotated[str | None, Param(f"Count up to the end of this day ({DATES}) [default: today].", flag="--as-of",
-                                      date="day")]
+AsOfOpt = Annotated[
+    str | None,
+    Param(
+        f"Count up to the end of this day ({DATES}) [default: today].", flag="--as-of", date="day"
+    ),
+]
 
 READ_COMMANDS: dict[tuple[str, ...], ReadCommand] = {}
 
@@ -193,15 +204,21 @@ def _orjson(data: Any) -> str | None:
         import orjson
     except ImportError:
         return None
-    options = (orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-               | orjson.OPT_PASSTHROUGH_DATACLASS)
+    options = (
+        orjson.OPT_SERIALIZE_NUMPY
+        | orjson.OPT_NON_STR_KEYS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
     try:
         return orjson.dumps(data, default=json_default, option=options).decode()
     except (orjson.JSONEncodeError, TypeError, ValueError):
         return None
 
 
-def read_command(*words: str, role: Literal["viewer", "analyst"] = "analyst", cli: bool = True) -> Callable[[F], F]:
+def read_command(
+    *words: str, role: Literal["viewer", "analyst"] = "analyst", cli: bool = True
+) -> Callable[[F], F]:
     """Register `func` as the read command `words` (`cli=False`: the CLI has its own command of these words)."""
 
     def register(func: F) -> F:
@@ -243,13 +260,17 @@ def index(summaries: bool = True) -> dict[tuple[str, ...], Entry]:
     for words, target in CLI_COMMANDS.items():
         module, _, name = target.partition(":")
         if words in found:
-            raise ImportError(f"graph_intel.commands: {' '.join(words)} is both a read command of {found[words].module} "
-                              f"and a CLI command of {module} (give the read command cli=False)")
+            raise ImportError(
+                f"graph_intel.commands: {' '.join(words)} is both a read command of {found[words].module} "
+                f"and a CLI command of {module} (give the read command cli=False)"
+            )
         summary = ""
         if summaries:
             defined = _defined(module)
             if name not in defined:
-                raise RuntimeError(f"graph_intel.commands: {module} does not define {name}, registered in CLI_COMMANDS")
+                raise RuntimeError(
+                    f"graph_intel.commands: {module} does not define {name}, registered in CLI_COMMANDS"
+                )
             summary = defined[name][0]
         found[words] = Entry(words, summary, module, False)
     return found
@@ -263,7 +284,9 @@ def _tree(module: str) -> ast.Module:
     if module not in _SOURCES:
         spec = importlib.util.find_spec(module)
         if spec is None or spec.origin is None:
-            raise ImportError(f"graph_intel.commands: registered command module {module} is missing")
+            raise ImportError(
+                f"graph_intel.commands: registered command module {module} is missing"
+            )
         with open(spec.origin, encoding="utf-8") as handle:
             _SOURCES[module] = ast.parse(handle.read(), spec.origin)
     return _SOURCES[module]
@@ -276,13 +299,21 @@ def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for deco in node.decorator_list:
-            if not (isinstance(deco, ast.Call) and getattr(deco.func, "id", getattr(deco.func, "attr", None)) == "read_command"):
+            if not (
+                isinstance(deco, ast.Call)
+                and getattr(deco.func, "id", getattr(deco.func, "attr", None)) == "read_command"
+            ):
                 continue
             if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in deco.args):
-                raise ImportError(f"graph_intel.commands: {module}.{node.name}: read_command words must be plain strings")
+                raise ImportError(
+                    f"graph_intel.commands: {module}.{node.name}: read_command words must be plain strings"
+                )
             words = tuple(a.value for a in deco.args)  # type: ignore[attr-defined]
             cli = next((k.value for k in deco.keywords if k.arg == "cli"), ast.Constant(True))
-            commands[words] = (summary_of(ast.get_docstring(node)), bool(getattr(cli, "value", True)))
+            commands[words] = (
+                summary_of(ast.get_docstring(node)),
+                bool(getattr(cli, "value", True)),
+            )
     return commands
 
 
@@ -294,8 +325,14 @@ def _defined(module: str) -> dict[str, tuple[str, bool]]:
             names[node.name] = (summary_of(ast.get_docstring(node)), True)
         elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            helptext = next((k.value.value for k in node.value.keywords if k.arg == "help"
-                             and isinstance(k.value, ast.Constant)), "")
+            helptext = next(
+                (
+                    k.value.value
+                    for k in node.value.keywords
+                    if k.arg == "help" and isinstance(k.value, ast.Constant)
+                ),
+                "",
+            )
             for target in targets:
                 if isinstance(target, ast.Name):
                     names[target.id] = (summary_of(str(helptext)), False)
@@ -312,6 +349,8 @@ def load_all() -> dict[tuple[str, ...], ReadCommand]:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name is not None and name.startswith(exc.name):
-                raise ImportError(f"graph_intel.commands: registered command module {name} is missing") from exc
+                raise ImportError(
+                    f"graph_intel.commands: registered command module {name} is missing"
+                ) from exc
             raise
     return READ_COMMANDS

@@ -51,10 +51,18 @@ _BASES = "recorded, social_network, phone_contact, intelligence, observed, self_
 
 @read_command("groups")
 def groups_json(
-    store: GraphStore, min_grade: MinGradeOpt = None,
-    threshold: Annotated[int, Param("Split connected sets larger than this by Leiden.")] = SPLIT_THRESHOLD,
-    seed: Annotated[int, Param("Seed of the Leiden split: the same seed gives the same groups.")] = SEED,
-    basis: Annotated[str | None, Param(f"Only association links on these bases join persons (comma-separated: {_BASES}).")] = None,
+    store: GraphStore,
+    min_grade: MinGradeOpt = None,
+    threshold: Annotated[
+        int, Param("Split connected sets larger than this by Leiden.")
+    ] = SPLIT_THRESHOLD,
+    seed: Annotated[
+        int, Param("Seed of the Leiden split: the same seed gives the same groups.")
+    ] = SEED,
+    basis: Annotated[
+        str | None,
+        Param(f"Only association links on these bases join persons (comma-separated: {_BASES})."),
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Linked groups of adults and the evidence joining them, largest first.
 
@@ -70,11 +78,24 @@ def groups_json(
             name = names[key] = _person(key, many)
         return name
 
-    frame = linked_groups(store, MinGrade.parse(min_grade), threshold, seed, **({"bases": bases} if bases else {}),
-                          name=person)
-    return [{"group": row["group"], "members": [person(m) for m in row["members"]], "size": row["size"],
-             "split": _plain(row["split"]), "evidence": row["evidence"]}
-            for row in frame.to_dict("records")]
+    frame = linked_groups(
+        store,
+        MinGrade.parse(min_grade),
+        threshold,
+        seed,
+        **({"bases": bases} if bases else {}),
+        name=person,
+    )
+    return [
+        {
+            "group": row["group"],
+            "members": [person(m) for m in row["members"]],
+            "size": row["size"],
+            "split": _plain(row["split"]),
+            "evidence": row["evidence"],
+        }
+        for row in frame.to_dict("records")
+    ]
 
 
 @read_command("shared-contacts")
@@ -90,8 +111,11 @@ def shared_contacts_json(store: GraphStore, min_grade: MinGradeOpt = None) -> di
 
 @read_command("key-players")
 def key_players_json(
-    store: GraphStore, min_grade: MinGradeOpt = None,
-    sample: Annotated[int | None, Param("Estimate betweenness from this many random sources.")] = None,
+    store: GraphStore,
+    min_grade: MinGradeOpt = None,
+    sample: Annotated[
+        int | None, Param("Estimate betweenness from this many random sources.")
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Adults by betweenness among adults, with degree and groups bridged."""
     frame = key_players(store, MinGrade.parse(min_grade), sample)
@@ -111,9 +135,15 @@ def path_json(
     """The shortest chain of evidence between two entities, each hop with its source and grade."""
     frame = path_between(store, from_kind, from_id, to_kind, to_id, MinGrade.parse(min_grade))
     hops = [
-        {"from": {"kind": r["from_kind"], "id": r["from_id"]}, "to": {"kind": r["to_kind"], "id": r["to_id"]},
-         "link": r["link"], "source_id": r["source_id"], "grading": _plain(r["grading"]), "at": r["at"],
-         "sources": r["sources"]}
+        {
+            "from": {"kind": r["from_kind"], "id": r["from_id"]},
+            "to": {"kind": r["to_kind"], "id": r["to_id"]},
+            "link": r["link"],
+            "source_id": r["source_id"],
+            "grading": _plain(r["grading"]),
+            "at": r["at"],
+            "sources": r["sources"],
+        }
         for r in frame.to_dict("records")
     ]
     return {"hops": hops, "length": len(hops) if hops else None}
@@ -129,23 +159,36 @@ def hotspots_json(store: GraphStore, min_grade: MinGradeOpt = None) -> list[dict
 
 @read_command("colocation")
 def colocation_json(
-    store: GraphStore, min_grade: MinGradeOpt = None,
-    window: Annotated[int, Param("Minutes apart that still count as together.", minimum=0)] = WINDOW_MINUTES,
-    occasions: Annotated[int, Param("Least number of separate occasions.", minimum=1)] = MIN_OCCASIONS,
+    store: GraphStore,
+    min_grade: MinGradeOpt = None,
+    window: Annotated[
+        int, Param("Minutes apart that still count as together.", minimum=0)
+    ] = WINDOW_MINUTES,
+    occasions: Annotated[
+        int, Param("Least number of separate occasions.", minimum=1)
+    ] = MIN_OCCASIONS,
 ) -> list[dict[str, Any]]:
     """Pairs of persons or vehicles at the same place within a window, on repeated occasions.
 
     Within `window` minutes of each other, on `occasions` or more separate occasions."""
     if window < 0 or occasions < 1:
-        raise ValueError(f"window is 0 minutes or more and occasions 1 or more (given {window} and {occasions})")
+        raise ValueError(
+            f"window is 0 minutes or more and occasions 1 or more (given {window} and {occasions})"
+        )
     return _records(colocation(store, MinGrade.parse(min_grade), window, occasions))
 
 
 @read_command("changes")
 def changes_json(
     store: GraphStore,
-    since: Annotated[str, Param("Report what is new from this date on (YYYY-MM-DD or day first DD/MM/YYYY).",
-                                flag="--since", date="time")],
+    since: Annotated[
+        str,
+        Param(
+            "Report what is new from this date on (YYYY-MM-DD or day first DD/MM/YYYY).",
+            flag="--since",
+            date="time",
+        ),
+    ],
     min_grade: MinGradeOpt = None,
 ) -> dict[str, Any]:
     """New entities, links and contacts touching each child since a date."""
@@ -170,9 +213,19 @@ def kept_apart_json(store: GraphStore) -> dict[str, Any]:
     people = persons(store)
     victims = []
     for p in possible_victims(store, people):
-        victims.append({"person_id": _person(p["key"], many), "what": p["what"], "age": p["age"], "at": p["at"],
-                        "event": split_key(p["event"], "Event")[1] if p["event"] else None, "prompt": p["prompt"]})
-    return {"possibly_children": [_person(k, many) for k in ages(people).possibly_children()],
-            "possible_victims": victims,
-            "note": "possibly children: unknown category and no date of birth, so never joined into a group; "
-                    "possible victims: children recorded as offenders, a prompt to consider exploitation"}
+        victims.append(
+            {
+                "person_id": _person(p["key"], many),
+                "what": p["what"],
+                "age": p["age"],
+                "at": p["at"],
+                "event": split_key(p["event"], "Event")[1] if p["event"] else None,
+                "prompt": p["prompt"],
+            }
+        )
+    return {
+        "possibly_children": [_person(k, many) for k in ages(people).possibly_children()],
+        "possible_victims": victims,
+        "note": "possibly children: unknown category and no date of birth, so never joined into a group; "
+        "possible victims: children recorded as offenders, a prompt to consider exploitation",
+    }

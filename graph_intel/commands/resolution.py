@@ -14,8 +14,9 @@ MIN_SCORE = 0.5
 
 
 @read_command("resolve", "candidates")
-def candidates_json(store: GraphStore,
-                    min_score: Annotated[float, Param("Least score listed (0..1).")] = MIN_SCORE) -> list[dict[str, Any]]:
+def candidates_json(
+    store: GraphStore, min_score: Annotated[float, Param("Least score listed (0..1).")] = MIN_SCORE
+) -> list[dict[str, Any]]:
     """Candidate matches between persons of different datasets or agencies, best first, with reasons.
 
     Same-person pairs, each with the reasons for its score."""

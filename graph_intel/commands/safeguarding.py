@@ -25,8 +25,11 @@ def missing_triggers_cmd(store: GraphStore, as_of: AsOfOpt = None) -> list[dict[
 
 @read_command("cawn", "eligible", role="viewer")
 def cawn_eligible_cmd(
-    store: GraphStore, on: Annotated[str | None, Param(f"The date ({DATES}) [default: today].", date="day")] = None,
-    all: Annotated[bool, Param("Also list 16-17 year olds s20 leaves uncovered.", flag="--all")] = False,  # noqa: A002
+    store: GraphStore,
+    on: Annotated[str | None, Param(f"The date ({DATES}) [default: today].", date="day")] = None,
+    all: Annotated[
+        bool, Param("Also list 16-17 year olds s20 leaves uncovered.", flag="--all")
+    ] = False,  # noqa: A002
 ) -> list[dict[str, Any]]:
     """Children a CAWN can cover on a date (under 16, or under 18 and in care).
 
@@ -36,7 +39,8 @@ def cawn_eligible_cmd(
 
 @read_command("cawn", "candidates", role="analyst")
 def cawn_candidates_cmd(
-    store: GraphStore, on: Annotated[str | None, Param(f"The date ({DATES}) [default: today].", date="day")] = None,
+    store: GraphStore,
+    on: Annotated[str | None, Param(f"The date ({DATES}) [default: today].", date="day")] = None,
 ) -> list[dict[str, Any]]:
     """Adults associated with a covered child and not yet warned, most evidence first.
 
@@ -53,8 +57,11 @@ def cawn_breaches_cmd(store: GraphStore) -> list[dict[str, Any]]:
 
 
 @read_command("chronology", role="viewer", cli=False)
-def chronology_cmd(store: GraphStore, person: Annotated[str, Param("The child's id (or DATASET:ID).", metavar="PERSON")],
-                   include_restricted: IncludeRestrictedOpt = False) -> list[dict[str, Any]]:
+def chronology_cmd(
+    store: GraphStore,
+    person: Annotated[str, Param("The child's id (or DATASET:ID).", metavar="PERSON")],
+    include_restricted: IncludeRestrictedOpt = False,
+) -> list[dict[str, Any]]:
     """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged.
 
     Restricted material is left out unless `include_restricted`, then marked (graph_intel.handling)."""
@@ -64,10 +71,21 @@ def chronology_cmd(store: GraphStore, person: Annotated[str, Param("The child's 
 @read_command("matrix", "list", role="viewer")
 def matrix_list_cmd(
     store: GraphStore,
-    as_of: Annotated[str | None, Param(f"Reviews due by this day ({DATES}) [default: today].", flag="--as-of", date="day")] = None,
-    closed: Annotated[bool, Param("Also list children taken off the matrix.", flag="--closed")] = False,
-    quiet_days: Annotated[int | None, Param("Prompt for a child with no new intelligence in this many days "
-                                            "[default: the risk rules' no_new_intelligence_days, 90].", minimum=1)] = None,
+    as_of: Annotated[
+        str | None,
+        Param(f"Reviews due by this day ({DATES}) [default: today].", flag="--as-of", date="day"),
+    ] = None,
+    closed: Annotated[
+        bool, Param("Also list children taken off the matrix.", flag="--closed")
+    ] = False,
+    quiet_days: Annotated[
+        int | None,
+        Param(
+            "Prompt for a child with no new intelligence in this many days "
+            "[default: the risk rules' no_new_intelligence_days, 90].",
+            minimum=1,
+        ),
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Each child's current CSE matrix status, who set it, when, why, when to review, lead worker, NRM flag.
 
@@ -76,10 +94,13 @@ def matrix_list_cmd(
 
 
 @read_command("briefing", role="viewer", cli=False)
-def briefing_cmd(store: GraphStore, since: str, as_of: str | None = None,
-                 include_restricted: bool = False) -> dict[str, Any]:
+def briefing_cmd(
+    store: GraphStore, since: str, as_of: str | None = None, include_restricted: bool = False
+) -> dict[str, Any]:
     """Per child on the matrix: new adults, new missing episodes, triggers, breaches and reviews due."""
-    return briefing(store, parse_day(since), parse_day(as_of), include_restricted=include_restricted)
+    return briefing(
+        store, parse_day(since), parse_day(as_of), include_restricted=include_restricted
+    )
 
 
 @read_command("referrals", "prompts", role="viewer")
@@ -93,11 +114,29 @@ def referral_prompts_cmd(store: GraphStore, on: OnOpt = None) -> list[dict[str, 
 
 
 @read_command("cawn", "pack", role="analyst", cli=False)
-def cawn_pack_cmd(store: GraphStore, adult: str, child: str, redact: bool = False, on: str | None = None,
-                  include_restricted: bool = False) -> dict[str, Any]:
+def cawn_pack_cmd(
+    store: GraphStore,
+    adult: str,
+    child: str,
+    redact: bool = False,
+    on: str | None = None,
+    include_restricted: bool = False,
+) -> dict[str, Any]:
     """What the CAWN evidence pack for one adult and one child shows, as JSON (roles checked: a wrong one is refused)."""
-    data = pack_data(store, adult, child, redact, parse_day(on) if on else None, include_restricted=include_restricted)
-    return {"adult": data["adult"]["id"], "child": data["child"]["id"], "on": data["child"]["on"], "pack": data}
+    data = pack_data(
+        store,
+        adult,
+        child,
+        redact,
+        parse_day(on) if on else None,
+        include_restricted=include_restricted,
+    )
+    return {
+        "adult": data["adult"]["id"],
+        "child": data["child"]["id"],
+        "on": data["child"]["on"],
+        "pack": data,
+    }
 
 
 @read_command("risk", "prompts", role="viewer")
@@ -114,6 +153,10 @@ def risk_indicators_cmd(store: GraphStore) -> dict[str, Any]:
     from graph_intel.safeguarding.risk import default_rules
 
     rules = default_rules()
-    return {"indicators": [{"id": k, "description": v} for k, v in rules.indicators.items()],
-            "review_months": rules.review_months, "refer_under_age": rules.refer_under_age,
-            "missing_assessment_days": rules.missing_assessment_days, "referral_days_before": rules.referral_days_before}
+    return {
+        "indicators": [{"id": k, "description": v} for k, v in rules.indicators.items()],
+        "review_months": rules.review_months,
+        "refer_under_age": rules.refer_under_age,
+        "missing_assessment_days": rules.missing_assessment_days,
+        "referral_days_before": rules.referral_days_before,
+    }

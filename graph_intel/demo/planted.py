@@ -125,7 +125,16 @@ MISSING_TRIGGERS: dict[str, set[str]] = {
     "C5": {"four_in_one_month"},
     "C6": {"six_in_two_months"},
 }
-MISSING_EPISODES: dict[str, int] = {"C1": 3, "C2": 1, "C3": 2, "C4": 1, "C5": 4, "C6": 6, "C7": 1, "C8": 5}  # C7: E39, with C5
+MISSING_EPISODES: dict[str, int] = {
+    "C1": 3,
+    "C2": 1,
+    "C3": 2,
+    "C4": 1,
+    "C5": 4,
+    "C6": 6,
+    "C7": 1,
+    "C8": 5,
+}  # C7: E39, with C5
 MISSING_ONGOING: dict[str, str] = {"C1": "E32"}
 MISSING_NEAR_MISSES: frozenset[str] = frozenset({"C4", "C8"})
 
@@ -217,26 +226,32 @@ REPORT_POSTCODES: dict[str, frozenset[str]] = {
 # on 10 Mar; C8 was 12 when assessed (RA3) and no referral to children's social care is recorded; C5
 # went missing on 30 Mar with no assessment. Each produces exactly these prompts and nothing else.
 RECORDS_ON = "2011-04-20"
-REFERRAL_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
-    ("C1", "RF3", "unanswered"),
-    ("C1", "RF3", "meeting_not_held"),
-    ("C1", "RF1", "unanswered"),
-    ("C1", "RF2", "refused_no_new_information"),
-})
+REFERRAL_PROMPTS: frozenset[tuple[str, str, str]] = frozenset(
+    {
+        ("C1", "RF3", "unanswered"),
+        ("C1", "RF3", "meeting_not_held"),
+        ("C1", "RF1", "unanswered"),
+        ("C1", "RF2", "refused_no_new_information"),
+    }
+)
 #: The new information RF2's refusal passed over.
 REFUSAL_NEW_INFORMATION: frozenset[str] = frozenset({"HA1", "HA2", "G1", "G2"})
-RISK_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
-    ("C1", "attendance_drop", "SR2"),
-    ("C3", "review_overdue", "RA2"),
-    ("C8", "under_13_not_referred", "RA3"),
-    ("C5", "missing_without_assessment", "E40"),
-})
+RISK_PROMPTS: frozenset[tuple[str, str, str]] = frozenset(
+    {
+        ("C1", "attendance_drop", "SR2"),
+        ("C3", "review_overdue", "RA2"),
+        ("C8", "under_13_not_referred", "RA3"),
+        ("C5", "missing_without_assessment", "E40"),
+    }
+)
 # Child-side facts of the graph (safeguarding/child_side.py), among the risk prompts on RECORDS_ON:
 # C5 is found with a second phone, 07700 900135, on 2 April 2011 (new_phone: the phone id); C7 went
 # missing with C5 on 19 March 2011, one episode (E39) naming both (missing_together: each child's
 # own episode, naming the other child).
-CHILD_SIDE_PROMPTS: frozenset[tuple[str, str, str]] = frozenset({
-    ("C5", "new_phone", "+447700900135"),
-    ("C5", "missing_together", "E39"),
-    ("C7", "missing_together", "E39"),
-})
+CHILD_SIDE_PROMPTS: frozenset[tuple[str, str, str]] = frozenset(
+    {
+        ("C5", "new_phone", "+447700900135"),
+        ("C5", "missing_together", "E39"),
+        ("C7", "missing_together", "E39"),
+    }
+)

@@ -5,4 +5,12 @@ from __future__ import annotations
 from graph_intel.network.build import FilterError, Options, View
 from graph_intel.network.views import NetworkPage, case_network, group_network, network
 
-__all__ = ["FilterError", "NetworkPage", "Options", "View", "case_network", "group_network", "network"]
+__all__ = [
+    "FilterError",
+    "NetworkPage",
+    "Options",
+    "View",
+    "case_network",
+    "group_network",
+    "network",
+]

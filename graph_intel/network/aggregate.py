@@ -13,8 +13,9 @@ from graph_intel.schema import schema
 FOLDABLE = ("Phone", "Vehicle", "Location", "Report", "Exhibit")
 
 
-def aggregate(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], budget: int,
-              keep: Iterable[str]) -> list[str]:
+def aggregate(
+    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], budget: int, keep: Iterable[str]
+) -> list[str]:
     """Shrink nodes/edges in place to at most `budget` nodes; return sentences saying what was done."""
     keep = set(keep)
     notes = [f"{len(nodes):,} entities exceed the budget of {budget:,}: the picture is aggregated."]
@@ -27,7 +28,9 @@ def aggregate(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], bud
     return notes
 
 
-def _collapse_events(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: set[str]) -> list[str]:
+def _collapse_events(
+    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: set[str]
+) -> list[str]:
     """Replace each event by weighted links between the entities that took part in it."""
     events = {n for n, v in nodes.items() if v["entity"] == "Event" and n not in keep}
     if not events:
@@ -52,12 +55,27 @@ def _collapse_events(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any
     for ev in sorted(events):
         ident = str(nodes[ev]["props"].get("id") or ev)
         pairs = [(a, b, "together at events") for a, b in combinations(sorted(members[ev]), 2)]
-        pairs += [(m, p, "at place (events)") for m in sorted(members[ev]) for p in sorted(places[ev])]
+        pairs += [
+            (m, p, "at place (events)") for m in sorted(members[ev]) for p in sorted(places[ev])
+        ]
         for a, b, label in pairs:
-            edge = combined.setdefault((a, b, label), {
-                "from": a, "to": b, "link": "PARTICIPATED_IN", "class": "aggregate", "label": label,
-                "sources": [], "first": None, "last": None, "role": None, "saved_name": None,
-                "weight": 0, "events": []})
+            edge = combined.setdefault(
+                (a, b, label),
+                {
+                    "from": a,
+                    "to": b,
+                    "link": "PARTICIPATED_IN",
+                    "class": "aggregate",
+                    "label": label,
+                    "sources": [],
+                    "first": None,
+                    "last": None,
+                    "role": None,
+                    "saved_name": None,
+                    "weight": 0,
+                    "events": [],
+                },
+            )
             edge["weight"] += 1
             edge["events"].append(ident)
             edge["sources"] = sorted(set(edge["sources"]) | sources[ev])
@@ -67,11 +85,15 @@ def _collapse_events(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any
     for ev in events:
         del nodes[ev]
     edges[:] = rest + list(combined.values())
-    return [f"{len(events):,} events collapsed into {len(combined):,} weighted links between the "
-            "entities that shared them (hover a link for its events)."]
+    return [
+        f"{len(events):,} events collapsed into {len(combined):,} weighted links between the "
+        "entities that shared them (hover a link for its events)."
+    ]
 
 
-def _fold_leaves(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: set[str]) -> list[str]:
+def _fold_leaves(
+    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: set[str]
+) -> list[str]:
     """Fold phones, vehicles and places linked to one entity only into that entity, with a count."""
     neighbours: dict[str, set[str]] = {}
     for e in edges:
@@ -95,8 +117,9 @@ def _fold_leaves(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], 
     return [f"{what} linked to a single entity folded into it (shown as a count on its label)."]
 
 
-def _keep_best_linked(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], budget: int,
-                      keep: set[str]) -> list[str]:
+def _keep_best_linked(
+    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], budget: int, keep: set[str]
+) -> list[str]:
     """Keep the seeds, the children and then the best-linked entities, up to the budget."""
     degree: Counter[str] = Counter()
     for e in edges:
@@ -110,15 +133,19 @@ def _keep_best_linked(nodes: dict[str, dict[str, Any]], edges: list[dict[str, An
         if n not in chosen:
             del nodes[n]
     edges[:] = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
-    return [f"{dropped:,} least-linked entities not shown; the seeds, every child and the "
-            f"{len(chosen) - len(must):,} best-linked others are."]
+    return [
+        f"{dropped:,} least-linked entities not shown; the seeds, every child and the "
+        f"{len(chosen) - len(must):,} best-linked others are."
+    ]
 
 
 #: Event kinds between parties that a picture draws as one weighted link, never as a star of events.
 CONTACT_KINDS = {"call": "calls", "message": "messages", "sms": "messages", "text": "messages"}
 
 
-def collapse_contacts(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: Iterable[str]) -> list[str]:
+def collapse_contacts(
+    nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], keep: Iterable[str]
+) -> list[str]:
     """Draw calls and messages between two parties as one weighted link (count, first and last date).
 
     Each call or message event with two or more parties in the picture (phones or persons) is
@@ -126,8 +153,13 @@ def collapse_contacts(nodes: dict[str, dict[str, Any]], edges: list[dict[str, An
     kept in the tooltip. An event with one party only stays (its other party is not in the view).
     """
     keep = set(keep)
-    contacts = {n: CONTACT_KINDS[str(v["props"].get("kind") or "").lower()] for n, v in nodes.items()
-                if v["entity"] == "Event" and n not in keep and str(v["props"].get("kind") or "").lower() in CONTACT_KINDS}
+    contacts = {
+        n: CONTACT_KINDS[str(v["props"].get("kind") or "").lower()]
+        for n, v in nodes.items()
+        if v["entity"] == "Event"
+        and n not in keep
+        and str(v["props"].get("kind") or "").lower() in CONTACT_KINDS
+    }
     if not contacts:
         return []
     parties: dict[str, set[str]] = {e: set() for e in contacts}
@@ -145,22 +177,42 @@ def collapse_contacts(nodes: dict[str, dict[str, Any]], edges: list[dict[str, An
             continue
         for a, b in combinations(sorted(parties[ev]), 2):
             label = contacts[ev]
-            edge = combined.setdefault((a, b, label), {
-                "from": a, "to": b, "link": "PARTICIPATED_IN", "class": "contact", "label": label,
-                "sources": [], "first": None, "last": None, "role": None, "saved_name": None,
-                "weight": 0, "events": [], "_seen": set()})
+            edge = combined.setdefault(
+                (a, b, label),
+                {
+                    "from": a,
+                    "to": b,
+                    "link": "PARTICIPATED_IN",
+                    "class": "contact",
+                    "label": label,
+                    "sources": [],
+                    "first": None,
+                    "last": None,
+                    "role": None,
+                    "saved_name": None,
+                    "weight": 0,
+                    "events": [],
+                    "_seen": set(),
+                },
+            )
             if ev not in edge["_seen"]:
                 edge["_seen"].add(ev)
                 edge["weight"] += 1
                 edge["events"].append(str(nodes[ev]["props"].get("id") or ev))
             edge["sources"] = sorted(set(edge["sources"]) | set(e["sources"]))
-            span = [d for d in (edge["first"], edge["last"], e["first"], e["last"]) if d is not None]
+            span = [
+                d for d in (edge["first"], edge["last"], e["first"], e["last"]) if d is not None
+            ]
             if span:
                 edge["first"], edge["last"] = min(span), max(span)
     for edge in combined.values():
         del edge["_seen"]
     for ev in merged:
         del nodes[ev]
-    edges[:] = [e for e in edges if e["from"] in nodes and e["to"] in nodes] + list(combined.values())
-    return [f"{len(merged):,} calls and messages drawn as {len(combined):,} weighted links between the parties "
-            "(count, first and last date on each; hover a link for its events)."]
+    edges[:] = [e for e in edges if e["from"] in nodes and e["to"] in nodes] + list(
+        combined.values()
+    )
+    return [
+        f"{len(merged):,} calls and messages drawn as {len(combined):,} weighted links between the parties "
+        "(count, first and last date on each; hover a link for its events)."
+    ]

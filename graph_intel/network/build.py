@@ -81,7 +81,11 @@ def _ts(value: Any) -> pd.Timestamp | None:
 def _day(stamp: pd.Timestamp | None) -> str:
     if stamp is None:
         return ""
-    return stamp.strftime("%Y-%m-%d") if (stamp.hour, stamp.minute) == (0, 0) else stamp.strftime("%Y-%m-%d %H:%M")
+    return (
+        stamp.strftime("%Y-%m-%d")
+        if (stamp.hour, stamp.minute) == (0, 0)
+        else stamp.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 def _initials(props: Mapping[str, Any]) -> str:
@@ -100,15 +104,25 @@ def _extra(props: Mapping[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: Sequence[tuple[str, str]],
-               opts: Options, title: str, connected_to_seeds: bool = True) -> View:
+def build_view(
+    sub: Subgraph,
+    sources: Mapping[str, Mapping[str, Any]],
+    seeds: Sequence[tuple[str, str]],
+    opts: Options,
+    title: str,
+    connected_to_seeds: bool = True,
+) -> View:
     """Filter, redact, aggregate and style a subgraph into a View; notes say what was left out."""
     notes: list[str] = list(sub.notes)
     nodes: dict[str, dict[str, Any]] = {}
-    for row in (sub.nodes.to_dict("records") if not sub.nodes.empty else []):
+    for row in sub.nodes.to_dict("records") if not sub.nodes.empty else []:
         props = {k: _plain(v) for k, v in row.items() if k != "entity"}
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
-        nodes[node_id(row["entity"], row["key"])] = {"entity": row["entity"], "key": row["key"], "props": props}
+        nodes[node_id(row["entity"], row["key"])] = {
+            "entity": row["entity"],
+            "key": row["key"],
+            "props": props,
+        }
     _children_by_age(nodes)
     seed_ids = [node_id(schema().entity(e).name, k) for e, k in seeds]
     edges = _edges(sub, nodes)
@@ -126,16 +140,27 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
             raise FilterError(str(exc)) from exc
         assert grade is not None
         before = len(edges)
-        edges = [e for e in edges if any(grade.admits_source(sources.get(s, {})) for s in e["sources"])]
+        edges = [
+            e for e in edges if any(grade.admits_source(sources.get(s, {})) for s in e["sources"])
+        ]
         if before - len(edges):
-            notes.append(f"{before - len(edges)} link(s) below grade {opts.min_grade} (or ungraded) not shown.")
+            notes.append(
+                f"{before - len(edges)} link(s) below grade {opts.min_grade} (or ungraded) not shown."
+            )
     if opts.hide_third_parties:
-        third = [n for n, v in nodes.items() if v["entity"] == "Person" and n not in seed_ids
-                 and v["props"].get("category") not in PRINCIPAL_CATEGORIES]
+        third = [
+            n
+            for n, v in nodes.items()
+            if v["entity"] == "Person"
+            and n not in seed_ids
+            and v["props"].get("category") not in PRINCIPAL_CATEGORIES
+        ]
         for n in third:
             del nodes[n]
         if third:
-            notes.append(f"{len(third)} third part{'y' if len(third) == 1 else 'ies'} (neither child, suspect nor associate) hidden.")
+            notes.append(
+                f"{len(third)} third part{'y' if len(third) == 1 else 'ies'} (neither child, suspect nor associate) hidden."
+            )
     edges = [e for e in edges if e["from"] in nodes and e["to"] in nodes]
     notes += collapse_contacts(nodes, edges, seed_ids)
     nodes = _prune(nodes, edges, seed_ids, opts.hops if connected_to_seeds else None)
@@ -162,9 +187,17 @@ def build_view(sub: Subgraph, sources: Mapping[str, Mapping[str, Any]], seeds: S
     if opts.seeded_layout:
         layout.place(vis_nodes, vis_edges)
     if opts.redact:
-        notes.append("Redacted for briefing: children shown by id and initials; free text withheld.")
-    return View(title=title, nodes=vis_nodes, edges=vis_edges, legend=legend, notes=notes,
-                seeds=[s for s in seed_ids if s in nodes])
+        notes.append(
+            "Redacted for briefing: children shown by id and initials; free text withheld."
+        )
+    return View(
+        title=title,
+        nodes=vis_nodes,
+        edges=vis_edges,
+        legend=legend,
+        notes=notes,
+        seeds=[s for s in seed_ids if s in nodes],
+    )
 
 
 def _children_by_age(nodes: dict[str, dict[str, Any]]) -> None:
@@ -177,7 +210,12 @@ def _children_by_age(nodes: dict[str, dict[str, Any]]) -> None:
     if not people:
         return
     frame = pd.DataFrame.from_dict(
-        {n: {c: p.get(c) for c in ("date_of_birth", "category", "first_seen")} for n, p in people.items()}, orient="index")
+        {
+            n: {c: p.get(c) for c in ("date_of_birth", "category", "first_seen")}
+            for n, p in people.items()
+        },
+        orient="index",
+    )
     for n in Ages(frame).children_in_data():
         props = nodes[n]["props"]
         if props.get("category") != "child":
@@ -185,22 +223,33 @@ def _children_by_age(nodes: dict[str, dict[str, Any]]) -> None:
             props["category"] = "child"
 
 
-def _owners(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]) -> dict[str, set[str]]:
+def _owners(
+    nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]
+) -> dict[str, set[str]]:
     """For every phone and event, the persons linked to it directly (who uses it, who took part)."""
     owners: dict[str, set[str]] = {}
     for e in edges:
         for a, b in ((e["from"], e["to"]), (e["to"], e["from"])):
-            if a in nodes and b in nodes and nodes[a]["entity"] == "Person" and nodes[b]["entity"] in ("Phone", "Event"):
+            if (
+                a in nodes
+                and b in nodes
+                and nodes[a]["entity"] == "Person"
+                and nodes[b]["entity"] in ("Phone", "Event")
+            ):
                 owners.setdefault(b, set()).add(a)
     return owners
 
 
-def _persons_behind(n: str, nodes: Mapping[str, dict[str, Any]], owners: Mapping[str, set[str]]) -> set[str]:
+def _persons_behind(
+    n: str, nodes: Mapping[str, dict[str, Any]], owners: Mapping[str, set[str]]
+) -> set[str]:
     """The persons an end of a link stands for: itself, or whoever uses the phone or took part in the event."""
     return {n} if nodes[n]["entity"] == "Person" else set(owners.get(n, ()))
 
 
-def in_contact(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]) -> dict[str, set[str]]:
+def in_contact(
+    nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]]
+) -> dict[str, set[str]]:
     """For each person, the persons in contact with them in the picture: linked directly, through each
     other's phones (a call or message between them), sharing a phone, or taking part in one event."""
     owners = _owners(nodes, edges)
@@ -221,11 +270,19 @@ def in_contact(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, An
     return contact
 
 
-def must_keep(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]], seed_ids: Sequence[str],
-              groups: Mapping[str, Sequence[str]]) -> set[str]:
+def must_keep(
+    nodes: Mapping[str, dict[str, Any]],
+    edges: Sequence[dict[str, Any]],
+    seed_ids: Sequence[str],
+    groups: Mapping[str, Sequence[str]],
+) -> set[str]:
     """What the node budget keeps before anything else: the seeds, every child, every adult in contact
     with a child, and every member of their groups."""
-    children = {n for n, v in nodes.items() if v["entity"] == "Person" and v["props"].get("category") == "child"}
+    children = {
+        n
+        for n, v in nodes.items()
+        if v["entity"] == "Person" and v["props"].get("category") == "child"
+    }
     contact = in_contact(nodes, edges)
     keep = set(seed_ids) | children | {p for c in children for p in contact.get(c, ())}
     by_ref: dict[str, str] = {}
@@ -240,8 +297,13 @@ def must_keep(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any
     return {n for n in keep if n in nodes}
 
 
-def _mark_notices(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]], vis_nodes: list[dict[str, Any]],
-                  vis_edges: list[dict[str, Any]], opts: Options) -> list[str]:
+def _mark_notices(
+    nodes: Mapping[str, dict[str, Any]],
+    edges: Sequence[dict[str, Any]],
+    vis_nodes: list[dict[str, Any]],
+    vis_edges: list[dict[str, Any]],
+    opts: Options,
+) -> list[str]:
     """Mark each adult a CAWN was served on (a dashed red ring, the notice in the tooltip) and each link
     between that adult and the child (or their phones) dated after service: possible breach evidence."""
     if not opts.notices:
@@ -256,7 +318,11 @@ def _mark_notices(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str,
         served[(adult, child)] = min(at, served.get((adult, child), at))
     if not served:
         return []
-    names = {n: person_label(nodes[n]["props"], opts.redact).replace("\n", " · ") for pair in served for n in pair}
+    names = {
+        n: person_label(nodes[n]["props"], opts.redact).replace("\n", " · ")
+        for pair in served
+        for n in pair
+    }
     vis_by_id = {n["id"]: n for n in vis_nodes}
     for (adult, child), at in sorted(served.items()):
         node = vis_by_id[adult]
@@ -274,7 +340,9 @@ def _mark_notices(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str,
         if last is None:
             continue
         for (adult, child), at in served.items():
-            if last > at and ((adult in ends[0] and child in ends[1]) or (adult in ends[1] and child in ends[0])):
+            if last > at and (
+                (adult in ends[0] and child in ends[1]) or (adult in ends[1] and child in ends[0])
+            ):
                 vis["color"] = {"color": styles.BREACH_COLOUR, "highlight": "#000000"}
                 vis["width"] = max(float(vis.get("width", 1)), 3.0)
                 vis["title"] += f"\nAFTER CAWN served {_day(at)}: possible breach evidence"
@@ -283,23 +351,33 @@ def _mark_notices(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str,
                     vis["label"] += " (after CAWN)"
                 breaches += 1
                 break
-    return [f"{len(served)} CAWN(s) served on adults in this picture (dashed red ring)"
-            + (f"; {breaches} link(s) dated after service: possible breach evidence (red)." if breaches else ".")]
+    return [
+        f"{len(served)} CAWN(s) served on adults in this picture (dashed red ring)"
+        + (
+            f"; {breaches} link(s) dated after service: possible breach evidence (red)."
+            if breaches
+            else "."
+        )
+    ]
 
 
 def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
-    for row in (sub.links.to_dict("records") if not sub.links.empty else []):
+    for row in sub.links.to_dict("records") if not sub.links.empty else []:
         spec = schema().links[row["link"]]
         edge = {
             "from": node_id(row["from_entity"], row["from_key"]),
             "to": node_id(row["to_entity"], row["to_key"]),
-            "link": row["link"], "class": spec.class_,
+            "link": row["link"],
+            "class": spec.class_,
             "sources": list(_plain(row.get("sources")) or []),
-            "first": _ts(row.get("first_seen")), "last": _ts(row.get("last_seen")),
-            "role": _plain(row.get("role")), "saved_name": _plain(row.get("saved_name")),
+            "first": _ts(row.get("first_seen")),
+            "last": _ts(row.get("last_seen")),
+            "role": _plain(row.get("role")),
+            "saved_name": _plain(row.get("saved_name")),
             "basis": _plain(row.get("basis")) if "basis" in spec.properties else None,
-            "weight": 1, "events": [],
+            "weight": 1,
+            "events": [],
         }
         for end in ("from", "to"):  # a link to an event is dated by the event when it has no date
             node = nodes.get(edge[end])
@@ -310,12 +388,19 @@ def _edges(sub: Subgraph, nodes: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _time_window(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]], opts: Options,
-                 seed_ids: Sequence[str], notes: list[str]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+def _time_window(
+    edges: list[dict[str, Any]],
+    nodes: dict[str, dict[str, Any]],
+    opts: Options,
+    seed_ids: Sequence[str],
+    notes: list[str],
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     since = _ts(opts.since)
     until = _ts(opts.until)
     if until is not None and (until.hour, until.minute, until.second) == (0, 0, 0):
-        until = until + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)  # a date means the whole day
+        until = (
+            until + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        )  # a date means the whole day
 
     def inside(first: pd.Timestamp | None, last: pd.Timestamp | None) -> bool | None:
         if first is None and last is None:
@@ -324,8 +409,13 @@ def _time_window(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]], 
         assert lo is not None and hi is not None
         return not ((since is not None and hi < since) or (until is not None and lo > until))
 
-    dropped_events = [n for n, v in nodes.items() if v["entity"] == "Event" and n not in seed_ids
-                      and inside(_ts(v["props"].get("started_at")), _ts(v["props"].get("ended_at"))) is False]
+    dropped_events = [
+        n
+        for n, v in nodes.items()
+        if v["entity"] == "Event"
+        and n not in seed_ids
+        and inside(_ts(v["props"].get("started_at")), _ts(v["props"].get("ended_at"))) is False
+    ]
     for n in dropped_events:
         del nodes[n]
     kept, undated, outside = [], 0, 0
@@ -339,20 +429,30 @@ def _time_window(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]], 
         else:
             outside += 1
     window = f"{_day(since) or '…'} to {_day(until) or '…'}"
-    notes.append(f"Time window {window}: {outside} link(s) and {len(dropped_events)} event(s) outside it not shown"
-                 + (f"; {undated} undated link(s) kept." if undated else "."))
+    notes.append(
+        f"Time window {window}: {outside} link(s) and {len(dropped_events)} event(s) outside it not shown"
+        + (f"; {undated} undated link(s) kept." if undated else ".")
+    )
     return kept, nodes
 
 
-def _prune(nodes: dict[str, dict[str, Any]], edges: Sequence[dict[str, Any]], seed_ids: Sequence[str],
-           hops: int | None) -> dict[str, dict[str, Any]]:
+def _prune(
+    nodes: dict[str, dict[str, Any]],
+    edges: Sequence[dict[str, Any]],
+    seed_ids: Sequence[str],
+    hops: int | None,
+) -> dict[str, dict[str, Any]]:
     """Keep what is still within `hops` of a seed (or, with no hops, persons and linked entities)."""
     adjacency: dict[str, set[str]] = {}
     for e in edges:
         adjacency.setdefault(e["from"], set()).add(e["to"])
         adjacency.setdefault(e["to"], set()).add(e["from"])
     if hops is None:
-        return {n: v for n, v in nodes.items() if n in adjacency or v["entity"] == "Person" or n in seed_ids}
+        return {
+            n: v
+            for n, v in nodes.items()
+            if n in adjacency or v["entity"] == "Person" or n in seed_ids
+        }
     depth = {s: 0 for s in seed_ids if s in nodes}
     queue = deque(depth)
     while queue:
@@ -370,7 +470,9 @@ def person_label(props: Mapping[str, Any], redact: bool) -> str:
     """How a person is named on the picture: a redacted child is `Child C1 (T.M.)`."""
     ident = str(props.get("id") or "")
     category = props.get("category") or "unknown"
-    name = " ".join(str(props.get(k)).strip() for k in ("given_name", "family_name") if props.get(k))
+    name = " ".join(
+        str(props.get(k)).strip() for k in ("given_name", "family_name") if props.get(k)
+    )
     if category == "child":
         if redact:
             initials = _initials(props)
@@ -389,27 +491,41 @@ def _label(v: Mapping[str, Any], opts: Options) -> str:
             return f"{props.get('kind')} {ident}"
         return str(props.get("name") or ident)
     if entity == "Event":
-        shown = f" {ident}" if len(ident) <= 12 else ""  # call and plate-read ids are long; the tooltip has them
-        return f"{props.get('kind') or 'event'}{shown}\n{_day(_ts(props.get('started_at')))}".strip()
+        shown = (
+            f" {ident}" if len(ident) <= 12 else ""
+        )  # call and plate-read ids are long; the tooltip has them
+        return (
+            f"{props.get('kind') or 'event'}{shown}\n{_day(_ts(props.get('started_at')))}".strip()
+        )
     if entity == "Vehicle":
         return " ".join(str(x) for x in (ident, props.get("colour"), props.get("make")) if x)
     return ident
 
 
-def _vis_node(nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, int], seed: bool) -> dict[str, Any]:
+def _vis_node(
+    nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, int], seed: bool
+) -> dict[str, Any]:
     entity, props = v["entity"], v["props"]
     category = props.get("category") if entity == "Person" else None
     rag = None
     if entity == "Person":
-        rag = styles.rag_of(opts.rag.get(v["key"]) or opts.rag.get(str(props.get("id"))) or _extra(props).get("rag"))
+        rag = styles.rag_of(
+            opts.rag.get(v["key"]) or opts.rag.get(str(props.get("id"))) or _extra(props).get("rag")
+        )
     group = groups.get(v["key"], groups.get(str(props.get("id")))) if entity == "Person" else None
-    node: dict[str, Any] = {"id": nid, "label": _label(v, opts), **styles.node_style(entity, category, rag, group)}
+    node: dict[str, Any] = {
+        "id": nid,
+        "label": _label(v, opts),
+        **styles.node_style(entity, category, rag, group),
+    }
     lines = [f"{schema().entity(entity).cli} {props.get('id') or v['key']}"]
     if entity == "Person":
         lines[0] = person_label(props, opts.redact).replace("\n", " · ")
         lines.append(f"category: {category or 'unknown'}")
         if props.get("recorded_category"):
-            lines.append(f"recorded as {props['recorded_category']} while a child: consider exploitation")
+            lines.append(
+                f"recorded as {props['recorded_category']} while a child: consider exploitation"
+            )
         if rag:
             lines.append(f"RAG: {styles.RAG_NAMES[rag]}")
         if group is not None:
@@ -425,7 +541,11 @@ def _vis_node(nid: str, v: dict[str, Any], opts: Options, groups: Mapping[str, i
         if k.endswith("_at") or k == "date_of_birth":
             text = _day(_ts(value)) or text
         lines.append(f"{k.replace('_', ' ')}: {text}")
-    span = " to ".join(dict.fromkeys(d for d in (_day(_ts(props.get("first_seen"))), _day(_ts(props.get("last_seen")))) if d))
+    span = " to ".join(
+        dict.fromkeys(
+            d for d in (_day(_ts(props.get("first_seen"))), _day(_ts(props.get("last_seen")))) if d
+        )
+    )
     if span:
         lines.append(f"seen: {span}")
     for cli, count in sorted(v.get("folded", Counter()).items()):
@@ -464,14 +584,20 @@ def _source_line(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
     if not src:
         return f"source {ident}: not in the store"
     grading = _grading(src)
-    parts = [f"source {ident}: {src.get('agency') or 'other'}", grading if grading == "ungraded" else f"graded {grading}"]
+    parts = [
+        f"source {ident}: {src.get('agency') or 'other'}",
+        grading if grading == "ungraded" else f"graded {grading}",
+    ]
     if src.get("reference"):
         parts.append(f"ref {src['reference']}")
     recorded = _day(_ts(src.get("recorded_at")))
     if recorded:
         parts.append(f"recorded {recorded}")
     if is_restricted(src.get("scheme"), src.get("handling")):  # only there when asked for: marked
-        parts.append("RESTRICTED, " + handling_text(src.get("scheme"), src.get("handling"), src.get("handling_note")))
+        parts.append(
+            "RESTRICTED, "
+            + handling_text(src.get("scheme"), src.get("handling"), src.get("handling_note"))
+        )
     return ", ".join(parts)
 
 
@@ -480,11 +606,19 @@ def _source_id(key: str, sources: Mapping[str, Mapping[str, Any]]) -> str:
     (only there when restricted material was asked for)."""
     src = sources.get(key) or {}
     ident = key.partition(":")[2] or key
-    return f"{ident} (RESTRICTED)" if is_restricted(src.get("scheme"), src.get("handling")) else ident
+    return (
+        f"{ident} (RESTRICTED)" if is_restricted(src.get("scheme"), src.get("handling")) else ident
+    )
 
 
-def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]],
-              sources: Mapping[str, Mapping[str, Any]], opts: Options, show_label: bool) -> dict[str, Any]:
+def _vis_edge(
+    index: int,
+    e: dict[str, Any],
+    nodes: Mapping[str, dict[str, Any]],
+    sources: Mapping[str, Mapping[str, Any]],
+    opts: Options,
+    show_label: bool,
+) -> dict[str, Any]:
     name = e.get("label") or schema().links[e["link"]].canonical
     if e.get("basis") and e["basis"] != schema().links[e["link"]].properties["basis"].default:
         name = f"{name} ({e['basis']})"  # KNOWS, KNOWS_SN and KNOWS_PHONE stay apart
@@ -500,50 +634,101 @@ def _vis_edge(index: int, e: dict[str, Any], nodes: Mapping[str, dict[str, Any]]
         lines.append(f"weight: {e['weight']}")
     if e["events"]:
         shown = e["events"][:10]
-        lines.append("events: " + ", ".join(shown) + (f" and {len(e['events']) - 10} more" if len(e["events"]) > 10 else ""))
+        lines.append(
+            "events: "
+            + ", ".join(shown)
+            + (f" and {len(e['events']) - 10} more" if len(e["events"]) > 10 else "")
+        )
     for key in e["sources"][:6]:
         lines.append(_source_line(key, sources))
     if len(e["sources"]) > 6:
         lines.append(f"and {len(e['sources']) - 6} more sources")
-    edge: dict[str, Any] = {"id": f"e{index}", "from": e["from"], "to": e["to"], "title": "\n".join(lines),
-                            **styles.edge_style(e["class"]), "gi_link": name, "gi_count": e["weight"],
-                            "gi_first": _day(e["first"]), "gi_last": _day(e["last"]),
-                            "gi_sources": ", ".join(_source_id(k, sources) for k in e["sources"][:6])
-                            + (f" and {len(e['sources']) - 6} more" if len(e["sources"]) > 6 else "")}
+    edge: dict[str, Any] = {
+        "id": f"e{index}",
+        "from": e["from"],
+        "to": e["to"],
+        "title": "\n".join(lines),
+        **styles.edge_style(e["class"]),
+        "gi_link": name,
+        "gi_count": e["weight"],
+        "gi_first": _day(e["first"]),
+        "gi_last": _day(e["last"]),
+        "gi_sources": ", ".join(_source_id(k, sources) for k in e["sources"][:6])
+        + (f" and {len(e['sources']) - 6} more" if len(e["sources"]) > 6 else ""),
+    }
     if e["weight"] > 1:
         edge["width"] = min(1.5 + e["weight"], 10)
         edge["value"] = e["weight"]
     if e["class"] in ("attribution", "participation", "placement", "content"):
         edge["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.5}}
     if show_label and e["class"] == "contact":  # one link for all the calls or messages of a pair
-        days = " to ".join(dict.fromkeys(d for d in (_day(e["first"])[:10], _day(e["last"])[:10]) if d))
-        edge["label"] = f"{e['weight']} {name if e['weight'] != 1 else name.rstrip('s')}" + (f"\n{days}" if days else "")
-    elif show_label and e["class"] not in ("participation", "placement"):  # stars and arrows say these
+        days = " to ".join(
+            dict.fromkeys(d for d in (_day(e["first"])[:10], _day(e["last"])[:10]) if d)
+        )
+        edge["label"] = f"{e['weight']} {name if e['weight'] != 1 else name.rstrip('s')}" + (
+            f"\n{days}" if days else ""
+        )
+    elif show_label and e["class"] not in (
+        "participation",
+        "placement",
+    ):  # stars and arrows say these
         edge["label"] = name if e["weight"] <= 1 else f"{name} \u00d7{e['weight']}"
     return edge
 
 
-def _legend(nodes: Mapping[str, dict[str, Any]], edges: Sequence[dict[str, Any]],
-            vis_nodes: Sequence[dict[str, Any]], opts: Options) -> list[dict[str, str]]:
+def _legend(
+    nodes: Mapping[str, dict[str, Any]],
+    edges: Sequence[dict[str, Any]],
+    vis_nodes: Sequence[dict[str, Any]],
+    opts: Options,
+) -> list[dict[str, str]]:
     items: list[dict[str, str]] = []
     for entity, st in styles.entity_styles().items():
         if entity == "Person":
             continue
-        items.append({"section": "Entities", "symbol": st.symbol, "colour": st.colour, "text": st.cli})
+        items.append(
+            {"section": "Entities", "symbol": st.symbol, "colour": st.colour, "text": st.cli}
+        )
     for category in styles.person_categories():
         text = f"person: {category}"
         if category == "child":
             text += " (blue ring, larger)"
-        items.append({"section": "Persons", "symbol": "\u25cf", "colour": styles.category_colour(category), "text": text})
+        items.append(
+            {
+                "section": "Persons",
+                "symbol": "\u25cf",
+                "colour": styles.category_colour(category),
+                "text": text,
+            }
+        )
     classes = sorted({e["class"] for e in edges})
     for cls in classes:
-        items.append({"section": "Links", "symbol": "\u2501" if not styles.LINK_CLASS_STYLES[cls]["dashes"] else "\u2504",
-                      "colour": styles.LINK_CLASS_STYLES[cls]["color"], "text": cls})
+        items.append(
+            {
+                "section": "Links",
+                "symbol": "\u2501" if not styles.LINK_CLASS_STYLES[cls]["dashes"] else "\u2504",
+                "colour": styles.LINK_CLASS_STYLES[cls]["color"],
+                "text": cls,
+            }
+        )
     rags = {n["color"]["border"] for n in vis_nodes}
     for code, colour in styles.RAG_COLOURS.items():
         if colour in rags:
-            items.append({"section": "RAG ring", "symbol": "\u25cb", "colour": colour, "text": f"RAG {styles.RAG_NAMES[code]}"})
+            items.append(
+                {
+                    "section": "RAG ring",
+                    "symbol": "\u25cb",
+                    "colour": colour,
+                    "text": f"RAG {styles.RAG_NAMES[code]}",
+                }
+            )
     for index, name in enumerate(opts.groups):
-        items.append({"section": "Groups (halo)", "symbol": "\u25c9",
-                      "colour": styles.GROUP_COLOURS[index % len(styles.GROUP_COLOURS)], "text": str(name)})
+        items.append(
+            {
+                "section": "Groups (halo)",
+                "symbol": "\u25c9",
+                "colour": styles.GROUP_COLOURS[index % len(styles.GROUP_COLOURS)],
+                "text": str(name),
+            }
+        )
     return items

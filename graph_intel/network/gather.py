@@ -22,8 +22,9 @@ def link_specs(kinds: Iterable[str] | None) -> list[LinkSpec] | None:
         raise FilterError(str(exc.args[0])) from exc
 
 
-def ego(store: GraphStore, seeds: Sequence[tuple[str, str]], hops: int,
-        links: list[LinkSpec] | None) -> Subgraph:
+def ego(
+    store: GraphStore, seeds: Sequence[tuple[str, str]], hops: int, links: list[LinkSpec] | None
+) -> Subgraph:
     """The entities within `hops` links of the seeds, and the links among them."""
     return store.neighbourhood(seeds, hops=hops, links=links)
 
@@ -61,7 +62,9 @@ def sources(store: GraphStore, subgraph: Subgraph) -> dict[str, dict[str, Any]]:
     return {row["key"]: {k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")}
 
 
-def contact_parties(store: GraphStore, subgraph: Subgraph, links: list[LinkSpec] | None) -> Subgraph:
+def contact_parties(
+    store: GraphStore, subgraph: Subgraph, links: list[LinkSpec] | None
+) -> Subgraph:
     """The subgraph with every party of its calls and messages, so each is drawn as one link between two.
 
     A call reached at the edge of the hops has its other phone one hop further; without it the call
@@ -69,10 +72,16 @@ def contact_parties(store: GraphStore, subgraph: Subgraph, links: list[LinkSpec]
     """
     from graph_intel.network.aggregate import CONTACT_KINDS
 
-    if subgraph.nodes.empty or (links is not None and "PARTICIPATED_IN" not in {s.name for s in links}):
+    if subgraph.nodes.empty or (
+        links is not None and "PARTICIPATED_IN" not in {s.name for s in links}
+    ):
         return subgraph
     frame = subgraph.nodes
-    kinds = frame["kind"].astype("string").str.lower() if "kind" in frame else pd.Series([], dtype="string")
+    kinds = (
+        frame["kind"].astype("string").str.lower()
+        if "kind" in frame
+        else pd.Series([], dtype="string")
+    )
     calls = frame[(frame["entity"] == "Event") & kinds.isin(list(CONTACT_KINDS)).fillna(False)]
     if calls.empty:
         return subgraph
@@ -91,13 +100,31 @@ def contact_parties(store: GraphStore, subgraph: Subgraph, links: list[LinkSpec]
         extra_nodes.append(found)
     nodes = pd.concat([frame, *extra_nodes], ignore_index=True) if extra_nodes else frame
     # who uses the phones of those calls, when that person is in the picture already
-    phones = sorted({str(k) for e, k in zip(parts["from_entity"], parts["from_key"], strict=True) if e == "Phone"})
+    phones = sorted(
+        {
+            str(k)
+            for e, k in zip(parts["from_entity"], parts["from_key"], strict=True)
+            if e == "Phone"
+        }
+    )
     present = set(zip(nodes["entity"], nodes["key"], strict=True))
     uses = store.links("USES_PHONE", to_keys=phones) if phones else pd.DataFrame()
     if not uses.empty:
-        inside = [(fe, fk) in present and (te, tk) in present for fe, fk, te, tk in
-                  zip(uses["from_entity"], uses["from_key"], uses["to_entity"], uses["to_key"], strict=True)]
+        inside = [
+            (fe, fk) in present and (te, tk) in present
+            for fe, fk, te, tk in zip(
+                uses["from_entity"],
+                uses["from_key"],
+                uses["to_entity"],
+                uses["to_key"],
+                strict=True,
+            )
+        ]
         parts = pd.concat([parts, uses[inside]], ignore_index=True)
-    both = pd.concat([subgraph.links, parts], ignore_index=True) if not subgraph.links.empty else parts
-    both = both.drop_duplicates(subset=["link", "from_key", "to_key", "from_entity", "to_entity"]).reset_index(drop=True)
+    both = (
+        pd.concat([subgraph.links, parts], ignore_index=True) if not subgraph.links.empty else parts
+    )
+    both = both.drop_duplicates(
+        subset=["link", "from_key", "to_key", "from_entity", "to_entity"]
+    ).reset_index(drop=True)
     return Subgraph(nodes=nodes, links=both, notes=list(subgraph.notes))

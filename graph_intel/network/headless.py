@@ -18,10 +18,21 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 #: Flags that keep Chromium quiet and offline: every request goes to a dead proxy on port 9.
 OFFLINE_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "--dns-prefetch-disable",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--dns-prefetch-disable",
 ]
 
 
@@ -47,8 +58,13 @@ def _run(args: list[str], timeout: float) -> tuple[str, str, float]:
     profile = tempfile.mkdtemp(prefix="gi-chromium-")
     started = time.perf_counter()
     try:
-        done = subprocess.run([CHROMIUM, *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args],
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [CHROMIUM, *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return done.stdout, done.stderr, time.perf_counter() - started
@@ -56,16 +72,30 @@ def _run(args: list[str], timeout: float) -> tuple[str, str, float]:
 
 def status(page: Path, budget_ms: int = 60_000, timeout: float = 180) -> PageStatus:
     """Load the page offline (virtual time up to `budget_ms`) and return its status attributes."""
-    dom, stderr, wall = _run([f"--virtual-time-budget={budget_ms}", "--dump-dom", page.resolve().as_uri()], timeout)
+    dom, stderr, wall = _run(
+        [f"--virtual-time-budget={budget_ms}", "--dump-dom", page.resolve().as_uri()], timeout
+    )
     match = re.search(r'<div id="gi-status"([^>]*)>', dom)
-    attributes = {k: unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', match.group(1))} if match else {}
+    attributes = (
+        {k: unescape(v) for k, v in re.findall(r'([\w-]+)="([^"]*)"', match.group(1))}
+        if match
+        else {}
+    )
     return PageStatus(attributes, wall, stderr)
 
 
-def screenshot(page: Path, out: Path, size: str = "1280,900", budget_ms: int = 60_000,
-               timeout: float = 180) -> Path:
+def screenshot(
+    page: Path, out: Path, size: str = "1280,900", budget_ms: int = 60_000, timeout: float = 180
+) -> Path:
     """Save a PNG of the page after layout (offline), and return its path."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    _run([f"--virtual-time-budget={budget_ms}", f"--window-size={size}", f"--screenshot={out.resolve()}",
-          page.resolve().as_uri()], timeout)
+    _run(
+        [
+            f"--virtual-time-budget={budget_ms}",
+            f"--window-size={size}",
+            f"--screenshot={out.resolve()}",
+            page.resolve().as_uri(),
+        ],
+        timeout,
+    )
     return out

@@ -20,8 +20,10 @@ from graph_intel.network.build import View
 
 VIS_VERSION = "9.1.2"
 #: The Content-Security-Policy every page carries: inline code only, nothing from anywhere.
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-       "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 @cache
@@ -36,8 +38,13 @@ def vis_assets() -> tuple[str, str]:
 def script_json(data: Any) -> str:
     """JSON that cannot end its <script> element early or break a JavaScript parser."""
     text = json.dumps(data, ensure_ascii=False, default=str)
-    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def vis_options(n_nodes: int, placed: bool = False) -> dict[str, Any]:
@@ -50,22 +57,53 @@ def vis_options(n_nodes: int, placed: bool = False) -> dict[str, Any]:
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"theta": 0.9 if big else 0.5, "gravitationalConstant": -6000 if big else -3000, "centralGravity": 0.25,
-                          "springLength": 110, "springConstant": 0.04, "damping": 0.35,
-                          "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 200 if big else 1000, "updateInterval": 25,
-                              "fit": True},
+            "barnesHut": {
+                "theta": 0.9 if big else 0.5,
+                "gravitationalConstant": -6000 if big else -3000,
+                "centralGravity": 0.25,
+                "springLength": 110,
+                "springConstant": 0.04,
+                "damping": 0.35,
+                "avoidOverlap": 0.1,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": 200 if big else 1000,
+                "updateInterval": 25,
+                "fit": True,
+            },
             "minVelocity": 1.0,
             "timestep": 0.5,
         },
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big,
-                        "navigationButtons": False, "keyboard": False},
-        "nodes": {"font": {"size": 13, "face": "sans-serif", "color": "#212121",
-                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
-        "edges": {"smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
-                  "font": {"size": 10, "face": "sans-serif", "align": "middle", "color": "#455a64",
-                           "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "selectionWidth": 2, "scaling": {"min": 1, "max": 10, "label": {"enabled": False}}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": big,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "nodes": {
+            "font": {
+                "size": 13,
+                "face": "sans-serif",
+                "color": "#212121",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            }
+        },
+        "edges": {
+            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+            "font": {
+                "size": 10,
+                "face": "sans-serif",
+                "align": "middle",
+                "color": "#455a64",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
+            "selectionWidth": 2,
+            "scaling": {"min": 1, "max": 10, "label": {"enabled": False}},
+        },
     }
     if placed:
         options["physics"] = {"enabled": False}
@@ -230,8 +268,14 @@ html, body { height: auto; background: #fff; }
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def render(view: View, nodes: list[dict[str, Any]] | None = None, edges: list[dict[str, Any]] | None = None,
-           options: dict[str, Any] | None = None, print_css: str | None = None, marking: str | None = None) -> str:
+def render(
+    view: View,
+    nodes: list[dict[str, Any]] | None = None,
+    edges: list[dict[str, Any]] | None = None,
+    options: dict[str, Any] | None = None,
+    print_css: str | None = None,
+    marking: str | None = None,
+) -> str:
     """The whole page of a view as one HTML string: escaped text, inlined vis-network, no URLs.
 
     `print_css` (api.web.printing.Imprint.css) makes it print-ready: A4, `marking` at the top and
@@ -248,13 +292,30 @@ def render(view: View, nodes: list[dict[str, Any]] | None = None, edges: list[di
     for n in nodes:
         kinds[str(n.get("gi_kind", "entity"))] = kinds.get(str(n.get("gi_kind", "entity")), 0) + 1
     subtitle = f"{len(nodes):,} entities, {len(edges):,} links" + (
-        " (" + ", ".join(f"{v:,} {k}" for k, v in sorted(kinds.items())) + ")" if kinds else "")
-    data = {"nodes": nodes, "edges": edges, "options": options or vis_options(len(nodes), positioned(nodes))}
+        " (" + ", ".join(f"{v:,} {k}" for k, v in sorted(kinds.items())) + ")" if kinds else ""
+    )
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": options or vis_options(len(nodes), positioned(nodes)),
+    }
     names = sorted({str(n.get("label") or "").replace("\n", " ") for n in nodes} - {""})
     return _ENV.from_string(_TEMPLATE).render(
-        csp=CSP, title=view.title, subtitle=subtitle, notes=view.notes, legend=list(sections.items()),
-        n_nodes=len(nodes), n_edges=len(edges), data_json=script_json(data), vis_js=js, vis_css=css,
-        names=names, rows=link_rows(nodes, edges), print_css=print_css, marking=marking)
+        csp=CSP,
+        title=view.title,
+        subtitle=subtitle,
+        notes=view.notes,
+        legend=list(sections.items()),
+        n_nodes=len(nodes),
+        n_edges=len(edges),
+        data_json=script_json(data),
+        vis_js=js,
+        vis_css=css,
+        names=names,
+        rows=link_rows(nodes, edges),
+        print_css=print_css,
+        marking=marking,
+    )
 
 
 def positioned(nodes: list[dict[str, Any]]) -> bool:
@@ -267,15 +328,24 @@ def link_rows(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> list[
     label = {n["id"]: str(n.get("label") or n["id"]).replace("\n", " ") for n in nodes}
     rows = []
     for e in edges:
-        rows.append({"from": label.get(e["from"], str(e["from"])), "to": label.get(e["to"], str(e["to"])),
-                     "link": str(e.get("gi_link") or ""), "count": str(e.get("gi_count") or e.get("value") or 1),
-                     "first": str(e.get("gi_first") or ""), "last": str(e.get("gi_last") or ""),
-                     "sources": str(e.get("gi_sources") or "")})
+        rows.append(
+            {
+                "from": label.get(e["from"], str(e["from"])),
+                "to": label.get(e["to"], str(e["to"])),
+                "link": str(e.get("gi_link") or ""),
+                "count": str(e.get("gi_count") or e.get("value") or 1),
+                "first": str(e.get("gi_first") or ""),
+                "last": str(e.get("gi_last") or ""),
+                "sources": str(e.get("gi_sources") or ""),
+            }
+        )
     rows.sort(key=lambda r: (r["from"], r["to"], r["link"]))
     return rows
 
 
 def iframe(page: str, height: int = 640) -> str:
     """The page inside a sandboxed iframe's srcdoc: how a notebook shows it inline, offline."""
-    return (f'<iframe sandbox="allow-scripts" referrerpolicy="no-referrer" style="width:100%;height:{height}px;'
-            f'border:1px solid #cfd8dc" srcdoc="{escape(page, quote=True)}"></iframe>')
+    return (
+        f'<iframe sandbox="allow-scripts" referrerpolicy="no-referrer" style="width:100%;height:{height}px;'
+        f'border:1px solid #cfd8dc" srcdoc="{escape(page, quote=True)}"></iframe>'
+    )

@@ -29,16 +29,43 @@ _KNOWN_SHAPES = {
     "Allocation": "text",
     "RiskAssessment": "icon",
 }
-_SPARE_SHAPES = ["dot", "diamond", "square", "triangle", "star", "triangleDown", "hexagon", "ellipse", "box",
-                 "circle", "database", "text", "icon"]
+_SPARE_SHAPES = [
+    "dot",
+    "diamond",
+    "square",
+    "triangle",
+    "star",
+    "triangleDown",
+    "hexagon",
+    "ellipse",
+    "box",
+    "circle",
+    "database",
+    "text",
+    "icon",
+]
 _SYMBOLS = {
-    "dot": "\u25cf", "diamond": "\u25c6", "square": "\u25a0", "triangle": "\u25b2", "star": "\u2605",
-    "triangleDown": "\u25bc", "hexagon": "\u2b22", "ellipse": "\u2b2c", "box": "\u25ac",
-    "circle": "\u25ef", "database": "\u26c1", "text": "\u2261", "icon": "\u2691",
+    "dot": "\u25cf",
+    "diamond": "\u25c6",
+    "square": "\u25a0",
+    "triangle": "\u25b2",
+    "star": "\u2605",
+    "triangleDown": "\u25bc",
+    "hexagon": "\u2b22",
+    "ellipse": "\u2b2c",
+    "box": "\u25ac",
+    "circle": "\u25ef",
+    "database": "\u26c1",
+    "text": "\u2261",
+    "icon": "\u2691",
 }
 _KIND_COLOURS = {
-    "Phone": "#8e44ad", "Vehicle": "#8d6e63", "Location": "#16a085", "Event": "#f1c40f",
-    "Report": "#95a5a6", "Exhibit": "#34495e",
+    "Phone": "#8e44ad",
+    "Vehicle": "#8d6e63",
+    "Location": "#16a085",
+    "Event": "#f1c40f",
+    "Report": "#95a5a6",
+    "Exhibit": "#34495e",
 }
 _SPARE_COLOURS = ["#607d8b", "#9e9d24", "#5d4037", "#00838f"]
 
@@ -60,7 +87,16 @@ OBJECT_SIZE = 14
 
 RAG_COLOURS = {"R": "#d50000", "A": "#ffab00", "G": "#00c853"}
 RAG_NAMES = {"R": "red", "A": "amber", "G": "green"}
-GROUP_COLOURS = ["#6a1b9a", "#00838f", "#ad1457", "#558b2f", "#4527a0", "#f9a825", "#37474f", "#d84315"]
+GROUP_COLOURS = [
+    "#6a1b9a",
+    "#00838f",
+    "#ad1457",
+    "#558b2f",
+    "#4527a0",
+    "#f9a825",
+    "#37474f",
+    "#d84315",
+]
 
 #: Edge looks by link class (from the schema's `class`).
 LINK_CLASS_STYLES: dict[str, dict[str, Any]] = {
@@ -99,10 +135,14 @@ def entity_styles() -> dict[str, EntityStyle]:
     for spec in schema().pole_entities():
         shape = _KNOWN_SHAPES.get(spec.name) or next(s for s in _SPARE_SHAPES if s not in used)
         used.add(shape)
-        colour = CATEGORY_COLOURS["unknown"] if spec.name == "Person" else (
-            _KIND_COLOURS.get(spec.name) or next(spare_colours)
+        colour = (
+            CATEGORY_COLOURS["unknown"]
+            if spec.name == "Person"
+            else (_KIND_COLOURS.get(spec.name) or next(spare_colours))
         )
-        styles[spec.name] = EntityStyle(spec.name, spec.cli, shape, _SYMBOLS.get(shape, "\u25cf"), colour)
+        styles[spec.name] = EntityStyle(
+            spec.name, spec.cli, shape, _SYMBOLS.get(shape, "\u25cf"), colour
+        )
     return styles
 
 
@@ -117,8 +157,9 @@ def category_colour(category: str | None) -> str:
     return CATEGORY_COLOURS.get(category or "unknown", CATEGORY_COLOURS["unknown"])
 
 
-def node_style(entity: str, category: str | None = None, rag: str | None = None,
-               group: int | None = None) -> dict[str, Any]:
+def node_style(
+    entity: str, category: str | None = None, rag: str | None = None, group: int | None = None
+) -> dict[str, Any]:
     """vis-network node options for an entity (and, for a person, its category, RAG and group)."""
     style = entity_styles()[entity]
     out: dict[str, Any] = {"shape": style.shape, "size": OBJECT_SIZE, "borderWidth": 1}
@@ -133,21 +174,32 @@ def node_style(entity: str, category: str | None = None, rag: str | None = None,
     if rag:
         border = RAG_COLOURS[rag]
         out["borderWidth"] = 5
-    out["color"] = {"background": fill, "border": border,
-                    "highlight": {"background": fill, "border": "#000000"}}
+    out["color"] = {
+        "background": fill,
+        "border": border,
+        "highlight": {"background": fill, "border": "#000000"},
+    }
     if style.shape == "icon":  # a glyph from a system font: nothing is fetched
         out["icon"] = {"face": "sans-serif", "code": style.symbol, "size": 36, "color": fill}
     if group is not None:
-        out["shadow"] = {"enabled": True, "color": GROUP_COLOURS[group % len(GROUP_COLOURS)],
-                         "size": 18, "x": 0, "y": 0}
+        out["shadow"] = {
+            "enabled": True,
+            "color": GROUP_COLOURS[group % len(GROUP_COLOURS)],
+            "size": 18,
+            "x": 0,
+            "y": 0,
+        }
     return out
 
 
 def edge_style(link_class: str) -> dict[str, Any]:
     """vis-network edge options for a link class."""
     style = LINK_CLASS_STYLES.get(link_class, LINK_CLASS_STYLES["aggregate"])
-    return {"color": {"color": style["color"], "highlight": "#000000"}, "dashes": style["dashes"],
-            "width": style["width"]}
+    return {
+        "color": {"color": style["color"], "highlight": "#000000"},
+        "dashes": style["dashes"],
+        "width": style["width"],
+    }
 
 
 def rag_of(value: Any) -> str | None:

@@ -41,8 +41,18 @@ from graph_intel.resolution.names import (
 from graph_intel.stores.base import GraphStore
 
 #: Columns of a person frame (person_frame) that blocking and scoring read.
-PERSON_COLUMNS = ["key", "dataset", "agencies", "given_name", "family_name", "aliases", "date_of_birth",
-                  "phones", "homes", "vehicles"]
+PERSON_COLUMNS = [
+    "key",
+    "dataset",
+    "agencies",
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "phones",
+    "homes",
+    "vehicles",
+]
 #: Largest block compared; bigger blocks are skipped and counted in BlockStats.skipped.
 MAX_BLOCK = 100
 #: Jaro-Winkler similarity at or above which two names count as a spelling variant of each other.
@@ -58,7 +68,14 @@ DOB_EXACT, DOB_SWAPPED, DOB_YEAR, DOB_DIFF = 1, 2, 3, 4
 #: log2 weight of each outcome: what it says about "same person" against "different persons".
 WEIGHTS: dict[str, dict[int, float]] = {
     "family_name": {FAM_EXACT: 4.0, FAM_FUZZY: 3.0, FAM_PHONETIC: 2.0, FAM_DIFF: -4.0},
-    "given_name": {GIV_EXACT: 3.0, GIV_NICK: 2.5, GIV_FUZZY: 2.0, GIV_INITIAL: 1.0, GIV_ALIAS: 2.0, GIV_DIFF: -3.0},
+    "given_name": {
+        GIV_EXACT: 3.0,
+        GIV_NICK: 2.5,
+        GIV_FUZZY: 2.0,
+        GIV_INITIAL: 1.0,
+        GIV_ALIAS: 2.0,
+        GIV_DIFF: -3.0,
+    },
     "date_of_birth": {DOB_EXACT: 5.0, DOB_SWAPPED: 2.5, DOB_YEAR: 1.0, DOB_DIFF: -5.0},
 }
 #: log2 weight of a shared strong identifier.
@@ -67,11 +84,26 @@ SHARED_WEIGHTS = {"phone": 6.0, "home": 4.0, "vehicle": 3.0}
 TRANSPOSED = -0.5
 
 _LABELS = {
-    "family_name": {FAM_EXACT: "same", FAM_FUZZY: "spelling variant", FAM_PHONETIC: "sounds alike", FAM_DIFF: "differs"},
-    "given_name": {GIV_EXACT: "same", GIV_NICK: "nickname of the same name", GIV_FUZZY: "spelling variant",
-                   GIV_INITIAL: "initial agrees", GIV_ALIAS: "matches an alias", GIV_DIFF: "differs"},
-    "date_of_birth": {DOB_EXACT: "same", DOB_SWAPPED: "day and month transposed",
-                      DOB_YEAR: "year agrees (other date a 1 January year-only placeholder)", DOB_DIFF: "differs"},
+    "family_name": {
+        FAM_EXACT: "same",
+        FAM_FUZZY: "spelling variant",
+        FAM_PHONETIC: "sounds alike",
+        FAM_DIFF: "differs",
+    },
+    "given_name": {
+        GIV_EXACT: "same",
+        GIV_NICK: "nickname of the same name",
+        GIV_FUZZY: "spelling variant",
+        GIV_INITIAL: "initial agrees",
+        GIV_ALIAS: "matches an alias",
+        GIV_DIFF: "differs",
+    },
+    "date_of_birth": {
+        DOB_EXACT: "same",
+        DOB_SWAPPED: "day and month transposed",
+        DOB_YEAR: "year agrees (other date a 1 January year-only placeholder)",
+        DOB_DIFF: "differs",
+    },
 }
 
 
@@ -86,22 +118,43 @@ class BlockStats:
 
 def person_frame(store: GraphStore) -> pd.DataFrame:
     """Every stored person with what matching reads (PERSON_COLUMNS): names, dob, agencies, identifiers."""
-    people = store.nodes("Person", columns=["dataset", "given_name", "family_name", "aliases", "date_of_birth", "sources"])
+    people = store.nodes(
+        "Person",
+        columns=["dataset", "given_name", "family_name", "aliases", "date_of_birth", "sources"],
+    )
     if people.empty:
         return pd.DataFrame(columns=PERSON_COLUMNS)
     srcs = store.nodes("Source", columns=["agency"])
     agency = dict(zip(srcs["key"], srcs["agency"], strict=True)) if not srcs.empty else {}
     people["agencies"] = [
-        tuple(sorted({str(agency[s]) for s in (ss if ss is not None else []) if isinstance(agency.get(s), str)}))
+        tuple(
+            sorted(
+                {
+                    str(agency[s])
+                    for s in (ss if ss is not None else [])
+                    if isinstance(agency.get(s), str)
+                }
+            )
+        )
         for ss in people["sources"]
     ]
     people["phones"] = people["key"].map(_held(store, ("USES_PHONE",)))
     people["vehicles"] = people["key"].map(_held(store, ("KEEPER_OF", "DRIVES")))
     homes = _held(store, ("LIVES_AT",))
     places = store.nodes("Location", columns=["postcode", "address", "name"])
-    address = {k: _address_key(p, a, n) for k, p, a, n in
-               zip(places["key"], places["postcode"], places["address"], places["name"], strict=True)} if not places.empty else {}
-    people["homes"] = people["key"].map(lambda k: tuple(sorted({address[x] for x in homes.get(k, ()) if address.get(x)})))
+    address = (
+        {
+            k: _address_key(p, a, n)
+            for k, p, a, n in zip(
+                places["key"], places["postcode"], places["address"], places["name"], strict=True
+            )
+        }
+        if not places.empty
+        else {}
+    )
+    people["homes"] = people["key"].map(
+        lambda k: tuple(sorted({address[x] for x in homes.get(k, ()) if address.get(x)}))
+    )
     for col in ("phones", "vehicles"):
         people[col] = people[col].map(lambda v: v if isinstance(v, tuple) else ())
     return people[PERSON_COLUMNS].reset_index(drop=True)
@@ -161,15 +214,26 @@ def prepare(frame: pd.DataFrame) -> Prepared:
     year = np.where(known, dob.dt.year.fillna(0).astype(int), -1)
     month = np.where(known, dob.dt.month.fillna(0).astype(int), -1)
     day = np.where(known, dob.dt.day.fillna(0).astype(int), -1)
-    agencies = frame["agencies"].map(lambda a: ",".join(a) if isinstance(a, tuple | list) else str(a))
+    agencies = frame["agencies"].map(
+        lambda a: ",".join(a) if isinstance(a, tuple | list) else str(a)
+    )
     return Prepared(
         keys=frame["key"].to_numpy(dtype=object),
         signature=(frame["dataset"].astype(str) + "|" + agencies).to_numpy(dtype=object),
-        given=given, family=family, canon=canon,
-        fam_phon=_mapped(pd.Series(family), phonetic), giv_phon=_mapped(pd.Series(given), phonetic),
-        year=year, month=month, day=day,
-        aliases=[alias_tokens(a) for a in frame["aliases"]] if frame["aliases"].notna().any() else [set()] * len(frame),
-        phones=frame["phones"], homes=frame["homes"], vehicles=frame["vehicles"],
+        given=given,
+        family=family,
+        canon=canon,
+        fam_phon=_mapped(pd.Series(family), phonetic),
+        giv_phon=_mapped(pd.Series(given), phonetic),
+        year=year,
+        month=month,
+        day=day,
+        aliases=[alias_tokens(a) for a in frame["aliases"]]
+        if frame["aliases"].notna().any()
+        else [set()] * len(frame),
+        phones=frame["phones"],
+        homes=frame["homes"],
+        vehicles=frame["vehicles"],
     )
 
 
@@ -186,7 +250,13 @@ def blocking_keys(p: Prepared) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     has_dob = p.year > 0
     lo = np.minimum(p.month, p.day)
     hi = np.maximum(p.month, p.day)
-    dob = pd.Series(p.year.astype(str)) + "-" + pd.Series(lo.astype(str)) + "-" + pd.Series(hi.astype(str))
+    dob = (
+        pd.Series(p.year.astype(str))
+        + "-"
+        + pd.Series(lo.astype(str))
+        + "-"
+        + pd.Series(hi.astype(str))
+    )
     dob_arr = dob.to_numpy(dtype=object)
     ok = has_dob & (p.fam_phon != "")
     rules["dob_family"] = (idx[ok], dob_arr[ok] + "|" + p.fam_phon[ok])
@@ -196,8 +266,12 @@ def blocking_keys(p: Prepared) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     fam_initial = _initial(p.family)
     ok = (p.fam_phon != "") & (canon_initial != "")
     swap = (p.giv_phon != "") & (fam_initial != "")
-    rules["name"] = (np.concatenate([idx[ok], idx[swap]]),
-                     np.concatenate([p.fam_phon[ok] + "|" + canon_initial[ok], p.giv_phon[swap] + "|" + fam_initial[swap]]))
+    rules["name"] = (
+        np.concatenate([idx[ok], idx[swap]]),
+        np.concatenate(
+            [p.fam_phon[ok] + "|" + canon_initial[ok], p.giv_phon[swap] + "|" + fam_initial[swap]]
+        ),
+    )
     for rule, col in (("phone", p.phones), ("home", p.homes), ("vehicle", p.vehicles)):
         lengths = col.map(len).to_numpy()
         if lengths.sum() == 0:
@@ -232,7 +306,9 @@ def _block_pairs(records: np.ndarray, keys: np.ndarray, max_block: int) -> tuple
     return pairs[(pairs >> 32) != (pairs & 0xFFFFFFFF)], skipped
 
 
-def candidate_pairs(p: Prepared, max_block: int = MAX_BLOCK) -> tuple[np.ndarray, dict[str, np.ndarray], BlockStats]:
+def candidate_pairs(
+    p: Prepared, max_block: int = MAX_BLOCK
+) -> tuple[np.ndarray, dict[str, np.ndarray], BlockStats]:
     """Eligible pairs from every blocking rule (sorted codes), the pairs sharing each identifier, and stats."""
     stats = BlockStats()
     found: list[np.ndarray] = []
@@ -251,7 +327,9 @@ def candidate_pairs(p: Prepared, max_block: int = MAX_BLOCK) -> tuple[np.ndarray
     return allp, shared, stats
 
 
-def score_pairs(p: Prepared, pairs: np.ndarray, shared: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+def score_pairs(
+    p: Prepared, pairs: np.ndarray, shared: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Field outcomes, log2 total and score (0..1) of each pair code: columns i, j, family, given, order, dob, phone, home, vehicle."""
     i = (pairs >> 32).astype(np.int64)
     j = (pairs & 0xFFFFFFFF).astype(np.int64)
@@ -260,9 +338,13 @@ def score_pairs(p: Prepared, pairs: np.ndarray, shared: dict[str, np.ndarray] | 
     giv = _given_outcome(giv_a, giv_b, p.canon[i], p.canon[j])
     # transposed names: where the family names disagree, try given<->family the other way round
     order = np.zeros(len(i), dtype=np.int8)
-    trial = np.flatnonzero((fam == FAM_DIFF) & (giv_a != "") & (fam_b != "") & (fam_a != "") & (giv_b != ""))
+    trial = np.flatnonzero(
+        (fam == FAM_DIFF) & (giv_a != "") & (fam_b != "") & (fam_a != "") & (giv_b != "")
+    )
     if len(trial):
-        t_fam = _family_outcome(giv_a[trial], fam_b[trial], p.giv_phon[i][trial], p.fam_phon[j][trial])
+        t_fam = _family_outcome(
+            giv_a[trial], fam_b[trial], p.giv_phon[i][trial], p.fam_phon[j][trial]
+        )
         t_giv = _given_outcome(fam_a[trial], giv_b[trial], fam_a[trial], p.canon[j][trial])
         better = (t_fam != FAM_DIFF) & (t_giv != GIV_DIFF)
         fam[trial[better]] = t_fam[better]
@@ -276,7 +358,11 @@ def score_pairs(p: Prepared, pairs: np.ndarray, shared: dict[str, np.ndarray] | 
         total += out[col].map(WEIGHTS[name]).fillna(0.0).to_numpy()
     total += TRANSPOSED * order
     for rule, weight in SHARED_WEIGHTS.items():
-        flag = np.isin(pairs, shared[rule]) if shared and rule in shared else np.zeros(len(i), dtype=bool)
+        flag = (
+            np.isin(pairs, shared[rule])
+            if shared and rule in shared
+            else np.zeros(len(i), dtype=bool)
+        )
         out[rule] = flag
         total += weight * flag
     out["total"] = total
@@ -309,7 +395,11 @@ def _given_outcome(a: np.ndarray, b: np.ndarray, ca: np.ndarray, cb: np.ndarray)
     known = (a != "") & (b != "")
     out[known] = GIV_DIFF
     first_a, first_b = _initial(a), _initial(b)
-    initial = known & ((pd.Series(a).str.len() == 1) | (pd.Series(b).str.len() == 1)).to_numpy() & (first_a == first_b)
+    initial = (
+        known
+        & ((pd.Series(a).str.len() == 1) | (pd.Series(b).str.len() == 1)).to_numpy()
+        & (first_a == first_b)
+    )
     out[initial] = GIV_INITIAL
     full = known & ~initial
     out[full & (_jw(ca, cb) >= FUZZY)] = GIV_FUZZY
@@ -349,16 +439,20 @@ def reasons(p: Prepared, row: dict[str, Any]) -> tuple[list[str], list[str]]:
     i, j = int(row["i"]), int(row["j"])
     agree: list[str] = []
     differ: list[str] = []
-    for col, name, va, vb in (("family", "family_name", p.family[i], p.family[j]),
-                              ("given", "given_name", p.given[i], p.given[j]),
-                              ("dob", "date_of_birth", _iso(p, i), _iso(p, j))):
+    for col, name, va, vb in (
+        ("family", "family_name", p.family[i], p.family[j]),
+        ("given", "given_name", p.given[i], p.given[j]),
+        ("dob", "date_of_birth", _iso(p, i), _iso(p, j)),
+    ):
         code = int(row[col])
         if code == 0:
             continue
         text = f"{name}: {_LABELS[name][code]}"
         if col in ("family", "given") and row["order"]:
             text += " (given and family names transposed)"
-        (differ if WEIGHTS[name][code] < 0 else agree).append(f"{text} ({va} / {vb})" if va != vb else text)
+        (differ if WEIGHTS[name][code] < 0 else agree).append(
+            f"{text} ({va} / {vb})" if va != vb else text
+        )
     for rule, col in (("phone", p.phones), ("home", p.homes), ("vehicle", p.vehicles)):
         if row[rule]:
             both = sorted(set(col.iloc[i]) & set(col.iloc[j]))
@@ -366,7 +460,9 @@ def reasons(p: Prepared, row: dict[str, Any]) -> tuple[list[str], list[str]]:
     return agree, differ
 
 
-def find_candidates(frame: pd.DataFrame, min_score: float = 0.0, max_block: int = MAX_BLOCK) -> tuple[pd.DataFrame, Prepared, BlockStats]:
+def find_candidates(
+    frame: pd.DataFrame, min_score: float = 0.0, max_block: int = MAX_BLOCK
+) -> tuple[pd.DataFrame, Prepared, BlockStats]:
     """Scored candidate pairs of a person frame at or above `min_score`, best first, with the prepared arrays."""
     p = prepare(frame)
     pairs, shared, stats = candidate_pairs(p, max_block)
@@ -375,9 +471,15 @@ def find_candidates(frame: pd.DataFrame, min_score: float = 0.0, max_block: int 
     ka, kb = p.keys[scored["i"]], p.keys[scored["j"]]
     swap = ka > kb
     si, sj = scored["i"].to_numpy(), scored["j"].to_numpy()
-    scored = scored.assign(i=np.where(swap, sj, si), j=np.where(swap, si, sj),
-                           a=np.where(swap, kb, ka), b=np.where(swap, ka, kb))
-    scored = scored.sort_values(["score", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+    scored = scored.assign(
+        i=np.where(swap, sj, si),
+        j=np.where(swap, si, sj),
+        a=np.where(swap, kb, ka),
+        b=np.where(swap, ka, kb),
+    )
+    scored = scored.sort_values(["score", "a", "b"], ascending=[False, True, True]).reset_index(
+        drop=True
+    )
     return scored, p, stats
 
 
@@ -387,6 +489,13 @@ def candidates(store: GraphStore, min_score: float = 0.5) -> list[dict[str, Any]
     out = []
     for row in scored.to_dict("records"):
         agree, differ = reasons(p, row)
-        out.append({"a": row["a"], "b": row["b"], "score": round(float(row["score"]), 4),
-                    "agreements": agree, "disagreements": differ})
+        out.append(
+            {
+                "a": row["a"],
+                "b": row["b"],
+                "score": round(float(row["score"]), 4),
+                "agreements": agree,
+                "disagreements": differ,
+            }
+        )
     return out

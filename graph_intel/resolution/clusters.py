@@ -20,7 +20,9 @@ from graph_intel.stores.base import GraphStore
 def clusters(store: GraphStore) -> list[list[str]]:
     """Each confirmed cluster's member keys (sorted), largest first, then by representative."""
     graph = nx.Graph()
-    graph.add_edges_from(pair for pair, entry in current(store).items() if entry.get("judgement") == "same")
+    graph.add_edges_from(
+        pair for pair, entry in current(store).items() if entry.get("judgement") == "same"
+    )
     found = [sorted(c) for c in nx.connected_components(graph)]
     found.sort(key=lambda c: (-len(c), c[0]))
     return found
@@ -64,8 +66,17 @@ def merge_persons(people: pd.DataFrame, reps: dict[str, str]) -> pd.DataFrame:
         row = {col: _first(group[col]) for col in group.columns}
         for col in ("sources", "aliases"):
             if col in group:
-                row[col] = list(dict.fromkeys(x for v in group[col] if isinstance(v, list | tuple) or hasattr(v, "tolist")
-                                              for x in list(v))) or row[col]
+                row[col] = (
+                    list(
+                        dict.fromkeys(
+                            x
+                            for v in group[col]
+                            if isinstance(v, list | tuple) or hasattr(v, "tolist")
+                            for x in list(v)
+                        )
+                    )
+                    or row[col]
+                )
         for col, pick in (("first_seen", "min"), ("last_seen", "max")):
             if col in group:
                 row[col] = getattr(pd.to_datetime(group[col], errors="coerce"), pick)()

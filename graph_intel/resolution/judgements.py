@@ -64,8 +64,15 @@ def _history(extra: Any) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)]
 
 
-def judge(store: GraphStore, a: str, b: str, judgement: str, reason: str, by: str,
-          at: datetime | None = None) -> dict[str, Any]:
+def judge(
+    store: GraphStore,
+    a: str,
+    b: str,
+    judgement: str,
+    reason: str,
+    by: str,
+    at: datetime | None = None,
+) -> dict[str, Any]:
     """Record an analyst's judgement on two person records (appended, never overwriting) and return it."""
     word = judgement.strip().lower().replace("-", "_")
     if word not in JUDGEMENTS:
@@ -73,7 +80,9 @@ def judge(store: GraphStore, a: str, b: str, judgement: str, reason: str, by: st
     return _record(store, a, b, word, reason, by, at)
 
 
-def withdraw(store: GraphStore, a: str, b: str, reason: str, by: str, at: datetime | None = None) -> dict[str, Any]:
+def withdraw(
+    store: GraphStore, a: str, b: str, reason: str, by: str, at: datetime | None = None
+) -> dict[str, Any]:
     """Withdraw the current judgement on a pair (history kept); a withdrawn `same` no longer merges them."""
     ka, kb = _pair(store, a, b)
     if not pair_history(store, ka, kb) and not _logged(store, ka, kb):
@@ -86,7 +95,9 @@ def _logged(store: GraphStore, ka: str, kb: str) -> bool:
     return any(e["a"] == ka and e["b"] == kb for e in judgements(store))
 
 
-def _record(store: GraphStore, a: str, b: str, word: str, reason: str, by: str, at: datetime | None) -> dict[str, Any]:
+def _record(
+    store: GraphStore, a: str, b: str, word: str, reason: str, by: str, at: datetime | None
+) -> dict[str, Any]:
     """Append one judgement: its Source and Report, and the pair's SAME_AS history when it has one or is `same`."""
     if not by or not by.strip():
         raise JudgementError("--by must name who made the judgement")
@@ -99,26 +110,76 @@ def _record(store: GraphStore, a: str, b: str, word: str, reason: str, by: str, 
     while store.get_node("Report", f"{dataset}:{rid}") is not None:
         rid += "+"
     rkey = f"{dataset}:{rid}"
-    entry = {"a": ka, "b": kb, "judgement": word, "by": by.strip(), "at": when.isoformat(), "reason": reason.strip(),
-             "record": rkey}
-    text = (f"Entity resolution: {ka} and {kb} judged {word.upper()} by {entry['by']} on {when.date()}. "
-            f"Reason: {entry['reason']}")
-    store.upsert_nodes("Source", pd.DataFrame([{
-        "key": rkey, "id": rid, "dataset": dataset, "sources": [rkey], "first_seen": when, "last_seen": when,
-        "agency": "other", "recorded_at": when, "reference": "entity resolution",
-        "handling_note": f"resolution judgement by {entry['by']}",
-    }]))
-    store.upsert_nodes("Report", pd.DataFrame([{
-        "key": rkey, "id": rid, "dataset": dataset, "sources": [rkey], "first_seen": when, "last_seen": when,
-        "recorded_at": when, "text": text, "extra": json.dumps({MARK: entry}, ensure_ascii=False),
-    }]))
+    entry = {
+        "a": ka,
+        "b": kb,
+        "judgement": word,
+        "by": by.strip(),
+        "at": when.isoformat(),
+        "reason": reason.strip(),
+        "record": rkey,
+    }
+    text = (
+        f"Entity resolution: {ka} and {kb} judged {word.upper()} by {entry['by']} on {when.date()}. "
+        f"Reason: {entry['reason']}"
+    )
+    store.upsert_nodes(
+        "Source",
+        pd.DataFrame(
+            [
+                {
+                    "key": rkey,
+                    "id": rid,
+                    "dataset": dataset,
+                    "sources": [rkey],
+                    "first_seen": when,
+                    "last_seen": when,
+                    "agency": "other",
+                    "recorded_at": when,
+                    "reference": "entity resolution",
+                    "handling_note": f"resolution judgement by {entry['by']}",
+                }
+            ]
+        ),
+    )
+    store.upsert_nodes(
+        "Report",
+        pd.DataFrame(
+            [
+                {
+                    "key": rkey,
+                    "id": rid,
+                    "dataset": dataset,
+                    "sources": [rkey],
+                    "first_seen": when,
+                    "last_seen": when,
+                    "recorded_at": when,
+                    "text": text,
+                    "extra": json.dumps({MARK: entry}, ensure_ascii=False),
+                }
+            ]
+        ),
+    )
     history = pair_history(store, ka, kb)
     if word == "same" or history:
         history = sorted([*history, entry], key=lambda e: (e["at"], e["record"]))
-        store.upsert_links("SAME_AS", "Person", "Person", pd.DataFrame([{
-            "from_key": ka, "to_key": kb, "sources": [rkey], "first_seen": when, "last_seen": when,
-            "extra": json.dumps({"judgements": history}, ensure_ascii=False),
-        }]))
+        store.upsert_links(
+            "SAME_AS",
+            "Person",
+            "Person",
+            pd.DataFrame(
+                [
+                    {
+                        "from_key": ka,
+                        "to_key": kb,
+                        "sources": [rkey],
+                        "first_seen": when,
+                        "last_seen": when,
+                        "extra": json.dumps({"judgements": history}, ensure_ascii=False),
+                    }
+                ]
+            ),
+        )
     return {"a": ka, "b": kb, "judgement": word, "by": entry["by"], "at": entry["at"]}
 
 
@@ -144,7 +205,11 @@ def current(store: GraphStore) -> dict[tuple[str, str], dict[str, Any]]:
     """(lower key, higher key) -> the pair's current judgement entry, from the SAME_AS links' histories."""
     links = store.links("SAME_AS")
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for a, b, extra in zip(links["from_key"], links["to_key"], links["extra"], strict=True) if not links.empty else ():
+    for a, b, extra in (
+        zip(links["from_key"], links["to_key"], links["extra"], strict=True)
+        if not links.empty
+        else ()
+    ):
         history = _history(extra)
         if history:
             out[(a, b) if a < b else (b, a)] = history[-1]

@@ -42,8 +42,13 @@ from graph_intel.safeguarding.risk import REVIEW_OVERDUE, risk_prompts
 from graph_intel.stores.base import GraphStore
 
 
-def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: MissingRules | None = None,
-             include_restricted: bool = False) -> dict[str, Any]:
+def briefing(
+    store: GraphStore,
+    since: date,
+    as_of: date | None = None,
+    rules: MissingRules | None = None,
+    include_restricted: bool = False,
+) -> dict[str, Any]:
     """The contract's briefing document: per child on the matrix, what is new since `since`.
 
     Material whose every source is restricted (graph_intel.handling) is left out unless
@@ -62,7 +67,9 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
     missing = episodes(store, day)
     all_breaches = breaches(store, evidence)
     victims = possible_victims(store, people)
-    record = _record_news(store, since, day, {keys[r["person_id"]] for r in matrix if r["person_id"] in keys})
+    record = _record_news(
+        store, since, day, {keys[r["person_id"]] for r in matrix if r["person_id"] in keys}
+    )
     children = []
     for row in matrix:
         child = keys.get(row["person_id"])
@@ -74,10 +81,21 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
         for adult, group in pairs.groupby("a"):
             first = group["at"].min()
             if pd.notna(first) and first >= pd.Timestamp(start):
-                marks = handling.note([k for srcs in group["sources"] for k in (srcs if srcs is not None else [])]) \
-                    if handling is not None else None
-                new_adults.append({"person_id": ident(str(adult)), "first_evidence": iso(first),
-                                   "evidence": len(group), "restricted": marks})
+                marks = (
+                    handling.note(
+                        [k for srcs in group["sources"] for k in (srcs if srcs is not None else [])]
+                    )
+                    if handling is not None
+                    else None
+                )
+                new_adults.append(
+                    {
+                        "person_id": ident(str(adult)),
+                        "first_evidence": iso(first),
+                        "evidence": len(group),
+                        "restricted": marks,
+                    }
+                )
         new_adults.sort(key=lambda a: (a["first_evidence"], a["person_id"]))
         eps = missing.get(child, [])
         new_eps = [e for e in eps if e.start >= start]
@@ -89,37 +107,81 @@ def briefing(store: GraphStore, since: date, as_of: date | None = None, rules: M
                 continue
             items = [e for e in b["evidence"] if e["at"] and e["at"] >= start.isoformat()]
             if items:
-                new_breaches.append({"served_on": b["served_on"], "served_at": b["served_at"],
-                                     "notice": b["notice"], "evidence": items})
-        children.append({
-            "person_id": row["person_id"], "rag": row["rag"], "rag_set_by": row["by"], "rag_set_at": row["set_at"],
-            "review": row["review"], "review_due": row["review_due"],
-            "lead_worker": row["lead_worker"], "nrm_referral": row["nrm_referral"],
-            "last_intelligence": row["last_intelligence"], "no_new_intelligence": row["no_new_intelligence"],
-            "new_adults": [a["person_id"] for a in new_adults], "new_adult_evidence": new_adults,
-            "new_missing": len(new_eps), "new_missing_episodes": [ident(e.event, "Event") for e in new_eps],
-            "triggers": triggers, "breaches": new_breaches,
-            "prompts": [p["prompt"] for p in victims if p["key"] == child],
-            **record.get(row["person_id"], _EMPTY_RECORD),
-        })
-    listed = [{"person_id": ident(p["key"]), "at": p["at"], "age": p["age"], "what": p["what"],
-               "event": ident(p["event"], "Event") if p["event"] else None, "prompt": p["prompt"]} for p in victims]
-    return {"since": since.isoformat(), "as_of": day.isoformat(), "children": children, "possible_victims": listed,
-            "note": "prompts for the hub with their evidence; no decision has been made by the tool",
-            "include_restricted": include_restricted,
-            "restricted_note": ("includes restricted material, marked with its handling conditions" if include_restricted
-                                else "material recorded only by sources with a restrictive handling code is left out")}
+                new_breaches.append(
+                    {
+                        "served_on": b["served_on"],
+                        "served_at": b["served_at"],
+                        "notice": b["notice"],
+                        "evidence": items,
+                    }
+                )
+        children.append(
+            {
+                "person_id": row["person_id"],
+                "rag": row["rag"],
+                "rag_set_by": row["by"],
+                "rag_set_at": row["set_at"],
+                "review": row["review"],
+                "review_due": row["review_due"],
+                "lead_worker": row["lead_worker"],
+                "nrm_referral": row["nrm_referral"],
+                "last_intelligence": row["last_intelligence"],
+                "no_new_intelligence": row["no_new_intelligence"],
+                "new_adults": [a["person_id"] for a in new_adults],
+                "new_adult_evidence": new_adults,
+                "new_missing": len(new_eps),
+                "new_missing_episodes": [ident(e.event, "Event") for e in new_eps],
+                "triggers": triggers,
+                "breaches": new_breaches,
+                "prompts": [p["prompt"] for p in victims if p["key"] == child],
+                **record.get(row["person_id"], _EMPTY_RECORD),
+            }
+        )
+    listed = [
+        {
+            "person_id": ident(p["key"]),
+            "at": p["at"],
+            "age": p["age"],
+            "what": p["what"],
+            "event": ident(p["event"], "Event") if p["event"] else None,
+            "prompt": p["prompt"],
+        }
+        for p in victims
+    ]
+    return {
+        "since": since.isoformat(),
+        "as_of": day.isoformat(),
+        "children": children,
+        "possible_victims": listed,
+        "note": "prompts for the hub with their evidence; no decision has been made by the tool",
+        "include_restricted": include_restricted,
+        "restricted_note": (
+            "includes restricted material, marked with its handling conditions"
+            if include_restricted
+            else "material recorded only by sources with a restrictive handling code is left out"
+        ),
+    }
 
 
-_EMPTY_RECORD: dict[str, list[Any]] = {"overdue_reviews": [], "unanswered_referrals": [], "escalations": [],
-                                       "risk_prompts": [], "new_concerns": [], "new_allocations": []}
+_EMPTY_RECORD: dict[str, list[Any]] = {
+    "overdue_reviews": [],
+    "unanswered_referrals": [],
+    "escalations": [],
+    "risk_prompts": [],
+    "new_concerns": [],
+    "new_allocations": [],
+}
 
 
-def _record_news(store: GraphStore, since: date, day: date, children: set[str]) -> dict[str, dict[str, list[Any]]]:
+def _record_news(
+    store: GraphStore, since: date, day: date, children: set[str]
+) -> dict[str, dict[str, list[Any]]]:
     """The safeguarding record's part of the briefing, per child id on the matrix."""
     if not children:
         return {}
-    out: dict[str, dict[str, list[Any]]] = {ident(c): {k: [] for k in _EMPTY_RECORD} for c in children}
+    out: dict[str, dict[str, list[Any]]] = {
+        ident(c): {k: [] for k in _EMPTY_RECORD} for c in children
+    }
     for p in referral_prompts(store, day):
         if p["child"] in out:
             out[p["child"]]["escalations"].append(p)
@@ -134,16 +196,26 @@ def _record_news(store: GraphStore, since: date, day: date, children: set[str]) 
             if p["period_end"] >= since.isoformat():  # a period reported since the date
                 out[p["child"]]["new_concerns"].append({**p["evidence"][-1], "prompt": p["prompt"]})
         elif p["rule"] in (NEW_PHONE, MISSING_TOGETHER):
-            if (p.get("attributed_at") or p.get("missing_from") or "") >= since.isoformat():  # new since the date
-                out[p["child"]]["new_concerns"].append({**p["evidence"][0], "rule": p["rule"], "prompt": p["prompt"],
-                                                        "evidence": p["evidence"]})
+            if (
+                p.get("attributed_at") or p.get("missing_from") or ""
+            ) >= since.isoformat():  # new since the date
+                out[p["child"]]["new_concerns"].append(
+                    {
+                        **p["evidence"][0],
+                        "rule": p["rule"],
+                        "prompt": p["prompt"],
+                        "evidence": p["evidence"],
+                    }
+                )
         else:
             out[p["child"]]["risk_prompts"].append(p)
     sources = Sources(store)
     start, limit = datetime.combine(since, time()), end_of_day(day)
     for child in children:
         for c in concerns(store, child, sources):
-            attendance = c.evidence["record"] == "school_record" and "exclusion" not in c.evidence["what"]  # drops: above
+            attendance = (
+                c.evidence["record"] == "school_record" and "exclusion" not in c.evidence["what"]
+            )  # drops: above
             if c.evidence["record"] != "event" and not attendance and start <= c.at < limit:
                 out[ident(child)]["new_concerns"].append(c.evidence)
     allocations = records(store, "Allocation")
@@ -151,7 +223,9 @@ def _record_news(store: GraphStore, since: date, day: date, children: set[str]) 
         at = when(row, "Allocation")
         child = row.get("child_key")
         if isinstance(child, str) and child in children and at is not None and start <= at < limit:
-            out[ident(child)]["new_allocations"].append(item(row, "Allocation", sources, describe(row, "Allocation")))
+            out[ident(child)]["new_allocations"].append(
+                item(row, "Allocation", sources, describe(row, "Allocation"))
+            )
     for news in out.values():
         news["new_concerns"].sort(key=lambda e: (e.get("at") or "", e.get("id") or ""))
     return out

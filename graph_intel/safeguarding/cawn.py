@@ -27,14 +27,24 @@ from graph_intel.stores.base import GraphStore
 from graph_intel.stores.frames import member
 
 #: Legal statuses under which a 16-17 year old is covered (Children Act 1989 s49).
-IN_CARE_STATUSES = frozenset({"care_order", "interim_care_order", "emergency_protection_order", "police_protection"})
+IN_CARE_STATUSES = frozenset(
+    {"care_order", "interim_care_order", "emergency_protection_order", "police_protection"}
+)
 #: Kinds of contact evidence that show association with a child.
 ASSOCIATION_KINDS = ("call", "message", "together", "pickup", "handset_contact", "link")
 #: The event kind of a notice served.
 CAWN_SERVED = "cawn_served"
 
 
-__all__ = ["age_on", "eligibility", "eligible_children", "candidates", "breaches", "notices", "adult_keys"]
+__all__ = [
+    "age_on",
+    "eligibility",
+    "eligible_children",
+    "candidates",
+    "breaches",
+    "notices",
+    "adult_keys",
+]
 
 
 def eligibility(dob: date | None, legal_status: str | None, on: date) -> tuple[bool, str] | None:
@@ -57,7 +67,9 @@ def _status(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def eligible_children(store: GraphStore, on: date | None = None, include_all: bool = False) -> list[dict[str, Any]]:
+def eligible_children(
+    store: GraphStore, on: date | None = None, include_all: bool = False
+) -> list[dict[str, Any]]:
     """Children a CAWN can cover on the date (with --all, also those s20 leaves uncovered)."""
     day = on or date.today()
     people = persons(store)
@@ -65,12 +77,22 @@ def eligible_children(store: GraphStore, on: date | None = None, include_all: bo
     eligible = np.isin(reasons, _COVERED)
     keep = eligible | ((reasons == "accommodated_s20_not_covered") if include_all else False)
     out: list[dict[str, Any]] = []
-    statuses = people["legal_status"].to_numpy(dtype=object) if "legal_status" in people else np.full(len(people), None)
+    statuses = (
+        people["legal_status"].to_numpy(dtype=object)
+        if "legal_status" in people
+        else np.full(len(people), None)
+    )
     for i in np.flatnonzero(keep).tolist():
-        out.append({
-            "person_id": ident(str(people.index[i])), "reason": str(reasons[i]), "eligible": bool(eligible[i]),
-            "on": day.isoformat(), "age": int(ages[i]), "legal_status": _status(statuses[i]),
-        })
+        out.append(
+            {
+                "person_id": ident(str(people.index[i])),
+                "reason": str(reasons[i]),
+                "eligible": bool(eligible[i]),
+                "on": day.isoformat(),
+                "age": int(ages[i]),
+                "legal_status": _status(statuses[i]),
+            }
+        )
     out.sort(key=lambda r: (not r["eligible"], _natural(str(r["person_id"]))))
     return out
 
@@ -86,35 +108,52 @@ def _eligibility_columns(people: pd.DataFrame, on: date) -> tuple[np.ndarray, np
     """
     if people.empty or "date_of_birth" not in people:
         return np.zeros(len(people), dtype=np.int64), np.full(len(people), "", dtype=object)
-    dob = np.array([d if d is not None else np.datetime64("NaT") for d in map(to_date, people["date_of_birth"].tolist())],
-                   dtype="datetime64[D]").astype("datetime64[us]")
+    dob = np.array(
+        [
+            d if d is not None else np.datetime64("NaT")
+            for d in map(to_date, people["date_of_birth"].tolist())
+        ],
+        dtype="datetime64[D]",
+    ).astype("datetime64[us]")
     years, known = _years(dob, np.full(len(dob), np.datetime64(on, "D")).astype("datetime64[us]"))
-    status = people["legal_status"].to_numpy(dtype=object) if "legal_status" in people else np.full(len(people), None)
+    status = (
+        people["legal_status"].to_numpy(dtype=object)
+        if "legal_status" in people
+        else np.full(len(people), None)
+    )
     in_care = np.array([isinstance(v, str) and v in IN_CARE_STATUSES for v in status], dtype=bool)
     s20 = np.array([v == "accommodated_s20" for v in status], dtype=bool)
     child = known & (years >= 0) & (years < 18)
-    reasons = np.select([child & (years < 16), child & in_care, child & s20, child],
-                        ["under_16", "in_care_under_18", "accommodated_s20_not_covered", "aged_16_17_not_in_care"],
-                        default="").astype(object)
+    reasons = np.select(
+        [child & (years < 16), child & in_care, child & s20, child],
+        ["under_16", "in_care_under_18", "accommodated_s20_not_covered", "aged_16_17_not_in_care"],
+        default="",
+    ).astype(object)
     return years, reasons
 
 
 def _natural(text: str) -> tuple[str, int, str]:
     head = text.rstrip("0123456789")
-    tail = text[len(head):]
+    tail = text[len(head) :]
     return (head, int(tail) if tail else -1, text)
 
 
 def notices(store: GraphStore) -> pd.DataFrame:
     """Notices served: event, served_on (adult key), child (key), served_at, sources."""
     cols = ["event", "served_on", "child", "served_at", "sources"]
-    events = store.events([CAWN_SERVED], columns=["kind", "started_at", "sources"])  # found by kind in the store
+    events = store.events(
+        [CAWN_SERVED], columns=["kind", "started_at", "sources"]
+    )  # found by kind in the store
     if events.empty:
         return pd.DataFrame(columns=cols)
     parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"]))
     parts = parts[parts["from_entity"] == "Person"]
-    adults = parts[parts["role"] == "served_on"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "served_on"})
-    kids = parts[parts["role"] == "child"][["to_key", "from_key"]].rename(columns={"to_key": "event", "from_key": "child"})
+    adults = parts[parts["role"] == "served_on"][["to_key", "from_key"]].rename(
+        columns={"to_key": "event", "from_key": "served_on"}
+    )
+    kids = parts[parts["role"] == "child"][["to_key", "from_key"]].rename(
+        columns={"to_key": "event", "from_key": "child"}
+    )
     pairs = adults.merge(kids, on="event")
     reps = representatives(store)  # records judged to be one person are one person
     pairs["served_on"] = canonical(pairs["served_on"], reps)
@@ -132,7 +171,11 @@ def adult_keys(store: GraphStore, on: date, people: pd.DataFrame | None = None) 
     keys = list(people.index)
     status = Ages(people).status(keys, [pd.Timestamp(on)] * len(keys))
     category = people["category"].fillna("").to_numpy() if keys else []
-    return {str(k) for k, s, c in zip(keys, status, category, strict=True) if s == ADULT and c != "professional"}
+    return {
+        str(k)
+        for k, s, c in zip(keys, status, category, strict=True)
+        if s == ADULT and c != "professional"
+    }
 
 
 def adult_at_fact(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -140,7 +183,9 @@ def adult_at_fact(people: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return rows
     rule = Ages(people)
-    keep = (rule.status(rows["a"], rows["at"]) == ADULT) & (rule.status(rows["b"], rows["at"]) != ADULT)
+    keep = (rule.status(rows["a"], rows["at"]) == ADULT) & (
+        rule.status(rows["b"], rows["at"]) != ADULT
+    )
     return rows[keep]
 
 
@@ -203,11 +248,28 @@ def candidates(store: GraphStore, on: date | None = None) -> list[dict[str, Any]
     for (adult, child), group in by_pair.items():
         if (adult, child) in served:
             continue
-        items = sorted((evidence_json(r, sources) for r in group), key=lambda e: (e["at"] or "", e["id"]))
+        items = sorted(
+            (evidence_json(r, sources) for r in group), key=lambda e: (e["at"] or "", e["id"])
+        )
         last = max((e["at"] for e in items if e["at"]), default=None)
-        out.append({"adult": ident(str(adult)), "child": ident(str(child)), "evidence": len(items),
-                    "last_contact": last, "on": day.isoformat(), "items": items})
-    out.sort(key=lambda r: (-int(r["evidence"]), _neg(r["last_contact"]), _natural(str(r["adult"])), _natural(str(r["child"]))))
+        out.append(
+            {
+                "adult": ident(str(adult)),
+                "child": ident(str(child)),
+                "evidence": len(items),
+                "last_contact": last,
+                "on": day.isoformat(),
+                "items": items,
+            }
+        )
+    out.sort(
+        key=lambda r: (
+            -int(r["evidence"]),
+            _neg(r["last_contact"]),
+            _natural(str(r["adult"])),
+            _natural(str(r["child"])),
+        )
+    )
     return out
 
 
@@ -231,27 +293,50 @@ def breaches(store: GraphStore, evidence: pd.DataFrame | None = None) -> list[di
     # served child, then joined to the notices on (adult, child); never a scan per notice
     pairs = pair_evidence(evidence, set(served["served_on"]), set(served["child"]))
     pairs = pairs.assign(_row=np.arange(len(pairs)))
-    joined = served.reset_index(drop=True).assign(_note=np.arange(len(served)))[["served_on", "child", "_note"]] \
+    joined = (
+        served.reset_index(drop=True)
+        .assign(_note=np.arange(len(served)))[["served_on", "child", "_note"]]
         .merge(pairs, left_on=["served_on", "child"], right_on=["a", "b"], how="inner")
-    by_note = {int(n): g.sort_values("_row", kind="stable") for n, g in joined.groupby("_note", sort=False)}
+    )
+    by_note = {
+        int(n): g.sort_values("_row", kind="stable") for n, g in joined.groupby("_note", sort=False)
+    }
     out = []
     for n, note in enumerate(served.to_dict("records")):
         at = to_datetime(note["served_at"])
         pair = by_note.get(n, pairs.iloc[0:0])
-        after = pair[pair["at"].notna() & (pair["at"] > pd.Timestamp(at))] if at is not None else pair.iloc[0:0]
-        items = sorted((evidence_json(r, sources) for r in after.to_dict("records")), key=lambda e: (e["at"] or "", e["id"]))
+        after = (
+            pair[pair["at"].notna() & (pair["at"] > pd.Timestamp(at))]
+            if at is not None
+            else pair.iloc[0:0]
+        )
+        items = sorted(
+            (evidence_json(r, sources) for r in after.to_dict("records")),
+            key=lambda e: (e["at"] or "", e["id"]),
+        )
         if not items:
             continue
-        out.append({
-            "served_on": ident(note["served_on"]), "child": ident(note["child"]), "served_at": iso(at),
-            "notice": ident(note["event"], "Event"), "evidence": items,
-            "prompt": "possible breach of a CAWN: review the evidence and decide what to do",
-        })
+        out.append(
+            {
+                "served_on": ident(note["served_on"]),
+                "child": ident(note["child"]),
+                "served_at": iso(at),
+                "notice": ident(note["event"], "Event"),
+                "evidence": items,
+                "prompt": "possible breach of a CAWN: review the evidence and decide what to do",
+            }
+        )
     return out
 
 
 def served_json(store: GraphStore) -> list[dict[str, Any]]:
     """Every notice served as JSON: notice id, served_on, child, served_at."""
-    return [{"notice": ident(n["event"], "Event"), "served_on": ident(n["served_on"]), "child": ident(n["child"]),
-             "served_at": iso(n["served_at"])} for n in notices(store).to_dict("records")]
-
+    return [
+        {
+            "notice": ident(n["event"], "Event"),
+            "served_on": ident(n["served_on"]),
+            "child": ident(n["child"]),
+            "served_at": iso(n["served_at"]),
+        }
+        for n in notices(store).to_dict("records")
+    ]

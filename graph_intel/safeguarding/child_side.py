@@ -161,7 +161,9 @@ def missing_together(
     if not pairs:
         return []
     # who of every pair was a child then, in one call for all pairs (one call per pair took minutes at scale)
-    young = ages.is_child([e.child for pair in pairs for e in pair], [e.start for pair in pairs for e in pair])
+    young = ages.is_child(
+        [e.child for pair in pairs for e in pair], [e.start for pair in pairs for e in pair]
+    )
     both_young = young[0::2] & young[1::2]
     made: dict[tuple[Any, ...], dict[str, Any]] = {}
 
@@ -192,8 +194,7 @@ def missing_together(
                     "with": ident(other.child),
                     "with_episode": ident(other.event, "Event"),
                     "same_episode": same,
-                    "evidence": [ep_item(mine)]
-                    + ([] if same else [ep_item(other)]),
+                    "evidence": [ep_item(mine)] + ([] if same else [ep_item(other)]),
                     "prompt": f"{what}: going missing with another child at risk is a CSE indicator (peers_at_risk); "
                     "consider whether they were with the same adults",
                 }

@@ -67,19 +67,31 @@ class Flag:
 
     def as_json(self) -> dict[str, Any]:
         """The flag as JSON: first and last concern dates, agencies, the concern events."""
-        return {"from": self.start.date().isoformat(), "to": self.end.date().isoformat(),
-                "agencies": sorted(self.agencies), "events": self.events, "unreceived_referrals": self.unreceived,
-                "prompt": "concerns from several agencies and no strategy meeting or referral followed: "
-                          "check whether they were shared"
-                          + ("; a referral was sent but its receipt is not recorded: check it arrived" if self.unreceived else "")}
+        return {
+            "from": self.start.date().isoformat(),
+            "to": self.end.date().isoformat(),
+            "agencies": sorted(self.agencies),
+            "events": self.events,
+            "unreceived_referrals": self.unreceived,
+            "prompt": "concerns from several agencies and no strategy meeting or referral followed: "
+            "check whether they were shared"
+            + (
+                "; a referral was sent but its receipt is not recorded: check it arrived"
+                if self.unreceived
+                else ""
+            ),
+        }
 
 
 def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[str, Any]]:
     parts = store.links("PARTICIPATED_IN", from_keys=[child])
     if parts.empty:
         return []
-    events = store.nodes("Event", keys=list(parts["to_key"]),
-                         columns=["kind", "started_at", "ended_at", "summary", "sources"]).set_index("key")
+    events = store.nodes(
+        "Event",
+        keys=list(parts["to_key"]),
+        columns=["kind", "started_at", "ended_at", "summary", "sources"],
+    ).set_index("key")
     sources.preload(events["sources"])
     rows = []
     for event, role in zip(parts["to_key"], parts["role"], strict=True):
@@ -88,13 +100,23 @@ def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[st
         ev = events.loc[event]
         src = sources.info(ev["sources"])
         summary = ev["summary"] if isinstance(ev["summary"], str) else ""
-        rows.append({
-            "at": iso(ev["started_at"]), "what": f"{ev['kind']}: {summary}".rstrip(": "),
-            "agency": src.agency, "source_id": src.source_id, "record": "event",
-            "id": ident(event, "Event"), "event_kind": ev["kind"], "role": role,
-            "agencies": sources.agencies(ev["sources"]), "reference": src.reference, "grading": src.grading,
-            "end": iso(ev["ended_at"]), SOURCES: ev["sources"],
-        })
+        rows.append(
+            {
+                "at": iso(ev["started_at"]),
+                "what": f"{ev['kind']}: {summary}".rstrip(": "),
+                "agency": src.agency,
+                "source_id": src.source_id,
+                "record": "event",
+                "id": ident(event, "Event"),
+                "event_kind": ev["kind"],
+                "role": role,
+                "agencies": sources.agencies(ev["sources"]),
+                "reference": src.reference,
+                "grading": src.grading,
+                "end": iso(ev["ended_at"]),
+                SOURCES: ev["sources"],
+            }
+        )
     return rows
 
 
@@ -110,27 +132,49 @@ def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[
             continue
         seen.add((r["ref_key"], other))
         src = sources.info(r["sources"])
-        what = {"call": "call", "message": "message", "handset_contact": "handset contact"}[r["kind"]]
-        detail = f" saved as '{r['detail']}'" if r["kind"] == "handset_contact" and isinstance(r["detail"], str) else ""
-        rows.append({
-            "at": iso(r["at"]), "what": f"{what} with {ident(other)}{detail} ({r['via']})",
-            "agency": src.agency, "source_id": src.source_id, "record": r["kind"],
-            "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event"),
-            "reference": src.reference, "grading": src.grading, SOURCES: r["sources"],
-        })
+        what = {"call": "call", "message": "message", "handset_contact": "handset contact"}[
+            r["kind"]
+        ]
+        detail = (
+            f" saved as '{r['detail']}'"
+            if r["kind"] == "handset_contact" and isinstance(r["detail"], str)
+            else ""
+        )
+        rows.append(
+            {
+                "at": iso(r["at"]),
+                "what": f"{what} with {ident(other)}{detail} ({r['via']})",
+                "agency": src.agency,
+                "source_id": src.source_id,
+                "record": r["kind"],
+                "id": ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event"),
+                "reference": src.reference,
+                "grading": src.grading,
+                SOURCES: r["sources"],
+            }
+        )
     return rows
 
 
-def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def _link_rows(
+    store: GraphStore, child: str, sources: Sources, records: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     frame = store.node_links("Person", child)
     sources.preload(frame["sources"])
     rows = []
     for r in frame.to_dict("records"):
-        if r["link"] in ("PARTICIPATED_IN", "SAME_AS"):  # SAME_AS is a resolution judgement, not a record
+        if r["link"] in (
+            "PARTICIPATED_IN",
+            "SAME_AS",
+        ):  # SAME_AS is a resolution judgement, not a record
             continue
-        if schema().links[r["link"]].class_ == "record":  # the safeguarding record has rows of its own
+        if (
+            schema().links[r["link"]].class_ == "record"
+        ):  # the safeguarding record has rows of its own
             continue
-        if len(records) > 1 and r["from_key"] in records and r["to_key"] in records:  # two records of this child
+        if (
+            len(records) > 1 and r["from_key"] in records and r["to_key"] in records
+        ):  # two records of this child
             continue
         outgoing = r["from_key"] == child and r["from_entity"] == "Person"
         other_entity = r["to_entity"] if outgoing else r["from_entity"]
@@ -144,12 +188,25 @@ def _link_rows(store: GraphStore, child: str, sources: Sources, records: tuple[s
             at = report.get("recorded_at") or r["first_seen"]
         else:
             other = ident(other_key, other_entity)
-            what = f"{name} {schema().entity(other_entity).cli} {other}" if outgoing else f"{other} {name} this child"
+            what = (
+                f"{name} {schema().entity(other_entity).cli} {other}"
+                if outgoing
+                else f"{other} {name} this child"
+            )
             at = r["first_seen"]
-        rows.append({"at": iso(at), "what": what, "agency": src.agency, "source_id": src.source_id,
-                     "record": "report" if other_entity == "Report" else "link",
-                     "id": ident(other_key, other_entity), "reference": src.reference, "grading": src.grading,
-                     SOURCES: r["sources"]})
+        rows.append(
+            {
+                "at": iso(at),
+                "what": what,
+                "agency": src.agency,
+                "source_id": src.source_id,
+                "record": "report" if other_entity == "Report" else "link",
+                "id": ident(other_key, other_entity),
+                "reference": src.reference,
+                "grading": src.grading,
+                SOURCES: r["sources"],
+            }
+        )
     return rows
 
 
@@ -158,21 +215,52 @@ def _referral_rows(row: dict[str, Any], sources: Sources) -> list[dict[str, Any]
     sent = when(row, "Referral")
     to = row.get("to_agency") or "the receiving agency"
     received = row.get("received") == "yes"
-    receipt = "receipt recorded" if received else ("no record of receipt" if row.get("received") == "no" else "receipt not known")
-    first = {**item(row, "Referral", sources, f"{describe(row, 'Referral')} [{receipt}]", sent), SOURCES: row.get("sources")}
+    receipt = (
+        "receipt recorded"
+        if received
+        else ("no record of receipt" if row.get("received") == "no" else "receipt not known")
+    )
+    first = {
+        **item(row, "Referral", sources, f"{describe(row, 'Referral')} [{receipt}]", sent),
+        SOURCES: row.get("sources"),
+    }
     rid = first["id"]
-    out = [{**first, "referral_kind": row.get("kind"), "received": received, "to_agency": row.get("to_agency")}]
+    out = [
+        {
+            **first,
+            "referral_kind": row.get("kind"),
+            "received": received,
+            "to_agency": row.get("to_agency"),
+        }
+    ]
     received_at = to_datetime(row.get("received_at"))
     if received and received_at is not None:
-        out.append({**first, "at": iso(received_at), "what": f"received by {to}: {rid}", "referral_kind": row.get("kind"),
-                    "step": "received"})
+        out.append(
+            {
+                **first,
+                "at": iso(received_at),
+                "what": f"received by {to}: {rid}",
+                "referral_kind": row.get("kind"),
+                "step": "received",
+            }
+        )
     outcome = row.get("outcome")
     if isinstance(outcome, str) and outcome:
         reason = row.get("reason")
-        text = f"response from {to} to {rid}: {outcome.replace('_', ' ')}" + (f" ({reason})" if isinstance(reason, str) and reason else "")
+        text = f"response from {to} to {rid}: {outcome.replace('_', ' ')}" + (
+            f" ({reason})" if isinstance(reason, str) and reason else ""
+        )
         at = to_datetime(row.get("responded_at"))
-        out.append({**first, "at": iso(at) if at is not None else first["at"], "what": text, "referral_kind": row.get("kind"),
-                    "step": "response", "outcome": outcome})
+        out.append(
+            {
+                **first,
+                "at": iso(at) if at is not None else first["at"],
+                "what": text,
+                "referral_kind": row.get("kind"),
+                "step": "response",
+                "outcome": outcome,
+            }
+        )
     return out
 
 
@@ -187,12 +275,20 @@ def _record_rows(store: GraphStore, who: str, sources: Sources) -> list[dict[str
             if spec.name == "Referral":
                 rows += _referral_rows(row, sources)
                 continue
-            rows.append({**item(row, spec.name, sources, describe(row, spec.name)), SOURCES: row.get("sources"),
-                         "agencies": sources.agencies(row["sources"]), "concern": is_concern(row, spec.name)})
+            rows.append(
+                {
+                    **item(row, spec.name, sources, describe(row, spec.name)),
+                    SOURCES: row.get("sources"),
+                    "agencies": sources.agencies(row["sources"]),
+                    "concern": is_concern(row, spec.name),
+                }
+            )
     return rows
 
 
-def chronology_rows(store: GraphStore, child: str, evidence: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def chronology_rows(
+    store: GraphStore, child: str, evidence: pd.DataFrame | None = None
+) -> list[dict[str, Any]]:
     """Every record touching the child (by key), oldest first; undated records last.
 
     `evidence` is contact_evidence(store) when the caller has it already (one read for many children).
@@ -214,14 +310,30 @@ def chronology_rows(store: GraphStore, child: str, evidence: pd.DataFrame | None
 def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Flag]:
     """Periods where 2+ agencies recorded concerns within the window and no meeting or referral followed."""
     window = timedelta(days=window_days)
-    concerns = [(to_datetime(r["at"]), a, r["id"]) for r in rows
-                if (r.get("event_kind") in CONCERN_EVENTS or r.get("concern")) and r["at"]
-                for a in r.get("agencies") or ([r["agency"]] if r["agency"] else [])]
+    concerns = [
+        (to_datetime(r["at"]), a, r["id"])
+        for r in rows
+        if (r.get("event_kind") in CONCERN_EVENTS or r.get("concern")) and r["at"]
+        for a in r.get("agencies") or ([r["agency"]] if r["agency"] else [])
+    ]
     # A meeting held, a referral event, or a referral record whose receipt is recorded; never one without.
-    actions = [to_datetime(r["at"]) for r in rows if r["at"] and (
-        r.get("event_kind") in ACTION_EVENTS or (r.get("record") == "referral" and r.get("received") is True))]
-    unreceived = [(to_datetime(r["at"]), r["id"]) for r in rows if r["at"] and r.get("record") == "referral"
-                  and "step" not in r and r.get("received") is False]
+    actions = [
+        to_datetime(r["at"])
+        for r in rows
+        if r["at"]
+        and (
+            r.get("event_kind") in ACTION_EVENTS
+            or (r.get("record") == "referral" and r.get("received") is True)
+        )
+    ]
+    unreceived = [
+        (to_datetime(r["at"]), r["id"])
+        for r in rows
+        if r["at"]
+        and r.get("record") == "referral"
+        and "step" not in r
+        and r.get("received") is False
+    ]
     out: list[Flag] = []
     for later, _, _ in sorted((c for c in concerns if c[0] is not None), key=lambda c: c[0]):  # type: ignore[arg-type, return-value]
         assert later is not None
@@ -244,7 +356,9 @@ def flags(rows: list[dict[str, Any]], window_days: int = WINDOW_DAYS) -> list[Fl
     return out
 
 
-def chronology(store: GraphStore, child: str, include_restricted: bool = False) -> list[dict[str, Any]]:
+def chronology(
+    store: GraphStore, child: str, include_restricted: bool = False
+) -> list[dict[str, Any]]:
     """The contract's chronology: rows oldest first, each flag as a row at its later concern.
 
     Material whose every source is restricted (graph_intel.handling) is left out unless
@@ -265,20 +379,53 @@ def chronology(store: GraphStore, child: str, include_restricted: bool = False) 
     for p in possible_victims(store, persons(store)):
         if p["key"] != who:
             continue
-        out.append({"at": p["at"], "what": f"PROMPT: {p['prompt']}", "agency": None, "source_id": None,
-                    "record": "prompt", "id": ident(p["event"], "Event") if p["event"] else None,
-                    "prompt": p["prompt"], "age": p["age"]})
+        out.append(
+            {
+                "at": p["at"],
+                "what": f"PROMPT: {p['prompt']}",
+                "agency": None,
+                "source_id": None,
+                "record": "prompt",
+                "id": ident(p["event"], "Event") if p["event"] else None,
+                "prompt": p["prompt"],
+                "age": p["age"],
+            }
+        )
     sources = Sources(store)
     for p in child_side_prompts(store, date.today(), sources):
         if p["child"] != ident(who):
             continue
-        out.append({"at": p.get("attributed_at") or p.get("missing_from"), "what": f"PROMPT: {p['prompt']}", "agency": None,
-                    "source_id": None, "record": "prompt", "id": p.get("phone") or p.get("episode"), "rule": p["rule"],
-                    "prompt": p["prompt"], "evidence": p["evidence"]})
+        out.append(
+            {
+                "at": p.get("attributed_at") or p.get("missing_from"),
+                "what": f"PROMPT: {p['prompt']}",
+                "agency": None,
+                "source_id": None,
+                "record": "prompt",
+                "id": p.get("phone") or p.get("episode"),
+                "rule": p["rule"],
+                "prompt": p["prompt"],
+                "evidence": p["evidence"],
+            }
+        )
     for flag in found:
-        out.append({"at": flag.end.isoformat(), "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
-                    f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "
-                    f"{WINDOW_DAYS} days" + (f" (referral {', '.join(flag.unreceived)} sent, no receipt recorded)" if flag.unreceived else ""), "agency": None, "source_id": None, "record": "flag", "id": None,
-                    "flag": flag.as_json()})
+        out.append(
+            {
+                "at": flag.end.isoformat(),
+                "what": f"FLAG: concerns recorded by {', '.join(sorted(flag.agencies))} "
+                f"between {flag.start.date()} and {flag.end.date()}; no strategy meeting or referral followed within "
+                f"{WINDOW_DAYS} days"
+                + (
+                    f" (referral {', '.join(flag.unreceived)} sent, no receipt recorded)"
+                    if flag.unreceived
+                    else ""
+                ),
+                "agency": None,
+                "source_id": None,
+                "record": "flag",
+                "id": None,
+                "flag": flag.as_json(),
+            }
+        )
     out.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"] == "flag"))
     return out

@@ -67,7 +67,11 @@ def people_date(value: Any) -> str | None:
     if when is None:
         return None
     text = f"{when.day} {when.strftime('%b %Y')}"
-    timed = not (isinstance(value, str) and len(value) <= 10) and (when.hour, when.minute, when.second) != (0, 0, 0)
+    timed = not (isinstance(value, str) and len(value) <= 10) and (
+        when.hour,
+        when.minute,
+        when.second,
+    ) != (0, 0, 0)
     return text + (f" {when.strftime('%H:%M')}" if timed else "")
 
 
@@ -125,7 +129,9 @@ class Sources:
             return
         self.rows.update(dict.fromkeys(missing))
         for row in self.store.nodes("Source", keys=missing).to_dict("records"):
-            row["grading"] = grading_label(row["scheme"], row["source_eval"], row["intel_eval"], row["handling"])
+            row["grading"] = grading_label(
+                row["scheme"], row["source_eval"], row["intel_eval"], row["handling"]
+            )
             self.rows[str(row["key"])] = row
 
     def info(self, keys: Any) -> SourceInfo:
@@ -137,8 +143,11 @@ class Sources:
             row = self.rows.get(str(key))
             if row is not None:
                 return SourceInfo(
-                    ident(key, "Source"), _text(row.get("agency")), _text(row.get("reference")),
-                    _text(row.get("grading")), iso(row.get("recorded_at")),
+                    ident(key, "Source"),
+                    _text(row.get("agency")),
+                    _text(row.get("reference")),
+                    _text(row.get("grading")),
+                    iso(row.get("recorded_at")),
                 )
         return SourceInfo(ident(items[0], "Source") if items else None, None, None, None, None)
 

@@ -53,8 +53,15 @@ class MatrixError(ValueError):
 
 
 def set_status(
-    store: GraphStore, child: str, rag: str, by: str, review: str | date, reason: str,
-    agency: str = "other", at: datetime | None = None, lead_worker: str | None = None,
+    store: GraphStore,
+    child: str,
+    rag: str,
+    by: str,
+    review: str | date,
+    reason: str,
+    agency: str = "other",
+    at: datetime | None = None,
+    lead_worker: str | None = None,
     nrm: bool | None = None,
 ) -> dict[str, Any]:
     """Append a matrix entry for a child (never overwriting an earlier one) and return it.
@@ -70,22 +77,37 @@ def set_status(
     return _append(store, child, colour, by, review, reason, agency, at, lead_worker, nrm)
 
 
-def close(store: GraphStore, child: str, by: str, reason: str, agency: str = "other",
-          at: datetime | None = None) -> dict[str, Any]:
+def close(
+    store: GraphStore,
+    child: str,
+    by: str,
+    reason: str,
+    agency: str = "other",
+    at: datetime | None = None,
+) -> dict[str, Any]:
     """Append a closing entry: the child leaves the matrix, with who, when and why (the history stays)."""
     _, key = resolve(store, "person", child)
     mine = entries(store).get(key)
     if not mine:
         raise MatrixError(f"{ident(key)} is not on the CSE matrix: nothing to close")
     if mine[-1]["rag"] == CLOSED:
-        raise MatrixError(f"{ident(key)} already left the CSE matrix on {mine[-1]['set_at'][:10]}: nothing to close")
+        raise MatrixError(
+            f"{ident(key)} already left the CSE matrix on {mine[-1]['set_at'][:10]}: nothing to close"
+        )
     when = (at or datetime.now()).replace(tzinfo=None)
     return _append(store, child, CLOSED, by, when.date(), reason, agency, when)
 
 
 def _append(
-    store: GraphStore, child: str, colour: str, by: str, review: str | date, reason: str,
-    agency: str = "other", at: datetime | None = None, lead_worker: str | None = None,
+    store: GraphStore,
+    child: str,
+    colour: str,
+    by: str,
+    review: str | date,
+    reason: str,
+    agency: str = "other",
+    at: datetime | None = None,
+    lead_worker: str | None = None,
     nrm: bool | None = None,
 ) -> dict[str, Any]:
     """Write one matrix entry (Source, Report, about link) after checking who and why."""
@@ -109,31 +131,84 @@ def _append(
     while store.get_node("Report", f"{dataset}:{rid}") is not None:
         rid += "+"
     rkey = f"{dataset}:{rid}"
-    entry: dict[str, Any] = {"rag": colour, "by": by.strip(), "set_at": when.isoformat(), "review": review_day.isoformat(),
-             "reason": reason.strip()}
+    entry: dict[str, Any] = {
+        "rag": colour,
+        "by": by.strip(),
+        "set_at": when.isoformat(),
+        "review": review_day.isoformat(),
+        "reason": reason.strip(),
+    }
     if lead_worker is not None:
         entry["lead_worker"] = lead_worker.strip()
     if nrm is not None:
         entry["nrm_referral"] = nrm
-    text = (f"CSE matrix: {colour.upper()} for {child_id}, set by {entry['by']} on {when.date()}; "
-            f"review by {entry['review']}. Reason: {entry['reason']}") if colour != CLOSED else (
-            f"CSE matrix: {child_id} taken off the matrix by {entry['by']} on {when.date()}. Reason: {entry['reason']}")
+    text = (
+        (
+            f"CSE matrix: {colour.upper()} for {child_id}, set by {entry['by']} on {when.date()}; "
+            f"review by {entry['review']}. Reason: {entry['reason']}"
+        )
+        if colour != CLOSED
+        else (
+            f"CSE matrix: {child_id} taken off the matrix by {entry['by']} on {when.date()}. Reason: {entry['reason']}"
+        )
+    )
     if lead_worker is not None:
         text += f". Lead worker: {entry['lead_worker']}"
     if nrm is not None:
         text += ". NRM referral made" if nrm else ". No NRM referral made"
-    store.upsert_nodes("Source", pd.DataFrame([{
-        "key": rkey, "id": rid, "dataset": dataset, "sources": [rkey], "first_seen": when, "last_seen": when,
-        "agency": agency, "recorded_at": when, "reference": "CSE matrix",
-        "handling_note": f"CSE matrix entry set by {entry['by']}",
-    }]))
-    store.upsert_nodes("Report", pd.DataFrame([{
-        "key": rkey, "id": rid, "dataset": dataset, "sources": [rkey], "first_seen": when, "last_seen": when,
-        "recorded_at": when, "text": text, "extra": json.dumps({MARK: entry}, ensure_ascii=False),
-    }]))
-    store.upsert_links("ABOUT", "Report", "Person", pd.DataFrame([{
-        "from_key": rkey, "to_key": key, "sources": [rkey], "first_seen": when, "last_seen": when,
-    }]))
+    store.upsert_nodes(
+        "Source",
+        pd.DataFrame(
+            [
+                {
+                    "key": rkey,
+                    "id": rid,
+                    "dataset": dataset,
+                    "sources": [rkey],
+                    "first_seen": when,
+                    "last_seen": when,
+                    "agency": agency,
+                    "recorded_at": when,
+                    "reference": "CSE matrix",
+                    "handling_note": f"CSE matrix entry set by {entry['by']}",
+                }
+            ]
+        ),
+    )
+    store.upsert_nodes(
+        "Report",
+        pd.DataFrame(
+            [
+                {
+                    "key": rkey,
+                    "id": rid,
+                    "dataset": dataset,
+                    "sources": [rkey],
+                    "first_seen": when,
+                    "last_seen": when,
+                    "recorded_at": when,
+                    "text": text,
+                    "extra": json.dumps({MARK: entry}, ensure_ascii=False),
+                }
+            ]
+        ),
+    )
+    store.upsert_links(
+        "ABOUT",
+        "Report",
+        "Person",
+        pd.DataFrame(
+            [
+                {
+                    "from_key": rkey,
+                    "to_key": key,
+                    "sources": [rkey],
+                    "first_seen": when,
+                    "last_seen": when,
+                }
+            ]
+        ),
+    )
     return {"person_id": child_id, **entry, "entry": rid}
 
 
@@ -169,8 +244,13 @@ def _stated(items: list[dict[str, Any]], name: str) -> Any:
     return None
 
 
-def matrix_list(store: GraphStore, as_of: date | None = None, include_closed: bool = False,
-                quiet_days: int | None = None, evidence: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+def matrix_list(
+    store: GraphStore,
+    as_of: date | None = None,
+    include_closed: bool = False,
+    quiet_days: int | None = None,
+    evidence: pd.DataFrame | None = None,
+) -> list[dict[str, Any]]:
     """Each child's current RAG status (their latest entry), whether its review is due, and its history.
 
     A child whose latest entry closes their place is left out (with `include_closed`, listed as
@@ -186,7 +266,9 @@ def matrix_list(store: GraphStore, as_of: date | None = None, include_closed: bo
 
         quiet_days = default_rules().no_new_intelligence_days
     if quiet_days < 1:
-        raise MatrixError(f"the period with no new intelligence must be 1 day or more, not {quiet_days}")
+        raise MatrixError(
+            f"the period with no new intelligence must be 1 day or more, not {quiet_days}"
+        )
     out = []
     latest: dict[str, dict[str, Any] | None] = {}
     all_entries = entries(store)
@@ -199,16 +281,27 @@ def matrix_list(store: GraphStore, as_of: date | None = None, include_closed: bo
         if closed and not include_closed:
             continue
         row: dict[str, Any] = {
-            "person_id": ident(child), "rag": now["rag"], "by": now["by"], "set_at": iso(now["set_at"]),
-            "review": now["review"], "reason": now["reason"],
-            "review_due": (not closed) and now["review"] <= day.isoformat(), "history": items,
-            "lead_worker": _stated(items, "lead_worker"), "nrm_referral": bool(_stated(items, "nrm_referral")),
-            "off_matrix": {"by": now["by"], "at": iso(now["set_at"]), "reason": now["reason"]} if closed else None,
-            "last_intelligence": None, "no_new_intelligence": None,
+            "person_id": ident(child),
+            "rag": now["rag"],
+            "by": now["by"],
+            "set_at": iso(now["set_at"]),
+            "review": now["review"],
+            "reason": now["reason"],
+            "review_due": (not closed) and now["review"] <= day.isoformat(),
+            "history": items,
+            "lead_worker": _stated(items, "lead_worker"),
+            "nrm_referral": bool(_stated(items, "nrm_referral")),
+            "off_matrix": {"by": now["by"], "at": iso(now["set_at"]), "reason": now["reason"]}
+            if closed
+            else None,
+            "last_intelligence": None,
+            "no_new_intelligence": None,
         }
         if not closed:
             row["last_intelligence"] = latest.get(child)
-            row["no_new_intelligence"] = quiet_prompt(child, items, latest.get(child), day, quiet_days)
+            row["no_new_intelligence"] = quiet_prompt(
+                child, items, latest.get(child), day, quiet_days
+            )
         out.append(row)
     order = {c: i for i, c in enumerate((*RAG, CLOSED))}
     out.sort(key=lambda r: (order[r["rag"]], r["review"], r["person_id"]))
@@ -219,8 +312,9 @@ def matrix_list(store: GraphStore, as_of: date | None = None, include_closed: bo
 NOT_INTELLIGENCE = ("allocation", "risk_assessment", "prompt", "flag")
 
 
-def last_intelligence(store: GraphStore, children: list[str], day: date,
-                      evidence: pd.DataFrame | None = None) -> dict[str, dict[str, Any] | None]:
+def last_intelligence(
+    store: GraphStore, children: list[str], day: date, evidence: pd.DataFrame | None = None
+) -> dict[str, dict[str, Any] | None]:
     """Each child's latest intelligence dated up to the end of `day` (a chronology row), or None."""
     from graph_intel.analysis.evidence import contact_evidence
     from graph_intel.safeguarding.chronology import chronology_rows
@@ -238,13 +332,29 @@ def last_intelligence(store: GraphStore, children: list[str], day: date,
                 continue  # a matrix entry
             if best is None or (row["at"] or "") >= (best["at"] or ""):
                 best = row
-        out[child] = None if best is None else {k: best.get(k) for k in (
-            "at", "record", "id", "what", "agency", "source_id", "reference", "grading")}
+        out[child] = (
+            None
+            if best is None
+            else {
+                k: best.get(k)
+                for k in (
+                    "at",
+                    "record",
+                    "id",
+                    "what",
+                    "agency",
+                    "source_id",
+                    "reference",
+                    "grading",
+                )
+            }
+        )
     return out
 
 
-def quiet_prompt(child: str, items: list[dict[str, Any]], last: dict[str, Any] | None, day: date,
-                 quiet_days: int) -> dict[str, Any] | None:
+def quiet_prompt(
+    child: str, items: list[dict[str, Any]], last: dict[str, Any] | None, day: date, quiet_days: int
+) -> dict[str, Any] | None:
     """The no-new-intelligence prompt for a child on the matrix, or None while intelligence is recent."""
     since = to_datetime(last["at"]) if last is not None else None
     placed = to_datetime(items[0]["set_at"])
@@ -254,9 +364,17 @@ def quiet_prompt(child: str, items: list[dict[str, Any]], last: dict[str, Any] |
     quiet = (day - start.date()).days
     if quiet < quiet_days:
         return None
-    said = (f"no new intelligence about {ident(child)} since {start.date()} ({quiet} days)" if since is not None
-            else f"no intelligence about {ident(child)} recorded since placed on the matrix on {start.date()} ({quiet} days)")
-    return {"rule": "no_new_intelligence", "since": start.date().isoformat(), "days": quiet, "period_days": quiet_days,
-            "evidence": [last] if last is not None else [],
-            "prompt": f"{said}, over the {quiet_days}-day period: a candidate for review of their place on the "
-                      "matrix (the tool takes no one off it)"}
+    said = (
+        f"no new intelligence about {ident(child)} since {start.date()} ({quiet} days)"
+        if since is not None
+        else f"no intelligence about {ident(child)} recorded since placed on the matrix on {start.date()} ({quiet} days)"
+    )
+    return {
+        "rule": "no_new_intelligence",
+        "since": start.date().isoformat(),
+        "days": quiet,
+        "period_days": quiet_days,
+        "evidence": [last] if last is not None else [],
+        "prompt": f"{said}, over the {quiet_days}-day period: a candidate for review of their place on the "
+        "matrix (the tool takes no one off it)",
+    }

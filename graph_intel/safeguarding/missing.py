@@ -92,7 +92,9 @@ def episodes(store: GraphStore, as_of: date | None = None) -> dict[str, list[Epi
     """Missing episodes per child key, oldest first (those starting after the as-of date left out)."""
     # The store finds the missing episodes by kind; only they and their participations are read.
     events = store.events([MISSING_EPISODE], columns=["kind", "started_at", "ended_at", "sources"])
-    parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"])) if not events.empty else None
+    parts = (
+        store.links("PARTICIPATED_IN", to_keys=list(events["key"])) if not events.empty else None
+    )
     if parts is None or parts.empty:
         return {}
     parts = parts[(parts["from_entity"] == "Person") & (parts["role"] == "subject")]
@@ -100,7 +102,9 @@ def episodes(store: GraphStore, as_of: date | None = None) -> dict[str, list[Epi
     limit = end_of_day(as_of) if as_of is not None else None
     # Records judged to be one child (graph_intel.resolution) count as one child: their episodes
     # add up, and an episode named under two of the records counts once.
-    pairs = pd.DataFrame({"child": canonical(parts["from_key"], representatives(store)), "event": parts["to_key"]})
+    pairs = pd.DataFrame(
+        {"child": canonical(parts["from_key"], representatives(store)), "event": parts["to_key"]}
+    )
     pairs = pairs.drop_duplicates()
     out: dict[str, list[Episode]] = {}
     for child, event in zip(pairs["child"], pairs["event"], strict=True):
@@ -111,7 +115,9 @@ def episodes(store: GraphStore, as_of: date | None = None) -> dict[str, list[Epi
         end = to_datetime(row["ended_at"])
         if end is not None and limit is not None and end >= limit:
             end = None  # not yet over at the as-of date
-        out.setdefault(child, []).append(Episode(child, event, start, end, tuple(row["sources"] or ())))
+        out.setdefault(child, []).append(
+            Episode(child, event, start, end, tuple(row["sources"] or ()))
+        )
     for items in out.values():
         items.sort(key=lambda e: (e.start, e.event))
     return out
@@ -126,10 +132,14 @@ def within_months(starts: list[datetime], months: int) -> list[list[int]]:
     return out
 
 
-def rules_met(items: list[Episode], as_of: datetime, rules: MissingRules = MissingRules()) -> dict[str, list[Episode]]:
+def rules_met(
+    items: list[Episode], as_of: datetime, rules: MissingRules = MissingRules()
+) -> dict[str, list[Episode]]:
     """The rules a child's episodes meet, each with the episodes behind it."""
     met: dict[str, list[Episode]] = {}
-    long = [e for e in items if working_hours(e.start, e.until(as_of), rules) >= rules.working_hours]
+    long = [
+        e for e in items if working_hours(e.start, e.until(as_of), rules) >= rules.working_hours
+    ]
     if long:
         met[THREE_WORKING_DAYS] = long
     starts = [e.start for e in items]
@@ -154,19 +164,26 @@ def missing_triggers(
         met = rules_met(items, instant, rules)
         if not met:
             continue
-        out.append({
-            "person_id": ident(child),
-            "rules": list(met),
-            "episodes": len(items),
-            "as_of": day.isoformat(),
-            "behind": {name: [episode_json(e, instant, rules) for e in eps] for name, eps in met.items()},
-            "prompt": "strategy meeting due: check and record the decision",
-        })
+        out.append(
+            {
+                "person_id": ident(child),
+                "rules": list(met),
+                "episodes": len(items),
+                "as_of": day.isoformat(),
+                "behind": {
+                    name: [episode_json(e, instant, rules) for e in eps]
+                    for name, eps in met.items()
+                },
+                "prompt": "strategy meeting due: check and record the decision",
+            }
+        )
     out.sort(key=lambda r: str(r["person_id"]))
     return out
 
 
-def episode_json(e: Episode, as_of: datetime, rules: MissingRules = MissingRules()) -> dict[str, Any]:
+def episode_json(
+    e: Episode, as_of: datetime, rules: MissingRules = MissingRules()
+) -> dict[str, Any]:
     """One episode as JSON: event id, start, end (None while running), working hours so far."""
     return {
         "event_id": ident(e.event, "Event"),
@@ -184,6 +201,8 @@ def count_episodes(store: GraphStore, as_of: date | None = None) -> dict[str, in
 
 def ongoing(store: GraphStore, as_of: date) -> dict[str, list[str]]:
     """Event ids of the episodes still running at the as-of date, per child id."""
-    return {ident(k): [ident(e.event, "Event") for e in v if e.end is None]
-            for k, v in episodes(store, as_of).items() if any(e.end is None for e in v)}
-
+    return {
+        ident(k): [ident(e.event, "Event") for e in v if e.end is None]
+        for k, v in episodes(store, as_of).items()
+        if any(e.end is None for e in v)
+    }

@@ -43,15 +43,25 @@ from graph_intel.safeguarding.roles import check_pair
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
 
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(["html", "j2"], default=True))
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"], default=True),
+)
 #: Attributions listed as the adult's identifiers: phones used, vehicles kept or driven.
 IDENTIFIER_LINKS = ("USES_PHONE", "KEEPER_OF", "DRIVES")
-_WHAT = {"call": "voice call", "message": "text message", "together": "seen together", "pickup": "vehicle pickup",
-         "handset_contact": "number saved in examined handset", "link": "recorded link"}
+_WHAT = {
+    "call": "voice call",
+    "message": "text message",
+    "together": "seen together",
+    "pickup": "vehicle pickup",
+    "handset_contact": "number saved in examined handset",
+    "link": "recorded link",
+}
 
 
-def _standing(rule: Ages, key: str, dob: date | None, status: str | None, at: Any) -> dict[str, Any]:
+def _standing(
+    rule: Ages, key: str, dob: date | None, status: str | None, at: Any
+) -> dict[str, Any]:
     """The child's age and CAWN eligibility on one date (None when the date or birth date is unknown)."""
     day = to_date(at)
     if day is None:
@@ -61,7 +71,11 @@ def _standing(rule: Ages, key: str, dob: date | None, status: str | None, at: An
     if verdict is None:
         text = "aged 18 or over" if age is not None else "age unknown (no date of birth)"
         return {"age": age, "eligibility": text, "eligible": False}
-    return {"age": age, "eligibility": f"aged {age}: " + verdict[1].replace("_", " "), "eligible": verdict[0]}
+    return {
+        "age": age,
+        "eligibility": f"aged {age}: " + verdict[1].replace("_", " "),
+        "eligible": verdict[0],
+    }
 
 
 def _scrubber(people: pd.DataFrame) -> Any:
@@ -73,7 +87,11 @@ def _scrubber(people: pd.DataFrame) -> Any:
     children = Ages(people).children_in_data() | set(people.index[people["category"] == "child"])
     for _, row in people[people.index.isin(children)].iterrows():
         label = initials(row["given_name"], row["family_name"]) or "[child]"
-        names = [row["given_name"], row["family_name"], *(row["aliases"] if isinstance(row["aliases"], list) else [])]
+        names = [
+            row["given_name"],
+            row["family_name"],
+            *(row["aliases"] if isinstance(row["aliases"], list) else []),
+        ]
         for name in names:
             if isinstance(name, str) and len(name.strip()) > 1:
                 swaps.append((re.compile(rf"\b{re.escape(name.strip())}\b", re.IGNORECASE), label))
@@ -98,8 +116,14 @@ def _attributed(store: GraphStore, person: str, links: tuple[str, ...]) -> list[
     return [row for frame in frames if not frame.empty for row in frame.to_dict("records")]
 
 
-def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, on: date | None = None,
-              include_restricted: bool = False) -> dict[str, Any]:
+def pack_data(
+    store: GraphStore,
+    adult: str,
+    child: str,
+    redact: bool = False,
+    on: date | None = None,
+    include_restricted: bool = False,
+) -> dict[str, Any]:
     """Everything the evidence pack shows, as plain data (adult and child are person arguments).
 
     `on`: the date the child's age and eligibility are stated at besides each notice and contact;
@@ -122,8 +146,14 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
     rows = pair_evidence(contact_evidence(store), {a_key}, {c_key})
     dated = [to_date(x) for x in [*served["served_at"], *rows["at"]]]
     known = [d for d in dated if d is not None]
-    latest = pd.to_datetime(people["last_seen"], errors="coerce").max() if "last_seen" in people else pd.NaT
-    day = on or (max(known) if known else (latest.date() if pd.notna(latest) else datetime.now().date()))
+    latest = (
+        pd.to_datetime(people["last_seen"], errors="coerce").max()
+        if "last_seen" in people
+        else pd.NaT
+    )
+    day = on or (
+        max(known) if known else (latest.date() if pd.notna(latest) else datetime.now().date())
+    )
     check_pair(people, a_key, c_key, day, known)
     sources = Sources(store)
     scrub = _scrubber(people)
@@ -131,26 +161,50 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
     c_dob = to_date(crow["date_of_birth"])
     c_status = crow["legal_status"] if isinstance(crow["legal_status"], str) else None
     at_on = _standing(rule, c_key, c_dob, c_status, day)
-    child_info = {"id": ident(c_key), "label": f"{ident(c_key)} ({initials(crow['given_name'], crow['family_name']) or 'initials unknown'})",
-                  "on": day.isoformat(), "on_text": people_date(day), "age": at_on["age"],
-                  "eligible": at_on["eligible"], "eligibility": at_on["eligibility"],
-                  "on_default": on is None}
-    name = " ".join(p for p in (arow["given_name"], arow["family_name"]) if isinstance(p, str) and p)
+    child_info = {
+        "id": ident(c_key),
+        "label": f"{ident(c_key)} ({initials(crow['given_name'], crow['family_name']) or 'initials unknown'})",
+        "on": day.isoformat(),
+        "on_text": people_date(day),
+        "age": at_on["age"],
+        "eligible": at_on["eligible"],
+        "eligibility": at_on["eligibility"],
+        "on_default": on is None,
+    }
+    name = " ".join(
+        p for p in (arow["given_name"], arow["family_name"]) if isinstance(p, str) and p
+    )
     born = iso(arow["date_of_birth"])
-    adult_info = {"id": ident(a_key), "name": scrub(name) if arow["category"] == "child" else name,
-                  "dob": born[:10] if born else None, "dob_text": people_date(born[:10]) if born else None}
-    notice_rows = [{"notice": ident(n["event"], "Event"), "served_at": iso(n["served_at"]),
-                    "served_text": people_date(n["served_at"]),
-                    **_standing(rule, c_key, c_dob, c_status, n["served_at"]),
-                    **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")},
-                    "restricted": mark(n["sources"])} for n in served.to_dict("records")]
+    adult_info = {
+        "id": ident(a_key),
+        "name": scrub(name) if arow["category"] == "child" else name,
+        "dob": born[:10] if born else None,
+        "dob_text": people_date(born[:10]) if born else None,
+    }
+    notice_rows = [
+        {
+            "notice": ident(n["event"], "Event"),
+            "served_at": iso(n["served_at"]),
+            "served_text": people_date(n["served_at"]),
+            **_standing(rule, c_key, c_dob, c_status, n["served_at"]),
+            **{k: getattr(sources.info(n["sources"]), k) for k in ("agency", "reference")},
+            "restricted": mark(n["sources"]),
+        }
+        for n in served.to_dict("records")
+    ]
     first_notice = to_datetime(served["served_at"].min()) if not served.empty else None
     # Only the events behind this pair's evidence are read: their summaries, places and who else was there.
-    refs = sorted({str(k) for e, k in zip(rows["ref_entity"], rows["ref_key"], strict=True) if e == "Event"})
+    refs = sorted(
+        {str(k) for e, k in zip(rows["ref_entity"], rows["ref_key"], strict=True) if e == "Event"}
+    )
     events = store.nodes("Event", keys=refs, columns=["summary", "kind"]).set_index("key")
     places = store.links("OCCURRED_AT", from_keys=refs) if refs else pd.DataFrame()
-    place_of = dict(zip(places["from_key"], places["to_key"], strict=True)) if not places.empty else {}
-    locations = store.nodes("Location", keys=sorted(set(place_of.values())), columns=["name", "address"]).set_index("key")
+    place_of = (
+        dict(zip(places["from_key"], places["to_key"], strict=True)) if not places.empty else {}
+    )
+    locations = store.nodes(
+        "Location", keys=sorted(set(place_of.values())), columns=["name", "address"]
+    ).set_index("key")
     parts = store.links("PARTICIPATED_IN", to_keys=refs) if refs else pd.DataFrame()
     parts = parts[parts["from_entity"] == "Person"] if not parts.empty else parts
     sources.preload(rows["sources"])
@@ -164,30 +218,64 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
         where = None
         if r["ref_entity"] == "Event" and r["ref_key"] in events.index:
             ev = events.loc[r["ref_key"]]
-            if isinstance(ev["summary"], str) and ev["summary"] and not redact and ev["kind"] != "call":
+            if (
+                isinstance(ev["summary"], str)
+                and ev["summary"]
+                and not redact
+                and ev["kind"] != "call"
+            ):
                 what += f": {scrub(ev['summary'])}"
             loc = place_of.get(r["ref_key"])
             if loc is not None and loc in locations.index:
                 lrow = locations.loc[loc]
-                where = ", ".join(str(x) for x in (lrow["name"], lrow["address"]) if isinstance(x, str) and x)
-            others = [ident(p) for p in parts[parts["to_key"] == r["ref_key"]]["from_key"] if p not in (a_key, c_key)] if not parts.empty else []
+                where = ", ".join(
+                    str(x) for x in (lrow["name"], lrow["address"]) if isinstance(x, str) and x
+                )
+            others = (
+                [
+                    ident(p)
+                    for p in parts[parts["to_key"] == r["ref_key"]]["from_key"]
+                    if p not in (a_key, c_key)
+                ]
+                if not parts.empty
+                else []
+            )
             if others and not redact:
                 what += f" [also present: {', '.join(sorted(set(others)))}]"
         if r["kind"] in ("call", "message") and isinstance(r["via"], str):
             what += f" ({r['via']})"
         at = to_datetime(r["at"])
-        record = ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event") if r["ref_entity"] != "Link" else r["ref_key"]
-        if (r["ref_entity"], r["ref_key"]) in seen:  # one record is one row, whatever ways it joins the two
+        record = (
+            ident(r["ref_key"], "Exhibit" if r["ref_entity"] == "Exhibit" else "Event")
+            if r["ref_entity"] != "Link"
+            else r["ref_key"]
+        )
+        if (
+            r["ref_entity"],
+            r["ref_key"],
+        ) in seen:  # one record is one row, whatever ways it joins the two
             item = seen[(r["ref_entity"], r["ref_key"])]
             if r["kind"] not in item["kinds"]:
                 item["kinds"].append(r["kind"])
                 item["what"] += f"; {_WHAT.get(r['kind'], r['kind'])}"
             continue
-        item = {"at": iso(at), "at_text": people_date(at), "what": what, "where": where, "agency": src.agency,
-                "reference": src.reference, "source_id": src.source_id, "grading": src.grading, "kind": r["kind"],
-                "kinds": [r["kind"]], "record": str(r["ref_entity"] or "").lower(), "id": record,
-                "after_notice": bool(first_notice and at and at > first_notice),
-                **_standing(rule, c_key, c_dob, c_status, at), "restricted": mark(r["sources"])}
+        item = {
+            "at": iso(at),
+            "at_text": people_date(at),
+            "what": what,
+            "where": where,
+            "agency": src.agency,
+            "reference": src.reference,
+            "source_id": src.source_id,
+            "grading": src.grading,
+            "kind": r["kind"],
+            "kinds": [r["kind"]],
+            "record": str(r["ref_entity"] or "").lower(),
+            "id": record,
+            "after_notice": bool(first_notice and at and at > first_notice),
+            **_standing(rule, c_key, c_dob, c_status, at),
+            "restricted": mark(r["sources"]),
+        }
         seen[(r["ref_entity"], r["ref_key"])] = item
         items.append(item)
     items.sort(key=lambda i: (i["at"] is None, i["at"] or "", i["id"]))
@@ -196,17 +284,36 @@ def pack_data(store: GraphStore, adult: str, child: str, redact: bool = False, o
     sources.preload(d["sources"] for d in attributed)
     for d in attributed:
         src = sources.info(d["sources"])
-        identifiers.append({"kind": schema().entity(d["to_entity"]).cli, "id": d["to_key"], "link": schema().links[d["link"]].canonical,
-                            "agency": src.agency, "reference": src.reference, "source_id": src.source_id, "grading": src.grading,
-                            "first_seen": (iso(d["first_seen"]) or "")[:10] or None, "last_seen": (iso(d["last_seen"]) or "")[:10] or None,
-                            "first_text": people_date((iso(d["first_seen"]) or "")[:10] or None),
-                            "last_text": people_date((iso(d["last_seen"]) or "")[:10] or None),
-                            "restricted": mark(d["sources"])})
+        identifiers.append(
+            {
+                "kind": schema().entity(d["to_entity"]).cli,
+                "id": d["to_key"],
+                "link": schema().links[d["link"]].canonical,
+                "agency": src.agency,
+                "reference": src.reference,
+                "source_id": src.source_id,
+                "grading": src.grading,
+                "first_seen": (iso(d["first_seen"]) or "")[:10] or None,
+                "last_seen": (iso(d["last_seen"]) or "")[:10] or None,
+                "first_text": people_date((iso(d["first_seen"]) or "")[:10] or None),
+                "last_text": people_date((iso(d["last_seen"]) or "")[:10] or None),
+                "restricted": mark(d["sources"]),
+            }
+        )
     identifiers.sort(key=lambda d: (d["kind"], d["id"], d["link"]))
-    return {"adult": adult_info, "child": child_info, "notices": notice_rows, "items": items,
-            "identifiers": identifiers, "redacted": redact, "generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
-            "include_restricted": include_restricted,
-            "restricted_items": sum(1 for part in (notice_rows, items, identifiers) for i in part if i["restricted"])}
+    return {
+        "adult": adult_info,
+        "child": child_info,
+        "notices": notice_rows,
+        "items": items,
+        "identifiers": identifiers,
+        "redacted": redact,
+        "generated": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "include_restricted": include_restricted,
+        "restricted_items": sum(
+            1 for part in (notice_rows, items, identifiers) for i in part if i["restricted"]
+        ),
+    }
 
 
 def render_pack(data: dict[str, Any], print_css: str | None = None, imprint: Any = None) -> str:
@@ -217,14 +324,30 @@ def render_pack(data: dict[str, Any], print_css: str | None = None, imprint: Any
 
 def pack_summary(data: dict[str, Any], out: Path) -> dict[str, Any]:
     """The contract's answer for a pack written to `out`: {"file", "items", ...}."""
-    return {"file": str(out), "items": len(data["items"]), "adult": data["adult"]["id"], "child": data["child"]["id"],
-            "notices": len(data["notices"]), "redacted": data["redacted"], "on": data["child"]["on"],
-            "eligible_on": data["child"]["eligible"], "age_on": data["child"]["age"],
-            "include_restricted": data["include_restricted"], "restricted_items": data["restricted_items"]}
+    return {
+        "file": str(out),
+        "items": len(data["items"]),
+        "adult": data["adult"]["id"],
+        "child": data["child"]["id"],
+        "notices": len(data["notices"]),
+        "redacted": data["redacted"],
+        "on": data["child"]["on"],
+        "eligible_on": data["child"]["eligible"],
+        "age_on": data["child"]["age"],
+        "include_restricted": data["include_restricted"],
+        "restricted_items": data["restricted_items"],
+    }
 
 
-def write_pack(store: GraphStore, adult: str, child: str, out: Path, redact: bool = False,
-               on: date | None = None, include_restricted: bool = False) -> dict[str, Any]:
+def write_pack(
+    store: GraphStore,
+    adult: str,
+    child: str,
+    out: Path,
+    redact: bool = False,
+    on: date | None = None,
+    include_restricted: bool = False,
+) -> dict[str, Any]:
     """Write the evidence pack to `out`; return the contract's {"file", "items"}."""
     data = pack_data(store, adult, child, redact, on, include_restricted)
     out = Path(out)

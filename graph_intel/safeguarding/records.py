@@ -41,7 +41,11 @@ def records(store: GraphStore, entity: str, reps: dict[str, str] | None = None) 
     for column, link in spec.person_links.items():
         links = store.links(link, from_keys=list(frame["key"]))
         links = links[links["from_entity"] == entity] if not links.empty else links
-        ends = dict(zip(links["from_key"], canonical(links["to_key"], reps), strict=True)) if not links.empty else {}
+        ends = (
+            dict(zip(links["from_key"], canonical(links["to_key"], reps), strict=True))
+            if not links.empty
+            else {}
+        )
         frame[person_column(column)] = frame["key"].map(ends)
     return frame
 
@@ -53,12 +57,21 @@ def when(row: dict[str, Any], entity: str) -> datetime | None:
     return to_datetime(value) or to_datetime(row.get("first_seen"))
 
 
-def item(row: dict[str, Any], entity: str, sources: Sources, what: str, at: datetime | None = None) -> dict[str, Any]:
+def item(
+    row: dict[str, Any], entity: str, sources: Sources, what: str, at: datetime | None = None
+) -> dict[str, Any]:
     """One record as a piece of evidence: what it is, its id, date, agency, reference and grading."""
     src = sources.info(row.get("sources"))
-    return {"record": schema().entity(entity).cli, "id": ident(str(row["key"]), entity), "at": iso(at or when(row, entity)),
-            "what": what, "agency": src.agency, "source_id": src.source_id, "reference": src.reference,
-            "grading": src.grading}
+    return {
+        "record": schema().entity(entity).cli,
+        "id": ident(str(row["key"]), entity),
+        "at": iso(at or when(row, entity)),
+        "what": what,
+        "agency": src.agency,
+        "source_id": src.source_id,
+        "reference": src.reference,
+        "grading": src.grading,
+    }
 
 
 def _text(value: Any) -> str | None:
@@ -96,31 +109,55 @@ def describe(row: dict[str, Any], entity: str) -> str:
             text += f", recorded as {row['recorded_as'].replace('_', ' ')}"
         return text + (f" ({row['school']})" if _text(row.get("school")) else "")
     if entity == "HealthAttendance":
-        kind = {"a_and_e": "A&E attendance", "ambulance": "ambulance call-out", "gp": "GP attendance",
-                "sexual_health": "sexual health attendance"}.get(str(row.get("kind")), "health attendance")
+        kind = {
+            "a_and_e": "A&E attendance",
+            "ambulance": "ambulance call-out",
+            "gp": "GP attendance",
+            "sexual_health": "sexual health attendance",
+        }.get(str(row.get("kind")), "health attendance")
         text = kind + (f": {row['summary']}" if _text(row.get("summary")) else "")
         shared = row.get("shared_with")
         shared = list(shared) if shared is not None and not isinstance(shared, float) else []
-        return text + (f"; shared with {', '.join(shared)}" if shared else "; shared with no other agency")
+        return text + (
+            f"; shared with {', '.join(shared)}" if shared else "; shared with no other agency"
+        )
     if entity == "Gift":
         kind = str(row.get("kind") or "gift").replace("_", " ")
-        giver = ident(row["giver_key"]) if isinstance(row.get("giver_key"), str) else _text(row.get("giver"))
+        giver = (
+            ident(row["giver_key"])
+            if isinstance(row.get("giver_key"), str)
+            else _text(row.get("giver"))
+        )
         value = _num(row.get("value_gbp"))
-        text = f"gift: {kind}" + (f" (£{value:g})" if value is not None else "") + (f" from {giver}" if giver else "")
+        text = (
+            f"gift: {kind}"
+            + (f" (£{value:g})" if value is not None else "")
+            + (f" from {giver}" if giver else "")
+        )
         return text + (f": {row['summary']}" if _text(row.get("summary")) else "")
     if entity == "Allocation":
         to = iso(row.get("to_date"))
-        return (f"allocated {row.get('role') or 'professional'} {row.get('worker') or ''} ({row.get('agency') or 'agency unknown'})"
-                .replace("  ", " ") + (f" until {to[:10]}" if to else ""))
+        return (
+            f"allocated {row.get('role') or 'professional'} {row.get('worker') or ''} ({row.get('agency') or 'agency unknown'})".replace(
+                "  ", " "
+            )
+            + (f" until {to[:10]}" if to else "")
+        )
     if entity == "RiskAssessment":
         indicators = row.get("indicators")
-        indicators = list(indicators) if indicators is not None and not isinstance(indicators, float) else []
-        return (f"CSE risk assessment: {row.get('level') or 'level not recorded'} by {row.get('assessor') or 'assessor not recorded'}"
-                + (f"; indicators: {', '.join(indicators)}" if indicators else ""))
+        indicators = (
+            list(indicators) if indicators is not None and not isinstance(indicators, float) else []
+        )
+        return (
+            f"CSE risk assessment: {row.get('level') or 'level not recorded'} by {row.get('assessor') or 'assessor not recorded'}"
+            + (f"; indicators: {', '.join(indicators)}" if indicators else "")
+        )
     return schema().entity(entity).cli
 
 
-def is_concern(row: dict[str, Any], entity: str, attendance_pct: float = ATTENDANCE_CONCERN_PCT) -> bool:
+def is_concern(
+    row: dict[str, Any], entity: str, attendance_pct: float = ATTENDANCE_CONCERN_PCT
+) -> bool:
     """Whether a child-side record is a concern: a health attendance, a gift, an exclusion, an attendance drop."""
     if entity in ("HealthAttendance", "Gift"):
         return True
@@ -145,33 +182,64 @@ class Concern:
     evidence: dict[str, Any]
 
 
-def concerns(store: GraphStore, child: str, sources: Sources, reps: dict[str, str] | None = None,
-             frames: dict[str, pd.DataFrame] | None = None) -> list[Concern]:
+def concerns(
+    store: GraphStore,
+    child: str,
+    sources: Sources,
+    reps: dict[str, str] | None = None,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> list[Concern]:
     """Concerns about one child (a canonical key): concern events they took part in, and child-side records."""
     reps = representatives(store) if reps is None else reps
     keys = [k for k, r in reps.items() if r == child] or [child]
     out: list[Concern] = []
     parts = store.links("PARTICIPATED_IN", from_keys=keys)
     if not parts.empty:
-        events = store.nodes("Event", keys=sorted(set(parts["to_key"])), columns=["kind", "started_at", "summary", "sources"])
+        events = store.nodes(
+            "Event",
+            keys=sorted(set(parts["to_key"])),
+            columns=["kind", "started_at", "summary", "sources"],
+        )
         for ev in events.to_dict("records"):
             at = to_datetime(ev["started_at"])
             if ev["kind"] not in CONCERN_EVENTS or at is None:
                 continue
             src = sources.info(ev["sources"])
             summary = ev["summary"] if isinstance(ev["summary"], str) else ""
-            out.append(Concern(at, tuple(sources.agencies(ev["sources"])), {
-                "record": "event", "id": ident(str(ev["key"]), "Event"), "at": iso(at),
-                "what": f"{ev['kind']}: {summary}".rstrip(": "), "agency": src.agency, "source_id": src.source_id,
-                "reference": src.reference, "grading": src.grading}))
+            out.append(
+                Concern(
+                    at,
+                    tuple(sources.agencies(ev["sources"])),
+                    {
+                        "record": "event",
+                        "id": ident(str(ev["key"]), "Event"),
+                        "at": iso(at),
+                        "what": f"{ev['kind']}: {summary}".rstrip(": "),
+                        "agency": src.agency,
+                        "source_id": src.source_id,
+                        "reference": src.reference,
+                        "grading": src.grading,
+                    },
+                )
+            )
     for entity in CONCERN_RECORDS:
-        frame = frames[entity] if frames is not None and entity in frames else records(store, entity, reps)
+        frame = (
+            frames[entity]
+            if frames is not None and entity in frames
+            else records(store, entity, reps)
+        )
         mine = frame[frame["child_key"] == child] if not frame.empty else frame
         for row in mine.to_dict("records"):
             at = when(row, entity)
             if at is None or not is_concern(row, entity):
                 continue
-            out.append(Concern(at, tuple(sources.agencies(row["sources"])), item(row, entity, sources, describe(row, entity), at)))
+            out.append(
+                Concern(
+                    at,
+                    tuple(sources.agencies(row["sources"])),
+                    item(row, entity, sources, describe(row, entity), at),
+                )
+            )
     out.sort(key=lambda c: (c.at, c.evidence["id"]))
     return out
 

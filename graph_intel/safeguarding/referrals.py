@@ -44,12 +44,22 @@ class ReferralRules:
     #: Working days a response is due in, per kind, when the record gives no due date: a decision on
     #: a referral within one working day; a strategy meeting within three; an information request
     #: within five; an initial child protection conference within fifteen.
-    due_working_days: dict[str, int] = field(default_factory=lambda: {
-        "referral": 1, "strategy_meeting_request": 3, "information_request": 5, "conference_request": 15})
+    due_working_days: dict[str, int] = field(
+        default_factory=lambda: {
+            "referral": 1,
+            "strategy_meeting_request": 3,
+            "information_request": 5,
+            "conference_request": 15,
+        }
+    )
     #: Days before a refusal in which another agency's concern is new information.
     new_information_days: int = 30
     #: How a refusal's reason says there was no new information (case-insensitive regular expressions).
-    no_new_information: tuple[str, ...] = (r"no\s+new\s+information", r"nothing\s+new", r"no\s+new\s+concerns?")
+    no_new_information: tuple[str, ...] = (
+        r"no\s+new\s+information",
+        r"nothing\s+new",
+        r"no\s+new\s+concerns?",
+    )
     calendar: MissingRules = MissingRules()
 
 
@@ -65,7 +75,9 @@ def add_working_days(start: date, days: int, rules: MissingRules | None = None) 
     return day
 
 
-def due_date(row: dict[str, Any], rules: ReferralRules = ReferralRules()) -> tuple[date | None, bool]:
+def due_date(
+    row: dict[str, Any], rules: ReferralRules = ReferralRules()
+) -> tuple[date | None, bool]:
     """A referral's due date and whether it was computed (True) rather than recorded."""
     recorded = to_date(row.get("due"))
     if recorded is not None:
@@ -73,7 +85,9 @@ def due_date(row: dict[str, Any], rules: ReferralRules = ReferralRules()) -> tup
     sent = to_date(row.get("sent_at"))
     if sent is None:
         return None, True
-    days = rules.due_working_days.get(str(row.get("kind") or "referral"), rules.due_working_days["referral"])
+    days = rules.due_working_days.get(
+        str(row.get("kind") or "referral"), rules.due_working_days["referral"]
+    )
     return add_working_days(sent, days, rules.calendar), True
 
 
@@ -101,7 +115,9 @@ def responded_by(row: dict[str, Any], limit: datetime) -> bool:
 
 def says_no_new_information(reason: Any, rules: ReferralRules = ReferralRules()) -> bool:
     """Whether a refusal's reason is that there was no new information."""
-    return isinstance(reason, str) and any(re.search(p, reason, re.IGNORECASE) for p in rules.no_new_information)
+    return isinstance(reason, str) and any(
+        re.search(p, reason, re.IGNORECASE) for p in rules.no_new_information
+    )
 
 
 def _chase(row: dict[str, Any]) -> str:
@@ -110,23 +126,33 @@ def _chase(row: dict[str, Any]) -> str:
     return f"{contact} ({agency})" if isinstance(contact, str) and contact else str(agency)
 
 
-def _meetings(store: GraphStore, reps: dict[str, str]) -> dict[str, list[tuple[datetime, dict[str, Any]]]]:
+def _meetings(
+    store: GraphStore, reps: dict[str, str]
+) -> dict[str, list[tuple[datetime, dict[str, Any]]]]:
     """Meetings held (strategy meetings, conferences) per child key, with their event."""
-    events = store.events(list(MEETING_EVENTS), columns=["kind", "started_at", "summary", "sources"])
+    events = store.events(
+        list(MEETING_EVENTS), columns=["kind", "started_at", "summary", "sources"]
+    )
     if events.empty:
         return {}
     parts = store.links("PARTICIPATED_IN", to_keys=list(events["key"]))
     parts = parts[parts["from_entity"] == "Person"] if not parts.empty else parts
     info = events.set_index("key")
     out: dict[str, list[tuple[datetime, dict[str, Any]]]] = {}
-    for person, event in zip(parts["from_key"], parts["to_key"], strict=True) if not parts.empty else []:
+    for person, event in (
+        zip(parts["from_key"], parts["to_key"], strict=True) if not parts.empty else []
+    ):
         at = to_datetime(info.loc[event, "started_at"])
         if at is not None:
-            out.setdefault(reps.get(person, person), []).append((at, {"key": event, **info.loc[event].to_dict()}))
+            out.setdefault(reps.get(person, person), []).append(
+                (at, {"key": event, **info.loc[event].to_dict()})
+            )
     return out
 
 
-def referral_prompts(store: GraphStore, on: date | None = None, rules: ReferralRules = ReferralRules()) -> list[dict[str, Any]]:
+def referral_prompts(
+    store: GraphStore, on: date | None = None, rules: ReferralRules = ReferralRules()
+) -> list[dict[str, Any]]:
     """Escalation prompts on a date: unanswered referrals, refusals despite new information, meetings not held."""
     day = on or date.today()
     limit = end_of_day(day)
@@ -145,37 +171,81 @@ def referral_prompts(store: GraphStore, on: date | None = None, rules: ReferralR
             continue
         due, computed = due_date(row, rules)
         evidence = [item(row, "Referral", sources, describe(row, "Referral"), sent)]
-        base = {"child": ident(child), "referral": ident(str(row["key"]), "Referral"), "kind": row.get("kind"),
-                "from_agency": row.get("from_agency"), "to_agency": row.get("to_agency"), "sent_at": iso(sent),
-                "due": due.isoformat() if due else None, "due_computed": computed, "chase": _chase(row),
-                "escalate_by": row.get("from_agency"), "on": day.isoformat()}
+        base = {
+            "child": ident(child),
+            "referral": ident(str(row["key"]), "Referral"),
+            "kind": row.get("kind"),
+            "from_agency": row.get("from_agency"),
+            "to_agency": row.get("to_agency"),
+            "sent_at": iso(sent),
+            "due": due.isoformat() if due else None,
+            "due_computed": computed,
+            "chase": _chase(row),
+            "escalate_by": row.get("from_agency"),
+            "on": day.isoformat(),
+        }
         overdue = due is not None and due < day
         if due is not None and overdue:
             received, responded = received_by(row, limit), responded_by(row, limit)
             if not received or not responded:
-                missing = [w for w, ok in (("no receipt recorded", received), ("no response recorded", responded)) if not ok]
-                out.append({**base, "rule": UNANSWERED, "missing": missing, "evidence": evidence,
-                            "prompt": f"{'; '.join(missing)} by {due.isoformat()}: chase {_chase(row)} and consider escalating"})
-        if row.get("outcome") == "refused" and responded_by(row, limit) and says_no_new_information(row.get("reason"), rules):
+                missing = [
+                    w
+                    for w, ok in (
+                        ("no receipt recorded", received),
+                        ("no response recorded", responded),
+                    )
+                    if not ok
+                ]
+                out.append(
+                    {
+                        **base,
+                        "rule": UNANSWERED,
+                        "missing": missing,
+                        "evidence": evidence,
+                        "prompt": f"{'; '.join(missing)} by {due.isoformat()}: chase {_chase(row)} and consider escalating",
+                    }
+                )
+        if (
+            row.get("outcome") == "refused"
+            and responded_by(row, limit)
+            and says_no_new_information(row.get("reason"), rules)
+        ):
             at = _known(row.get("responded_at"), limit) or sent
             if child not in child_concerns:
                 child_concerns[child] = concerns(store, child, sources, reps)
             window = at - timedelta(days=rules.new_information_days)
-            new = [c for c in child_concerns[child] if window <= c.at <= at and any(a != row.get("to_agency") for a in c.agencies)]
+            new = [
+                c
+                for c in child_concerns[child]
+                if window <= c.at <= at and any(a != row.get("to_agency") for a in c.agencies)
+            ]
             if new:
                 agencies = sorted({a for c in new for a in c.agencies if a != row.get("to_agency")})
-                out.append({**base, "rule": REFUSED_NO_NEW_INFORMATION, "refused_at": iso(at), "reason": row.get("reason"),
-                            "new_information_from": agencies, "evidence": evidence + [c.evidence for c in new],
-                            "prompt": f"refused for no new information while {', '.join(agencies)} recorded new concerns in the "
-                                      f"{rules.new_information_days} days before: share them with {_chase(row)} and consider escalating"})
+                out.append(
+                    {
+                        **base,
+                        "rule": REFUSED_NO_NEW_INFORMATION,
+                        "refused_at": iso(at),
+                        "reason": row.get("reason"),
+                        "new_information_from": agencies,
+                        "evidence": evidence + [c.evidence for c in new],
+                        "prompt": f"refused for no new information while {', '.join(agencies)} recorded new concerns in the "
+                        f"{rules.new_information_days} days before: share them with {_chase(row)} and consider escalating",
+                    }
+                )
         if row.get("kind") in MEETING_REQUESTS and overdue and row.get("outcome") != "refused":
             if meetings is None:
                 meetings = _meetings(store, reps)
             held = [m for at, m in meetings.get(child, []) if sent <= at < limit]
             if not held:
-                out.append({**base, "rule": MEETING_NOT_HELD, "evidence": evidence,
-                            "prompt": f"{str(row.get('kind')).replace('_', ' ')} sent {sent.date()} and no meeting held by "
-                                      f"{day.isoformat()}: chase {_chase(row)} and consider escalating"})
+                out.append(
+                    {
+                        **base,
+                        "rule": MEETING_NOT_HELD,
+                        "evidence": evidence,
+                        "prompt": f"{str(row.get('kind')).replace('_', ' ')} sent {sent.date()} and no meeting held by "
+                        f"{day.isoformat()}: chase {_chase(row)} and consider escalating",
+                    }
+                )
     out.sort(key=lambda p: (p["child"], p["sent_at"] or "", p["referral"], p["rule"]))
     return out
-

@@ -48,7 +48,9 @@ class RiskRules:
     """The hub's risk rules: indicators, review months by level, the under-age rule, look-back days."""
 
     indicators: dict[str, str] = field(default_factory=dict)
-    review_months: dict[str, int] = field(default_factory=lambda: {"high": 2, "medium": 3, "low": 3})
+    review_months: dict[str, int] = field(
+        default_factory=lambda: {"high": 2, "medium": 3, "low": 3}
+    )
     refer_under_age: int = 13
     missing_assessment_days: int = 30
     referral_days_before: int = 30
@@ -69,11 +71,18 @@ class RiskRules:
         known = {"indicators", "review_months", *_NUMBERS}
         unknown = sorted(set(raw) - known)
         if unknown:
-            raise ValueError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ValueError(
+                f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         months = raw.get("review_months", {"high": 2, "medium": 3, "low": 3})
-        if not isinstance(months, dict) or set(months) != {"high", "medium", "low"} or not all(
-                isinstance(v, int) and v > 0 for v in months.values()):
-            raise ValueError(f"{path}: review_months must give whole months above 0 for high, medium and low")
+        if (
+            not isinstance(months, dict)
+            or set(months) != {"high", "medium", "low"}
+            or not all(isinstance(v, int) and v > 0 for v in months.values())
+        ):
+            raise ValueError(
+                f"{path}: review_months must give whole months above 0 for high, medium and low"
+            )
         indicators = raw.get("indicators") or {}
         if not isinstance(indicators, dict):
             raise ValueError(f"{path}: indicators must map an id to its description")
@@ -93,8 +102,15 @@ class RiskRules:
         return at + relativedelta(months=months) if at is not None and months else None
 
 
-_NUMBERS = ("refer_under_age", "missing_assessment_days", "referral_days_before", "attendance_drop_points",
-            "attendance_concern_pct", "attendance_recent_days", "no_new_intelligence_days")
+_NUMBERS = (
+    "refer_under_age",
+    "missing_assessment_days",
+    "referral_days_before",
+    "attendance_drop_points",
+    "attendance_concern_pct",
+    "attendance_recent_days",
+    "no_new_intelligence_days",
+)
 
 
 def default_rules() -> RiskRules:
@@ -116,10 +132,15 @@ def _assessments(store: GraphStore, reps: dict[str, str]) -> dict[str, list[dict
 def _indicator_json(row: dict[str, Any], rules: RiskRules) -> list[dict[str, Any]]:
     found = row.get("indicators")
     found = list(found) if found is not None and not isinstance(found, float) else []
-    return [{"id": i, "description": rules.indicators.get(i), "in_tool": i in rules.indicators} for i in found]
+    return [
+        {"id": i, "description": rules.indicators.get(i), "in_tool": i in rules.indicators}
+        for i in found
+    ]
 
 
-def risk_prompts(store: GraphStore, on: date | None = None, rules: RiskRules | None = None) -> list[dict[str, Any]]:
+def risk_prompts(
+    store: GraphStore, on: date | None = None, rules: RiskRules | None = None
+) -> list[dict[str, Any]]:
     """Prompts on a date: missing episodes with no assessment, reviews overdue, under-13s not referred."""
     day = on or date.today()
     rules = rules or default_rules()
@@ -137,13 +158,29 @@ def risk_prompts(store: GraphStore, on: date | None = None, rules: RiskRules | N
             if any(at is not None and ep.start - lookback <= at < limit for at in dates):
                 continue
             src = sources.info(list(ep.sources))
-            out.append({"rule": MISSING_WITHOUT_ASSESSMENT, "child": ident(child), "on": day.isoformat(),
-                        "episode": ident(ep.event, "Event"), "missing_from": iso(ep.start),
-                        "evidence": [{"record": "event", "id": ident(ep.event, "Event"), "at": iso(ep.start),
-                                      "what": "missing episode", "agency": src.agency, "source_id": src.source_id,
-                                      "reference": src.reference, "grading": src.grading}],
-                        "prompt": f"missing from {ep.start.date()} with no CSE risk assessment since "
-                                  f"{(ep.start - lookback).date()}: consider screening against the {len(rules.indicators)} indicators"})
+            out.append(
+                {
+                    "rule": MISSING_WITHOUT_ASSESSMENT,
+                    "child": ident(child),
+                    "on": day.isoformat(),
+                    "episode": ident(ep.event, "Event"),
+                    "missing_from": iso(ep.start),
+                    "evidence": [
+                        {
+                            "record": "event",
+                            "id": ident(ep.event, "Event"),
+                            "at": iso(ep.start),
+                            "what": "missing episode",
+                            "agency": src.agency,
+                            "source_id": src.source_id,
+                            "reference": src.reference,
+                            "grading": src.grading,
+                        }
+                    ],
+                    "prompt": f"missing from {ep.start.date()} with no CSE risk assessment since "
+                    f"{(ep.start - lookback).date()}: consider screening against the {len(rules.indicators)} indicators",
+                }
+            )
     people = persons(store)
     for child, rows in assessed.items():
         known = [r for r in rows if (when(r, "RiskAssessment") or datetime.max) < limit]
@@ -153,39 +190,81 @@ def risk_prompts(store: GraphStore, on: date | None = None, rules: RiskRules | N
         latest = known[-1]
         due = rules.review_due(latest)
         if due is not None and due < day:
-            out.append({"rule": REVIEW_OVERDUE, "child": ident(child), "on": day.isoformat(),
-                        "assessment": ident(str(latest["key"]), "RiskAssessment"), "level": latest.get("level"),
-                        "assessed_at": iso(when(latest, "RiskAssessment")), "review_due": due.isoformat(),
-                        "review_due_computed": to_date(latest.get("review_by")) is None,
-                        "indicators": _indicator_json(latest, rules),
-                        "evidence": [item(latest, "RiskAssessment", sources, describe(latest, "RiskAssessment"))],
-                        "prompt": f"{latest.get('level') or 'unlevelled'} risk assessment review was due {due.isoformat()}: "
-                                  f"review the child's risk"})
+            out.append(
+                {
+                    "rule": REVIEW_OVERDUE,
+                    "child": ident(child),
+                    "on": day.isoformat(),
+                    "assessment": ident(str(latest["key"]), "RiskAssessment"),
+                    "level": latest.get("level"),
+                    "assessed_at": iso(when(latest, "RiskAssessment")),
+                    "review_due": due.isoformat(),
+                    "review_due_computed": to_date(latest.get("review_by")) is None,
+                    "indicators": _indicator_json(latest, rules),
+                    "evidence": [
+                        item(latest, "RiskAssessment", sources, describe(latest, "RiskAssessment"))
+                    ],
+                    "prompt": f"{latest.get('level') or 'unlevelled'} risk assessment review was due {due.isoformat()}: "
+                    f"review the child's risk",
+                }
+            )
         dob = to_date(people.loc[child, "date_of_birth"]) if child in people.index else None
         if dob is None:
             continue
-        young = [r for r in known if age_on(dob, (when(r, "RiskAssessment") or datetime.max).date()) < rules.refer_under_age]
+        young = [
+            r
+            for r in known
+            if age_on(dob, (when(r, "RiskAssessment") or datetime.max).date())
+            < rules.refer_under_age
+        ]
         if not young:
             continue
         first = young[0]
         at = when(first, "RiskAssessment")
         assert at is not None
-        if _referred_to_social_care(store, child, at - timedelta(days=rules.referral_days_before), limit, reps):
+        if _referred_to_social_care(
+            store, child, at - timedelta(days=rules.referral_days_before), limit, reps
+        ):
             continue
-        out.append({"rule": UNDER_13_NOT_REFERRED, "child": ident(child), "on": day.isoformat(),
-                    "assessment": ident(str(first["key"]), "RiskAssessment"), "age_at_assessment": age_on(dob, at.date()),
-                    "evidence": [item(first, "RiskAssessment", sources, describe(first, "RiskAssessment"))],
-                    "prompt": f"aged {age_on(dob, at.date())} when assessed on {at.date()} and no referral to children's "
-                              f"social care is recorded: every child under {rules.refer_under_age} is referred"})
+        out.append(
+            {
+                "rule": UNDER_13_NOT_REFERRED,
+                "child": ident(child),
+                "on": day.isoformat(),
+                "assessment": ident(str(first["key"]), "RiskAssessment"),
+                "age_at_assessment": age_on(dob, at.date()),
+                "evidence": [
+                    item(first, "RiskAssessment", sources, describe(first, "RiskAssessment"))
+                ],
+                "prompt": f"aged {age_on(dob, at.date())} when assessed on {at.date()} and no referral to children's "
+                f"social care is recorded: every child under {rules.refer_under_age} is referred",
+            }
+        )
     out += attendance_drops(store, day, rules, reps, sources)
     out += child_side_prompts(store, day, sources, reps)
-    out.sort(key=lambda p: (p["child"], p["rule"], p.get("missing_from") or p.get("assessed_at") or p.get("period_start")
-                            or p.get("attributed_at") or "", p.get("phone") or p.get("with") or ""))
+    out.sort(
+        key=lambda p: (
+            p["child"],
+            p["rule"],
+            p.get("missing_from")
+            or p.get("assessed_at")
+            or p.get("period_start")
+            or p.get("attributed_at")
+            or "",
+            p.get("phone") or p.get("with") or "",
+        )
+    )
     return out
 
 
-def attendance_drops(store: GraphStore, on: date, rules: RiskRules, reps: dict[str, str] | None = None,
-                     sources: Sources | None = None, since: date | None = None) -> list[dict[str, Any]]:
+def attendance_drops(
+    store: GraphStore,
+    on: date,
+    rules: RiskRules,
+    reps: dict[str, str] | None = None,
+    sources: Sources | None = None,
+    since: date | None = None,
+) -> list[dict[str, Any]]:
     """School attendance that fell (by points, below the concern level, or recorded as absent) in a recent period."""
     frame = records(store, "SchoolRecord", reps)
     sources = sources or Sources(store)
@@ -210,27 +289,54 @@ def attendance_drops(store: GraphStore, on: date, rules: RiskRules, reps: dict[s
             why = []
             if pct is not None and prev is not None and prev - pct >= rules.attendance_drop_points:
                 why.append(f"fell from {prev:g}% to {pct:g}%")
-            elif pct is not None and pct < rules.attendance_concern_pct and (prev is None or prev >= rules.attendance_concern_pct):
+            elif (
+                pct is not None
+                and pct < rules.attendance_concern_pct
+                and (prev is None or prev >= rules.attendance_concern_pct)
+            ):
                 why.append(f"{pct:g}%, below {rules.attendance_concern_pct}%")
             if row.get("recorded_as") in ("temporarily_absent", "missing_education"):
-                why.append(f"recorded as {row['recorded_as'].replace('_', ' ')}: check whether the child was missing")
+                why.append(
+                    f"recorded as {row['recorded_as'].replace('_', ' ')}: check whether the child was missing"
+                )
             if not why:
                 continue
-            evidence = [item(r, "SchoolRecord", sources, describe(r, "SchoolRecord")) for r in (before, row) if r is not None]
-            out.append({"rule": ATTENDANCE_DROP, "child": ident(child), "on": on.isoformat(),
-                        "record": ident(str(row["key"]), "SchoolRecord"), "period_start": start.isoformat(), "period_end": end.isoformat(),
-                        "attendance_pct": pct, "previous_pct": prev, "evidence": evidence,
-                        "prompt": f"school attendance {'; '.join(why)}: consider it with the child's other facts "
-                                  f"(a CSE indicator: school absence)"})
+            evidence = [
+                item(r, "SchoolRecord", sources, describe(r, "SchoolRecord"))
+                for r in (before, row)
+                if r is not None
+            ]
+            out.append(
+                {
+                    "rule": ATTENDANCE_DROP,
+                    "child": ident(child),
+                    "on": on.isoformat(),
+                    "record": ident(str(row["key"]), "SchoolRecord"),
+                    "period_start": start.isoformat(),
+                    "period_end": end.isoformat(),
+                    "attendance_pct": pct,
+                    "previous_pct": prev,
+                    "evidence": evidence,
+                    "prompt": f"school attendance {'; '.join(why)}: consider it with the child's other facts "
+                    f"(a CSE indicator: school absence)",
+                }
+            )
     return out
 
 
-def _referred_to_social_care(store: GraphStore, child: str, start: datetime, limit: datetime, reps: dict[str, str]) -> bool:
+def _referred_to_social_care(
+    store: GraphStore, child: str, start: datetime, limit: datetime, reps: dict[str, str]
+) -> bool:
     frame = records(store, "Referral", reps)
     if frame.empty:
         return False
     for row in frame[frame["child_key"] == child].to_dict("records"):
         sent = to_datetime(row.get("sent_at"))
-        if row.get("to_agency") == "children_social_care" and row.get("kind") == "referral" and sent is not None and start <= sent < limit:
+        if (
+            row.get("to_agency") == "children_social_care"
+            and row.get("kind") == "referral"
+            and sent is not None
+            and start <= sent < limit
+        ):
             return True
     return False

@@ -18,7 +18,16 @@ from graph_intel.schema.model import PropertySpec, PropertyType, Schema, SchemaE
 
 #: The parsers (and export writers) a file may name.
 ReaderName = Literal[
-    "sources", "entity", "events", "record", "participants", "links", "calls", "anpr", "handset_contacts", "intel_reports"
+    "sources",
+    "entity",
+    "events",
+    "record",
+    "participants",
+    "links",
+    "calls",
+    "anpr",
+    "handset_contacts",
+    "intel_reports",
 ]
 #: Readers whose rows are records of one entity kind, read through pole.yaml.
 ENTITY_READERS = ("sources", "entity", "events", "record")
@@ -66,7 +75,10 @@ class FileSpec(_Strict):
     def _blank_columns(cls, data: object) -> object:
         """A column written with no body (`given_name:`) takes every default."""
         if isinstance(data, dict) and isinstance(data.get("columns"), dict):
-            data = {**data, "columns": {k: v if v is not None else {} for k, v in data["columns"].items()}}
+            data = {
+                **data,
+                "columns": {k: v if v is not None else {} for k, v in data["columns"].items()},
+            }
         return data
 
     @property
@@ -76,7 +88,11 @@ class FileSpec(_Strict):
 
     def renames(self) -> dict[str, str]:
         """For an entity file: columns that fill a property of another name (start -> started_at)."""
-        return {n: c.property for n, c in self.columns.items() if c.property and "." not in c.property and c.property != n}
+        return {
+            n: c.property
+            for n, c in self.columns.items()
+            if c.property and "." not in c.property and c.property != n
+        }
 
     def property_of(self, column: str) -> PropertySpec | None:
         """The schema property a column fills or borrows its type from, if any."""
@@ -118,7 +134,9 @@ def _check(fmt: CanonicalFormat, model: Schema) -> None:
             _check_entity_file(f"files.{name}", spec, model)
     missing = {e.file for e in model.record_entities()} - set(fmt.files)
     if missing:
-        raise ValueError(f"record files declared in pole.yaml but not here: {', '.join(sorted(str(m) for m in missing))}")
+        raise ValueError(
+            f"record files declared in pole.yaml but not here: {', '.join(sorted(str(m) for m in missing))}"
+        )
 
 
 def _check_names(where: str, spec: FileSpec, model: Schema) -> None:
@@ -132,7 +150,9 @@ def _check_names(where: str, spec: FileSpec, model: Schema) -> None:
     if spec.entity is not None and spec.entity not in model.entities:
         raise ValueError(f"{where}: unknown entity kind {spec.entity!r}")
     if (spec.reader in ENTITY_READERS) != (spec.entity is not None):
-        raise ValueError(f"{where}: 'entity' goes with the readers {', '.join(ENTITY_READERS)} and only there")
+        raise ValueError(
+            f"{where}: 'entity' goes with the readers {', '.join(ENTITY_READERS)} and only there"
+        )
     if spec.name != "sources.csv" and SOURCE_COLUMN not in spec.columns:
         raise ValueError(f"{where}: every file but sources.csv has a {SOURCE_COLUMN} column")
     for column, col in spec.columns.items():
@@ -163,7 +183,9 @@ def _check_entity_file(where: str, spec: FileSpec, model: Schema) -> None:
             raise ValueError(f"{where}: pole.yaml gives {spec.entity} no file {spec.name!r}")
         declared = {entity.id_column, *entity.person_links, *entity.properties, SOURCE_COLUMN}
         if set(spec.columns) != declared:
-            raise ValueError(f"{where}: a record file has its id, person columns and every property of {spec.entity}")
+            raise ValueError(
+                f"{where}: a record file has its id, person columns and every property of {spec.entity}"
+            )
 
 
 def load_format(path: Path, model: Schema | None = None) -> CanonicalFormat:
@@ -180,7 +202,9 @@ def load_format(path: Path, model: Schema | None = None) -> CanonicalFormat:
         fmt = CanonicalFormat.model_validate(raw)
         _check(fmt, model or schema())
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
         raise SchemaError(f"{path}: {problems}") from exc
     except ValueError as exc:
         raise SchemaError(f"{path}: {exc}") from exc

@@ -26,23 +26,47 @@ def schema_markdown(model: Schema | None = None) -> str:
         "",
     ]
     for ent in model.entities.values():
-        scope = "unique within its dataset (`DATASET:ID`)" if ent.scope == "dataset" else "global (the normalised identifier)"
-        lines += [f"### {ent.name} (`{ent.cli}`)", "", ent.description, "",
-                  f"Identified by `{ent.id_column}`; key {scope}."
-                  + (" Provenance: never a path between entities." if ent.provenance else "")
-                  + (f" Read from `{ent.file}`, dated by `{ent.dated_by}`; " if ent.file else "")
-                  + (", ".join(f"`{c}` names a person ({link})" for c, link in ent.person_links.items()) + "." if ent.person_links else ""), "",
-                  "| property | type | values | meaning |", "|---|---|---|---|"]
+        scope = (
+            "unique within its dataset (`DATASET:ID`)"
+            if ent.scope == "dataset"
+            else "global (the normalised identifier)"
+        )
+        lines += [
+            f"### {ent.name} (`{ent.cli}`)",
+            "",
+            ent.description,
+            "",
+            f"Identified by `{ent.id_column}`; key {scope}."
+            + (" Provenance: never a path between entities." if ent.provenance else "")
+            + (f" Read from `{ent.file}`, dated by `{ent.dated_by}`; " if ent.file else "")
+            + (
+                ", ".join(f"`{c}` names a person ({link})" for c, link in ent.person_links.items())
+                + "."
+                if ent.person_links
+                else ""
+            ),
+            "",
+            "| property | type | values | meaning |",
+            "|---|---|---|---|",
+        ]
         for name, prop in ent.properties.items():
             values = ", ".join(prop.values) if prop.values else ""
             lines.append(f"| {name} | {prop.type} | {values} | {prop.description} |")
         lines.append("")
-    lines += ["## Link kinds", "", "Every link also has: " + ", ".join(f"`{c}`" for c in COMMON_LINK_COLUMNS) + ".", "",
-              "| type | canonical | class | joins | identity | meaning |", "|---|---|---|---|---|---|"]
+    lines += [
+        "## Link kinds",
+        "",
+        "Every link also has: " + ", ".join(f"`{c}`" for c in COMMON_LINK_COLUMNS) + ".",
+        "",
+        "| type | canonical | class | joins | identity | meaning |",
+        "|---|---|---|---|---|---|",
+    ]
     for link in model.links.values():
         joins = "; ".join(f"{a} → {b}" for a, b in link.pairs)
         props = ", ".join(link.identity)
-        lines.append(f"| {link.name} | `{link.canonical}` | {link.class_} | {joins} | {props} | {link.description} |")
+        lines.append(
+            f"| {link.name} | `{link.canonical}` | {link.class_} | {joins} | {props} | {link.description} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -56,8 +80,15 @@ def _column_row(file: FileSpec, column: str) -> str:
     col = file.columns[column]
     prop = file.property_of(column)
     if column == SOURCE_COLUMN and file.name != "sources.csv":
-        kind, meaning = "id of a Source", "the row's provenance: a source_id of sources.csv (blank: the dataset's default source)"
-    elif file.entity is not None and column == schema().entities[file.entity].id_column and col.names is None:
+        kind, meaning = (
+            "id of a Source",
+            "the row's provenance: a source_id of sources.csv (blank: the dataset's default source)",
+        )
+    elif (
+        file.entity is not None
+        and column == schema().entities[file.entity].id_column
+        and col.names is None
+    ):
         kind, meaning = f"id of this {file.entity}", col.description
     elif col.names is not None:
         kind, meaning = f"id of a {col.names}", col.description
@@ -74,12 +105,24 @@ def _column_row(file: FileSpec, column: str) -> str:
 def canonical_markdown(fmt: CanonicalFormat | None = None) -> str:
     """The tables of docs/canonical-format.md: every file, what it gives, and its columns."""
     fmt = fmt or canonical_format()
-    lines = [CANONICAL_BEGIN, "", "## Every file and column", "",
-             "Files in the order they load. An entity file's rows may also carry `first_seen` and `last_seen`.", ""]
+    lines = [
+        CANONICAL_BEGIN,
+        "",
+        "## Every file and column",
+        "",
+        "Files in the order they load. An entity file's rows may also carry `first_seen` and `last_seen`.",
+        "",
+    ]
     for file in fmt.files.values():
         gives = ", ".join([*file.gives.entities, *file.gives.links])
-        lines += [f"### {file.name}", "", f"{file.description[:1].upper()}{file.description[1:]}. Gives: {gives}.", "",
-                  "| column | type | required | meaning |", "|---|---|---|---|"]
+        lines += [
+            f"### {file.name}",
+            "",
+            f"{file.description[:1].upper()}{file.description[1:]}. Gives: {gives}.",
+            "",
+            "| column | type | required | meaning |",
+            "|---|---|---|---|",
+        ]
         lines += [_column_row(file, c) for c in file.columns]
         lines.append("")
     lines.append(CANONICAL_END)

@@ -10,7 +10,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-PropertyType = Literal["string", "string_list", "date", "timestamp", "bool", "double", "int", "enum"]
+PropertyType = Literal[
+    "string", "string_list", "date", "timestamp", "bool", "double", "int", "enum"
+]
 
 #: Columns every entity has besides its own properties (see pole.yaml).
 COMMON_NODE_COLUMNS: dict[str, PropertyType] = {
@@ -89,7 +91,15 @@ class LinkSpec(_Strict):
 
     name: str = ""
     canonical: str
-    class_: Literal["attribution", "association", "participation", "placement", "content", "resolution", "record"]
+    class_: Literal[
+        "attribution",
+        "association",
+        "participation",
+        "placement",
+        "content",
+        "resolution",
+        "record",
+    ]
     pairs: tuple[tuple[str, str], ...]
     identity: tuple[str, ...] = ()
     properties: dict[str, PropertySpec] = {}
@@ -139,7 +149,9 @@ class Schema(_Strict):
             for column, link_name in ent.person_links.items():
                 found = self.links.get(link_name)
                 if found is None or (name, "Person") not in found.pairs:
-                    raise ValueError(f"entity {name}: person_links {column!r}: {link_name!r} is not a link from {name} to Person")
+                    raise ValueError(
+                        f"entity {name}: person_links {column!r}: {link_name!r} is not a link from {name} to Person"
+                    )
         return self
 
     def record_entities(self) -> list[EntitySpec]:

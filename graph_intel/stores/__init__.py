@@ -60,12 +60,20 @@ def _embedded_missing(target: str) -> str | None:
 def _open_neo4j(target: str, options: OpenOptions, settings: Settings) -> GraphStore:  # noqa: ARG001
     from graph_intel.stores.neo4j_store import Neo4jStore
 
-    return Neo4jStore(target, user=settings.neo4j_user, password=settings.neo4j_password.get_secret_value())
+    return Neo4jStore(
+        target, user=settings.neo4j_user, password=settings.neo4j_password.get_secret_value()
+    )
 
 
 register_backend(Backend("embedded", _open_embedded, _embedded_missing), "", "ladybug")
 register_backend(
-    Backend("neo4j", _open_neo4j, lambda _: None), "neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"
+    Backend("neo4j", _open_neo4j, lambda _: None),
+    "neo4j",
+    "neo4j+s",
+    "neo4j+ssc",
+    "bolt",
+    "bolt+s",
+    "bolt+ssc",
 )
 
 
@@ -84,14 +92,19 @@ def backend_for(target: str | Path) -> tuple[Backend, str]:
     return backend, text
 
 
-def store_target(store: str | Path | None = None, neo4j: str | None = None, settings: Settings | None = None) -> str:
+def store_target(
+    store: str | Path | None = None, neo4j: str | None = None, settings: Settings | None = None
+) -> str:
     """The store the arguments and settings name: `--neo4j`/$GRAPH_INTEL_NEO4J_URI, else the store path."""
     settings = settings if settings is not None else _from_environment()
     return str(neo4j or settings.neo4j_uri or store or settings.store)
 
 
 def open_store(
-    store: str | Path | None = None, neo4j: str | None = None, read_only: bool = False, create: bool = True,
+    store: str | Path | None = None,
+    neo4j: str | None = None,
+    read_only: bool = False,
+    create: bool = True,
     settings: Settings | None = None,
 ) -> GraphStore:
     """Open the store the contract names: `--neo4j`/$GRAPH_INTEL_NEO4J_URI, else `store` (a path or URI).
@@ -108,7 +121,9 @@ def open_store(
     return backend.open(target, OpenOptions(read_only=read_only, create=create), settings)
 
 
-def missing_store(store: str | Path | None = None, neo4j: str | None = None, settings: Settings | None = None) -> str | None:
+def missing_store(
+    store: str | Path | None = None, neo4j: str | None = None, settings: Settings | None = None
+) -> str | None:
     """Why the store the arguments name cannot be read (it was never created), or None when it can
     be opened (a server's store is judged when it is reached)."""
     backend, target = backend_for(store_target(store, neo4j, settings))
@@ -122,7 +137,10 @@ def _from_environment() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        bad = ", ".join(f"GRAPH_INTEL_{'_'.join(str(p) for p in e['loc']).upper()} ({e['msg']})" for e in exc.errors())
+        bad = ", ".join(
+            f"GRAPH_INTEL_{'_'.join(str(p) for p in e['loc']).upper()} ({e['msg']})"
+            for e in exc.errors()
+        )
         raise StoreError(f"cannot read the settings from the environment: {bad}") from exc
 
 

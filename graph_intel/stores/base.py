@@ -25,7 +25,14 @@ from graph_intel.stores.patterns import Pattern
 #: a load that started and has not finished (see mark_load_started).
 STORE_TABLES = ("LoadState",)
 
-LINK_FRAME_COLUMNS = ["link", "from_entity", "from_key", "to_entity", "to_key", *COMMON_LINK_COLUMNS]
+LINK_FRAME_COLUMNS = [
+    "link",
+    "from_entity",
+    "from_key",
+    "to_entity",
+    "to_key",
+    *COMMON_LINK_COLUMNS,
+]
 
 
 class StoreError(RuntimeError):
@@ -45,7 +52,9 @@ class UpsertResult:
     unchanged: int = 0
     #: (entity, stored rows as they were, columns replaced per row) for each upsert that replaced
     #: stored values: what a load keeps as earlier versions (graph_intel.ingest)
-    superseded: list[tuple[str, pd.DataFrame, list[list[str]]]] = field(default_factory=list, compare=False, repr=False)
+    superseded: list[tuple[str, pd.DataFrame, list[list[str]]]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     def __iadd__(self, other: UpsertResult) -> UpsertResult:
         self.created += other.created
@@ -84,7 +93,10 @@ class GraphStore(ABC):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -172,7 +184,10 @@ class GraphStore(ABC):
         else:
             by_keys = reads.nodes_by_keys(spec.name, tuple(wanted))
             step = self.read_batch
-            parts = [self._read_pattern(by_keys, keys=list(keys[i : i + step])) for i in range(0, len(keys), step)]
+            parts = [
+                self._read_pattern(by_keys, keys=list(keys[i : i + step]))
+                for i in range(0, len(keys), step)
+            ]
             frame = pd.concat(parts or [pd.DataFrame(columns=wanted)], ignore_index=True)
         return self._node_frame(frame, spec, wanted)
 
@@ -189,7 +204,9 @@ class GraphStore(ABC):
     ) -> pd.DataFrame:
         """Links of one kind (optionally only from or to given keys): LINK_FRAME_COLUMNS + properties."""
         spec = schema().link(link)
-        return concat_links([self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs], spec)
+        return concat_links(
+            [self._pair_links(spec, a, b, from_keys, to_keys) for a, b in spec.pairs], spec
+        )
 
     def _pair_links(
         self,
@@ -292,7 +309,10 @@ class GraphStore(ABC):
         specs = [schema().link(name) for name in links]
         found = self.run_pattern(patterns.shared_keys(links), at_least=at_least)
         keys = [str(k) for k in found["key"]] if not found.empty else []
-        frames = [self.links(spec.name, to_keys=keys) if keys else concat_links([], spec) for spec in specs]
+        frames = [
+            self.links(spec.name, to_keys=keys) if keys else concat_links([], spec)
+            for spec in specs
+        ]
         order = ["to_key", "from_key", *sorted({p for spec in specs for p in spec.identity})]
         frames = [f.sort_values(order, kind="stable") if not f.empty else f for f in frames]
         if len(frames) == 1:
@@ -305,27 +325,38 @@ class GraphStore(ABC):
     def call_pairs(self) -> pd.DataFrame:
         """Calls and messages between two phones: event, caller, callee, sources (the caller's link), started_at, call_type."""
         frame = self.run_pattern(patterns.call_pairs())
-        return _pattern_frame(frame, ["event", "caller", "callee", "sources", "started_at", "call_type"],
-                              ["event", "caller", "callee"])
+        return _pattern_frame(
+            frame,
+            ["event", "caller", "callee", "sources", "started_at", "call_type"],
+            ["event", "caller", "callee"],
+        )
 
     def placed_events(self) -> pd.DataFrame:
         """Every event with a place: event, location, kind, started_at, sources (the placing link's)."""
         frame = self.run_pattern(patterns.placed_events())
-        return _pattern_frame(frame, ["event", "location", "kind", "started_at", "sources"], ["location", "event"])
+        return _pattern_frame(
+            frame, ["event", "location", "kind", "started_at", "sources"], ["location", "event"]
+        )
 
     def participants(self, entity: str, kinds: Sequence[str]) -> pd.DataFrame:
         """Who of one kind took part in events of the given kinds: who, event, kind, started_at, role, sources."""
         if not kinds:
             return pd.DataFrame(columns=["who", "event", "kind", "started_at", "role", "sources"])
         frame = self.run_pattern(patterns.participants(entity), kinds=list(kinds))
-        return _pattern_frame(frame, ["who", "event", "kind", "started_at", "role", "sources"],
-                              ["event", "who", "role"])
+        return _pattern_frame(
+            frame,
+            ["who", "event", "kind", "started_at", "role", "sources"],
+            ["event", "who", "role"],
+        )
 
     def present_at_places(self, entity: str) -> pd.DataFrame:
         """Who of one kind took part in a placed event: who, event, location, role, sources (the part's)."""
         frame = self.run_pattern(patterns.present_at_places(entity))
-        return _pattern_frame(frame, ["who", "event", "location", "role", "sources"],
-                              ["location", "event", "who", "role"])
+        return _pattern_frame(
+            frame,
+            ["who", "event", "location", "role", "sources"],
+            ["location", "event", "who", "role"],
+        )
 
     def events(self, kinds: Sequence[str], columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Events of the given kinds (a short list), found in the store: the frame nodes() gives, by key."""
@@ -334,7 +365,11 @@ class GraphStore(ABC):
             found = self.run_pattern(patterns.event_keys(), kinds=list(kinds))
             keys = [str(k) for k in found["key"]] if not found.empty else []
         frame = self.nodes("Event", keys=keys, columns=columns)
-        return frame.sort_values("key", kind="stable").reset_index(drop=True) if not frame.empty else frame
+        return (
+            frame.sort_values("key", kind="stable").reset_index(drop=True)
+            if not frame.empty
+            else frame
+        )
 
     def keys_starting(self, entity: str, column: str, prefix: str) -> list[str]:
         """Keys of the entities of one kind whose `column` (key or id) starts with `prefix`, sorted."""
@@ -365,8 +400,10 @@ class GraphStore(ABC):
         for spec in specs:
             order = ["from_key", "to_key", *sorted(spec.identity)]
             for a, b in spec.pairs:
-                parts = [self._pair_links(spec, a, b, from_keys=keys_of(a)) if keys_of(a) else None,
-                         self._pair_links(spec, a, b, to_keys=keys_of(b)) if keys_of(b) else None]
+                parts = [
+                    self._pair_links(spec, a, b, from_keys=keys_of(a)) if keys_of(a) else None,
+                    self._pair_links(spec, a, b, to_keys=keys_of(b)) if keys_of(b) else None,
+                ]
                 found = [p for p in parts if p is not None and not p.empty]
                 if not found:
                     continue
@@ -377,7 +414,10 @@ class GraphStore(ABC):
         return pd.concat(frames, ignore_index=True)
 
     def neighbourhood(
-        self, seeds: Sequence[tuple[str, str]], hops: int = 1, links: Iterable[LinkSpec] | None = None
+        self,
+        seeds: Sequence[tuple[str, str]],
+        hops: int = 1,
+        links: Iterable[LinkSpec] | None = None,
     ) -> Subgraph:
         """The entities within `hops` links of the seeds, and the links among them."""
         allowed = {spec.name for spec in links} if links is not None else None
@@ -429,8 +469,12 @@ def link_ends(link: str, from_entity: str, to_entity: str) -> tuple[LinkSpec, st
 
 def one_of_each(frame: pd.DataFrame) -> pd.DataFrame:
     """An entity's links with a link from the entity to itself (which comes back both ways) once."""
-    identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(frame.columns))
-    return frame.drop_duplicates(subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity])
+    identity = sorted(
+        {p for spec in schema().links.values() for p in spec.identity} & set(frame.columns)
+    )
+    return frame.drop_duplicates(
+        subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity]
+    )
 
 
 def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:

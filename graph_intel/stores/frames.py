@@ -100,7 +100,10 @@ def _string_lists(series: pd.Series) -> pa.Array:
     try:
         return pa.array(series.to_numpy(dtype=object), type=_ARROW["string_list"], from_pandas=True)
     except (pa.ArrowException, TypeError):
-        values = [v if isinstance(v, list) else (list(v) if isinstance(v, tuple | np.ndarray) else None) for v in series]
+        values = [
+            v if isinstance(v, list) else (list(v) if isinstance(v, tuple | np.ndarray) else None)
+            for v in series
+        ]
         return pa.array(values, type=_ARROW["string_list"])
 
 
@@ -111,7 +114,10 @@ def param_rows(frame: pd.DataFrame, types: Mapping[str, str]) -> list[dict[str, 
         series = frame[col]
         typ = types.get(col)
         if pd.api.types.is_datetime64_any_dtype(series):
-            values = [None if v is pd.NaT else (v.date() if typ == "date" else v.to_pydatetime()) for v in series]
+            values = [
+                None if v is pd.NaT else (v.date() if typ == "date" else v.to_pydatetime())
+                for v in series
+            ]
         elif typ in ("string", "enum") or series.dtype == object and typ != "string_list":
             values = [plain_value(v, typ) for v in series.tolist()]
         else:

@@ -42,7 +42,9 @@ class HeldRows:
         self.index.update(identities)
         self.rows += len(frame)
 
-    def absorb(self, incoming: pd.DataFrame, identities: list[Hashable]) -> tuple[pd.DataFrame, list[Hashable]]:
+    def absorb(
+        self, incoming: pd.DataFrame, identities: list[Hashable]
+    ) -> tuple[pd.DataFrame, list[Hashable]]:
         """Hold the incoming rows whose identity is held already, to merge later; return the
         others (renumbered from 0) and their identities."""
         hit = np.fromiter((i in self.index for i in identities), dtype=bool, count=len(identities))
@@ -65,7 +67,9 @@ class HeldRows:
         maybe = np.flatnonzero(member(first[self.identity[0]], heads))
         again = np.zeros(len(first), dtype=bool)
         again[maybe] = [i in self.repeated for i in self.identify(first.iloc[maybe])]
-        merged = merge.collapse(_concat([first[again], *self.repeats]), self.identity, self.list_columns)
+        merged = merge.collapse(
+            _concat([first[again], *self.repeats]), self.identity, self.list_columns
+        )
         return pd.concat([first[~again], merged], ignore_index=True)
 
 

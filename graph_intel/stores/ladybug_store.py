@@ -72,8 +72,10 @@ _DB_FILE = "graph.lbug"
 
 def missing_store_message(path: Path) -> str:
     """Why a command that only reads cannot run at `path`, and how to make a store there."""
-    return (f"no graph-intel store at {path}: give --store (or $GRAPH_INTEL_STORE) the folder of an existing "
-            "store, or create one with 'graph-intel ingest FOLDER', 'graph-intel import' or 'graph-intel demo'")
+    return (
+        f"no graph-intel store at {path}: give --store (or $GRAPH_INTEL_STORE) the folder of an existing "
+        "store, or create one with 'graph-intel ingest FOLDER', 'graph-intel import' or 'graph-intel demo'"
+    )
 
 
 def store_exists(path: str | Path) -> bool:
@@ -188,7 +190,9 @@ class LadybugStore(GraphStore):
     def _load_held(self, link: tuple[str, str, str] | None = None, node: str | None = None) -> None:
         """Queue the COPY of held rows: of one node table, or of held nodes then one (or every)
         relationship table, so that every link's ends are loaded before it."""
-        with self._held_lock:  # taken and queued together, so a flush on another thread waits for it
+        with (
+            self._held_lock
+        ):  # taken and queued together, so a flush on another thread waits for it
             for name in [node] if node is not None else list(self._held_nodes):
                 held = self._held_nodes.pop(name, None)
                 if held is not None and held.rows:
@@ -198,7 +202,12 @@ class LadybugStore(GraphStore):
             for slot in [link] if link is not None else list(self._held_links):
                 held = self._held_links.pop(slot, None)
                 if held is not None and held.rows:
-                    self._copy(slot[0], held.take(), link_types(schema().link(slot[0])), f" (from='{slot[1]}', to='{slot[2]}')")
+                    self._copy(
+                        slot[0],
+                        held.take(),
+                        link_types(schema().link(slot[0])),
+                        f" (from='{slot[1]}', to='{slot[2]}')",
+                    )
 
     def _reader(self) -> ladybug.Connection:
         """This thread's own read connection: reads from many threads run side by side."""
@@ -230,8 +239,12 @@ class LadybugStore(GraphStore):
 
     def incomplete_loads(self) -> dict[str, str]:
         try:
-            rows = self._read("MATCH (l:LoadState) WHERE NOT l.finished RETURN l.dataset AS d, l.started_at AS at")
-        except Exception:  # a store made before loads were marked has no such table: nothing is marked
+            rows = self._read(
+                "MATCH (l:LoadState) WHERE NOT l.finished RETURN l.dataset AS d, l.started_at AS at"
+            )
+        except (
+            Exception
+        ):  # a store made before loads were marked has no such table: nothing is marked
             return {}
         return dict(zip(rows["d"], rows["at"], strict=True)) if not rows.empty else {}
 
@@ -253,7 +266,9 @@ class LadybugStore(GraphStore):
         """A read of a table no queued load writes to (identity caches), without waiting for them."""
         return _frame(self._reader(), cypher, None)
 
-    def _copy(self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = "") -> None:
+    def _copy(
+        self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = ""
+    ) -> None:
         """Queue a COPY of `frame` into `table`; loads run one at a time, in the order queued."""
         data = arrow_table(frame, types)
         with self._queue_lock:
@@ -289,17 +304,31 @@ class LadybugStore(GraphStore):
             frame, _ = held.absorb(frame, frame["key"].tolist())
         known = self._known_nodes(spec)
         is_known = [k in known for k in frame["key"]]
-        stored = self._stored_nodes(spec, frame["key"][is_known].tolist()) if any(is_known) else frame.iloc[0:0]
+        stored = (
+            self._stored_nodes(spec, frame["key"][is_known].tolist())
+            if any(is_known)
+            else frame.iloc[0:0]
+        )
         plan = merge.reconcile(frame, stored, ["key"], lists)
         if not plan.new.empty:
-            if self._holding and spec.scope == "global":  # phones and vehicles: later rows merge into them
-                self._hold(self._held_nodes, spec.name, plan.new, plan.new["key"].tolist(),
-                           HeldRows(_node_identities, ["key"], lists), node=spec.name)
+            if (
+                self._holding and spec.scope == "global"
+            ):  # phones and vehicles: later rows merge into them
+                self._hold(
+                    self._held_nodes,
+                    spec.name,
+                    plan.new,
+                    plan.new["key"].tolist(),
+                    HeldRows(_node_identities, ["key"], lists),
+                    node=spec.name,
+                )
             else:
                 self._copy(spec.name, plan.new, spec.columns())
             known.update(plan.new["key"])
         if not plan.changed.empty:
-            sets = ", ".join(f"n.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c != "key")
+            sets = ", ".join(
+                f"n.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c != "key"
+            )
             stmt = f"UNWIND $rows AS r MATCH (n:{spec.name} {{key: r.key}}) SET {sets}"
             self._write_batches(stmt, plan.changed, spec.columns())
         out = UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
@@ -313,7 +342,9 @@ class LadybugStore(GraphStore):
         with self._held_lock:  # a flush on another thread must not take held rows mid-merge
             return self._upsert_links(link, from_entity, to_entity, rows)
 
-    def _upsert_links(self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame) -> UpsertResult:
+    def _upsert_links(
+        self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
+    ) -> UpsertResult:
         spec, a, b = link_ends(link, from_entity, to_entity)
         if rows.empty:
             return UpsertResult()
@@ -321,7 +352,9 @@ class LadybugStore(GraphStore):
         ident = ["from_key", "to_key", *spec.identity]
         lists = list_columns(spec.columns())
         frame = merge.collapse(frame, ident, lists)
-        idents = _link_identities(frame, spec)  # once: the held rows, the cache and the plan use them
+        idents = _link_identities(
+            frame, spec
+        )  # once: the held rows, the cache and the plan use them
         held = self._held_links.get((spec.name, a, b))
         if held:
             frame, idents = held.absorb(frame, idents)
@@ -333,17 +366,27 @@ class LadybugStore(GraphStore):
         plan = merge.reconcile(frame, stored, ident, lists)
         if not plan.new.empty:
             self._check_ends(plan.new, spec, a, b)
-            new_idents = [idents[i] for i in plan.new.index]  # the plan keeps the frame's row labels
+            new_idents = [
+                idents[i] for i in plan.new.index
+            ]  # the plan keeps the frame's row labels
             if self._holding:
-                self._hold(self._held_links, (spec.name, a, b), plan.new, new_idents,
-                           HeldRows(partial(_link_identities, spec=spec), ident, lists), link=(spec.name, a, b))
+                self._hold(
+                    self._held_links,
+                    (spec.name, a, b),
+                    plan.new,
+                    new_idents,
+                    HeldRows(partial(_link_identities, spec=spec), ident, lists),
+                    link=(spec.name, a, b),
+                )
             else:
                 self._copy(spec.name, plan.new, link_types(spec), f" (from='{a}', to='{b}')")
             known.update(new_idents)
         if not plan.changed.empty:
             where = " AND ".join(f"l.{p} = r.{p}" for p in spec.identity) or "true"
             sets = ", ".join(
-                f"l.{c} = {_param(c, t)}" for c, t in spec.columns().items() if c not in spec.identity
+                f"l.{c} = {_param(c, t)}"
+                for c, t in spec.columns().items()
+                if c not in spec.identity
             )
             stmt = (
                 f"UNWIND $rows AS r MATCH (a:{a} {{key: r.from_key}}) WITH a, r "
@@ -353,8 +396,14 @@ class LadybugStore(GraphStore):
         return UpsertResult(len(plan.new), len(plan.changed), plan.unchanged)
 
     def _hold(
-        self, tables: dict[Any, HeldRows], slot: Any, new: pd.DataFrame, identities: list[Hashable],
-        empty: HeldRows, link: tuple[str, str, str] | None = None, node: str | None = None,
+        self,
+        tables: dict[Any, HeldRows],
+        slot: Any,
+        new: pd.DataFrame,
+        identities: list[Hashable],
+        empty: HeldRows,
+        link: tuple[str, str, str] | None = None,
+        node: str | None = None,
     ) -> None:
         """Hold new rows back (`empty` holds them if the table holds none yet); load the table's
         held rows once there are _HOLD_ROWS of them."""
@@ -372,9 +421,13 @@ class LadybugStore(GraphStore):
             known = self._known_nodes(schema().entity(entity))
             absent = [k for k in dict.fromkeys(links[column].tolist()) if k not in known]
             if absent:
-                shown = ", ".join(map(str, absent[:5])) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
-                raise StoreError(f"{spec.canonical} links name {entity} entities that are not stored: {shown}; "
-                                 f"write the {entity} rows first")
+                shown = ", ".join(map(str, absent[:5])) + (
+                    f" and {len(absent) - 5} more" if len(absent) > 5 else ""
+                )
+                raise StoreError(
+                    f"{spec.canonical} links name {entity} entities that are not stored: {shown}; "
+                    f"write the {entity} rows first"
+                )
 
     def missing_keys(self, entity: str, keys: Sequence[str]) -> list[str]:
         known = self._known_nodes(schema().entity(entity))
@@ -421,7 +474,10 @@ class LadybugStore(GraphStore):
             table = self._run(f"MATCH (n:{spec.name}) RETURN {cols}")
             return table[member(table["key"], keys)].reset_index(drop=True)
         frames = [
-            self._run(f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}", {"keys": keys[i : i + _UPDATE_BATCH]})
+            self._run(
+                f"UNWIND $keys AS k MATCH (n:{spec.name} {{key: k}}) RETURN {cols}",
+                {"keys": keys[i : i + _UPDATE_BATCH]},
+            )
             for i in range(0, len(keys), _UPDATE_BATCH)
         ]
         return pd.concat(frames, ignore_index=True)
@@ -435,7 +491,9 @@ class LadybugStore(GraphStore):
         )
         pairs = wanted[["from_key", "to_key"]].drop_duplicates()
         if len(pairs) * _SCAN_FRACTION >= len(self._known_links(spec, a, b)):
-            table = self._run(f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key, {cols}")
+            table = self._run(
+                f"MATCH (a:{a})-[l:{spec.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key, {cols}"
+            )
             return table.merge(pairs, on=["from_key", "to_key"], how="inner")
         frames = [
             self._run(stmt, {"rows": param_rows(pairs.iloc[i : i + _UPDATE_BATCH], {})})
@@ -535,7 +593,9 @@ def result_frame(result: Any) -> pd.DataFrame:
             columns[name] = _list_column(data)
         elif pa.types.is_date(kind):
             columns[name] = data.cast(pa.timestamp("us")).to_pandas()
-        elif pa.types.is_string(kind) and data.null_count == len(data):  # as get_as_df: no strings, objects
+        elif pa.types.is_string(kind) and data.null_count == len(
+            data
+        ):  # as get_as_df: no strings, objects
             columns[name] = pd.Series([np.nan] * len(data), dtype=object)
         elif pa.types.is_boolean(kind) and data.null_count:  # as get_as_df: objects, NaN for blanks
             values = np.array(data.to_pylist(), dtype=object)
@@ -547,7 +607,9 @@ def result_frame(result: Any) -> pd.DataFrame:
 
 
 #: Column types of a query result that result_frame reads through Arrow.
-_ARROW_READ_TYPES = frozenset({"STRING", "STRING[]", "TIMESTAMP", "DATE", "INT64", "DOUBLE", "BOOL", "BOOLEAN"})
+_ARROW_READ_TYPES = frozenset(
+    {"STRING", "STRING[]", "TIMESTAMP", "DATE", "INT64", "DOUBLE", "BOOL", "BOOLEAN"}
+)
 
 
 def _list_column(data: pa.Array) -> pd.Series:
@@ -587,7 +649,9 @@ def _link_identities(frame: pd.DataFrame, spec: LinkSpec) -> list[Hashable]:
     """Each link's identity: its two ends and its identity properties ('' when blank)."""
     parts = [frame["from_key"].astype(object).tolist(), frame["to_key"].astype(object).tolist()]
     parts += [
-        frame[p].astype(object).where(frame[p].notna(), "").astype(str).tolist() if p in frame else [""] * len(frame)
+        frame[p].astype(object).where(frame[p].notna(), "").astype(str).tolist()
+        if p in frame
+        else [""] * len(frame)
         for p in spec.identity
     ]
     return list(zip(*parts, strict=True))

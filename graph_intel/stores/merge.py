@@ -64,7 +64,9 @@ def union(a: Any, b: Any) -> list[Any]:
     return out
 
 
-def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence[str]) -> pd.DataFrame:
+def collapse(
+    rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence[str]
+) -> pd.DataFrame:
     """Merge rows that share an identity into one row each, by the upsert rules (vectorised)."""
     ident = list(identity)
     dup = rows.duplicated(subset=ident, keep=False).to_numpy()
@@ -88,7 +90,9 @@ def collapse(rows: pd.DataFrame, identity: Sequence[str], list_columns: Sequence
 def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[list[Any] | None]:
     """For each group code, the union of its rows' lists in first-seen order (None when empty)."""
     rows = values.to_numpy(dtype=object)
-    listed = np.fromiter((isinstance(v, list) for v in rows), dtype=bool, count=len(rows))  # one class: fast
+    listed = np.fromiter(
+        (isinstance(v, list) for v in rows), dtype=bool, count=len(rows)
+    )  # one class: fast
     other = [i for i in np.flatnonzero(~listed) if isinstance(rows[i], tuple | np.ndarray)]
     if other:  # tuples and arrays (as some reads return lists) count as lists
         rows = rows.copy()
@@ -106,7 +110,9 @@ def _unions_by_group(values: pd.Series, codes: np.ndarray, groups: int) -> list[
     first.sort()  # each (group, value) once, in the order first seen
     group_of, value_of = group[keep][first], value_codes[keep][first]
     out: list[list[Any] | None] = [None] * groups
-    for g, value in zip(group_of.tolist(), np.asarray(distinct, dtype=object)[value_of].tolist(), strict=True):
+    for g, value in zip(
+        group_of.tolist(), np.asarray(distinct, dtype=object)[value_of].tolist(), strict=True
+    ):
         found = out[g]
         if found is None:
             out[g] = [value]
@@ -141,12 +147,17 @@ def reconcile(
     replaced: dict[str, np.ndarray] = {}
     for col in columns:
         new_col = matched[col]
-        old_col = old[col] if col in old.columns else pd.Series([None] * len(matched), index=matched.index)
+        old_col = (
+            old[col]
+            if col in old.columns
+            else pd.Series([None] * len(matched), index=matched.index)
+        )
         if col in list_columns:
             values = [union(o, n) or None for o, n in zip(old_col, new_col, strict=True)]
             merged[col] = values
             differs |= np.array(
-                [len(v or []) != len(_as_list(o)) for v, o in zip(values, old_col, strict=True)], dtype=bool
+                [len(v or []) != len(_as_list(o)) for v, o in zip(values, old_col, strict=True)],
+                dtype=bool,
             )
             continue
         if col in (_EARLIEST, _LATEST):
@@ -169,7 +180,9 @@ def reconcile(
         for swapped in replaced.values():
             rows |= swapped
         out.superseded = old[rows]
-        out.replaced = [[c for c, swapped in replaced.items() if swapped[i]] for i in np.flatnonzero(rows)]
+        out.replaced = [
+            [c for c, swapped in replaced.items() if swapped[i]] for i in np.flatnonzero(rows)
+        ]
     return out
 
 

@@ -159,7 +159,9 @@ def upsert_links(link: str, from_entity: str, to_entity: str) -> str:
 # -- the full set -------------------------------------------------------------------------------
 #: Loads that did not finish: one LoadState node per dataset (not part of the POLE schema).
 (LOAD_STATE_LABEL,) = STORE_TABLES
-MARK_LOAD_STARTED = "MERGE (l:LoadState {dataset: $dataset}) SET l.started_at = $started_at, l.finished = false"
+MARK_LOAD_STARTED = (
+    "MERGE (l:LoadState {dataset: $dataset}) SET l.started_at = $started_at, l.finished = false"
+)
 MARK_LOAD_FINISHED = (
     "MATCH (l:LoadState {dataset: $dataset}) WHERE l.started_at = $started_at SET l.finished = true"
 )
@@ -170,8 +172,11 @@ def all_statements() -> list[tuple[str, str]]:
     """(name, cypher) for every statement the Neo4j store can issue, every label/type variant."""
     out = list(schema_statements())
     out.append(("delete_all", DELETE_ALL))
-    out += [("mark_load_started", MARK_LOAD_STARTED), ("mark_load_finished", MARK_LOAD_FINISHED),
-            ("incomplete_loads", INCOMPLETE_LOADS)]
+    out += [
+        ("mark_load_started", MARK_LOAD_STARTED),
+        ("mark_load_finished", MARK_LOAD_FINISHED),
+        ("incomplete_loads", INCOMPLETE_LOADS),
+    ]
     for ent in schema().entities:
         out += [
             (f"upsert_nodes_{ent}", upsert_nodes(ent)),

@@ -146,7 +146,11 @@ class Neo4jStore(GraphStore):
             part = frame.iloc[start : start + BATCH_SIZE]
             # what this batch replaces, from the rows stored before it (the earlier versions a load keeps)
             stored = self.nodes(spec.name, keys=part["key"].tolist())
-            plan = merge.reconcile(part, stored, ["key"], list_columns(types)) if not stored.empty else None
+            plan = (
+                merge.reconcile(part, stored, ["key"], list_columns(types))
+                if not stored.empty
+                else None
+            )
             total += self._upsert(stmt, param_rows(part, types), f"{spec.name} rows")
             if plan is not None and plan.superseded is not None:
                 total.superseded.append((spec.name, plan.superseded, plan.replaced))
@@ -169,10 +173,18 @@ class Neo4jStore(GraphStore):
         return total
 
     def mark_load_started(self, dataset: str, started_at: str) -> None:
-        self._write(lambda tx: tx.run(cy.MARK_LOAD_STARTED, dataset=dataset, started_at=started_at).consume())
+        self._write(
+            lambda tx: tx.run(
+                cy.MARK_LOAD_STARTED, dataset=dataset, started_at=started_at
+            ).consume()
+        )
 
     def mark_load_finished(self, dataset: str, started_at: str) -> None:
-        self._write(lambda tx: tx.run(cy.MARK_LOAD_FINISHED, dataset=dataset, started_at=started_at).consume())
+        self._write(
+            lambda tx: tx.run(
+                cy.MARK_LOAD_FINISHED, dataset=dataset, started_at=started_at
+            ).consume()
+        )
 
     def incomplete_loads(self) -> dict[str, str]:
         rows = self._read(cy.INCOMPLETE_LOADS)
@@ -262,5 +274,3 @@ def _typed(frame: pd.DataFrame, types: Mapping[str, str], wanted: list[str]) -> 
                 "datetime64[us]"
             )
     return out
-
-

@@ -90,8 +90,11 @@ def _shared_keys(names: tuple[str, ...]) -> Pattern:
 @cache
 def call_pairs() -> Pattern:
     """Calls and messages between two phones: the event, the calling and the called phone."""
-    part, event, phone = (schema().link("PARTICIPATED_IN").name, schema().entity("Event").name,
-                          schema().entity("Phone").name)
+    part, event, phone = (
+        schema().link("PARTICIPATED_IN").name,
+        schema().entity("Event").name,
+        schema().entity("Phone").name,
+    )
     return Pattern(
         name="call_pairs",
         cypher=(
@@ -108,8 +111,11 @@ def call_pairs() -> Pattern:
 @cache
 def placed_events() -> Pattern:
     """Events with a place: the event, its location, kind and start, and the placing link's sources."""
-    placed, event, location = (schema().link("OCCURRED_AT").name, schema().entity("Event").name,
-                               schema().entity("Location").name)
+    placed, event, location = (
+        schema().link("OCCURRED_AT").name,
+        schema().entity("Event").name,
+        schema().entity("Location").name,
+    )
     return Pattern(
         name="placed_events",
         cypher=(
@@ -123,8 +129,12 @@ def placed_events() -> Pattern:
 @cache
 def present_at_places(entity: str) -> Pattern:
     """Who of one entity kind took part in a placed event: who, event, location, the part's sources."""
-    part, placed, event, location = (schema().link("PARTICIPATED_IN").name, schema().link("OCCURRED_AT").name,
-                                     schema().entity("Event").name, schema().entity("Location").name)
+    part, placed, event, location = (
+        schema().link("PARTICIPATED_IN").name,
+        schema().link("OCCURRED_AT").name,
+        schema().entity("Event").name,
+        schema().entity("Location").name,
+    )
     who = schema().entity(entity).name
     if (who, event) not in schema().link(part).pairs:
         raise ValueError(f"{who} cannot take part in an event")
@@ -189,9 +199,13 @@ def restricted_sources() -> Pattern:
             "RETURN s.key AS key, s.scheme AS scheme, s.handling AS handling, s.handling_note AS handling_note "
             "ORDER BY key"
         ),
-        params=MappingProxyType({"open_handling": list(OPEN_HANDLING),
-                                 "open_handling_3x5x2": list(OPEN_HANDLING_3X5X2),
-                                 "legacy_scheme": LEGACY_SCHEME}),
+        params=MappingProxyType(
+            {
+                "open_handling": list(OPEN_HANDLING),
+                "open_handling_3x5x2": list(OPEN_HANDLING_3X5X2),
+                "legacy_scheme": LEGACY_SCHEME,
+            }
+        ),
     )
 
 
@@ -221,7 +235,9 @@ def keys_starting(entity: str, column: str) -> Pattern:
     """
     spec = schema().entity(entity)
     if column not in PREFIX_COLUMNS:
-        raise ValueError(f"keys_starting matches a prefix on {' or '.join(PREFIX_COLUMNS)}, not {column!r}")
+        raise ValueError(
+            f"keys_starting matches a prefix on {' or '.join(PREFIX_COLUMNS)}, not {column!r}"
+        )
     return Pattern(
         name=f"keys_starting_{spec.name}_{column}",
         cypher=f"MATCH (n:{spec.name}) WHERE n.{column} STARTS WITH $prefix RETURN n.key AS key ORDER BY key",

@@ -74,7 +74,9 @@ def nodes_by_keys(entity: str, columns: tuple[str, ...]) -> Pattern:
 def find_keys(entity: str) -> Pattern:
     """Keys of the entities of one kind whose contract id is `$id`."""
     name = schema().entities[entity].name
-    return Pattern(f"find_keys_{name}", f"MATCH (n:{name}) WHERE n.id = $id RETURN n.key AS key ORDER BY key")
+    return Pattern(
+        f"find_keys_{name}", f"MATCH (n:{name}) WHERE n.id = $id RETURN n.key AS key ORDER BY key"
+    )
 
 
 @cache
@@ -90,12 +92,16 @@ def links(link: str, from_entity: str, to_entity: str, end: LinkEnd = "all") -> 
         return Pattern(
             name,
             f"UNWIND $keys AS k MATCH (a:{a}) WHERE a.key = k MATCH (a)-[l:{spec.name}]->(b:{b}) RETURN {returns}",
-            variants={"embedded": f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"},
+            variants={
+                "embedded": f"UNWIND $keys AS k MATCH (a:{a} {{key: k}})-[l:{spec.name}]->(b:{b}) RETURN {returns}"
+            },
         )
     return Pattern(
         name,
         f"UNWIND $keys AS k MATCH (b:{b}) WHERE b.key = k MATCH (a:{a})-[l:{spec.name}]->(b) RETURN {returns}",
-        variants={"embedded": f"UNWIND $keys AS k MATCH (a:{a})-[l:{spec.name}]->(b:{b} {{key: k}}) RETURN {returns}"},
+        variants={
+            "embedded": f"UNWIND $keys AS k MATCH (a:{a})-[l:{spec.name}]->(b:{b} {{key: k}}) RETURN {returns}"
+        },
     )
 
 
@@ -108,11 +114,15 @@ def node_links(entity: str, direction: Literal["out", "in"]) -> Pattern:
     props = sorted({p for spec in schema().links.values() for p in spec.properties})
     common = ", ".join(f"l.{c} AS {c}" for c in (*COMMON_LINK_COLUMNS, *props))
     if direction == "out":
-        text = (f"MATCH (n:{name} {{key: $key}})-[l]->(m) RETURN label(l) AS link, '{name}' AS from_entity, "
-                f"n.key AS from_key, label(m) AS to_entity, m.key AS to_key, {common}")
+        text = (
+            f"MATCH (n:{name} {{key: $key}})-[l]->(m) RETURN label(l) AS link, '{name}' AS from_entity, "
+            f"n.key AS from_key, label(m) AS to_entity, m.key AS to_key, {common}"
+        )
     else:
-        text = (f"MATCH (n:{name} {{key: $key}})<-[l]-(m) RETURN label(l) AS link, label(m) AS from_entity, "
-                f"m.key AS from_key, '{name}' AS to_entity, n.key AS to_key, {common}")
+        text = (
+            f"MATCH (n:{name} {{key: $key}})<-[l]-(m) RETURN label(l) AS link, label(m) AS from_entity, "
+            f"m.key AS from_key, '{name}' AS to_entity, n.key AS to_key, {common}"
+        )
     return Pattern(f"node_links_{direction}_{name}", text)
 
 
@@ -121,7 +131,12 @@ def all_reads() -> list[Pattern]:
     out: list[Pattern] = []
     for name, ent in schema().entities.items():
         columns = tuple(ent.columns())
-        out += [count_nodes(name), nodes(name, columns), nodes_by_keys(name, columns), find_keys(name)]
+        out += [
+            count_nodes(name),
+            nodes(name, columns),
+            nodes_by_keys(name, columns),
+            find_keys(name),
+        ]
     for name, spec in schema().links.items():
         out.append(count_links(name))
         out += [links(name, a, b, end) for a, b in spec.pairs for end in ("all", "from", "to")]

@@ -21,14 +21,43 @@ from typing import Any
 from graph_intel.stores.base import RefusedStatement as RefusedStatement
 
 #: LadybugDB physical operators that only read the graph (names as EXPLAIN prints them).
-LADYBUG_READ_OPERATORS = frozenset({
-    "AGGREGATE", "AGGREGATE_FINALIZE", "AGGREGATE_SCAN", "CROSS_PRODUCT", "DUMMY_SINK", "EMPTY_RESULT",
-    "FILTER", "FLATTEN", "HASH_JOIN_BUILD", "HASH_JOIN_PROBE", "INDEX_LOOKUP", "INTERSECT",
-    "INTERSECT_BUILD", "LIMIT", "MULTIPLICITY_REDUCER", "ORDER_BY", "ORDER_BY_MERGE", "ORDER_BY_SCAN",
-    "PATH_PROPERTY_PROBE", "PRIMARY_KEY_SCAN_NODE_TABLE", "PROJECTION", "QUERY_PRIMARY_KEY_LOOKUP",
-    "RECURSIVE_EXTEND", "RESULT_COLLECTOR", "SCAN_NODE_TABLE", "SCAN_REL_TABLE", "SEMI_MASKER", "SKIP",
-    "TABLE_FUNCTION_CALL", "TOP_K", "TOP_K_SCAN", "UNION_ALL_SCAN", "UNWIND",
-})
+LADYBUG_READ_OPERATORS = frozenset(
+    {
+        "AGGREGATE",
+        "AGGREGATE_FINALIZE",
+        "AGGREGATE_SCAN",
+        "CROSS_PRODUCT",
+        "DUMMY_SINK",
+        "EMPTY_RESULT",
+        "FILTER",
+        "FLATTEN",
+        "HASH_JOIN_BUILD",
+        "HASH_JOIN_PROBE",
+        "INDEX_LOOKUP",
+        "INTERSECT",
+        "INTERSECT_BUILD",
+        "LIMIT",
+        "MULTIPLICITY_REDUCER",
+        "ORDER_BY",
+        "ORDER_BY_MERGE",
+        "ORDER_BY_SCAN",
+        "PATH_PROPERTY_PROBE",
+        "PRIMARY_KEY_SCAN_NODE_TABLE",
+        "PROJECTION",
+        "QUERY_PRIMARY_KEY_LOOKUP",
+        "RECURSIVE_EXTEND",
+        "RESULT_COLLECTOR",
+        "SCAN_NODE_TABLE",
+        "SCAN_REL_TABLE",
+        "SEMI_MASKER",
+        "SKIP",
+        "TABLE_FUNCTION_CALL",
+        "TOP_K",
+        "TOP_K_SCAN",
+        "UNION_ALL_SCAN",
+        "UNWIND",
+    }
+)
 #: Table functions a read may call: the plan's own intermediate results and the catalogue.
 LADYBUG_READ_FUNCTIONS = frozenset({"READ_FTABLE", "SHOW_TABLES", "TABLE_INFO"})
 
@@ -39,11 +68,32 @@ NEO4J_REFUSED_OPERATORS = ("LoadCSV", "ProcedureCall")
 #: named in these while it only prepares the statement (a directory for EXPORT DATABASE is made,
 #: a CSV's first line read to name its columns). The plan check above is what decides; this
 #: screen only keeps such statements from being prepared.
-PRE_SCREEN = frozenset({
-    "CREATE", "MERGE", "DELETE", "DETACH", "SET", "REMOVE", "DROP", "ALTER", "COPY", "LOAD", "IMPORT",
-    "EXPORT", "INSTALL", "UNINSTALL", "ATTACH", "USE", "FOREACH", "BEGIN", "COMMIT", "ROLLBACK",
-    "CHECKPOINT", "CALL",
-})
+PRE_SCREEN = frozenset(
+    {
+        "CREATE",
+        "MERGE",
+        "DELETE",
+        "DETACH",
+        "SET",
+        "REMOVE",
+        "DROP",
+        "ALTER",
+        "COPY",
+        "LOAD",
+        "IMPORT",
+        "EXPORT",
+        "INSTALL",
+        "UNINSTALL",
+        "ATTACH",
+        "USE",
+        "FOREACH",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "CHECKPOINT",
+        "CALL",
+    }
+)
 _CATALOGUE_CALLS = ("show_tables", "table_info")
 
 _OPERATOR = re.compile(r"([A-Z][A-Z0-9_]*)\[\d+\]")
@@ -75,7 +125,7 @@ def keywords(cypher: str) -> Iterable[tuple[str, str, str]]:
             j = i
             while j < n and (cypher[j].isalnum() or cypher[j] == "_"):
                 j += 1
-            yield cypher[i:j], cypher[max(0, i - 64):i], cypher[j:j + 64]
+            yield cypher[i:j], cypher[max(0, i - 64) : i], cypher[j : j + 64]
             i = j
         else:
             i += 1

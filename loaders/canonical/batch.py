@@ -31,10 +31,15 @@ class Problems:
                 fieldname, why = faults[int(self.chunk.lines[i])]
                 self._record(i, fieldname, why)
             self.bad[at] = True
-        self.faulty = self.bad.copy()  # their reason is the reader's; parsers' findings on them add nothing
+        self.faulty = (
+            self.bad.copy()
+        )  # their reason is the reader's; parsers' findings on them add nothing
 
     def add(
-        self, mask: pd.Series | np.ndarray, fieldname: str, reason: str | pd.Series | Callable[[], pd.Series]
+        self,
+        mask: pd.Series | np.ndarray,
+        fieldname: str,
+        reason: str | pd.Series | Callable[[], pd.Series],
     ) -> None:
         """Mark rows where `mask` holds as bad, for `reason`: a text, one per row, or a function
         giving one per row (called only when some row is bad, so the good path builds no texts)."""

@@ -102,9 +102,13 @@ def _header(path: Path) -> tuple[list[str], int]:
             f"{path}, line {_first_bad_utf8_line(path)}: not UTF-8 text ({exc.reason}); save the file as UTF-8"
         ) from exc
     except (OSError, csv.Error) as exc:
-        raise SourceFileError(f"{path}: cannot read the file ({exc}); check it is UTF-8 CSV") from exc
+        raise SourceFileError(
+            f"{path}: cannot read the file ({exc}); check it is UTF-8 CSV"
+        ) from exc
     if not header:
-        raise SourceFileError(f"{path}: the file is empty; a canonical file starts with a header row")
+        raise SourceFileError(
+            f"{path}: the file is empty; a canonical file starts with a header row"
+        )
     return [h.strip() for h in header], lines
 
 
@@ -118,7 +122,11 @@ def read_chunks(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
     header, header_lines = _header(path)
     if len(header) > MAX_COLUMNS:
         raise SourceFileError(f"{path}: {header_problem(header)}")
-    rows = _arrow_rows(path, header, header_lines) if _arrow_numbers_right(path, header_lines) else None
+    rows = (
+        _arrow_rows(path, header, header_lines)
+        if _arrow_numbers_right(path, header_lines)
+        else None
+    )
     if rows is None:
         rows = _csv_rows(path, header, header_lines + 1)
     if not _holds(path, b"'"):  # no cell can be a neutralised formula (loaders.canonical.formulas)
@@ -165,7 +173,9 @@ class _Lines:
         self.pending.extendleft(reversed(lines))
 
 
-def csv_records(handle: TextIO, delimiter: str = ",") -> Iterator[tuple[int, list[str], tuple[int, str] | None]]:
+def csv_records(
+    handle: TextIO, delimiter: str = ","
+) -> Iterator[tuple[int, list[str], tuple[int, str] | None]]:
     """(line the record starts on, its cells, fault) for every record of a CSV text stream.
 
     A fault is (the index of the cell at fault, why). A record whose quoted field is never closed
@@ -190,18 +200,34 @@ def csv_records(handle: TextIO, delimiter: str = ",") -> Iterator[tuple[int, lis
                     start += 1
                     break
                 nul = next((i for i, cell in enumerate(row) if "\x00" in cell), None)
-                fault = None if nul is None else (nul, "the row holds a NUL byte (\\x00), which is not text: the file may be damaged or binary; remove it and load the row again")
+                fault = (
+                    None
+                    if nul is None
+                    else (
+                        nul,
+                        "the row holds a NUL byte (\\x00), which is not text: the file may be damaged or binary; remove it and load the row again",
+                    )
+                )
                 yield start, row, fault
                 start += len(raw)
             else:
                 return
-        except csv.Error as exc:  # a cell over the size limit (the only error a lenient reader raises)
+        except (
+            csv.Error
+        ) as exc:  # a cell over the size limit (the only error a lenient reader raises)
             raw = lines.take()
             if not raw:
                 raise
             cells = _first_line_cells(raw[0], delimiter)
             big = max(range(len(cells)), key=lambda i: len(cells[i])) if cells else 0
-            yield start, cells, (big, f"a cell holds more than {MAX_CELL_CHARS:,} characters ({exc}); split it or shorten it")
+            yield (
+                start,
+                cells,
+                (
+                    big,
+                    f"a cell holds more than {MAX_CELL_CHARS:,} characters ({exc}); split it or shorten it",
+                ),
+            )
             lines.put_back(raw[1:])
             start += 1
 
@@ -230,13 +256,18 @@ def _runaway(raw: list[str], delimiter: str) -> str | None:
 def _first_line_cells(line: str, delimiter: str) -> list[str]:
     """The cells of one physical line read alone, each cut to what a quarantine file shows."""
     try:
-        cells = next(csv.reader([line[: MAX_CELL_CHARS]], delimiter=delimiter), [])
+        cells = next(csv.reader([line[:MAX_CELL_CHARS]], delimiter=delimiter), [])
     except csv.Error:
         cells = [line[:_SHOWN_CHARS]]
-    return [c if len(c) <= _SHOWN_CHARS else c[:_SHOWN_CHARS] + f"... ({len(c):,} characters)" for c in cells]
+    return [
+        c if len(c) <= _SHOWN_CHARS else c[:_SHOWN_CHARS] + f"... ({len(c):,} characters)"
+        for c in cells
+    ]
 
 
-def _csv_rows(path: Path, header: list[str], from_line: int) -> Iterator[tuple[pd.DataFrame, np.ndarray, Faults]]:
+def _csv_rows(
+    path: Path, header: list[str], from_line: int
+) -> Iterator[tuple[pd.DataFrame, np.ndarray, Faults]]:
     """Rows starting on line `from_line` or later, as frames of up to CHUNK_ROWS stripped cells."""
     width = len(header)
     try:
@@ -314,7 +345,9 @@ def _arrow_numbers_right(path: Path, header_lines: int) -> bool:
             if b"\n\n" in data or b"\n\r\n" in data or b"\x00" in data:
                 return False
             lone = _LONE_CR.search(data) if b"\r" in data else None
-            if lone and (lone.end() < len(data) or not block):  # a final \r may meet its \n in the next block
+            if lone and (
+                lone.end() < len(data) or not block
+            ):  # a final \r may meet its \n in the next block
                 return False
             if not block:
                 return True
@@ -324,13 +357,19 @@ def _arrow_numbers_right(path: Path, header_lines: int) -> bool:
 class _ArrowStopped(Exception):
     """Arrow cannot go on exactly; the csv module takes over from `line`."""
 
-    def __init__(self, line: int, frame: pd.DataFrame | None = None, lines: np.ndarray | None = None) -> None:
+    def __init__(
+        self, line: int, frame: pd.DataFrame | None = None, lines: np.ndarray | None = None
+    ) -> None:
         super().__init__(line)
         self.line = line
-        self.rows_before = (frame, lines) if frame is not None and lines is not None and len(lines) else None
+        self.rows_before = (
+            (frame, lines) if frame is not None and lines is not None and len(lines) else None
+        )
 
 
-def _arrow_rows(path: Path, header: list[str], header_lines: int) -> Iterator[tuple[pd.DataFrame, np.ndarray, Faults]]:
+def _arrow_rows(
+    path: Path, header: list[str], header_lines: int
+) -> Iterator[tuple[pd.DataFrame, np.ndarray, Faults]]:
     """Rows read by Arrow, then, if Arrow stops, by the csv module from the first row not yielded.
 
     Arrow hands over at the first record spanning lines or holding a cell over MAX_CELL_CHARS: the
@@ -341,13 +380,18 @@ def _arrow_rows(path: Path, header: list[str], header_lines: int) -> Iterator[tu
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=False, block_size=_BLOCK_BYTES, skip_rows=header_lines,
+                use_threads=False,
+                block_size=_BLOCK_BYTES,
+                skip_rows=header_lines,
                 column_names=[f"c{i}" for i in range(len(header))],
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=numbering.odd_row),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=numbering.odd_row
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"c{i}": pa.string() for i in range(len(header))},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
         for batch in reader:
@@ -362,7 +406,9 @@ def _arrow_rows(path: Path, header: list[str], header_lines: int) -> Iterator[tu
         yield from _csv_rows(path, header, line)
 
 
-def _until_unusual(frame: pd.DataFrame, lines: np.ndarray, numbering: _Numbering) -> tuple[pd.DataFrame, np.ndarray, Faults]:
+def _until_unusual(
+    frame: pd.DataFrame, lines: np.ndarray, numbering: _Numbering
+) -> tuple[pd.DataFrame, np.ndarray, Faults]:
     """The rows before the first one spanning lines or with an over-long cell; _ArrowStopped at it
     (when the rows before it were handed on: the generator raises on its next resumption)."""
     ends = np.append(lines[1:], numbering.next_line)
@@ -412,9 +458,14 @@ class _Numbering:
         for column in columns:
             spans += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
         longest = max((pc.max(pc.utf8_length(c)).as_py() or 0 for c in columns), default=0)
-        self.long_cells = longest > MAX_CELL_CHARS or any(len(t) > MAX_CELL_CHARS for t in self.odd.values())
+        self.long_cells = longest > MAX_CELL_CHARS or any(
+            len(t) > MAX_CELL_CHARS for t in self.odd.values()
+        )
         frame = pd.DataFrame(
-            {i: pc.utf8_trim(column, WHITESPACE).to_numpy(zero_copy_only=False) for i, column in enumerate(columns)},
+            {
+                i: pc.utf8_trim(column, WHITESPACE).to_numpy(zero_copy_only=False)
+                for i, column in enumerate(columns)
+            },
             dtype=object,
         )
         frame.columns = pd.Index(header)
@@ -426,7 +477,9 @@ class _Numbering:
             return frame, lines
         return self._interleave(header, frame, spans)
 
-    def _interleave(self, header: list[str], frame: pd.DataFrame, spans: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    def _interleave(
+        self, header: list[str], frame: pd.DataFrame, spans: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray]:
         """Number a batch with odd rows among its records, and parse those rows with the csv module."""
         lines = np.empty(len(frame), dtype=np.int64)
         odd_rows: list[list[str]] = []
@@ -440,13 +493,17 @@ class _Numbering:
         if not odd_rows:
             return frame, lines
         both = pd.concat([frame, _frame(header, odd_rows)], ignore_index=True)
-        order = np.argsort(np.concatenate([lines, np.asarray(odd_lines, dtype=np.int64)]), kind="stable")
+        order = np.argsort(
+            np.concatenate([lines, np.asarray(odd_lines, dtype=np.int64)]), kind="stable"
+        )
         return both.iloc[order].reset_index(drop=True), np.concatenate([lines, odd_lines])[order]
 
     def _take_odd(self, rows: list[list[str]], lines: list[int]) -> None:
         while self.next_record in self.odd:
             text = self.odd.pop(self.next_record)
-            if '"' in text:  # Arrow may have cut a quote left open at the end: the csv module judges it
+            if (
+                '"' in text
+            ):  # Arrow may have cut a quote left open at the end: the csv module judges it
                 raise _ArrowStopped(self.next_line)
             for row in csv.reader(text.splitlines(keepends=True)):
                 rows.append(_fit([cell.strip() for cell in row], self.width))
@@ -467,7 +524,12 @@ class _Numbering:
 
 
 # -- both ---------------------------------------------------------------------------------------
-def _rechunk(name: str, header: list[str], parts: Iterator[tuple[pd.DataFrame, np.ndarray, Faults]], chunk_rows: int) -> Iterator[Chunk]:
+def _rechunk(
+    name: str,
+    header: list[str],
+    parts: Iterator[tuple[pd.DataFrame, np.ndarray, Faults]],
+    chunk_rows: int,
+) -> Iterator[Chunk]:
     """Drop rows of blanks (never a fault), then cut the rows into chunks of exactly `chunk_rows`
     (the last one less), each with the faults of its rows."""
     frames: list[pd.DataFrame] = []
@@ -488,13 +550,25 @@ def _rechunk(name: str, header: list[str], parts: Iterator[tuple[pd.DataFrame, n
             whole = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
             all_lines = np.concatenate(lines) if len(lines) > 1 else lines[0]
             taken = all_lines[:chunk_rows]
-            yield Chunk(name, whole.iloc[:chunk_rows].reset_index(drop=True), taken, _faults_of(faults, taken))
-            frames, lines = [whole.iloc[chunk_rows:].reset_index(drop=True)], [all_lines[chunk_rows:]]
+            yield Chunk(
+                name,
+                whole.iloc[:chunk_rows].reset_index(drop=True),
+                taken,
+                _faults_of(faults, taken),
+            )
+            frames, lines = (
+                [whole.iloc[chunk_rows:].reset_index(drop=True)],
+                [all_lines[chunk_rows:]],
+            )
             held -= chunk_rows
     if held:
         taken = np.concatenate(lines) if len(lines) > 1 else lines[0]
-        yield Chunk(name, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0], taken,
-                    _faults_of(faults, taken))
+        yield Chunk(
+            name,
+            pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+            taken,
+            _faults_of(faults, taken),
+        )
 
 
 def _faults_of(faults: Faults, lines: np.ndarray) -> Faults:

@@ -52,7 +52,9 @@ def lowered(values: pd.Series) -> pd.Series:
     """A text column lower-cased, computed once per distinct value (kind columns hold a few)."""
     codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     table = np.array([v.lower() if isinstance(v, str) else v for v in distinct], dtype=object)
-    return pd.Series(table[codes] if len(table) else np.array([], dtype=object), index=values.index, dtype=object)
+    return pd.Series(
+        table[codes] if len(table) else np.array([], dtype=object), index=values.index, dtype=object
+    )
 
 
 def require(chunk: Chunk, problems: Problems, *names: str) -> None:
@@ -66,30 +68,41 @@ def sources(chunk: Chunk, ctx: LoadContext, problems: Problems) -> pd.Series:
     raw = col(chunk, "source_id")
     # A file cites few sources: work per distinct id (a blank one is the dataset's default source).
     codes, ids = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=False)
-    keys = np.array([ctx.default_source if pd.isna(i) or i == "" else f"{ctx.dataset}:{i}" for i in ids], dtype=object)
+    keys = np.array(
+        [ctx.default_source if pd.isna(i) or i == "" else f"{ctx.dataset}:{i}" for i in ids],
+        dtype=object,
+    )
     known = np.array([k in ctx.source_dates for k in keys], dtype=bool)
     problems.add(
         ~known[codes],
         "source_id",
-        lambda: "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank",
+        lambda: (
+            "source_id '" + raw + "' is not in sources.csv; add the source or leave source_id blank"
+        ),
     )
     return pd.Series([[k] for k in keys[codes].tolist()], index=raw.index, dtype=object)
 
 
 def source_dates(ctx: LoadContext, source_lists: pd.Series) -> pd.Series:
     """The recorded date of each row's source: the date a fact is seen when the row gives none."""
-    first = pd.Series([s[0] for s in source_lists.to_numpy(dtype=object)], index=source_lists.index, dtype=object)
+    first = pd.Series(
+        [s[0] for s in source_lists.to_numpy(dtype=object)], index=source_lists.index, dtype=object
+    )
     return pd.to_datetime(first.map(ctx.source_dates), errors="coerce")
 
 
 def datetimes(chunk: Chunk, name: str, problems: Problems) -> pd.Series:
     """A datetime column (ISO 8601, UK local when no offset); bad values are quarantined."""
     values, bad = parse_datetime_series(col(chunk, name))
-    problems.add(bad, name, f"'{name}' is not an ISO 8601 date or datetime, e.g. 2011-06-20T19:50:00")
+    problems.add(
+        bad, name, f"'{name}' is not an ISO 8601 date or datetime, e.g. 2011-06-20T19:50:00"
+    )
     return values
 
 
-def typed(chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, column: str | None = None) -> pd.Series:
+def typed(
+    chunk: Chunk, name: str, prop: PropertySpec, problems: Problems, column: str | None = None
+) -> pd.Series:
     """One property column parsed to its schema type; values that do not fit are quarantined."""
     column = column or name
     raw = col(chunk, column)
@@ -133,7 +146,9 @@ def extras(chunk: Chunk, known: set[str]) -> pd.Series:
     sub = chunk.frame[extra_cols]
     return pd.Series(
         [
-            json.dumps({k: v for k, v in zip(extra_cols, row, strict=True) if v}, ensure_ascii=False)
+            json.dumps(
+                {k: v for k, v in zip(extra_cols, row, strict=True) if v}, ensure_ascii=False
+            )
             if any(row)
             else None
             for row in sub.itertuples(index=False, name=None)
@@ -168,7 +183,9 @@ def identify(ctx: LoadContext, entity: str, raw: pd.Series) -> Identified:
     return Identified(entity, keys, nodes)
 
 
-def with_provenance(nodes: pd.DataFrame, srcs: pd.Series, first: pd.Series, last: pd.Series) -> pd.DataFrame:
+def with_provenance(
+    nodes: pd.DataFrame, srcs: pd.Series, first: pd.Series, last: pd.Series
+) -> pd.DataFrame:
     """Node or link rows with their sources and seen dates attached."""
     out = nodes.copy()
     out["sources"] = srcs.to_numpy()

@@ -48,7 +48,9 @@ _FORMAT = canonical_format()
 
 def _kinds(file: str, column: str) -> dict[str, str]:
     """The kinds a file's kind column may name (as the CLI names them), each with its entity."""
-    return {word: schema().entity(word).name for word in _FORMAT.file(file).columns[column].values or ()}
+    return {
+        word: schema().entity(word).name for word in _FORMAT.file(file).columns[column].values or ()
+    }
 
 
 def _known(file: str) -> set[str]:
@@ -104,7 +106,11 @@ def _node_file(file: FileSpec) -> Parser:
         if file.reader == "events":
             _event_places(chunk, ctx, rows, good, batch)
             ctx.event_times.update(
-                zip(rows["key"][good].to_numpy(dtype=object), rows["started_at"][good].to_numpy(), strict=True)
+                zip(
+                    rows["key"][good].to_numpy(dtype=object),
+                    rows["started_at"][good].to_numpy(),
+                    strict=True,
+                )
             )
         if file.reader == "sources":
             for key, when in zip(rows["key"][good], rows["recorded_at"][good], strict=True):
@@ -133,7 +139,9 @@ def _entity_rows(
     return rows
 
 
-def _seen(entity: str, rows: pd.DataFrame, ctx: LoadContext, srcs: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _seen(
+    entity: str, rows: pd.DataFrame, ctx: LoadContext, srcs: pd.Series
+) -> tuple[pd.Series, pd.Series]:
     recorded = source_dates(ctx, srcs)
     dated_by = schema().entity(entity).dated_by
     if dated_by is not None:
@@ -147,7 +155,14 @@ def _seen(entity: str, rows: pd.DataFrame, ctx: LoadContext, srcs: pd.Series) ->
     return recorded, recorded
 
 
-def _person_links(spec: EntitySpec, chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch) -> None:
+def _person_links(
+    spec: EntitySpec,
+    chunk: Chunk,
+    ctx: LoadContext,
+    rows: pd.DataFrame,
+    good: np.ndarray,
+    batch: Batch,
+) -> None:
     """A record's person columns (child_id, giver_id) become links from the record to those persons."""
     for column, link in spec.person_links.items():
         who = col(chunk, column)
@@ -156,9 +171,17 @@ def _person_links(spec: EntitySpec, chunk: Chunk, ctx: LoadContext, rows: pd.Dat
             continue
         person = identify(ctx, "Person", who[has])
         sub = rows[has]
-        batch.add_endpoint("Person", with_provenance(person.nodes, sub["sources"], sub["first_seen"], sub["last_seen"]))
+        batch.add_endpoint(
+            "Person",
+            with_provenance(person.nodes, sub["sources"], sub["first_seen"], sub["last_seen"]),
+        )
         links = pd.DataFrame({"from_key": sub["key"].to_numpy(), "to_key": person.keys.to_numpy()})
-        batch.add_links(link, spec.name, "Person", with_provenance(links, sub["sources"], sub["first_seen"], sub["last_seen"]))
+        batch.add_links(
+            link,
+            spec.name,
+            "Person",
+            with_provenance(links, sub["sources"], sub["first_seen"], sub["last_seen"]),
+        )
 
 
 def _record_file(file: FileSpec) -> Parser:
@@ -177,7 +200,9 @@ def _record_file(file: FileSpec) -> Parser:
     return parse
 
 
-def _event_places(chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch) -> None:
+def _event_places(
+    chunk: Chunk, ctx: LoadContext, rows: pd.DataFrame, good: np.ndarray, batch: Batch
+) -> None:
     """An event's location_id becomes an OCCURRED_AT link to that location."""
     place = col(chunk, "location_id")
     has = good & place.ne("").to_numpy()
@@ -203,13 +228,27 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     require(chunk, problems, *_FORMAT.file("links.csv").required)
     from_kind, to_kind, link = (lowered(col(chunk, c)) for c in ("from_kind", "to_kind", "link"))
     known_kinds = ", ".join(ENDPOINT_KINDS)
-    problems.add(from_kind.ne("") & ~from_kind.isin(ENDPOINT_KINDS), "from_kind", f"from_kind must be one of: {known_kinds}")
-    problems.add(to_kind.ne("") & ~to_kind.isin(ENDPOINT_KINDS), "to_kind", f"to_kind must be one of: {known_kinds}")
-    by_canonical = {spec.canonical: spec for spec in schema().links_of_class("attribution", "association")}
+    problems.add(
+        from_kind.ne("") & ~from_kind.isin(ENDPOINT_KINDS),
+        "from_kind",
+        f"from_kind must be one of: {known_kinds}",
+    )
+    problems.add(
+        to_kind.ne("") & ~to_kind.isin(ENDPOINT_KINDS),
+        "to_kind",
+        f"to_kind must be one of: {known_kinds}",
+    )
+    by_canonical = {
+        spec.canonical: spec for spec in schema().links_of_class("attribution", "association")
+    }
     problems.add(
         link.ne("") & ~link.isin(by_canonical),
         "link",
-        lambda: "unknown link kind '" + col(chunk, "link") + f"' (expected one of: {', '.join(by_canonical)})",
+        lambda: (
+            "unknown link kind '"
+            + col(chunk, "link")
+            + f"' (expected one of: {', '.join(by_canonical)})"
+        ),
     )
     srcs = sources(chunk, ctx, problems)
     first = datetimes(chunk, "first_seen", problems)
@@ -238,14 +277,20 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     ).factorize()
     forward = np.array([(lk, a, b) in allowed for lk, a, b in combos], dtype=bool)[codes]
     backward = np.array([(lk, b, a) in allowed for lk, a, b in combos], dtype=bool)[codes]
-    known_link = link.isin(by_canonical).to_numpy() & frame["fk"].notna().to_numpy() & frame["tk"].notna().to_numpy()
+    known_link = (
+        link.isin(by_canonical).to_numpy()
+        & frame["fk"].notna().to_numpy()
+        & frame["tk"].notna().to_numpy()
+    )
     problems.add(
         known_link & ~forward & ~backward,
         "link",
         lambda: link + " cannot join " + from_kind + " to " + to_kind,
     )
     swap = backward & ~forward
-    frame.loc[swap, ["fk", "fid", "tk", "tid"]] = frame.loc[swap, ["tk", "tid", "fk", "fid"]].to_numpy()
+    frame.loc[swap, ["fk", "fid", "tk", "tid"]] = frame.loc[
+        swap, ["tk", "tid", "fk", "fid"]
+    ].to_numpy()
     good = problems.good
     frame = frame[good]
     srcs, first, last = srcs[good], first[good], last[good]
@@ -257,7 +302,11 @@ def parse_links(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
         batch.add_endpoint(fk, with_provenance(a.nodes, s, f, la))
         batch.add_endpoint(tk, with_provenance(b.nodes, s, f, la))
         rows = pd.DataFrame(
-            {"from_key": a.keys.to_numpy(), "to_key": b.keys.to_numpy(), "extra": part["extra"].to_numpy()}
+            {
+                "from_key": a.keys.to_numpy(),
+                "to_key": b.keys.to_numpy(),
+                "extra": part["extra"].to_numpy(),
+            }
         )
         if "basis" in by_canonical[lk].properties:
             rows["basis"] = part["basis"].to_numpy()
@@ -281,12 +330,21 @@ def parse_participants(chunk: Chunk, ctx: LoadContext, problems: Problems, batch
     role = typed(chunk, "role", role_spec, problems)
     srcs = sources(chunk, ctx, problems)
     events = ctx.key(col(chunk, "event_id"))
-    when = pd.to_datetime(events.map(ctx.event_times), errors="coerce").fillna(source_dates(ctx, srcs))
+    when = pd.to_datetime(events.map(ctx.event_times), errors="coerce").fillna(
+        source_dates(ctx, srcs)
+    )
     good = problems.good
     extra = extras(chunk, _known("event_participants.csv"))
     _participations(
-        ctx, batch, kind[good].map(_PARTICIPANT_KINDS), col(chunk, "id")[good], events[good],
-        role[good], srcs[good], when[good], extra[good],
+        ctx,
+        batch,
+        kind[good].map(_PARTICIPANT_KINDS),
+        col(chunk, "id")[good],
+        events[good],
+        role[good],
+        srcs[good],
+        when[good],
+        extra[good],
     )
 
 
@@ -302,14 +360,24 @@ def _participations(
     extra: pd.Series | None = None,
 ) -> None:
     """PARTICIPATED_IN links (and stub ends) for rows naming an entity, an event and a role."""
-    ev = pd.DataFrame({"key": event_keys.to_numpy(), "id": event_keys.str.split(":", n=1).str[1].to_numpy(), "dataset": ctx.dataset})
+    ev = pd.DataFrame(
+        {
+            "key": event_keys.to_numpy(),
+            "id": event_keys.str.split(":", n=1).str[1].to_numpy(),
+            "dataset": ctx.dataset,
+        }
+    )
     batch.add_endpoint("Event", with_provenance(ev, srcs, when, when))
     for entity, idx in entities.groupby(entities).groups.items():
         who = identify(ctx, str(entity), ids.loc[idx])
         s, w = srcs.loc[idx], when.loc[idx]
         batch.add_endpoint(str(entity), with_provenance(who.nodes, s, w, w))
         rows = pd.DataFrame(
-            {"from_key": who.keys.to_numpy(), "to_key": event_keys.loc[idx].to_numpy(), "role": roles.loc[idx].to_numpy()}
+            {
+                "from_key": who.keys.to_numpy(),
+                "to_key": event_keys.loc[idx].to_numpy(),
+                "role": roles.loc[idx].to_numpy(),
+            }
         )
         if extra is not None:
             rows["extra"] = extra.loc[idx].to_numpy()
@@ -317,7 +385,9 @@ def _participations(
 
 
 # -- calls.csv, anpr.csv, handset_contacts.csv --------------------------------------------------
-def _own_events(ctx: LoadContext, file: FileSpec, ids: pd.Series, when: pd.Series, **columns: Any) -> pd.DataFrame:
+def _own_events(
+    ctx: LoadContext, file: FileSpec, ids: pd.Series, when: pd.Series, **columns: Any
+) -> pd.DataFrame:
     """Event rows of the kind a file's rows become (canonical.yaml's event_kind), started `when`."""
     return pd.DataFrame(
         {
@@ -346,16 +416,24 @@ def parse_calls(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
     when = start[good]
     ids = "call/" + caller.keys + "/" + callee.keys + "/" + when.dt.strftime("%Y-%m-%dT%H:%M:%S")
     events = _own_events(
-        ctx, file, ids, when,
-        duration_s=duration[good].to_numpy(), call_type=call_type[good].fillna("voice").to_numpy(),
+        ctx,
+        file,
+        ids,
+        when,
+        duration_s=duration[good].to_numpy(),
+        call_type=call_type[good].fillna("voice").to_numpy(),
     )
-    events["ended_at"] = events["started_at"] + pd.to_timedelta(events["duration_s"].fillna(0), unit="s")
+    events["ended_at"] = events["started_at"] + pd.to_timedelta(
+        events["duration_s"].fillna(0), unit="s"
+    )
     events["extra"] = extras(chunk, _known("calls.csv"))[good].to_numpy()
     s = srcs[good]
     batch.add_nodes("Event", with_provenance(events, s, when, when))
     for phone, role in ((caller, "caller"), (callee, "callee")):
         batch.add_nodes("Phone", with_provenance(phone.nodes, s, when, when))
-        rows = pd.DataFrame({"from_key": phone.keys.to_numpy(), "to_key": events["key"].to_numpy(), "role": role})
+        rows = pd.DataFrame(
+            {"from_key": phone.keys.to_numpy(), "to_key": events["key"].to_numpy(), "role": role}
+        )
         batch.add_links("PARTICIPATED_IN", "Phone", "Event", with_provenance(rows, s, when, when))
 
 
@@ -378,13 +456,19 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
     site = plc.where(plc.ne(""), "camera/" + cam)
     ids = "anpr/" + vehicle.keys + "/" + when.dt.strftime("%Y-%m-%dT%H:%M:%S") + "/" + site
     events = _own_events(
-        ctx, file, ids, when,
-        ended_at=when.to_numpy(), camera_id=cam.where(cam.ne(""), None).to_numpy(),
+        ctx,
+        file,
+        ids,
+        when,
+        ended_at=when.to_numpy(),
+        camera_id=cam.where(cam.ne(""), None).to_numpy(),
         direction=col(chunk, "direction")[good].replace("", None).to_numpy(),
     )
     batch.add_nodes("Event", with_provenance(events, s, when, when))
     batch.add_nodes("Vehicle", with_provenance(vehicle.nodes, s, when, when))
-    reads = pd.DataFrame({"from_key": vehicle.keys.to_numpy(), "to_key": events["key"].to_numpy(), "role": "read"})
+    reads = pd.DataFrame(
+        {"from_key": vehicle.keys.to_numpy(), "to_key": events["key"].to_numpy(), "role": "read"}
+    )
     batch.add_links("PARTICIPATED_IN", "Vehicle", "Event", with_provenance(reads, s, when, when))
     places = identify(ctx, "Location", site)
     is_camera = plc.eq("").to_numpy()
@@ -397,7 +481,9 @@ def parse_anpr(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch)
     batch.add_links("OCCURRED_AT", "Event", "Location", with_provenance(at, s, when, when))
 
 
-def parse_handset_contacts(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch) -> None:
+def parse_handset_contacts(
+    chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Batch
+) -> None:
     """handset_contacts.csv: the contact list of an examined handset, as an exhibit and its numbers."""
     require(chunk, problems, *_FORMAT.file("handset_contacts.csv").required)
     srcs = sources(chunk, ctx, problems)
@@ -410,7 +496,11 @@ def parse_handset_contacts(chunk: Chunk, ctx: LoadContext, problems: Problems, b
     batch.add_nodes("Phone", with_provenance(contact.nodes, s, w, w))
     saved = col(chunk, "contact_name")[good]
     rows = pd.DataFrame(
-        {"from_key": exhibit.keys.to_numpy(), "to_key": contact.keys.to_numpy(), "saved_name": saved.replace("", None).to_numpy()}
+        {
+            "from_key": exhibit.keys.to_numpy(),
+            "to_key": contact.keys.to_numpy(),
+            "saved_name": saved.replace("", None).to_numpy(),
+        }
     )
     batch.add_links("SAVED_CONTACT", "Exhibit", "Phone", with_provenance(rows, s, w, w))
     handset = col(chunk, "handset")[good]
@@ -418,8 +508,12 @@ def parse_handset_contacts(chunk: Chunk, ctx: LoadContext, problems: Problems, b
     if has.any():
         phone = identify(ctx, "Phone", handset[has])
         batch.add_nodes("Phone", with_provenance(phone.nodes, s[has], w[has], w[has]))
-        rows = pd.DataFrame({"from_key": exhibit.keys[has].to_numpy(), "to_key": phone.keys.to_numpy()})
-        batch.add_links("EXTRACTED_FROM", "Exhibit", "Phone", with_provenance(rows, s[has], w[has], w[has]))
+        rows = pd.DataFrame(
+            {"from_key": exhibit.keys[has].to_numpy(), "to_key": phone.keys.to_numpy()}
+        )
+        batch.add_links(
+            "EXTRACTED_FROM", "Exhibit", "Phone", with_provenance(rows, s[has], w[has], w[has])
+        )
 
 
 #: The parser of each reader canonical.yaml names.
@@ -438,5 +532,6 @@ _READERS: dict[str, Callable[[FileSpec], Parser]] = {
 
 #: The canonical files in the order they load (graph_intel/schema/canonical.yaml).
 CANONICAL_FILES: list[CanonicalFile] = [
-    CanonicalFile(name, spec.required, _READERS[spec.reader](spec)) for name, spec in _FORMAT.files.items()
+    CanonicalFile(name, spec.required, _READERS[spec.reader](spec))
+    for name, spec in _FORMAT.files.items()
 ]

@@ -53,15 +53,28 @@ def parse_reports(chunk: Chunk, ctx: LoadContext, problems: Problems, batch: Bat
     if has.any():
         person = identify(ctx, "Person", subject[has])
         batch.add_endpoint("Person", with_provenance(person.nodes, s[has], when[has], when[has]))
-        about = pd.DataFrame({"from_key": report.keys[has].to_numpy(), "to_key": person.keys.to_numpy()})
-        batch.add_links("ABOUT", "Report", "Person", with_provenance(about, s[has], when[has], when[has]))
+        about = pd.DataFrame(
+            {"from_key": report.keys[has].to_numpy(), "to_key": person.keys.to_numpy()}
+        )
+        batch.add_links(
+            "ABOUT", "Report", "Person", with_provenance(about, s[has], when[has], when[has])
+        )
 
     _mentions(ctx, batch, report.keys, text, s, when)
 
 
-def _mentions(ctx: LoadContext, batch: Batch, keys: pd.Series, text: pd.Series, srcs: pd.Series, when: pd.Series) -> None:
+def _mentions(
+    ctx: LoadContext,
+    batch: Batch,
+    keys: pd.Series,
+    text: pd.Series,
+    srcs: pd.Series,
+    when: pd.Series,
+) -> None:
     """MENTIONS links, one per report and identifier, with every span and spelling of it."""
-    grouped: dict[tuple[int, str, str], dict[str, list[str]]] = defaultdict(lambda: {"offsets": [], "as_written": []})
+    grouped: dict[tuple[int, str, str], dict[str, list[str]]] = defaultdict(
+        lambda: {"offsets": [], "as_written": []}
+    )
     for pos, body in enumerate(text.tolist()):
         for found in extract(body):
             item = grouped[(pos, found.kind, found.value)]

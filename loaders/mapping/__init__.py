@@ -13,5 +13,14 @@ def spec_reader(spec: ImportSpec) -> SpecReader:
     return cls(spec)
 
 
-__all__ = ["AdminReader", "ImportSpec", "SpecError", "SpecReader", "TableReader", "load_spec", "parse_spec",
-           "shipped_spec", "spec_reader"]
+__all__ = [
+    "AdminReader",
+    "ImportSpec",
+    "SpecError",
+    "SpecReader",
+    "TableReader",
+    "load_spec",
+    "parse_spec",
+    "shipped_spec",
+    "spec_reader",
+]

@@ -39,7 +39,9 @@ from loaders.mapping.spec import EntityMap, Value
 from loaders.mapping.values import Evaluator
 from loaders.readers import IngestError, register_reader
 
-_FIELD = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$")
+_FIELD = re.compile(
+    r"^(?P<name>[^:]*)(?::(?P<type>[A-Za-z_]+(?:\[\])?)(?:\((?P<space>[^)]*)\))?)?$"
+)
 _SPECIAL = {"ID", "START_ID", "END_ID", "LABEL", "TYPE", "IGNORE"}
 #: Why a node's id is in Run.left_out: its labels are ignored, or none of them is mapped.
 IGNORED, UNMAPPED = 0, 1
@@ -116,9 +118,17 @@ def admin_files(run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJo
     ordered = [p for p in parsed if p[1].is_nodes] + [p for p in parsed if not p[1].is_nodes]
     for path, header in ordered:
         if header.is_nodes:
-            yield path, _node_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_nodes, header=header)
+            yield (
+                path,
+                _node_chunks(run, read_chunks(path, chunk_rows), header),
+                partial(_parse_nodes, header=header),
+            )
         else:
-            yield path, _relationship_chunks(run, read_chunks(path, chunk_rows), header), partial(_parse_relationships, header=header)
+            yield (
+                path,
+                _relationship_chunks(run, read_chunks(path, chunk_rows), header),
+                partial(_parse_relationships, header=header),
+            )
 
 
 @register_reader("neo4j-admin")
@@ -136,11 +146,20 @@ def _node_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> Iterator[
     for chunk in chunks:
         named = _renamed(chunk, header)
         text = _label_text(named, spec.node_labels)
-        ignored = _per_distinct(text, lambda t: not any(x in spec.labels for x in _split(t))
-                                and any(spec.ignore.label(x) for x in _split(t))).to_numpy(dtype=bool)
+        ignored = _per_distinct(
+            text,
+            lambda t: (
+                not any(x in spec.labels for x in _split(t))
+                and any(spec.ignore.label(x) for x in _split(t))
+            ),
+        ).to_numpy(dtype=bool)
         if ignored.any():
-            run.left_out.setdefault(space, IdMap()).add(named.frame[":ID"].to_numpy()[ignored], IGNORED)
-            for name, count in _per_distinct(text[ignored], lambda t: ";".join(_split(t))).value_counts().items():
+            run.left_out.setdefault(space, IdMap()).add(
+                named.frame[":ID"].to_numpy()[ignored], IGNORED
+            )
+            for name, count in (
+                _per_distinct(text[ignored], lambda t: ";".join(_split(t))).value_counts().items()
+            ):
                 run.tally.add_ignored(chunk.file, "label", str(name), int(count))
             keep = np.flatnonzero(~ignored)
             chunk = _sub(chunk, keep)
@@ -153,7 +172,11 @@ def _relationship_chunks(run: Run, chunks: Iterator[Chunk], header: Header) -> I
     for chunk in chunks:
         named = _renamed(chunk, header)
         types = _types(run, named)
-        drop = (~types.isin(spec.types) & _per_distinct(types, spec.ignore.type).astype(bool)).to_numpy(dtype=bool).copy()
+        drop = (
+            (~types.isin(spec.types) & _per_distinct(types, spec.ignore.type).astype(bool))
+            .to_numpy(dtype=bool)
+            .copy()
+        )
         for t, count in types[drop].value_counts().items():
             run.tally.add_ignored(chunk.file, "type", str(t), int(count))
         if run.left_out:
@@ -174,10 +197,14 @@ def _types(run: Run, named: Chunk) -> pd.Series:
     frame = named.frame
     if ":TYPE" in frame:
         return frame[":TYPE"]
-    return pd.Series(run.spec.relationship_types.get(named.file, ""), index=frame.index, dtype=object)
+    return pd.Series(
+        run.spec.relationship_types.get(named.file, ""), index=frame.index, dtype=object
+    )
 
 
-def _tally_unmapped(run: Run, chunk: Chunk, problems: Problems, mask: np.ndarray, what: str, names: pd.Series) -> None:
+def _tally_unmapped(
+    run: Run, chunk: Chunk, problems: Problems, mask: np.ndarray, what: str, names: pd.Series
+) -> None:
     """Rows left out because nothing maps them: counted as quarantined, reported once per name."""
     if not mask.any():
         return
@@ -186,7 +213,9 @@ def _tally_unmapped(run: Run, chunk: Chunk, problems: Problems, mask: np.ndarray
     counts = names.iloc[idx].value_counts()
     for name, first in firsts.items():
         row = json.dumps(chunk.frame.iloc[int(first)].to_dict(), ensure_ascii=False)
-        run.tally.add_unmapped(chunk.file, what, str(name), int(counts[name]), int(chunk.lines[int(first)]), row)
+        run.tally.add_unmapped(
+            chunk.file, what, str(name), int(counts[name]), int(chunk.lines[int(first)]), row
+        )
     problems.bad |= mask
 
 
@@ -227,7 +256,11 @@ def _per_distinct(values: pd.Series, fn: Any) -> pd.Series:
     codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     table = np.empty(len(distinct), dtype=object)
     table[:] = [fn(v) for v in distinct]
-    return pd.Series(table[codes] if len(distinct) else np.array([], dtype=object), index=values.index, dtype=object)
+    return pd.Series(
+        table[codes] if len(distinct) else np.array([], dtype=object),
+        index=values.index,
+        dtype=object,
+    )
 
 
 def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header) -> None:
@@ -237,22 +270,37 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
     text = _label_text(named, spec.node_labels)
     mapped = _per_distinct(text, lambda t: next((x for x in _split(t) if x in spec.labels), None))
     unmapped = mapped.isna().to_numpy()
-    _tally_unmapped(run, chunk, problems, unmapped, "label", _per_distinct(text, lambda t: ";".join(_split(t)) or "(none)"))
+    _tally_unmapped(
+        run,
+        chunk,
+        problems,
+        unmapped,
+        "label",
+        _per_distinct(text, lambda t: ";".join(_split(t)) or "(none)"),
+    )
     ident = named.frame[":ID"]
     space = header.spaces[":ID"]
     if unmapped.any():
         run.left_out.setdefault(space, IdMap()).add(ident.to_numpy()[unmapped], UNMAPPED)
     problems.add(ident.eq("").to_numpy() & ~unmapped, ":ID", "the node has no :ID")
     srcs = pd.Series([[run.source_key]] * len(ident), dtype=object)
-    when = pd.Series(ctx.source_dates.get(run.source_key, pd.NaT), index=range(len(ident)), dtype="datetime64[us]")
-    for label, rows in mapped[problems.good].groupby(mapped[problems.good], sort=False).groups.items():
+    when = pd.Series(
+        ctx.source_dates.get(run.source_key, pd.NaT),
+        index=range(len(ident)),
+        dtype="datetime64[us]",
+    )
+    for label, rows in (
+        mapped[problems.good].groupby(mapped[problems.good], sort=False).groups.items()
+    ):
         idx = np.asarray(rows, dtype=np.int64)
         lm = spec.labels[str(label)]
         sub = _sub(named, idx)
         subp = Problems(sub)
         entity = EntityMap(kind=lm.kind, id=lm.id or Value(column=":ID"), properties=lm.properties)
         flat, props = _entity_values(Evaluator(sub, subp), str(label), entity, subp)
-        used = {c for v in (entity.id, *lm.properties.values()) if v is not None for c in v.referenced()}
+        used = {
+            c for v in (entity.id, *lm.properties.values()) if v is not None for c in v.referenced()
+        }
         kept = _kept(run, sub, header, used)
         if kept:
             props["extra"] = _extras(sub, kept)
@@ -260,18 +308,32 @@ def _parse_nodes(run: Run, chunk: Chunk, problems: Problems, batch: Batch, heade
         ok = subp.good
         flat = flat[ok[flat.index.to_numpy()]].groupby(level=0).first()
         kind = schema().entity(lm.kind).name
-        keys = _nodes(ctx, batch, kind, flat, props, srcs.iloc[idx].reset_index(drop=True), when.iloc[idx].reset_index(drop=True))
+        keys = _nodes(
+            ctx,
+            batch,
+            kind,
+            flat,
+            props,
+            srcs.iloc[idx].reset_index(drop=True),
+            when.iloc[idx].reset_index(drop=True),
+        )
         raw_ids = sub.frame[":ID"].to_numpy()[keys["pos"].to_numpy()]
-        run.id_map.setdefault(space, IdMap()).add(raw_ids, _kinds().index(kind), keys["key"].to_numpy())
+        run.id_map.setdefault(space, IdMap()).add(
+            raw_ids, _kinds().index(kind), keys["key"].to_numpy()
+        )
 
 
 def _no_node(ids: pd.Series, space: str, end: str) -> pd.Series:
     """Why a relationship's end is not loaded, one text per row."""
     where = f" ({space})" if space else ""
-    return ids.map(lambda x: f"{end[1:]} {x!r}{where} is in no node file, or its node was quarantined")
+    return ids.map(
+        lambda x: f"{end[1:]} {x!r}{where} is in no node file, or its node was quarantined"
+    )
 
 
-def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header) -> None:
+def _parse_relationships(
+    run: Run, chunk: Chunk, problems: Problems, batch: Batch, header: Header
+) -> None:
     """A chunk of a relationship file: each row becomes the link or event its type maps to.
 
     Ends are resolved a column at a time (Run.id_map: kind code and key per row); link kinds and
@@ -287,23 +349,46 @@ def _parse_relationships(run: Run, chunk: Chunk, problems: Problems, batch: Batc
     for end in (":START_ID", ":END_ID"):
         space = header.spaces[end]
         status = run.left_out.get(space)
-        left = (status.lookup(frame[end])[0] == UNMAPPED) if status else np.zeros(len(frame), dtype=bool)
+        left = (
+            (status.lookup(frame[end])[0] == UNMAPPED)
+            if status
+            else np.zeros(len(frame), dtype=bool)
+        )
         _tally_unmapped(run, chunk, problems, left & ~problems.bad, "end", types)
         known = run.id_map.get(space)
-        codes, keys = known.lookup(frame[end]) if known else (np.full(len(frame), -1), np.full(len(frame), None, dtype=object))
+        codes, keys = (
+            known.lookup(frame[end])
+            if known
+            else (np.full(len(frame), -1), np.full(len(frame), None, dtype=object))
+        )
         problems.add((codes < 0) & ~problems.bad, end, partial(_no_node, frame[end], space, end))
         ends[end] = (codes, keys)
     n = len(frame)
     srcs = pd.Series([[run.source_key]] * n, dtype=object)
-    base_when = pd.Series(run.ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
+    base_when = pd.Series(
+        run.ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]"
+    )
     good = problems.good
     for rel, rows in types[good].groupby(types[good], sort=False).groups.items():
         idx = np.asarray(rows, dtype=np.int64)
         sub = _sub(named, idx)
-        rel_rows = _RelRows(run, str(rel), sub, Problems(sub), idx, ends, srcs.iloc[idx].reset_index(drop=True),
-                            base_when.iloc[idx].reset_index(drop=True))
+        rel_rows = _RelRows(
+            run,
+            str(rel),
+            sub,
+            Problems(sub),
+            idx,
+            ends,
+            srcs.iloc[idx].reset_index(drop=True),
+            base_when.iloc[idx].reset_index(drop=True),
+        )
         tm = spec.types[str(rel)]
-        used = {c for v in (tm.start, tm.end, *tm.properties.values()) if v is not None for c in v.referenced()}
+        used = {
+            c
+            for v in (tm.start, tm.end, *tm.properties.values())
+            if v is not None
+            for c in v.referenced()
+        }
         kept = _kept(run, sub, header, used)
         if tm.link is not None:
             _relationship_links(rel_rows, batch, kept)
@@ -349,10 +434,21 @@ def _relationship_links(rows: _RelRows, batch: Batch, kept: list[str]) -> None:
     distinct = np.unique(pair)
     allowed = ", ".join(f"{x}->{y}" for x, y in lspec.pairs)
     refused = ~direct & ~flipped
-    rows.problems.add(refused, ":TYPE", pd.Series(
-        [f"{rows.rel} joins {kinds[p // k]} to {kinds[p % k]}, but {lspec.canonical} joins only {allowed}"
-         for p in pair[refused]], index=np.flatnonzero(refused), dtype=object).reindex(range(len(pair))))
-    props = {name: ev.typed(v, lspec.properties[name], name) for name, v in tm.all_properties().items()}
+    rows.problems.add(
+        refused,
+        ":TYPE",
+        pd.Series(
+            [
+                f"{rows.rel} joins {kinds[p // k]} to {kinds[p % k]}, but {lspec.canonical} joins only {allowed}"
+                for p in pair[refused]
+            ],
+            index=np.flatnonzero(refused),
+            dtype=object,
+        ).reindex(range(len(pair))),
+    )
+    props = {
+        name: ev.typed(v, lspec.properties[name], name) for name, v in tm.all_properties().items()
+    }
     if kept:
         props["extra"] = _extras(rows.sub, kept)
     ok = rows.problems.good
@@ -376,14 +472,29 @@ def _relationship_events(rows: _RelRows, batch: Batch, kept: list[str]) -> None:
     n = len(rows.idx)
     event_spec = schema().entity("Event")
     start = ev.typed(tm.start, event_spec.properties["started_at"], "started_at")
-    rows.problems.add(ev.origin(tm.start).str.strip().eq("").to_numpy(), tm.start.label(), f"{rows.rel}: the event's time is blank")
-    takes_part = np.array([k in {x for x, _ in schema().link("participated_in").pairs} for k in kinds])
+    rows.problems.add(
+        ev.origin(tm.start).str.strip().eq("").to_numpy(),
+        tm.start.label(),
+        f"{rows.rel}: the event's time is blank",
+    )
+    takes_part = np.array(
+        [k in {x for x, _ in schema().link("participated_in").pairs} for k in kinds]
+    )
     resolved = {end: rows.end(end) for end in (":START_ID", ":END_ID")}
     for end, (codes, _) in resolved.items():
         refused = ~takes_part[codes]
-        rows.problems.add(refused, end, pd.Series([f"a {kinds[c]} cannot take part in an event ({rows.rel})" for c in codes[refused]],
-                                                  index=np.flatnonzero(refused), dtype=object).reindex(range(len(codes))))
-    props = {name: ev.typed(v, event_spec.properties[name], name) for name, v in tm.properties.items()}
+        rows.problems.add(
+            refused,
+            end,
+            pd.Series(
+                [f"a {kinds[c]} cannot take part in an event ({rows.rel})" for c in codes[refused]],
+                index=np.flatnonzero(refused),
+                dtype=object,
+            ).reindex(range(len(codes))),
+        )
+    props = {
+        name: ev.typed(v, event_spec.properties[name], name) for name, v in tm.properties.items()
+    }
     props["kind"] = pd.Series(tm.event, index=range(n), dtype=object)
     props["started_at"] = start
     if tm.end is not None:
@@ -401,5 +512,14 @@ def _relationship_events(rows: _RelRows, batch: Batch, kept: list[str]) -> None:
             p = pos[codes[pos] == code]
             who = pd.DataFrame({"pos": p, "key": who_keys[p]})
             ev_keys = keys[keys["pos"].isin(p)]
-            _links(batch, "PARTICIPATED_IN", kinds[code], "Event", who, ev_keys,
-                   {"role": pd.Series(role, index=range(n), dtype=object)}, rows.srcs, when)
+            _links(
+                batch,
+                "PARTICIPATED_IN",
+                kinds[code],
+                "Event",
+                who,
+                ev_keys,
+                {"role": pd.Series(role, index=range(n), dtype=object)},
+                rows.srcs,
+                when,
+            )

@@ -47,7 +47,11 @@ def line_of(root: yaml.Node | None, path: Path_) -> int:
                     break
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
@@ -130,17 +134,31 @@ def _against(spec: ImportSpec, root: yaml.Node | None, file: Path) -> list[Probl
     found: list[Problem] = []
     files, others = _files(spec, file)
     if not files:
-        return [Problem(line_of(root, ("file",)), "file", f"{file}: no file matches the specification's file.pattern")]
+        return [
+            Problem(
+                line_of(root, ("file",)),
+                "file",
+                f"{file}: no file matches the specification's file.pattern",
+            )
+        ]
     for other in others:
         if not spec.ignore.file(other.name):
-            found.append(Problem(line_of(root, ("ignore",)), "ignore.files",
-                                 f"{other.name}: not read by this specification; list it under ignore.files", "note"))
+            found.append(
+                Problem(
+                    line_of(root, ("ignore",)),
+                    "ignore.files",
+                    f"{other.name}: not read by this specification; list it under ignore.files",
+                    "note",
+                )
+            )
     from loaders.mapping.reader import is_excel, sheet_names
 
     parts: list[tuple[Path, Any]] = []
     for path in files:
         try:
-            sheets = sheet_names(path, spec.file) if is_excel(path, spec.file) else [spec.file.sheet]
+            sheets = (
+                sheet_names(path, spec.file) if is_excel(path, spec.file) else [spec.file.sheet]
+            )
         except SourceFileError as exc:
             found.append(Problem(line_of(root, ("file",)), "file", str(exc)))
             continue
@@ -155,14 +173,25 @@ def _against(spec: ImportSpec, root: yaml.Node | None, file: Path) -> list[Probl
         for vpath, value in value_paths(spec):
             for column in value.referenced():
                 if column not in header:
-                    found.append(Problem(
-                        line_of(root, vpath), _dotted(vpath),
-                        f"{path.name} has no column {column!r} (header on row {table.header_line}: "
-                        f"{', '.join(table.header)})"))
+                    found.append(
+                        Problem(
+                            line_of(root, vpath),
+                            _dotted(vpath),
+                            f"{path.name} has no column {column!r} (header on row {table.header_line}: "
+                            f"{', '.join(table.header)})",
+                        )
+                    )
         kept = extra_columns(table.header, referenced_columns(spec), spec)
         if kept:
-            found.append(Problem(1, "", f"{path.name}: column(s) {', '.join(kept)} are not mapped and will be kept "
-                                        "in extra; map them, or list them under ignore.columns", "note"))
+            found.append(
+                Problem(
+                    1,
+                    "",
+                    f"{path.name}: column(s) {', '.join(kept)} are not mapped and will be kept "
+                    "in extra; map them, or list them under ignore.columns",
+                    "note",
+                )
+            )
         table.chunks.close()  # type: ignore[attr-defined]
     return found
 
@@ -207,8 +236,13 @@ def _against_admin(spec: ImportSpec, root: yaml.Node | None, folder: Path) -> li
             continue
         if not (header.is_nodes or header.is_relationships):
             if not spec.ignore.file(path.name):
-                found.append(Problem(line_of(root, ("ignore",)), "ignore.files",
-                                     f"{path.name}: neither a node nor a relationship file; list it under ignore.files"))
+                found.append(
+                    Problem(
+                        line_of(root, ("ignore",)),
+                        "ignore.files",
+                        f"{path.name}: neither a node nor a relationship file; list it under ignore.files",
+                    )
+                )
             continue
         names = {t for targets in header.renames.values() for t in targets}
         seen = labels if header.is_nodes else types
@@ -217,28 +251,50 @@ def _against_admin(spec: ImportSpec, root: yaml.Node | None, folder: Path) -> li
             columns.setdefault(v, set()).update(names)
     for label, where in sorted(labels.items()):
         if label not in spec.labels and not spec.ignore.label(label):
-            found.append(Problem(line_of(root, ("labels",)), "labels",
-                                 f"label {label} ({', '.join(sorted(where))}) is neither mapped nor ignored; "
-                                 "rows with no mapped label will be reported, not loaded", "note"))
+            found.append(
+                Problem(
+                    line_of(root, ("labels",)),
+                    "labels",
+                    f"label {label} ({', '.join(sorted(where))}) is neither mapped nor ignored; "
+                    "rows with no mapped label will be reported, not loaded",
+                    "note",
+                )
+            )
     for rel, where in sorted(types.items()):
         if rel not in spec.types and not spec.ignore.type(rel):
-            found.append(Problem(line_of(root, ("types",)), "types",
-                                 f"relationship type {rel} ({', '.join(sorted(where))}) is neither mapped nor ignored"))
+            found.append(
+                Problem(
+                    line_of(root, ("types",)),
+                    "types",
+                    f"relationship type {rel} ({', '.join(sorted(where))}) is neither mapped nor ignored",
+                )
+            )
     for name, seen_in in (("labels", labels), ("types", types)):
         mapped = spec.labels if name == "labels" else spec.types
         for key in mapped:
             if key not in seen_in:
-                found.append(Problem(line_of(root, (name, key)), f"{name}.{key}",
-                                     f"no file of {folder.name} has {name[:-1]} {key}", "note"))
+                found.append(
+                    Problem(
+                        line_of(root, (name, key)),
+                        f"{name}.{key}",
+                        f"no file of {folder.name} has {name[:-1]} {key}",
+                        "note",
+                    )
+                )
     for vpath, value in value_paths(spec):
         owner = str(vpath[1]) if vpath[0] in ("labels", "types") else None
         if owner is None or owner not in columns:
             continue
         for column in value.referenced():
             if column not in columns[owner]:
-                found.append(Problem(line_of(root, vpath), _dotted(vpath),
-                                     f"the files of {owner} have no column {column!r} "
-                                     f"(columns: {', '.join(sorted(c for c in columns[owner] if not c.startswith(':')))})"))
+                found.append(
+                    Problem(
+                        line_of(root, vpath),
+                        _dotted(vpath),
+                        f"the files of {owner} have no column {column!r} "
+                        f"(columns: {', '.join(sorted(c for c in columns[owner] if not c.startswith(':')))})",
+                    )
+                )
     return found
 
 
@@ -260,7 +316,11 @@ def json_schema() -> dict[str, Any]:
         return node
 
     out = walk(doc)
-    return {**out, "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "graph-intel import specification"}
+    return {
+        **out,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "graph-intel import specification",
+    }
 
 
 def json_schema_text() -> str:

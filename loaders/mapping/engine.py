@@ -44,7 +44,9 @@ class Tally:
     ignored: dict[tuple[str, str, str], int] = field(default_factory=dict)
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
 
-    def add_unmapped(self, file: str, what: str, name: str, rows: int, line: int | None, row: str = "") -> None:
+    def add_unmapped(
+        self, file: str, what: str, name: str, rows: int, line: int | None, row: str = ""
+    ) -> None:
         entry = self.unmapped.setdefault((file, what, name), [0, line, row])
         entry[0] += rows
 
@@ -52,18 +54,29 @@ class Tally:
         self.ignored[(file, what, name)] = self.ignored.get((file, what, name), 0) + rows
 
     def unmapped_json(self) -> list[dict[str, Any]]:
-        return [{"file": f, "what": w, "name": n, "rows": r, "first_line": line}
-                for (f, w, n), (r, line, _) in self.unmapped.items()]
+        return [
+            {"file": f, "what": w, "name": n, "rows": r, "first_line": line}
+            for (f, w, n), (r, line, _) in self.unmapped.items()
+        ]
 
     def ignored_json(self) -> list[dict[str, Any]]:
-        return [{"file": f, "what": w, "name": n, "rows": r} for (f, w, n), r in self.ignored.items()]
+        return [
+            {"file": f, "what": w, "name": n, "rows": r} for (f, w, n), r in self.ignored.items()
+        ]
 
     def records(self) -> list[dict[str, object]]:
         """One quarantine record per unmapped entry, naming the row count and what to do."""
         out: list[dict[str, object]] = []
         for (file, what, name), (rows, line, row) in self.unmapped.items():
-            out.append({"file": file, "line": line if line is not None else "", "field": _FIELDS[what],
-                        "reason": _reason(what, name, rows), "row": row})
+            out.append(
+                {
+                    "file": file,
+                    "line": line if line is not None else "",
+                    "field": _FIELDS[what],
+                    "reason": _reason(what, name, rows),
+                    "row": row,
+                }
+            )
         return out
 
 
@@ -73,7 +86,9 @@ _FIELDS = {"file": "(file)", "label": ":LABEL", "type": ":TYPE", "end": ":START_
 def _reason(what: str, name: str, rows: int) -> str:
     n = f"{rows:,} row{'s' if rows != 1 else ''}"
     if what == "file":
-        return f"{n}: the file is not mapped; give it a specification, or list it under ignore.files"
+        return (
+            f"{n}: the file is not mapped; give it a specification, or list it under ignore.files"
+        )
     if what == "label":
         return f"{n} labelled {name}: none of the labels is mapped; add one under labels:, or list {name} under ignore.labels"
     if what == "type":
@@ -89,7 +104,9 @@ class Run:
     ctx: LoadContext
     source_key: str
     preamble: str = ""
-    id_map: dict[str, IdMap] = field(default_factory=dict)  # space -> :ID -> (kind code, key) (loaders.mapping.admin)
+    id_map: dict[str, IdMap] = field(
+        default_factory=dict
+    )  # space -> :ID -> (kind code, key) (loaders.mapping.admin)
     left_out: dict[str, IdMap] = field(default_factory=dict)  # space -> :ID -> IGNORED / UNMAPPED
     tally: Tally = field(default_factory=Tally)
 
@@ -134,9 +151,14 @@ class SpecReading(Reading):
         tally = self.run.tally
         return LeftOut(
             records=tally.records(),
-            quarantined=sum(r for (_, what, _), (r, _, _) in tally.unmapped.items() if what == "file"),
-            report={"unmapped": tally.unmapped_json(), "ignored": tally.ignored_json(),
-                    "extra_columns": tally.extra_columns},
+            quarantined=sum(
+                r for (_, what, _), (r, _, _) in tally.unmapped.items() if what == "file"
+            ),
+            report={
+                "unmapped": tally.unmapped_json(),
+                "ignored": tally.ignored_json(),
+                "extra_columns": tally.extra_columns,
+            },
         )
 
 
@@ -183,14 +205,18 @@ def _unzip(path: Path, into: Path) -> Path:
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
-            raise IngestError(f"{path}: the zip holds more than {ZIP_MAX_FILES:,} files or {ZIP_MAX_BYTES >> 30} GB; unzip it by hand")
+            raise IngestError(
+                f"{path}: the zip holds more than {ZIP_MAX_FILES:,} files or {ZIP_MAX_BYTES >> 30} GB; unzip it by hand"
+            )
         into.mkdir(parents=True)
         seen: set[str] = set()
         for member in members:
             name = Path(member.filename.replace("\\", "/")).name
             if not name or name.startswith(".") or name in seen:
                 if name in seen:
-                    raise IngestError(f"{path}: two files named {name} in different folders of the zip; unzip it by hand")
+                    raise IngestError(
+                        f"{path}: two files named {name} in different folders of the zip; unzip it by hand"
+                    )
                 continue
             seen.add(name)
             with archive.open(member) as src, (into / name).open("wb") as dst:
@@ -202,8 +228,13 @@ def _files(spec: ImportSpec, path: Path) -> tuple[list[Path], list[Path]]:
     """The files the specification reads, and the folder's other files (ignored or reported)."""
     if path.is_file():
         return [path], []
-    pattern = spec.file.pattern or ("*.csv" if spec.format == "neo4j-admin" or spec.file.format == "csv"
-                                    else "*.xlsx" if spec.file.format == "excel" else "*")
+    pattern = spec.file.pattern or (
+        "*.csv"
+        if spec.format == "neo4j-admin" or spec.file.format == "csv"
+        else "*.xlsx"
+        if spec.file.format == "excel"
+        else "*"
+    )
     every = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
     chosen = [p for p in path.glob(pattern) if p.is_file() and not p.name.startswith((".", "~$"))]
     wanted = sorted(p for p in chosen if not spec.ignore.file(p.name))
@@ -237,8 +268,15 @@ def _source_row(run: Run) -> pd.DataFrame:
     assert src is not None
     key = f"{run.ctx.dataset}:{src.id}"
     when = pd.to_datetime(src.recorded_at) if src.recorded_at else pd.NaT
-    row = {"key": key, "id": src.id, "dataset": run.ctx.dataset, "sources": [key], "first_seen": when, "last_seen": when,
-           **src.model_dump(exclude={"id"})}
+    row = {
+        "key": key,
+        "id": src.id,
+        "dataset": run.ctx.dataset,
+        "sources": [key],
+        "first_seen": when,
+        "last_seen": when,
+        **src.model_dump(exclude={"id"}),
+    }
     row["recorded_at"] = when
     run.ctx.source_dates[key] = when
     run.source_key = key
@@ -254,12 +292,25 @@ def _table_jobs(run: Run, files: list[Path], chunk_rows: int) -> Iterator[FileJo
         sheets = sheet_names(f, run.spec.file)
         for sheet in sheets:
             options = run.spec.file.model_copy(update={"sheet": sheet})
-            name = f"{f.name}[{sheet}]" if len(sheets) > 1 or isinstance(run.spec.file.sheet, list) else None
-            yield (f.with_name(name) if name else f), _table_chunks(run, f, chunk_rows, options, name), parse_table_chunk
+            name = (
+                f"{f.name}[{sheet}]"
+                if len(sheets) > 1 or isinstance(run.spec.file.sheet, list)
+                else None
+            )
+            yield (
+                (f.with_name(name) if name else f),
+                _table_chunks(run, f, chunk_rows, options, name),
+                parse_table_chunk,
+            )
 
 
-def _table_chunks(run: Run, path: Path, chunk_rows: int, options: FileOptions | None = None,
-                  name: str | None = None) -> Iterable[Chunk]:
+def _table_chunks(
+    run: Run,
+    path: Path,
+    chunk_rows: int,
+    options: FileOptions | None = None,
+    name: str | None = None,
+) -> Iterable[Chunk]:
     table = open_table(path, options or run.spec.file, chunk_rows)
     if name is not None:
         table.chunks = (Chunk(name, c.frame, c.lines, c.faults) for c in table.chunks)
@@ -306,9 +357,16 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
     event_spec = schema().entity("Event")
     for alias, evm in spec.events.items():
         start = ev.typed(evm.start, event_spec.properties["started_at"], "started_at")
-        problems.add(ev.origin(evm.start).str.strip().eq("").to_numpy(), evm.start.label(), f"{alias}: the event's start ('{evm.start.label()}') is blank")
+        problems.add(
+            ev.origin(evm.start).str.strip().eq("").to_numpy(),
+            evm.start.label(),
+            f"{alias}: the event's start ('{evm.start.label()}') is blank",
+        )
         event_start[alias] = start
-        p = {name: ev.typed(v, event_spec.properties[name], name) for name, v in evm.properties.items()}
+        p = {
+            name: ev.typed(v, event_spec.properties[name], name)
+            for name, v in evm.properties.items()
+        }
         p["kind"] = pd.Series(evm.kind, index=range(n), dtype=object)
         p["started_at"] = start
         if evm.end is not None:
@@ -327,19 +385,55 @@ def parse_table_chunk(run: Run, chunk: Chunk, problems: Problems, batch: Batch) 
     keys: dict[str, pd.DataFrame] = {}
     kinds = spec.entity_kinds()
     for alias, flat in ids.items():
-        keys[alias] = _nodes(ctx, batch, kinds[alias], flat[good[flat.index.to_numpy()]], props[alias], srcs, when)
+        keys[alias] = _nodes(
+            ctx, batch, kinds[alias], flat[good[flat.index.to_numpy()]], props[alias], srcs, when
+        )
     for alias, evm in spec.events.items():
         flat = _event_ids(ev, evm, keys, event_start[alias], n)
-        keys[alias] = _nodes(ctx, batch, "Event", flat[good[flat.index.to_numpy()]], props[alias], srcs, when)
+        keys[alias] = _nodes(
+            ctx, batch, "Event", flat[good[flat.index.to_numpy()]], props[alias], srcs, when
+        )
         for part in evm.participants:
-            _links(batch, "PARTICIPATED_IN", kinds[part.entity], "Event", keys[part.entity], keys[alias],
-                   {"role": pd.Series(part.role, index=range(n), dtype=object)}, srcs, when)
+            _links(
+                batch,
+                "PARTICIPATED_IN",
+                kinds[part.entity],
+                "Event",
+                keys[part.entity],
+                keys[alias],
+                {"role": pd.Series(part.role, index=range(n), dtype=object)},
+                srcs,
+                when,
+            )
         if evm.location is not None:
-            _links(batch, "OCCURRED_AT", "Event", "Location", keys[alias], keys[evm.location], {}, srcs, when)
+            _links(
+                batch,
+                "OCCURRED_AT",
+                "Event",
+                "Location",
+                keys[alias],
+                keys[evm.location],
+                {},
+                srcs,
+                when,
+            )
     for link in spec.links:
         lspec = schema().link(link.kind)
-        lprops = {name: ev.typed(v, lspec.properties[name], name) for name, v in link.all_properties().items()}
-        _links(batch, lspec.name, kinds[link.from_], kinds[link.to], keys[link.from_], keys[link.to], lprops, srcs, when)
+        lprops = {
+            name: ev.typed(v, lspec.properties[name], name)
+            for name, v in link.all_properties().items()
+        }
+        _links(
+            batch,
+            lspec.name,
+            kinds[link.from_],
+            kinds[link.to],
+            keys[link.from_],
+            keys[link.to],
+            lprops,
+            srcs,
+            when,
+        )
 
 
 def _extras(chunk: Chunk, kept: list[str]) -> pd.Series:
@@ -348,7 +442,9 @@ def _extras(chunk: Chunk, kept: list[str]) -> pd.Series:
     return extras(chunk, known).reset_index(drop=True)
 
 
-def _entity_values(ev: Evaluator, alias: str, ent: EntityMap, problems: Problems) -> tuple[pd.Series, dict[str, pd.Series]]:
+def _entity_values(
+    ev: Evaluator, alias: str, ent: EntityMap, problems: Problems
+) -> tuple[pd.Series, dict[str, pd.Series]]:
     """The entity's ids (flat, by row position; blanks dropped) and typed properties; blank required ids quarantined."""
     assert ent.id is not None
     flat = ev.flat(ent.id)
@@ -356,16 +452,22 @@ def _entity_values(ev: Evaluator, alias: str, ent: EntityMap, problems: Problems
     if not ent.optional:
         missing = ~np.isin(np.arange(ev.n), flat.index.to_numpy())
         label = ent.id.label()
-        problems.add(missing, label, f"{alias}: '{label}' is blank, so there is no {ent.kind} to load")
+        problems.add(
+            missing, label, f"{alias}: '{label}' is blank, so there is no {ent.kind} to load"
+        )
     spec = schema().entity(ent.kind)
-    return flat, {name: ev.typed(v, spec.properties[name], name) for name, v in ent.properties.items()}
+    return flat, {
+        name: ev.typed(v, spec.properties[name], name) for name, v in ent.properties.items()
+    }
 
 
 #: Age (whole years) from which a person is an adult (graph_intel.analysis.age.ADULT_AGE).
 ADULT_AGE = 18
 
 
-def _child_by_age(ev: Evaluator, alias: str, age: Value, props: dict[str, pd.Series], problems: Problems) -> pd.Series:
+def _child_by_age(
+    ev: Evaluator, alias: str, age: Value, props: dict[str, pd.Series], problems: Problems
+) -> pd.Series:
     """A person the row records as under 18 is a child: category `child`, whatever else is mapped.
 
     Returns, per row, what is kept in the person's `extra` of a child so recognised: the age
@@ -376,16 +478,27 @@ def _child_by_age(ev: Evaluator, alias: str, age: Value, props: dict[str, pd.Ser
     text = ev.flat(age).groupby(level=0).first().reindex(range(ev.n), fill_value="")
     years = pd.to_numeric(text, errors="coerce")
     bad = text.ne("") & ~(years.notna() & years.ge(0) & years.le(130) & years.eq(years.round()))
-    problems.add(bad.to_numpy(), age.label(), f"{alias}: the age '{age.label()}' is not a whole number of years")
+    problems.add(
+        bad.to_numpy(),
+        age.label(),
+        f"{alias}: the age '{age.label()}' is not a whole number of years",
+    )
     child = (years < ADULT_AGE).fillna(False).to_numpy()
     current = props.get("category")
-    base = current.reset_index(drop=True) if current is not None else pd.Series(None, index=range(ev.n), dtype=object)
+    base = (
+        current.reset_index(drop=True)
+        if current is not None
+        else pd.Series(None, index=range(ev.n), dtype=object)
+    )
     base = base.astype(object)
     props["category"] = base.where(~child, "child")
     notes = np.full(ev.n, None, dtype=object)
     rows = np.flatnonzero(child)  # only the children's rows: the others keep nothing more
     for i, y, c in zip(rows, years.to_numpy()[rows], base.to_numpy()[rows], strict=True):
-        notes[i] = {"recorded_age": int(y), **({"recorded_category": c} if isinstance(c, str) and c and c != "child" else {})}
+        notes[i] = {
+            "recorded_age": int(y),
+            **({"recorded_category": c} if isinstance(c, str) and c and c != "child" else {}),
+        }
     return pd.Series(notes, dtype=object)
 
 
@@ -393,7 +506,11 @@ def _merge_extra(extra: pd.Series | None, notes: pd.Series) -> pd.Series:
     """Each row's extra JSON with the notes of a child recognised by age added (None stays None)."""
     import json
 
-    texts = extra.to_numpy(dtype=object) if extra is not None else np.full(len(notes), None, dtype=object)
+    texts = (
+        extra.to_numpy(dtype=object)
+        if extra is not None
+        else np.full(len(notes), None, dtype=object)
+    )
     out = texts.copy()
     out[pd.isna(texts)] = None
     given = notes.to_numpy(dtype=object)
@@ -406,7 +523,9 @@ def _merge_extra(extra: pd.Series | None, notes: pd.Series) -> pd.Series:
 
 def _row_dates(run: Run, ev: Evaluator, event_start: dict[str, pd.Series], n: int) -> pd.Series:
     """When each row's facts were seen: row_date, else the first event's start, else the source's date."""
-    fallback = pd.Series(run.ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]")
+    fallback = pd.Series(
+        run.ctx.source_dates.get(run.source_key, pd.NaT), index=range(n), dtype="datetime64[us]"
+    )
     if run.spec.row_date is not None:
         prop = schema().entity("Event").properties["started_at"]
         return ev.typed(run.spec.row_date, prop, "row_date").fillna(fallback)
@@ -415,7 +534,9 @@ def _row_dates(run: Run, ev: Evaluator, event_start: dict[str, pd.Series], n: in
     return fallback
 
 
-def _event_ids(ev: Evaluator, evm: EventMap, keys: dict[str, pd.DataFrame], start: pd.Series, n: int) -> pd.Series:
+def _event_ids(
+    ev: Evaluator, evm: EventMap, keys: dict[str, pd.DataFrame], start: pd.Series, n: int
+) -> pd.Series:
     """The event's id per row: as mapped, else kind/participants/start (stable, so reloads match)."""
     if evm.id is not None:
         flat = ev.flat(evm.id)
@@ -429,8 +550,15 @@ def _event_ids(ev: Evaluator, evm: EventMap, keys: dict[str, pd.DataFrame], star
     return out + "/" + stamp
 
 
-def _nodes(ctx: LoadContext, batch: Batch, entity: str, flat: pd.Series, props: dict[str, pd.Series],
-           srcs: pd.Series, when: pd.Series) -> pd.DataFrame:
+def _nodes(
+    ctx: LoadContext,
+    batch: Batch,
+    entity: str,
+    flat: pd.Series,
+    props: dict[str, pd.Series],
+    srcs: pd.Series,
+    when: pd.Series,
+) -> pd.DataFrame:
     """Node rows for ids (by row position), with properties and provenance; returns (pos, key)."""
     pos = flat.index.to_numpy()
     who = identify(ctx, entity, flat.reset_index(drop=True).astype(str))
@@ -442,14 +570,25 @@ def _nodes(ctx: LoadContext, batch: Batch, entity: str, flat: pd.Series, props: 
     return pd.DataFrame({"pos": pos, "key": who.keys.to_numpy()})
 
 
-def _links(batch: Batch, link: str, a: str, b: str, left: pd.DataFrame, right: pd.DataFrame,
-           props: dict[str, pd.Series], srcs: pd.Series, when: pd.Series) -> None:
+def _links(
+    batch: Batch,
+    link: str,
+    a: str,
+    b: str,
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    props: dict[str, pd.Series],
+    srcs: pd.Series,
+    when: pd.Series,
+) -> None:
     """Links between the entities of the same row (every pair, when an end was split)."""
     pairs = left.merge(right, on="pos", suffixes=("_from", "_to"))
     if pairs.empty:
         return
     pos = pairs["pos"].to_numpy()
-    rows = pd.DataFrame({"from_key": pairs["key_from"].to_numpy(), "to_key": pairs["key_to"].to_numpy()})
+    rows = pd.DataFrame(
+        {"from_key": pairs["key_from"].to_numpy(), "to_key": pairs["key_to"].to_numpy()}
+    )
     for name, series in props.items():
         rows[name] = series.to_numpy()[pos]
     w = when.to_numpy()[pos]

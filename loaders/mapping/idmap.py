@@ -33,7 +33,11 @@ class IdMap:
         if not len(raw):
             return
         codes = np.broadcast_to(np.asarray(code, dtype=np.int64), raw.shape).copy()
-        held = np.asarray(keys, dtype=object) if keys is not None else np.full(len(raw), None, dtype=object)
+        held = (
+            np.asarray(keys, dtype=object)
+            if keys is not None
+            else np.full(len(raw), None, dtype=object)
+        )
         self._raw.append(raw)
         self._codes.append(codes)
         self._keys.append(held)
@@ -46,7 +50,11 @@ class IdMap:
             codes = np.concatenate(self._codes) if self._codes else np.array([], dtype=np.int64)
             keys = np.concatenate(self._keys) if self._keys else np.array([], dtype=object)
             self._raw, self._codes, self._keys = [raw], [codes], [keys]
-            self._built = (pa.array(raw[::-1], type=pa.string(), from_pandas=True), codes[::-1], keys[::-1])
+            self._built = (
+                pa.array(raw[::-1], type=pa.string(), from_pandas=True),
+                codes[::-1],
+                keys[::-1],
+            )
         return self._built
 
     def lookup(self, values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,8 +63,15 @@ class IdMap:
         n = len(values)
         if not len(ids) or not n:
             return np.full(n, -1, dtype=np.int64), np.full(n, None, dtype=object)
-        wanted = pa.array(values.array if isinstance(values, pd.Series) else values, type=pa.string(), from_pandas=True)
-        where = np.asarray(pc.index_in(wanted, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        wanted = pa.array(
+            values.array if isinstance(values, pd.Series) else values,
+            type=pa.string(),
+            from_pandas=True,
+        )
+        where = np.asarray(
+            pc.index_in(wanted, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
         found = where >= 0
         safe = np.where(found, where, 0)
         held = keys[safe]

@@ -78,8 +78,10 @@ def first_rows(path: Path, options: FileOptions, limit: int) -> list[list[str]]:
 def not_canonical_hint(path: Path) -> str | None:
     """Why `ingest` cannot load an Excel workbook, a zip or a folder of only workbooks, and how to
     load it instead (through an import specification); None for anything else."""
-    how = (f"load it through an import specification: graph-intel import suggest {path} > spec.yaml, "
-           f"edit spec.yaml, then graph-intel import spec.yaml {path}")
+    how = (
+        f"load it through an import specification: graph-intel import suggest {path} > spec.yaml, "
+        f"edit spec.yaml, then graph-intel import spec.yaml {path}"
+    )
     if path.is_file() and path.suffix.lower() in (*EXCEL_SUFFIXES, ".xls"):
         return f"{path}: an Excel workbook is not a canonical dataset folder; {how}"
     if path.is_file() and path.suffix.lower() == ".zip":
@@ -90,8 +92,10 @@ def not_canonical_hint(path: Path) -> str | None:
         files = [p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
         books = [p for p in files if p.suffix.lower() in (*EXCEL_SUFFIXES, ".xls")]
         if books and not any(p.suffix.lower() == ".csv" for p in files):
-            return (f"{path}: holds Excel workbooks ({', '.join(sorted(b.name for b in books)[:5])}) and no CSV file; "
-                    f"canonical ingest reads CSV files only; {how}")
+            return (
+                f"{path}: holds Excel workbooks ({', '.join(sorted(b.name for b in books)[:5])}) and no CSV file; "
+                f"canonical ingest reads CSV files only; {how}"
+            )
     return None
 
 
@@ -104,8 +108,11 @@ def is_excel(path: Path, options: FileOptions) -> bool:
 
 def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open a CSV or Excel file; SourceFileError says what cannot be read and what to do."""
-    header_row = find_header_row(first_rows(path, options, HEADER_SEARCH_ROWS)) if options.header_row == "auto" \
+    header_row = (
+        find_header_row(first_rows(path, options, HEADER_SEARCH_ROWS))
+        if options.header_row == "auto"
         else options.header_row
+    )
     rows = _excel_rows(path, options) if is_excel(path, options) else _csv_rows(path, options)
     preamble: list[str] = []
     header: list[str] | None = None
@@ -124,7 +131,9 @@ def open_table(path: Path, options: FileOptions, chunk_rows: int = CHUNK_ROWS) -
     problem = header_problem(header, blanks_may_repeat=True)
     if problem:
         raise SourceFileError(f"{path}, line {header_row}: {problem}")
-    return Table(header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows), header_row)
+    return Table(
+        header, "\n".join(preamble), _chunked(path.name, header, rows, chunk_rows), header_row
+    )
 
 
 Rows = Iterator[tuple[int, list[str], tuple[int, str] | None]]
@@ -153,7 +162,9 @@ def _chunked(name: str, header: list[str], rows: Rows, chunk_rows: int) -> Itera
         yield _chunk(name, header, batch, lines, faults)
 
 
-def _chunk(name: str, header: list[str], rows: list[list[str]], lines: list[int], faults: Faults) -> Chunk:
+def _chunk(
+    name: str, header: list[str], rows: list[list[str]], lines: list[int], faults: Faults
+) -> Chunk:
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame = frame.apply(lambda c: c.str.strip())
     return Chunk(file=name, frame=frame, lines=np.asarray(lines, dtype=np.int64), faults=faults)
@@ -217,7 +228,9 @@ def sheet_names(path: Path, options: FileOptions) -> list[str | int | None]:
         return list(names)
     missing = [s for s in sheet if s not in names]
     if missing:
-        raise SourceFileError(f"{path}: no sheet {', '.join(repr(m) for m in missing)}; sheets: {', '.join(names)}")
+        raise SourceFileError(
+            f"{path}: no sheet {', '.join(repr(m) for m in missing)}; sheets: {', '.join(names)}"
+        )
     return list(sheet)
 
 

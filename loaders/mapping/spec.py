@@ -26,7 +26,9 @@ class SpecError(ValueError):
     `problems` holds each problem apart: the path of keys to it (as in the YAML) and the message.
     """
 
-    def __init__(self, message: str, problems: list[tuple[tuple[str | int, ...], str]] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[tuple[tuple[str | int, ...], str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
 
@@ -81,8 +83,13 @@ class Value(_Strict):
 
     @model_validator(mode="after")
     def _one_origin(self) -> Value:
-        origins = [self.column is not None, self.columns is not None, self.template is not None,
-                   self.constant is not None, self.preamble]
+        origins = [
+            self.column is not None,
+            self.columns is not None,
+            self.template is not None,
+            self.constant is not None,
+            self.preamble,
+        ]
         if sum(origins) != 1:
             raise ValueError("give exactly one of column, columns, template, constant or preamble")
         if self.regex is not None:
@@ -143,7 +150,9 @@ class SourceSpec(_Strict):
         for name in ("agency", "scheme"):
             allowed = props[name].values or ()
             if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} {getattr(self, name)!r} is not one of: {', '.join(allowed)}")
+                raise ValueError(
+                    f"{name} {getattr(self, name)!r} is not one of: {', '.join(allowed)}"
+                )
         return self
 
 
@@ -306,14 +315,19 @@ class ImportSpec(_Strict):
 
     def _entities_against_schema(self, problems: list[str]) -> dict[str, str]:
         """Each entity's kind, id and properties; returns every alias with its kind (events too)."""
-        aliases = {**{a: e.kind for a, e in self.entities.items()}, **{a: "Event" for a in self.events}}
+        aliases = {
+            **{a: e.kind for a, e in self.entities.items()},
+            **{a: "Event" for a in self.events},
+        }
         for alias, ent in self.entities.items():
             kind = _entity(ent.kind, f"entities.{alias}.kind", problems)
             if kind and ent.id is None:
                 problems.append(f"entities.{alias}: id is required")
             _props(kind, ent.properties, f"entities.{alias}.properties", problems)
             if ent.age is not None and kind and kind != "Person":
-                problems.append(f"entities.{alias}.age: only a Person has an age (this entity is a {kind})")
+                problems.append(
+                    f"entities.{alias}.age: only a Person has an age (this entity is a {kind})"
+                )
             if kind:
                 aliases[alias] = kind
         return aliases
@@ -328,10 +342,14 @@ class ImportSpec(_Strict):
                 if p.entity not in aliases:
                     problems.append(f"{where}.entity: no entity {p.entity!r} in this specification")
                 elif (aliases[p.entity], "Event") not in schema().link("participated_in").pairs:
-                    problems.append(f"{where}.entity: a {aliases[p.entity]} cannot take part in an event")
+                    problems.append(
+                        f"{where}.entity: a {aliases[p.entity]} cannot take part in an event"
+                    )
                 _role(p.role, f"{where}.role", problems)
             if ev.location is not None and aliases.get(ev.location) != "Location":
-                problems.append(f"events.{alias}.location: {ev.location!r} is not a Location entity of this specification")
+                problems.append(
+                    f"events.{alias}.location: {ev.location!r} is not a Location entity of this specification"
+                )
 
     def _links_against_schema(self, aliases: dict[str, str], problems: list[str]) -> None:
         """Each link's kind, ends (entities of this specification, a pair the schema allows) and properties."""
@@ -347,7 +365,9 @@ class ImportSpec(_Strict):
                 pair = (aliases[link.from_], aliases[link.to])
                 if pair not in spec.pairs:
                     allowed = ", ".join(f"{a}->{b}" for a, b in spec.pairs)
-                    problems.append(f"{where}: {spec.canonical} cannot join {pair[0]} to {pair[1]} (allowed: {allowed})")
+                    problems.append(
+                        f"{where}: {spec.canonical} cannot join {pair[0]} to {pair[1]} (allowed: {allowed})"
+                    )
             _link_props(spec.name, link.properties, f"{where}.properties", problems)
             _basis(spec, link.basis, f"{where}.basis", problems)
 
@@ -385,7 +405,6 @@ class ImportSpec(_Strict):
         return out
 
 
-
 def _event_kind(kind: str | None, where: str, problems: list[str]) -> None:
     """An event kind the schema declares."""
     kinds = schema().entity("Event").properties["kind"].values or ()
@@ -399,11 +418,14 @@ def _role(role: str, where: str, problems: list[str]) -> None:
     if role not in roles:
         problems.append(f"{where}: unknown role {role!r}; known: {', '.join(roles)}")
 
+
 def _entity(kind: str, where: str, problems: list[str]) -> str | None:
     try:
         spec = schema().entity(kind)
     except KeyError:
-        problems.append(f"{where}: unknown entity kind {kind!r}; known: {', '.join(schema().entities)}")
+        problems.append(
+            f"{where}: unknown entity kind {kind!r}; known: {', '.join(schema().entities)}"
+        )
         return None
     if spec.provenance:
         problems.append(f"{where}: {spec.name} is provenance; describe it under source:")
@@ -415,7 +437,9 @@ def _link(kind: str, where: str, problems: list[str]) -> Any:
     try:
         return schema().link(kind)
     except KeyError:
-        problems.append(f"{where}: unknown link kind {kind!r}; known: {', '.join(schema().canonical_links())}")
+        problems.append(
+            f"{where}: unknown link kind {kind!r}; known: {', '.join(schema().canonical_links())}"
+        )
         return None
 
 
@@ -425,7 +449,9 @@ def _props(kind: str | None, props: dict[str, Value], where: str, problems: list
     known = schema().entity(kind).properties
     for name, value in props.items():
         if name not in known:
-            problems.append(f"{where}.{name}: {kind} has no property {name!r}; known: {', '.join(known)}")
+            problems.append(
+                f"{where}.{name}: {kind} has no property {name!r}; known: {', '.join(known)}"
+            )
         elif value.split is not None and known[name].type != "string_list":
             problems.append(f"{where}.{name}: split is only for ids and list properties")
 
@@ -444,7 +470,9 @@ def _link_props(link: str, props: dict[str, Value], where: str, problems: list[s
     known = schema().link(link).properties
     for name in props:
         if name not in known:
-            problems.append(f"{where}.{name}: {link} has no property {name!r}; known: {', '.join(known) or 'none'}")
+            problems.append(
+                f"{where}.{name}: {link} has no property {name!r}; known: {', '.join(known) or 'none'}"
+            )
 
 
 def load_spec(path: Path) -> ImportSpec:
@@ -459,8 +487,10 @@ def load_spec(path: Path) -> ImportSpec:
 def parse_spec(raw: Any, where: str = "specification") -> ImportSpec:
     """Validate a specification already read from YAML."""
     if not isinstance(raw, dict):
-        raise SpecError(f"{where}: a specification is a YAML mapping of keys (name:, entities: ...)",
-                        [((), "a specification is a YAML mapping of keys (name:, entities: ...)")])
+        raise SpecError(
+            f"{where}: a specification is a YAML mapping of keys (name:, entities: ...)",
+            [((), "a specification is a YAML mapping of keys (name:, entities: ...)")],
+        )
     try:
         return ImportSpec.model_validate(raw)
     except ValidationError as exc:

@@ -38,43 +38,94 @@ _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _EMBEDDED_PHONE = re.compile(r"(?:\+44|0)\s?7\d{3}\s?\d{6}|(?:\+44|0)\s?\d{2,4}\s?\d{3}\s?\d{4}")
 #: Enum synonyms agencies write, by target value.
 _SYNONYMS = {
-    "sms": ["text", "text message", "sms message", "txt"], "voice": ["voice call", "call", "phone call"],
-    "mms": ["picture message", "mms message"], "child": ["victim", "young person", "cyp", "child at risk"],
-    "suspect": ["offender", "perpetrator", "nominal", "suspected offender"], "professional": ["officer", "worker", "staff"],
-    "accommodated_s20": ["section 20", "s20", "s.20"], "care_order": ["section 31", "s31", "full care order"],
-    "interim_care_order": ["ico", "interim care order"], "police_protection": ["pp", "police protection"],
+    "sms": ["text", "text message", "sms message", "txt"],
+    "voice": ["voice call", "call", "phone call"],
+    "mms": ["picture message", "mms message"],
+    "child": ["victim", "young person", "cyp", "child at risk"],
+    "suspect": ["offender", "perpetrator", "nominal", "suspected offender"],
+    "professional": ["officer", "worker", "staff"],
+    "accommodated_s20": ["section 20", "s20", "s.20"],
+    "care_order": ["section 31", "s31", "full care order"],
+    "interim_care_order": ["ico", "interim care order"],
+    "police_protection": ["pp", "police protection"],
     # agencies, as referral lists and attendance records write them
-    "children_social_care": ["csc", "cs", "social care", "children's social care", "childrens social care", "social services"],
-    "education": ["school", "college", "academy"], "youth_offending": ["yot", "yos", "youth offending", "youth justice"],
-    "voluntary": ["youth project", "charity", "voluntary sector", "third sector"], "health": ["nhs", "hospital"],
+    "children_social_care": [
+        "csc",
+        "cs",
+        "social care",
+        "children's social care",
+        "childrens social care",
+        "social services",
+    ],
+    "education": ["school", "college", "academy"],
+    "youth_offending": ["yot", "yos", "youth offending", "youth justice"],
+    "voluntary": ["youth project", "charity", "voluntary sector", "third sector"],
+    "health": ["nhs", "hospital"],
     # safeguarding records
-    "yes": ["y", "true"], "no": ["n", "false"], "conference_request": ["icpc request", "icpc", "conference request"],
+    "yes": ["y", "true"],
+    "no": ["n", "false"],
+    "conference_request": ["icpc request", "icpc", "conference request"],
     "referral": ["cse referral", "new referral", "re-referral", "rereferral"],
-    "strategy_meeting_request": ["strategy meeting request", "strategy request"], "a_and_e": ["ed", "a&e", "emergency department"],
-    "sexual_health": ["gum", "sexual health clinic"], "missing_education": ["cme", "child missing education", "missing education"],
+    "strategy_meeting_request": ["strategy meeting request", "strategy request"],
+    "a_and_e": ["ed", "a&e", "emergency department"],
+    "sexual_health": ["gum", "sexual health clinic"],
+    "missing_education": ["cme", "child missing education", "missing education"],
 }
 #: Header spellings of the safeguarding records' properties (a property not listed matches its own name).
 _RECORD_HEADERS: dict[str, dict[str, str]] = {
-    "Referral": {"id": r"^referral\s*(no|id|ref|number)", "kind": r"^(referral\s*)?type$", "from_agency": r"^(from|referrer|from agency)$",
-                 "to_agency": r"^(to|to agency|referred to)$", "to_contact": r"^(team|contact|to team)$",
-                 "sent_at": r"^(date sent|sent|sent on|date referred|referral date)$",
-                 "received": r"^(acknowledged|received)$", "received_at": r"^(acknowledged on|received on|date received)$",
-                 "outcome": r"^outcome$", "reason": r"^(outcome reason|reason)$", "responded_at": r"^(outcome date|responded|response date)$",
-                 "summary": r"^(details|summary|notes)$"},
-    "SchoolRecord": {"period_start": r"^(term|period) start$|^from$", "period_end": r"^(term|period) end$|^to$",
-                     "attendance_pct": r"^attendance\s*(%|pct|percent)", "unauthorised_sessions": r"^unauthori[sz]ed",
-                     "recorded_as": r"^(absence status|recorded as)$", "exclusion_type": r"^exclusion type$",
-                     "exclusion_days": r"^exclusion days$", "school": r"^(school|establishment)$"},
-    "HealthAttendance": {"id": r"^attendance\s*(id|no|ref)$", "kind": r"^(setting|department|service)$",
-                         "attended_at": r"^(attended|attended at|arrival|attendance date)$", "provider": r"^(provider|hospital|trust)$",
-                         "summary": r"^(presenting complaint|complaint|summary|details)$", "shared_with": r"^shared with$"},
-    "Gift": {"id": r"^gift\s*(id|no|ref)$", "kind": r"^(gift|item|gift type)$", "given_at": r"^(given|given on|date given)$",
-             "giver": r"^(giver|given by)$", "value_gbp": r"^(value|value £|amount)$", "summary": r"^(details|summary|notes)$"},
-    "Allocation": {"id": r"^allocation\s*(id|no|ref)$", "worker": r"^(worker|allocated worker|professional)$",
-                   "from_date": r"^(from|allocated from|start date)$", "to_date": r"^(to|allocated until|end date)$"},
-    "RiskAssessment": {"id": r"^assessment\s*(id|no|ref)$", "assessed_at": r"^(assessed|assessed on|assessment date)$",
-                       "level": r"^(level|risk level|risk)$", "review_by": r"^(review by|review date)$",
-                       "summary": r"^(details|summary|notes)$"},
+    "Referral": {
+        "id": r"^referral\s*(no|id|ref|number)",
+        "kind": r"^(referral\s*)?type$",
+        "from_agency": r"^(from|referrer|from agency)$",
+        "to_agency": r"^(to|to agency|referred to)$",
+        "to_contact": r"^(team|contact|to team)$",
+        "sent_at": r"^(date sent|sent|sent on|date referred|referral date)$",
+        "received": r"^(acknowledged|received)$",
+        "received_at": r"^(acknowledged on|received on|date received)$",
+        "outcome": r"^outcome$",
+        "reason": r"^(outcome reason|reason)$",
+        "responded_at": r"^(outcome date|responded|response date)$",
+        "summary": r"^(details|summary|notes)$",
+    },
+    "SchoolRecord": {
+        "period_start": r"^(term|period) start$|^from$",
+        "period_end": r"^(term|period) end$|^to$",
+        "attendance_pct": r"^attendance\s*(%|pct|percent)",
+        "unauthorised_sessions": r"^unauthori[sz]ed",
+        "recorded_as": r"^(absence status|recorded as)$",
+        "exclusion_type": r"^exclusion type$",
+        "exclusion_days": r"^exclusion days$",
+        "school": r"^(school|establishment)$",
+    },
+    "HealthAttendance": {
+        "id": r"^attendance\s*(id|no|ref)$",
+        "kind": r"^(setting|department|service)$",
+        "attended_at": r"^(attended|attended at|arrival|attendance date)$",
+        "provider": r"^(provider|hospital|trust)$",
+        "summary": r"^(presenting complaint|complaint|summary|details)$",
+        "shared_with": r"^shared with$",
+    },
+    "Gift": {
+        "id": r"^gift\s*(id|no|ref)$",
+        "kind": r"^(gift|item|gift type)$",
+        "given_at": r"^(given|given on|date given)$",
+        "giver": r"^(giver|given by)$",
+        "value_gbp": r"^(value|value £|amount)$",
+        "summary": r"^(details|summary|notes)$",
+    },
+    "Allocation": {
+        "id": r"^allocation\s*(id|no|ref)$",
+        "worker": r"^(worker|allocated worker|professional)$",
+        "from_date": r"^(from|allocated from|start date)$",
+        "to_date": r"^(to|allocated until|end date)$",
+    },
+    "RiskAssessment": {
+        "id": r"^assessment\s*(id|no|ref)$",
+        "assessed_at": r"^(assessed|assessed on|assessment date)$",
+        "level": r"^(level|risk level|risk)$",
+        "review_by": r"^(review by|review date)$",
+        "summary": r"^(details|summary|notes)$",
+    },
 }
 #: Header names of the person a record concerns (its id): the child, patient or pupil.
 _SUBJECT_ID = re.compile(r"child|patient|pupil|person|client|subject|upn|nhs", re.I)
@@ -142,22 +193,32 @@ def judge(name: str, values: list[str]) -> Column:
         col.kind = "imei"
     elif _share(values, lambda v: _DAY_FIRST_FMT(v) is not None) >= 0.9:
         fmts = {_DAY_FIRST_FMT(v) for v in values}
-        col.kind, col.date_format = ("datetime" if any("%H" in f for f in fmts if f) else "date"), max(
-            (f for f in fmts if f), key=len)
+        col.kind, col.date_format = (
+            ("datetime" if any("%H" in f for f in fmts if f) else "date"),
+            max((f for f in fmts if f), key=len),
+        )
         col.note = f"dates day first ({col.date_format}), as UK data writes them"
     elif _share(values, lambda v: bool(_ISO.match(v))) >= 0.9:
         col.kind = "datetime" if any(("T" in v or " " in v) for v in values) else "date"
     elif _share(values, lambda v: bool(_TIME.match(v))) >= 0.9:
         col.kind = "time"
-    elif re.search(r"date|dob|birth", low) and _share(values, lambda v: bool(_SERIAL.match(v))) >= 0.9:
+    elif (
+        re.search(r"date|dob|birth", low)
+        and _share(values, lambda v: bool(_SERIAL.match(v))) >= 0.9
+    ):
         col.kind, col.date_format = "date", "excel"
         col.note = "Excel serial day numbers"
     elif _share(values, _is_phone) >= 0.8:
         col.kind = "phone"
-    elif _share(values, lambda v: len(_EMBEDDED_PHONE.findall(v)) > 0) >= 0.5 and any("\n" in v or ":" in v for v in values):
+    elif _share(values, lambda v: len(_EMBEDDED_PHONE.findall(v)) > 0) >= 0.5 and any(
+        "\n" in v or ":" in v for v in values
+    ):
         col.kind = "phones_in_text"
-    elif _share(values, lambda v: VRM.validate(v)) >= 0.8 and not _share(values, _number) and (
-            re.search(r"vrm|reg|plate|vehicle", low) or _share(values, _current_vrm) >= 0.8):
+    elif (
+        _share(values, lambda v: VRM.validate(v)) >= 0.8
+        and not _share(values, _number)
+        and (re.search(r"vrm|reg|plate|vehicle", low) or _share(values, _current_vrm) >= 0.8)
+    ):
         col.kind = "vrm"
     elif _share(values, lambda v: POSTCODE.validate(v)) >= 0.8:
         col.kind = "postcode"
@@ -165,7 +226,9 @@ def judge(name: str, values: list[str]) -> Column:
         col.kind = "number"
     elif re.search(r"name|forename|surname|first|last", low):
         col.kind = "name"
-    if col.kind in ("text", "number") and re.search(r"(^|[\s_])(id|ref|reference|no|number|upn|urn)$|_id$|id$", low):
+    if col.kind in ("text", "number") and re.search(
+        r"(^|[\s_])(id|ref|reference|no|number|upn|urn)$|_id$|id$", low
+    ):
         col.kind = "id"
     return col
 
@@ -197,7 +260,9 @@ def enum_map(values: list[str], allowed: tuple[str, ...]) -> dict[str, str] | No
         low = v.lower().strip()
         target = low.replace(" ", "_") if low.replace(" ", "_") in allowed else None
         if target is None:
-            target = next((t for t, words in _SYNONYMS.items() if t in allowed and low in words), None)
+            target = next(
+                (t for t, words in _SYNONYMS.items() if t in allowed and low in words), None
+            )
         if target is None:
             return None
         if target != low:
@@ -214,11 +279,16 @@ class Draft:
     notes: list[str] = field(default_factory=list)
 
     def text(self, origin: str) -> str:
-        head = [f"# Draft import specification for {origin}, written by `graph-intel import suggest`.",
-                "# Read every line: it is a guess from a sample. Check with:",
-                "#   graph-intel import check SPEC FILE",
-                *[f"# {n}" for n in self.notes], ""]
-        return "\n".join(head) + yaml.safe_dump(self.spec, sort_keys=False, allow_unicode=True, width=110)
+        head = [
+            f"# Draft import specification for {origin}, written by `graph-intel import suggest`.",
+            "# Read every line: it is a guess from a sample. Check with:",
+            "#   graph-intel import check SPEC FILE",
+            *[f"# {n}" for n in self.notes],
+            "",
+        ]
+        return "\n".join(head) + yaml.safe_dump(
+            self.spec, sort_keys=False, allow_unicode=True, width=110
+        )
 
 
 def _alias(name: str, taken: set[str]) -> str:
@@ -245,10 +315,14 @@ def suggest_table(path: Path) -> Draft:
         options["sheet"] = sheets[0]
         if len(sheets) > 1 and _same_header(path, sheets):
             options["sheet"] = "*"
-            notes.append(f"the workbook has sheets {', '.join(sheets)}, all with one header: this draft reads every sheet")
+            notes.append(
+                f"the workbook has sheets {', '.join(sheets)}, all with one header: this draft reads every sheet"
+            )
         elif len(sheets) > 1:
-            notes.append(f"the workbook has sheets {', '.join(sheets)}: this draft reads {sheets[0]!r};"
-                         " copy it with file.sheet set for each other sheet")
+            notes.append(
+                f"the workbook has sheets {', '.join(sheets)}: this draft reads {sheets[0]!r};"
+                " copy it with file.sheet set for each other sheet"
+            )
     else:
         options["encoding"] = _encoding(path)
         options["delimiter"] = _delimiter(path, options["encoding"])
@@ -267,13 +341,20 @@ def suggest_table(path: Path) -> Draft:
     if options.get("sheet") == "*":  # every sheet is read: the sample takes rows of each
         for sheet in sheets[1:]:
             more = first_rows(path, FileOptions(**{**options, "sheet": sheet}), SAMPLE_ROWS + 30)
-            body += more[_header_row(more):]
-    columns = [judge(h, [r[i] if i < len(r) else "" for r in body]) for i, h in enumerate(header) if h]
+            body += more[_header_row(more) :]
+    columns = [
+        judge(h, [r[i] if i < len(r) else "" for r in body]) for i, h in enumerate(header) if h
+    ]
     preamble = " ".join(c for r in rows[: header_row - 1] for c in r if c)
-    spec: dict[str, Any] = {"name": re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "draft",
-                            "description": f"Draft from {path.name}: edit before use.", "file": options,
-                            "source": {"id": re.sub(r"[^A-Z0-9]+", "-", path.stem.upper()).strip("-") or "SOURCE",
-                                       "agency": "other"}}
+    spec: dict[str, Any] = {
+        "name": re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "draft",
+        "description": f"Draft from {path.name}: edit before use.",
+        "file": options,
+        "source": {
+            "id": re.sub(r"[^A-Z0-9]+", "-", path.stem.upper()).strip("-") or "SOURCE",
+            "agency": "other",
+        },
+    }
     values = {h: [r[i] if i < len(r) else "" for r in body] for i, h in enumerate(header)}
     record = record_kind(columns, values)
     if record is not None:  # a list of safeguarding records (referrals, attendances...), one a row
@@ -297,9 +378,15 @@ def _same_header(path: Path, sheets: list[str]) -> bool:
     return len(headers) == 1
 
 
-def _start(by_kind: dict[str, list[Column]], values: dict[str, list[str]], used: set[str]) -> dict[str, Any] | None:
+def _start(
+    by_kind: dict[str, list[Column]], values: dict[str, list[str]], used: set[str]
+) -> dict[str, Any] | None:
     """When each row happened: the first date-time column, or a date column joined with a time column."""
-    dates = [c for c in by_kind.get("datetime", []) + by_kind.get("date", []) if not re.search(r"dob|birth", c.name.lower())]
+    dates = [
+        c
+        for c in by_kind.get("datetime", []) + by_kind.get("date", [])
+        if not re.search(r"dob|birth", c.name.lower())
+    ]
     times = by_kind.get("time", [])
     if not dates:
         return None
@@ -308,17 +395,30 @@ def _start(by_kind: dict[str, list[Column]], values: dict[str, list[str]], used:
         fmt_ = d.date_format or "%Y-%m-%d"
         t_sample = next((v for v in values[times[0].name] if v), "00:00:00")
         used.update({d.name, times[0].name})
-        return {"columns": [d.name, times[0].name], "join": " ",
-                "date_format": f"{fmt_} {'%H:%M:%S' if t_sample.count(':') == 2 else '%H:%M'}"}
+        return {
+            "columns": [d.name, times[0].name],
+            "join": " ",
+            "date_format": f"{fmt_} {'%H:%M:%S' if t_sample.count(':') == 2 else '%H:%M'}",
+        }
     used.add(d.name)
     return {"column": d.name, **({"date_format": d.date_format} if d.date_format else {})}
 
 
-def _call_event(start: dict[str, Any], a: str, b: str, columns: list[Column], values: dict[str, list[str]],
-                used: set[str]) -> dict[str, Any]:
+def _call_event(
+    start: dict[str, Any],
+    a: str,
+    b: str,
+    columns: list[Column],
+    values: dict[str, list[str]],
+    used: set[str],
+) -> dict[str, Any]:
     """A call between the first two phone columns, with its duration and type where a column says."""
-    call: dict[str, Any] = {"kind": "call", "start": start, "properties": {},
-                            "participants": [{"entity": a, "role": "caller"}, {"entity": b, "role": "callee"}]}
+    call: dict[str, Any] = {
+        "kind": "call",
+        "start": start,
+        "properties": {},
+        "participants": [{"entity": a, "role": "caller"}, {"entity": b, "role": "callee"}],
+    }
     for c in columns:
         low = c.name.lower()
         if c.kind in ("number", "id") and "duration" in low or low in ("secs", "seconds"):
@@ -327,18 +427,27 @@ def _call_event(start: dict[str, Any], a: str, b: str, columns: list[Column], va
         elif "type" in low and c.name not in used:
             m = enum_map(values[c.name], ("voice", "sms", "mms"))
             if m is not None:
-                call["properties"]["call_type"] = {"column": c.name, "lower": True, **({"map": m} if m else {})}
+                call["properties"]["call_type"] = {
+                    "column": c.name,
+                    "lower": True,
+                    **({"map": m} if m else {}),
+                }
                 used.add(c.name)
     if not call["properties"]:
         del call["properties"]
     return call
 
 
-def _read_event(start: dict[str, Any], vehicle: str, columns: list[Column], used: set[str]) -> dict[str, Any]:
+def _read_event(
+    start: dict[str, Any], vehicle: str, columns: list[Column], used: set[str]
+) -> dict[str, Any]:
     """A number plate read of the vehicle, with its camera and direction where a column says."""
-    read: dict[str, Any] = {"kind": "anpr_read", "start": start,
-                            "participants": [{"entity": vehicle, "role": "read"}],
-                            "properties": {}}
+    read: dict[str, Any] = {
+        "kind": "anpr_read",
+        "start": start,
+        "participants": [{"entity": vehicle, "role": "read"}],
+        "properties": {},
+    }
     for c in columns:
         low = c.name.lower()
         if "camera" in low and c.name not in used:
@@ -350,22 +459,39 @@ def _read_event(start: dict[str, Any], vehicle: str, columns: list[Column], used
     return read
 
 
-def _place(by_kind: dict[str, list[Column]], columns: list[Column], entities: dict[str, Any], events: dict[str, Any],
-           links: list[dict[str, Any]], used: set[str], notes: list[str]) -> None:
+def _place(
+    by_kind: dict[str, list[Column]],
+    columns: list[Column],
+    entities: dict[str, Any],
+    events: dict[str, Any],
+    links: list[dict[str, Any]],
+    used: set[str],
+    notes: list[str],
+) -> None:
     """A place from the first postcode column (with an address, and a school's name, where columns say)."""
     postcodes = by_kind.get("postcode", [])
     if not postcodes or "exhibit" in entities:
         return
     pc = postcodes[0]
     address = next((c for c in columns if "address" in c.name.lower() and c.name not in used), None)
-    place: dict[str, Any] = {"kind": "Location", "optional": True,
-                             "id": {"columns": [address.name, pc.name], "join": ", "} if address else pc.name,
-                             "properties": {"postcode": pc.name}}
+    place: dict[str, Any] = {
+        "kind": "Location",
+        "optional": True,
+        "id": {"columns": [address.name, pc.name], "join": ", "} if address else pc.name,
+        "properties": {"postcode": pc.name},
+    }
     used.add(pc.name)
     if address:
         place["properties"]["address"] = address.name
         used.add(address.name)
-    kind = next((c.name for c in columns if re.search(r"school|establishment|setting", c.name.lower()) and c.name not in used), None)
+    kind = next(
+        (
+            c.name
+            for c in columns
+            if re.search(r"school|establishment|setting", c.name.lower()) and c.name not in used
+        ),
+        None,
+    )
     if kind:
         place["properties"]["name"] = kind
         place["properties"]["kind"] = {"constant": "school"}
@@ -379,8 +505,14 @@ def _place(by_kind: dict[str, list[Column]], columns: list[Column], entities: di
         ev["location"] = "place"
 
 
-def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[str]], header: list[str],
-                   preamble: str, notes: list[str]) -> None:
+def _table_mapping(
+    spec: dict[str, Any],
+    columns: list[Column],
+    body: list[list[str]],
+    header: list[str],
+    preamble: str,
+    notes: list[str],
+) -> None:
     by_kind: dict[str, list[Column]] = {}
     for c in columns:
         by_kind.setdefault(c.kind, []).append(c)
@@ -405,7 +537,9 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
         for alias in (a, b):
             entities[alias].pop("optional", None)  # a call needs both its parties
         events["call"] = _call_event(start, a, b, columns, values, used)
-        notes.append(f"two phone columns and a time: each row taken as a call from {phones[0].name!r} to {phones[1].name!r}")
+        notes.append(
+            f"two phone columns and a time: each row taken as a call from {phones[0].name!r} to {phones[1].name!r}"
+        )
     elif vrms and start is not None:
         vehicle = next(iter(a for a, e in entities.items() if e["kind"] == "Vehicle"))
         events["read"] = _read_event(start, vehicle, columns, used)
@@ -413,11 +547,20 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
     exhibit = re.search(r"Exhibit\s+(\S+)", preamble)
     in_text = by_kind.get("phones_in_text", [])
     if exhibit and in_text:
-        entities["exhibit"] = {"kind": "Exhibit", "id": {"preamble": True, "regex": r"Exhibit\s+(?P<value>\S+)"}}
+        entities["exhibit"] = {
+            "kind": "Exhibit",
+            "id": {"preamble": True, "regex": r"Exhibit\s+(?P<value>\S+)"},
+        }
         c = in_text[0]
-        entities["number"] = {"kind": "Phone", "optional": True,
-                              "id": {"column": c.name, "split": "\n",
-                                     "regex": r"^\s*Phone[^:]*:\s*(?P<value>[+0-9()\- ]{6,})\s*$"}}
+        entities["number"] = {
+            "kind": "Phone",
+            "optional": True,
+            "id": {
+                "column": c.name,
+                "split": "\n",
+                "regex": r"^\s*Phone[^:]*:\s*(?P<value>[+0-9()\- ]{6,})\s*$",
+            },
+        }
         used.add(c.name)
         link: dict[str, Any] = {"kind": "saved_contact", "from": "exhibit", "to": "number"}
         names = by_kind.get("name", [])
@@ -425,7 +568,9 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
             link["properties"] = {"saved_name": names[0].name}
             used.add(names[0].name)
         links.append(link)
-        notes.append(f"a handset report: the title names exhibit {exhibit.group(1)}; {c.name!r} holds its saved numbers")
+        notes.append(
+            f"a handset report: the title names exhibit {exhibit.group(1)}; {c.name!r} holds its saved numbers"
+        )
     else:
         _person(entities, columns, values, used, taken, notes)
     if "person" in entities:
@@ -434,7 +579,9 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
                 links.append({"kind": "uses_phone", "from": "person", "to": alias})
             if e["kind"] == "Vehicle" and not events:
                 links.append({"kind": "drives", "from": "person", "to": alias})
-                notes.append("a person and a vehicle in one row: taken as drives (or keeper_of?) - check")
+                notes.append(
+                    "a person and a vehicle in one row: taken as drives (or keeper_of?) - check"
+                )
         if events:
             for ev in events.values():
                 ev["participants"].append({"entity": "person", "role": "subject"})
@@ -443,7 +590,9 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
         spec["row_date"] = start
         notes.append("the row's date is taken as when its facts were seen (row_date)")
     if not entities and not events:
-        notes.append("could not place any column: no phone, VRM, person or place found; map by hand")
+        notes.append(
+            "could not place any column: no phone, VRM, person or place found; map by hand"
+        )
         entities["row"] = {"kind": "Person", "id": header[0] if header else "id"}
     spec["entities"] = entities
     if links:
@@ -455,13 +604,24 @@ def _table_mapping(spec: dict[str, Any], columns: list[Column], body: list[list[
         notes.append(f"not placed, kept in extra: {', '.join(left)}")
 
 
-def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, list[str]], used: set[str],
-            taken: set[str], notes: list[str], ident_column: str | None = None) -> None:
+def _person(
+    entities: dict[str, Any],
+    columns: list[Column],
+    values: dict[str, list[str]],
+    used: set[str],
+    taken: set[str],
+    notes: list[str],
+    ident_column: str | None = None,
+) -> None:
     names = [c for c in columns if c.kind == "name"]
     if not names:
         return
     props: dict[str, Any] = {}
-    ids = [c for c in columns if c.name == ident_column] if ident_column else [c for c in columns if c.kind == "id"]
+    ids = (
+        [c for c in columns if c.name == ident_column]
+        if ident_column
+        else [c for c in columns if c.kind == "id"]
+    )
     for c in names:
         low = c.name.lower()
         if re.search(r"fore|first|given", low):
@@ -476,9 +636,16 @@ def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, l
     for c in columns:
         low = c.name.lower()
         if c.kind == "date" and re.search(r"dob|birth", low):
-            props["date_of_birth"] = {"column": c.name, **({"date_format": c.date_format} if c.date_format else {})}
+            props["date_of_birth"] = {
+                "column": c.name,
+                **({"date_format": c.date_format} if c.date_format else {}),
+            }
             used.add(c.name)
-        elif re.search(r"category|role|status|legal", low) and c.kind == "text" and c.name not in used:
+        elif (
+            re.search(r"category|role|status|legal", low)
+            and c.kind == "text"
+            and c.name not in used
+        ):
             for prop in ("category", "legal_status"):
                 allowed = schema().entity("Person").properties[prop].values or ()
                 m = enum_map(values[c.name], allowed)
@@ -492,8 +659,16 @@ def _person(entities: dict[str, Any], columns: list[Column], values: dict[str, l
         ident: Any = ids[0].name
         used.add(ids[0].name)
     else:
-        parts = [props[k] if isinstance(props[k], str) else props[k]["column"] for k in ("given_name", "family_name") if k in props]
-        cols = list(dict.fromkeys(parts + ([props["date_of_birth"]["column"]] if "date_of_birth" in props else [])))
+        parts = [
+            props[k] if isinstance(props[k], str) else props[k]["column"]
+            for k in ("given_name", "family_name")
+            if k in props
+        ]
+        cols = list(
+            dict.fromkeys(
+                parts + ([props["date_of_birth"]["column"]] if "date_of_birth" in props else [])
+            )
+        )
         ident = {"columns": cols, "join": "|"}
         notes.append("no id column: each person is named by their names and date of birth - check")
     entities["person"] = {"kind": "Person", "id": ident, "properties": props}
@@ -522,12 +697,23 @@ def record_kind(columns: list[Column], values: dict[str, list[str]]) -> Record |
                 if prop in found:
                     continue
                 pattern = hints.get(prop)
-                hit = re.search(pattern, low) if pattern else prop != "id" and low in (prop, prop.replace("_", " "))
-                if hit and (prop == "id" or _record_value(ent.properties[prop], c, values[c.name], None) is not None):
+                hit = (
+                    re.search(pattern, low)
+                    if pattern
+                    else prop != "id" and low in (prop, prop.replace("_", " "))
+                )
+                if hit and (
+                    prop == "id"
+                    or _record_value(ent.properties[prop], c, values[c.name], None) is not None
+                ):
                     found[prop] = c
                     break
         score = len([p for p in found if p != "id"])
-        if ent.dated_by in found and score >= 2 and (best is None or score > len([p for p in best.columns if p != "id"])):
+        if (
+            ent.dated_by in found
+            and score >= 2
+            and (best is None or score > len([p for p in best.columns if p != "id"]))
+        ):
             best = Record(ent, found)
     return best
 
@@ -544,7 +730,11 @@ def _record_value(prop: Any, c: Column, vals: list[str], date_format: str | None
     if prop.type in ("double", "int"):
         if all(_number(v) and (prop.type == "double" or float(v).is_integer()) for v in given):
             return c.name
-        if prop.type == "double" and given and all(re.fullmatch(r"-?\d+(\.\d+)?\s*%", v) for v in given):
+        if (
+            prop.type == "double"
+            and given
+            and all(re.fullmatch(r"-?\d+(\.\d+)?\s*%", v) for v in given)
+        ):
             return {"column": c.name, "regex": r"-?[0-9]+(?:\.[0-9]+)?"}
         return None
     if prop.type == "enum":
@@ -559,8 +749,13 @@ def _record_value(prop: Any, c: Column, vals: list[str], date_format: str | None
 _RECORD_AGENCY = {"SchoolRecord": "education", "HealthAttendance": "health"}
 
 
-def _record_mapping(spec: dict[str, Any], record: Record, columns: list[Column], values: dict[str, list[str]],
-                    notes: list[str]) -> None:
+def _record_mapping(
+    spec: dict[str, Any],
+    record: Record,
+    columns: list[Column],
+    values: dict[str, list[str]],
+    notes: list[str],
+) -> None:
     """Each row one safeguarding record concerning a child: the record, the child, and `concerns`."""
     ent = record.entity
     used: set[str] = set()
@@ -575,33 +770,62 @@ def _record_mapping(spec: dict[str, Any], record: Record, columns: list[Column],
             props[prop] = value
             used.add(c.name)
     own_id = record.columns.get("id")
-    subject = next((c for c in columns if c is not own_id and c.name not in used and _SUBJECT_ID.search(c.name)
-                    and c.kind in ("id", "text", "number")), None)
-    subject = subject or next((c for c in columns if c.kind == "id" and c is not own_id and c.name not in used), None)
+    subject = next(
+        (
+            c
+            for c in columns
+            if c is not own_id
+            and c.name not in used
+            and _SUBJECT_ID.search(c.name)
+            and c.kind in ("id", "text", "number")
+        ),
+        None,
+    )
+    subject = subject or next(
+        (c for c in columns if c.kind == "id" and c is not own_id and c.name not in used), None
+    )
     dated = record.columns[ent.dated_by]
     if own_id is not None:
         ident: Any = own_id.name
         used.add(own_id.name)
     elif subject is not None:
         ident = {"template": f"{{{subject.name}}}/{{{dated.name}}}"}
-        notes.append(f"no {ent.name} id column: each record is named by {subject.name!r} and {dated.name!r} - check")
+        notes.append(
+            f"no {ent.name} id column: each record is named by {subject.name!r} and {dated.name!r} - check"
+        )
     else:
         ident = {"columns": [c.name for c in record.columns.values()], "join": "|"}
         notes.append(f"no {ent.name} id column: each record is named by its values - check")
     alias = ent.cli or "record"
     entities: dict[str, Any] = {alias: {"kind": ent.name, "id": ident, "properties": props}}
-    _person(entities, columns, values, used, {alias}, notes, ident_column=subject.name if subject else None)
+    _person(
+        entities,
+        columns,
+        values,
+        used,
+        {alias},
+        notes,
+        ident_column=subject.name if subject else None,
+    )
     links: list[dict[str, Any]] = []
     if "person" in entities:
         entities["person"]["properties"].setdefault("category", {"constant": "child"})
         links.append({"kind": "concerns", "from": alias, "to": "person"})
-        notes.append(f"each row a {ent.name} concerning a child (the person it names): {ent.description}")
+        notes.append(
+            f"each row a {ent.name} concerning a child (the person it names): {ent.description}"
+        )
     else:
-        notes.append(f"each row a {ent.name}, but no column names the child it concerns: add the person by hand")
+        notes.append(
+            f"each row a {ent.name}, but no column names the child it concerns: add the person by hand"
+        )
     spec["source"]["agency"] = _RECORD_AGENCY.get(ent.name, spec["source"]["agency"])
     when = props.get(ent.dated_by, dated.name)
-    spec["row_date"] = dict(when) if isinstance(when, dict) else when  # a copy: no YAML anchor in the draft
-    notes.append(f"the record's {ent.dated_by} ({dated.name!r}) is taken as when its facts were seen (row_date)")
+    spec["row_date"] = (
+        dict(when) if isinstance(when, dict) else when
+    )  # a copy: no YAML anchor in the draft
+    notes.append(
+        f"the record's {ent.dated_by} ({dated.name!r}) is taken as when its facts were seen (row_date)"
+    )
     spec["entities"] = entities
     spec["links"] = links
     left = [c.name for c in columns if c.name not in used]
@@ -610,22 +834,35 @@ def _record_mapping(spec: dict[str, Any], record: Record, columns: list[Column],
 
 
 # -- drafting a neo4j-admin folder -------------------------------------------------------------------
-_PERSON = re.compile(r"person|people|suspect|victim|offender|nominal|child|witness|officer|associate|informant", re.I)
-_KINDS = [(re.compile(r"phone|mobile|telephone|handset|sim", re.I), "Phone"),
-          (re.compile(r"vehicle|car|van|taxi", re.I), "Vehicle"),
-          (re.compile(r"location|address|place|area|hotel|premises|postcode", re.I), "Location")]
-_CATEGORY = {"suspect": "suspect", "offender": "suspect", "victim": "child", "child": "child", "witness": "witness",
-             "officer": "professional", "associate": "associate"}
-_TYPES = [(re.compile(r"^KNOWS_?SN$|SOCIAL", re.I), ("associate_of", "social_network")),
-          (re.compile(r"^KNOWS_?PHONE$|PHONE_CONTACT", re.I), ("associate_of", "phone_contact")),
-          (re.compile(r"^KNOWS|ASSOCIATE|FRIEND", re.I), ("associate_of", None)),
-          (re.compile(r"FAMILY|SIBLING|PARENT|RELATED", re.I), ("family_of", None)),
-          (re.compile(r"PARTNER|MARRIED", re.I), ("partner_of", None)),
-          (re.compile(r"HAS_PHONE|USES|OWNS_PHONE", re.I), ("uses_phone", None)),
-          (re.compile(r"DRIVE", re.I), ("drives", None)),
-          (re.compile(r"OWNS_VEHICLE|KEEPER", re.I), ("keeper_of", None)),
-          (re.compile(r"LIVES|ADDRESS|RESIDES", re.I), ("lives_at", None)),
-          (re.compile(r"VISIT|FREQUENT|SEEN_AT", re.I), ("frequents", None))]
+_PERSON = re.compile(
+    r"person|people|suspect|victim|offender|nominal|child|witness|officer|associate|informant", re.I
+)
+_KINDS = [
+    (re.compile(r"phone|mobile|telephone|handset|sim", re.I), "Phone"),
+    (re.compile(r"vehicle|car|van|taxi", re.I), "Vehicle"),
+    (re.compile(r"location|address|place|area|hotel|premises|postcode", re.I), "Location"),
+]
+_CATEGORY = {
+    "suspect": "suspect",
+    "offender": "suspect",
+    "victim": "child",
+    "child": "child",
+    "witness": "witness",
+    "officer": "professional",
+    "associate": "associate",
+}
+_TYPES = [
+    (re.compile(r"^KNOWS_?SN$|SOCIAL", re.I), ("associate_of", "social_network")),
+    (re.compile(r"^KNOWS_?PHONE$|PHONE_CONTACT", re.I), ("associate_of", "phone_contact")),
+    (re.compile(r"^KNOWS|ASSOCIATE|FRIEND", re.I), ("associate_of", None)),
+    (re.compile(r"FAMILY|SIBLING|PARENT|RELATED", re.I), ("family_of", None)),
+    (re.compile(r"PARTNER|MARRIED", re.I), ("partner_of", None)),
+    (re.compile(r"HAS_PHONE|USES|OWNS_PHONE", re.I), ("uses_phone", None)),
+    (re.compile(r"DRIVE", re.I), ("drives", None)),
+    (re.compile(r"OWNS_VEHICLE|KEEPER", re.I), ("keeper_of", None)),
+    (re.compile(r"LIVES|ADDRESS|RESIDES", re.I), ("lives_at", None)),
+    (re.compile(r"VISIT|FREQUENT|SEEN_AT", re.I), ("frequents", None)),
+]
 
 
 def _admin_headers(folder: Path) -> Iterator[tuple[Path, Any]]:
@@ -641,11 +878,19 @@ def _admin_headers(folder: Path) -> Iterator[tuple[Path, Any]]:
 
 def is_admin_folder(folder: Path) -> bool:
     """Whether a folder holds neo4j-admin import CSV (a header with :ID or :START_ID)."""
-    return folder.is_dir() and any(h.is_nodes or h.is_relationships for _, h in _admin_headers(folder))
+    return folder.is_dir() and any(
+        h.is_nodes or h.is_relationships for _, h in _admin_headers(folder)
+    )
 
 
-def _admin_node_file(path: Path, header: Any, labels: dict[str, dict[str, Any]], label_columns: dict[str, set[str]],
-                     label_kind: dict[str, str | None], space_kind: dict[str, str | None]) -> None:
+def _admin_node_file(
+    path: Path,
+    header: Any,
+    labels: dict[str, dict[str, Any]],
+    label_columns: dict[str, set[str]],
+    label_kind: dict[str, str | None],
+    space_kind: dict[str, str | None],
+) -> None:
     """One node file: the kind each of its labels names (from a sample of its rows), and its id space's kind."""
     from loaders.canonical.chunks import read_chunks
     from loaders.mapping.admin import _renamed
@@ -680,7 +925,9 @@ def _admin_node_file(path: Path, header: Any, labels: dict[str, dict[str, Any]],
         labels[label] = {"kind": kind, **_label_props(kind, label, names, sample, seen)}
 
 
-def _person_categories(labels: dict[str, dict[str, Any]], label_kind: dict[str, str | None], notes: list[str]) -> None:
+def _person_categories(
+    labels: dict[str, dict[str, Any]], label_kind: dict[str, str | None], notes: list[str]
+) -> None:
     """Persons under several labels: their category taken from the labels that name one."""
     person_labels = [lab for lab, k in label_kind.items() if k == "Person"]
     if len(person_labels) > 1:
@@ -690,11 +937,20 @@ def _person_categories(labels: dict[str, dict[str, Any]], label_kind: dict[str, 
             pattern = "(" + "|".join(re.escape(lab) for lab in wanted) + ")"
             for lab in person_labels:
                 labels[lab].setdefault("properties", {})["category"] = {
-                    "column": ":LABEL", "regex": f"(?:^|;){pattern}(?:;|$)", "map": {k: v for k, v in wanted.items()}}
-            notes.append("persons: category from their labels (" + ", ".join(f"{k} -> {v}" for k, v in wanted.items()) + ")")
+                    "column": ":LABEL",
+                    "regex": f"(?:^|;){pattern}(?:;|$)",
+                    "map": {k: v for k, v in wanted.items()},
+                }
+            notes.append(
+                "persons: category from their labels ("
+                + ", ".join(f"{k} -> {v}" for k, v in wanted.items())
+                + ")"
+            )
 
 
-def _admin_types(rel_files: list[tuple[Path, Any]], space_kind: dict[str, str | None]) -> tuple[dict[str, Any], list[str]]:
+def _admin_types(
+    rel_files: list[tuple[Path, Any]], space_kind: dict[str, str | None]
+) -> tuple[dict[str, Any], list[str]]:
     """The relationship types of the relationship files: mapped where their names say, and those that could not be placed."""
     from loaders.canonical.chunks import read_chunks
     from loaders.mapping.admin import _renamed
@@ -747,15 +1003,21 @@ def suggest_admin(folder: Path) -> Draft:
         notes.append(f"could not place labels (ignored): {', '.join(unplaced_labels)}")
     if unplaced_types:
         ignore["types"] = sorted(set(unplaced_types))
-        notes.append(f"could not place relationship types (ignored): {', '.join(sorted(set(unplaced_types)))}")
+        notes.append(
+            f"could not place relationship types (ignored): {', '.join(sorted(set(unplaced_types)))}"
+        )
     if ignore_files:
         ignore["files"] = ignore_files
-    spec: dict[str, Any] = {"name": re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "draft",
-                            "description": f"Draft from the neo4j-admin folder {folder.name}: edit before use.",
-                            "format": "neo4j-admin",
-                            "source": {"id": re.sub(r"[^A-Z0-9]+", "-", folder.name.upper()).strip("-") or "SOURCE",
-                                       "agency": "other"},
-                            "labels": labels or {"Node": {"kind": "Person"}}}
+    spec: dict[str, Any] = {
+        "name": re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "draft",
+        "description": f"Draft from the neo4j-admin folder {folder.name}: edit before use.",
+        "format": "neo4j-admin",
+        "source": {
+            "id": re.sub(r"[^A-Z0-9]+", "-", folder.name.upper()).strip("-") or "SOURCE",
+            "agency": "other",
+        },
+        "labels": labels or {"Node": {"kind": "Person"}},
+    }
     if types:
         spec["types"] = types
     if ignore:
@@ -774,7 +1036,9 @@ def _label_kind(label: str, sample: dict[str, list[str]], ids: list[str]) -> str
     return None
 
 
-def _label_props(kind: str, label: str, names: list[str], sample: dict[str, list[str]], seen: dict[str, int]) -> dict[str, Any]:
+def _label_props(
+    kind: str, label: str, names: list[str], sample: dict[str, list[str]], seen: dict[str, int]
+) -> dict[str, Any]:
     known = schema().entity(kind).properties
     props: dict[str, Any] = {}
     for n in names:
@@ -789,8 +1053,16 @@ def _label_props(kind: str, label: str, names: list[str], sample: dict[str, list
             elif re.search(r"^(sur|last|family)", low):
                 props["family_name"] = n
             elif re.search(r"dob|birth", low) and col.kind == "date":
-                props["date_of_birth"] = {"column": n, **({"date_format": col.date_format} if col.date_format else {})}
-        elif kind == "Vehicle" and re.search(r"vrm|plate|reg", low) and col.kind == "vrm" and "id" not in props:
+                props["date_of_birth"] = {
+                    "column": n,
+                    **({"date_format": col.date_format} if col.date_format else {}),
+                }
+        elif (
+            kind == "Vehicle"
+            and re.search(r"vrm|plate|reg", low)
+            and col.kind == "vrm"
+            and "id" not in props
+        ):
             props["id"] = n
         elif low in known and known[low].type not in ("enum",):
             props[low] = n
@@ -828,13 +1100,19 @@ def suggest(path: Path) -> str:
     if path.is_dir():
         if is_admin_folder(path):
             return suggest_admin(path).text(path.name)
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv", *EXCEL_SUFFIXES})
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.suffix.lower() in {".csv", ".txt", ".tsv", *EXCEL_SUFFIXES}
+        )
         if not files:
             raise ValueError(f"{path}: no CSV or Excel file to draft a specification from")
         draft = suggest_table(files[0])
         if len(files) > 1:
-            draft.notes.append(f"the folder holds {len(files)} files: this draft reads {files[0].name}; "
-                               "draft each other shape with `import suggest FILE`")
+            draft.notes.append(
+                f"the folder holds {len(files)} files: this draft reads {files[0].name}; "
+                "draft each other shape with `import suggest FILE`"
+            )
             draft.spec["file"]["pattern"] = files[0].name
         return draft.text(path.name)
     return suggest_table(path).text(path.name)

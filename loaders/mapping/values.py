@@ -38,15 +38,27 @@ class Evaluator:
         if value.columns is not None:
             joined = np.full(self.n, "", dtype=object)
             for c in value.columns:  # the non-blank parts joined, a whole column at a time
-                part = col(self.chunk, c).reset_index(drop=True).fillna("").astype(str).to_numpy(dtype=object)
+                part = (
+                    col(self.chunk, c)
+                    .reset_index(drop=True)
+                    .fillna("")
+                    .astype(str)
+                    .to_numpy(dtype=object)
+                )
                 given, started = part != "", joined != ""
-                joined = np.where(given & started, joined + value.join + part, np.where(given, part, joined))
+                joined = np.where(
+                    given & started, joined + value.join + part, np.where(given, part, joined)
+                )
             return pd.Series(joined, index=index, dtype=object)
         if value.template is not None:
             out = pd.Series("", index=index, dtype=object)
             last = 0
             for m in _FIELD.finditer(value.template):
-                out = out + value.template[last : m.start()] + col(self.chunk, m.group(1)).reset_index(drop=True)
+                out = (
+                    out
+                    + value.template[last : m.start()]
+                    + col(self.chunk, m.group(1)).reset_index(drop=True)
+                )
                 last = m.end()
             return out + value.template[last:]
         text = self.preamble if value.preamble else (value.constant or "")
@@ -67,7 +79,11 @@ class Evaluator:
             sep = value.split
 
             def parts(t: str) -> list[str]:
-                return [p.strip() if value.trim else p for p in (_NEWLINE.split(t) if sep in ("\n", "newline") else t.split(sep)) if p.strip()]
+                return [
+                    p.strip() if value.trim else p
+                    for p in (_NEWLINE.split(t) if sep in ("\n", "newline") else t.split(sep))
+                    if p.strip()
+                ]
 
             s = per_distinct(s, parts).explode().dropna().astype(str)
         if value.regex is not None:
@@ -87,10 +103,14 @@ class Evaluator:
 
     def _dates(self, s: pd.Series, value: Value) -> pd.Series:
         fmt = value.date_format
-        if fmt == "excel":  # Excel's serial day numbers (1 = 1900-01-01, with its 1900 leap-year slip)
+        if (
+            fmt == "excel"
+        ):  # Excel's serial day numbers (1 = 1900-01-01, with its 1900 leap-year slip)
             days = pd.to_numeric(s.where(s.ne(""), None), errors="coerce")
             days = days.where((days > 0) & (days < 2_958_466))
-            parsed = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
+            parsed = pd.to_datetime(days, unit="D", origin="1899-12-30", errors="coerce").dt.round(
+                "s"
+            )
         else:
             parsed = pd.to_datetime(s.where(s.ne(""), None), format=fmt, errors="coerce")
         iso, _ = parse_datetime_series(s.where(parsed.isna(), ""))
@@ -146,4 +166,8 @@ def per_distinct(values: pd.Series, fn: Callable[[str], Any]) -> pd.Series:
     table = np.empty(len(distinct), dtype=object)
     for i, v in enumerate(distinct):  # one by one: a list result (split) must stay one cell
         table[i] = fn(v)
-    return pd.Series(table[codes] if len(distinct) else np.array([], dtype=object), index=values.index, dtype=object)
+    return pd.Series(
+        table[codes] if len(distinct) else np.array([], dtype=object),
+        index=values.index,
+        dtype=object,
+    )

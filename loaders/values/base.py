@@ -66,7 +66,12 @@ class ValueType(ABC):
         return cleaned is not None and cleaned.valid
 
     def _clean_distinct(
-        self, spellings: np.ndarray, values: np.ndarray, valid: np.ndarray, parsed: np.ndarray, detail: np.ndarray
+        self,
+        spellings: np.ndarray,
+        values: np.ndarray,
+        valid: np.ndarray,
+        parsed: np.ndarray,
+        detail: np.ndarray,
     ) -> None:
         """Fill the four output arrays for distinct spellings, one `clean` each (a type may vectorise)."""
         for i, spelling in enumerate(spellings):
@@ -100,7 +105,9 @@ class ValueType(ABC):
         detail = np.empty(n + 1, dtype=object)
         values[n] = None
         detail[n] = ""
-        self._clean_distinct(np.asarray(uniques, dtype=object), values[:n], valid[:n], parsed[:n], detail[:n])
+        self._clean_distinct(
+            np.asarray(uniques, dtype=object), values[:n], valid[:n], parsed[:n], detail[:n]
+        )
         idx = np.where(codes < 0, n, codes)
         return pd.DataFrame(
             {

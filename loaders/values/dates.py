@@ -90,7 +90,9 @@ def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
     Only distinct values are cleaned: a date column of a million rows holds far fewer dates.
     """
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
-    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":  # all text: strip in one Arrow pass
+    if (
+        pd.api.types.infer_dtype(uniques, skipna=False) == "string"
+    ):  # all text: strip in one Arrow pass
         text = pa.array(uniques, type=pa.string())
         stripped = pc.utf8_trim(text, WHITESPACE)
         if not pc.any(pc.or_(pc.not_equal(stripped, text), pc.equal(stripped, ""))).as_py():
@@ -98,7 +100,9 @@ def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
         cleaned_list: list[str | None] = [c or None for c in stripped.to_pylist()]
     else:
         cleaned_list = [
-            None if u is None or (not isinstance(u, str) and pd.isna(u)) else (str(u).strip() or None)
+            None
+            if u is None or (not isinstance(u, str) and pd.isna(u))
+            else (str(u).strip() or None)
             for u in uniques
         ]
     again, texts = pd.factorize(pd.Series(cleaned_list, dtype=object), use_na_sentinel=True)
@@ -107,7 +111,9 @@ def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def _matches(texts: pa.Array, pattern: str) -> np.ndarray:
-    return np.asarray(pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(
+        pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False), dtype=bool
+    )
 
 
 def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -123,7 +129,9 @@ def parse_datetime_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     if len(uniques):
         grammar_ok = _matches(texts, f"^{DATETIME_RE.pattern}$")
         has_offset = _matches(texts, OFFSET_RE.pattern)
-        plain = grammar_ok & ~has_offset & ~_matches(texts, "^0000-")  # year 0 is no year (as in datetime)
+        plain = (
+            grammar_ok & ~has_offset & ~_matches(texts, "^0000-")
+        )  # year 0 is no year (as in datetime)
         if plain.any():
             parsed_unique[plain] = _iso_plain(texts.filter(pa.array(plain)))
         offset = grammar_ok & has_offset
@@ -146,9 +154,15 @@ def _iso_plain(texts: pa.Array) -> np.ndarray:
     for impossible dates. Arrow's parser is the fast path; it refuses the whole array when any
     value is impossible (2011-02-30), and pandas then sorts them out one by one."""
     try:
-        return pc.cast(texts, pa.timestamp("us")).to_numpy(zero_copy_only=False).astype("datetime64[us]")
+        return (
+            pc.cast(texts, pa.timestamp("us"))
+            .to_numpy(zero_copy_only=False)
+            .astype("datetime64[us]")
+        )
     except pa.ArrowInvalid:
-        parsed = pd.to_datetime(pd.Series(texts.to_pylist(), dtype=object), format="ISO8601", errors="coerce")
+        parsed = pd.to_datetime(
+            pd.Series(texts.to_pylist(), dtype=object), format="ISO8601", errors="coerce"
+        )
         return parsed.to_numpy(dtype="datetime64[us]")
 
 
@@ -165,41 +179,74 @@ def parse_date_series(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 # of DD/MM/YYYY, so 07/31/2011 is refused (31 is not a month) and US month-first is never guessed.
 # A two-digit year is ambiguous (08/07/11 may be 2011 or 2008 first) and refused.
 
-OPTION_EXPECTED = "give an ISO 8601 date, YYYY-MM-DD (2011-07-08), or the day first, DD/MM/YYYY (08/07/2011)"
-MONTHS = {name: number for number, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")], start=1) for name in names}
+OPTION_EXPECTED = (
+    "give an ISO 8601 date, YYYY-MM-DD (2011-07-08), or the day first, DD/MM/YYYY (08/07/2011)"
+)
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _CLOCK = r"(?:(?:T|\s+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?)?"
-_YEAR_FIRST = re.compile(rf"(?P<year>[0-9]{{4}})(?P<sep>[-/])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<day>[0-9]{{1,2}}){_CLOCK}")
-_DAY_FIRST = re.compile(rf"(?P<day>[0-9]{{1,2}})(?P<sep>[/.-])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<year>[0-9]{{4}}){_CLOCK}")
+_YEAR_FIRST = re.compile(
+    rf"(?P<year>[0-9]{{4}})(?P<sep>[-/])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<day>[0-9]{{1,2}}){_CLOCK}"
+)
+_DAY_FIRST = re.compile(
+    rf"(?P<day>[0-9]{{1,2}})(?P<sep>[/.-])(?P<month>[0-9]{{1,2}})(?P=sep)(?P<year>[0-9]{{4}}){_CLOCK}"
+)
 _NAMED = re.compile(
     rf"(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+|-)(?P<name>[A-Za-z]+)\.?,?(?:\s+|-)(?P<year>[0-9]{{4}}){_CLOCK}",
     re.IGNORECASE,
 )
-_SHORT_YEAR = re.compile(r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}(?:\s.*)?|[0-9]{1,2}\s+[A-Za-z]+\.?\s+[0-9]{2}")
+_SHORT_YEAR = re.compile(
+    r"[0-9]{1,2}([/.-])[0-9]{1,2}\1[0-9]{2}(?:\s.*)?|[0-9]{1,2}\s+[A-Za-z]+\.?\s+[0-9]{2}"
+)
 
 
-def _built(raw: str, year: int, month: int, day: int, found: re.Match[str], day_first: bool) -> datetime:
+def _built(
+    raw: str, year: int, month: int, day: int, found: re.Match[str], day_first: bool
+) -> datetime:
     """The datetime of matched parts, or a DateParseError naming what is not real."""
     if year < 1:
         raise DateParseError(f"date {raw!r}: there is no year 0: {OPTION_EXPECTED}")
     if not 1 <= month <= 12:
         why = f"{month} is not a month"
         if day_first and 1 <= day <= 12:
-            why += (f": dates are read day first (DD/MM/YYYY) and month-first US dates are never guessed; "
-                    f"for {month} {MONTH_ABBR[day - 1]} {year} write {month:02d}/{day:02d}/{year} or "
-                    f"{year}-{day:02d}-{month:02d}")
+            why += (
+                f": dates are read day first (DD/MM/YYYY) and month-first US dates are never guessed; "
+                f"for {month} {MONTH_ABBR[day - 1]} {year} write {month:02d}/{day:02d}/{year} or "
+                f"{year}-{day:02d}-{month:02d}"
+            )
         raise DateParseError(f"date {raw!r}: {why}")
     hour, minute, second = (int(found[g]) if found[g] else 0 for g in ("hour", "minute", "second"))
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError:
         if not (0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60):
-            raise DateParseError(f"date {raw!r}: {hour:02d}:{minute:02d}:{second:02d} is not a time of day") from None
-        raise DateParseError(f"date {raw!r}: {MONTH_ABBR[month - 1]} {year} has no day {day}") from None
+            raise DateParseError(
+                f"date {raw!r}: {hour:02d}:{minute:02d}:{second:02d} is not a time of day"
+            ) from None
+        raise DateParseError(
+            f"date {raw!r}: {MONTH_ABBR[month - 1]} {year} has no day {day}"
+        ) from None
 
 
 def parse_datetime_option(raw: str | date) -> datetime:
@@ -215,22 +262,30 @@ def parse_datetime_option(raw: str | date) -> datetime:
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
         raise DateParseError(f"date {raw!r} is blank: {OPTION_EXPECTED}")
-    if DATETIME_RE.fullmatch(text):  # strict ISO 8601, offsets included: the canonical files' grammar
+    if DATETIME_RE.fullmatch(
+        text
+    ):  # strict ISO 8601, offsets included: the canonical files' grammar
         result = _datetime_or_error(text)
         if isinstance(result, datetime):
             return result
     for pattern, day_first in ((_YEAR_FIRST, False), (_DAY_FIRST, True)):
         found = pattern.fullmatch(text)
         if found:
-            return _built(raw, int(found["year"]), int(found["month"]), int(found["day"]), found, day_first)
+            return _built(
+                raw, int(found["year"]), int(found["month"]), int(found["day"]), found, day_first
+            )
     named = _NAMED.fullmatch(text)
     if named:
         month = MONTHS.get(named["name"].lower())
         if month is None:
-            raise DateParseError(f"date {raw!r}: {named['name']!r} is not a month: {OPTION_EXPECTED}")
+            raise DateParseError(
+                f"date {raw!r}: {named['name']!r} is not a month: {OPTION_EXPECTED}"
+            )
         return _built(raw, int(named["year"]), month, int(named["day"]), named, True)
     if _SHORT_YEAR.fullmatch(text):
-        raise DateParseError(f"date {raw!r} is ambiguous: write the year in full ({OPTION_EXPECTED})")
+        raise DateParseError(
+            f"date {raw!r} is ambiguous: write the year in full ({OPTION_EXPECTED})"
+        )
     raise DateParseError(f"date {raw!r} is not a date this tool reads: {OPTION_EXPECTED}")
 
 

@@ -89,7 +89,9 @@ class PhoneType(ValueType):
 
     def id_columns(self, raw: pd.Series, clean: pd.DataFrame) -> dict[str, pd.Series]:
         """A phone keeps each spelling seen, and whether it is allocated and could be parsed."""
-        spellings = pd.Series([[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object)
+        spellings = pd.Series(
+            [[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object
+        )
         return {"spellings": spellings, "valid": clean["valid"], "parsed": clean["parsed"]}
 
     def _clean_text(self, raw: str) -> Cleaned:
@@ -98,29 +100,48 @@ class PhoneType(ValueType):
         return Cleaned(value=value, raw=raw, valid=valid, parsed=parsed, detail=detail)
 
     def _clean_distinct(
-        self, spellings: np.ndarray, values: np.ndarray, valid: np.ndarray, parsed: np.ndarray, detail: np.ndarray
+        self,
+        spellings: np.ndarray,
+        values: np.ndarray,
+        valid: np.ndarray,
+        parsed: np.ndarray,
+        detail: np.ndarray,
     ) -> None:
         """UK mobiles in one pass of Arrow kernels, with validity looked up once per allocation
         range; every other spelling one at a time."""
         if not len(spellings) or pd.api.types.infer_dtype(spellings, skipna=False) != "string":
             super()._clean_distinct(spellings, values, valid, parsed, detail)
             return
-        text = pc.replace_substring_regex(pc.utf8_trim(pa.array(spellings, type=pa.string()), WHITESPACE), _SEPARATORS_RE2, "")
+        text = pc.replace_substring_regex(
+            pc.utf8_trim(pa.array(spellings, type=pa.string()), WHITESPACE), _SEPARATORS_RE2, ""
+        )
         matched = pc.extract_regex(text, _UK_MOBILE_RE2)  # null where the pattern does not match
         mobile = matched.is_valid().to_numpy(zero_copy_only=False)
         if mobile.any():
             found = pc.struct_field(matched.filter(pa.array(mobile)), "national")
             ranges = pc.dictionary_encode(pc.utf8_slice_codeunits(found, 0, _MOBILE_PREFIX))
-            allocated = np.array([_mobile_range_valid(r) for r in ranges.dictionary.to_pylist()], dtype=bool)
-            ok = allocated[ranges.indices.to_numpy(zero_copy_only=False)] if len(allocated) else np.zeros(0, dtype=bool)
-            values[mobile] = pc.binary_join_element_wise("+44", found, "")  # the last argument is the separator.to_numpy(zero_copy_only=False)
+            allocated = np.array(
+                [_mobile_range_valid(r) for r in ranges.dictionary.to_pylist()], dtype=bool
+            )
+            ok = (
+                allocated[ranges.indices.to_numpy(zero_copy_only=False)]
+                if len(allocated)
+                else np.zeros(0, dtype=bool)
+            )
+            values[mobile] = pc.binary_join_element_wise(
+                "+44", found, ""
+            )  # the last argument is the separator.to_numpy(zero_copy_only=False)
             valid[mobile] = ok
             parsed[mobile] = True
             detail[mobile] = np.where(ok, "valid", "unallocated")
         rest = np.flatnonzero(~mobile)
         if len(rest):
-            out = [np.empty(len(rest), dtype=object), np.zeros(len(rest), dtype=bool), np.zeros(len(rest), dtype=bool),
-                   np.empty(len(rest), dtype=object)]
+            out = [
+                np.empty(len(rest), dtype=object),
+                np.zeros(len(rest), dtype=bool),
+                np.zeros(len(rest), dtype=bool),
+                np.empty(len(rest), dtype=object),
+            ]
             super()._clean_distinct(spellings[rest], *out)
             values[rest], valid[rest], parsed[rest], detail[rest] = out
 

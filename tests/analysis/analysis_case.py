@@ -9,7 +9,9 @@ from backends import open_backend
 from graph_intel.stores import GraphStore
 
 
-def build_store(folder: Path, files: dict[str, list[dict[str, str]]], backend: str = "embedded") -> GraphStore:
+def build_store(
+    folder: Path, files: dict[str, list[dict[str, str]]], backend: str = "embedded"
+) -> GraphStore:
     """A fresh store of the backend holding a small canonical dataset written by the test (the
     embedded one in folder/store, where the CLI tests find it)."""
     from canonical_fixtures import write_dataset

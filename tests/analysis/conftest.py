@@ -20,7 +20,9 @@ def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+def demo(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
     """The demo in a store of each backend, open for the whole session (the embedded one is the CLI's store)."""
     if backend == "embedded":
         store = open_backend(backend, request.getfixturevalue("demo_store_path"))

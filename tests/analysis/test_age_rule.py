@@ -30,9 +30,18 @@ def _p(pid: str, category: str, dob: str = "") -> dict[str, str]:
     return {"person_id": pid, "category": category, "date_of_birth": dob, "source_id": "S1"}
 
 
-def _l(a: str, kind_a: str, b: str, kind_b: str, link: str, first: str = "2011-03-01") -> dict[str, str]:
-    return {"from_kind": kind_a, "from_id": a, "to_kind": kind_b, "to_id": b, "link": link, "first_seen": first,
-            "source_id": "S1"}
+def _l(
+    a: str, kind_a: str, b: str, kind_b: str, link: str, first: str = "2011-03-01"
+) -> dict[str, str]:
+    return {
+        "from_kind": kind_a,
+        "from_id": a,
+        "to_kind": kind_b,
+        "to_id": b,
+        "link": link,
+        "first_seen": first,
+        "source_id": "S1",
+    }
 
 
 def _ev(eid: str, kind: str, start: str, where: str = "") -> dict[str, str]:
@@ -45,14 +54,24 @@ def _part(eid: str, pid: str, role: str = "with") -> dict[str, str]:
 
 FILES: dict[str, list[dict[str, str]]] = {
     "sources.csv": [
-        {"source_id": "S1", "agency": "police", "recorded_at": "2011-03-01", "source_eval": "2", "intel_eval": "B", "handling": "P"},
+        {
+            "source_id": "S1",
+            "agency": "police",
+            "recorded_at": "2011-03-01",
+            "source_eval": "2",
+            "intel_eval": "B",
+            "handling": "P",
+        },
     ],
     "persons.csv": [
         _p("G1", "suspect", "1996-01-01"),
-        _p("A1", "suspect", "1980-01-01"), _p("A2", "suspect", "1981-01-01"), _p("A3", "associate", "1982-01-01"),
+        _p("A1", "suspect", "1980-01-01"),
+        _p("A2", "suspect", "1981-01-01"),
+        _p("A3", "associate", "1982-01-01"),
         _p("A4", "suspect", "1979-01-01"),
         _p("C2", "child", "1997-06-01"),
-        _p("U97", "unknown", "1997-02-02"), _p("U0", "unknown"),
+        _p("U97", "unknown", "1997-02-02"),
+        _p("U0", "unknown"),
     ],
     "locations.csv": [
         {"location_id": "L1", "name": "Harbour Hotel", "kind": "hotel", "source_id": "S1"},
@@ -65,9 +84,14 @@ FILES: dict[str, list[dict[str, str]]] = {
         *[_ev(f"SP{d}", "sighting", f"2011-05-0{d}T20:00:00", "L2") for d in (1, 2, 3)],
     ],
     "event_participants.csv": [
-        _part("AR1", "G1", "subject"), _part("AR1", "A2"), _part("AR1", "A3"),
-        _part("SG1", "A2"), _part("SG1", "C2"),
-        _part("SG2", "A4"), _part("SG2", "U97"), _part("SG2", "C2"),
+        _part("AR1", "G1", "subject"),
+        _part("AR1", "A2"),
+        _part("AR1", "A3"),
+        _part("SG1", "A2"),
+        _part("SG1", "C2"),
+        _part("SG2", "A4"),
+        _part("SG2", "U97"),
+        _part("SG2", "C2"),
         *[_part(f"SP{d}", who) for d in (1, 2, 3) for who in ("A1", "G1")],
     ],
     "links.csv": [
@@ -94,15 +118,29 @@ def _run(path: Path, *args: str) -> tuple[int, Any]:
 
 def test_age_at_each_date_beats_category() -> None:
     people = pd.DataFrame(
-        {"date_of_birth": ["1996-01-01", "1997-02-02", None, None, None, "1996-02-29"],
-         "category": ["suspect", "unknown", "unknown", "child", "associate", "suspect"],
-         "first_seen": ["2011-03-01"] * 6},
+        {
+            "date_of_birth": ["1996-01-01", "1997-02-02", None, None, None, "1996-02-29"],
+            "category": ["suspect", "unknown", "unknown", "child", "associate", "suspect"],
+            "first_seen": ["2011-03-01"] * 6,
+        },
         index=["G1", "U97", "U0", "C9", "A9", "L1"],
     )
     rule = Ages(people)
-    got = rule.status(["G1", "G1", "U97", "U97", "U0", "C9", "A9", "L1", "L1", "nobody"],
-                      ["2011-04-01", "2014-01-01", "2011-04-01", "2015-02-02", "2011-04-01", "2030-01-01",
-                       "2011-04-01", "2014-02-28", "2014-03-01", "2011-04-01"])
+    got = rule.status(
+        ["G1", "G1", "U97", "U97", "U0", "C9", "A9", "L1", "L1", "nobody"],
+        [
+            "2011-04-01",
+            "2014-01-01",
+            "2011-04-01",
+            "2015-02-02",
+            "2011-04-01",
+            "2030-01-01",
+            "2011-04-01",
+            "2014-02-28",
+            "2014-03-01",
+            "2011-04-01",
+        ],
+    )
     assert list(got) == [CHILD, ADULT, CHILD, ADULT, POSSIBLE, CHILD, ADULT, CHILD, ADULT, POSSIBLE]
     # an undated fact is judged at the earliest date the data holds about the person
     assert list(rule.status(["G1", "U97"], [None, None])) == [CHILD, CHILD]
@@ -126,7 +164,10 @@ def test_adults_in_contact_count_her_as_a_child(store_path: Path) -> None:
     _, doc = _run(store_path, "shared-contacts")
     rows = {r["person_id"]: r["children"] for r in doc["adults_with_children"]}
     assert sorted(rows["A2"]) == ["C2", "G1"]  # G1, a suspect aged 15, is a child to A2
-    assert sorted(rows["A4"]) == ["C2", "U97"]  # U97, of unknown category born 1997, is a child in 2011
+    assert sorted(rows["A4"]) == [
+        "C2",
+        "U97",
+    ]  # U97, of unknown category born 1997, is a child in 2011
 
 
 def test_hotspots_count_children_by_age_at_the_event(store_path: Path) -> None:
@@ -151,12 +192,16 @@ def test_kept_apart_lists_possible_children_and_prompts(store_path: Path) -> Non
     _, doc = _run(store_path, "kept-apart")
     assert doc["possibly_children"] == ["U0"]
     prompts = [v for v in doc["possible_victims"] if v["person_id"] == "G1"]
-    assert {v["prompt"] for v in prompts} == {"recorded as a suspect while aged 15: consider exploitation",
-                                              "arrested while aged 15: consider exploitation"}
+    assert {v["prompt"] for v in prompts} == {
+        "recorded as a suspect while aged 15: consider exploitation",
+        "arrested while aged 15: consider exploitation",
+    }
     assert next(v for v in prompts if v["what"] == "arrested")["event"] == "AR1"
     assert not any(v["person_id"] in ("A1", "A2", "A3") for v in doc["possible_victims"])
     result = runner.invoke(app, ["kept-apart", "--store", str(store_path)])
-    assert result.exit_code == 0 and "U0" in result.stdout and "consider exploitation" in result.stdout
+    assert (
+        result.exit_code == 0 and "U0" in result.stdout and "consider exploitation" in result.stdout
+    )
 
 
 def test_network_draws_her_as_a_child(store_path: Path, tmp_path: Path) -> None:
@@ -167,11 +212,16 @@ def test_network_draws_her_as_a_child(store_path: Path, tmp_path: Path) -> None:
         picture = network(store, "person", "G1", hops=2)
     nodes = {n["id"].split(":")[-1]: n for n in picture.view.nodes if n["id"].startswith("Person|")}
     child = styles.CATEGORY_COLOURS["child"]
-    assert nodes["G1"]["color"]["background"] == child and nodes["G1"]["color"]["border"] == styles.CHILD_BORDER
+    assert (
+        nodes["G1"]["color"]["background"] == child
+        and nodes["G1"]["color"]["border"] == styles.CHILD_BORDER
+    )
     assert "recorded as suspect while a child: consider exploitation" in nodes["G1"]["title"]
     assert nodes["A2"]["color"]["background"] == styles.CATEGORY_COLOURS["suspect"]
     out = tmp_path / "g1.html"
-    result = runner.invoke(app, ["network", "person", "G1", "--out", str(out), "--store", str(store_path), "--json"])
+    result = runner.invoke(
+        app, ["network", "person", "G1", "--out", str(out), "--store", str(store_path), "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert "consider exploitation" in out.read_text(encoding="utf-8")
 
@@ -179,7 +229,9 @@ def test_network_draws_her_as_a_child(store_path: Path, tmp_path: Path) -> None:
 def test_colocation_says_who_was_a_child(store_path: Path) -> None:
     _, rows = _run(store_path, "colocation")
     pair = next(r for r in rows if {r["a"], r["b"]} == {"A1", "G1"})
-    assert pair["occasions"] == 3 and pair["children"] == ["G1"]  # a suspect, aged 15 at each sighting
+    assert pair["occasions"] == 3 and pair["children"] == [
+        "G1"
+    ]  # a suspect, aged 15 at each sighting
 
 
 def test_human_groups_and_key_players_name_who_was_kept_apart(store_path: Path) -> None:

@@ -21,11 +21,21 @@ from graph_intel.stores.ladybug_store import result_frame
 def _statements() -> list[tuple[str, dict[str, object]]]:
     out: list[tuple[str, dict[str, object]]] = []
     for ent in schema().entities.values():
-        out.append((f"MATCH (n:{ent.name}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in ent.columns()), {}))
+        out.append(
+            (
+                f"MATCH (n:{ent.name}) RETURN " + ", ".join(f"n.{c} AS {c}" for c in ent.columns()),
+                {},
+            )
+        )
     for link in schema().links.values():
         for a, b in link.pairs:
             cols = ", ".join(f"l.{c} AS {c}" for c in link.columns())
-            out.append((f"MATCH (a:{a})-[l:{link.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key, {cols}", {}))
+            out.append(
+                (
+                    f"MATCH (a:{a})-[l:{link.name}]->(b:{b}) RETURN a.key AS from_key, b.key AS to_key, {cols}",
+                    {},
+                )
+            )
     out += [(p.text("embedded"), p.bind(**patterns.PARAMETERS)) for p in patterns.all_patterns()]
     return out
 
@@ -44,7 +54,9 @@ def connection(demo_store_path: Path) -> ladybug.Connection:
 
 
 @pytest.mark.parametrize("statement", _statements(), ids=lambda s: s[0][:60])
-def test_arrow_read_equals_get_as_df(connection: ladybug.Connection, statement: tuple[str, dict[str, object]]) -> None:
+def test_arrow_read_equals_get_as_df(
+    connection: ladybug.Connection, statement: tuple[str, dict[str, object]]
+) -> None:
     cypher, params = statement
     expected = connection.execute(cypher, params).get_as_df()
     got = result_frame(connection.execute(cypher, params))

@@ -22,7 +22,15 @@ def _run(path: Path, *args: str) -> tuple[int, Any]:
 
 def test_registered_for_the_api() -> None:
     words = set(load_all())
-    for w in ("groups", "shared-contacts", "key-players", "path", "hotspots", "colocation", "changes"):
+    for w in (
+        "groups",
+        "shared-contacts",
+        "key-players",
+        "path",
+        "hotspots",
+        "colocation",
+        "changes",
+    ):
         assert (w,) in words
 
 
@@ -40,8 +48,12 @@ def test_shared_contacts_json(demo_store_path: Path) -> None:
     code, doc = _run(demo_store_path, "shared-contacts")
     assert code == 0
     assert set(doc) == {"adults_with_children", "numbers_in_handsets", "shared_objects"}
-    assert {r["person_id"] for r in doc["adults_with_children"]} == set(planted.ADULTS_WITH_CHILDREN)
-    assert all(isinstance(r["evidence"], int) and r["children"] for r in doc["adults_with_children"])
+    assert {r["person_id"] for r in doc["adults_with_children"]} == set(
+        planted.ADULTS_WITH_CHILDREN
+    )
+    assert all(
+        isinstance(r["evidence"], int) and r["children"] for r in doc["adults_with_children"]
+    )
     assert all({"number", "exhibits", "saved_as"} <= set(r) for r in doc["numbers_in_handsets"])
     assert all({"kind", "id", "persons"} <= set(r) for r in doc["shared_objects"])
 

@@ -45,19 +45,29 @@ def test_groups_split_above_threshold_is_seeded_and_says_so(demo: GraphStore) ->
     assert first["members"].tolist() == again["members"].tolist()
     big = first[first["split"].notna()]
     assert not big.empty and "Leiden" in big["split"].iloc[0]
-    assert set().union(*(set(m) for m in big["members"])) <= {f"demo:{p}" for p in planted.GROUPS[0]}
+    assert set().union(*(set(m) for m in big["members"])) <= {
+        f"demo:{p}" for p in planted.GROUPS[0]
+    }
 
 
 def test_shared_contacts_exact(demo: GraphStore) -> None:
     awc = adults_with_children(demo)
-    assert {p: frozenset(c) for p, c in zip(awc["person_id"], awc["children"], strict=True)} == planted.ADULTS_WITH_CHILDREN
+    assert {
+        p: frozenset(c) for p, c in zip(awc["person_id"], awc["children"], strict=True)
+    } == planted.ADULTS_WITH_CHILDREN
     for row in awc.to_dict("records"):
         assert row["evidence"] == len(row["facts"]) and all(f["source_id"] for f in row["facts"])
     nih = numbers_in_handsets(demo)
-    got = {n: (frozenset(e), frozenset(s)) for n, e, s in zip(nih["number"], nih["exhibits"], nih["saved_as"], strict=True)}
+    got = {
+        n: (frozenset(e), frozenset(s))
+        for n, e, s in zip(nih["number"], nih["exhibits"], nih["saved_as"], strict=True)
+    }
     assert got == planted.NUMBERS_IN_HANDSETS
     shared = shared_objects(demo)
-    assert {(k, i): frozenset(p) for k, i, p in zip(shared["kind"], shared["id"], shared["persons"], strict=True)} == planted.SHARED_OBJECTS
+    assert {
+        (k, i): frozenset(p)
+        for k, i, p in zip(shared["kind"], shared["id"], shared["persons"], strict=True)
+    } == planted.SHARED_OBJECTS
 
 
 def test_key_players_broker(demo: GraphStore) -> None:
@@ -108,10 +118,15 @@ def test_hotspots(demo: GraphStore) -> None:
 def test_colocation(demo: GraphStore) -> None:
     for window in (planted.COLOCATION_WINDOW_MINUTES, 15):
         frame = colocation(demo, window_minutes=window, min_occasions=3)
-        assert {frozenset((a, b)) for a, b in zip(frame["a"], frame["b"], strict=True)} == planted.COLOCATED_PAIRS
+        assert {
+            frozenset((a, b)) for a, b in zip(frame["a"], frame["b"], strict=True)
+        } == planted.COLOCATED_PAIRS
         assert set(frame["kind"]) == {"vehicle"}
     once = colocation(demo, window_minutes=planted.COLOCATION_WINDOW_MINUTES, min_occasions=1)
-    pairs = {frozenset((a, b)): n for a, b, n in zip(once["a"], once["b"], once["occasions"], strict=True)}
+    pairs = {
+        frozenset((a, b)): n
+        for a, b, n in zip(once["a"], once["b"], once["occasions"], strict=True)
+    }
     for pair in planted.COLOCATED_ONCE:
         assert pairs[pair] == 1
     assert colocation(demo, min_occasions=2)["occasions"].min() >= 2

@@ -19,7 +19,14 @@ def _p(pid: str, category: str = "suspect", dob: str = "1970-01-01") -> dict[str
 
 
 def _l(a: str, kind_a: str, b: str, kind_b: str, link: str, source: str = "S1") -> dict[str, str]:
-    return {"from_kind": kind_a, "from_id": a, "to_kind": kind_b, "to_id": b, "link": link, "source_id": source}
+    return {
+        "from_kind": kind_a,
+        "from_id": a,
+        "to_kind": kind_b,
+        "to_id": b,
+        "link": link,
+        "source_id": source,
+    }
 
 
 def _ev(eid: str, kind: str, start: str, where: str = "") -> dict[str, str]:
@@ -33,13 +40,30 @@ def _part(eid: str, pid: str, role: str = "with") -> dict[str, str]:
 ADULTS = [f"B{i}" for i in range(1, 27)]
 FILES: dict[str, list[dict[str, str]]] = {
     "sources.csv": [
-        {"source_id": "S1", "agency": "police", "recorded_at": "2011-01-01", "source_eval": "2", "intel_eval": "B", "handling": "P"},
-        {"source_id": "S3", "agency": "police", "recorded_at": "2011-01-01", "source_eval": "3", "intel_eval": "E", "handling": "P"},
+        {
+            "source_id": "S1",
+            "agency": "police",
+            "recorded_at": "2011-01-01",
+            "source_eval": "2",
+            "intel_eval": "B",
+            "handling": "P",
+        },
+        {
+            "source_id": "S3",
+            "agency": "police",
+            "recorded_at": "2011-01-01",
+            "source_eval": "3",
+            "intel_eval": "E",
+            "handling": "P",
+        },
     ],
     "persons.csv": [
-        _p("K1", "child", "1997-01-01"), _p("K2", "child", "1997-02-01"),
+        _p("K1", "child", "1997-01-01"),
+        _p("K2", "child", "1997-02-01"),
         *[_p(a) for a in ADULTS],
-        _p("U1", "unknown", ""), _p("U2", "unknown", "1970-05-05"), _p("U3", "unknown", "2000-01-01"),
+        _p("U1", "unknown", ""),
+        _p("U2", "unknown", "1970-05-05"),
+        _p("U3", "unknown", "2000-01-01"),
     ],
     "locations.csv": [
         {"location_id": "H1", "kind": "home", "source_id": "S1"},  # K1's home
@@ -56,29 +80,53 @@ FILES: dict[str, list[dict[str, str]]] = {
         _ev("SK", "sighting", "2011-02-05T22:00:00", "TK"),
     ],
     "event_participants.csv": [
-        _part("N1", "B11", "served_on"), _part("N1", "B12", "reporter"), _part("N1", "K1", "child"),
-        _part("M1", "K1", "subject"), _part("M1", "B13", "reporter"), _part("M1", "B14", "with"),
-        _part("SG", "B19"), _part("SG", "B20"),
-        _part("SH", "B9"), _part("SK", "B10"), _part("SH", "K1"), _part("SK", "K1"), _part("SH", "K2"),
+        _part("N1", "B11", "served_on"),
+        _part("N1", "B12", "reporter"),
+        _part("N1", "K1", "child"),
+        _part("M1", "K1", "subject"),
+        _part("M1", "B13", "reporter"),
+        _part("M1", "B14", "with"),
+        _part("SG", "B19"),
+        _part("SG", "B20"),
+        _part("SH", "B9"),
+        _part("SK", "B10"),
+        _part("SH", "K1"),
+        _part("SK", "K1"),
+        _part("SH", "K2"),
     ],
     "links.csv": [
-        _l("B1", "person", "K1", "person", "associate_of"), _l("K1", "person", "B2", "person", "associate_of"),
+        _l("B1", "person", "K1", "person", "associate_of"),
+        _l("K1", "person", "B2", "person", "associate_of"),
         _l("K1", "person", "07700 900001", "phone", "uses_phone"),
-        _l("B3", "person", "07700 900001", "phone", "uses_phone"), _l("B4", "person", "07700 900001", "phone", "uses_phone"),
+        _l("B3", "person", "07700 900001", "phone", "uses_phone"),
+        _l("B4", "person", "07700 900001", "phone", "uses_phone"),
         _l("B24", "person", "07700 900002", "phone", "uses_phone"),
         _l("K1", "person", "H1", "location", "lives_at"),
-        _l("B5", "person", "H1", "location", "lives_at"), _l("B6", "person", "H1", "location", "lives_at"),
-        _l("B7", "person", "CP", "location", "lives_at"), _l("B8", "person", "CP", "location", "lives_at"),
-        _l("B9", "person", "HOT", "location", "lives_at"), _l("B10", "person", "HOT", "location", "lives_at"),
-        _l("B9", "person", "TK", "location", "frequents"), _l("B10", "person", "TK", "location", "frequents"),
-        _l("B17", "person", "H2", "location", "lives_at"), _l("B18", "person", "H2", "location", "lives_at"),
-        _l("B21", "person", "U1", "person", "associate_of"), _l("U1", "person", "B22", "person", "family_of"),
+        _l("B5", "person", "H1", "location", "lives_at"),
+        _l("B6", "person", "H1", "location", "lives_at"),
+        _l("B7", "person", "CP", "location", "lives_at"),
+        _l("B8", "person", "CP", "location", "lives_at"),
+        _l("B9", "person", "HOT", "location", "lives_at"),
+        _l("B10", "person", "HOT", "location", "lives_at"),
+        _l("B9", "person", "TK", "location", "frequents"),
+        _l("B10", "person", "TK", "location", "frequents"),
+        _l("B17", "person", "H2", "location", "lives_at"),
+        _l("B18", "person", "H2", "location", "lives_at"),
+        _l("B21", "person", "U1", "person", "associate_of"),
+        _l("U1", "person", "B22", "person", "family_of"),
         _l("B23", "person", "U2", "person", "associate_of"),
         _l("B25", "person", "B26", "person", "partner_of", "S3"),
         _l("B15", "person", "U3", "person", "associate_of"),
     ],
     "calls.csv": [
-        {"caller": "07700 900001", "callee": "07700 900002", "start": "2011-03-01T20:00:00", "duration_s": "30", "type": "voice", "source_id": "S1"},
+        {
+            "caller": "07700 900001",
+            "callee": "07700 900002",
+            "start": "2011-03-01T20:00:00",
+            "duration_s": "30",
+            "type": "voice",
+            "source_id": "S1",
+        },
     ],
 }
 
@@ -101,7 +149,9 @@ def _groups(store: GraphStore, minimum: MinGrade | None = None) -> set[frozenset
 def test_only_the_allowed_joins_make_groups(small: GraphStore) -> None:
     assert _groups(small) == {
         frozenset({"B17", "B18"}),  # a shared home
-        frozenset({"B19", "B20"}),  # together at a sighting (at a hotel: the event joins, not the place)
+        frozenset(
+            {"B19", "B20"}
+        ),  # together at a sighting (at a hotel: the event joins, not the place)
         frozenset({"B23", "U2"}),  # unknown category with an adult date of birth counts as an adult
         frozenset({"B25", "B26"}),  # partners, on a 3E source
     }

@@ -45,7 +45,10 @@ class RecordingStore(LadybugStore):
         self.reads: list[tuple[str, str]] = []
 
     def links(
-        self, link: str, from_keys: Sequence[str] | None = None, to_keys: Sequence[str] | None = None
+        self,
+        link: str,
+        from_keys: Sequence[str] | None = None,
+        to_keys: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         if from_keys is None and to_keys is None:
             self.reads.append(("links", schema().link(link).name))
@@ -101,11 +104,17 @@ def test_numbers_in_handsets_counts_exhibits_in_the_store(recording: RecordingSt
     assert "SAVED_CONTACT" not in _whole(reads, "links")
 
 
-def test_contact_evidence_matches_calls_and_meetings_in_the_store(recording: RecordingStore) -> None:
+def test_contact_evidence_matches_calls_and_meetings_in_the_store(
+    recording: RecordingStore,
+) -> None:
     facts = contact_evidence(recording)
     assert {"call", "together", "pickup"} <= set(facts["kind"])
     reads = recording.take()
-    assert {("pattern", "call_pairs"), ("pattern", "participants_Person"), ("pattern", "participants_Vehicle")} <= set(reads)
+    assert {
+        ("pattern", "call_pairs"),
+        ("pattern", "participants_Person"),
+        ("pattern", "participants_Vehicle"),
+    } <= set(reads)
     assert "PARTICIPATED_IN" not in _whole(reads, "links")
     assert "Event" not in _whole(reads, "nodes")
 
@@ -114,8 +123,11 @@ def test_places_read_placed_events_and_who_was_there(recording: RecordingStore) 
     assert not hotspots(recording).empty
     assert not colocation(recording, min_occasions=1).empty
     reads = recording.take()
-    assert {("pattern", "placed_events"), ("pattern", "present_at_places_Person"),
-            ("pattern", "present_at_places_Vehicle")} <= set(reads)
+    assert {
+        ("pattern", "placed_events"),
+        ("pattern", "present_at_places_Person"),
+        ("pattern", "present_at_places_Vehicle"),
+    } <= set(reads)
     assert not _whole(reads, "links") & {"PARTICIPATED_IN", "OCCURRED_AT"}
     assert "Event" not in _whole(reads, "nodes")
 
@@ -141,9 +153,13 @@ def test_the_store_threshold_drops_nothing_grading_or_clusters_keep(
     numbers = numbers_in_handsets(recording, grade, at_least=1)
     for n in (2, 3):
         cut = every[every["persons"].map(len) >= n]
-        assert shared_objects(recording, grade, at_least=n).to_dict("records") == cut.to_dict("records")
+        assert shared_objects(recording, grade, at_least=n).to_dict("records") == cut.to_dict(
+            "records"
+        )
         cut = numbers[numbers["exhibits"].map(len) >= n]
-        assert numbers_in_handsets(recording, grade, at_least=n).to_dict("records") == cut.to_dict("records")
+        assert numbers_in_handsets(recording, grade, at_least=n).to_dict("records") == cut.to_dict(
+            "records"
+        )
 
 
 # -- safeguarding and the network page -------------------------------------------------------------
@@ -187,7 +203,9 @@ def test_the_evidence_pack_reads_one_pair_by_key(recording: RecordingStore) -> N
 
 def test_chronology_and_matrix_read_by_key(recording: RecordingStore) -> None:
     child = recording.find_keys("Person", "C1")[0]
-    set_status(recording, child, "red", "tester", "2012-01-01", "a test entry", at=datetime(2011, 6, 1))
+    set_status(
+        recording, child, "red", "tester", "2012-01-01", "a test entry", at=datetime(2011, 6, 1)
+    )
     recording.take()  # the readers' reads only
     assert chronology(recording, child)
     assert [r["rag"] for r in matrix_list(recording, date(2011, 7, 1))] == ["red"]

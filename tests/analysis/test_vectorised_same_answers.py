@@ -90,9 +90,13 @@ def _first(values: pd.Series) -> str | None:
     return stamps.min().isoformat() if not stamps.empty else None
 
 
-def reference_linked_groups(store: GraphStore, minimum: MinGrade | None = None,
-                            threshold: int = groups_mod.SPLIT_THRESHOLD, seed: int = groups_mod.SEED,
-                            name: Callable[[str], str] | None = None) -> pd.DataFrame:
+def reference_linked_groups(
+    store: GraphStore,
+    minimum: MinGrade | None = None,
+    threshold: int = groups_mod.SPLIT_THRESHOLD,
+    seed: int = groups_mod.SEED,
+    name: Callable[[str], str] | None = None,
+) -> pd.DataFrame:
     """The earlier linked_groups: each group's evidence selected by `isin` over all facts (with
     `name`, persons named by it and no person_keys, as linked_groups does)."""
     facts = groups_mod.joining_facts(store, minimum)
@@ -107,16 +111,30 @@ def reference_linked_groups(store: GraphStore, minimum: MinGrade | None = None,
             people = sorted(set(rows_["a"]) | set(rows_["b"]))
             all_srcs = list(dict.fromkeys(s for ss in rows_["sources"] for s in ss))
             item = {
-                "kind": kind, "id": groups_mod._ident(kind, ref),
-                "persons": [name(p) if name else split_key(p, "Person")[1] for p in people], "person_keys": people,
-                "facts": sorted(set(rows_["fact"])), "at": _first(rows_["at"]), **srcs.cite(all_srcs),
+                "kind": kind,
+                "id": groups_mod._ident(kind, ref),
+                "persons": [name(p) if name else split_key(p, "Person")[1] for p in people],
+                "person_keys": people,
+                "facts": sorted(set(rows_["fact"])),
+                "at": _first(rows_["at"]),
+                **srcs.cite(all_srcs),
             }
             if name is not None:
                 del item["person_keys"]
             evidence.append(item)
-        rows.append({"group": n, "size": len(group.members), "members": group.members,
-                     "component": group.component, "split": group.split, "evidence": evidence})
-    return pd.DataFrame(rows, columns=["group", "size", "members", "component", "split", "evidence"])
+        rows.append(
+            {
+                "group": n,
+                "size": len(group.members),
+                "members": group.members,
+                "component": group.component,
+                "split": group.split,
+                "evidence": evidence,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["group", "size", "members", "component", "split", "evidence"]
+    )
 
 
 def reference_hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
@@ -129,7 +147,9 @@ def reference_hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd
     placed = places_mod._placed_events(store, srcs)
     rule = Ages(persons(store))
     present = places_mod._present(store, srcs, "Person", placed).rename(columns={"who": "person"})
-    present = present.merge(placed[["event", "location", "started_at"]], on=["event", "location"], how="left")
+    present = present.merge(
+        placed[["event", "location", "started_at"]], on=["event", "location"], how="left"
+    )
     present["status"] = rule.status(present["person"], present["started_at"])
     locations = store.nodes("Location", columns=["name", "kind"]).set_index("key")
     rows = []
@@ -155,10 +175,24 @@ def reference_hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd
                 "event_ids": sorted(split_key(str(e), "Event")[1] for e in evs["event"].unique()),
             }
         )
-    frame = pd.DataFrame(rows, columns=["location_id", "key", "name", "kind", "children", "adults", "events",
-                                        "by_hour", "by_weekday", "event_ids"])
-    return frame.sort_values(["children", "adults", "events", "location_id"],
-                             ascending=[False, False, False, True]).reset_index(drop=True)
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "location_id",
+            "key",
+            "name",
+            "kind",
+            "children",
+            "adults",
+            "events",
+            "by_hour",
+            "by_weekday",
+            "event_ids",
+        ],
+    )
+    return frame.sort_values(
+        ["children", "adults", "events", "location_id"], ascending=[False, False, False, True]
+    ).reset_index(drop=True)
 
 
 def _cli_json(path: Path, *args: str) -> Any:
@@ -168,8 +202,9 @@ def _cli_json(path: Path, *args: str) -> Any:
 
 
 @pytest.mark.parametrize("min_grade", [None, "2B"])
-def test_groups_json_equals_the_per_group_reference(store_path: Path, store: GraphStore,
-                                                    monkeypatch: pytest.MonkeyPatch, min_grade: str | None) -> None:
+def test_groups_json_equals_the_per_group_reference(
+    store_path: Path, store: GraphStore, monkeypatch: pytest.MonkeyPatch, min_grade: str | None
+) -> None:
     args = ["groups"] + (["--min-grade", min_grade] if min_grade else [])
     got = _cli_json(store_path, *args)
     monkeypatch.setattr(an, "linked_groups", reference_linked_groups)
@@ -200,7 +235,9 @@ class ShuffledStore(LadybugStore):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_groups_do_not_rest_on_the_order_the_store_returns_rows(store_path: Path, store: GraphStore, seed: int) -> None:
+def test_groups_do_not_rest_on_the_order_the_store_returns_rows(
+    store_path: Path, store: GraphStore, seed: int
+) -> None:
     """The cause of an earlier flaky comparison: which of a person's two attributions of one object
     was kept, and the order of an item's sources, followed the order rows were read in."""
     expected = groups_mod.linked_groups(store).to_dict("records")
@@ -213,8 +250,9 @@ def test_groups_do_not_rest_on_the_order_the_store_returns_rows(store_path: Path
     assert expected
 
 
-def test_hotspots_json_equals_the_per_place_reference(store_path: Path, store: GraphStore,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hotspots_json_equals_the_per_place_reference(
+    store_path: Path, store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     got = _cli_json(store_path, "hotspots")
     monkeypatch.setattr(an, "hotspots", reference_hotspots)
     expected = json.loads(to_json(an.hotspots_json(store)))

@@ -52,7 +52,9 @@ def seeded_settings(root: Path, **overrides: object) -> Settings:
     store_dir = root / "store"
     store = open_store(store_dir)
     try:
-        ingest(store, write_dataset(root / "case1"), dataset="case1", quarantine_file=root / "q.csv")
+        ingest(
+            store, write_dataset(root / "case1"), dataset="case1", quarantine_file=root / "q.csv"
+        )
     finally:
         store.close()
     return Settings(store=store_dir, api_db=root / "api.sqlite", **overrides)  # type: ignore[arg-type]
@@ -70,8 +72,12 @@ def start(settings: Settings, raise_server_exceptions: bool = False) -> Iterator
 
 def persons_csv(n: int, prefix: str = "P") -> bytes:
     """A canonical persons.csv of `n` adults with ids `prefix0`... (an upload big or small)."""
-    rows = [f"{prefix}{i},Given{i % 97},Family{i % 89},1980-01-0{1 + i % 9},associate" for i in range(n)]
-    return ("person_id,given_name,family_name,date_of_birth,category\n" + "\n".join(rows) + "\n").encode()
+    rows = [
+        f"{prefix}{i},Given{i % 97},Family{i % 89},1980-01-0{1 + i % 9},associate" for i in range(n)
+    ]
+    return (
+        "person_id,given_name,family_name,date_of_birth,category\n" + "\n".join(rows) + "\n"
+    ).encode()
 
 
 def free_port() -> int:
@@ -82,13 +88,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(store: Path, stderr: int | IO[bytes] | None = subprocess.DEVNULL) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serving(
+    store: Path, stderr: int | IO[bytes] | None = subprocess.DEVNULL
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`graph-intel serve` over `store` in its own process on a free loopback port, with its base URL,
     once it answers /health; killed at the end if the test has not stopped it."""
     base = f"http://127.0.0.1:{free_port()}"
     port = base.rsplit(":", 1)[1]
-    server = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", port, "--store", str(store)],
-                              stdout=subprocess.DEVNULL, stderr=stderr)
+    server = subprocess.Popen(
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", port, "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
     try:
         for _ in range(300):
             try:

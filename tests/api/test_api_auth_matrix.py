@@ -35,7 +35,9 @@ EXPECTED = {
 
 
 def _operations(env: ApiEnv) -> list[tuple[str, APIRoute]]:
-    return [(m, r) for r in iter_routes(env.app) if isinstance(r, APIRoute) for m in sorted(r.methods)]
+    return [
+        (m, r) for r in iter_routes(env.app) if isinstance(r, APIRoute) for m in sorted(r.methods)
+    ]
 
 
 def _roles(route: APIRoute) -> set[str]:
@@ -54,7 +56,11 @@ def test_known_routes_have_the_designed_rule(env: ApiEnv) -> None:
     for key, roles in EXPECTED.items():
         if key in ops:
             assert ops[key] == roles, key
-    for key in [("GET", "/api/v1/stats"), ("GET", "/api/v1/show/{kind}/{ident}"), ("POST", "/api/v1/ingest")]:
+    for key in [
+        ("GET", "/api/v1/stats"),
+        ("GET", "/api/v1/show/{kind}/{ident}"),
+        ("POST", "/api/v1/ingest"),
+    ]:
         assert key in ops
 
 
@@ -64,7 +70,12 @@ def test_registry_routes_follow_the_command_role(env: ApiEnv) -> None:
     for words, command in load_all().items():
         if "out" in command.func.__code__.co_varnames[: command.func.__code__.co_argcount]:
             continue  # commands that write files are CLI-only
-        matches = [p for p in ops if p == "/api/v1/" + "/".join(words) or p.startswith("/api/v1/" + "/".join(words) + "/{")]
+        matches = [
+            p
+            for p in ops
+            if p == "/api/v1/" + "/".join(words)
+            or p.startswith("/api/v1/" + "/".join(words) + "/{")
+        ]
         assert matches, f"no route for read command {' '.join(words)}"
         assert _roles(ops[matches[0]]) == set(LEAST_ROLE[command.role])
 
@@ -79,14 +90,23 @@ def test_matrix_for_every_route(env: ApiEnv) -> None:
             if response.status_code != 200:
                 failures.append(f"{method} {route.path} public -> {response.status_code}")
             continue
-        if response.status_code != 401 or "bearer" not in response.headers.get("www-authenticate", "").lower():
+        if (
+            response.status_code != 401
+            or "bearer" not in response.headers.get("www-authenticate", "").lower()
+        ):
             failures.append(f"{method} {route.path} no token -> {response.status_code}")
         for role in ROLES:
             response = call(env.client, route, method, env.headers(role))
             allowed = role in roles
-            ok = response.status_code not in (401, 403) and response.status_code < 500 if allowed else response.status_code == 403
+            ok = (
+                response.status_code not in (401, 403) and response.status_code < 500
+                if allowed
+                else response.status_code == 403
+            )
             if not ok:
-                failures.append(f"{method} {route.path} as {role} -> {response.status_code} {response.text[:120]}")
+                failures.append(
+                    f"{method} {route.path} as {role} -> {response.status_code} {response.text[:120]}"
+                )
     assert not failures, "\n".join(failures)
 
 

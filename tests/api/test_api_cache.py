@@ -22,7 +22,10 @@ def test_concurrent_askers_share_one_computation() -> None:
         return Cached(b"answer", "application/json", frozenset({"C1"}))
 
     results: list[Cached] = []
-    threads = [threading.Thread(target=lambda: results.append(cache.get_or_make(store, "k", make))) for _ in range(20)]  # type: ignore[arg-type]
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get_or_make(store, "k", make)))
+        for _ in range(20)
+    ]  # type: ignore[arg-type]
     for t in threads:
         t.start()
     for t in threads:

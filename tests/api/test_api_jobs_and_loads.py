@@ -18,8 +18,12 @@ ASYNC = {"Prefer": "respond-async"}
 
 
 def _upload(env: ApiEnv, body: bytes, dataset: str, headers: dict[str, str] | None = None) -> Any:
-    return env.client.post("/api/v1/ingest", headers={**env.headers("analyst"), **(headers or {})},
-                           files=[("files", ("persons.csv", body, "text/csv"))], data={"dataset": dataset})
+    return env.client.post(
+        "/api/v1/ingest",
+        headers={**env.headers("analyst"), **(headers or {})},
+        files=[("files", ("persons.csv", body, "text/csv"))],
+        data={"dataset": dataset},
+    )
 
 
 def _poll(env: ApiEnv, url: str, token_headers: dict[str, str]) -> dict[str, Any]:
@@ -59,7 +63,10 @@ def test_a_job_is_seen_by_its_owner_only_and_its_end_is_audited(fresh: ApiEnv) -
     users.close()
     r = fresh.client.get(url, headers={"Authorization": f"Bearer {other}", "X-Purpose": "checking"})
     assert r.status_code == 404
-    assert fresh.client.get("/api/v1/jobs/nosuchjob", headers=fresh.headers("analyst")).status_code == 404
+    assert (
+        fresh.client.get("/api/v1/jobs/nosuchjob", headers=fresh.headers("analyst")).status_code
+        == 404
+    )
     assert fresh.client.get(url, headers=fresh.headers("viewer")).status_code == 403
     entries = list(reversed(fresh.app.state.services.audit.query(limit=1000)))
     ended = [e for e in entries if e["params"].get("job") and e["params"].get("status") == "done"]
@@ -79,7 +86,9 @@ def test_a_job_that_cannot_load_fails_with_the_reason(fresh: ApiEnv) -> None:
 
 def test_reads_during_a_load_see_the_store_before_it_or_are_told_to_wait(fresh: ApiEnv) -> None:
     svc = fresh.app.state.services
-    assert fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).status_code == 200  # cached now
+    assert (
+        fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).status_code == 200
+    )  # cached now
     started, release = threading.Event(), threading.Event()
 
     def hold_a_load() -> None:
@@ -92,7 +101,10 @@ def test_reads_during_a_load_see_the_store_before_it_or_are_told_to_wait(fresh: 
     try:
         assert started.wait(10)
         r = fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst"))
-        assert r.status_code == 200 and "computed before the load of dataset big" in r.headers[ANSWER_HEADER]
+        assert (
+            r.status_code == 200
+            and "computed before the load of dataset big" in r.headers[ANSWER_HEADER]
+        )
         r = fresh.client.get("/api/v1/hotspots", headers=fresh.headers("analyst"))
         assert r.status_code == 503
         assert r.headers["retry-after"] == "5"
@@ -113,7 +125,12 @@ def test_a_load_that_did_not_finish_is_named_on_every_answer_until_reloaded(fres
         r = fresh.client.get(path, headers=fresh.headers("analyst"))
         assert r.status_code == 200, path
         assert r.headers[INCOMPLETE_HEADER] == "case1", path
-    assert fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).json()["incomplete_loads"][0]["dataset"] == "case1"
+    assert (
+        fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).json()[
+            "incomplete_loads"
+        ][0]["dataset"]
+        == "case1"
+    )
     r = _upload(fresh, PERSONS, "case1")
     assert r.status_code == 200
     r = fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst"))
@@ -144,7 +161,9 @@ def test_a_read_whose_client_went_away_is_dropped_before_it_runs() -> None:
     async def main() -> None:
         limiter = anyio.CapacityLimiter(1)
         other = object()
-        limiter.acquire_on_behalf_of_nowait(other)  # the pool's one worker is busy with another read
+        limiter.acquire_on_behalf_of_nowait(
+            other
+        )  # the pool's one worker is busy with another read
         try:
             with pytest.raises(ClientGone):
                 await run_abandonable(Gone(), work, limiter)  # type: ignore[arg-type]
@@ -155,7 +174,9 @@ def test_a_read_whose_client_went_away_is_dropped_before_it_runs() -> None:
     assert ran == []
 
 
-def test_a_read_not_answered_within_its_patience_is_told_to_try_again_and_its_answer_is_kept() -> None:
+def test_a_read_not_answered_within_its_patience_is_told_to_try_again_and_its_answer_is_kept() -> (
+    None
+):
     """A read held longer than its patience gets StillComputing (503 with Retry-After over HTTP);
     the computation goes on, and the next try finds its answer."""
     import anyio

@@ -46,15 +46,23 @@ def small_sync(tmp_path: Path) -> Iterator[ApiEnv]:
 
 def test_a_large_upload_is_a_job_even_without_prefer(small_sync: ApiEnv) -> None:
     env = small_sync
-    r = env.client.post("/api/v1/ingest", headers=env.headers("analyst"), data={"dataset": "big"},
-                        files=[("files", ("persons.csv", persons_csv(50), "text/csv"))])
+    r = env.client.post(
+        "/api/v1/ingest",
+        headers=env.headers("analyst"),
+        data={"dataset": "big"},
+        files=[("files", ("persons.csv", persons_csv(50), "text/csv"))],
+    )
     assert r.status_code == 202, r.text
     assert "preference-applied" not in r.headers  # not asked for: the size decided
     job = _poll(env.client, r.headers["location"], env.headers("analyst"))
     assert job["status"] == "done" and job["result"]["rows_loaded"] == {"persons.csv": 50}
     # a small one is still answered at once with its report
-    r = env.client.post("/api/v1/ingest", headers=env.headers("analyst"), data={"dataset": "tiny"},
-                        files=[("files", ("persons.csv", b"person_id,given_name\nT1,Tia\n", "text/csv"))])
+    r = env.client.post(
+        "/api/v1/ingest",
+        headers=env.headers("analyst"),
+        data={"dataset": "tiny"},
+        files=[("files", ("persons.csv", b"person_id,given_name\nT1,Tia\n", "text/csv"))],
+    )
     assert r.status_code == 200 and r.json()["rows_loaded"] == {"persons.csv": 1}
 
 
@@ -64,8 +72,12 @@ def test_a_job_loads_in_another_process_and_the_service_reads_the_result(fresh: 
     before = svc.store
     r = env.client.get("/api/v1/stats", headers=env.headers("analyst"))
     persons_before = r.json()["persons"]
-    r = env.client.post("/api/v1/ingest", headers={**env.headers("analyst"), "Prefer": "respond-async"},
-                        data={"dataset": "apart"}, files=[("files", ("persons.csv", persons_csv(300, "A"), "text/csv"))])
+    r = env.client.post(
+        "/api/v1/ingest",
+        headers={**env.headers("analyst"), "Prefer": "respond-async"},
+        data={"dataset": "apart"},
+        files=[("files", ("persons.csv", persons_csv(300, "A"), "text/csv"))],
+    )
     assert r.status_code == 202
     job = _poll(env.client, r.headers["location"], env.headers("analyst"))
     assert job["status"] == "done", job
@@ -77,17 +89,34 @@ def test_a_job_loads_in_another_process_and_the_service_reads_the_result(fresh: 
     shown = env.client.get("/api/v1/show/person/apart:A7", headers=env.headers("analyst"))
     assert shown.status_code == 200 and shown.json()["properties"]["given_name"] == "Given7"
     # the raw query route reads the reopened store too
-    q = env.client.post("/api/v1/query", headers=env.headers("analyst"),
-                        json={"cypher": "MATCH (p:Person) WHERE p.dataset = $d RETURN count(*) AS n", "params": {"d": "apart"}})
+    q = env.client.post(
+        "/api/v1/query",
+        headers=env.headers("analyst"),
+        json={
+            "cypher": "MATCH (p:Person) WHERE p.dataset = $d RETURN count(*) AS n",
+            "params": {"d": "apart"},
+        },
+    )
     assert q.status_code == 200 and q.json()["rows"] == [{"n": 300}]
 
 
 def test_a_refused_load_in_its_process_fails_the_job_with_the_reason(fresh: ApiEnv) -> None:
-    r = fresh.client.post("/api/v1/ingest", headers={**fresh.headers("analyst"), "Prefer": "respond-async"},
-                          data={"dataset": "dup"}, files=[("files", ("persons.csv", b"person_id,given_name,person_id\nJ1,Jo,x\n", "text/csv"))])
+    r = fresh.client.post(
+        "/api/v1/ingest",
+        headers={**fresh.headers("analyst"), "Prefer": "respond-async"},
+        data={"dataset": "dup"},
+        files=[
+            ("files", ("persons.csv", b"person_id,given_name,person_id\nJ1,Jo,x\n", "text/csv"))
+        ],
+    )
     job = _poll(fresh.client, r.headers["location"], fresh.headers("analyst"))
     assert job["status"] == "failed" and "column 'person_id' appears twice" in job["error"]
-    assert fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).json()["incomplete_loads"] == []
+    assert (
+        fresh.client.get("/api/v1/stats", headers=fresh.headers("analyst")).json()[
+            "incomplete_loads"
+        ]
+        == []
+    )
 
 
 def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh: ApiEnv) -> None:
@@ -96,8 +125,12 @@ def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh:
     env = fresh
     headers = env.headers("analyst")
     clean = env.client.get("/api/v1/stats", headers=headers).json()["persons"]  # cached now
-    r = env.client.post("/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, data={"dataset": "bulk"},
-                        files=[("files", ("persons.csv", persons_csv(20_000, "B"), "text/csv"))])
+    r = env.client.post(
+        "/api/v1/ingest",
+        headers={**headers, "Prefer": "respond-async"},
+        data={"dataset": "bulk"},
+        files=[("files", ("persons.csv", persons_csv(20_000, "B"), "text/csv"))],
+    )
     assert r.status_code == 202
     seen: list[tuple[str, int, dict[str, Any] | None, str | None]] = []
     done = threading.Event()
@@ -105,9 +138,27 @@ def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh:
     def read() -> None:
         while not done.is_set():
             s = env.client.get("/api/v1/stats", headers=headers)
-            seen.append(("stats", s.status_code, s.json() if s.status_code == 200 else None, s.headers.get(ANSWER_HEADER)))
-            q = env.client.post("/api/v1/query", headers=headers, json={"cypher": "MATCH (p:Person) RETURN count(*) AS n"})
-            seen.append(("query", q.status_code, q.json() if q.status_code == 200 else None, q.headers.get("retry-after")))
+            seen.append(
+                (
+                    "stats",
+                    s.status_code,
+                    s.json() if s.status_code == 200 else None,
+                    s.headers.get(ANSWER_HEADER),
+                )
+            )
+            q = env.client.post(
+                "/api/v1/query",
+                headers=headers,
+                json={"cypher": "MATCH (p:Person) RETURN count(*) AS n"},
+            )
+            seen.append(
+                (
+                    "query",
+                    q.status_code,
+                    q.json() if q.status_code == 200 else None,
+                    q.headers.get("retry-after"),
+                )
+            )
             assert env.client.get("/health").status_code == 200
 
     reader = threading.Thread(target=read)
@@ -121,7 +172,9 @@ def test_reads_while_a_load_runs_apart_are_from_before_it_or_told_to_wait(fresh:
     assert {status for _, status, _, _ in seen} <= {200, 503}, seen
     for route, status, body, mark in seen:
         if route == "stats" and status == 200:
-            assert body is not None and body["persons"] in (clean, clean + 20_000), body  # never half-loaded
+            assert body is not None and body["persons"] in (clean, clean + 20_000), (
+                body
+            )  # never half-loaded
         if route == "query" and status == 503:
             assert mark == "5"  # Retry-After
         if route == "query" and status == 200:
@@ -141,7 +194,9 @@ def _load_children(parent: int) -> list[int]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        ppid = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:")), 0)
+        ppid = next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:")), 0
+        )
         if ppid == parent and b"api.load_process" in cmdline:
             found.append(int(entry.name))
     return found
@@ -165,7 +220,9 @@ def _alive(pid: int) -> bool:
     return not ("State:\tZ" in status and "Threads:\t1\n" in status)
 
 
-def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores(tmp_path: Path) -> None:
+def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores(
+    tmp_path: Path,
+) -> None:
     settings = seeded_settings(tmp_path)
     users = UserStore(settings.store / "api.sqlite")
     token = users.add("loader", "analyst")
@@ -182,8 +239,13 @@ def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores
     children: list[int] = []
     with serving(settings.store) as (server, base):
         headers = {"Authorization": f"Bearer {token}", "X-Purpose": "load test"}
-        r = httpx.post(base + "/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, timeout=120,
-                       files=[("files", ("persons.csv", upload, "text/csv"))], data={"dataset": "bulk"})
+        r = httpx.post(
+            base + "/api/v1/ingest",
+            headers={**headers, "Prefer": "respond-async"},
+            timeout=120,
+            files=[("files", ("persons.csv", upload, "text/csv"))],
+            data={"dataset": "bulk"},
+        )
         assert r.status_code == 202, r.text
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # until the load's process is well into the load
@@ -202,11 +264,16 @@ def test_kill_9_of_the_service_mid_load_stops_its_load_and_one_reingest_restores
     assert mid_load, "the load ended before the service was killed: nothing was tested"
     doc = stats()
     marked = [item["dataset"] for item in doc["incomplete_loads"]]
-    assert marked == ["bulk"] or (marked == [] and doc["persons"] == clean["persons"] + PERSONS), doc
+    assert marked == ["bulk"] or (marked == [] and doc["persons"] == clean["persons"] + PERSONS), (
+        doc
+    )
     folder = tmp_path / "again"
     folder.mkdir()
     (folder / "persons.csv").write_bytes(upload)
-    result = runner.invoke(cli_app, ["ingest", str(folder), "--dataset", "bulk", "--store", str(settings.store), "--json"])
+    result = runner.invoke(
+        cli_app,
+        ["ingest", str(folder), "--dataset", "bulk", "--store", str(settings.store), "--json"],
+    )
     assert result.exit_code == 0, result.stdout + result.stderr
     doc = stats()
     assert doc["incomplete_loads"] == []

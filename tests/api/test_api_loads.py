@@ -11,8 +11,12 @@ def test_two_uploads_into_one_dataset_keep_both_quarantine_files(fresh: ApiEnv) 
     bad = b"person_id,given_name,category\n,No id,suspect\nU1,Una,child\n"
     reports = []
     for body in (bad, bad.replace(b"U1", b"U2")):
-        r = fresh.client.post("/api/v1/ingest", headers=fresh.headers("analyst"),
-                              files=[("files", ("persons.csv", body, "text/csv"))], data={"dataset": "upload1"})
+        r = fresh.client.post(
+            "/api/v1/ingest",
+            headers=fresh.headers("analyst"),
+            files=[("files", ("persons.csv", body, "text/csv"))],
+            data={"dataset": "upload1"},
+        )
         assert r.status_code == 200, r.text
         reports.append(r.json())
     files = [rep["quarantine_file"] for rep in reports]

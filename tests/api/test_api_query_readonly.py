@@ -57,14 +57,24 @@ def _state(env: ApiEnv, csv: Path) -> tuple[dict, str, set[str]]:
 def test_the_probes_attacks_are_refused_and_change_nothing(planted: tuple[ApiEnv, Path]) -> None:
     env, csv = planted
     before = _state(env, csv)
-    passwd_lines = [line for line in PASSWD.read_text().splitlines() if line.strip()] if PASSWD.exists() else []
+    passwd_lines = (
+        [line for line in PASSWD.read_text().splitlines() if line.strip()]
+        if PASSWD.exists()
+        else []
+    )
     for cypher in _attacks(csv):
-        r = env.client.post("/api/v1/query", headers=env.headers("analyst"), json={"cypher": cypher})
+        r = env.client.post(
+            "/api/v1/query", headers=env.headers("analyst"), json={"cypher": cypher}
+        )
         assert r.status_code == 400, (cypher, r.status_code, r.text)
         assert "read-only" in r.json()["detail"]
         assert not any(line in r.text for line in passwd_lines[:3]) and "root:" not in r.text
         entry = env.app.state.services.audit.query(limit=1)[0]
-        assert entry["who"] == "analyst-user" and entry["status"] == 400 and entry["route"] == "/api/v1/query"
+        assert (
+            entry["who"] == "analyst-user"
+            and entry["status"] == 400
+            and entry["route"] == "/api/v1/query"
+        )
         assert entry["params"]["cypher"] == cypher and entry["params"]["refused"]
         assert entry["persons"] == []
     assert _state(env, csv) == before
@@ -101,7 +111,9 @@ def test_the_database_alone_refuses_them(tmp_path: Path, monkeypatch: pytest.Mon
                 store.user_query(cypher.format(passwd=PASSWD, csv=csv))
             assert "root:" not in str(refused.value), cypher
             assert store.counts() == before, cypher
-            assert store.user_query("MATCH (p:Person) RETURN count(p) AS n")["n"].tolist() == [before["Person"]]
+            assert store.user_query("MATCH (p:Person) RETURN count(p) AS n")["n"].tolist() == [
+                before["Person"]
+            ]
     assert csv.read_text(encoding="utf-8") == "a\n1\n"
     with open_store(settings.store) as store:
         assert store.counts() == before
@@ -111,15 +123,33 @@ def test_each_layer_refuses_on_its_own(tmp_path: Path) -> None:
     settings = seeded_settings(tmp_path)
     with open_store(settings.store) as store:
         conn = store._reader()  # the plan of an attack, as the database prints it
-        plan = str(conn.execute(f"EXPLAIN COPY (MATCH (p:Person) RETURN p.key) TO '{tmp_path / 'x.csv'}'").get_as_df().iloc[0, 0])
+        plan = str(
+            conn.execute(f"EXPLAIN COPY (MATCH (p:Person) RETURN p.key) TO '{tmp_path / 'x.csv'}'")
+            .get_as_df()
+            .iloc[0, 0]
+        )
         assert ladybug_plan_refusal(plan) == "COPY_TO"
-        plan = str(conn.execute("EXPLAIN MATCH (p:Person) RETURN p.key AS `COPY_TO[9]`").get_as_df().iloc[0, 0])
-        assert ladybug_plan_refusal(plan) == "COPY_TO"  # text in the statement can only add refusals
-        plan = str(conn.execute("EXPLAIN MATCH (p:Person)-[*1..2]-(q) RETURN p.key, count(q) ORDER BY p.key LIMIT 3").get_as_df().iloc[0, 0])
+        plan = str(
+            conn.execute("EXPLAIN MATCH (p:Person) RETURN p.key AS `COPY_TO[9]`")
+            .get_as_df()
+            .iloc[0, 0]
+        )
+        assert (
+            ladybug_plan_refusal(plan) == "COPY_TO"
+        )  # text in the statement can only add refusals
+        plan = str(
+            conn.execute(
+                "EXPLAIN MATCH (p:Person)-[*1..2]-(q) RETURN p.key, count(q) ORDER BY p.key LIMIT 3"
+            )
+            .get_as_df()
+            .iloc[0, 0]
+        )
         assert ladybug_plan_refusal(plan) is None
     assert not (tmp_path / "x.csv").exists()
     assert screened_keyword("RETURN '//'; COMMIT; MATCH (p) DETACH DELETE p RETURN 1") == "COMMIT"
-    assert screened_keyword("MATCH (p) WHERE p.note = 'please CREATE // nothing' RETURN p.set") is None
+    assert (
+        screened_keyword("MATCH (p) WHERE p.note = 'please CREATE // nothing' RETURN p.set") is None
+    )
     assert screened_keyword('RETURN "a\\"b" // x\n CREATE (n)') == "CREATE"
     assert screened_keyword("CALL show_tables() RETURN *") is None
 
@@ -130,15 +160,24 @@ def test_reads_still_answer_and_audit_the_persons_they_name(fresh: ApiEnv) -> No
         ("MATCH (p:Person) RETURN p.key AS key ORDER BY key", {}),
         ("MATCH (p:Person) RETURN p ORDER BY p.key", {}),
         ("MATCH (p:Person) WHERE p.id = $id RETURN p.given_name AS name, p.id AS id", {"id": "C1"}),
-        ("MATCH (p:Person) WHERE p.given_name = 'please CREATE nothing // really' RETURN count(p) AS n", {}),
+        (
+            "MATCH (p:Person) WHERE p.given_name = 'please CREATE nothing // really' RETURN count(p) AS n",
+            {},
+        ),
         ("CALL show_tables() RETURN name", {}),
     ):
-        r = env.client.post("/api/v1/query", headers=env.headers("analyst"), json={"cypher": cypher, "params": params})
+        r = env.client.post(
+            "/api/v1/query",
+            headers=env.headers("analyst"),
+            json={"cypher": cypher, "params": params},
+        )
         assert r.status_code == 200, (cypher, r.text)
         entry = env.app.state.services.audit.query(limit=1)[0]
         assert entry["params"]["cypher"] == cypher and "refused" not in entry["params"]
         if "$id" in cypher:
-            assert r.json()["rows"] == [{"name": "Tia", "id": "C1"}] and entry["persons"] == ["case1:C1"]
+            assert r.json()["rows"] == [{"name": "Tia", "id": "C1"}] and entry["persons"] == [
+                "case1:C1"
+            ]
         elif "RETURN p" in cypher:
             assert entry["persons"] == ["case1:A1", "case1:A2", "case1:C1"]
         else:
@@ -147,7 +186,9 @@ def test_reads_still_answer_and_audit_the_persons_they_name(fresh: ApiEnv) -> No
 
 def test_the_route_can_be_switched_off(tmp_path: Path) -> None:
     for env in start(seeded_settings(tmp_path, raw_query=False)):
-        r = env.client.post("/api/v1/query", headers=env.headers("analyst"), json={"cypher": "RETURN 1"})
+        r = env.client.post(
+            "/api/v1/query", headers=env.headers("analyst"), json={"cypher": "RETURN 1"}
+        )
         assert r.status_code == 403 and "switched off" in r.json()["detail"]
 
 
@@ -159,9 +200,20 @@ def test_neo4j_plans_with_load_csv_or_procedures_are_refused() -> None:
     """The plan check run on the plan the Neo4j driver returns (no server here: the plan shape)."""
     from graph_intel.stores.untrusted import neo4j_plan_refusal
 
-    read = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "NodeByLabelScan@neo4j", "children": []}]}
-    load = {"operatorType": "ProduceResults@neo4j", "children": [{"operatorType": "LoadCSV@neo4j", "children": []}]}
-    call = {"operatorType": "ProduceResults", "children": [{"operatorType": "Projection", "children": [{"operatorType": "ProcedureCall"}]}]}
+    read = {
+        "operatorType": "ProduceResults@neo4j",
+        "children": [{"operatorType": "NodeByLabelScan@neo4j", "children": []}],
+    }
+    load = {
+        "operatorType": "ProduceResults@neo4j",
+        "children": [{"operatorType": "LoadCSV@neo4j", "children": []}],
+    }
+    call = {
+        "operatorType": "ProduceResults",
+        "children": [
+            {"operatorType": "Projection", "children": [{"operatorType": "ProcedureCall"}]}
+        ],
+    }
     assert neo4j_plan_refusal(read) is None
     assert neo4j_plan_refusal(load) == "LoadCSV" and neo4j_plan_refusal(call) == "ProcedureCall"
     assert neo4j_plan_refusal(None) is not None

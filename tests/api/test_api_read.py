@@ -42,12 +42,25 @@ def test_unknown_entity_is_404_and_bad_kind_is_not_500(env: ApiEnv) -> None:
 
 def test_ambiguous_id_is_400_naming_the_choices(fresh: ApiEnv) -> None:
     csv = b"person_id,given_name,category\nC1,Other,child\n"
-    r = fresh.client.post("/api/v1/ingest", headers=fresh.headers("analyst"),
-                          files=[("files", ("persons.csv", csv, "text/csv"))], data={"dataset": "case2"})
+    r = fresh.client.post(
+        "/api/v1/ingest",
+        headers=fresh.headers("analyst"),
+        files=[("files", ("persons.csv", csv, "text/csv"))],
+        data={"dataset": "case2"},
+    )
     assert r.status_code == 200, r.text
     r = fresh.client.get("/api/v1/show/person/C1", headers=fresh.headers("viewer"))
-    assert r.status_code == 400 and "case1:C1" in r.json()["detail"] and "case2:C1" in r.json()["detail"]
-    assert fresh.client.get("/api/v1/show/person/case2:C1", headers=fresh.headers("viewer")).status_code == 200
+    assert (
+        r.status_code == 400
+        and "case1:C1" in r.json()["detail"]
+        and "case2:C1" in r.json()["detail"]
+    )
+    assert (
+        fresh.client.get(
+            "/api/v1/show/person/case2:C1", headers=fresh.headers("viewer")
+        ).status_code
+        == 200
+    )
 
 
 def test_every_registered_command_answers_without_a_server_error(env: ApiEnv) -> None:
@@ -84,19 +97,33 @@ def test_network_page_is_offline_html_for_viewers(env: ApiEnv) -> None:
     assert "default-src 'none'" in resp.headers["content-security-policy"]
     body = resp.text
     assert "<script src=" not in body and "https://" not in body.split("<script", 1)[0]
-    assert env.client.get("/api/v1/pages/network/person/NOBODY", headers=env.headers("viewer")).status_code == 404
-    assert env.client.get("/api/v1/pages/network/person/A1?min_grade=9Z", headers=env.headers("viewer")).status_code == 400
+    assert (
+        env.client.get(
+            "/api/v1/pages/network/person/NOBODY", headers=env.headers("viewer")
+        ).status_code
+        == 404
+    )
+    assert (
+        env.client.get(
+            "/api/v1/pages/network/person/A1?min_grade=9Z", headers=env.headers("viewer")
+        ).status_code
+        == 400
+    )
 
 
 def test_network_page_with_an_unknown_link_kind_is_400(env: ApiEnv) -> None:
-    resp = env.client.get("/api/v1/pages/network/person/A1?links=%14", headers=env.headers("viewer"))
+    resp = env.client.get(
+        "/api/v1/pages/network/person/A1?links=%14", headers=env.headers("viewer")
+    )
     assert resp.status_code == 400
 
 
 def test_cached_answers_never_outlive_a_write(fresh: ApiEnv) -> None:
     h = fresh.headers("analyst")
     before = fresh.client.get("/api/v1/stats", headers=h).json()
-    assert fresh.client.get("/api/v1/stats", headers=h).json() == before  # served again, same answer
+    assert (
+        fresh.client.get("/api/v1/stats", headers=h).json() == before
+    )  # served again, same answer
     files = [("files", ("persons.csv", b"person_id,category\nNEW1,child\n", "text/csv"))]
     resp = fresh.client.post("/api/v1/ingest", headers=h, files=files, data={"dataset": "upload1"})
     assert resp.status_code == 200, resp.text

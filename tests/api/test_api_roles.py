@@ -14,4 +14,6 @@ def test_pack_over_the_api_checks_roles(env: ApiEnv) -> None:
     assert swapped.status_code == 422 and "swapped" in swapped.json()["detail"]
     adult = env.client.get("/api/v1/cawn/pack/A1/A2", headers=env.headers("analyst"))
     assert adult.status_code == 422 and "A2" in adult.json()["detail"]
-    assert env.client.get("/api/v1/cawn/pack/A1/C1", headers=env.headers("viewer")).status_code == 403
+    assert (
+        env.client.get("/api/v1/cawn/pack/A1/C1", headers=env.headers("viewer")).status_code == 403
+    )

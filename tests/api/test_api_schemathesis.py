@@ -34,8 +34,12 @@ CHECKS = [
 def _operations() -> list[tuple[str, str]]:
     """(method, path) of every operation in the document (it is built without opening a store)."""
     doc: dict[str, Any] = create_app(Settings()).openapi()
-    return [(method.upper(), path) for path, item in doc["paths"].items() for method in item
-            if method in ("get", "post", "put", "patch", "delete")]
+    return [
+        (method.upper(), path)
+        for path, item in doc["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
 
 
 OPERATIONS = _operations()
@@ -49,18 +53,27 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiEnv]:
 
 @pytest.fixture(scope="module")
 def schema(running: ApiEnv) -> Any:
-    return schemathesis.openapi.from_asgi(OPENAPI_PATH, running.app, headers=running.headers("analyst"))
+    return schemathesis.openapi.from_asgi(
+        OPENAPI_PATH, running.app, headers=running.headers("analyst")
+    )
 
 
 def test_every_operation_is_fuzzed() -> None:
     """The document lists every route the service serves (read commands, ingest, jobs, query, admin, pages)."""
     paths = {path for _, path in OPERATIONS}
     assert len(OPERATIONS) >= 30
-    assert {"/api/v1/ingest", "/api/v1/query", "/api/v1/jobs/{job_id}", "/api/v1/admin/users"} <= paths
+    assert {
+        "/api/v1/ingest",
+        "/api/v1/query",
+        "/api/v1/jobs/{job_id}",
+        "/api/v1/admin/users",
+    } <= paths
 
 
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_answers_are_as_the_document_says(running: ApiEnv, schema: Any, method: str, path: str) -> None:
+def test_answers_are_as_the_document_says(
+    running: ApiEnv, schema: Any, method: str, path: str
+) -> None:
     """No generated request gets a 5xx or an answer the document does not declare (422 included)."""
     role = "admin" if path.startswith("/api/v1/admin/") else "analyst"
     auth = running.headers(role)
@@ -68,8 +81,13 @@ def test_answers_are_as_the_document_says(running: ApiEnv, schema: Any, method: 
     failures: list[str] = []
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-              database=None)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
     def run(case: schemathesis.Case) -> None:
         response = case.call(headers={**(case.headers or {}), **auth})
         try:
@@ -79,7 +97,9 @@ def test_answers_are_as_the_document_says(running: ApiEnv, schema: Any, method: 
 
     run()
     jobs = running.app.state.services.jobs
-    for _ in range(1200):  # a generated ingest may have queued a job: the next operation runs after it
+    for _ in range(
+        1200
+    ):  # a generated ingest may have queued a job: the next operation runs after it
         if not jobs.active:
             break
         time.sleep(0.1)
@@ -89,13 +109,23 @@ def test_answers_are_as_the_document_says(running: ApiEnv, schema: Any, method: 
 def test_a_422_says_why_in_one_line_and_lists_each_problem(running: ApiEnv) -> None:
     """A parameter not as declared: `detail` is the reason as text, `errors` each {loc, msg, type};
     the document declares that body (ErrorBody) and not FastAPI's HTTPValidationError."""
-    r = running.client.get("/api/v1/pages/network/person/C1", params={"hops": "many"}, headers=running.headers("viewer"))
+    r = running.client.get(
+        "/api/v1/pages/network/person/C1",
+        params={"hops": "many"},
+        headers=running.headers("viewer"),
+    )
     assert r.status_code == 422
     body = r.json()
-    assert isinstance(body["detail"], str) and "hops" in body["detail"] and "many" not in body["detail"]
+    assert (
+        isinstance(body["detail"], str)
+        and "hops" in body["detail"]
+        and "many" not in body["detail"]
+    )
     assert body["errors"] and {"loc", "msg", "type"} <= set(body["errors"][0])
     assert body["errors"][0]["loc"] == ["query", "hops"]
     doc = running.client.get(OPENAPI_PATH, headers=running.headers("viewer")).json()
     assert "HTTPValidationError" not in doc["components"]["schemas"]
     declared = doc["paths"]["/api/v1/pages/network/{kind}/{ident}"]["get"]["responses"]
-    assert declared["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert declared["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }

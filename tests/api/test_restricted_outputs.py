@@ -22,17 +22,63 @@ NOTE = "informant material - do not disseminate"
 
 CASE: dict[str, list[dict[str, str]]] = {
     "sources.csv": [
-        {"source_id": "S1", "agency": "police", "recorded_at": "2011-03-01", "reference": "LOG-1", "source_eval": "1", "intel_eval": "A", "handling": "P"},
-        {"source_id": "S9", "agency": "police", "recorded_at": "2011-04-01", "reference": "CHIS/0093", "source_eval": "3", "intel_eval": "E",
-         "handling": "C", "handling_note": NOTE},
-        {"source_id": "S7", "agency": "police", "recorded_at": "2009-04-10", "reference": "LEGACY/IMS/1999", "source_eval": "B", "intel_eval": "2",
-         "handling": "3", "scheme": "5x5x5"},
-        {"source_id": "S8", "agency": "police", "recorded_at": "2009-04-11", "reference": "LEGACY/IMS/2000", "source_eval": "B", "intel_eval": "2",
-         "handling": "1", "scheme": "5x5x5"},
+        {
+            "source_id": "S1",
+            "agency": "police",
+            "recorded_at": "2011-03-01",
+            "reference": "LOG-1",
+            "source_eval": "1",
+            "intel_eval": "A",
+            "handling": "P",
+        },
+        {
+            "source_id": "S9",
+            "agency": "police",
+            "recorded_at": "2011-04-01",
+            "reference": "CHIS/0093",
+            "source_eval": "3",
+            "intel_eval": "E",
+            "handling": "C",
+            "handling_note": NOTE,
+        },
+        {
+            "source_id": "S7",
+            "agency": "police",
+            "recorded_at": "2009-04-10",
+            "reference": "LEGACY/IMS/1999",
+            "source_eval": "B",
+            "intel_eval": "2",
+            "handling": "3",
+            "scheme": "5x5x5",
+        },
+        {
+            "source_id": "S8",
+            "agency": "police",
+            "recorded_at": "2009-04-11",
+            "reference": "LEGACY/IMS/2000",
+            "source_eval": "B",
+            "intel_eval": "2",
+            "handling": "1",
+            "scheme": "5x5x5",
+        },
     ],
     "persons.csv": [
-        {"person_id": "A1", "given_name": "Dale", "family_name": "Korver", "date_of_birth": "1980-01-01", "category": "suspect", "source_id": "S1"},
-        {"person_id": "C1", "given_name": "Tia", "family_name": "Marsh", "date_of_birth": "1997-05-01", "category": "child", "source_id": "S1"},
+        {
+            "person_id": "A1",
+            "given_name": "Dale",
+            "family_name": "Korver",
+            "date_of_birth": "1980-01-01",
+            "category": "suspect",
+            "source_id": "S1",
+        },
+        {
+            "person_id": "C1",
+            "given_name": "Tia",
+            "family_name": "Marsh",
+            "date_of_birth": "1997-05-01",
+            "category": "child",
+            "source_id": "S1",
+        },
     ],
     "vehicles.csv": [
         {"vrm": "LS11 WOB", "make": "Audi", "colour": "grey", "source_id": "S9"},
@@ -40,14 +86,54 @@ CASE: dict[str, list[dict[str, str]]] = {
         {"vrm": "YJ10 FZP", "make": "Golf", "source_id": "S8"},
     ],
     "links.csv": [
-        {"from_kind": "person", "from_id": "A1", "to_kind": "phone", "to_id": "07700 900123", "link": "uses_phone", "source_id": "S1"},
-        {"from_kind": "person", "from_id": "A1", "to_kind": "vehicle", "to_id": "LS11 WOB", "link": "keeper_of", "source_id": "S9"},
-        {"from_kind": "person", "from_id": "A1", "to_kind": "vehicle", "to_id": "AB12 CDE", "link": "drives", "source_id": "S7"},
-        {"from_kind": "person", "from_id": "A1", "to_kind": "vehicle", "to_id": "YJ10 FZP", "link": "drives", "source_id": "S8"},
+        {
+            "from_kind": "person",
+            "from_id": "A1",
+            "to_kind": "phone",
+            "to_id": "07700 900123",
+            "link": "uses_phone",
+            "source_id": "S1",
+        },
+        {
+            "from_kind": "person",
+            "from_id": "A1",
+            "to_kind": "vehicle",
+            "to_id": "LS11 WOB",
+            "link": "keeper_of",
+            "source_id": "S9",
+        },
+        {
+            "from_kind": "person",
+            "from_id": "A1",
+            "to_kind": "vehicle",
+            "to_id": "AB12 CDE",
+            "link": "drives",
+            "source_id": "S7",
+        },
+        {
+            "from_kind": "person",
+            "from_id": "A1",
+            "to_kind": "vehicle",
+            "to_id": "YJ10 FZP",
+            "link": "drives",
+            "source_id": "S8",
+        },
     ],
     "events.csv": [
-        {"event_id": "E1", "kind": "sighting", "start": "2011-03-05T21:30:00", "summary": "C1 seen with A1 at the bus station", "source_id": "S1"},
-        {"event_id": "E2", "kind": "sighting", "start": "2011-04-01T22:00:00", "summary": "CHIS saw C1 with A1 at the flat", "source_id": "S9"},
+        {
+            "event_id": "E1",
+            "kind": "sighting",
+            "start": "2011-03-05T21:30:00",
+            "summary": "C1 seen with A1 at the bus station",
+            "source_id": "S1",
+        },
+        {
+            "event_id": "E2",
+            "kind": "sighting",
+            "start": "2011-04-01T22:00:00",
+            "summary": "CHIS saw C1 with A1 at the flat",
+            "source_id": "S9",
+        },
     ],
     "event_participants.csv": [
         {"event_id": "E1", "kind": "person", "id": "C1", "role": "subject", "source_id": "S1"},
@@ -56,7 +142,13 @@ CASE: dict[str, list[dict[str, str]]] = {
         {"event_id": "E2", "kind": "person", "id": "A1", "role": "with", "source_id": "S9"},
     ],
     "intel_reports.csv": [
-        {"report_id": "R1", "recorded_at": "2011-04-01", "subject_person_id": "A1", "text": "Informant: A1 keeps LS11 WOB", "source_id": "S9"},
+        {
+            "report_id": "R1",
+            "recorded_at": "2011-04-01",
+            "subject_person_id": "A1",
+            "text": "Informant: A1 keeps LS11 WOB",
+            "source_id": "S9",
+        },
     ],
 }
 #: What must never appear in an output that was not asked for restricted material.
@@ -74,7 +166,20 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = root / "store"
     code, _, err = _run("ingest", str(write_dataset(root / "op", CASE)), "--store", str(path))
     assert code == 0, err
-    code, _, err = _run("matrix", "set", "C1", "red", "--by", "DS Test", "--reason", "seen with A1", "--review", "2011-12-01", "--store", str(path))
+    code, _, err = _run(
+        "matrix",
+        "set",
+        "C1",
+        "red",
+        "--by",
+        "DS Test",
+        "--reason",
+        "seen with A1",
+        "--review",
+        "2011-12-01",
+        "--store",
+        str(path),
+    )
     assert code == 0, err
     return str(path)
 
@@ -85,8 +190,14 @@ def _absent(text: str) -> None:
 
 
 def test_handling_codes() -> None:
-    assert is_restricted("3x5x2", "C") and is_restricted(None, "c") and not is_restricted("3x5x2", "P")
-    assert is_restricted("5x5x5", "3") and is_restricted("5x5x5", "5") and not is_restricted("5x5x5", "1")
+    assert (
+        is_restricted("3x5x2", "C") and is_restricted(None, "c") and not is_restricted("3x5x2", "P")
+    )
+    assert (
+        is_restricted("5x5x5", "3")
+        and is_restricted("5x5x5", "5")
+        and not is_restricted("5x5x5", "1")
+    )
     assert not is_restricted("3x5x2", None) and not is_restricted("5x5x5", "")
 
 
@@ -95,18 +206,26 @@ def test_the_view_leaves_out_facts_and_keeps_what_they_are_about(store: str) -> 
         view = restricted_view(graph)
         assert set(Handling(graph).restricted) == {"op:S9", "op:S7"}
         assert set(view.nodes("Event")["key"]) == {"op:E1"}
-        assert "op:R1" not in set(view.nodes("Report")["key"])  # the matrix entry stays; the informant's report not
+        assert "op:R1" not in set(
+            view.nodes("Report")["key"]
+        )  # the matrix entry stays; the informant's report not
         assert {"op:S1", "op:S8", "op:_default"} <= set(view.nodes("Source")["key"])
         assert not {"op:S9", "op:S7"} & set(view.nodes("Source")["key"])
         assert set(view.links("KEEPER_OF")["to_key"]) == set()
         assert set(view.links("DRIVES")["to_key"]) == {"YJ10FZP"}
-        assert view.nodes("Vehicle", keys=["LS11WOB"])["sources"].tolist() == [[]]  # kept, its source left out
+        assert view.nodes("Vehicle", keys=["LS11WOB"])["sources"].tolist() == [
+            []
+        ]  # kept, its source left out
         assert restricted_view(graph, include_restricted=True) is graph
 
 
-def test_cawn_pack_leaves_restricted_out_unless_asked_then_marks_it(store: str, tmp_path: Path) -> None:
+def test_cawn_pack_leaves_restricted_out_unless_asked_then_marks_it(
+    store: str, tmp_path: Path
+) -> None:
     page = tmp_path / "pack.html"
-    code, out, err = _run("cawn", "pack", "A1", "C1", "--out", str(page), "--store", store, "--json")
+    code, out, err = _run(
+        "cawn", "pack", "A1", "C1", "--out", str(page), "--store", store, "--json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["items"] == 1 and doc["include_restricted"] is False and doc["restricted_items"] == 0
@@ -114,10 +233,23 @@ def test_cawn_pack_leaves_restricted_out_unless_asked_then_marks_it(store: str, 
     _absent(html)
     assert "bus station" in html and "YJ10FZP" in html and "left out of this pack" in html
 
-    code, out, err = _run("cawn", "pack", "A1", "C1", "--out", str(page), "--include-restricted", "--store", store, "--json")
+    code, out, err = _run(
+        "cawn",
+        "pack",
+        "A1",
+        "C1",
+        "--out",
+        str(page),
+        "--include-restricted",
+        "--store",
+        store,
+        "--json",
+    )
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["items"] == 2 and doc["restricted_items"] == 3  # the E2 sighting, the informant car, the 5x5x5 car
+    assert (
+        doc["items"] == 2 and doc["restricted_items"] == 3
+    )  # the E2 sighting, the informant car, the 5x5x5 car
     html = page.read_text(encoding="utf-8")
     assert "LS11WOB" in html and "at the flat" in html and "AB12CDE" in html
     assert f"RESTRICTED: handling C: {NOTE}" in html
@@ -126,27 +258,57 @@ def test_cawn_pack_leaves_restricted_out_unless_asked_then_marks_it(store: str, 
 
 
 def test_briefing_leaves_restricted_out_unless_asked(store: str) -> None:
-    args = ("briefing", "--since", "2011-01-01", "--as-of", "2011-12-31", "--store", store, "--json")
+    args = (
+        "briefing",
+        "--since",
+        "2011-01-01",
+        "--as-of",
+        "2011-12-31",
+        "--store",
+        store,
+        "--json",
+    )
     code, out, err = _run(*args)
     assert code == 0, err
     _absent(out)
     child = json.loads(out)["children"][0]
-    assert child["new_adult_evidence"] == [{"person_id": "A1", "first_evidence": "2011-03-05T21:30:00", "evidence": 1,
-                                            "restricted": None}]
+    assert child["new_adult_evidence"] == [
+        {
+            "person_id": "A1",
+            "first_evidence": "2011-03-05T21:30:00",
+            "evidence": 1,
+            "restricted": None,
+        }
+    ]
     code, out, err = _run(*args, "--include-restricted")
     assert code == 0, err
     evidence = json.loads(out)["children"][0]["new_adult_evidence"][0]
     assert evidence["evidence"] == 2 and evidence["restricted"] == f"handling C: {NOTE}"
 
 
-def test_network_page_leaves_restricted_out_unless_asked_then_marks_it(store: str, tmp_path: Path) -> None:
+def test_network_page_leaves_restricted_out_unless_asked_then_marks_it(
+    store: str, tmp_path: Path
+) -> None:
     page = tmp_path / "net.html"
-    code, _, err = _run("network", "person", "A1", "--hops", "2", "--out", str(page), "--store", store)
+    code, _, err = _run(
+        "network", "person", "A1", "--hops", "2", "--out", str(page), "--store", store
+    )
     assert code == 0, err
     html = page.read_text(encoding="utf-8")
     _absent(html)
     assert "YJ10FZP" in html
-    code, _, err = _run("network", "person", "A1", "--hops", "2", "--out", str(page), "--include-restricted", "--store", store)
+    code, _, err = _run(
+        "network",
+        "person",
+        "A1",
+        "--hops",
+        "2",
+        "--out",
+        str(page),
+        "--include-restricted",
+        "--store",
+        store,
+    )
     assert code == 0, err
     html = page.read_text(encoding="utf-8")
     assert "LS11WOB" in html and f"RESTRICTED, handling C: {NOTE}" in html
@@ -185,17 +347,25 @@ def test_chronology_leaves_restricted_out_unless_asked_then_marks_it(store: str)
     rows = {r["id"]: r for r in json.loads(out) if r["record"] == "event"}
     assert set(rows) == {"E1", "E2"} and "restricted" not in rows["E1"]
     assert rows["E2"]["restricted"] == f"handling C: {NOTE}"
-    result = runner.invoke(app, ["chronology", "C1", "--include-restricted", "--store", store], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["chronology", "C1", "--include-restricted", "--store", store], env={"COLUMNS": "200"}
+    )
     assert "at the flat" in result.stdout and f"RESTRICTED: handling C: {NOTE}" in result.stdout
 
 
-@pytest.mark.parametrize(("kind", "ident"), [("vehicle", "LS11WOB"), ("vehicle", "AB12CDE"), ("event", "E2"),
-                                             ("report", "R1")])
-def test_show_of_a_record_known_only_from_restricted_material_prints_none_of_it(store: str, kind: str, ident: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "ident"),
+    [("vehicle", "LS11WOB"), ("vehicle", "AB12CDE"), ("event", "E2"), ("report", "R1")],
+)
+def test_show_of_a_record_known_only_from_restricted_material_prints_none_of_it(
+    store: str, kind: str, ident: str
+) -> None:
     for args in (("--json",), ()):
         code, out, err = _run("show", kind, ident, "--store", store, *args)
         assert code == 0, err
-        _absent(out.replace(ident, "") if kind == "vehicle" else out)  # the id asked for is the user's own
+        _absent(
+            out.replace(ident, "") if kind == "vehicle" else out
+        )  # the id asked for is the user's own
         for value in ("Audi", "grey", "Skoda", "2011-04-01T22:00"):
             assert value not in out
     doc = json.loads(_run("show", kind, ident, "--store", store, "--json")[1])
@@ -213,10 +383,15 @@ def test_show_leaves_restricted_links_out_unless_asked_then_marks_them(store: st
     doc = json.loads(out)
     assert {link["id"] for link in doc["links"]} == {"YJ10FZP", "+447700900123", "E1"}
     assert "restricted" not in doc
-    code, out, err = _run("show", "person", "A1", "--include-restricted", "--store", store, "--json")
+    code, out, err = _run(
+        "show", "person", "A1", "--include-restricted", "--store", store, "--json"
+    )
     links = {link["id"]: link for link in json.loads(out)["links"]}
     assert {"LS11WOB", "AB12CDE", "E2", "R1"} <= set(links)
-    assert links["LS11WOB"]["restricted"] == f"handling C: {NOTE}" and "restricted" not in links["YJ10FZP"]
+    assert (
+        links["LS11WOB"]["restricted"] == f"handling C: {NOTE}"
+        and "restricted" not in links["YJ10FZP"]
+    )
     assert links["AB12CDE"]["restricted"].startswith("5x5x5 handling 3")
 
 
@@ -232,25 +407,38 @@ def test_the_viewer_never_receives_restricted_material_over_the_api(api) -> None
     assert r.status_code == 200, r.text
     _absent(r.text)
     assert "YJ10FZP" in r.text
-    r = api.client.get("/api/v1/show/person/A1", headers=analyst)  # the analyst's own working view: everything
+    r = api.client.get(
+        "/api/v1/show/person/A1", headers=analyst
+    )  # the analyst's own working view: everything
     assert "LS11WOB" in r.text
     r = api.client.get("/api/v1/show/person/A1", headers=viewer)  # not the analyst's cached answer
     _absent(r.text)
-    for path in ("/api/v1/chronology/C1", "/api/v1/briefing/2011-01-01?as_of=2011-12-31", "/api/v1/stats",
-                 "/api/v1/show/vehicle/LS11WOB", "/api/v1/pages/network/person/A1?hops=2"):
+    for path in (
+        "/api/v1/chronology/C1",
+        "/api/v1/briefing/2011-01-01?as_of=2011-12-31",
+        "/api/v1/stats",
+        "/api/v1/show/vehicle/LS11WOB",
+        "/api/v1/pages/network/person/A1?hops=2",
+    ):
         r = api.client.get(path, headers=viewer)
         assert r.status_code == 200, (path, r.text)
         for secret in ("CHIS", "at the flat", NOTE, "Informant"):  # stats counts stay totals
             assert secret not in r.text, (path, secret)
     r = api.client.get("/api/v1/show/event/E2", headers=viewer)
     assert r.status_code == 404
-    r = api.client.get("/api/v1/show/vehicle/LS11WOB", headers=viewer)  # what the facts are about stays, bare
+    r = api.client.get(
+        "/api/v1/show/vehicle/LS11WOB", headers=viewer
+    )  # what the facts are about stays, bare
     assert r.json()["properties"] == {} and "Audi" not in r.text
     r = api.client.get("/api/v1/chronology/C1?include_restricted=true", headers=viewer)
     assert r.status_code == 403
-    r = api.client.get("/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=viewer)
+    r = api.client.get(
+        "/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=viewer
+    )
     assert r.status_code == 403 and "restricted" in r.json()["detail"]
-    r = api.client.get("/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=analyst)
+    r = api.client.get(
+        "/api/v1/briefing/2011-01-01?as_of=2011-12-31&include_restricted=true", headers=analyst
+    )
     assert r.status_code == 200 and NOTE in r.text
 
 
@@ -264,6 +452,8 @@ def test_the_demo_informant_vehicle_is_not_in_the_cawn_pack(tmp_path: Path) -> N
     html = page.read_text(encoding="utf-8")
     assert "LS11WOB" not in html and "CHIS" not in html
     assert "+447700900226" in html  # the open evidence stays
-    code, _, err = _run("cawn", "pack", "A26", "C1", "--out", str(page), "--include-restricted", "--store", store)
+    code, _, err = _run(
+        "cawn", "pack", "A26", "C1", "--out", str(page), "--include-restricted", "--store", store
+    )
     html = page.read_text(encoding="utf-8")
     assert "LS11WOB" in html and f"RESTRICTED: handling C: {NOTE}" in html

@@ -24,8 +24,13 @@ def test_sigterm_stops_the_server_within_10_s_during_a_load(tmp_path: Path) -> N
     users.close()
     with serving(settings.store, stderr=subprocess.PIPE) as (server, base):
         headers = {"Authorization": f"Bearer {token}", "X-Purpose": "load test"}
-        r = httpx.post(base + "/api/v1/ingest", headers={**headers, "Prefer": "respond-async"}, timeout=120,
-                       files=[("files", ("persons.csv", persons_csv(60_000, "S"), "text/csv"))], data={"dataset": "bulk"})
+        r = httpx.post(
+            base + "/api/v1/ingest",
+            headers={**headers, "Prefer": "respond-async"},
+            timeout=120,
+            files=[("files", ("persons.csv", persons_csv(60_000, "S"), "text/csv"))],
+            data={"dataset": "bulk"},
+        )
         assert r.status_code == 202, r.text
         job_url = base + r.headers["location"]
         for _ in range(5):  # /health answers while the load runs
@@ -37,7 +42,9 @@ def test_sigterm_stops_the_server_within_10_s_during_a_load(tmp_path: Path) -> N
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
         assert time.monotonic() - stopping < 10
-    doc = json.loads(CliRunner().invoke(app, ["stats", "--store", str(settings.store), "--json"]).stdout)
+    doc = json.loads(
+        CliRunner().invoke(app, ["stats", "--store", str(settings.store), "--json"]).stdout
+    )
     incomplete = [item["dataset"] for item in doc["incomplete_loads"]]
     if state in ("queued", "running") and doc["persons"] < 60_000 + 3:
         assert incomplete == ["bulk"]  # stopped mid-load: the store says so

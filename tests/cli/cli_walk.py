@@ -19,10 +19,25 @@ NOT_READS = {("users", "add")}
 
 #: A plausible value for each required argument or option, by parameter name.
 VALUES = {
-    "kind": "person", "ident": "C1", "from_kind": "person", "from_id": "A1", "to_kind": "person",
-    "to_id": "A2", "since": "2011-07-08", "person": "C1", "adult": "A1", "child": "C1", "rag": "red",
-    "by": "tester", "review": "2011-08-01", "reason": "testing", "name": "nobody", "a": "d:A1",
-    "b": "d:A2", "judgement": "same", "number": "1",
+    "kind": "person",
+    "ident": "C1",
+    "from_kind": "person",
+    "from_id": "A1",
+    "to_kind": "person",
+    "to_id": "A2",
+    "since": "2011-07-08",
+    "person": "C1",
+    "adult": "A1",
+    "child": "C1",
+    "rag": "red",
+    "by": "tester",
+    "review": "2011-08-01",
+    "reason": "testing",
+    "name": "nobody",
+    "a": "d:A1",
+    "b": "d:A2",
+    "judgement": "same",
+    "number": "1",
 }
 
 
@@ -41,13 +56,17 @@ STORE_COMMANDS = sorted(w for w, c in ALL.items() if any(p.name == "store" for p
 READS = [w for w in STORE_COMMANDS if w not in CREATORS | NOT_READS]
 
 
-def command_args(words: tuple[str, ...], tmp: Path, values: dict[str, str] | None = None) -> list[str]:
+def command_args(
+    words: tuple[str, ...], tmp: Path, values: dict[str, str] | None = None
+) -> list[str]:
     """The command with a value for every required parameter (files go under tmp)."""
     args = list(words)
     for param in ALL[words].params:
         if not param.required:
             continue
-        value = {**VALUES, **(values or {})}.get(param.name or "", str(tmp / "out.html") if "out" in (param.name or "") else "x")
+        value = {**VALUES, **(values or {})}.get(
+            param.name or "", str(tmp / "out.html") if "out" in (param.name or "") else "x"
+        )
         if param.name == "folder":
             value = str(tmp / "folder")
         if param.param_type_name == "option":

@@ -17,9 +17,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runner = CliRunner()
     root = tmp_path_factory.mktemp("demo")
     store = root / "store"
-    result = runner.invoke(app, ["demo", "--out", str(root / "demo-data"), "--store", str(store), "--json"])
+    result = runner.invoke(
+        app, ["demo", "--out", str(root / "demo-data"), "--store", str(store), "--json"]
+    )
     assert result.exit_code in (0, 1), result.stderr
     json.loads(result.stdout)
-    users = runner.invoke(app, ["users", "add", "analyst-user", "--role", "analyst", "--store", str(store)])
+    users = runner.invoke(
+        app, ["users", "add", "analyst-user", "--role", "analyst", "--store", str(store)]
+    )
     assert users.exit_code == 0, users.stderr
     return store

@@ -22,9 +22,17 @@ from graph_intel.stores import StoreError, open_store
 
 runner = CliRunner()
 
+
 def test_the_walk_finds_the_read_commands() -> None:
     assert len(READS) >= 25
-    assert {("stats",), ("groups",), ("cawn", "breaches"), ("matrix", "list"), ("export",), ("serve",)} <= set(READS)
+    assert {
+        ("stats",),
+        ("groups",),
+        ("cawn", "breaches"),
+        ("matrix", "list"),
+        ("export",),
+        ("serve",),
+    } <= set(READS)
 
 
 def test_every_registered_read_command_is_a_cli_command_covered_here() -> None:
@@ -35,16 +43,24 @@ def test_every_registered_read_command_is_a_cli_command_covered_here() -> None:
 
 @pytest.mark.parametrize("words", READS, ids=[" ".join(w) for w in READS])
 @pytest.mark.parametrize("as_json", [False, True], ids=["human", "json"])
-def test_read_command_on_a_missing_store_is_exit_2(words: tuple[str, ...], as_json: bool, tmp_path: Path) -> None:
+def test_read_command_on_a_missing_store_is_exit_2(
+    words: tuple[str, ...], as_json: bool, tmp_path: Path
+) -> None:
     missing = tmp_path / "no-store-here"
     args = command_args(words, tmp_path) + ["--store", str(missing)]
     if as_json and any(p.name == "json" for p in ALL[words].params):
         args.append("--json")
-    result = runner.invoke(app, args, env={"GRAPH_INTEL_NEO4J_URI": None, "GRAPH_INTEL_API_DB": None, "GRAPH_INTEL_STORE": None})
+    result = runner.invoke(
+        app,
+        args,
+        env={"GRAPH_INTEL_NEO4J_URI": None, "GRAPH_INTEL_API_DB": None, "GRAPH_INTEL_STORE": None},
+    )
     assert result.exit_code == 2, (args, result.stdout, result.stderr)
     assert result.stdout == ""
     reason = " ".join(result.stderr.split())
-    expected = "no users and audit database at" if words in SERVICE_DB else "no graph-intel store at"
+    expected = (
+        "no users and audit database at" if words in SERVICE_DB else "no graph-intel store at"
+    )
     assert expected in reason and str(missing) in reason
     assert not missing.exists(), "a read command created a store"
 
@@ -58,7 +74,10 @@ def test_a_folder_that_is_no_store_is_refused_too(tmp_path: Path) -> None:
 
 def test_ingest_still_creates_the_store(tmp_path: Path, small_folder: Path) -> None:
     store = tmp_path / "new"
-    assert runner.invoke(app, ["ingest", str(small_folder), "--store", str(store), "--json"]).exit_code == 1
+    assert (
+        runner.invoke(app, ["ingest", str(small_folder), "--store", str(store), "--json"]).exit_code
+        == 1
+    )
     result = runner.invoke(app, ["stats", "--store", str(store), "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["persons"] == 3
 

@@ -21,9 +21,19 @@ from graph_intel.commands import to_json
 runner = CliRunner()
 
 #: Values that make each command do real work on the demo case.
-DEMO_VALUES = {"ident": "C1", "from_id": "A1", "to_kind": "person", "to_id": "C1", "since": "2009-01-01",
-               "person": "C1", "adult": "A1", "child": "C1", "a": "demo-data:A1", "b": "demo-data:A2",
-               "name": "analyst-user"}
+DEMO_VALUES = {
+    "ident": "C1",
+    "from_id": "A1",
+    "to_kind": "person",
+    "to_id": "C1",
+    "since": "2009-01-01",
+    "person": "C1",
+    "adult": "A1",
+    "child": "C1",
+    "a": "demo-data:A1",
+    "b": "demo-data:A2",
+    "name": "analyst-user",
+}
 #: Runs a server, not an answer.
 NOT_ANSWERS = {("serve",)}
 
@@ -36,11 +46,15 @@ def _strict(text: str) -> object:
 
 
 @pytest.mark.parametrize("words", [w for w in READS if w not in NOT_ANSWERS], ids=" ".join)
-def test_every_json_answer_on_the_demo_is_strict(words: tuple[str, ...], demo_store: Path, tmp_path: Path) -> None:
+def test_every_json_answer_on_the_demo_is_strict(
+    words: tuple[str, ...], demo_store: Path, tmp_path: Path
+) -> None:
     store = tmp_path / "store"
     shutil.copytree(demo_store, store)
     args = command_args(words, tmp_path, DEMO_VALUES) + ["--store", str(store), "--json"]
-    result = runner.invoke(app, args, env={"GRAPH_INTEL_NEO4J_URI": None, "GRAPH_INTEL_API_DB": None})
+    result = runner.invoke(
+        app, args, env={"GRAPH_INTEL_NEO4J_URI": None, "GRAPH_INTEL_API_DB": None}
+    )
     assert result.exit_code in (0, 1, 2), (args, result.stderr)
     if result.exit_code == 2:  # refused (e.g. a role check): nothing on stdout, a reason on stderr
         assert result.stdout == "" and result.stderr.strip()
@@ -50,8 +64,17 @@ def test_every_json_answer_on_the_demo_is_strict(words: tuple[str, ...], demo_st
 
 def test_most_commands_answer_on_the_demo(demo_store: Path, tmp_path: Path) -> None:
     """The test above must not pass by refusals: the plain read commands all answer."""
-    for words in [("groups",), ("shared-contacts",), ("key-players",), ("hotspots",), ("colocation",),
-                  ("cawn", "breaches"), ("stats",), ("chronology",), ("resolve", "candidates")]:
+    for words in [
+        ("groups",),
+        ("shared-contacts",),
+        ("key-players",),
+        ("hotspots",),
+        ("colocation",),
+        ("cawn", "breaches"),
+        ("stats",),
+        ("chronology",),
+        ("resolve", "candidates"),
+    ]:
         args = command_args(words, tmp_path, DEMO_VALUES) + ["--store", str(demo_store), "--json"]
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (words, result.stderr)
@@ -59,7 +82,9 @@ def test_most_commands_answer_on_the_demo(demo_store: Path, tmp_path: Path) -> N
 
 
 def test_groups_split_is_null_not_nan(demo_store: Path) -> None:
-    result = runner.invoke(app, ["groups", "--threshold", "3", "--store", str(demo_store), "--json"])
+    result = runner.invoke(
+        app, ["groups", "--threshold", "3", "--store", str(demo_store), "--json"]
+    )
     assert result.exit_code == 0
     groups = _strict(result.stdout)
     assert isinstance(groups, list) and groups
@@ -67,15 +92,37 @@ def test_groups_split_is_null_not_nan(demo_store: Path) -> None:
 
 
 def test_to_json_writes_missing_and_non_finite_numbers_as_null() -> None:
-    data = {"nan": float("nan"), "inf": [math.inf, -math.inf], "np": np.float64("nan"), "arr": np.array([1.0, np.nan]),
-            "nat": pd.NaT, "na": pd.NA, "ok": [1, 2.5, "x", None, True], "when": pd.Timestamp("2011-07-08")}
-    assert _strict(to_json(data)) == {"nan": None, "inf": [None, None], "np": None, "arr": [1.0, None], "nat": None,
-                                      "na": None, "ok": [1, 2.5, "x", None, True], "when": "2011-07-08T00:00:00"}
+    data = {
+        "nan": float("nan"),
+        "inf": [math.inf, -math.inf],
+        "np": np.float64("nan"),
+        "arr": np.array([1.0, np.nan]),
+        "nat": pd.NaT,
+        "na": pd.NA,
+        "ok": [1, 2.5, "x", None, True],
+        "when": pd.Timestamp("2011-07-08"),
+    }
+    assert _strict(to_json(data)) == {
+        "nan": None,
+        "inf": [None, None],
+        "np": None,
+        "arr": [1.0, None],
+        "nat": None,
+        "na": None,
+        "ok": [1, 2.5, "x", None, True],
+        "when": "2011-07-08T00:00:00",
+    }
 
 
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -38,7 +38,9 @@ def _counts(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("incomplete_loads", "dataset_records")}
 
 
-def test_a_load_that_never_finished_is_shown_until_it_is_loaded_again(tmp_path: Path, small_folder: Path) -> None:
+def test_a_load_that_never_finished_is_shown_until_it_is_loaded_again(
+    tmp_path: Path, small_folder: Path
+) -> None:
     store_dir = tmp_path / "store"
     first = runner.invoke(app, ["ingest", str(small_folder), "--store", str(store_dir), "--json"])
     assert first.exit_code == 1, first.stderr  # the small dataset quarantines rows on purpose
@@ -62,8 +64,12 @@ def test_a_load_that_never_finished_is_shown_until_it_is_loaded_again(tmp_path: 
 
 def _ingest(folder: Path, store: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "GRAPH_INTEL_STORE": str(store)}
-    return subprocess.Popen([*CLI, "ingest", str(folder), "--dataset", "crash", "--json"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [*CLI, "ingest", str(folder), "--dataset", "crash", "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for_store(store: Path, proc: subprocess.Popen[bytes], timeout: float = 120) -> float:
@@ -91,10 +97,14 @@ def _killed_ingest(folder: Path, store: Path, delay: float, tries: int = 3) -> P
             proc.wait(timeout=30)
             return target
         proc.wait()
-    pytest.fail(f"the ingest finished before every kill ({tries} tries from {delay:.1f} s); make the dataset larger")
+    pytest.fail(
+        f"the ingest finished before every kill ({tries} tries from {delay:.1f} s); make the dataset larger"
+    )
 
 
-def test_kill_9_at_three_points_leaves_an_incomplete_load_that_one_reingest_restores(tmp_path: Path) -> None:
+def test_kill_9_at_three_points_leaves_an_incomplete_load_that_one_reingest_restores(
+    tmp_path: Path,
+) -> None:
     folder = write_demo(tmp_path / "data", scale=2, seed=7)
     clean_store = tmp_path / "clean"
     proc = _ingest(folder, clean_store)
@@ -108,12 +118,20 @@ def test_kill_9_at_three_points_leaves_an_incomplete_load_that_one_reingest_rest
         store = _killed_ingest(folder, tmp_path / f"killed-{fraction}", load_seconds * fraction)
         proc.wait(timeout=30)
         code, doc, err = _stats(store)
-        if not doc["incomplete_loads"]:  # killed before the load began (the mark precedes every row)
-            assert (code, doc["persons"], doc["datasets"]) == (0, 0, []), f"killed at {fraction:.0%}: {err}"
+        if not doc[
+            "incomplete_loads"
+        ]:  # killed before the load began (the mark precedes every row)
+            assert (code, doc["persons"], doc["datasets"]) == (0, 0, []), (
+                f"killed at {fraction:.0%}: {err}"
+            )
         else:
             assert code == 1, err
-            assert [item["dataset"] for item in doc["incomplete_loads"]] == ["crash"], f"killed at {fraction:.0%}"
-        again = runner.invoke(app, ["ingest", str(folder), "--dataset", "crash", "--store", str(store), "--json"])
+            assert [item["dataset"] for item in doc["incomplete_loads"]] == ["crash"], (
+                f"killed at {fraction:.0%}"
+            )
+        again = runner.invoke(
+            app, ["ingest", str(folder), "--dataset", "crash", "--store", str(store), "--json"]
+        )
         assert again.exit_code == 1, again.stderr
         code, doc, err = _stats(store)
         assert code == 0 and doc["incomplete_loads"] == [], err

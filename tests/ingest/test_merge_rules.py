@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 from graph_intel.stores import merge
 
-_LIST = st.one_of(st.none(), st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d"]), st.none()), max_size=3),
-                  st.tuples(st.sampled_from(["a", "e"])))
+_LIST = st.one_of(
+    st.none(),
+    st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d"]), st.none()), max_size=3),
+    st.tuples(st.sampled_from(["a", "e"])),
+)
 _ROWS = st.lists(st.tuples(st.sampled_from(["k1", "k2", "k3", "k4"]), _LIST), max_size=30)
 
 
@@ -29,7 +32,9 @@ def reference_collapse(rows: list[tuple[str, Any]]) -> dict[str, list[str] | Non
 
 @given(_ROWS)
 def test_collapse_unions_lists_in_first_seen_order(rows: list[tuple[str, Any]]) -> None:
-    frame = pd.DataFrame({"key": [k for k, _ in rows], "sources": pd.Series([v for _, v in rows], dtype=object)})
+    frame = pd.DataFrame(
+        {"key": [k for k, _ in rows], "sources": pd.Series([v for _, v in rows], dtype=object)}
+    )
     merged = merge.collapse(frame, ["key"], ["sources"])
     got = dict(zip(merged["key"], merged["sources"], strict=True))
     want = reference_collapse(rows)

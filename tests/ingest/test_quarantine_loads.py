@@ -24,9 +24,14 @@ def _persons(folder: Path, rows: list[dict[str, str]]) -> Path:
 
 def test_second_load_keeps_the_first_loads_quarantine(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    first = _persons(tmp_path / "first" / "op", [{"person_id": "P1", "category": "suspect"},
-                                                   {"person_id": "", "given_name": "No id"}])
-    second = _persons(tmp_path / "second" / "op", [{"person_id": "P2", "category": "child", "date_of_birth": "31/02/1997"}])
+    first = _persons(
+        tmp_path / "first" / "op",
+        [{"person_id": "P1", "category": "suspect"}, {"person_id": "", "given_name": "No id"}],
+    )
+    second = _persons(
+        tmp_path / "second" / "op",
+        [{"person_id": "P2", "category": "child", "date_of_birth": "31/02/1997"}],
+    )
     code, out, _ = _run("ingest", str(first), "--dataset", "op", "--store", store, "--json")
     assert code == 1
     one = json.loads(out)
@@ -34,7 +39,11 @@ def test_second_load_keeps_the_first_loads_quarantine(tmp_path: Path) -> None:
     assert code == 1
     two = json.loads(out)
     assert one["quarantine_file"] != two["quarantine_file"]
-    assert one["load"] != two["load"] and one["load"].startswith("op/") and two["load"].startswith("op/")
+    assert (
+        one["load"] != two["load"]
+        and one["load"].startswith("op/")
+        and two["load"].startswith("op/")
+    )
     first_rows = Path(one["quarantine_file"]).read_text(encoding="utf-8")
     assert "person_id" in first_rows and "No id" in first_rows  # not emptied by the second load
     assert "date_of_birth" in Path(two["quarantine_file"]).read_text(encoding="utf-8")
@@ -43,14 +52,19 @@ def test_second_load_keeps_the_first_loads_quarantine(tmp_path: Path) -> None:
     code, out, _ = _run("quarantine", "list", "--store", store, "--json")
     assert code == 0
     listed = json.loads(out)
-    assert [(r["load"], r["dataset"], r["rows"]) for r in listed] == [(one["load"], "op", 1), (two["load"], "op", 1)]
+    assert [(r["load"], r["dataset"], r["rows"]) for r in listed] == [
+        (one["load"], "op", 1),
+        (two["load"], "op", 1),
+    ]
     assert all(r["at"].endswith("Z") for r in listed)
 
     code, out, _ = _run("quarantine", "show", one["load"], "--store", store, "--json")
     assert code == 0
     shown = json.loads(out)
     assert shown["load"] == one["load"]
-    assert [(r["file"], r["line"], r["field"]) for r in shown["quarantined"]] == [("persons.csv", "3", "person_id")]
+    assert [(r["file"], r["line"], r["field"]) for r in shown["quarantined"]] == [
+        ("persons.csv", "3", "person_id")
+    ]
 
     code, out, _ = _run("quarantine", "show", one["load"], "--store", store)  # human table
     assert code == 0 and "persons.csv" in out and "person_id" in out
@@ -88,12 +102,17 @@ def test_quarantine_show_mistakes_are_exit_2(tmp_path: Path) -> None:
 def test_import_keeps_a_file_per_load(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
     calls = tmp_path / "calls.csv"
-    calls.write_text("Calling Number,Called Number,Call Date,Call Time,Duration (s),Call Type\n"
-                     "07700 900123,07700 900456,22/06/2011,12:00:00,5,Voice\n"
-                     "07700 900123,07700 900456,22/06/2011,12:00:00,about 5 mins,Voice\n", encoding="utf-8")
+    calls.write_text(
+        "Calling Number,Called Number,Call Date,Call Time,Duration (s),Call Type\n"
+        "07700 900123,07700 900456,22/06/2011,12:00:00,5,Voice\n"
+        "07700 900123,07700 900456,22/06/2011,12:00:00,about 5 mins,Voice\n",
+        encoding="utf-8",
+    )
     outs = []
     for _ in range(2):
-        code, out, err = _run("import", "cdr-export", str(calls), "--dataset", "cdr", "--store", store, "--json")
+        code, out, err = _run(
+            "import", "cdr-export", str(calls), "--dataset", "cdr", "--store", store, "--json"
+        )
         assert code in (0, 1), err
         outs.append(json.loads(out))
     assert outs[0]["quarantine_file"] != outs[1]["quarantine_file"]

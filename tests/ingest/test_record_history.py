@@ -20,12 +20,36 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 def test_a_suspect_replaced_by_a_child_keeps_the_earlier_version(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    police = write_dataset(tmp_path / "police" / "export", {"persons.csv": [
-        {"person_id": "P1", "given_name": "Dale", "category": "suspect", "date_of_birth": "1980-01-01"}]})
-    care = write_dataset(tmp_path / "care" / "export", {"persons.csv": [
-        {"person_id": "P1", "given_name": "Tia", "category": "child", "date_of_birth": "1997-05-01"}]})
+    police = write_dataset(
+        tmp_path / "police" / "export",
+        {
+            "persons.csv": [
+                {
+                    "person_id": "P1",
+                    "given_name": "Dale",
+                    "category": "suspect",
+                    "date_of_birth": "1980-01-01",
+                }
+            ]
+        },
+    )
+    care = write_dataset(
+        tmp_path / "care" / "export",
+        {
+            "persons.csv": [
+                {
+                    "person_id": "P1",
+                    "given_name": "Tia",
+                    "category": "child",
+                    "date_of_birth": "1997-05-01",
+                }
+            ]
+        },
+    )
     assert _run("ingest", str(police), "--dataset", "op", "--store", store)[0] == 0
-    code, out, err = _run("ingest", str(care), "--dataset", "op", "--store", store, "--json")  # on purpose
+    code, out, err = _run(
+        "ingest", str(care), "--dataset", "op", "--store", store, "--json"
+    )  # on purpose
     assert code == 0, err
     second = json.loads(out)
     assert second["superseded"] == 1
@@ -43,7 +67,9 @@ def test_a_suspect_replaced_by_a_child_keeps_the_earlier_version(tmp_path: Path)
     code, out, _ = _run("show", "person", "P1", "--history", "--store", store)  # the human table
     assert code == 0 and "earlier versions" in out and "suspect" in out
 
-    code, out, _ = _run("ingest", str(care), "--dataset", "op", "--store", store, "--json")  # again: nothing changes
+    code, out, _ = _run(
+        "ingest", str(care), "--dataset", "op", "--store", store, "--json"
+    )  # again: nothing changes
     assert (json.loads(out)["superseded"], json.loads(out)["updated"]) == (0, 0)
     code, out, _ = _run("stats", "--store", store, "--json")
     assert json.loads(out)["versions"] == 1
@@ -53,7 +79,9 @@ def test_a_suspect_replaced_by_a_child_keeps_the_earlier_version(tmp_path: Path)
 
 def test_an_unchanged_record_has_no_history(tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    folder = write_dataset(tmp_path / "op", {"persons.csv": [{"person_id": "P1", "category": "child"}]})
+    folder = write_dataset(
+        tmp_path / "op", {"persons.csv": [{"person_id": "P1", "category": "child"}]}
+    )
     for _ in range(2):
         assert _run("ingest", str(folder), "--store", store)[0] == 0
     code, out, _ = _run("show", "person", "P1", "--history", "--store", store)

@@ -91,12 +91,17 @@ def test_age_is_for_a_person_and_its_column_is_checked(tmp_path: Path) -> None:
 
 
 #: Nominals who use phones: N1 (15, recorded as an offender) shares a phone with adults N2 and N6.
-PHONE_SPEC = {**SPEC, "entities": {**SPEC["entities"], "phone": {"kind": "Phone", "id": "Phone", "optional": True}},
-              "links": [{"kind": "uses_phone", "from": "person", "to": "phone"}]}
-PHONE_ROWS = ("Nominal,Role,Age,Recorded,Phone\nN1,Offender,15,03/03/2011,07700 900101\n"
-              "N2,Offender,30,03/03/2011,07700 900101\nN2,Offender,30,03/03/2011,07700 900102\n"
-              "N6,Offender,41,03/03/2011,07700 900102\nN6,Offender,41,03/03/2011,07700 900101\n"
-              "N4,Witness,17,04/03/2011,07700 900103\n")
+PHONE_SPEC = {
+    **SPEC,
+    "entities": {**SPEC["entities"], "phone": {"kind": "Phone", "id": "Phone", "optional": True}},
+    "links": [{"kind": "uses_phone", "from": "person", "to": "phone"}],
+}
+PHONE_ROWS = (
+    "Nominal,Role,Age,Recorded,Phone\nN1,Offender,15,03/03/2011,07700 900101\n"
+    "N2,Offender,30,03/03/2011,07700 900101\nN2,Offender,30,03/03/2011,07700 900102\n"
+    "N6,Offender,41,03/03/2011,07700 900102\nN6,Offender,41,03/03/2011,07700 900101\n"
+    "N4,Witness,17,04/03/2011,07700 900103\n"
+)
 
 
 def test_a_child_recorded_as_an_offender_is_a_prompt_never_a_key_player(tmp_path: Path) -> None:
@@ -108,13 +113,16 @@ def test_a_child_recorded_as_an_offender_is_a_prompt_never_a_key_player(tmp_path
     data.write_text(PHONE_ROWS, encoding="utf-8")
     store = tmp_path / "store"
     runner = CliRunner()
-    done = runner.invoke(app, ["import", str(spec), str(data), "--dataset", "op", "--store", str(store), "--json"])
+    done = runner.invoke(
+        app, ["import", str(spec), str(data), "--dataset", "op", "--store", str(store), "--json"]
+    )
     assert done.exit_code == 0, done.output
     apart = runner.invoke(app, ["kept-apart", "--store", str(store), "--json"])
     assert apart.exit_code == 0, apart.output
     victims = json.loads(apart.stdout)["possible_victims"]
     assert [(v["person_id"], v["age"], v["prompt"]) for v in victims] == [
-        ("N1", 15, "recorded as a suspect while aged 15: consider exploitation")]
+        ("N1", 15, "recorded as a suspect while aged 15: consider exploitation")
+    ]
     assert victims[0]["at"].startswith("2011-03-03")
     players = runner.invoke(app, ["key-players", "--store", str(store), "--json"])
     assert players.exit_code == 0, players.output

@@ -21,7 +21,9 @@ from loaders.values.base import WHITESPACE
 def reference(path: Path, chunk_rows: int = chunks.CHUNK_ROWS) -> list[Chunk]:
     """What the csv module alone reads."""
     header, lines = chunks._header(path)
-    return list(chunks._rechunk(path.name, header, chunks._csv_rows(path, header, lines + 1), chunk_rows))
+    return list(
+        chunks._rechunk(path.name, header, chunks._csv_rows(path, header, lines + 1), chunk_rows)
+    )
 
 
 def rows_and_lines(found: list[Chunk]) -> tuple[pd.DataFrame, list[int]]:
@@ -49,12 +51,19 @@ def test_whitespace_is_what_str_strip_removes() -> None:
 
 
 def test_quoted_newlines_odd_rows_and_blank_rows_keep_their_lines(tmp_path: Path) -> None:
-    path = write(tmp_path, 'a,b,c\n1,"two\nlines",x\n2,short\n3,y,z,extra,more\n , , \n4,"q ""uoted""",  w  \n , \n5,e,f\n')
+    path = write(
+        tmp_path,
+        'a,b,c\n1,"two\nlines",x\n2,short\n3,y,z,extra,more\n , , \n4,"q ""uoted""",  w  \n , \n5,e,f\n',
+    )
     found = assert_same(path)
     frame, lines = rows_and_lines(found)
     assert lines == [2, 4, 5, 7, 9]
     assert frame.values.tolist() == [
-        ["1", "two\nlines", "x"], ["2", "short", ""], ["3", "y", "z,extra,more"], ["4", 'q "uoted"', "w"], ["5", "e", "f"],
+        ["1", "two\nlines", "x"],
+        ["2", "short", ""],
+        ["3", "y", "z,extra,more"],
+        ["4", 'q "uoted"', "w"],
+        ["5", "e", "f"],
     ]
 
 
@@ -66,7 +75,7 @@ def test_quoted_newlines_odd_rows_and_blank_rows_keep_their_lines(tmp_path: Path
         "a,b\r1,2\r3,4\r",  # old Mac line ends
         'a,"b\nc"\n1,2\n',  # a header over two lines
         "\ufeffa,b\n1,2\n",  # a byte-order mark
-        "a,b\r\n1,\"x\r\ny\"\r\n3,4\r\n",
+        'a,b\r\n1,"x\r\ny"\r\n3,4\r\n',
         "a\n1\n \n2\n",  # one column: a blank cell row is skipped
         "a,a\n1,2\n",  # a repeated column name
     ],
@@ -86,14 +95,24 @@ def test_bad_utf8_after_good_rows_stops_at_its_line_after_the_rows_before(tmp_pa
     assert read == list(range(2, 2 + len(read)))  # in order, none twice
 
 
-def test_a_cell_bigger_than_a_block_hands_over_to_the_csv_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cell_bigger_than_a_block_hands_over_to_the_csv_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(chunks, "_BLOCK_BYTES", 1 << 12)
-    body = "".join(f"{i},x\n" for i in range(3000)) + '9,"' + "y" * 20_000 + '"\n' + "".join(f"{i},z\n" for i in range(50))
+    body = (
+        "".join(f"{i},x\n" for i in range(3000))
+        + '9,"'
+        + "y" * 20_000
+        + '"\n'
+        + "".join(f"{i},z\n" for i in range(50))
+    )
     found = assert_same(write(tmp_path, "a,b\n" + body), chunk_rows=700)
     assert sum(len(c.frame) for c in found) == 3051
 
 
-def test_many_blocks_and_odd_rows_across_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_blocks_and_odd_rows_across_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(chunks, "_BLOCK_BYTES", 1 << 10)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -108,12 +127,16 @@ def test_many_blocks_and_odd_rows_across_them(tmp_path: Path, monkeypatch: pytes
     assert_same(write(tmp_path, out.getvalue()), chunk_rows=333)
 
 
-_cell = st.text(alphabet=st.sampled_from(list("ab ,\"\n\t\u00a0\u3000é7")), max_size=6)
+_cell = st.text(alphabet=st.sampled_from(list('ab ,"\n\t\u00a0\u3000é7')), max_size=6)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.lists(_cell, min_size=0, max_size=5), max_size=25), crlf=st.booleans())
-def test_any_csv_writer_output_reads_alike(tmp_path: Path, rows: list[list[str]], crlf: bool) -> None:
+def test_any_csv_writer_output_reads_alike(
+    tmp_path: Path, rows: list[list[str]], crlf: bool
+) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
     writer.writerow(["x", "y", "z"])
@@ -139,7 +162,9 @@ def faults_of(found: list[Chunk]) -> dict[int, tuple[str, str]]:
     return {line: fault for c in found for line, fault in c.faults.items()}
 
 
-def test_a_quote_left_open_is_a_fault_on_its_line_and_the_rows_after_it_are_rows(tmp_path: Path) -> None:
+def test_a_quote_left_open_is_a_fault_on_its_line_and_the_rows_after_it_are_rows(
+    tmp_path: Path,
+) -> None:
     path = write(tmp_path, 'id,name,note\n1,"Ann,x\n2,Bob,y\n3,"Cara",z\n4,Dan,"open\n5,Eve,w\n')
     found = assert_same(path)
     frame, lines = rows_and_lines(found)
@@ -153,9 +178,15 @@ def test_a_quote_left_open_is_a_fault_on_its_line_and_the_rows_after_it_are_rows
     assert faults_of(reference(path)) == faults
 
 
-def test_arrow_hands_over_at_the_first_record_spanning_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_arrow_hands_over_at_the_first_record_spanning_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(chunks, "_BLOCK_BYTES", 1 << 10)
-    body = "".join(f"{i},x,y\n" for i in range(500)) + '500,"open,y\n' + "".join(f"{i},x,y\n" for i in range(501, 600))
+    body = (
+        "".join(f"{i},x,y\n" for i in range(500))
+        + '500,"open,y\n'
+        + "".join(f"{i},x,y\n" for i in range(501, 600))
+    )
     found = assert_same(write(tmp_path, "a,b,c\n" + body), chunk_rows=64)
     assert sum(len(c.frame) for c in found) == 600
     assert list(faults_of(found)) == [502]
@@ -164,7 +195,9 @@ def test_arrow_hands_over_at_the_first_record_spanning_lines(tmp_path: Path, mon
 _raw = st.text(alphabet=st.sampled_from(list('ab,"\n\r \x00')), max_size=60)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=_raw)
 def test_any_text_at_all_reads_alike_with_the_same_faults(tmp_path: Path, body: str) -> None:
     """Hostile text, not a csv writer's: open quotes, stray quotes, CR, NUL. Both readers give the

@@ -32,18 +32,35 @@ NOT_IDENTIFIERS = [
 # (sentence, expected (kind, value, as_written)) with offsets checked against the text.
 IDENTIFIERS = [
     ("Call 07700 900123 after 19:50 on 20/06/2011.", [("phone", "+447700900123", "07700 900123")]),
-    ("Ref CR/2011/004512: texted +44 7700 900456 about £1,200.00.", [("phone", "+447700900456", "+44 7700 900456")]),
-    ("Numbers (07700) 900-321 and 447700900654 used.", [
-        ("phone", "+447700900321", "(07700) 900-321"), ("phone", "+447700900654", "447700900654")]),
+    (
+        "Ref CR/2011/004512: texted +44 7700 900456 about £1,200.00.",
+        [("phone", "+447700900456", "+44 7700 900456")],
+    ),
+    (
+        "Numbers (07700) 900-321 and 447700900654 used.",
+        [("phone", "+447700900321", "(07700) 900-321"), ("phone", "+447700900654", "447700900654")],
+    ),
     ("Landline 0113 496 0123 at the flat.", [("phone", "+441134960123", "0113 496 0123")]),
-    ("Silver car ab12 cde seen, later AB12CDE again.", [
-        ("vrm", "AB12CDE", "ab12 cde"), ("vrm", "AB12CDE", "AB12CDE")]),
-    ("Taxi A123 BCD and old van ABC 123D outside Room 12.", [
-        ("vrm", "A123BCD", "A123 BCD"), ("vrm", "ABC123D", "ABC 123D")]),
-    ("Collected from hx1 1aa, dropped at LS6 2QT in 2011.", [
-        ("postcode", "HX1 1AA", "hx1 1aa"), ("postcode", "LS6 2QT", "LS6 2QT")]),
-    ("Case 13/123456/11: 07700900999 used near BD1 4TY by KX61 ABC.", [
-        ("phone", "+447700900999", "07700900999"), ("postcode", "BD1 4TY", "BD1 4TY"), ("vrm", "KX61ABC", "KX61 ABC")]),
+    (
+        "Silver car ab12 cde seen, later AB12CDE again.",
+        [("vrm", "AB12CDE", "ab12 cde"), ("vrm", "AB12CDE", "AB12CDE")],
+    ),
+    (
+        "Taxi A123 BCD and old van ABC 123D outside Room 12.",
+        [("vrm", "A123BCD", "A123 BCD"), ("vrm", "ABC123D", "ABC 123D")],
+    ),
+    (
+        "Collected from hx1 1aa, dropped at LS6 2QT in 2011.",
+        [("postcode", "HX1 1AA", "hx1 1aa"), ("postcode", "LS6 2QT", "LS6 2QT")],
+    ),
+    (
+        "Case 13/123456/11: 07700900999 used near BD1 4TY by KX61 ABC.",
+        [
+            ("phone", "+447700900999", "07700900999"),
+            ("postcode", "BD1 4TY", "BD1 4TY"),
+            ("vrm", "KX61ABC", "KX61 ABC"),
+        ],
+    ),
     ("Irish plate AKZ 1234 at 21:00.", [("vrm", "AKZ1234", "AKZ 1234")]),
 ]
 
@@ -85,7 +102,9 @@ _SPELLINGS = [
     "+44 (0)7700 900{n:03d}",
 ]
 _WORDS = st.lists(
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=10),
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=10
+    ),
     max_size=8,
 )
 
@@ -98,7 +117,9 @@ _WORDS = st.lists(
     spelling=st.sampled_from(_SPELLINGS),
     punct=st.sampled_from(["", ",", ".", ":", ";", ")"]),
 )
-def test_drama_numbers_always_found(before: list[str], after: list[str], n: int, spelling: str, punct: str) -> None:
+def test_drama_numbers_always_found(
+    before: list[str], after: list[str], n: int, spelling: str, punct: str
+) -> None:
     written = spelling.format(n=n)
     prefix = " ".join(before) + (" " if before else "")
     text = prefix + written + punct + (" " + " ".join(after) if after else "")

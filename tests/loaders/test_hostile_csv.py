@@ -87,17 +87,23 @@ def test_every_record_is_loaded_or_quarantined(tmp_path: Path, name: str) -> Non
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
-def test_a_file_that_cannot_be_read_is_refused_whole_with_its_reason(tmp_path: Path, name: str) -> None:
+def test_a_file_that_cannot_be_read_is_refused_whole_with_its_reason(
+    tmp_path: Path, name: str
+) -> None:
     code, out, err, store = _ingest(tmp_path, CORPUS / name)
     assert code == 2
     assert out == ""
     assert REFUSED[name] in err
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
-    assert _persons(store) == 0  # refused before the load began: nothing stored, nothing left unfinished
+    assert (
+        _persons(store) == 0
+    )  # refused before the load began: nothing stored, nothing left unfinished
 
 
-def test_a_quote_left_open_is_quarantined_on_its_line_and_the_rows_after_it_load(tmp_path: Path) -> None:
+def test_a_quote_left_open_is_quarantined_on_its_line_and_the_rows_after_it_load(
+    tmp_path: Path,
+) -> None:
     """The probe's case: five rows, one with a quote never closed; before, 3 loaded and 0 quarantined."""
     code, out, _, store = _ingest(tmp_path, CORPUS / "unterminated-quote-mid.csv")
     report = json.loads(out)
@@ -107,7 +113,9 @@ def test_a_quote_left_open_is_quarantined_on_its_line_and_the_rows_after_it_load
     assert (row["line"], row["field"]) == ("2", "given_name")
     assert "never closed" in row["reason"] or "left open" in row["reason"]
     child = runner.invoke(app, ["show", "person", "C1", "--store", str(store), "--json"])
-    assert json.loads(child.stdout)["properties"]["category"] == "child"  # not swallowed, not 'unknown'
+    assert (
+        json.loads(child.stdout)["properties"]["category"] == "child"
+    )  # not swallowed, not 'unknown'
 
 
 def test_a_cell_over_the_limit_is_quarantined_and_the_rows_after_it_load(tmp_path: Path) -> None:
@@ -115,7 +123,12 @@ def test_a_cell_over_the_limit_is_quarantined_and_the_rows_after_it_load(tmp_pat
 
     header = "person_id,given_name,category,note\n"
     big = tmp_path / "big.csv"
-    big.write_text(header + "P1,Adam,suspect,ok\nP2,Ben,suspect," + "x" * (MAX_CELL_CHARS + 10) + "\nC1,Cara,child,\n")
+    big.write_text(
+        header
+        + "P1,Adam,suspect,ok\nP2,Ben,suspect,"
+        + "x" * (MAX_CELL_CHARS + 10)
+        + "\nC1,Cara,child,\n"
+    )
     code, out, _, store = _ingest(tmp_path, big)
     report = json.loads(out)
     assert (code, report["rows_loaded"]["persons.csv"], report["quarantined"]) == (1, 2, 1)
@@ -123,7 +136,9 @@ def test_a_cell_over_the_limit_is_quarantined_and_the_rows_after_it_load(tmp_pat
         (row,) = list(csv.DictReader(handle))
     assert (row["line"], row["field"]) == ("3", "note")
     assert f"more than {MAX_CELL_CHARS:,} characters" in row["reason"]
-    assert len(row["row"]) < 20_000  # the quarantine file shows the start of the cell, not all of it
+    assert (
+        len(row["row"]) < 20_000
+    )  # the quarantine file shows the start of the cell, not all of it
 
 
 def test_a_header_with_too_many_columns_is_refused_before_any_row_is_read(tmp_path: Path) -> None:

@@ -41,7 +41,10 @@ def test_every_problem_with_its_line(tmp_path: Path) -> None:
     parsed, problems = check(spec)
     assert parsed is None
     assert [(p.line, p.path) for p in problems] == [
-        (7, "entities.who.kind"), (12, "events.call.start.date_fmt"), (14, "events.call.participants.0.role")]
+        (7, "entities.who.kind"),
+        (12, "events.call.start.date_fmt"),
+        (14, "events.call.participants.0.role"),
+    ]
     assert "unknown role 'boss'" in problems[2].message
 
 
@@ -59,7 +62,9 @@ def test_columns_against_a_file(tmp_path: Path) -> None:
     assert "Calling No" in text[errors[0].line - 1] and "Secs" in text[errors[1].line - 1]
     assert "has no column 'Calling No'" in errors[0].message
     notes = [p.message for p in problems if p.severity == "note"]
-    assert any("Calling Number" in n and "extra" in n for n in notes)  # the real column would be kept
+    assert any(
+        "Calling Number" in n and "extra" in n for n in notes
+    )  # the real column would be kept
 
 
 def test_admin_folder_labels_and_types(tmp_path: Path) -> None:
@@ -69,8 +74,15 @@ def test_admin_folder_labels_and_types(tmp_path: Path) -> None:
     spec.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     _, problems = check(spec, FIXTURES / "neo4j-admin")
     found = {(p.severity, p.path, p.message.split(";")[0]) for p in problems}
-    assert ("error", "types", "relationship type TEXTED (calls.csv) is neither mapped nor ignored") in found
-    assert any(p.path == "labels.Car.properties.make" and "no column 'maker'" in p.message for p in problems)
+    assert (
+        "error",
+        "types",
+        "relationship type TEXTED (calls.csv) is neither mapped nor ignored",
+    ) in found
+    assert any(
+        p.path == "labels.Car.properties.make" and "no column 'maker'" in p.message
+        for p in problems
+    )
     assert any(p.severity == "note" and "label Informant" in p.message for p in problems)
 
 
@@ -82,7 +94,9 @@ def test_line_of_walks_mappings_and_lists() -> None:
 
 def test_cli_check_and_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["import", "check", "cdr-export", str(FIXTURES / "cdr-export.csv"), "--json"])
+    ok = runner.invoke(
+        app, ["import", "check", "cdr-export", str(FIXTURES / "cdr-export.csv"), "--json"]
+    )
     assert ok.exit_code == 0, ok.output
     doc = json.loads(ok.stdout)
     assert doc["valid"] is True and all(p["severity"] == "note" for p in doc["problems"])
@@ -94,18 +108,28 @@ def test_cli_check_and_exit_codes(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: x\nentities: [\n", encoding="utf-8")
     res = runner.invoke(app, ["import", "check", str(broken), "--json"])
-    assert res.exit_code == 1 and json.loads(res.stdout)["problems"][0]["message"].startswith("not valid YAML")
+    assert res.exit_code == 1 and json.loads(res.stdout)["problems"][0]["message"].startswith(
+        "not valid YAML"
+    )
     assert runner.invoke(app, ["import", "check", "no-such-spec"]).exit_code == 2
 
 
 def test_json_schema_is_shipped_and_accepts_every_shipped_spec() -> None:
-    assert (ROOT / "docs" / "import-specification.schema.json").read_text(encoding="utf-8") == json_schema_text(), (
-        "run: graph-intel import schema > docs/import-specification.schema.json")
+    assert (ROOT / "docs" / "import-specification.schema.json").read_text(
+        encoding="utf-8"
+    ) == json_schema_text(), (
+        "run: graph-intel import schema > docs/import-specification.schema.json"
+    )
     validator = jsonschema.Draft202012Validator(json_schema())
     for path in sorted(shipped_spec("x").parent.glob("*.yaml")):
         errors = list(validator.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
         assert not errors, (path.name, errors[0].message if errors else "")
     with pytest.raises(jsonschema.ValidationError):
-        validator.validate({"name": "x", "entities": {"a": {"kind": "Person", "id": "Id", "colur": 1}}})
+        validator.validate(
+            {"name": "x", "entities": {"a": {"kind": "Person", "id": "Id", "colur": 1}}}
+        )
     result = CliRunner().invoke(app, ["import", "schema"])
-    assert result.exit_code == 0 and json.loads(result.stdout)["title"] == "graph-intel import specification"
+    assert (
+        result.exit_code == 0
+        and json.loads(result.stdout)["title"] == "graph-intel import specification"
+    )

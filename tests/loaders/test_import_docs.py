@@ -17,17 +17,38 @@ DOC = (ROOT / "docs" / "import-specifications.md").read_text(encoding="utf-8")
 
 
 def test_examples_are_the_shipped_specifications() -> None:
-    blocks = dict(re.findall(r"<!-- spec: ([a-z0-9-]+) -->\n```yaml\n# loaders/specs/[a-z0-9-]+\.yaml\n(.*?)```\n<!-- /spec -->", DOC, re.S))
+    blocks = dict(
+        re.findall(
+            r"<!-- spec: ([a-z0-9-]+) -->\n```yaml\n# loaders/specs/[a-z0-9-]+\.yaml\n(.*?)```\n<!-- /spec -->",
+            DOC,
+            re.S,
+        )
+    )
     shipped = {p.stem for p in shipped_spec("x").parent.glob("*.yaml")}
-    assert set(blocks) == shipped, "every shipped specification is a worked example (run the docs filler)"
+    assert set(blocks) == shipped, (
+        "every shipped specification is a worked example (run the docs filler)"
+    )
     for name, text in blocks.items():
-        assert text == shipped_spec(name).read_text(encoding="utf-8"), f"docs example {name} differs from the shipped file"
+        assert text == shipped_spec(name).read_text(encoding="utf-8"), (
+            f"docs example {name} differs from the shipped file"
+        )
         load_spec(shipped_spec(name))
 
 
 def test_every_key_is_documented() -> None:
-    for cls in (models.ImportSpec, models.FileOptions, models.SourceSpec, models.Ignore, models.EntityMap,
-                models.EventMap, models.LinkMap, models.Participant, models.LabelMap, models.TypeMap, models.Value):
+    for cls in (
+        models.ImportSpec,
+        models.FileOptions,
+        models.SourceSpec,
+        models.Ignore,
+        models.EntityMap,
+        models.EventMap,
+        models.LinkMap,
+        models.Participant,
+        models.LabelMap,
+        models.TypeMap,
+        models.Value,
+    ):
         assert issubclass(cls, BaseModel)
         for name, f in cls.model_fields.items():
             key = f.alias or name
@@ -45,9 +66,13 @@ def test_every_role_and_basis_is_documented() -> None:
 
 def test_the_readme_shows_an_import_and_names_every_shipped_specification() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    using = readme[readme.index("## Using it"):]
+    using = readme[readme.index("## Using it") :]
     using = using[: using.index("\n## ")]
-    for line in ("graph-intel import suggest", "graph-intel import check", "graph-intel import calls.yaml"):
+    for line in (
+        "graph-intel import suggest",
+        "graph-intel import check",
+        "graph-intel import calls.yaml",
+    ):
         assert line in using, line
     for name in sorted(p.stem for p in shipped_spec("x").parent.glob("*.yaml")):
         assert name in using, f"README's Using it does not name the shipped specification {name}"

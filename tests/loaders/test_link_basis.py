@@ -21,14 +21,31 @@ def store_path(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "people.csv").write_text(
         "id:ID(Person),name,dob:date,:LABEL\nP1,Dale Korver,1980-01-01,Suspect\nP2,Ross Pellow,1979-03-02,Suspect\n"
-        "P3,Sam Teal,1981-07-07,Suspect\n", encoding="utf-8")
+        "P3,Sam Teal,1981-07-07,Suspect\n",
+        encoding="utf-8",
+    )
     (folder / "knows.csv").write_text(
-        ":START_ID(Person),:END_ID(Person),:TYPE\nP1,P2,KNOWS\nP1,P2,KNOWS_SN\nP2,P3,KNOWS_PHONE\n", encoding="utf-8")
-    spec = parse_spec({
-        "name": "x", "format": "neo4j-admin", "source": {"id": "S", "agency": "police", "recorded_at": "2011-07-01"},
-        "labels": {"Suspect": {"kind": "Person", "properties": {"date_of_birth": "dob", "category": {"constant": "suspect"}}}},
-        "types": {"KNOWS": {"link": "associate_of"}, "KNOWS_SN": {"link": "associate_of", "basis": "social_network"},
-                  "KNOWS_PHONE": {"link": "associate_of", "basis": "phone_contact"}}})
+        ":START_ID(Person),:END_ID(Person),:TYPE\nP1,P2,KNOWS\nP1,P2,KNOWS_SN\nP2,P3,KNOWS_PHONE\n",
+        encoding="utf-8",
+    )
+    spec = parse_spec(
+        {
+            "name": "x",
+            "format": "neo4j-admin",
+            "source": {"id": "S", "agency": "police", "recorded_at": "2011-07-01"},
+            "labels": {
+                "Suspect": {
+                    "kind": "Person",
+                    "properties": {"date_of_birth": "dob", "category": {"constant": "suspect"}},
+                }
+            },
+            "types": {
+                "KNOWS": {"link": "associate_of"},
+                "KNOWS_SN": {"link": "associate_of", "basis": "social_network"},
+                "KNOWS_PHONE": {"link": "associate_of", "basis": "phone_contact"},
+            },
+        }
+    )
     path = tmp_path / "store"
     store = LadybugStore(path)
     try:
@@ -53,10 +70,16 @@ def test_groups_evidence_and_basis_filter(store_path: Path) -> None:
     assert len({item["id"] for item in group["evidence"]}) == 3  # three records, not one
     code, out = _run("groups", "--store", str(store_path), "--json", "--basis", "recorded")
     (only,) = json.loads(out)
-    assert only["members"] == ["P1", "P2"] and [i["facts"] for i in only["evidence"]] == [["associate_of"]]
-    code, out = _run("groups", "--store", str(store_path), "--json", "--basis", "social_network,phone_contact")
+    assert only["members"] == ["P1", "P2"] and [i["facts"] for i in only["evidence"]] == [
+        ["associate_of"]
+    ]
+    code, out = _run(
+        "groups", "--store", str(store_path), "--json", "--basis", "social_network,phone_contact"
+    )
     assert sorted(f for item in json.loads(out)[0]["evidence"] for f in item["facts"]) == [
-        "associate_of:phone_contact", "associate_of:social_network"]
+        "associate_of:phone_contact",
+        "associate_of:social_network",
+    ]
     code, out = _run("groups", "--store", str(store_path), "--json", "--basis", "intelligence")
     assert (code, json.loads(out)) == (0, [])
     result = CliRunner().invoke(app, ["groups", "--store", str(store_path), "--basis", "gossip"])
@@ -65,7 +88,9 @@ def test_groups_evidence_and_basis_filter(store_path: Path) -> None:
 
 def test_network_page_keeps_the_bases_apart(store_path: Path, tmp_path: Path) -> None:
     page = tmp_path / "p1.html"
-    code, out = _run("network", "person", "P1", "--store", str(store_path), "--out", str(page), "--json")
+    code, out = _run(
+        "network", "person", "P1", "--store", str(store_path), "--out", str(page), "--json"
+    )
     assert code == 0, out
     html = page.read_text(encoding="utf-8")
     assert "associate_of (social_network)" in html

@@ -26,17 +26,27 @@ def store(tmp_path: Path) -> Iterator[LadybugStore]:
     opened.close()
 
 
-def test_a_quote_left_open_is_quarantined_and_the_rows_after_it_load(tmp_path: Path, store: LadybugStore) -> None:
+def test_a_quote_left_open_is_quarantined_and_the_rows_after_it_load(
+    tmp_path: Path, store: LadybugStore
+) -> None:
     path = tmp_path / "export.csv"
-    path.write_text('Id,Tel,Note\nN-1,07700 900121,"never closed\nN-2,07700 900122,\nN-3,07700 900123,"ok"\nN-4,07700 900124,\n')
-    report = import_path(store, parse_spec(SPEC), path, dataset="t", quarantine_file=tmp_path / "q.csv")
+    path.write_text(
+        'Id,Tel,Note\nN-1,07700 900121,"never closed\nN-2,07700 900122,\nN-3,07700 900123,"ok"\nN-4,07700 900124,\n'
+    )
+    report = import_path(
+        store, parse_spec(SPEC), path, dataset="t", quarantine_file=tmp_path / "q.csv"
+    )
     assert report.rows_loaded == {"export.csv": 3}
     assert report.quarantined == 1
     with (tmp_path / "q.csv").open(newline="", encoding="utf-8") as handle:
         (row,) = list(csv.DictReader(handle))
     assert (row["line"], row["field"]) == ("2", "Note")
     assert "quote" in row["reason"]
-    assert sorted(store.links("USES_PHONE")["to_key"]) == ["+447700900122", "+447700900123", "+447700900124"]
+    assert sorted(store.links("USES_PHONE")["to_key"]) == [
+        "+447700900122",
+        "+447700900123",
+        "+447700900124",
+    ]
 
 
 def test_a_repeated_column_name_is_a_clear_error(tmp_path: Path, store: LadybugStore) -> None:

@@ -24,19 +24,56 @@ def write_dataset(folder: Path, files: dict[str, list[dict[str, str]]]) -> Path:
             writer.writerows(rows)
     return folder
 
+
 FILES = {
-    "sources.csv": [{"source_id": "S1", "agency": "police", "recorded_at": "2011-03-01", "reference": "INT-1"}],
+    "sources.csv": [
+        {"source_id": "S1", "agency": "police", "recorded_at": "2011-03-01", "reference": "INT-1"}
+    ],
     "persons.csv": [{"person_id": "C1", "category": "child", "source_id": "S1"}],
     "intel_reports.csv": [
-        {"report_id": "R1", "recorded_at": "2011-06-20T19:50:00", "subject_person_id": "C1", "source_id": "S1",
-         "text": "C1 got into ab12 cde outside HX1 1AA at 19:50 on 20/06/2011; she rang 07700 900123 "
-                 "and later +44 7700 900123. Crime ref 13/123456/11."},
-        {"report_id": "R2", "recorded_at": "2011-06-21", "subject_person_id": "", "source_id": "",
-         "text": "Taxi A123 BCD to hx1 1aa, paid £1,200.00."},
-        {"report_id": "R3", "recorded_at": "", "subject_person_id": "A9", "source_id": "S1", "text": "Nothing named here."},
-        {"report_id": "", "recorded_at": "2011-06-21", "subject_person_id": "", "source_id": "S1", "text": "07700 900111"},
-        {"report_id": "R5", "recorded_at": "21/06/2011", "subject_person_id": "", "source_id": "S1", "text": "07700 900222"},
-        {"report_id": "R6", "recorded_at": "", "subject_person_id": "", "source_id": "S7", "text": "07700 900333"},
+        {
+            "report_id": "R1",
+            "recorded_at": "2011-06-20T19:50:00",
+            "subject_person_id": "C1",
+            "source_id": "S1",
+            "text": "C1 got into ab12 cde outside HX1 1AA at 19:50 on 20/06/2011; she rang 07700 900123 "
+            "and later +44 7700 900123. Crime ref 13/123456/11.",
+        },
+        {
+            "report_id": "R2",
+            "recorded_at": "2011-06-21",
+            "subject_person_id": "",
+            "source_id": "",
+            "text": "Taxi A123 BCD to hx1 1aa, paid £1,200.00.",
+        },
+        {
+            "report_id": "R3",
+            "recorded_at": "",
+            "subject_person_id": "A9",
+            "source_id": "S1",
+            "text": "Nothing named here.",
+        },
+        {
+            "report_id": "",
+            "recorded_at": "2011-06-21",
+            "subject_person_id": "",
+            "source_id": "S1",
+            "text": "07700 900111",
+        },
+        {
+            "report_id": "R5",
+            "recorded_at": "21/06/2011",
+            "subject_person_id": "",
+            "source_id": "S1",
+            "text": "07700 900222",
+        },
+        {
+            "report_id": "R6",
+            "recorded_at": "",
+            "subject_person_id": "",
+            "source_id": "S7",
+            "text": "07700 900333",
+        },
     ],
 }
 
@@ -63,10 +100,16 @@ def test_counts_and_quarantine(loaded: tuple[LadybugStore, dict[str, Any], Path]
     assert counts["Location"] == 1
     assert counts["MENTIONS"] == 5  # R1: phone, vrm, postcode; R2: vrm, postcode
     rows = list(csv.DictReader(qfile.open(encoding="utf-8")))
-    assert sorted((r["line"], r["field"]) for r in rows) == [("5", "report_id"), ("6", "recorded_at"), ("7", "source_id")]
+    assert sorted((r["line"], r["field"]) for r in rows) == [
+        ("5", "report_id"),
+        ("6", "recorded_at"),
+        ("7", "source_id"),
+    ]
 
 
-def test_mentions_carry_offsets_and_spellings(loaded: tuple[LadybugStore, dict[str, Any], Path]) -> None:
+def test_mentions_carry_offsets_and_spellings(
+    loaded: tuple[LadybugStore, dict[str, Any], Path],
+) -> None:
     store, _, _ = loaded
     text = FILES["intel_reports.csv"][0]["text"]
     links = store.links("MENTIONS", from_keys=["intel:R1"])
@@ -79,12 +122,20 @@ def test_mentions_carry_offsets_and_spellings(loaded: tuple[LadybugStore, dict[s
     place = store.get_node("Location", "intel:postcode/HX1 1AA")
     assert place is not None and place["postcode"] == "HX1 1AA" and place["kind"] == "other"
     doc = show_entity(store, "report", "R1")
-    named = sorted((link["kind"], link["id"]) for link in doc["links"] if link["link"] == "mentions")
-    assert named == [("location", "postcode/HX1 1AA"), ("phone", "+447700900123"), ("vehicle", "AB12CDE")]
+    named = sorted(
+        (link["kind"], link["id"]) for link in doc["links"] if link["link"] == "mentions"
+    )
+    assert named == [
+        ("location", "postcode/HX1 1AA"),
+        ("phone", "+447700900123"),
+        ("vehicle", "AB12CDE"),
+    ]
     assert doc["properties"]["text"] == text
 
 
-def test_reload_changes_nothing(loaded: tuple[LadybugStore, dict[str, Any], Path], tmp_path: Path) -> None:
+def test_reload_changes_nothing(
+    loaded: tuple[LadybugStore, dict[str, Any], Path], tmp_path: Path
+) -> None:
     store, _, _ = loaded
     again = ingest(store, tmp_path / "intel").as_json()
     assert (again["created"], again["updated"]) == (0, 0)

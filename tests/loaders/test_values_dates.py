@@ -164,17 +164,36 @@ def test_series_on_string_dtype_and_nan() -> None:
     assert dates[0] == pd.Timestamp("2011-06-21") and dbad.tolist() == [False, False]
 
 
-EDGES = ["0000-01-01", "0001-01-01", "1500-02-29", "2000-02-29T00:00", "2011-01-01T24:00", "2011-01-01T23:59:60",
-         "2011-13-01", "2011-01-01 10:00", "2011-01-01T10:00:00.5", "2011-01-01T10:00:00.123456", " 2011-01-01 ",
-         "\u30002011-01-01", "9999-12-31T23:59:59", "", "  ", "2011-01-01T10:00:00.1234567"]
+EDGES = [
+    "0000-01-01",
+    "0001-01-01",
+    "1500-02-29",
+    "2000-02-29T00:00",
+    "2011-01-01T24:00",
+    "2011-01-01T23:59:60",
+    "2011-13-01",
+    "2011-01-01 10:00",
+    "2011-01-01T10:00:00.5",
+    "2011-01-01T10:00:00.123456",
+    " 2011-01-01 ",
+    "\u30002011-01-01",
+    "9999-12-31T23:59:59",
+    "",
+    "  ",
+    "2011-01-01T10:00:00.1234567",
+]
 
 
 @pytest.mark.parametrize("with_impossible", [True, False])
 def test_series_agrees_with_scalar_at_the_edges(with_impossible: bool) -> None:
     """Both the Arrow fast path (every value possible) and the pandas fallback (some impossible)."""
-    raws = EDGES if with_impossible else [e for e in EDGES if scalar(parse_datetime, e)[0] is not None or not e.strip()]
+    raws = (
+        EDGES
+        if with_impossible
+        else [e for e in EDGES if scalar(parse_datetime, e)[0] is not None or not e.strip()]
+    )
     values, bad = parse_datetime_series(pd.Series(raws, dtype=object))
     for raw, value, is_bad in zip(raws, values, bad, strict=True):
         expected, expected_bad = scalar(parse_datetime, raw)
         assert is_bad == expected_bad, raw
-        assert (pd.isna(value) if expected is None else value.to_pydatetime() == expected), raw
+        assert pd.isna(value) if expected is None else value.to_pydatetime() == expected, raw

@@ -70,14 +70,20 @@ def test_blank_is_none() -> None:
 #: Mobile-shaped spellings with any separator people (or exports) put in them, Unicode spaces included.
 _SEP = st.text(alphabet=st.sampled_from(list(WHITESPACE + "-().\\/_x")), max_size=2)
 MOBILE_SHAPED = st.builds(
-    lambda prefix, digits, seps: prefix + "".join(s + d for s, d in zip(seps, "7" + digits, strict=False)),
+    lambda prefix, digits, seps: (
+        prefix + "".join(s + d for s, d in zip(seps, "7" + digits, strict=False))
+    ),
     st.sampled_from(["0", "+44", "0044", "44", "", "+1", "07"]),
     st.text(alphabet="0123456789", min_size=8, max_size=10),
     st.lists(_SEP, min_size=11, max_size=11),
 )
 
 
-@given(st.lists(st.one_of(st.none(), st.text(max_size=20), DRAMA.map("07700 900{}".format), MOBILE_SHAPED)))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(max_size=20), DRAMA.map("07700 900{}".format), MOBILE_SHAPED)
+    )
+)
 def test_series_agrees_with_scalar(raws: list[str | None]) -> None:
     series = pd.Series(raws, dtype=object, index=[i * 3 for i in range(len(raws))])
     frame = PHONE.clean_series(series)
@@ -101,7 +107,9 @@ def test_series_agrees_with_scalar(raws: list[str | None]) -> None:
     prefix=st.sampled_from(["0", "+44", "0044", "44", "+44 ", "0"]),
     sep=st.sampled_from(["", " ", "-", "."]),
 )
-def test_the_uk_mobile_fast_path_agrees_with_the_full_parser(digits: str, prefix: str, sep: str) -> None:
+def test_the_uk_mobile_fast_path_agrees_with_the_full_parser(
+    digits: str, prefix: str, sep: str
+) -> None:
     from loaders.values.phone import _clean_phone, _parse_full
 
     spelling = f"{prefix}7{digits[:3]}{sep}{digits[3:]}"

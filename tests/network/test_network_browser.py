@@ -14,8 +14,10 @@ from graph_intel.stores import open_store
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not headless.available(),
-                       reason=f"{headless.CHROMIUM} is absent: apt-get install chromium to run the browser tests"),
+    pytest.mark.skipif(
+        not headless.available(),
+        reason=f"{headless.CHROMIUM} is absent: apt-get install chromium to run the browser tests",
+    ),
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -25,7 +27,9 @@ def _check(status: headless.PageStatus, expected_nodes: int) -> None:
     assert attrs, f"the page wrote no status; chromium said: {status.stderr[-2000:]}"
     assert attrs["data-stabilized"] == "true"
     assert status.int("errors") == 0, attrs.get("data-error-messages")
-    assert status.int("requests") == 0 and status.int("remote-requests") == 0, attrs.get("data-request-names")
+    assert status.int("requests") == 0 and status.int("remote-requests") == 0, attrs.get(
+        "data-request-names"
+    )
     assert status.int("nodes") == expected_nodes == status.int("expected-nodes")
 
 
@@ -60,6 +64,11 @@ def test_the_checks_see_a_remote_request(tmp_path: Path) -> None:
         ingest(store, write_dataset(tmp_path / "case", network_dataset()))
         html = network(store, "person", "C1").generate_html()
     page = tmp_path / "leaky.html"
-    page.write_text(html.replace("<body>", '<body><img src="https://example.invalid/x.png">', 1), encoding="utf-8")
+    page.write_text(
+        html.replace("<body>", '<body><img src="https://example.invalid/x.png">', 1),
+        encoding="utf-8",
+    )
     status = headless.status(page)
-    assert status.int("errors") >= 1 and "example.invalid" in status.attributes["data-error-messages"]
+    assert (
+        status.int("errors") >= 1 and "example.invalid" in status.attributes["data-error-messages"]
+    )

@@ -15,10 +15,21 @@ def _ids(picture: NetworkPage) -> set[str]:
 def test_around_a_child_two_hops(case_store: GraphStore) -> None:
     picture = network(case_store, "person", "C1", hops=2)
     ids = _ids(picture)
-    assert {"Person|case:C1", "Person|case:A1", "Person|case:H1", "Person|case:W1", "Event|case:E1",
-            "Event|case:E4", "Location|case:L1", "Vehicle|AB12CDE", "Phone|+447700900456"} <= ids
+    assert {
+        "Person|case:C1",
+        "Person|case:A1",
+        "Person|case:H1",
+        "Person|case:W1",
+        "Event|case:E1",
+        "Event|case:E4",
+        "Location|case:L1",
+        "Vehicle|AB12CDE",
+        "Phone|+447700900456",
+    } <= ids
     assert "Person|case:A2" not in ids  # three hops away
-    assert len(picture.edges) == len(picture.view.edges) and all(e["from"] in ids and e["to"] in ids for e in picture.edges)
+    assert len(picture.edges) == len(picture.view.edges) and all(
+        e["from"] in ids and e["to"] in ids for e in picture.edges
+    )
 
 
 def test_edge_tooltips_carry_kind_dates_agency_and_grade(case_store: GraphStore) -> None:
@@ -58,7 +69,9 @@ def test_link_kinds_filter(case_store: GraphStore) -> None:
         network(case_store, "person", "A1", links=["knows_of"])
 
 
-def test_redaction_shows_children_by_id_and_initials_and_withholds_free_text(case_store: GraphStore) -> None:
+def test_redaction_shows_children_by_id_and_initials_and_withholds_free_text(
+    case_store: GraphStore,
+) -> None:
     picture = network(case_store, "person", "C1", hops=2, redact=True)
     child = [n for n in picture.nodes if n["id"] == "Person|case:C1"][0]
     assert child["label"] == "Child C1 (T.M.)"
@@ -97,8 +110,12 @@ def test_group_view_haloes_its_members(case_store: GraphStore) -> None:
     picture = group_network(case_store, ["A1", "H1"], name="Group 1")
     members = [n for n in picture.nodes if n["id"] in ("Person|case:A1", "Person|case:H1")]
     assert len(members) == 2 and all(n["shadow"]["enabled"] for n in members)
-    assert {"section": "Groups (halo)", "symbol": "\u25c9", "colour": members[0]["shadow"]["color"],
-            "text": "Group 1"} in picture.view.legend
+    assert {
+        "section": "Groups (halo)",
+        "symbol": "\u25c9",
+        "colour": members[0]["shadow"]["color"],
+        "text": "Group 1",
+    } in picture.view.legend
 
 
 def test_rag_ring(case_store: GraphStore) -> None:
@@ -110,4 +127,6 @@ def test_rag_ring(case_store: GraphStore) -> None:
 
 def test_case_view_holds_the_whole_dataset(case_store: GraphStore) -> None:
     picture = case_network(case_store, "case")
-    assert {"Person|case:C1", "Person|case:A2", "Person|case:W1", "Phone|+447700900123"} <= _ids(picture)
+    assert {"Person|case:C1", "Person|case:A2", "Person|case:W1", "Phone|+447700900123"} <= _ids(
+        picture
+    )

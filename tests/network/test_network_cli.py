@@ -27,16 +27,39 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", _MAIN, *args, "--store", str(store)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", _MAIN, *args, "--store", str(store)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_network_json(store_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "c1.html"
-    done = _run(store_dir, "network", "person", "C1", "--hops", "2", "--out", str(out), "--json",
-                "--redact", "--hide-third-parties", "--min-grade", "3E", "--links",
-                "participated_in,occurred_at,uses_phone,family_of", "--since", "2011-01-01", "--until", "2011-12-31",
-                "--budget", "1500")
+    done = _run(
+        store_dir,
+        "network",
+        "person",
+        "C1",
+        "--hops",
+        "2",
+        "--out",
+        str(out),
+        "--json",
+        "--redact",
+        "--hide-third-parties",
+        "--min-grade",
+        "3E",
+        "--links",
+        "participated_in,occurred_at,uses_phone,family_of",
+        "--since",
+        "2011-01-01",
+        "--until",
+        "2011-12-31",
+        "--budget",
+        "1500",
+    )
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     assert doc["file"] == str(out) and out.is_file()
@@ -45,9 +68,13 @@ def test_network_json(store_dir: Path, tmp_path: Path) -> None:
 
 
 def test_network_group_and_case(store_dir: Path, tmp_path: Path) -> None:
-    group = _run(store_dir, "network", "group", "A1,H1", "--out", str(tmp_path / "g.html"), "--json")
+    group = _run(
+        store_dir, "network", "group", "A1,H1", "--out", str(tmp_path / "g.html"), "--json"
+    )
     assert group.returncode == 0 and json.loads(group.stdout)["nodes"] >= 2
-    case = _run(store_dir, "network", "case", "case", "--out", str(tmp_path / "case.html"), "--json")
+    case = _run(
+        store_dir, "network", "case", "case", "--out", str(tmp_path / "case.html"), "--json"
+    )
     assert case.returncode == 0 and json.loads(case.stdout)["nodes"] >= 10
 
 
@@ -61,4 +88,7 @@ def test_network_bad_arguments_exit_2_with_a_reason(store_dir: Path, tmp_path: P
         (("case", "nope"), "no dataset"),
     ]:
         done = _run(store_dir, "network", *args, "--out", out, "--json")
-        assert done.returncode == 2 and done.stdout == "" and reason in done.stderr, (args, done.stderr)
+        assert done.returncode == 2 and done.stdout == "" and reason in done.stderr, (
+            args,
+            done.stderr,
+        )

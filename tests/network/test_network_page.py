@@ -12,7 +12,17 @@ from graph_intel.network import group_network, network, page
 from graph_intel.stores import GraphStore
 
 #: Places where a browser fetches: attributes, CSS @import and url(...).
-_FETCH_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "manifest"}
+_FETCH_ATTRS = {
+    "src",
+    "href",
+    "srcset",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "manifest",
+}
 
 
 class _Fetches(HTMLParser):
@@ -42,7 +52,9 @@ def remote_urls(html: str) -> list[str]:
 
 
 def _data(html: str) -> dict:
-    body = html.split('<script type="application/json" id="gi-data">', 1)[1].split("</script>", 1)[0]
+    body = html.split('<script type="application/json" id="gi-data">', 1)[1].split("</script>", 1)[
+        0
+    ]
     return json.loads(body)
 
 
@@ -52,21 +64,33 @@ def test_page_fetches_nothing_and_forbids_remote_loads(case_store: GraphStore) -
     parser = _Fetches()
     parser.feed(html)
     assert "link" not in parser.tags and "img" not in parser.tags and "iframe" not in parser.tags
-    csp = [m for m in parser.metas if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+    csp = [
+        m for m in parser.metas if (m.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     assert csp and "default-src 'none'" in (csp[0]["content"] or "")
     assert "img-src data:" in (csp[0]["content"] or "")
-    assert "vis.Network" in html and "vis-network" in html  # vis-network inlined, with its licence header
+    assert (
+        "vis.Network" in html and "vis-network" in html
+    )  # vis-network inlined, with its licence header
 
 
 def test_the_remote_url_detector_sees_fetches() -> None:
-    assert remote_urls('<script src="https://cdn.example/x.js"></script>') == ["https://cdn.example/x.js"]
+    assert remote_urls('<script src="https://cdn.example/x.js"></script>') == [
+        "https://cdn.example/x.js"
+    ]
     assert remote_urls('<link href="//fonts.example/css">') == ["//fonts.example/css"]
-    assert remote_urls("<style>@import url(http://a.example/b.css); x{background:url('https://c.example/d.png')}</style>")
+    assert remote_urls(
+        "<style>@import url(http://a.example/b.css); x{background:url('https://c.example/d.png')}</style>"
+    )
 
 
-def test_hostile_names_show_as_text_in_labels_tooltips_title_and_legend(case_store: GraphStore) -> None:
-    pictures = [network(case_store, "person", "H1", hops=2),
-                group_network(case_store, ["H1", "A1"], name=HOSTILE)]
+def test_hostile_names_show_as_text_in_labels_tooltips_title_and_legend(
+    case_store: GraphStore,
+) -> None:
+    pictures = [
+        network(case_store, "person", "H1", hops=2),
+        group_network(case_store, ["H1", "A1"], name=HOSTILE),
+    ]
     for picture in pictures:
         html = picture.generate_html()
         parser = _Fetches()
@@ -90,7 +114,11 @@ def test_script_json_cannot_close_its_script_element() -> None:
 
 def test_legend_and_notes_are_on_the_page(case_store: GraphStore) -> None:
     html = network(case_store, "person", "C1", hops=2, budget=5, redact=True).generate_html()
-    assert "Legend" in html and "person: child (blue ring, larger)" in html and "person: suspect" in html
+    assert (
+        "Legend" in html
+        and "person: child (blue ring, larger)" in html
+        and "person: suspect" in html
+    )
     for kind in ("phone", "vehicle", "location", "event"):
         assert f"</span> {kind}</li>" in html
     assert "exceed the budget of 5" in html and "Redacted for briefing" in html
@@ -99,6 +127,6 @@ def test_legend_and_notes_are_on_the_page(case_store: GraphStore) -> None:
 def test_notebook_display_is_an_offline_sandboxed_iframe(case_store: GraphStore) -> None:
     picture = network(case_store, "person", "C1")
     inline = picture._repr_html_()
-    assert inline.startswith("<iframe sandbox=\"allow-scripts\"") and 'srcdoc="' in inline
+    assert inline.startswith('<iframe sandbox="allow-scripts"') and 'srcdoc="' in inline
     assert remote_urls(inline) == [] and "<script" not in inline  # the page is escaped into srcdoc
     assert isinstance(picture.nodes, list) and picture.num_nodes() == len(picture.view.nodes)

@@ -19,7 +19,17 @@ from graph_intel.resolution.names import (
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    full = [{"aliases": None, "agencies": (r.get("dataset", ""),), "phones": (), "homes": (), "vehicles": (), **r} for r in rows]
+    full = [
+        {
+            "aliases": None,
+            "agencies": (r.get("dataset", ""),),
+            "phones": (),
+            "homes": (),
+            "vehicles": (),
+            **r,
+        }
+        for r in rows
+    ]
     return pd.DataFrame(full)[PERSON_COLUMNS]
 
 
@@ -50,10 +60,34 @@ def test_normalise_is_idempotent_ascii(text: str) -> None:
 
 def test_initial_transposed_and_year_only_are_found_with_reasons() -> None:
     rows = [
-        {"key": "police:P1", "dataset": "police", "given_name": "Jade", "family_name": "Cartwright", "date_of_birth": "2004-03-07"},
-        {"key": "education:E1", "dataset": "education", "given_name": "J.", "family_name": "Cartwright", "date_of_birth": "2004-03-07"},
-        {"key": "health:H1", "dataset": "health", "given_name": "Cartwright", "family_name": "Jayde", "date_of_birth": "2004-03-07"},
-        {"key": "yot:Y1", "dataset": "yot", "given_name": "Jayde", "family_name": "Cartwright", "date_of_birth": "2004-01-01"},
+        {
+            "key": "police:P1",
+            "dataset": "police",
+            "given_name": "Jade",
+            "family_name": "Cartwright",
+            "date_of_birth": "2004-03-07",
+        },
+        {
+            "key": "education:E1",
+            "dataset": "education",
+            "given_name": "J.",
+            "family_name": "Cartwright",
+            "date_of_birth": "2004-03-07",
+        },
+        {
+            "key": "health:H1",
+            "dataset": "health",
+            "given_name": "Cartwright",
+            "family_name": "Jayde",
+            "date_of_birth": "2004-03-07",
+        },
+        {
+            "key": "yot:Y1",
+            "dataset": "yot",
+            "given_name": "Jayde",
+            "family_name": "Cartwright",
+            "date_of_birth": "2004-01-01",
+        },
     ]
     got = _scores(rows)
     initial = got[("education:E1", "police:P1")]
@@ -67,8 +101,20 @@ def test_initial_transposed_and_year_only_are_found_with_reasons() -> None:
 
 def test_same_records_in_one_agency_are_not_candidates() -> None:
     rows = [
-        {"key": "police:P1", "dataset": "police", "given_name": "Jade", "family_name": "Cartwright", "date_of_birth": "2004-03-07"},
-        {"key": "police:P2", "dataset": "police", "given_name": "Jade", "family_name": "Cartwright", "date_of_birth": "2004-03-07"},
+        {
+            "key": "police:P1",
+            "dataset": "police",
+            "given_name": "Jade",
+            "family_name": "Cartwright",
+            "date_of_birth": "2004-03-07",
+        },
+        {
+            "key": "police:P2",
+            "dataset": "police",
+            "given_name": "Jade",
+            "family_name": "Cartwright",
+            "date_of_birth": "2004-03-07",
+        },
     ]
     assert _scores(rows) == {}
 
@@ -76,23 +122,57 @@ def test_same_records_in_one_agency_are_not_candidates() -> None:
 def test_same_name_and_dob_scores_below_a_pair_with_a_shared_phone() -> None:
     rows = [
         # two different men with the same name and date of birth, nothing else in common
-        {"key": "police:X1", "dataset": "police", "given_name": "Dale", "family_name": "Korver", "date_of_birth": "1980-01-02",
-         "phones": ("+447700900201",)},
-        {"key": "education:X2", "dataset": "education", "given_name": "Dale", "family_name": "Korver", "date_of_birth": "1980-01-02",
-         "phones": ("+447700900202",)},
+        {
+            "key": "police:X1",
+            "dataset": "police",
+            "given_name": "Dale",
+            "family_name": "Korver",
+            "date_of_birth": "1980-01-02",
+            "phones": ("+447700900201",),
+        },
+        {
+            "key": "education:X2",
+            "dataset": "education",
+            "given_name": "Dale",
+            "family_name": "Korver",
+            "date_of_birth": "1980-01-02",
+            "phones": ("+447700900202",),
+        },
         # one man, recorded with a nickname in one place and a shared phone
-        {"key": "police:Y1", "dataset": "police", "given_name": "Robert", "family_name": "Pellow", "date_of_birth": "1979-05-05",
-         "phones": ("+447700900301",)},
-        {"key": "health:Y2", "dataset": "health", "given_name": "Bob", "family_name": "Pellow", "date_of_birth": "1979-05-05",
-         "phones": ("+447700900301",)},
+        {
+            "key": "police:Y1",
+            "dataset": "police",
+            "given_name": "Robert",
+            "family_name": "Pellow",
+            "date_of_birth": "1979-05-05",
+            "phones": ("+447700900301",),
+        },
+        {
+            "key": "health:Y2",
+            "dataset": "health",
+            "given_name": "Bob",
+            "family_name": "Pellow",
+            "date_of_birth": "1979-05-05",
+            "phones": ("+447700900301",),
+        },
         # the same name and date of birth and a shared phone
-        {"key": "health:X3", "dataset": "health", "given_name": "Dale", "family_name": "Korver", "date_of_birth": "1980-01-02",
-         "phones": ("+447700900201",)},
+        {
+            "key": "health:X3",
+            "dataset": "health",
+            "given_name": "Dale",
+            "family_name": "Korver",
+            "date_of_birth": "1980-01-02",
+            "phones": ("+447700900201",),
+        },
     ]
     got = _scores(rows)
     no_ids = got[("education:X2", "police:X1")]["score"]
     assert no_ids < got[("health:Y2", "police:Y1")]["score"]
     assert no_ids < got[("health:X3", "police:X1")]["score"]
     assert "shared phone: +447700900301" in got[("health:Y2", "police:Y1")]["agree"]
-    assert "given_name: nickname of the same name (bob / robert)" in got[("health:Y2", "police:Y1")]["agree"] or \
-        "given_name: nickname of the same name (robert / bob)" in got[("health:Y2", "police:Y1")]["agree"]
+    assert (
+        "given_name: nickname of the same name (bob / robert)"
+        in got[("health:Y2", "police:Y1")]["agree"]
+        or "given_name: nickname of the same name (robert / bob)"
+        in got[("health:Y2", "police:Y1")]["agree"]
+    )

@@ -62,7 +62,10 @@ def test_judgements_are_reversible_and_keep_history(three: GraphStore) -> None:
     withdraw(three, EDU, POLICE, "wrong school record", "DS Bell")
     assert clusters_json(three) == [{"members": sorted([POLICE, CSC]), "records": 2}]
     history = json.loads(three.links("SAME_AS", from_keys=[EDU])["extra"].iloc[0])["judgements"]
-    assert [(h["judgement"], h["by"]) for h in history] == [("same", "DS Ash"), ("withdrawn", "DS Bell")]
+    assert [(h["judgement"], h["by"]) for h in history] == [
+        ("same", "DS Ash"),
+        ("withdrawn", "DS Bell"),
+    ]
     judge(three, EDU, POLICE, "same", "school confirmed the date of birth", "DS Bell")
     assert clusters_json(three)[0]["records"] == 3
     assert len(judgements(three)) == 4
@@ -81,18 +84,29 @@ def _groups(store: GraphStore) -> list[list[str]]:
 def _shared(store: GraphStore) -> tuple[Any, Any]:
     adults = adults_with_children(store)
     objects = shared_objects(store)
-    return (sorted((_label(a), sorted(_label(c) for c in kids)) for a, kids in zip(adults["key"], adults["children"], strict=True)),
-            sorted((k, sorted(p)) for k, p in zip(objects["id"], objects["persons"], strict=True)))
+    return (
+        sorted(
+            (_label(a), sorted(_label(c) for c in kids))
+            for a, kids in zip(adults["key"], adults["children"], strict=True)
+        ),
+        sorted((k, sorted(p)) for k, p in zip(objects["id"], objects["persons"], strict=True)),
+    )
 
 
 def _chrono(store: GraphStore, child: str) -> list[tuple[Any, ...]]:
-    return sorted((r["at"], r["what"], r["agency"], r["record"], r["id"]) for r in chronology(store, child))
+    return sorted(
+        (r["at"], r["what"], r["agency"], r["record"], r["id"]) for r in chronology(store, child)
+    )
 
 
-def test_analyses_agree_whether_one_record_or_three_judged_same(one: GraphStore, three: GraphStore) -> None:
+def test_analyses_agree_whether_one_record_or_three_judged_same(
+    one: GraphStore, three: GraphStore
+) -> None:
     _judge_all_same(three)
     assert _groups(one) == _groups(three) == [["A1", "A2", "A3"]]
-    assert _shared(one) == _shared(three) == ([("A2", ["C2", "CHILD"])], [("AB12CDE", ["A1", "A2"])])
+    assert (
+        _shared(one) == _shared(three) == ([("A2", ["C2", "CHILD"])], [("AB12CDE", ["A1", "A2"])])
+    )
     assert _chrono(one, "single:C1") == _chrono(three, POLICE) == _chrono(three, EDU)
     kid = persons(three).loc[CSC]
     assert kid["category"] == "child" and sorted(kid["records"]) == sorted(CHILD)
@@ -114,20 +128,57 @@ def test_cli_resolve_json(three: GraphStore, tmp_path: Any) -> None:
     path = str(three.path)  # type: ignore[attr-defined]
     three.close()
     runner = CliRunner()
-    res = runner.invoke(app, ["resolve", "candidates", "--min-score", "0.5", "--json", "--store", path])
+    res = runner.invoke(
+        app, ["resolve", "candidates", "--min-score", "0.5", "--json", "--store", path]
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     assert rows and set(rows[0]) == {"a", "b", "score", "agreements", "disagreements"}
-    res = runner.invoke(app, ["resolve", "judge", POLICE, EDU, "same", "--reason", "dob export", "--by", "DS Ash",
-                              "--json", "--store", path])
+    res = runner.invoke(
+        app,
+        [
+            "resolve",
+            "judge",
+            POLICE,
+            EDU,
+            "same",
+            "--reason",
+            "dob export",
+            "--by",
+            "DS Ash",
+            "--json",
+            "--store",
+            path,
+        ],
+    )
     assert res.exit_code == 0, res.output
     got = json.loads(res.stdout)
-    assert set(got) == {"a", "b", "judgement", "by", "at"} and got["judgement"] == "same" and got["by"] == "DS Ash"
+    assert (
+        set(got) == {"a", "b", "judgement", "by", "at"}
+        and got["judgement"] == "same"
+        and got["by"] == "DS Ash"
+    )
     res = runner.invoke(app, ["resolve", "clusters", "--json", "--store", path])
     assert json.loads(res.stdout) == [{"members": sorted([POLICE, EDU]), "records": 2}]
-    res = runner.invoke(app, ["resolve", "withdraw", POLICE, EDU, "--reason", "mistake", "--by", "DS Ash", "--store", path])
+    res = runner.invoke(
+        app,
+        [
+            "resolve",
+            "withdraw",
+            POLICE,
+            EDU,
+            "--reason",
+            "mistake",
+            "--by",
+            "DS Ash",
+            "--store",
+            path,
+        ],
+    )
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["resolve", "clusters", "--json", "--store", path])
     assert json.loads(res.stdout) == []
-    res = runner.invoke(app, ["resolve", "judge", POLICE, EDU, "perhaps", "--reason", "x", "--store", path])
+    res = runner.invoke(
+        app, ["resolve", "judge", POLICE, EDU, "perhaps", "--reason", "x", "--store", path]
+    )
     assert res.exit_code == 2

@@ -21,8 +21,9 @@ def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_store(backend: str, request: pytest.FixtureRequest,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+def demo_store(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
     """The demo in a store of each backend, opened once for the session (the embedded one is the CLI's)."""
     if backend == "embedded":
         store = open_backend(backend, request.getfixturevalue("demo_store_path"))

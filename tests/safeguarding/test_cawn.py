@@ -27,14 +27,17 @@ def test_age_on_birthdays() -> None:
     assert age_on(date(1996, 2, 29), date(2013, 3, 1)) == 17
 
 
-@pytest.mark.parametrize(("status", "expected"), [
-    (None, (False, "aged_16_17_not_in_care")),
-    ("care_order", (True, "in_care_under_18")),
-    ("interim_care_order", (True, "in_care_under_18")),
-    ("emergency_protection_order", (True, "in_care_under_18")),
-    ("police_protection", (True, "in_care_under_18")),
-    ("accommodated_s20", (False, "accommodated_s20_not_covered")),
-])
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (None, (False, "aged_16_17_not_in_care")),
+        ("care_order", (True, "in_care_under_18")),
+        ("interim_care_order", (True, "in_care_under_18")),
+        ("emergency_protection_order", (True, "in_care_under_18")),
+        ("police_protection", (True, "in_care_under_18")),
+        ("accommodated_s20", (False, "accommodated_s20_not_covered")),
+    ],
+)
 def test_every_legal_status_at_16_and_15(status: str | None, expected: tuple[bool, str]) -> None:
     dob = date(1995, 3, 1)
     assert eligibility(dob, status, date(2011, 3, 1)) == expected
@@ -54,12 +57,17 @@ def test_demo_eligibility_exactly_as_planted(demo_store, on: date) -> None:  # t
 
 
 def test_demo_notices(demo_store) -> None:  # type: ignore[no-untyped-def]
-    got = {(n["served_on"], n["child"]): (n["notice"], n["served_at"]) for n in served_json(demo_store)}
+    got = {
+        (n["served_on"], n["child"]): (n["notice"], n["served_at"]) for n in served_json(demo_store)
+    }
     assert got == planted.CAWN_SERVED
 
 
 def test_demo_breaches_exactly_as_planted(demo_store) -> None:  # type: ignore[no-untyped-def]
-    got = {(b["served_on"], b["child"]): frozenset(e["at"] for e in b["evidence"]) for b in breaches(demo_store)}
+    got = {
+        (b["served_on"], b["child"]): frozenset(e["at"] for e in b["evidence"])
+        for b in breaches(demo_store)
+    }
     assert got == planted.BREACHES
     for b in breaches(demo_store):
         assert all(e["at"] > b["served_at"] and e["source_id"] for e in b["evidence"])

@@ -19,7 +19,10 @@ def test_demo_chronology_flags_exactly_as_planted(demo_store) -> None:  # type: 
     for child in CHILDREN:
         found = flags(chronology_rows(demo_store, f"demo:{child}"))
         if found:
-            got[child] = [(f.start.date().isoformat(), f.end.date().isoformat(), frozenset(f.agencies)) for f in found]
+            got[child] = [
+                (f.start.date().isoformat(), f.end.date().isoformat(), frozenset(f.agencies))
+                for f in found
+            ]
     assert got == planted.CHRONOLOGY_FLAGS
     assert not set(got) & planted.CHRONOLOGY_NOT_FLAGGED
 
@@ -38,19 +41,52 @@ def test_chronology_oldest_first_with_agencies(demo_store) -> None:  # type: ign
 def test_a_meeting_after_the_window_does_not_count() -> None:
     def ev(at: str, kind: str, agency: str, eid: str) -> dict[str, object]:
         return {"at": at, "event_kind": kind, "agency": agency, "agencies": [agency], "id": eid}
-    rows = [ev("2011-01-01T10:00:00", "incident", "education", "a"), ev("2011-01-20T10:00:00", "incident", "health", "b")]
-    assert len(flags(rows + [ev("2011-02-25T10:00:00", "referral", "children_social_care", "r")])) == 1
-    assert flags(rows + [ev("2011-02-15T10:00:00", "strategy_meeting", "children_social_care", "m")]) == []
-    far = [ev("2011-01-01T10:00:00", "incident", "education", "a"), ev("2011-02-05T10:00:00", "incident", "health", "b")]
+
+    rows = [
+        ev("2011-01-01T10:00:00", "incident", "education", "a"),
+        ev("2011-01-20T10:00:00", "incident", "health", "b"),
+    ]
+    assert (
+        len(flags(rows + [ev("2011-02-25T10:00:00", "referral", "children_social_care", "r")])) == 1
+    )
+    assert (
+        flags(rows + [ev("2011-02-15T10:00:00", "strategy_meeting", "children_social_care", "m")])
+        == []
+    )
+    far = [
+        ev("2011-01-01T10:00:00", "incident", "education", "a"),
+        ev("2011-02-05T10:00:00", "incident", "health", "b"),
+    ]
     assert flags(far) == []  # 35 days apart
 
 
 def test_matrix_is_append_only_history(matrix_store) -> None:  # type: ignore[no-untyped-def]
-    set_status(matrix_store, "C1", "Red", "DS Ash", "2011-07-01", "missing and CAWN breached", at=datetime(2011, 6, 1, 9))
-    set_status(matrix_store, "C1", "amber", "DS Ash", "2011-08-01", "strategy meeting held", at=datetime(2011, 7, 2, 9))
+    set_status(
+        matrix_store,
+        "C1",
+        "Red",
+        "DS Ash",
+        "2011-07-01",
+        "missing and CAWN breached",
+        at=datetime(2011, 6, 1, 9),
+    )
+    set_status(
+        matrix_store,
+        "C1",
+        "amber",
+        "DS Ash",
+        "2011-08-01",
+        "strategy meeting held",
+        at=datetime(2011, 7, 2, 9),
+    )
     rows = {r["person_id"]: r for r in matrix_list(matrix_store, date(2011, 7, 8))}
     c1 = rows["C1"]
-    assert (c1["rag"], c1["by"], c1["review"], c1["review_due"]) == ("amber", "DS Ash", "2011-08-01", False)
+    assert (c1["rag"], c1["by"], c1["review"], c1["review_due"]) == (
+        "amber",
+        "DS Ash",
+        "2011-08-01",
+        False,
+    )
     assert [h["rag"] for h in c1["history"]] == ["red", "amber"]
     with pytest.raises(MatrixError):
         set_status(matrix_store, "C1", "purple", "x", "2011-08-01", "y")
@@ -59,7 +95,15 @@ def test_matrix_is_append_only_history(matrix_store) -> None:  # type: ignore[no
 
 
 def test_briefing(matrix_store) -> None:  # type: ignore[no-untyped-def]
-    set_status(matrix_store, "C3", "red", "SW Birch", "2011-06-01", "picked up by car", at=datetime(2011, 5, 21, 9))
+    set_status(
+        matrix_store,
+        "C3",
+        "red",
+        "SW Birch",
+        "2011-06-01",
+        "picked up by car",
+        at=datetime(2011, 5, 21, 9),
+    )
     doc = briefing(matrix_store, date(2011, 2, 1), date(2011, 7, 8))
     kids = {c["person_id"]: c for c in doc["children"]}
     assert {"C1", "C3"} <= set(kids)

@@ -34,8 +34,13 @@ def test_cli_missing_triggers(demo_store_path: Path) -> None:
 def test_cli_cawn(demo_store_path: Path) -> None:
     rows = _json(demo_store_path, "cawn", "eligible", "--on", "2011-07-08", "--all")
     s20 = [r for r in rows if not r["eligible"]]
-    assert s20 == [r for r in rows if r["person_id"] == "C4"] and s20[0]["reason"] == "accommodated_s20_not_covered"
-    assert {r["person_id"] for r in rows if r["eligible"]} == set(planted.CAWN_ELIGIBLE_ON[planted.AS_OF])
+    assert (
+        s20 == [r for r in rows if r["person_id"] == "C4"]
+        and s20[0]["reason"] == "accommodated_s20_not_covered"
+    )
+    assert {r["person_id"] for r in rows if r["eligible"]} == set(
+        planted.CAWN_ELIGIBLE_ON[planted.AS_OF]
+    )
     cands = _json(demo_store_path, "cawn", "candidates", "--on", "2011-07-08")
     assert cands and {"adult", "child", "evidence", "last_contact"} <= set(cands[0])
     breaches = _json(demo_store_path, "cawn", "breaches")
@@ -44,10 +49,14 @@ def test_cli_cawn(demo_store_path: Path) -> None:
 
 
 def test_cli_chronology_and_bad_input(demo_store_path: Path) -> None:
-    rows = _json(demo_store_path, "chronology", "C7", "--include-restricted")  # the demo's social care: handling C
+    rows = _json(
+        demo_store_path, "chronology", "C7", "--include-restricted"
+    )  # the demo's social care: handling C
     assert all({"at", "what", "agency", "source_id"} <= set(r) for r in rows)
     assert any(r.get("flag") for r in rows)
-    bad = runner.invoke(app, ["cawn", "eligible", "--on", "7/31/2011", "--store", str(demo_store_path), "--json"])
+    bad = runner.invoke(
+        app, ["cawn", "eligible", "--on", "7/31/2011", "--store", str(demo_store_path), "--json"]
+    )
     assert bad.exit_code == 2 and bad.stdout == ""
     missing = runner.invoke(app, ["chronology", "C99", "--store", str(demo_store_path), "--json"])
     assert missing.exit_code == 2
@@ -55,8 +64,14 @@ def test_cli_chronology_and_bad_input(demo_store_path: Path) -> None:
 
 def test_cli_pack(demo_store_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack.html"
-    doc = _json(demo_store_path, "cawn", "pack", "A26", "C1", "--out", str(out), "--include-restricted")
-    assert doc == {**doc, "file": str(out), "items": 6}  # everything, restricted material too (marked)
+    doc = _json(
+        demo_store_path, "cawn", "pack", "A26", "C1", "--out", str(out), "--include-restricted"
+    )
+    assert doc == {
+        **doc,
+        "file": str(out),
+        "items": 6,
+    }  # everything, restricted material too (marked)
     html = out.read_text(encoding="utf-8")
     assert "Jade" not in html and "Brackenfold" not in html and "C1 (J.B.)" in html
     assert "2010-12-03T22:14:00" in html and "+447700900226" in html and "LS11WOB" in html
@@ -64,15 +79,32 @@ def test_cli_pack(demo_store_path: Path, tmp_path: Path) -> None:
 
 def test_registry_serves_the_commands() -> None:
     words = set(load_all())
-    assert {("missing-triggers",), ("cawn", "eligible"), ("cawn", "candidates"), ("cawn", "breaches"),
-            ("chronology",), ("matrix", "list"), ("briefing",)} <= words
+    assert {
+        ("missing-triggers",),
+        ("cawn", "eligible"),
+        ("cawn", "candidates"),
+        ("cawn", "breaches"),
+        ("chronology",),
+        ("matrix", "list"),
+        ("briefing",),
+    } <= words
 
 
 @pytest.fixture
 def hostile_store(matrix_store):  # type: ignore[no-untyped-def]
     """The matrix store with A20 renamed to something hostile."""
-    matrix_store.upsert_nodes("Person", pd.DataFrame([{"key": "demo:A20", "given_name": "<script>alert('x')</script>",
-                                                       "family_name": "https://evil.example/\"><img src=x>"}]))
+    matrix_store.upsert_nodes(
+        "Person",
+        pd.DataFrame(
+            [
+                {
+                    "key": "demo:A20",
+                    "given_name": "<script>alert('x')</script>",
+                    "family_name": 'https://evil.example/"><img src=x>',
+                }
+            ]
+        ),
+    )
     return matrix_store
 
 

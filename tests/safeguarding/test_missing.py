@@ -20,17 +20,20 @@ from graph_intel.safeguarding.missing import (
 )
 
 
-@pytest.mark.parametrize("day", [
-    date(2011, 4, 25),   # Easter Monday
-    date(2011, 4, 22),   # Good Friday
-    date(2010, 5, 3),    # early May bank holiday
-    date(2010, 12, 27),  # Christmas Day substitute (25th a Saturday)
-    date(2010, 12, 28),  # Boxing Day substitute (26th a Sunday)
-    date(2011, 1, 3),    # New Year's Day substitute
-    date(2011, 12, 27),  # Christmas substitute (25th a Sunday, Boxing Day the Monday)
-    date(2011, 4, 29),   # royal wedding, a one-off bank holiday
-    date(2011, 7, 9),    # a Saturday
-])
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2011, 4, 25),  # Easter Monday
+        date(2011, 4, 22),  # Good Friday
+        date(2010, 5, 3),  # early May bank holiday
+        date(2010, 12, 27),  # Christmas Day substitute (25th a Saturday)
+        date(2010, 12, 28),  # Boxing Day substitute (26th a Sunday)
+        date(2011, 1, 3),  # New Year's Day substitute
+        date(2011, 12, 27),  # Christmas substitute (25th a Sunday, Boxing Day the Monday)
+        date(2011, 4, 29),  # royal wedding, a one-off bank holiday
+        date(2011, 7, 9),  # a Saturday
+    ],
+)
 def test_not_working_days(day: date) -> None:
     assert not is_working_day(day)
 
@@ -66,9 +69,15 @@ def test_month_end_window_clamps_to_last_day() -> None:
 
 
 def test_four_in_one_month_window_edge() -> None:
-    inside = [Episode("c", f"e{i}", s, s) for i, s in enumerate(_starts("2011-01-10", "2011-01-17", "2011-01-31", "2011-02-10T23:00"))]
+    inside = [
+        Episode("c", f"e{i}", s, s)
+        for i, s in enumerate(_starts("2011-01-10", "2011-01-17", "2011-01-31", "2011-02-10T23:00"))
+    ]
     assert "four_in_one_month" in rules_met(inside, datetime(2011, 7, 1))
-    outside = [Episode("c", f"e{i}", s, s) for i, s in enumerate(_starts("2011-01-10", "2011-01-17", "2011-01-31", "2011-02-11"))]
+    outside = [
+        Episode("c", f"e{i}", s, s)
+        for i, s in enumerate(_starts("2011-01-10", "2011-01-17", "2011-01-31", "2011-02-11"))
+    ]
     assert "four_in_one_month" not in rules_met(outside, datetime(2011, 7, 1))
 
 
@@ -80,9 +89,14 @@ def test_ongoing_episode_runs_to_as_of() -> None:
 
 def test_rules_are_configurable() -> None:
     strict = MissingRules(working_hours=24, count_rules=(("two_in_one_month", 2, 1),))
-    eps = [Episode("c", "a", datetime(2011, 3, 1, 9), datetime(2011, 3, 2, 10)),
-           Episode("c", "b", datetime(2011, 3, 20), datetime(2011, 3, 20, 1))]
-    assert set(rules_met(eps, datetime(2011, 7, 1), strict)) == {"three_working_days", "two_in_one_month"}
+    eps = [
+        Episode("c", "a", datetime(2011, 3, 1, 9), datetime(2011, 3, 2, 10)),
+        Episode("c", "b", datetime(2011, 3, 20), datetime(2011, 3, 20, 1)),
+    ]
+    assert set(rules_met(eps, datetime(2011, 7, 1), strict)) == {
+        "three_working_days",
+        "two_in_one_month",
+    }
 
 
 def test_demo_triggers_fire_exactly_where_planted(demo_store) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +107,9 @@ def test_demo_triggers_fire_exactly_where_planted(demo_store) -> None:  # type: 
 
 def test_demo_episode_counts_and_ongoing(demo_store) -> None:  # type: ignore[no-untyped-def]
     assert count_episodes(demo_store, planted.AS_OF) == planted.MISSING_EPISODES
-    assert {c: e[0] for c, e in ongoing(demo_store, planted.AS_OF).items()} == planted.MISSING_ONGOING
+    assert {
+        c: e[0] for c, e in ongoing(demo_store, planted.AS_OF).items()
+    } == planted.MISSING_ONGOING
     rows = {r["person_id"]: r for r in missing_triggers(demo_store, planted.AS_OF)}
     assert [e["event_id"] for e in rows["C3"]["behind"]["three_working_days"]] == ["E35"]
     assert rows["C3"]["behind"]["three_working_days"][0]["working_hours"] == 76

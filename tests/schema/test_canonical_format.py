@@ -36,12 +36,22 @@ def test_loaders_demo_and_export_follow_the_declaration() -> None:
         ("      make:\n", "      shoe_size:\n", "shoe_size: not a property of Vehicle"),
         ("    entity: Gift\n", "    entity: Gfit\n", "unknown entity kind 'Gfit'"),
         ("links: [OCCURRED_AT]", "links: [HAPPENED_AT]", "unknown link kind 'HAPPENED_AT'"),
-        ("property: Event.duration_s", "property: Event.length_s", "unknown property 'Event.length_s'"),
-        ("      giver_id:", "      giver_idx:", "a record file has its id, person columns and every property of Gift"),
+        (
+            "property: Event.duration_s",
+            "property: Event.length_s",
+            "unknown property 'Event.length_s'",
+        ),
+        (
+            "      giver_id:",
+            "      giver_idx:",
+            "a record file has its id, person columns and every property of Gift",
+        ),
         ("    reader: anpr\n", "    reader: plates\n", "reader"),
     ],
 )
-def test_a_declaration_that_disagrees_with_the_schema_is_refused(tmp_path: Path, old: str, new: str, reason: str) -> None:
+def test_a_declaration_that_disagrees_with_the_schema_is_refused(
+    tmp_path: Path, old: str, new: str, reason: str
+) -> None:
     text = DECLARATION.read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / "canonical.yaml"

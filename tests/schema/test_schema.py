@@ -23,17 +23,39 @@ def _variant(tmp_path: Path, edit: object) -> Path:
 
 
 def test_shipped_schema_has_the_pole_kinds() -> None:
-    assert set(schema().entities) == {"Person", "Phone", "Vehicle", "Location", "Event", "Source", "Report", "Exhibit",
-                                    "Referral", "SchoolRecord", "HealthAttendance", "Gift", "Allocation", "RiskAssessment",
-                                      "Dataset", "Version"}
+    assert set(schema().entities) == {
+        "Person",
+        "Phone",
+        "Vehicle",
+        "Location",
+        "Event",
+        "Source",
+        "Report",
+        "Exhibit",
+        "Referral",
+        "SchoolRecord",
+        "HealthAttendance",
+        "Gift",
+        "Allocation",
+        "RiskAssessment",
+        "Dataset",
+        "Version",
+    }
     # the records of loads and of earlier versions are provenance: never a path between entities
-    assert {e.name for e in schema().entities.values() if e.provenance} == {"Source", "Dataset", "Version"}
+    assert {e.name for e in schema().entities.values() if e.provenance} == {
+        "Source",
+        "Dataset",
+        "Version",
+    }
     assert schema().link("uses_phone").pairs == (("Person", "Phone"),)
 
 
 @pytest.mark.parametrize("field", ["ethnicity", "religion", "nationality", "ethnic_group", "faith"])
 def test_protected_characteristics_are_refused(tmp_path: Path, field: str) -> None:
-    path = _variant(tmp_path, lambda d: d["entities"]["Person"]["properties"].update({field: {"type": "string"}}))
+    path = _variant(
+        tmp_path,
+        lambda d: d["entities"]["Person"]["properties"].update({field: {"type": "string"}}),
+    )
     with pytest.raises(SchemaError, match="protected characteristics"):
         load_schema(path)
 
@@ -51,13 +73,17 @@ def test_a_typo_in_a_key_is_an_error_naming_it(tmp_path: Path) -> None:
 
 
 def test_link_to_an_unknown_kind_is_an_error(tmp_path: Path) -> None:
-    path = _variant(tmp_path, lambda d: d["links"]["USES_PHONE"].update({"pairs": [["Person", "Pager"]]}))
+    path = _variant(
+        tmp_path, lambda d: d["links"]["USES_PHONE"].update({"pairs": [["Person", "Pager"]]})
+    )
     with pytest.raises(SchemaError, match="Pager"):
         load_schema(path)
 
 
 def test_provenance_can_never_be_a_path(tmp_path: Path) -> None:
-    path = _variant(tmp_path, lambda d: d["links"]["ABOUT"].update({"pairs": [["Report", "Source"]]}))
+    path = _variant(
+        tmp_path, lambda d: d["links"]["ABOUT"].update({"pairs": [["Report", "Source"]]})
+    )
     with pytest.raises(SchemaError, match="provenance"):
         load_schema(path)
 
@@ -74,4 +100,6 @@ def test_ddl_derives_from_the_schema() -> None:
 
 def test_schema_page_is_generated_from_the_schema() -> None:
     page = Path(__file__).parents[2] / "docs" / "schema.md"
-    assert page.read_text() == schema_markdown(), "run: graph-intel schema --markdown > docs/schema.md"
+    assert page.read_text() == schema_markdown(), (
+        "run: graph-intel schema --markdown > docs/schema.md"
+    )

@@ -58,7 +58,9 @@ def test_a_neo4j_uri_goes_to_the_neo4j_backend() -> None:
     # no server here: reaching it fails, with the URI and what to check
     with pytest.raises(StoreError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:9"):
         open_store(neo4j="bolt://127.0.0.1:9", settings=Settings())
-    assert missing_store(neo4j="bolt://127.0.0.1:9", settings=Settings()) is None  # judged when reached
+    assert (
+        missing_store(neo4j="bolt://127.0.0.1:9", settings=Settings()) is None
+    )  # judged when reached
 
 
 def test_every_scheme_is_registered_once_per_backend() -> None:
@@ -74,6 +76,7 @@ def test_no_code_outside_stores_names_a_backend_class() -> None:
         str(p.relative_to(ROOT))
         for top in ("graph_intel", "loaders", "api")
         for p in (ROOT / top).rglob("*.py")
-        if "stores" not in p.relative_to(ROOT).parts[:2] and named.search(p.read_text(encoding="utf-8"))
+        if "stores" not in p.relative_to(ROOT).parts[:2]
+        and named.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []

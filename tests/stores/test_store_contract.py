@@ -181,18 +181,72 @@ def _case() -> Case:
     ]
     # The safeguarding records: one of each, all about child P1.
     record = {"dataset": "d1", "sources": ["d1:S2"]}
-    c.nodes["Referral"] = [{"key": "d1:RF1", "id": "RF1", **record, "kind": "conference_request", "from_agency": "police",
-                            "to_agency": "children_social_care", "sent_at": "2011-03-04T10:00:00", "received": "unknown",
-                            "due": "2011-03-25"}]
-    c.nodes["SchoolRecord"] = [{"key": "d1:SR1", "id": "SR1", **record, "kind": "attendance", "period_start": "2011-01-04",
-                                "attendance_pct": 37.5, "unauthorised_sessions": 31, "recorded_as": "temporarily_absent"}]
-    c.nodes["HealthAttendance"] = [{"key": "d1:H1", "id": "H1", **record, "kind": "sexual_health",
-                                    "attended_at": "2011-03-20T15:00:00", "shared_with": ["police"]}]
-    c.nodes["Gift"] = [{"key": "d1:G1", "id": "G1", **record, "kind": "top_up", "given_at": "2011-03-02T00:00:00", "value_gbp": 20.0}]
-    c.nodes["Allocation"] = [{"key": "d1:AL1", "id": "AL1", **record, "worker": "SW 1", "role": "social_worker",
-                              "agency": "children_social_care", "from_date": "2011-01-01"}]
-    c.nodes["RiskAssessment"] = [{"key": "d1:RA1", "id": "RA1", **record, "assessed_at": "2011-03-08T00:00:00",
-                                  "level": "medium", "indicators": ["gifts", "missing_from_home"]}]
+    c.nodes["Referral"] = [
+        {
+            "key": "d1:RF1",
+            "id": "RF1",
+            **record,
+            "kind": "conference_request",
+            "from_agency": "police",
+            "to_agency": "children_social_care",
+            "sent_at": "2011-03-04T10:00:00",
+            "received": "unknown",
+            "due": "2011-03-25",
+        }
+    ]
+    c.nodes["SchoolRecord"] = [
+        {
+            "key": "d1:SR1",
+            "id": "SR1",
+            **record,
+            "kind": "attendance",
+            "period_start": "2011-01-04",
+            "attendance_pct": 37.5,
+            "unauthorised_sessions": 31,
+            "recorded_as": "temporarily_absent",
+        }
+    ]
+    c.nodes["HealthAttendance"] = [
+        {
+            "key": "d1:H1",
+            "id": "H1",
+            **record,
+            "kind": "sexual_health",
+            "attended_at": "2011-03-20T15:00:00",
+            "shared_with": ["police"],
+        }
+    ]
+    c.nodes["Gift"] = [
+        {
+            "key": "d1:G1",
+            "id": "G1",
+            **record,
+            "kind": "top_up",
+            "given_at": "2011-03-02T00:00:00",
+            "value_gbp": 20.0,
+        }
+    ]
+    c.nodes["Allocation"] = [
+        {
+            "key": "d1:AL1",
+            "id": "AL1",
+            **record,
+            "worker": "SW 1",
+            "role": "social_worker",
+            "agency": "children_social_care",
+            "from_date": "2011-01-01",
+        }
+    ]
+    c.nodes["RiskAssessment"] = [
+        {
+            "key": "d1:RA1",
+            "id": "RA1",
+            **record,
+            "assessed_at": "2011-03-08T00:00:00",
+            "level": "medium",
+            "indicators": ["gifts", "missing_from_home"],
+        }
+    ]
     # the records of loads and of earlier versions (provenance: never a path)
     c.nodes["Dataset"] = [
         {
@@ -271,9 +325,17 @@ def _case() -> Case:
         ],
         ("ABOUT", "Report", "Person"): [{"from_key": "d1:R1", "to_key": "d1:P2", **s2}],
         ("SAME_AS", "Person", "Person"): [{"from_key": "d1:P1", "to_key": "d2:P1", **s1}],
-        **{("CONCERNS", kind, "Person"): [{"from_key": key, "to_key": "d1:P1", **s2}]
-           for kind, key in (("Referral", "d1:RF1"), ("SchoolRecord", "d1:SR1"), ("HealthAttendance", "d1:H1"),
-                             ("Gift", "d1:G1"), ("Allocation", "d1:AL1"), ("RiskAssessment", "d1:RA1"))},
+        **{
+            ("CONCERNS", kind, "Person"): [{"from_key": key, "to_key": "d1:P1", **s2}]
+            for kind, key in (
+                ("Referral", "d1:RF1"),
+                ("SchoolRecord", "d1:SR1"),
+                ("HealthAttendance", "d1:H1"),
+                ("Gift", "d1:G1"),
+                ("Allocation", "d1:AL1"),
+                ("RiskAssessment", "d1:RA1"),
+            )
+        },
         ("GIVEN_BY", "Gift", "Person"): [{"from_key": "d1:G1", "to_key": "d1:P2", **s2}],
     }
     return c
@@ -563,7 +625,12 @@ def test_node_links_in_both_directions(loaded: GraphStore) -> None:
     assert len(seen) == len(frame) == 6 + 6  # six links, and the six records that concern P1
     phone = loaded.node_links("phone", PHONE_A)
     # one row per link: the number is saved under two names on X1, and both are shown
-    assert sorted(phone["link"]) == ["PARTICIPATED_IN", "SAVED_CONTACT", "SAVED_CONTACT", "USES_PHONE"]
+    assert sorted(phone["link"]) == [
+        "PARTICIPATED_IN",
+        "SAVED_CONTACT",
+        "SAVED_CONTACT",
+        "USES_PHONE",
+    ]
     assert len(set(phone.loc[phone["link"] == "SAVED_CONTACT", "saved_name"])) == 2
     assert loaded.node_links("Person", "d1:P99").empty
 
@@ -624,7 +691,9 @@ def test_labels_and_types_are_the_schemas(loaded: GraphStore) -> None:
         assert {(e, "key") for e in schema().entities} <= unique
     else:
         tables = loaded.query("CALL show_tables() RETURN name, type")
-        assert set(tables[tables["type"] == "NODE"]["name"]) == set(schema().entities) | set(STORE_TABLES)
+        assert set(tables[tables["type"] == "NODE"]["name"]) == set(schema().entities) | set(
+            STORE_TABLES
+        )
         assert set(tables[tables["type"] == "REL"]["name"]) == set(schema().links)
 
 
@@ -669,7 +738,14 @@ def test_links_to_shared_keeps_the_link_properties(loaded: GraphStore) -> None:
 
 def test_call_pairs(loaded: GraphStore) -> None:
     calls = loaded.call_pairs()
-    assert list(calls.columns) == ["event", "caller", "callee", "sources", "started_at", "call_type"]
+    assert list(calls.columns) == [
+        "event",
+        "caller",
+        "callee",
+        "sources",
+        "started_at",
+        "call_type",
+    ]
     assert calls[["event", "caller", "callee", "call_type"]].values.tolist() == [
         ["d1:E2", PHONE_B, PHONE_A, "voice"]
     ]
@@ -762,14 +838,18 @@ def test_dataset_keys(loaded: GraphStore) -> None:
 def _identities(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     cols = ["link", "from_entity", "from_key", "to_entity", "to_key", "role", "saved_name"]
     rows = frame.reindex(columns=cols).astype(object)
-    return sorted(tuple("" if pd.isna(v) else v for v in row) for row in rows.itertuples(index=False))
+    return sorted(
+        tuple("" if pd.isna(v) else v for v in row) for row in rows.itertuples(index=False)
+    )
 
 
 def test_dataset_links_are_the_links_touching_the_dataset(loaded: GraphStore) -> None:
     every = loaded.all_links()
     for dataset in ("d1", "d2"):
         got = loaded.dataset_links(dataset)
-        touching = every["from_key"].str.startswith(f"{dataset}:") | every["to_key"].str.startswith(f"{dataset}:")
+        touching = every["from_key"].str.startswith(f"{dataset}:") | every["to_key"].str.startswith(
+            f"{dataset}:"
+        )
         assert _identities(got) == _identities(every[touching]), dataset
     assert _pairs(loaded.dataset_links("d2")) == [("SAME_AS", "d1:P1", "d2:P1")]
     family = loaded.dataset_links("d1", [schema().link("FAMILY_OF")])  # both ends in d1: once
@@ -787,12 +867,29 @@ def test_dataset_links_are_the_links_touching_the_dataset(loaded: GraphStore) ->
 
 def test_a_replaced_value_is_reported_with_the_row_it_replaced(loaded: GraphStore) -> None:
     """What a later load replaces comes back as the stored row as it was (the earlier version a load keeps)."""
-    again = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "given_name": "Cal"}]))
+    again = loaded.upsert_nodes(
+        "Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "given_name": "Cal"}])
+    )
     assert again.superseded == []  # the same value replaces nothing
-    filled = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "family_name": "Cole"}]))
+    filled = loaded.upsert_nodes(
+        "Person",
+        pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1", "family_name": "Cole"}]),
+    )
     assert filled.superseded == [] and filled.updated == 1  # filling a blank replaces nothing
-    changed = loaded.upsert_nodes("Person", pd.DataFrame([{"key": "d1:P3", "id": "P3", "dataset": "d1",
-                                                           "category": "child", "given_name": "Cal"}]))
+    changed = loaded.upsert_nodes(
+        "Person",
+        pd.DataFrame(
+            [
+                {
+                    "key": "d1:P3",
+                    "id": "P3",
+                    "dataset": "d1",
+                    "category": "child",
+                    "given_name": "Cal",
+                }
+            ]
+        ),
+    )
     assert changed.updated == 1 and len(changed.superseded) == 1
     entity, rows, columns = changed.superseded[0]
     assert entity == "Person" and rows["key"].tolist() == ["d1:P3"] and columns == [["category"]]

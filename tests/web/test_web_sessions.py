@@ -213,7 +213,10 @@ def test_users_add_with_a_password_prompts_for_it(tmp_path: Path) -> None:
         input="a long enough secret\na long enough secret\n",
     )
     assert done.exit_code == 0, done.output
-    assert json.loads(done.stdout.splitlines()[-1])["password"] == "set" and "a long enough secret" not in done.stdout
+    assert (
+        json.loads(done.stdout.splitlines()[-1])["password"] == "set"
+        and "a long enough secret" not in done.stdout
+    )
     with Passwords(db) as passwords:
         assert passwords.check("sam", "a long enough secret").user is not None
         assert passwords.check("sam", "something else entirely").user is None
