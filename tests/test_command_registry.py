@@ -33,6 +33,7 @@ TOY = "toy_commands"  # tests/ is on sys.path (tests/conftest.py)
 @pytest.fixture
 def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The toy module registered, in a registry of its own (the real one is left as it was)."""
+    commands.load_all()  # the real commands register in the real registry, not only in the copy
     monkeypatch.setattr(commands, "COMMAND_MODULES", [*commands.COMMAND_MODULES, TOY])
     monkeypatch.setattr(commands, "READ_COMMANDS", dict(commands.READ_COMMANDS))
     monkeypatch.delitem(sys.modules, TOY, raising=False)

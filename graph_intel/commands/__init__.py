@@ -20,6 +20,7 @@ imports no pandas, igraph or store.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import json
@@ -292,6 +293,7 @@ def _tree(module: str) -> ast.Module:
     return _SOURCES[module]
 
 
+@functools.cache
 def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
     """The read commands a module's source registers: words -> (summary, made a CLI command)."""
     commands: dict[tuple[str, ...], tuple[str, bool]] = {}
@@ -317,6 +319,7 @@ def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
     return commands
 
 
+@functools.cache
 def _defined(module: str) -> dict[str, tuple[str, bool]]:
     """The functions and typer apps a module's source defines at top level: name -> (summary, is a function)."""
     names: dict[str, tuple[str, bool]] = {}
