@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from graph_intel.entries import free_entry_id, write_entry
 from graph_intel.refs import resolve, split_key
 from graph_intel.stores.base import GraphStore
 
@@ -106,9 +107,7 @@ def _record(
     ka, kb = _pair(store, a, b)
     when = (at or datetime.now()).replace(tzinfo=None)
     dataset = split_key(ka, "Person")[0] or "resolution"
-    rid = f"{PREFIX}{when.strftime('%Y%m%dT%H%M%S%f')}"
-    while store.get_node("Report", f"{dataset}:{rid}") is not None:
-        rid += "+"
+    rid = free_entry_id(store, dataset, f"{PREFIX}{when.strftime('%Y%m%dT%H%M%S%f')}")
     rkey = f"{dataset}:{rid}"
     entry = {
         "a": ka,
@@ -123,42 +122,17 @@ def _record(
         f"Entity resolution: {ka} and {kb} judged {word.upper()} by {entry['by']} on {when.date()}. "
         f"Reason: {entry['reason']}"
     )
-    store.upsert_nodes(
-        "Source",
-        pd.DataFrame(
-            [
-                {
-                    "key": rkey,
-                    "id": rid,
-                    "dataset": dataset,
-                    "sources": [rkey],
-                    "first_seen": when,
-                    "last_seen": when,
-                    "agency": "other",
-                    "recorded_at": when,
-                    "reference": "entity resolution",
-                    "handling_note": f"resolution judgement by {entry['by']}",
-                }
-            ]
-        ),
-    )
-    store.upsert_nodes(
-        "Report",
-        pd.DataFrame(
-            [
-                {
-                    "key": rkey,
-                    "id": rid,
-                    "dataset": dataset,
-                    "sources": [rkey],
-                    "first_seen": when,
-                    "last_seen": when,
-                    "recorded_at": when,
-                    "text": text,
-                    "extra": json.dumps({MARK: entry}, ensure_ascii=False),
-                }
-            ]
-        ),
+    write_entry(
+        store,
+        dataset=dataset,
+        rid=rid,
+        when=when,
+        agency="other",
+        reference="entity resolution",
+        handling_note=f"resolution judgement by {entry['by']}",
+        text=text,
+        mark=MARK,
+        entry=entry,
     )
     history = pair_history(store, ka, kb)
     if word == "same" or history:

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 
 from graph_intel.analysis.evidence import persons
+from graph_intel.entries import free_entry_id, write_entry
 from graph_intel.refs import resolve, split_key
 from graph_intel.resolution.clusters import representatives
 from graph_intel.safeguarding.common import end_of_day, ident, iso, parse_day, to_datetime
@@ -127,10 +128,7 @@ def _append(
         except RoleError as exc:
             raise MatrixError(str(exc)) from exc
     dataset, child_id = split_key(key, "Person")
-    rid = f"{PREFIX}{child_id}/{when.strftime('%Y%m%dT%H%M%S%f')}"
-    while store.get_node("Report", f"{dataset}:{rid}") is not None:
-        rid += "+"
-    rkey = f"{dataset}:{rid}"
+    rid = free_entry_id(store, dataset, f"{PREFIX}{child_id}/{when.strftime('%Y%m%dT%H%M%S%f')}")
     entry: dict[str, Any] = {
         "rag": colour,
         "by": by.strip(),
@@ -156,42 +154,17 @@ def _append(
         text += f". Lead worker: {entry['lead_worker']}"
     if nrm is not None:
         text += ". NRM referral made" if nrm else ". No NRM referral made"
-    store.upsert_nodes(
-        "Source",
-        pd.DataFrame(
-            [
-                {
-                    "key": rkey,
-                    "id": rid,
-                    "dataset": dataset,
-                    "sources": [rkey],
-                    "first_seen": when,
-                    "last_seen": when,
-                    "agency": agency,
-                    "recorded_at": when,
-                    "reference": "CSE matrix",
-                    "handling_note": f"CSE matrix entry set by {entry['by']}",
-                }
-            ]
-        ),
-    )
-    store.upsert_nodes(
-        "Report",
-        pd.DataFrame(
-            [
-                {
-                    "key": rkey,
-                    "id": rid,
-                    "dataset": dataset,
-                    "sources": [rkey],
-                    "first_seen": when,
-                    "last_seen": when,
-                    "recorded_at": when,
-                    "text": text,
-                    "extra": json.dumps({MARK: entry}, ensure_ascii=False),
-                }
-            ]
-        ),
+    rkey = write_entry(
+        store,
+        dataset=dataset,
+        rid=rid,
+        when=when,
+        agency=agency,
+        reference="CSE matrix",
+        handling_note=f"CSE matrix entry set by {entry['by']}",
+        text=text,
+        mark=MARK,
+        entry=entry,
     )
     store.upsert_links(
         "ABOUT",
