@@ -18,34 +18,12 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_a_suspect_replaced_by_a_child_keeps_the_earlier_version(tmp_path: Path) -> None:
+def test_a_suspect_replaced_by_a_child_keeps_the_earlier_version(
+    tmp_path: Path, exports: tuple[Path, Path]
+) -> None:
+    """The police's P1 (a suspect) reloaded as social care's P1 (a child) into one dataset."""
     store = str(tmp_path / "store")
-    police = write_dataset(
-        tmp_path / "police" / "export",
-        {
-            "persons.csv": [
-                {
-                    "person_id": "P1",
-                    "given_name": "Dale",
-                    "category": "suspect",
-                    "date_of_birth": "1980-01-01",
-                }
-            ]
-        },
-    )
-    care = write_dataset(
-        tmp_path / "care" / "export",
-        {
-            "persons.csv": [
-                {
-                    "person_id": "P1",
-                    "given_name": "Tia",
-                    "category": "child",
-                    "date_of_birth": "1997-05-01",
-                }
-            ]
-        },
-    )
+    police, care = exports
     assert _run("ingest", str(police), "--dataset", "op", "--store", store)[0] == 0
     code, out, err = _run(
         "ingest", str(care), "--dataset", "op", "--store", store, "--json"
