@@ -13,6 +13,25 @@ from graph_intel.schema import schema
 FOLDABLE = ("Phone", "Vehicle", "Location", "Report", "Exhibit")
 
 
+def _edge(a: str, b: str, label: str, cls: str, **more: Any) -> dict[str, Any]:
+    """A drawn link standing for events two parties share (weight and events filled by the caller)."""
+    return {
+        "from": a,
+        "to": b,
+        "link": "PARTICIPATED_IN",
+        "class": cls,
+        "label": label,
+        "sources": [],
+        "first": None,
+        "last": None,
+        "role": None,
+        "saved_name": None,
+        "weight": 0,
+        "events": [],
+        **more,
+    }
+
+
 def aggregate(
     nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]], budget: int, keep: Iterable[str]
 ) -> list[str]:
@@ -61,20 +80,7 @@ def _collapse_events(
         for a, b, label in pairs:
             edge = combined.setdefault(
                 (a, b, label),
-                {
-                    "from": a,
-                    "to": b,
-                    "link": "PARTICIPATED_IN",
-                    "class": "aggregate",
-                    "label": label,
-                    "sources": [],
-                    "first": None,
-                    "last": None,
-                    "role": None,
-                    "saved_name": None,
-                    "weight": 0,
-                    "events": [],
-                },
+                _edge(a, b, label, "aggregate"),
             )
             edge["weight"] += 1
             edge["events"].append(ident)
@@ -179,21 +185,7 @@ def collapse_contacts(
             label = contacts[ev]
             edge = combined.setdefault(
                 (a, b, label),
-                {
-                    "from": a,
-                    "to": b,
-                    "link": "PARTICIPATED_IN",
-                    "class": "contact",
-                    "label": label,
-                    "sources": [],
-                    "first": None,
-                    "last": None,
-                    "role": None,
-                    "saved_name": None,
-                    "weight": 0,
-                    "events": [],
-                    "_seen": set(),
-                },
+                _edge(a, b, label, "contact", _seen=set()),
             )
             if ev not in edge["_seen"]:
                 edge["_seen"].add(ev)
