@@ -25,8 +25,9 @@ from graph_intel.schema.canonical import canonical_format
 
 Row = dict[str, Any]
 
-#: Each canonical file's columns, in the order the demo writes them (graph_intel/schema/canonical.yaml).
-COLUMNS: dict[str, list[str]] = canonical_format().columns()
+#: Each canonical file's columns, in the order the demo writes them (graph_intel/schema/canonical.yaml);
+#: graph-intel's own additions (links.csv `basis`) are left out, as the demo's rows never use them.
+COLUMNS: dict[str, list[str]] = canonical_format().columns(extensions=False)
 FILES: list[str] = list(COLUMNS)
 
 # ---------------------------------------------------------------------------------------------

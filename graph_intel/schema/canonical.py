@@ -50,6 +50,9 @@ class ColumnSpec(_Strict):
     type: PropertyType | Literal["link"] | None = None
     values: tuple[str, ...] | None = None
     description: str = ""
+    #: A graph-intel addition to the shared canonical format: read and exported when present,
+    #: left out of files whose rows never use it (the demo's links are all recorded).
+    extension: bool = False
 
 
 class Gives(_Strict):
@@ -117,9 +120,13 @@ class CanonicalFormat(_Strict):
         """The file by name (persons.csv)."""
         return self.files[name]
 
-    def columns(self) -> dict[str, list[str]]:
-        """Each file's columns in the order they are written."""
-        return {name: list(spec.columns) for name, spec in self.files.items()}
+    def columns(self, extensions: bool = True) -> dict[str, list[str]]:
+        """Each file's columns in the order they are written; `extensions=False` leaves out
+        the columns graph-intel adds to the shared format (a file that uses none of them)."""
+        return {
+            name: [c for c, col in spec.columns.items() if extensions or not col.extension]
+            for name, spec in self.files.items()
+        }
 
     def event_kinds(self) -> set[str]:
         """Event kinds written to files of their own rather than events.csv."""

@@ -99,6 +99,8 @@ def _column_row(file: FileSpec, column: str) -> str:
     else:
         kind = str(col.type or "string") + (f": {', '.join(col.values)}" if col.values else "")
         meaning = col.description
+    if col.extension:
+        meaning += " (a graph-intel addition: optional, and files that never use it leave it out)"
     return f"| `{column}` | {kind} | {'yes' if col.required else ''} | {meaning} |"
 
 

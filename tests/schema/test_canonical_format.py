@@ -26,7 +26,7 @@ def test_loaders_demo_and_export_follow_the_declaration() -> None:
     fmt = canonical_format()
     assert [f.name for f in CANONICAL_FILES] == list(fmt.files)
     assert all(f.required == fmt.file(f.name).required for f in CANONICAL_FILES)
-    assert story.COLUMNS == fmt.columns()
+    assert story.COLUMNS == fmt.columns(extensions=False)
     assert fmt.event_kinds() == {"call", "anpr_read"}
 
 
