@@ -469,11 +469,14 @@ def load(
             quarantine_dir=settings.quarantine_folder(store),
         )
         run.report.ignored_files = reading.ignored_files()
-        for entity, frame in reading.start(run.ctx).items():
-            run.report.writes += store.upsert_nodes(entity, frame)
-        with _source_errors():
-            for job in reading.jobs(run.ctx, settings.chunk_rows):
-                run.load(job.file, job.chunks, job.parse)
+        # one bulk block over the rows, one inside it per file: a file's tables are loaded while
+        # the next file is parsed, and the load waits for them all before it is marked finished
+        with store.bulk():
+            for entity, frame in reading.start(run.ctx).items():
+                run.report.writes += store.upsert_nodes(entity, frame)
+            with _source_errors():
+                for job in reading.jobs(run.ctx, settings.chunk_rows):
+                    run.load(job.file, job.chunks, job.parse)
         left = reading.left_out()
     run.problems.extend(left.records)
     run.report.quarantined += left.quarantined

@@ -109,7 +109,8 @@ class GraphStore(ABC):
         """A bulk load (one file, in chunks): the store may hold new rows back and load each table
         once, merging a row seen again in a later chunk in memory; what a write reports then
         counts such a repeat as part of the row first created, as a repeat within one write is.
-        Everything is stored (flushed) when the block ends."""
+        Everything is stored (flushed) when the outermost block ends; a block inside another
+        may leave its rows' loads queued when it ends, for the outer block to wait for."""
         try:
             yield
         finally:
