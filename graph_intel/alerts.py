@@ -417,7 +417,7 @@ def notify(count: int, settings: Settings | None = None) -> bool:
 
 def install() -> None:
     """Register the alert check with the one load pipeline (idempotent)."""
-    from graph_intel.load import register_load_hook
+    from graph_intel.load_hooks import register_load_hook
 
     register_load_hook("alerts", AlertCheck())
 

@@ -16,14 +16,15 @@ reads the store itself and marks each restricted item with `Handling.note`.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from graph_intel.schema import LinkSpec, schema
 from graph_intel.stores import patterns
 from graph_intel.stores.base import GraphStore, StoreError, UpsertResult
 from graph_intel.stores.patterns import Pattern
+
+if TYPE_CHECKING:  # frames only where a read makes them: `show` reads plain rows, without pandas
+    import pandas as pd
 
 #: Entity kinds that facts are about: they stay in every output but an export, stripped of their
 #: restricted sources. Every other kind (events, reports, referrals, records, earlier versions...)
@@ -40,7 +41,7 @@ def is_restricted(scheme: Any, handling: Any) -> bool:
     """Whether a source so graded restricts its material: 3x5x2 `C`, or 5x5x5 anything but `1`."""
     code = (
         ""
-        if handling is None or (isinstance(handling, float) and pd.isna(handling))
+        if handling is None or (isinstance(handling, float) and handling != handling)  # NaN
         else str(handling).strip().upper()
     )
     if not code:
@@ -68,21 +69,11 @@ class Handling:
     def __init__(self, store: GraphStore) -> None:
         # only the sources coded other than open come back (patterns.restricted_sources); the exact
         # rule is applied to them here
-        frame = store.run_pattern(patterns.restricted_sources())
         self.notes: dict[str, str] = {}
-        for key, scheme, code, note in (
-            zip(
-                frame["key"],
-                frame["scheme"],
-                frame["handling"],
-                frame["handling_note"],
-                strict=True,
-            )
-            if not frame.empty
-            else []
-        ):
+        for row in store.pattern_records(patterns.restricted_sources()):
+            scheme, code = row["scheme"], row["handling"]
             if is_restricted(scheme, code):
-                self.notes[str(key)] = handling_text(scheme, code, note)
+                self.notes[str(row["key"])] = handling_text(scheme, code, row["handling_note"])
 
     @property
     def restricted(self) -> set[str]:
@@ -114,6 +105,18 @@ class Handling:
         out = frame[mask].copy()
         out[column] = [self.open_sources(v) for v, m in zip(values, mask, strict=True) if m]
         return out.reset_index(drop=True)
+
+    def keep_records(
+        self, rows: list[dict[str, Any]], column: str = "sources"
+    ) -> list[dict[str, Any]]:
+        """`keep` of plain rows: those not restricted, their `column` lists stripped of restricted sources."""
+        if not self.notes or not rows or column not in rows[0]:
+            return rows
+        return [
+            {**row, column: self.open_sources(row[column])}
+            for row in rows
+            if not self.withheld(row[column])
+        ]
 
     def strip(self, frame: pd.DataFrame, column: str = "sources") -> pd.DataFrame:
         """`frame` with its `column` lists stripped of restricted sources (no row left out)."""
@@ -207,6 +210,9 @@ class RestrictedView(GraphStore):
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
         return self.handling.keep(self.inner.node_links(entity, key))
 
+    def node_link_records(self, entity: str, key: str) -> list[dict[str, Any]]:
+        return self.handling.keep_records(self.inner.node_link_records(entity, key))
+
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         raise StoreError(
             "restricted material is left out of this output, and a free query cannot be filtered: "
@@ -215,6 +221,9 @@ class RestrictedView(GraphStore):
 
     def run_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
         return self.handling.keep(self.inner.run_pattern(pattern, **params))
+
+    def pattern_records(self, pattern: Pattern, **params: Any) -> list[dict[str, Any]]:
+        return self.handling.keep_records(self.inner.pattern_records(pattern, **params))
 
     def _read_pattern(self, pattern: Pattern, **params: Any) -> pd.DataFrame:
         """Never reached: every read of the view is one of the store's, filtered above."""

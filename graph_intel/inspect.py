@@ -126,7 +126,7 @@ def entity_document(
         mark = handling.note(node.get("sources"))
     reader = view if view is not None else base
     links = []
-    for row in reader.node_links(entity, key).to_dict("records"):
+    for row in reader.node_link_records(entity, key):
         outgoing = row["from_entity"] == entity and row["from_key"] == key
         other_entity = row["to_entity"] if outgoing else row["from_entity"]
         other_key = row["to_key"] if outgoing else row["from_key"]

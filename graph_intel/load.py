@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from graph_intel.load_hooks import LOAD_HOOKS, LoadHook, register_load_hook
 from graph_intel.quarantine import load_stamp, quarantine_root, reserve_load_file, write_records
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore, UpsertResult, _plain
@@ -385,25 +386,7 @@ class LoadSettings:
         return quarantine_root(store, self.elsewhere) if self.keep_quarantine else None
 
 
-class LoadHook(Protocol):
-    """Something every load runs: `before` as the load starts (its answer is kept), `after` once
-    the load has finished, with that answer and the report (graph_intel.alerts registers one)."""
-
-    def before(self, store: GraphStore, settings: LoadSettings) -> Any: ...
-
-    def after(
-        self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings
-    ) -> None: ...
-
-
-#: The hooks every load runs, by name (registered from above: the load knows no analysis).
-LOAD_HOOKS: dict[str, LoadHook] = {}
 log = logging.getLogger("graph_intel.load")
-
-
-def register_load_hook(name: str, hook: LoadHook) -> None:
-    """Have every load run `hook` (a second registration under a name replaces the first)."""
-    LOAD_HOOKS[name] = hook
 
 
 def _after_load(

@@ -7,7 +7,6 @@ from typing import Any
 
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
-from loaders.values import PHONE, VRM
 
 
 class RefError(LookupError):
@@ -21,6 +20,8 @@ def resolve(store: GraphStore, kind: str, ident: str) -> tuple[str, str]:
     except KeyError as exc:
         raise RefError(str(exc.args[0])) from exc
     if spec.scope == "global":
+        from loaders.values import PHONE, VRM  # phone numbers' metadata: only when a phone is named
+
         cleaner = PHONE if spec.name == "Phone" else VRM
         cleaned = cleaner.clean(ident)
         key = cleaned.value if cleaned else ident

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph_intel.cli.common import (
@@ -27,13 +26,19 @@ from graph_intel.cli.common import (
 )
 from graph_intel.cli.restricted import IncludeRestrictedOpt
 from graph_intel.inspect import entity_document, stats
-from graph_intel.load import IngestError, IngestReport, LoadSettings, dataset_name, load, reader
 from graph_intel.stores import GraphStore
+
+if (
+    TYPE_CHECKING
+):  # the load pipeline (pandas) is imported by the commands that load: `show` starts quickly
+    from graph_intel.load import IngestReport
 
 
 @contextmanager
 def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
     """A rich progress bar on stderr, one line per file, fed by a load's progress callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -57,6 +62,8 @@ def run_ingest(
     store: GraphStore, folder: Path, dataset: str | None, agency: str, quiet: bool
 ) -> IngestReport:
     """Ingest with a progress bar on stderr (rich); the load's own quarantine file goes beside the store."""
+    from graph_intel.load import IngestError, LoadSettings, dataset_name, load, reader
+
     try:
         if folder.is_dir():
             dataset_name(folder, dataset)  # a bad name is refused before the progress bar starts

@@ -197,7 +197,10 @@ class Schema(_Strict):
 def load_schema(path: Path) -> Schema:
     """Read and validate a schema file; raise SchemaError naming the file and every problem."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's parser where PyYAML has it: the same documents, ten times faster (every
+        # command reads the schema as it starts)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
     if isinstance(raw, dict):

@@ -1,24 +1,30 @@
 """The store interface: what every graph store (embedded LadybugDB, Neo4j) promises.
 
 Stores only store. They take and give pandas DataFrames whose columns are named by the schema
-(graph_intel/schema/pole.yaml); they never parse source files and never analyse.
+(graph_intel/schema/pole.yaml); they never parse source files and never analyse. The reads of
+one entity (`get_node`, `find_keys`, `datasets`, `node_link_records`, `pattern_records`) give
+plain rows instead, which a store may read without pandas (the embedded one does), so that a
+command looking at one entity starts quickly.
 """
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from graph_intel.schema import COMMON_LINK_COLUMNS, EntitySpec, LinkSpec, schema
 from graph_intel.stores import patterns, reads
 from graph_intel.stores.patterns import Pattern
+
+if TYPE_CHECKING:  # frames are made only where a read or write needs them: opening a store, and
+    # reading one entity (`show`), import no pandas (records, get_node, node_link_records)
+    import pandas as pd
 
 #: Columns of the frame `links()` and `node_links()` return, before the link's own properties.
 #: The store's own bookkeeping tables, beside the POLE schema's: one LoadState per dataset, marking
@@ -178,6 +184,8 @@ class GraphStore(ABC):
         self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """Entities of one kind (all, or those with the given keys) as a frame with a `key` column."""
+        import pandas as pd
+
         spec = schema().entity(entity)
         wanted = ["key", *[c for c in (columns or spec.columns()) if c != "key"]]
         if keys is None:
@@ -194,8 +202,19 @@ class GraphStore(ABC):
 
     def find_keys(self, entity: str, ident: str) -> list[str]:
         """Keys of the entities of one kind whose contract id is `ident` (one per dataset)."""
-        frame = self._read_pattern(reads.find_keys(schema().entity(entity).name), id=ident)
-        return sorted(frame["key"]) if not frame.empty else []
+        rows = self._read_records(reads.find_keys(schema().entity(entity).name), id=ident)
+        return sorted(row["key"] for row in rows)
+
+    def _read_records(self, pattern: Pattern, **params: Any) -> list[dict[str, Any]]:
+        """One of the store's own reads whose rows need no typing, as plain rows (`records`); a
+        store that can read rows without making a frame does so."""
+        return records(self._read_pattern(pattern, **params))
+
+    def _node_records(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """`nodes` as plain rows (`records`); a store that can read them without a frame does so."""
+        return records(self.nodes(entity, keys=keys, columns=columns))
 
     def links(
         self,
@@ -225,6 +244,11 @@ class GraphStore(ABC):
         else:
             frame = self._read_pattern(reads.links(spec.name, a, b))
         return self._link_frame(frame, spec)
+
+    def node_link_records(self, entity: str, key: str) -> list[dict[str, Any]]:
+        """`node_links` as plain rows (`records`), in the same order; a store that can read them
+        without a frame does so."""
+        return records(self.node_links(entity, key))
 
     def node_links(self, entity: str, key: str) -> pd.DataFrame:
         """Every link touching one entity, in either direction (LINK_FRAME_COLUMNS + properties),
@@ -258,11 +282,11 @@ class GraphStore(ABC):
 
     def get_node(self, entity: str, key: str) -> dict[str, Any] | None:
         """One entity's stored columns, or None when there is no such key."""
-        frame = self.nodes(entity, keys=[key])
-        if frame.empty:
+        rows = self._node_records(entity, keys=[key])
+        if not rows:
             return None
         types = schema().entity(entity).columns()
-        row = {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+        row = rows[0]
         for col, typ in types.items():
             if typ == "date" and isinstance(row.get(col), str):
                 row[col] = row[col][:10]
@@ -284,11 +308,13 @@ class GraphStore(ABC):
 
     def datasets(self) -> list[str]:
         """Names of the datasets loaded, from their sources."""
-        frame = self.nodes("Source", columns=["dataset"])
-        return sorted(set(frame["dataset"].dropna())) if not frame.empty else []
+        rows = self._node_records("Source", columns=["dataset"])
+        return sorted({row["dataset"] for row in rows if row["dataset"] is not None})
 
     def all_links(self, links: Iterable[LinkSpec] | None = None) -> pd.DataFrame:
         """Links of several kinds in one frame (all kinds by default): the analyses' projection."""
+        import pandas as pd
+
         specs = list(links) if links is not None else list(schema().links.values())
         frames = [self.links(spec.name) for spec in specs]
         frames = [f for f in frames if not f.empty]
@@ -301,12 +327,18 @@ class GraphStore(ABC):
         """Run one of graph_intel.stores.patterns read-only, in this store's dialect, with its parameters."""
         return self.query(pattern.text(self.name), pattern.bind(**params))
 
+    def pattern_records(self, pattern: Pattern, **params: Any) -> list[dict[str, Any]]:
+        """`run_pattern` as plain rows (`records`); a store that can read them without a frame does so."""
+        return records(self.run_pattern(pattern, **params))
+
     def links_to_shared(self, links: Sequence[str], at_least: int) -> pd.DataFrame:
         """Links of the kinds `links` whose `to` end is reached from `at_least`+ distinct `from` ends.
 
         Ends are counted over all the kinds together, by key. Rows come kind by kind in the order
         given, then by `to` key and `from` key (LINK_FRAME_COLUMNS + properties, like links()).
         """
+        import pandas as pd
+
         specs = [schema().link(name) for name in links]
         found = self.run_pattern(patterns.shared_keys(links), at_least=at_least)
         keys = [str(k) for k in found["key"]] if not found.empty else []
@@ -342,6 +374,8 @@ class GraphStore(ABC):
     def participants(self, entity: str, kinds: Sequence[str]) -> pd.DataFrame:
         """Who of one kind took part in events of the given kinds: who, event, kind, started_at, role, sources."""
         if not kinds:
+            import pandas as pd
+
             return pd.DataFrame(columns=["who", "event", "kind", "started_at", "role", "sources"])
         frame = self.run_pattern(patterns.participants(entity), kinds=list(kinds))
         return _pattern_frame(
@@ -389,6 +423,8 @@ class GraphStore(ABC):
         The dataset's keys are found in the store, then only their links are read (from them, and to
         them); rows come pair by pair in schema order, then by `from` key, `to` key and identity.
         """
+        import pandas as pd
+
         specs = list(links) if links is not None else list(schema().links.values())
         ends: dict[str, list[str]] = {}
 
@@ -421,6 +457,8 @@ class GraphStore(ABC):
         links: Iterable[LinkSpec] | None = None,
     ) -> Subgraph:
         """The entities within `hops` links of the seeds, and the links among them."""
+        import pandas as pd
+
         allowed = {spec.name for spec in links} if links is not None else None
         frontier = {(schema().entity(e).name, k) for e, k in seeds}
         seen = set(frontier)
@@ -470,16 +508,34 @@ def link_ends(link: str, from_entity: str, to_entity: str) -> tuple[LinkSpec, st
 
 def one_of_each(frame: pd.DataFrame) -> pd.DataFrame:
     """An entity's links with a link from the entity to itself (which comes back both ways) once."""
-    identity = sorted(
-        {p for spec in schema().links.values() for p in spec.identity} & set(frame.columns)
-    )
-    return frame.drop_duplicates(
-        subset=["link", "from_entity", "from_key", "to_entity", "to_key", *identity]
-    )
+    return frame.drop_duplicates(subset=_link_identity(frame.columns))
+
+
+def one_of_each_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`one_of_each` of plain rows: the first of each link, in order."""
+    if not rows:
+        return rows
+    subset = _link_identity(rows[0])
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for row in rows:
+        ident = tuple(row[c] for c in subset)
+        if ident not in seen:
+            seen.add(ident)
+            kept.append(row)
+    return kept
+
+
+def _link_identity(columns: Iterable[str]) -> list[str]:
+    """The columns that tell one link from another, of those a read returns."""
+    identity = sorted({p for spec in schema().links.values() for p in spec.identity} & set(columns))
+    return ["link", "from_entity", "from_key", "to_entity", "to_key", *identity]
 
 
 def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFrame:
     """Link frames in one, with the full column set even when there are none."""
+    import pandas as pd
+
     frames = [f for f in frames if not f.empty]
     if not frames:
         extra = list(spec.properties) if spec is not None else []
@@ -489,6 +545,8 @@ def concat_links(frames: list[pd.DataFrame], spec: LinkSpec | None) -> pd.DataFr
 
 def _pattern_frame(frame: pd.DataFrame, columns: list[str], order: list[str]) -> pd.DataFrame:
     """A pattern's rows alike on both stores: `columns`, sorted by `order`, blank role None, datetime64[us] starts."""
+    import pandas as pd
+
     if frame.empty:
         return pd.DataFrame(columns=columns)
     out = frame[columns].reset_index(drop=True)
@@ -508,21 +566,28 @@ def list_columns(columns: Mapping[str, str]) -> list[str]:
     return [c for c, t in columns.items() if t == "string_list"]
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as plain rows: each value as `_plain` makes it."""
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def _plain(value: Any) -> Any:
     """A stored value as plain Python (NaN/NaT become None, timestamps ISO strings)."""
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if hasattr(value, "tolist") and not isinstance(value, str):
         return _plain(value.tolist())
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):
+    pd = sys.modules.get(
+        "pandas"
+    )  # a value can be one of pandas' blanks only once pandas is loaded
+    if pd is not None:
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
+    if hasattr(value, "isoformat"):  # datetime, date, and pandas' Timestamp
         return value.isoformat()
     return value

@@ -16,41 +16,38 @@ and at `flush`; every read flushes first, so a read always sees every write made
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ladybug
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from graph_intel.schema import EntitySpec, LinkSpec, schema
-from graph_intel.stores import merge, reads, untrusted
+from graph_intel.stores import reads, untrusted
 from graph_intel.stores.base import (
     GraphStore,
     StoreError,
     UpsertResult,
+    _plain,
     concat_links,
     link_ends,
     list_columns,
     one_of_each,
+    one_of_each_record,
 )
-from graph_intel.stores.frames import (
-    arrow_table,
-    conform_links,
-    conform_nodes,
-    link_types,
-    member,
-    param_rows,
-)
-from graph_intel.stores.held import HeldRows
 from graph_intel.stores.patterns import Pattern
+
+if TYPE_CHECKING:  # the write path and frame reads import these when they run: opening the store
+    # and reading one entity (`show`) need none of them
+    import pandas as pd
+    import pyarrow as pa
+
+    from graph_intel.stores.held import HeldRows
 
 _LB_TYPES = {
     "string": "STRING",
@@ -70,6 +67,7 @@ _HOLD_ROWS = 1_000_000
 #: Stored rows are read back by one scan of the table when at least 1/_SCAN_FRACTION of it is wanted.
 _SCAN_FRACTION = 8
 _DB_FILE = "graph.lbug"
+_T = TypeVar("_T")
 
 
 def missing_store_message(path: Path) -> str:
@@ -210,6 +208,8 @@ class LadybugStore(GraphStore):
             for slot in [link] if link is not None else list(self._held_links):
                 held = self._held_links.pop(slot, None)
                 if held is not None and held.rows:
+                    from graph_intel.stores.frames import link_types
+
                     self._copy(
                         slot[0],
                         held.take(),
@@ -228,7 +228,7 @@ class LadybugStore(GraphStore):
 
     def ensure_schema(self) -> None:
         for stmt in ladybug_ddl():
-            self._run(stmt)
+            self._write(stmt, None, lambda _: None)  # no rows to read: no frame (nor pandas)
 
     def mark_load_started(self, dataset: str, started_at: str) -> None:
         self._run(
@@ -247,23 +247,30 @@ class LadybugStore(GraphStore):
 
     def incomplete_loads(self) -> dict[str, str]:
         try:
-            rows = self._read(
-                "MATCH (l:LoadState) WHERE NOT l.finished RETURN l.dataset AS d, l.started_at AS at"
+            self.flush()
+            rows = _records(
+                self._reader(),
+                "MATCH (l:LoadState) WHERE NOT l.finished RETURN l.dataset AS d, l.started_at AS at",
+                None,
             )
         except (
             Exception
         ):  # a store made before loads were marked has no such table: nothing is marked
             return {}
-        return dict(zip(rows["d"], rows["at"], strict=True)) if not rows.empty else {}
+        return {row["d"]: row["at"] for row in rows}
 
     # -- execution --------------------------------------------------------------------------------
     def _run(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a statement that may write, on the one writing connection (rows held back stay held:
         an upsert merges the rows it is given with them, and reads them from nowhere else)."""
+        return self._write(cypher, params, result_frame)
+
+    def _write(self, cypher: str, params: dict[str, Any] | None, read: Callable[[Any], _T]) -> _T:
+        """`_run`, its result read by `read` (on the writing connection, under its lock)."""
         self._settle()
         with self._lock:
             self.generation += 1
-            return _frame(self._conn, cypher, params)
+            return read(_execute(self._conn, cypher, params))
 
     def _read(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read on this thread's read connection, without waiting for other readers."""
@@ -278,6 +285,8 @@ class LadybugStore(GraphStore):
         self, table: str, frame: pd.DataFrame, types: Mapping[str, str], options: str = ""
     ) -> None:
         """Queue a COPY of `frame` into `table`; loads run one at a time, in the order queued."""
+        from graph_intel.stores.frames import arrow_table
+
         data = arrow_table(frame, types)
         with self._queue_lock:
             self.generation += 1
@@ -301,6 +310,10 @@ class LadybugStore(GraphStore):
             return self._upsert_nodes(entity, rows)
 
     def _upsert_nodes(self, entity: str, rows: pd.DataFrame) -> UpsertResult:
+        from graph_intel.stores import merge
+        from graph_intel.stores.frames import conform_nodes
+        from graph_intel.stores.held import HeldRows
+
         spec = schema().entity(entity)
         if rows.empty:
             return UpsertResult()
@@ -350,6 +363,10 @@ class LadybugStore(GraphStore):
     def _upsert_links(
         self, link: str, from_entity: str, to_entity: str, rows: pd.DataFrame
     ) -> UpsertResult:
+        from graph_intel.stores import merge
+        from graph_intel.stores.frames import conform_links, link_types
+        from graph_intel.stores.held import HeldRows
+
         spec, a, b = link_ends(link, from_entity, to_entity)
         if rows.empty:
             return UpsertResult()
@@ -453,6 +470,8 @@ class LadybugStore(GraphStore):
         return [k for k in keys if k not in known]
 
     def _write_batches(self, stmt: str, frame: pd.DataFrame, types: Mapping[str, str]) -> None:
+        from graph_intel.stores.frames import param_rows
+
         for start in range(0, len(frame), _UPDATE_BATCH):
             self._run(stmt, {"rows": param_rows(frame.iloc[start : start + _UPDATE_BATCH], types)})
 
@@ -488,6 +507,10 @@ class LadybugStore(GraphStore):
         return self._link_keys[slot]
 
     def _stored_nodes(self, spec: EntitySpec, keys: list[str]) -> pd.DataFrame:
+        import pandas as pd
+
+        from graph_intel.stores.frames import member
+
         cols = ", ".join(f"n.{c} AS {c}" for c in spec.columns())
         if len(keys) * _SCAN_FRACTION >= len(self._known_nodes(spec)):
             # most of the table: one scan beats thousands of key lookups (a re-ingest)
@@ -503,6 +526,10 @@ class LadybugStore(GraphStore):
         return pd.concat(frames, ignore_index=True)
 
     def _stored_links(self, spec: LinkSpec, a: str, b: str, wanted: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        from graph_intel.stores.frames import param_rows
+
         cols = ", ".join(f"l.{c} AS {c}" for c in spec.columns())
         stmt = (
             f"UNWIND $rows AS r MATCH (a:{a} {{key: r.from_key}}) WITH a, r "
@@ -533,6 +560,45 @@ class LadybugStore(GraphStore):
         out = self._read_pattern(reads.node_links(name, "out"), key=key)
         into = self._read_pattern(reads.node_links(name, "in"), key=key)
         return one_of_each(concat_links([out, into], None))
+
+    # -- plain rows, read without pandas (GraphStore.records): what `show` reads ------------------
+    def _read_records(self, pattern: Pattern, **params: Any) -> list[dict[str, Any]]:
+        self.flush()
+        return _records(self._reader(), pattern.text(self.name), pattern.bind(**params))
+
+    def _node_records(
+        self, entity: str, keys: Sequence[str] | None = None, columns: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
+        spec = schema().entity(entity)
+        wanted = ("key", *[c for c in (columns or spec.columns()) if c != "key"])
+        if keys is None:
+            return self._read_records(reads.nodes(spec.name, wanted))
+        by_keys = reads.nodes_by_keys(spec.name, wanted)
+        step = self.read_batch
+        return [
+            row
+            for i in range(0, len(keys), step)
+            for row in self._read_records(by_keys, keys=list(keys[i : i + step]))
+        ]
+
+    def node_link_records(self, entity: str, key: str) -> list[dict[str, Any]]:
+        name = schema().entity(entity).name
+        out = self._read_records(reads.node_links(name, "out"), key=key)
+        into = self._read_records(reads.node_links(name, "in"), key=key)
+        return one_of_each_record(out + into)
+
+    def pattern_records(self, pattern: Pattern, **params: Any) -> list[dict[str, Any]]:
+        """A pattern's rows, read without pandas, in a read-only transaction (as `query`)."""
+        self.flush()
+        conn = self._reader()
+        conn.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            return _records(conn, pattern.text(self.name), pattern.bind(**params))
+        finally:
+            try:
+                conn.execute("ROLLBACK")
+            except RuntimeError:  # the failed statement already ended the transaction
+                pass
 
     def query(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run Cypher inside a read-only transaction, so that no query can change the store."""
@@ -581,13 +647,36 @@ class LadybugStore(GraphStore):
 
 def _frame(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None) -> pd.DataFrame:
     """Execute on `conn` and return the rows; LadybugDB's errors become StoreError."""
+    return result_frame(_execute(conn, cypher, params))
+
+
+def _execute(conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None) -> Any:
+    """Execute on `conn` and return the (last) result; LadybugDB's errors become StoreError."""
     try:
         result = conn.execute(cypher, params or {})
     except RuntimeError as exc:
         raise StoreError(f"embedded store: {exc}") from exc
-    if isinstance(result, list):
-        result = result[-1]
-    return result_frame(result)
+    return result[-1] if isinstance(result, list) else result
+
+
+def _records(
+    conn: ladybug.Connection, cypher: str, params: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Execute on `conn` and return the rows as plain rows, without pandas or Arrow: each value as
+    `_plain` makes the value `result_frame` gives (a date is read as midnight, as there)."""
+    result = _execute(conn, cypher, params)
+    names = result.get_column_names()
+    return [
+        {name: _plain(_as_frame_value(v)) for name, v in zip(names, row, strict=True)}
+        for row in result.get_all()
+    ]
+
+
+def _as_frame_value(value: Any) -> Any:
+    """A native value as result_frame reads it: a DATE is a timestamp at midnight."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time())
+    return value
 
 
 def result_frame(result: Any) -> pd.DataFrame:
@@ -598,6 +687,10 @@ def result_frame(result: Any) -> pd.DataFrame:
     column (sources, aliases) is built once per distinct list (rows share it: read-only). Results with
     other types (nodes, relationships, structs: a user's query) still go through `get_as_df`.
     """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
     try:
         types = result.get_column_data_types()
     except RuntimeError:
@@ -638,6 +731,11 @@ def _list_column(data: pa.Array) -> pd.Series:
     Each distinct list is built once and every row holding it refers to it (a column of sources
     holds a few distinct lists over a million rows): treat the lists as read-only.
     """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if len(data) == 0:
         return pd.Series([], dtype=object)
     lengths = pc.list_value_length(data)
