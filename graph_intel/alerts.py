@@ -1,9 +1,10 @@
 """Watchlists and alerts: what a load brought in that an analyst asked to hear about.
 
 An analyst watches a phone, a vehicle (VRM), an adult or a place (`graph-intel watch add`, or the
-hub's Watch button). Every load (graph_intel.load, the one pipeline) runs `AlertCheck`: it takes
-a snapshot of the facts that matter before the load and again after it, and records an alert for
-each fact the load added: a new link of a watched entity; a new contact between a child on the
+hub's Watch button). Every load (graph_intel.load, the one pipeline) runs `AlertCheck`: just
+before each batch is written it reads the part of the rules that batch can change (a watch on an
+entity it names; the matrix children's facts when it comes within three links of one), the same
+parts again after the load, and records an alert for each fact the load added: a new link of a watched entity; a new contact between a child on the
 CSE matrix and another person; new contact after a CAWN was served (a breach); a new missing
 trigger. Each alert keeps its evidence (the facts, their sources) and the load that raised it.
 
@@ -234,10 +235,7 @@ def _when(value: Any) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _contacts(store: GraphStore, children: set[str]) -> dict[tuple[Any, ...], dict[str, Any]]:
-    from graph_intel.analysis.evidence import contact_evidence
-
-    evidence = contact_evidence(store)
+def _contacts(evidence: Any, children: set[str]) -> dict[tuple[Any, ...], dict[str, Any]]:
     if evidence.empty:
         return {}
     mine = evidence[evidence["a"].isin(children) | evidence["b"].isin(children)]
@@ -257,6 +255,36 @@ def _contacts(store: GraphStore, children: set[str]) -> dict[tuple[Any, ...], di
     return out
 
 
+def _matrix_facts(store: GraphStore, children: set[str], today: date, into: Snapshot) -> None:
+    """The matrix children's contacts, the CAWN breaches and the missing triggers, into `into`
+    (the contact evidence read once, for the contacts and the breaches alike)."""
+    from graph_intel.analysis.evidence import contact_evidence
+    from graph_intel.safeguarding.cawn import breaches
+    from graph_intel.safeguarding.missing import missing_triggers
+
+    evidence = contact_evidence(store)
+    into.contacts = _contacts(evidence, children)
+    for breach in breaches(store, evidence):
+        for item in breach["evidence"]:
+            key = (breach["notice"], breach["served_on"], breach["child"], item["id"])
+            into.breaches[key] = {
+                **item,
+                "notice": breach["notice"],
+                "adult": breach["served_on"],
+                "child": breach["child"],
+                "served_at": breach["served_at"],
+            }
+    matrix_ids = {_ident(c) for c in children}
+    for trigger in missing_triggers(store, today):
+        for rule in trigger["rules"]:
+            if trigger["person_id"] in matrix_ids or _ident(trigger["person_id"]) in matrix_ids:
+                into.triggers[(trigger["person_id"], rule)] = {
+                    "child": trigger["person_id"],
+                    "rule": rule,
+                    "episodes": trigger["behind"].get(rule, []),
+                }
+
+
 def snapshot(
     store: GraphStore, watches: list[dict[str, Any]], today: date | None = None
 ) -> Snapshot:
@@ -266,31 +294,8 @@ def snapshot(
     for watch in watches:
         snap.watched[int(watch["id"])] = _watched_links(store, watch)
     children = matrix_children(store)
-    if not children:
-        return snap
-    from graph_intel.safeguarding.cawn import breaches
-    from graph_intel.safeguarding.missing import missing_triggers
-
-    snap.contacts = _contacts(store, children)
-    for breach in breaches(store):
-        for item in breach["evidence"]:
-            key = (breach["notice"], breach["served_on"], breach["child"], item["id"])
-            snap.breaches[key] = {
-                **item,
-                "notice": breach["notice"],
-                "adult": breach["served_on"],
-                "child": breach["child"],
-                "served_at": breach["served_at"],
-            }
-    matrix_ids = {_ident(c) for c in children}
-    for trigger in missing_triggers(store, today or date.today()):
-        for rule in trigger["rules"]:
-            if trigger["person_id"] in matrix_ids or _ident(trigger["person_id"]) in matrix_ids:
-                snap.triggers[(trigger["person_id"], rule)] = {
-                    "child": trigger["person_id"],
-                    "rule": rule,
-                    "episodes": trigger["behind"].get(rule, []),
-                }
+    if children:
+        _matrix_facts(store, children, today or date.today(), snap)
     return snap
 
 
@@ -359,23 +364,121 @@ def new_alerts(before: Snapshot, after: Snapshot, watches: list[dict[str, Any]])
 # -- the post-load hook ------------------------------------------------------------------------
 
 
-class AlertCheck:
-    """The load hook: a snapshot before the load, another after it, the new facts recorded as alerts."""
+#: Links no contact, breach or trigger is made through: the places (a home or a place frequented
+#: by many people joins them to nobody in the rules' eyes), never followed when looking for what
+#: a load reaches.
+PLACE_LINKS = ("LIVES_AT", "FREQUENTS", "OCCURRED_AT")
+#: How many entities one batch may hold and still be looked at entity by entity; a batch larger
+#: than this (a first load, a bulk re-load) is taken to touch everything and checked in full.
+REACH_LIMIT = 2_000
 
-    def before(self, store: GraphStore, settings: LoadSettings) -> Any:
+
+@dataclass
+class Watching:
+    """One load's alert check: what is watched, the children on the matrix, and the snapshots of
+    the parts of the rules this load has reached so far (each taken just before the first batch
+    that could change it was written)."""
+
+    watches: dict[int, dict[str, Any]]
+    children: set[str]
+    today: date
+    #: the matrix children and every record of their entity-resolution clusters
+    seeds: set[str] = field(default_factory=set)
+    #: each watched key, and the watches on it
+    watched_keys: dict[str, list[int]] = field(default_factory=dict)
+    before: Snapshot = field(default_factory=Snapshot)
+    armed: set[int] = field(default_factory=set)
+    matrix_armed: bool = False
+    #: the entities one link from a seed (found on the first batch that needs them)
+    near_seeds: set[str] | None = None
+
+
+def _near(store: GraphStore, keys: set[tuple[str, str]], hops: int) -> set[str]:
+    """The keys of the entities within `hops` links of `keys`, places' links not followed (the
+    links themselves only: no entity's properties are read)."""
+    seen = set(keys)
+    frontier = set(keys)
+    for _ in range(hops):
+        nxt: set[tuple[str, str]] = set()
+        for entity, key in frontier:
+            frame = store.node_links(entity, key)
+            frame = frame[~frame["link"].isin(PLACE_LINKS)]
+            for ends in (("from_entity", "from_key"), ("to_entity", "to_key")):
+                nxt.update(zip(frame[ends[0]].astype(str), frame[ends[1]].astype(str), strict=True))
+        frontier = nxt - seen
+        seen |= frontier
+    return {k for _, k in seen}
+
+
+def reaches(store: GraphStore, state: Watching, keys: set[tuple[str, str]]) -> bool:
+    """Whether a batch about to be written could change a matrix child's contacts, breaches or
+    triggers: it holds a child (or a record of her cluster), or an entity within three links of
+    one (a phone that called her phone, a vehicle at an event she was at, a number saved in her
+    handset...). Found by meeting in the middle: two links out from the batch, one from the
+    children, so a load far from every child reads only its own neighbourhood."""
+    named = {k for _, k in keys}
+    if named & state.seeds:
+        return True
+    if len(keys) > REACH_LIMIT:
+        return True
+    if state.near_seeds is None:
+        from graph_intel.schema import schema
+
+        people = schema().entity("Person").name
+        state.near_seeds = _near(store, {(people, k) for k in state.seeds}, hops=1)
+    return bool(_near(store, keys, hops=2) & state.near_seeds)
+
+
+class AlertCheck:
+    """The load hook: around each batch the load writes, a snapshot of only the rules it can
+    change (a watch on an entity the batch names; the matrix children's facts when the batch
+    reaches one), taken before the batch is written; after the load the same parts again, and
+    the new facts recorded as alerts. A load that touches nothing watched and comes nowhere near
+    a child on the matrix reads only its own entities' neighbourhood."""
+
+    def before(self, store: GraphStore, settings: LoadSettings) -> Watching | None:
         with open_book(store, settings.elsewhere, create=False) as book:
             watches = book.watches() if book is not None else []
-        if not watches and not matrix_children(store):
+        children = matrix_children(store)
+        if not watches and not children:
             return None  # nothing to watch: the load is not slowed at all
-        return watches, snapshot(store, watches)
+        state = Watching({int(w["id"]): w for w in watches}, children, date.today())
+        for number, watch in state.watches.items():
+            state.watched_keys.setdefault(str(watch["key"]), []).append(number)
+        if children:
+            from graph_intel.resolution.clusters import clusters
+
+            state.seeds = set(children)
+            for group in clusters(store):
+                if children & set(group):
+                    state.seeds.update(group)
+        return state
+
+    def writing(self, store: GraphStore, state: Watching, keys: set[tuple[str, str]]) -> None:
+        named = {k for _, k in keys}
+        for key in named & state.watched_keys.keys():
+            for number in state.watched_keys[key]:
+                if number not in state.armed:
+                    state.before.watched[number] = _watched_links(store, state.watches[number])
+                    state.armed.add(number)
+        if state.children and not state.matrix_armed and reaches(store, state, keys):
+            _matrix_facts(store, state.children, state.today, state.before)
+            state.matrix_armed = True
 
     def after(
-        self, store: GraphStore, state: Any, report: IngestReport, settings: LoadSettings
+        self,
+        store: GraphStore,
+        state: Watching | None,
+        report: IngestReport,
+        settings: LoadSettings,
     ) -> None:
-        if state is None:
+        if state is None or not (state.armed or state.matrix_armed):
             return
-        watches, before = state
-        found = new_alerts(before, snapshot(store, watches), watches)
+        watches = [state.watches[n] for n in sorted(state.armed)]
+        now = Snapshot(watched={n: _watched_links(store, state.watches[n]) for n in state.armed})
+        if state.matrix_armed:
+            _matrix_facts(store, state.children, state.today, now)
+        found = new_alerts(state.before, now, watches)
         if not found:
             return
         with open_book(store, settings.elsewhere) as book:
@@ -428,10 +531,12 @@ __all__ = [
     "AlertCheck",
     "RULES",
     "WATCH_KINDS",
+    "Watching",
     "alerts_path",
     "install",
     "new_alerts",
     "notify",
     "open_book",
+    "reaches",
     "snapshot",
 ]

@@ -95,6 +95,9 @@ class DatasetLoad:
         self.problems: list[dict[str, object]] = []
         claim_dataset(store, name, agency, origin or "unknown", explicit)
         self._quarantine: Path | None = None
+        #: Called with the (entity, key) of every node and link end a batch holds, just before
+        #: the batch is written (the load hooks' `writing`); None when no hook asks.
+        self.before_write: Callable[[set[tuple[str, str]]], None] | None = None
         if quarantine_dir is not None:  # the load is named by its own quarantine file
             self.load_id, self._quarantine = reserve_load_file(quarantine_dir, name, self.started)
             self.report.load = self.load_id
@@ -150,6 +153,8 @@ class DatasetLoad:
                 batch = Batch()
                 with _collector_paused():
                     parse(chunk, problems, batch)
+                    if self.before_write is not None:
+                        self.before_write(batch_keys(batch))
                     self.report.writes += self._keep_versions(write_batch(self.store, batch))
                 loaded += int(problems.good.sum())
                 self.report.quarantined += int(problems.bad.sum())
@@ -400,6 +405,31 @@ def _after_load(
             log.exception("the %s check after load %s failed", name, report.load)
 
 
+def _writing(store: GraphStore, states: dict[str, Any], keys: set[tuple[str, str]]) -> None:
+    """Run each hook's `writing` (hooks with nothing to do skipped); a failure is logged, as above."""
+    for name, state in states.items():
+        if state is None:
+            continue
+        try:
+            LOAD_HOOKS[name].writing(store, state, keys)
+        except Exception:  # noqa: BLE001 - as above
+            log.exception("the %s check while writing a load failed", name)
+
+
+def batch_keys(batch: Batch) -> set[tuple[str, str]]:
+    """The (entity, key) of every node a batch writes and of both ends of every link it writes."""
+    out: set[tuple[str, str]] = set()
+    for groups in (batch.ensured, batch.nodes):
+        for entity, frames in groups.items():
+            for frame in frames:
+                out.update((entity, str(k)) for k in frame["key"].unique())
+    for (_, a, b), frames in batch.links.items():
+        for frame in frames:
+            out.update((a, str(k)) for k in frame["from_key"].unique())
+            out.update((b, str(k)) for k in frame["to_key"].unique())
+    return out
+
+
 def _before_load(store: GraphStore, settings: LoadSettings) -> dict[str, Any]:
     states: dict[str, Any] = {}
     for name, hook in LOAD_HOOKS.items():
@@ -452,10 +482,14 @@ def load(
             quarantine_dir=settings.quarantine_folder(store),
         )
         run.report.ignored_files = reading.ignored_files()
+        if any(state is not None for state in states.values()):
+            run.before_write = lambda keys: _writing(store, states, keys)
         # one bulk block over the rows, one inside it per file: a file's tables are loaded while
         # the next file is parsed, and the load waits for them all before it is marked finished
         with store.bulk():
             for entity, frame in reading.start(run.ctx).items():
+                if run.before_write is not None and "key" in frame:
+                    run.before_write({(entity, str(k)) for k in frame["key"].unique()})
                 run.report.writes += store.upsert_nodes(entity, frame)
             with _source_errors():
                 for job in reading.jobs(run.ctx, settings.chunk_rows):

@@ -14,13 +14,18 @@ if TYPE_CHECKING:
 
 
 class LoadHook(Protocol):
-    """Something every load runs: `before` as the load starts (its answer is kept), `after` once
-    the load has finished, with that answer and the report (graph_intel.alerts registers one).
+    """Something every load runs: `before` as the load starts (its answer is kept; None says the
+    hook has nothing to do for this load), `writing` with that answer and the (entity, key) of
+    every node and link end of each batch just before the batch is written (so a hook can look
+    at the store as it was, and only where the load touches what it cares about), `after` once
+    the load has finished, with the answer and the report (graph_intel.alerts registers one).
 
     `settings` is the load's graph_intel.load.LoadSettings and `report` its IngestReport (named
     here, not imported: this module sits beside the pipeline, which imports it)."""
 
     def before(self, store: GraphStore, settings: Any) -> Any: ...
+
+    def writing(self, store: GraphStore, state: Any, keys: set[tuple[str, str]]) -> None: ...
 
     def after(self, store: GraphStore, state: Any, report: Any, settings: Any) -> None: ...
 

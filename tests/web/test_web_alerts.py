@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from web_env import CSRF, Hub, copy_store, settings_for, start
 
 from api.audit import open_audit
+from graph_intel.alerts import FILE, AlertBook
 from graph_intel.cli import app as cli_app
 
 runner = CliRunner()
@@ -263,3 +264,124 @@ def test_a_new_missing_trigger_for_a_matrix_child_raises_an_alert(
     assert missing and missing[0]["child"] == "C2", alerts
     assert "three working days" in missing[0]["text"]
     assert any(e.get("event_id") == "E900" for e in missing[0]["evidence"])
+
+
+# -- the check looks only around what a load adds ----------------------------------------------
+
+#: A new adult (markup in the name and in the sighting's id, as a hostile export might carry) with
+#: a new phone, who calls C1's phone and is seen with her.
+HOSTILE_NAME = "<script>alert('n')</script>"
+HOSTILE_EVENT = "E<b>901</b>"
+NEW_ADULT = {
+    "persons.csv": "person_id,given_name,family_name,aliases,date_of_birth,category,legal_status,"
+    "looked_after,source_id\n"
+    f'A901,"{HOSTILE_NAME}",Grey,,1980-01-01,suspect,,,S2\n',
+    "links.csv": "from_kind,from_id,to_kind,to_id,link,first_seen,last_seen,source_id\n"
+    "person,A901,phone,07700 900951,uses_phone,,,S2\n",
+    "calls.csv": "caller,callee,start,duration_s,type,source_id\n"
+    "07700 900951,07700 900101,2026-11-30T21:00:00,60,voice,S2\n",
+}
+#: Two new adults, each with a new phone, who call each other: nobody watched, no child near.
+UNRELATED = {
+    "persons.csv": "person_id,given_name,family_name,aliases,date_of_birth,category,legal_status,"
+    "looked_after,source_id\n"
+    "A950,Ned,Farrow,,1970-02-02,associate,,,S2\nA951,Ola,Quill,,1971-03-03,associate,,,S2\n",
+    "links.csv": "from_kind,from_id,to_kind,to_id,link,first_seen,last_seen,source_id\n"
+    "person,A950,phone,07700 900960,uses_phone,,,S2\n"
+    "person,A951,phone,07700 900961,uses_phone,,,S2\n",
+    "calls.csv": "caller,callee,start,duration_s,type,source_id\n"
+    "07700 900960,07700 900961,2026-11-30T20:00:00,30,voice,S2\n",
+}
+
+
+def _load_files(store: Path, folder: Path, files: dict[str, str], expect: int = 0) -> str:
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    code, out = gi("ingest", str(folder), "--dataset", "demo-data", "--store", str(store))
+    assert code == expect, out
+    return out
+
+
+def _alerts(store: Path) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = json.loads(gi("alerts", "--store", str(store), "--json")[1])
+    return found
+
+
+def test_a_new_phone_contact_with_a_child_on_the_matrix_raises_one_alert(
+    store: Path, tmp_path: Path
+) -> None:
+    _load_files(store, tmp_path / "new-adult", NEW_ADULT)
+    alerts = _alerts(store)
+    assert len(alerts) == 1, alerts
+    (alert,) = alerts
+    assert alert["rule"] == "matrix_contact" and alert["child"] == "C1"
+    assert alert["subject"] == "person A901"
+    evidence = alert["evidence"]
+    assert isinstance(evidence, list) and [e["kind"] for e in evidence] == ["call"]
+    assert evidence[0]["at"].startswith("2026-11-30T21:00")
+
+
+def test_a_load_nowhere_near_a_watch_or_a_matrix_child_raises_nothing(
+    store: Path, tmp_path: Path
+) -> None:
+    gi("watch", "add", "phone", "07700 900226", "--store", str(store))
+    _load_files(store, tmp_path / "unrelated", UNRELATED)
+    assert _alerts(store) == []
+    # and the same store still raises the alerts of a load that does touch them
+    _load(store, tmp_path)
+    assert {a["rule"] for a in _alerts(store)} == {"watched", "matrix_contact", "cawn_breach"}
+
+
+def test_a_new_breach_after_a_served_cawn_raises_its_alert_with_nothing_watched(
+    store: Path, tmp_path: Path
+) -> None:
+    _load(store, tmp_path)
+    breaches = [a for a in _alerts(store) if a["rule"] == "cawn_breach"]
+    assert len(breaches) == 1, breaches
+    assert breaches[0]["child"] == "C1" and "A26" in str(breaches[0]["text"])
+    assert breaches[0]["evidence"][0]["source_id"] == "S2"  # type: ignore[index]
+
+
+def test_a_load_whose_every_row_is_quarantined_raises_nothing(store: Path, tmp_path: Path) -> None:
+    gi("watch", "add", "phone", "07700 900226", "--store", str(store))
+    bad = {
+        "calls.csv": "caller,callee,start,duration_s,type,source_id\n"
+        "07700 900226,07700 900101,not a date,60,voice,S2\n"
+        "07700 900226,,2026-11-30T21:00:00,60,voice,S2\n"
+    }
+    out = _load_files(store, tmp_path / "bad", bad, expect=1)
+    assert "2 row(s) quarantined" in out, out
+    assert _alerts(store) == []
+
+
+def test_hostile_values_are_escaped_on_the_home_page_and_never_mailed(
+    hub_on: Hub, store: Path, tmp_path: Path, smtp: Inbox
+) -> None:
+    files = {
+        **NEW_ADULT,
+        "events.csv": "event_id,kind,start,end,location_id,summary,source_id\n"
+        f"{HOSTILE_EVENT},sighting,2026-11-30T22:00:00,,,seen together,S2\n",
+        "event_participants.csv": "event_id,kind,id,role,source_id\n"
+        f"{HOSTILE_EVENT},person,C1,subject,S2\n{HOSTILE_EVENT},person,A901,with,S2\n",
+    }
+    hub = hub_on
+    hub.sign_in()
+    token = CSRF.search(hub.client.get("/hub/load").text).group(1)  # type: ignore[union-attr]
+    loaded = hub.client.post(  # through the hub's Load data, as the server holds the store open
+        "/hub/load",
+        data={"dataset": "demo-data", "csrf": token, "agency": "police"},
+        files=[("files", (name, text.encode(), "text/csv")) for name, text in files.items()],
+    )
+    assert loaded.status_code == 200, loaded.text[:400]
+    with AlertBook(store / FILE) as book:  # beside the embedded store
+        alerts = book.alerts()
+    records = [e.get("record") for a in alerts for e in a["evidence"]]
+    assert HOSTILE_EVENT in records, alerts  # the sighting's id, as the export gave it
+    home = hub.client.get("/hub/").text
+    assert "E&lt;b&gt;901&lt;/b&gt;" in home and HOSTILE_EVENT not in home
+    assert "<script>alert" not in home
+    assert len(smtp.messages) == 1
+    mail = smtp.messages[0].decode("utf-8", "replace")
+    for text in (*PERSONAL, "A901", "901", "<b>", "<script", "Grey"):
+        assert text not in mail.replace("cse-hub@force.invalid", ""), text
