@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from api.audit import open_audit
+from api.cache import ResponseCache
 from api.deps import PUBLIC, ROLES_KEY, Services, enforce_access, require_role
 from api.errors import declare_errors, install_error_handlers
 from api.middleware import GuardMiddleware, install_access_log_filter
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             users=users,
             audit=audit,
             readers=anyio.CapacityLimiter(settings.read_workers),
+            cache=ResponseCache(settings.answer_cache_bytes),
         )
         try:
             yield

@@ -4,10 +4,17 @@ The embedded store counts its writes (`generation`); any write makes every cache
 so a cached answer is always what the store would answer now. A store that cannot promise that
 (Neo4j, which other clients may write to) has no generation, and nothing is cached for it.
 Every request is still authenticated and audited: the cache only saves recomputing the answer.
+
+The cache is sized in bytes (`GRAPH_INTEL_ANSWER_CACHE_BYTES`, 256 MiB by default): what each
+answer holds (its body, and the person keys kept for the audit) is counted, and the answers
+least recently used are dropped once the total is over the budget, so the service's memory
+stays bounded however many different questions are asked. An answer larger than a quarter of
+the budget is served and not kept.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -25,21 +32,43 @@ class Cached:
     persons: frozenset[str]
 
 
-class ResponseCache:
-    """Least-recently-used answers, bounded by count and by bytes."""
+#: What one kept answer costs beyond its body and persons: the entry, its key and its record.
+_ENTRY_BYTES = 512
 
-    def __init__(self, max_entries: int = 512, max_bytes: int = 128 * 1024 * 1024) -> None:
-        self.max_entries = max_entries
+
+def answer_bytes(answer: Cached) -> int:
+    """The memory one kept answer holds, about: its body, the person keys, and the entry itself."""
+    persons = sys.getsizeof(answer.persons) + sum(sys.getsizeof(p) for p in answer.persons)
+    return len(answer.body) + persons + _ENTRY_BYTES
+
+
+class ResponseCache:
+    """Least-recently-used answers, bounded by the bytes they hold (and, if given, by count)."""
+
+    def __init__(self, max_bytes: int = 256 * 1024 * 1024, max_entries: int | None = None) -> None:
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self._items: OrderedDict[Hashable, Cached] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
         self._bytes = 0
+        self._evicted = 0
         self._lock = threading.Lock()
         self._making: dict[Hashable, threading.Lock] = {}
+
+    def stats(self) -> dict[str, int]:
+        """How full the cache is: answers kept, their bytes, the budget, and answers dropped so far."""
+        with self._lock:
+            return {
+                "answers": len(self._items),
+                "bytes": self._bytes,
+                "max_bytes": self.max_bytes,
+                "evicted": self._evicted,
+            }
 
     def get_or_make(self, store: GraphStore, key: Hashable, make: Callable[[], Cached]) -> Cached:
         """The cached answer for `key` at the store's current generation, made once if missing."""
         generation = getattr(store, "generation", None)
-        if generation is None or self.max_entries <= 0:
+        if generation is None or self.max_bytes <= 0 or self.max_entries == 0:
             return make()
         full = (generation, key)
         with self._lock:
@@ -72,14 +101,19 @@ class ResponseCache:
             if hit is not None:
                 return hit
         made = make()
-        if len(made.body) > self.max_bytes // 4:
+        size = answer_bytes(made)
+        if size > self.max_bytes // 4:
             return made
         with self._lock:
             if getattr(store, "generation", None) != generation:  # a write landed meanwhile
                 return made
             self._items[full] = made
-            self._bytes += len(made.body)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= len(old.body)
+            self._sizes[full] = size
+            self._bytes += size
+            while self._bytes > self.max_bytes or (
+                self.max_entries is not None and len(self._items) > self.max_entries
+            ):
+                old, _ = self._items.popitem(last=False)
+                self._bytes -= self._sizes.pop(old)
+                self._evicted += 1
         return made

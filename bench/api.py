@@ -1,7 +1,9 @@
 """Benchmark the service on loopback: N concurrent clients for S seconds against its read routes on
 the demo data (show person C1, the person-network page, and every read route without a path
 parameter: groups, shared-contacts, hotspots...); prints throughput, p50/p95/p99 per route, and the
-server's resident memory at the start and end of the run (and its peak), so growth is visible.
+server's resident memory at the start and end of the run (and its peak), so growth is visible,
+and how full the answer cache is at the end (its byte budget: --cache-bytes, else the setting's
+default, GRAPH_INTEL_ANSWER_CACHE_BYTES).
 
 With --ingest-persons N the clients then read for S seconds more while an ingest of N synthetic
 persons runs as a job (`POST /api/v1/ingest` with `Prefer: respond-async`), and a probe calls
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -135,6 +138,12 @@ def main() -> None:
         default="read",
         help="read: every read route without a path parameter, and show; show: show and the page",
     )
+    parser.add_argument(
+        "--cache-bytes",
+        type=int,
+        default=None,
+        help="the answer cache's budget in bytes (GRAPH_INTEL_ANSWER_CACHE_BYTES; default: the setting's)",
+    )
     args = parser.parse_args()
     seconds = max(1.0, min(args.seconds, 900.0))
     clients = max(1, min(args.clients, 500))
@@ -144,6 +153,12 @@ def main() -> None:
         token = json.loads(
             _cli("users", "add", "bench", "--role", "analyst", "--store", str(store))
         )["token"]
+        admin = json.loads(
+            _cli("users", "add", "bench-admin", "--role", "admin", "--store", str(store))
+        )["token"]
+        env = dict(os.environ)
+        if args.cache_bytes is not None:
+            env["GRAPH_INTEL_ANSWER_CACHE_BYTES"] = str(args.cache_bytes)
         port = _free_port()
         log = Path(tmp) / "server.log"
         server = subprocess.Popen(
@@ -151,6 +166,7 @@ def main() -> None:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=log.open("wb"),
+            env=env,
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -203,6 +219,11 @@ def main() -> None:
                 else None
             )
             rss_end, rss_peak = _memory(server.pid)
+            cache = httpx.get(
+                base + "/api/v1/admin/cache",
+                headers={"Authorization": f"Bearer {admin}", "X-Purpose": "benchmark"},
+                timeout=30,
+            ).json()
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -213,6 +234,10 @@ def main() -> None:
     )
     print(
         f"server resident memory: start {rss_start:.0f} MB, end {rss_end:.0f} MB, peak {rss_peak:.0f} MB"
+    )
+    print(
+        f"answer cache at the end: {cache.get('answers')} answers, {cache.get('bytes', 0) / 2**20:.1f} MiB "
+        f"of {cache.get('max_bytes', 0) / 2**20:.0f} MiB, {cache.get('evicted')} dropped"
     )
     for name, values in [("all", everything), *latencies.items()]:
         if values:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     #: Longest a read waits for its answer before it is told to try again (503 with Retry-After);
     #: the computation goes on and its answer is cached for the next try.
     read_patience_seconds: float = Field(default=25.0, gt=0)
+    #: Memory the answer cache may hold, in bytes (answers least recently asked are dropped once
+    #: over it); 0 turns the cache off.
+    answer_cache_bytes: int = Field(default=256 * 1024 * 1024, ge=0)
     #: Whether POST /api/v1/query (one read-only Cypher statement, analysts) is served at all.
     raw_query: bool = True
     #: The key that signs audit checkpoints (HMAC-SHA256); kept out of the audit database. Give it

@@ -46,3 +46,4 @@ def test_the_api_benchmark_reports_memory() -> None:
     proc = _run("bench/api.py", "--seconds", "1", "--clients", "2", "--routes", "show")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "resident memory" in proc.stdout
+    assert "answer cache at the end" in proc.stdout

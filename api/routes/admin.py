@@ -1,4 +1,5 @@
-"""Admin routes: users (add, revoke, list) and the audit log (query, verify). Admins only."""
+"""Admin routes: users (add, revoke, list), the audit log (query, verify) and how full the answer
+cache is. Admins only."""
 
 from __future__ import annotations
 
@@ -109,6 +110,13 @@ def query_audit(
         limit=limit,
         offset=offset,
     )
+
+
+@router.get("/cache", openapi_extra=ADMIN)
+def cache_stats(svc: ServicesDep) -> dict[str, int]:
+    """How full the answer cache is: {"answers", "bytes", "max_bytes", "evicted"} (no question
+    or answer is shown: only counts; the budget is GRAPH_INTEL_ANSWER_CACHE_BYTES)."""
+    return svc.cache.stats()
 
 
 @router.get("/audit/verify", openapi_extra=ADMIN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -89,16 +90,20 @@ def free_port() -> int:
 
 @contextmanager
 def serving(
-    store: Path, stderr: int | IO[bytes] | None = subprocess.DEVNULL
+    store: Path,
+    stderr: int | IO[bytes] | None = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`graph-intel serve` over `store` in its own process on a free loopback port, with its base URL,
-    once it answers /health; killed at the end if the test has not stopped it."""
+    once it answers /health; killed at the end if the test has not stopped it. `env`: settings
+    (GRAPH_INTEL_* variables) the server is given beside this process's environment."""
     base = f"http://127.0.0.1:{free_port()}"
     port = base.rsplit(":", 1)[1]
     server = subprocess.Popen(
         [*CLI, "serve", "--host", "127.0.0.1", "--port", port, "--store", str(store)],
         stdout=subprocess.DEVNULL,
         stderr=stderr,
+        env={**os.environ, **env} if env is not None else None,
     )
     try:
         for _ in range(300):
