@@ -94,10 +94,9 @@ def child(request: Request, person: Annotated[str, path_param()]) -> Response:
     p.ctx.purpose = why
     today = date.today()
     tiles = p.svc.settings.map_tile_url
-    data = p.shown(
-        p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst, tiles))
-    )
-    near = set(p.cached(("near", key), lambda s: sorted(views.neighbours(s, key))))
+    made = p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst, tiles))
+    near = set(made.pop("near"))  # who is near her: to find her groups, not shown (nor audited)
+    data = p.shown(made)
     groups = p.shown(views.groups_of(_groups(p), near))
     return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups)
 

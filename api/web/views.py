@@ -25,7 +25,7 @@ from graph_intel.refs import RefError, resolve
 from graph_intel.safeguarding.common import Sources, ident, initials
 from graph_intel.schema import schema
 from graph_intel.span import data_span
-from graph_intel.stores.base import GraphStore, _plain
+from graph_intel.stores.base import GraphStore, Subgraph, _plain
 from loaders.values import PHONE, POSTCODE, VRM
 
 #: Entity kinds with a page of their own, as the CLI names them.
@@ -167,8 +167,14 @@ def as_of(store: GraphStore) -> str:
 def home(store: GraphStore, since: date, today: date) -> dict[str, Any]:
     """The home page: each child on the matrix with RAG, review, what is new since `since`, triggers, breaches."""
     brief = command("briefing")(store, since.isoformat(), today.isoformat(), False)
-    all_breaches = command("cawn", "breaches")(store)
-    triggers = {t["person_id"]: t for t in command("missing-triggers")(store, today.isoformat())}
+    # every breach and trigger of the children listed (none asked for when no child is listed)
+    listed = bool(brief["children"])
+    all_breaches = command("cawn", "breaches")(store) if listed else []
+    triggers = (
+        {t["person_id"]: t for t in command("missing-triggers")(store, today.isoformat())}
+        if listed
+        else {}
+    )
     rows = []
     for child in brief["children"]:
         pid = child["person_id"]
@@ -217,9 +223,11 @@ def child(
         else []
     )
     missing = [row for row in chronology if "missing" in str(row.get("what", "")).lower()]
+    around = store.neighbourhood([("Person", key)], hops=2)  # one read: her map and her groups
     return {
         "timeline": timeline(chronology),
-        "map": place_map(store, key, analyst, tiles),
+        "map": place_map(store, key, analyst, tiles, around),
+        "near": sorted(people_in(around, key)),
         "key": key,
         "id": pid,
         "show": shown,
@@ -379,13 +387,17 @@ _NICE_METRES = (50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100
 
 
 def place_map(
-    store: GraphStore, key: str, analyst: bool, tiles: str | None = None
+    store: GraphStore,
+    key: str,
+    analyst: bool,
+    tiles: str | None = None,
+    around: Subgraph | None = None,
 ) -> dict[str, Any]:
     """The places in a child's chronology plotted from their coordinates: points, labels and a
     scale bar, for an SVG on a plain background, or over the tiles of the force's own tile server
     (`tiles`, a URL template with {z}, {x}, {y}; never a public one). A viewer sees a home or
-    placement by kind."""
-    sub = store.neighbourhood([("Person", key)], hops=2)
+    placement by kind. `around`: her two-link neighbourhood when the page has read it already."""
+    sub = around if around is not None else store.neighbourhood([("Person", key)], hops=2)
     nodes = sub.nodes
     if nodes.empty or "latitude" not in nodes:
         return {"points": [], "missing": 0, "tiles": []}
@@ -615,9 +627,8 @@ def group_page(groups: list[dict[str, Any]], key: str, member: str) -> dict[str,
     }
 
 
-def neighbours(store: GraphStore, key: str) -> set[str]:
-    """The persons within two hops of a person (through her phones, events, places, links)."""
-    sub = store.neighbourhood([("Person", key)], hops=2)
+def people_in(sub: Subgraph, key: str) -> set[str]:
+    """The persons of a person's neighbourhood (through her phones, events, places, links), but her."""
     nodes = sub.nodes
     if nodes.empty:
         return set()
