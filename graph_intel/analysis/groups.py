@@ -179,29 +179,62 @@ def _shared_pairs(shared: pd.DataFrame) -> pd.DataFrame:
     """Adults holding the same phone, vehicle or home, one row per pair and object.
 
     A person attributed one object twice (keeper and driver, two records of one person) is taken
-    once, by the earliest attribution (then by content, so the choice never rests on read order)."""
+    once, by the earliest attribution (then by content, so the choice never rests on read order).
+    The pairs are made from integer codes (every two holders of each object, the first before the
+    second by key), and each pair's sources united once per distinct two lists."""
     slim = shared[["person", "link", "entity", "key", "sources", "first_seen"]]
     slim = slim.iloc[_content_order(slim, ("person", "key", "link"), slim["first_seen"])]
-    slim = slim.drop_duplicates(subset=["person", "key"])
-    pairs = slim.merge(slim[["person", "key", "sources"]], on="key", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["person_a"] < pairs["person_b"]]
-    if pairs.empty:
+    slim = slim.drop_duplicates(subset=["person", "key"]).reset_index(drop=True)
+    left, right = _holder_pairs(slim["key"], slim["person"])
+    if len(left) == 0:
         return pd.DataFrame(columns=JOIN_COLUMNS)
+    pairs = slim.iloc[left].reset_index(drop=True)
     kind = pairs["link"].map(SHARED_LINKS)
+    sources = slim["sources"].to_numpy(dtype=object)
     return pd.DataFrame(
         {
-            "a": pairs["person_a"],
-            "b": pairs["person_b"],
+            "a": pairs["person"],
+            "b": slim["person"].iloc[right].reset_index(drop=True),
             "fact": "shared_" + kind.replace({"location": "home"}),
             "kind": kind,
             "ref_key": pairs["key"],
             "at": pairs["first_seen"],
-            "sources": [
-                list(dict.fromkeys([*x, *y]))
-                for x, y in zip(pairs["sources_a"], pairs["sources_b"], strict=True)
-            ],
+            "sources": _unions(sources[left], sources[right]),
         }
     )
+
+
+def _holder_pairs(key: pd.Series, person: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (left, right) of every two rows with the same `key`, left's person before right's.
+
+    What a self-merge on `key` filtered to person_a < person_b gives (in another order), from
+    integer codes: the rows sorted by key, each row paired with every row of its key's run."""
+    codes, _ = _sorted_codes(key, np.arange(len(key)))
+    who, _ = _sorted_codes(person, np.arange(len(person)))
+    order = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes)
+    starts = np.cumsum(sizes) - sizes
+    per_row = sizes[codes[order]]
+    left = np.repeat(order, per_row)
+    offset = np.arange(len(left)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    right = order[np.repeat(starts[codes[order]], per_row) + offset]
+    keep = who[left] < who[right]
+    return left[keep], right[keep]
+
+
+def _unions(left: np.ndarray, right: np.ndarray) -> list[list[Any]]:
+    """`list(dict.fromkeys([*x, *y]))` of each two lists, worked out once per distinct two list objects.
+
+    Rows read from the store share one list object per distinct list of sources, so there are few;
+    the rows that unite the same two share the result (no caller changes a fact's sources)."""
+    if len(left) == 0:
+        return []
+    lc, lu = pd.factorize(np.fromiter(map(id, left), dtype=np.int64, count=len(left)))
+    rc, ru = pd.factorize(np.fromiter(map(id, right), dtype=np.int64, count=len(right)))
+    combo, _ = pd.factorize(lc.astype(np.int64) * len(ru) + rc)
+    first = _first_of_each(combo)
+    united = [list(dict.fromkeys([*left[i], *right[i]])) for i in first.tolist()]
+    return [united[c] for c in combo.tolist()]
 
 
 def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -> pd.DataFrame:
@@ -376,14 +409,96 @@ def group_evidence(
     Selected once for all groups, not once per group over all facts (which grows as groups x facts):
     each fact's two ends are looked up in one index of every member (groups are disjoint), the facts
     whose ends fall in the same group are kept, ordered by (group, kind, record, original order) as
-    integer codes and cut into runs, one evidence item per run. Each run's earliest date, ISO text,
-    record id and cited sources are worked out as whole columns (sources once per distinct list);
-    only the items themselves are made one by one. With `name`, persons are named by it and the
-    items carry no `person_keys` (see linked_groups).
+    integer codes and cut into runs, one evidence item per run. Everything an item holds is worked
+    out as whole columns: each run's persons and facts (sorted, distinct) as slices of one sorted
+    array, its earliest date as ISO text, its record id, its cited sources (each distinct combination
+    once). Only the items themselves are made one by one. With `name`, persons are named by it and
+    the items carry no `person_keys` (see linked_groups).
     """
     out: list[list[dict[str, Any]]] = [[] for _ in groups]
     if not groups or facts.empty:
         return out
+    with _gc_paused():
+        pos, grp = _inside(facts, groups)
+        if len(pos) == 0:
+            return out
+        kind_codes, kinds = _sorted_codes(facts["kind"], pos)
+        ref_codes, refs = _sorted_codes(facts["ref_key"], pos)
+        order = np.lexsort((pos, ref_codes, kind_codes, grp))
+        pos, grp, kind_codes, ref_codes = (
+            pos[order],
+            grp[order],
+            kind_codes[order],
+            ref_codes[order],
+        )
+        new = np.ones(len(pos), dtype=bool)
+        new[1:] = (
+            (grp[1:] != grp[:-1])
+            | (kind_codes[1:] != kind_codes[:-1])
+            | (ref_codes[1:] != ref_codes[:-1])
+        )
+        starts = np.flatnonzero(new)
+        run = np.cumsum(new) - 1
+        stamps = pd.to_datetime(facts["at"], errors="coerce").to_numpy(dtype="datetime64[us]")
+        run_kind, run_ref = kind_codes[starts], ref_codes[starts]
+        person_keys, persons = _run_persons(facts, pos, run, name)
+        columns = zip(
+            np.asarray(kinds, dtype=object)[run_kind].tolist(),
+            _idents(kinds.to_pylist(), refs, run_kind, run_ref),
+            persons,
+            _run_values(facts["fact"], pos, run),
+            _first_iso(stamps[pos], starts),
+            _run_cited(facts["sources"].to_numpy(dtype=object)[pos], run, srcs),
+            strict=True,
+        )
+        items = _items(columns, person_keys if name is None else None)
+        run_group = grp[starts]
+        bounds = np.searchsorted(run_group, np.arange(len(groups) + 1)).tolist()
+        for g in _sorted_unique(run_group).tolist():
+            out[g] = items[bounds[g] : bounds[g + 1]]
+    return out
+
+
+#: One evidence item's parts: kind, id, persons, facts, at, and (source_id, grading, sources).
+_ItemParts = tuple[str, str, list[str], list[str], str | None, tuple[Any, Any, tuple[Any, ...]]]
+
+
+def _items(
+    columns: Iterator[_ItemParts], person_keys: list[list[str]] | None
+) -> list[dict[str, Any]]:
+    """The evidence items as dicts, in the contract's key order (with `person_keys` when given)."""
+    if person_keys is None:
+        return [
+            {
+                "kind": k,
+                "id": i,
+                "persons": p,
+                "facts": f,
+                "at": t,
+                "source_id": c[0],
+                "grading": c[1],
+                "sources": list(c[2]),
+            }
+            for k, i, p, f, t, c in columns
+        ]
+    return [
+        {
+            "kind": k,
+            "id": i,
+            "persons": p,
+            "person_keys": q,
+            "facts": f,
+            "at": t,
+            "source_id": c[0],
+            "grading": c[1],
+            "sources": list(c[2]),
+        }
+        for (k, i, p, f, t, c), q in zip(columns, person_keys, strict=True)
+    ]
+
+
+def _inside(facts: pd.DataFrame, groups: list[Group]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the facts whose two ends are in one group (with a kind and a record), and that group."""
     members = pd.Index([m for g in groups for m in g.members])
     group_of = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g.members) for g in groups])
     ia = positions(facts["a"], members)
@@ -391,74 +506,125 @@ def group_evidence(
     ga = np.where(ia >= 0, group_of[np.maximum(ia, 0)], -1)
     gb = np.where(ib >= 0, group_of[np.maximum(ib, 0)], -2)
     keep = (ga == gb) & facts["kind"].notna().to_numpy() & facts["ref_key"].notna().to_numpy()
-    if not keep.any():
-        return out
     pos = np.flatnonzero(keep)
-    grp = ga[pos]
-    kind_codes, kinds = pd.factorize(facts["kind"].to_numpy(dtype=object)[pos], sort=True)
-    ref_codes, refs = pd.factorize(facts["ref_key"].to_numpy(dtype=object)[pos], sort=True)
-    order = np.lexsort((pos, ref_codes, kind_codes, grp))
-    pos, grp, kind_codes, ref_codes = pos[order], grp[order], kind_codes[order], ref_codes[order]
-    new = np.ones(len(pos), dtype=bool)
-    new[1:] = (
-        (grp[1:] != grp[:-1])
-        | (kind_codes[1:] != kind_codes[:-1])
-        | (ref_codes[1:] != ref_codes[:-1])
-    )
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(pos))
-    at_text = _first_iso(
-        pd.to_datetime(facts["at"], errors="coerce").to_numpy(dtype="datetime64[us]")[pos], starts
-    )
-    a = facts["a"].to_numpy(dtype=object)[pos].tolist()
-    b = facts["b"].to_numpy(dtype=object)[pos].tolist()
-    fact = facts["fact"].to_numpy(dtype=object)[pos].tolist()
-    sources = facts["sources"].to_numpy(dtype=object)[pos].tolist()
-    kind_names, ref_names = kinds.tolist(), refs.tolist()
-    run_kind, run_ref = kind_codes[starts].tolist(), ref_codes[starts].tolist()
-    idents = _idents(
-        kind_names,
-        ref_names,
-        np.asarray(run_kind, dtype=np.int64),
-        np.asarray(run_ref, dtype=np.int64),
-    )
-    ids = {
-        p: name(p) if name is not None else split_key(p, "Person")[1]
-        for p in pd.unique(np.asarray(a + b, dtype=object))
-    }
+    return pos, ga[pos]
 
-    cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
-    with _gc_paused():
-        for s, e, g, k, ident, at in zip(
-            starts.tolist(),
-            ends.tolist(),
-            grp[starts].tolist(),
-            run_kind,
-            idents,
-            at_text,
-            strict=True,
-        ):
-            if e - s == 1:  # most records join one pair by one fact (a < b)
-                people, facts_here, raw = [a[s], b[s]], [fact[s]], sources[s]
-            else:
-                people = sorted(set(a[s:e]) | set(b[s:e]))
-                facts_here = sorted(set(fact[s:e]))
-                raw = [x for ss in sources[s:e] for x in (ss if ss is not None else [])]
-            text = "\x1f".join(map(str, raw)) if raw is not None else ""
-            c = cited.get(text)
-            if c is None:
-                c = cited[text] = srcs.cited(list(dict.fromkeys(raw)) if raw is not None else [])
-            item: dict[str, Any] = {
-                "kind": kind_names[k],
-                "id": ident,
-                "persons": [ids[p] for p in people],
-            }
-            if name is None:
-                item["person_keys"] = people
-            item["facts"] = facts_here
-            item["at"] = at
-            item["source_id"], item["grading"], item["sources"] = c[0], c[1], list(c[2])
-            out[g].append(item)
+
+def _sorted_codes(column: pd.Series, pos: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of column[pos] numbered in the sorted order of the distinct strings, and those strings.
+
+    Arrow's dictionary encoding and sort (pandas' sorted factorize of object strings costs several
+    times more); strings sort by code point, as Python compares them."""
+    encoded = pc.dictionary_encode(_arrow_take(column, pos))
+    ranks = np.asarray(
+        pc.rank(encoded.dictionary, sort_keys="ascending", tiebreaker="first"), dtype=np.int64
+    )
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    names = pc.take(encoded.dictionary, pc.sort_indices(encoded.dictionary))
+    return ranks[codes] - 1, names
+
+
+def _arrow_take(column: pd.Series, pos: np.ndarray) -> pa.Array:
+    """column[pos] as one Arrow string array (taken in Arrow when the column is Arrow-backed)."""
+    try:
+        data = pa.array(column.array)
+    except (pa.ArrowException, TypeError):
+        data = None
+    if (
+        data is None
+        or not pa.types.is_string(data.type)
+        and not pa.types.is_large_string(data.type)
+    ):
+        return pa.array(column.to_numpy(dtype=object)[pos], type=pa.string())
+    taken = data.take(pa.array(pos))
+    return taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+
+
+def _slices(flat: list[Any], run: np.ndarray, n_runs: int) -> list[list[Any]]:
+    """`flat` (sorted by run) cut into one list per run, from the run of each element."""
+    ends = np.searchsorted(run, np.arange(1, n_runs + 1)).tolist()
+    return [flat[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _run_distinct(run: np.ndarray, codes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (run, code) pairs, sorted by run then code, as (runs, codes)."""
+    both = _sorted_unique(run.astype(np.int64) * width + codes)
+    return both // width, both % width
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by a sort: np.unique hashes, several times slower here)."""
+    out = np.sort(values)
+    if len(out) > 1:
+        out = out[np.concatenate(([True], out[1:] != out[:-1]))]
+    return out
+
+
+def _first_of_each(values: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct value, in order of position."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    first = np.ones(len(ranked), dtype=bool)
+    first[1:] = ranked[1:] != ranked[:-1]
+    return np.sort(order[first])
+
+
+def _run_persons(
+    facts: pd.DataFrame, pos: np.ndarray, run: np.ndarray, name: Callable[[str], str] | None
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Each run's persons (both ends of its facts, distinct, sorted by key): their keys and names."""
+    n_runs = int(run[-1]) + 1
+    n = len(facts)
+    ends = pd.concat([facts["a"], facts["b"]], ignore_index=True)
+    codes, keys = _sorted_codes(ends, np.concatenate([pos, pos + n]))
+    runs, people = _run_distinct(np.concatenate([run, run]), codes, len(keys))
+    key_list = keys.to_pylist()
+    named = [name(k) if name is not None else split_key(k, "Person")[1] for k in key_list]
+    chosen = people.tolist()
+    by_key = _slices([key_list[i] for i in chosen], runs, n_runs)
+    by_name = _slices([named[i] for i in chosen], runs, n_runs)
+    return by_key, by_name
+
+
+def _run_values(column: pd.Series, pos: np.ndarray, run: np.ndarray) -> list[list[str]]:
+    """Each run's distinct values of a string column, sorted."""
+    codes, values = _sorted_codes(column, pos)
+    runs, chosen = _run_distinct(run, codes, len(values))
+    texts = values.to_pylist()
+    return _slices([texts[i] for i in chosen.tolist()], runs, int(run[-1]) + 1)
+
+
+def _run_cited(
+    sources: np.ndarray, run: np.ndarray, srcs: Sources
+) -> list[tuple[str | None, str | None, tuple[str | None, ...]]]:
+    """Each run's cited sources (Sources.cited of its facts' sources united in order).
+
+    Facts hold a few combinations of sources: each distinct list object is read once, each
+    combination numbered, and each run's combinations (in order of first appearance) cited once."""
+    ident, objects = pd.factorize(np.fromiter(map(id, sources), dtype=np.int64, count=len(sources)))
+    first = _first_of_each(ident)
+    combos: dict[tuple[str, ...], int] = {}
+    combo_of = np.array(
+        [combos.setdefault(tuple(_listed(sources[i])), len(combos)) for i in first.tolist()],
+        dtype=np.int64,
+    )
+    combo = combo_of[ident]
+    width = max(len(combos), 1)
+    firsts = _first_of_each(run.astype(np.int64) * width + combo)
+    runs, chosen = run[firsts], combo[firsts]
+    n_runs = int(run[-1]) + 1
+    begin = np.searchsorted(runs, np.arange(n_runs + 1))
+    tuples = list(combos)
+    each = [srcs.cited(list(dict.fromkeys(t))) for t in tuples]
+    out = [each[c] for c in chosen[begin[:-1]].tolist()]
+    # runs whose facts cite more than one combination: those combinations united, in order
+    united: dict[tuple[int, ...], tuple[str | None, str | None, tuple[str | None, ...]]] = {}
+    for r in np.flatnonzero(np.diff(begin) > 1).tolist():
+        key = tuple(chosen[begin[r] : begin[r + 1]].tolist())
+        known = united.get(key)
+        if known is None:
+            known = united[key] = srcs.cited(list(dict.fromkeys(s for c in key for s in tuples[c])))
+        out[r] = known
     return out
 
 
@@ -473,16 +639,24 @@ def _first_iso(stamps: np.ndarray, starts: np.ndarray) -> list[str | None]:
 
 
 def _idents(
-    kinds: list[str], refs: list[str], run_kind: np.ndarray, run_ref: np.ndarray
+    kinds: list[str], refs: pa.Array, run_kind: np.ndarray, run_ref: np.ndarray
 ) -> list[str]:
     """`_ident` of each run's (kind, record), from the distinct records as one column: a link's id is
     its record key, a phone's or vehicle's its key, any other record's the part after `DATASET:`."""
-    keys = np.asarray(refs, dtype=object)
-    after = np.asarray(pd.Series(keys, dtype=object).str.partition(":")[2].to_numpy(dtype=object))
+    after = pc.if_else(
+        pc.match_substring(refs, ":"),
+        pc.replace_substring_regex(refs, "^[^:]*:", "", max_replacements=1),
+        "",
+    )
     whole = np.array(
         [k == "link" or split_key("x:x", _ENTITIES[k])[0] is None for k in kinds], dtype=bool
     )
-    chosen = np.where(whole[run_kind], keys[run_ref], after[run_ref])
+    keep = whole[run_kind]
+    chosen = np.where(
+        keep,
+        np.asarray(refs.to_pylist(), dtype=object)[run_ref],
+        np.asarray(after.to_pylist(), dtype=object)[run_ref],
+    )
     return list(chosen.tolist())
 
 

@@ -22,3 +22,18 @@ def build_store(
     store = open_backend(backend, folder / "store")
     ingest(store, data)
     return store
+
+
+def link_row(
+    a: str, kind_a: str, b: str, kind_b: str, link: str, source: str = "S1", seen: str = ""
+) -> dict[str, str]:
+    """One row of links.csv (first_seen blank: the source's recorded date)."""
+    return {
+        "from_kind": kind_a,
+        "from_id": a,
+        "to_kind": kind_b,
+        "to_id": b,
+        "link": link,
+        "first_seen": seen,
+        "source_id": source,
+    }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from backends import demo_in, open_backend
 
-from graph_intel.stores import GraphStore
+from graph_intel.stores import GraphStore, open_store
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,20 @@ def demo(
         yield store
     finally:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def scale1_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of `demo --scale 1`: the story plus about a thousand background persons."""
+    from graph_intel.demo import write_demo
+    from graph_intel.ingest import ingest
+
+    base = tmp_path_factory.mktemp("scale1")
+    folder = write_demo(base / "demo", scale=1)
+    path = base / "store"
+    store = open_store(path)
+    try:
+        ingest(store, folder)
+    finally:
+        store.close()
+    return path

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from analysis_case import build_store
+from analysis_case import build_store, link_row
 from typer.testing import CliRunner
 
 from graph_intel.analysis.age import ADULT, CHILD, POSSIBLE, Ages, ages_at
@@ -33,15 +33,7 @@ def _p(pid: str, category: str, dob: str = "") -> dict[str, str]:
 def _l(
     a: str, kind_a: str, b: str, kind_b: str, link: str, first: str = "2011-03-01"
 ) -> dict[str, str]:
-    return {
-        "from_kind": kind_a,
-        "from_id": a,
-        "to_kind": kind_b,
-        "to_id": b,
-        "link": link,
-        "first_seen": first,
-        "source_id": "S1",
-    }
+    return link_row(a, kind_a, b, kind_b, link, seen=first)
 
 
 def _ev(eid: str, kind: str, start: str, where: str = "") -> dict[str, str]:

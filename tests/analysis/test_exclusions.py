@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from analysis_case import build_store
+from analysis_case import build_store, link_row
 
 from graph_intel.analysis.contacts import adults_with_children
 from graph_intel.analysis.groups import linked_groups
@@ -19,14 +19,7 @@ def _p(pid: str, category: str = "suspect", dob: str = "1970-01-01") -> dict[str
 
 
 def _l(a: str, kind_a: str, b: str, kind_b: str, link: str, source: str = "S1") -> dict[str, str]:
-    return {
-        "from_kind": kind_a,
-        "from_id": a,
-        "to_kind": kind_b,
-        "to_id": b,
-        "link": link,
-        "source_id": source,
-    }
+    return link_row(a, kind_a, b, kind_b, link, source)
 
 
 def _ev(eid: str, kind: str, start: str, where: str = "") -> dict[str, str]:

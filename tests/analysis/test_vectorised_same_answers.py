@@ -34,23 +34,6 @@ from graph_intel.stores.ladybug_store import LadybugStore
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def scale1_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of `demo --scale 1`: the story plus about a thousand background persons."""
-    from graph_intel.demo import write_demo
-    from graph_intel.ingest import ingest
-
-    base = tmp_path_factory.mktemp("scale1")
-    folder = write_demo(base / "demo", scale=1)
-    path = base / "store"
-    store = open_store(path)
-    try:
-        ingest(store, folder)
-    finally:
-        store.close()
-    return path
-
-
 @pytest.fixture(params=["demo", "scale1"])
 def store_path(request: pytest.FixtureRequest) -> Path:
     name = "demo_store_path" if request.param == "demo" else "scale1_path"
