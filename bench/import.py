@@ -179,14 +179,15 @@ def time_ingest(folder: Path, work: Path) -> tuple[float, float]:
 
 
 def time_copy(folder: Path, work: Path) -> tuple[float, float]:
-    """COPY's wall seconds; its CPU seconds are not separable from the parse it is given (nan)."""
+    """COPY's wall and CPU seconds (the process's, every thread's, over the COPY statements only:
+    the rows it is given are parsed before the clocks start)."""
     helpers = _bench_ingest()
-    total = 0.0
+    total, cpu = 0.0, []
     for name in ("persons.csv", "links.csv"):
         trial = work / f"copy-{name}"
         trial.mkdir()
-        total += helpers.run_copy(folder / name, trial)
-    return total, float("nan")
+        total += helpers.run_copy(folder / name, trial, cpu)
+    return total, sum(cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,19 +230,34 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{'path':<34}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'rows/CPU s':>12}"
         )
+        per_cpu = {
+            "import": counts["admin"] / cpu["import"],
+            "ingest": counts["canonical"] / cpu["ingest"],
+            "copy": counts["canonical"] / cpu["copy"],
+        }
         for key, label, n in (
             ("import", "import (neo4j-admin spec)", counts["admin"]),
             ("ingest", "ingest (canonical)", counts["canonical"]),
             ("copy", "COPY FROM (LadybugDB)", counts["canonical"]),
         ):
-            per_cpu = f"{n / cpu[key]:>12,.0f}" if cpu[key] == cpu[key] else f"{'-':>12}"
             print(
-                f"{label:<34}{n:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}{per_cpu}"
+                f"{label:<34}{n:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}{per_cpu[key]:>12,.0f}"
             )
         print(
-            f"import rows/s / ingest rows/s: {rate['import'] / rate['ingest']:.2f}; "
-            f"import rows/s / COPY rows/s: {rate['import'] / rate['copy']:.3f}; "
-            f"goal: >= 1.0 and >= 50,000 rows/s ({'met' if rate['import'] >= max(50_000, rate['ingest']) else 'not met'})"
+            f"import / ingest: {rate['import'] / rate['ingest']:.2f} (rows/s), "
+            f"{per_cpu['import'] / per_cpu['ingest']:.2f} (rows per CPU s); "
+            f"import / COPY: {rate['import'] / rate['copy']:.3f} (rows/s), "
+            f"{per_cpu['import'] / per_cpu['copy']:.3f} (rows per CPU s)"
+        )
+        met = rate["import"] >= max(50_000, rate["ingest"])
+        print(
+            f"goal: import >= ingest and >= 50,000 rows/s: {'met' if met else 'not met'}"
+            + (
+                f" (COPY itself ran at {rate['copy']:,.0f} rows/s in this run: the goal is "
+                f"then import as close to COPY as the write path allows)"
+                if rate["copy"] < 50_000
+                else ""
+            )
         )
         return 0
     finally:

@@ -324,7 +324,7 @@ class LadybugStore(GraphStore):
         if held:
             frame, _ = held.absorb(frame, frame["key"].tolist())
         known = self._known_nodes(spec)
-        is_known = [k in known for k in frame["key"]]
+        is_known = [k in known for k in frame["key"]] if known else []  # none: a new table
         stored = (
             self._stored_nodes(spec, frame["key"][is_known].tolist())
             if any(is_known)
@@ -381,7 +381,7 @@ class LadybugStore(GraphStore):
         if held:
             frame, idents = held.absorb(frame, idents)
         known = self._known_links(spec, a, b)
-        is_known = [i in known for i in idents]
+        is_known = [i in known for i in idents] if known else []  # none: a new table
         stored = (
             self._stored_links(spec, a, b, frame[is_known]) if any(is_known) else frame.iloc[0:0]
         )
