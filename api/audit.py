@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,15 @@ def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     ).hexdigest()
 
 
+@dataclass
+class _Pending:
+    """One entry waiting to be written, and what became of it: the row written, or the error."""
+
+    entry: dict[str, Any]
+    written: dict[str, Any] | None = None
+    error: BaseException | None = None
+
+
 class AuditLog(ServiceTable):
     """The audit log in the service database: append, query, verify; with `checkpoints`, every
     new head is also checkpointed outside the database (api.checkpoints)."""
@@ -68,6 +79,9 @@ class AuditLog(ServiceTable):
     def __init__(self, path: Path, checkpoints: Checkpoints | None = None) -> None:
         super().__init__(path)
         self.checkpoints = checkpoints
+        #: Entries waiting for the next commit (group commit: see `append`).
+        self._queue: list[_Pending] = []
+        self._queue_lock = threading.Lock()
 
     def append(
         self,
@@ -102,30 +116,74 @@ class AuditLog(ServiceTable):
         }
         if phase is not None:
             entry["phase"] = phase
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                seq, prev = self._conn.execute(
-                    "SELECT seq, hash FROM audit_head WHERE id = 1"
-                ).fetchone()
-                entry["seq"] = seq + 1
+        mine = _Pending(entry)
+        with self._queue_lock:
+            self._queue.append(mine)
+        with self._lock:  # one commit at a time; whoever takes the lock writes every entry waiting
+            if mine.written is None and mine.error is None:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.written is not None
+        return mine.written
+
+    def _commit(self, batch: list[_Pending]) -> None:
+        """Write `batch` at the end of the chain in one transaction (one sync to disk for them
+        all: group commit), then checkpoint each new head; each entry is durable before its
+        request is answered, as when each had its own commit. If the batch cannot be written,
+        each entry is written alone, so that only an entry that cannot be written fails."""
+        try:
+            written = self._write(batch)
+        except Exception as exc:  # told apart entry by entry below
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            for one in batch:
+                self._commit([one])
+            return
+        except BaseException as exc:  # interrupted: nothing of the batch was written
+            for pending in batch:
+                pending.error = exc
+            raise
+        try:
+            if self.checkpoints is not None:
+                # after the commit: a checkpoint never names an entry that is not there
+                self.checkpoints.write_many([(r["seq"], r["hash"], r["at"]) for r in written])
+        except BaseException as exc:  # the entries are written; their requests hear of the failure
+            for pending in batch:
+                pending.error = exc
+            raise
+        for pending, row in zip(batch, written, strict=True):
+            pending.written = row
+
+    def _write(self, batch: list[_Pending]) -> list[dict[str, Any]]:
+        """Append `batch`'s entries in one transaction (atomically, across processes)."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            seq, prev = self._conn.execute(
+                "SELECT seq, hash FROM audit_head WHERE id = 1"
+            ).fetchone()
+            rows = []
+            for pending in batch:
+                entry = {**pending.entry, "seq": seq + 1}
                 digest = chain_hash(prev, entry)
                 self._conn.execute(
                     "INSERT INTO audit (seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)",
                     (entry["seq"], canonical(entry), prev, digest),
                 )
+                # the head moves one entry at a time (the database's trigger holds it to that)
                 self._conn.execute(
                     "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (entry["seq"], digest)
                 )
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            if (
-                self.checkpoints is not None
-            ):  # after the commit: a checkpoint never names an entry that is not there
-                self.checkpoints.write(entry["seq"], digest, entry["at"])
-        return {**entry, "prev_hash": prev, "hash": digest}
+                rows.append({**entry, "prev_hash": prev, "hash": digest})
+                seq, prev = entry["seq"], digest
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        return rows
 
     def query(
         self,

@@ -79,16 +79,24 @@ class Checkpoints:
 
     def write(self, seq: int, digest: str, at: str) -> None:
         """Append the checkpoint of the chain's new head (one line, flushed to disk)."""
-        line = json.dumps(
-            {"at": at, "hash": digest, "mac": self.sign(seq, digest, at), "seq": seq},
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        self.write_many([(seq, digest, at)])
+
+    def write_many(self, heads: list[tuple[int, str, str]]) -> None:
+        """Append one checkpoint line per head (seq, hash, at), in order, flushed to disk once:
+        the entries of one audit commit (api.audit) are checkpointed together."""
+        lines = [
+            json.dumps(
+                {"at": at, "hash": digest, "mac": self.sign(seq, digest, at), "seq": seq},
+                sort_keys=True,
+                separators=(",", ":"),
+            )
+            for seq, digest, at in heads
+        ]
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, (line + "\n").encode())
+                os.write(fd, "".join(line + "\n" for line in lines).encode())
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -97,7 +105,8 @@ class Checkpoints:
                 import syslog
 
                 syslog.openlog("graph-intel-audit", 0, syslog.LOG_AUTHPRIV)
-                syslog.syslog(syslog.LOG_INFO, f"audit checkpoint {line}")
+                for line in lines:
+                    syslog.syslog(syslog.LOG_INFO, f"audit checkpoint {line}")
             except OSError:  # no syslog after all: the file is the checkpoint
                 self._syslog = False
 
