@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from graph_intel.resolution.clusters import canonical, merge_persons, representatives
 from graph_intel.schema import schema
 from graph_intel.stores.base import GraphStore
+from graph_intel.stores.frames import member
 
 #: Columns of a contact-evidence frame.
 CONTACT_COLUMNS = ["a", "b", "kind", "detail", "at", "ref_entity", "ref_key", "via", "sources"]
@@ -199,7 +200,13 @@ def _together(store: GraphStore, vehicle_users: pd.DataFrame) -> pd.DataFrame:
             "sources": [shared[e] for e in events],
         }
     )
-    carried = people.groupby("event", sort=False)["who"].agg(list).to_dict()
+    # the persons at each event a vehicle was at, in order (a groupby of lists over every event
+    # called Python once per event: most of contact_evidence's time at scale)
+    carried: dict[str, list[str]] = {}
+    if not vehicles.empty:
+        aboard = people[member(people["event"], set(vehicles["event"].tolist()))]
+        for event, who in zip(aboard["event"].tolist(), aboard["who"].tolist(), strict=True):
+            carried.setdefault(event, []).append(who)
     rows = []
     cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
     cars = cars.merge(

@@ -22,6 +22,12 @@ from analysis_case import link_row as _l
 from test_vectorised_same_answers import reference_linked_groups
 
 from graph_intel.analysis import groups as groups_mod
+from graph_intel.analysis.evidence import (
+    TOGETHER_EVENTS,
+    VEHICLE_LINKS,
+    attributions,
+    contact_evidence,
+)
 from graph_intel.grading import MinGrade
 from graph_intel.handling import restricted_view
 from graph_intel.stores import GraphStore, open_store
@@ -240,3 +246,29 @@ def test_the_case_holds_what_it_is_for(case_path: Path) -> None:
     seen = [sorted(k.split(":")[1] for k in m) for m in viewed["members"]]
     assert seen == [["A1", "A10", "A11", "A2", "A8"], ["A3", "A4", "A5", "T1"], ["A6", "A7"]]
     assert not any("SC" in e["sources"] for g in viewed["evidence"] for e in g)
+
+
+def reference_pickups(store: GraphStore) -> list[tuple[Any, ...]]:
+    """The earlier pickups: each vehicle's users with every person at its event, from a groupby of lists."""
+    people = store.participants("Person", TOGETHER_EVENTS)
+    vehicles = store.participants("Vehicle", TOGETHER_EVENTS)
+    owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
+    users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
+    carried = people.groupby("event", sort=False)["who"].agg(list).to_dict()
+    cars = vehicles[["event", "who", "sources"]].rename(columns={"who": "vehicle"})
+    cars = cars.merge(users.rename(columns={"key": "vehicle", "person": "user"}), on="vehicle")
+    rows = []
+    for event, vehicle, user, srcs in cars[["event", "vehicle", "user", "sources"]].itertuples(
+        index=False
+    ):
+        for other in carried.get(event, []):
+            rows.append((user, other, event, vehicle, tuple(srcs)))
+            rows.append((other, user, event, vehicle, tuple(srcs)))
+    return rows
+
+
+def test_pickups_equal_the_groupby_reference(store: GraphStore) -> None:
+    frame = contact_evidence(store)
+    picked = frame[frame["kind"] == "pickup"]
+    got = _rows(picked[["a", "b", "ref_key", "via", "sources"]])
+    assert sorted(got) == sorted(r for r in reference_pickups(store) if r[0] != r[1])
