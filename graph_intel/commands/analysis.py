@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 
 from graph_intel.analysis.age import ages, census, possible_victims
-from graph_intel.analysis.changes import changes_since
+from graph_intel.analysis.changes import changes_by_child
 from graph_intel.analysis.contacts import adults_with_children, numbers_in_handsets, shared_objects
 from graph_intel.analysis.evidence import persons
 from graph_intel.analysis.groups import SEED, SPLIT_THRESHOLD, linked_groups
@@ -193,11 +193,7 @@ def changes_json(
 ) -> dict[str, Any]:
     """New entities, links and contacts touching each child since a date."""
     start = pd.Timestamp(parse_datetime_option(since))
-    frame = changes_since(store, start, MinGrade.parse(min_grade))
-    children = [
-        {"person_id": child, "changes": _records(rows.drop(columns=["child"]))}
-        for child, rows in frame.groupby("child", sort=True)
-    ]
+    children = changes_by_child(store, start, MinGrade.parse(min_grade))
     return {"since": start.isoformat(), "children": children}
 
 

@@ -187,7 +187,7 @@ def _record_news(
             out[p["child"]]["escalations"].append(p)
             if p["rule"] == UNANSWERED:
                 out[p["child"]]["unanswered_referrals"].append(p)
-    for p in risk_prompts(store, day):
+    for p in risk_prompts(store, day, only=children):
         if p["child"] not in out:
             continue
         if p["rule"] == REVIEW_OVERDUE:

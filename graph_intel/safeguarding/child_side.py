@@ -15,7 +15,7 @@ means is for a professional to judge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -56,14 +56,20 @@ def new_phones(
     reps: dict[str, str] | None = None,
     people: pd.DataFrame | None = None,
     gift_days: int = GIFT_DAYS,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """A prompt for each phone attributed to a child beyond their first (known by the date)."""
+    """A prompt for each phone attributed to a child beyond their first (known by the date).
+
+    `only`: the (canonical) keys of the children asked about; the others' phones are not read."""
     people = persons(store) if people is None else people
     ages = Ages(people)
     children = sorted(
         ages.children_in_data()
         | {str(k) for k in people.index[ages.category.eq("child").to_numpy()]}
     )
+    if only is not None:
+        asked = set(only)
+        children = [c for c in children if c in asked]
     if not children:
         return []
     reps = representatives(store) if reps is None else reps
@@ -147,9 +153,16 @@ def _overlapping(items: Iterable[Episode], limit: datetime) -> list[tuple[Episod
 
 
 def missing_together(
-    store: GraphStore, on: date, sources: Sources | None = None, people: pd.DataFrame | None = None
+    store: GraphStore,
+    on: date,
+    sources: Sources | None = None,
+    people: pd.DataFrame | None = None,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """A prompt for each child whose missing episode overlaps another child's, naming the other."""
+    """A prompt for each child whose missing episode overlaps another child's, naming the other.
+
+    `only`: the (canonical) keys of the children asked about; only their prompts are made (the
+    other child of a pair may be anyone)."""
     limit = end_of_day(on)
     found = episodes(store, on)
     if len(found) < 2:
@@ -158,6 +171,9 @@ def missing_together(
     sources = sources or Sources(store)
     out: list[dict[str, Any]] = []
     pairs = _overlapping((e for eps in found.values() for e in eps), limit)
+    asked = set(only) if only is not None else None
+    if asked is not None:
+        pairs = [(a, b) for a, b in pairs if a.child in asked or b.child in asked]
     if not pairs:
         return []
     # who of every pair was a child then, in one call for all pairs (one call per pair took minutes at scale)
@@ -178,6 +194,8 @@ def missing_together(
         if not ok:
             continue
         for mine, other in ((a, b), (b, a)):
+            if asked is not None and mine.child not in asked:
+                continue
             same = mine.event == other.event
             what = (
                 f"reported missing in the same episode as {ident(other.child)}"
@@ -203,11 +221,17 @@ def missing_together(
 
 
 def child_side_prompts(
-    store: GraphStore, on: date, sources: Sources | None = None, reps: dict[str, str] | None = None
+    store: GraphStore,
+    on: date,
+    sources: Sources | None = None,
+    reps: dict[str, str] | None = None,
+    only: Collection[str] | None = None,
+    people: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
-    """The new-phone and missing-together prompts on a date."""
-    people = persons(store)
+    """The new-phone and missing-together prompts on a date (of the children `only`, by canonical
+    key, when given: what the prompts of all children hold for them)."""
+    people = persons(store) if people is None else people
     sources = sources or Sources(store)
-    return new_phones(store, on, sources, reps, people) + missing_together(
-        store, on, sources, people
+    return new_phones(store, on, sources, reps, people, only=only) + missing_together(
+        store, on, sources, people, only=only
     )

@@ -376,7 +376,8 @@ def chronology(
             row["restricted"] = note
         out.append(row)
     who = representatives(store).get(child, child)
-    for p in possible_victims(store, persons(store)):
+    people = persons(store)
+    for p in possible_victims(store, people):
         if p["key"] != who:
             continue
         out.append(
@@ -392,7 +393,7 @@ def chronology(
             }
         )
     sources = Sources(store)
-    for p in child_side_prompts(store, date.today(), sources):
+    for p in child_side_prompts(store, date.today(), sources, only={who}, people=people):
         if p["child"] != ident(who):
             continue
         out.append(

@@ -48,6 +48,13 @@ def to_datetime(value: Any) -> datetime | None:
     return None
 
 
+def to_datetimes(values: pd.Series) -> list[datetime | None]:
+    """to_datetime() of every value of a column: a naive datetime64 column converted whole."""
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return list(values.to_numpy(dtype="datetime64[us]").tolist())
+    return [to_datetime(v) for v in values.tolist()]
+
+
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` (an as-of date counts the whole day)."""
     return datetime.combine(day + timedelta(days=1), time())

@@ -19,6 +19,7 @@ Each names its evidence. Nothing here decides a level or a referral: they are fo
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -139,18 +140,29 @@ def _indicator_json(row: dict[str, Any], rules: RiskRules) -> list[dict[str, Any
 
 
 def risk_prompts(
-    store: GraphStore, on: date | None = None, rules: RiskRules | None = None
+    store: GraphStore,
+    on: date | None = None,
+    rules: RiskRules | None = None,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Prompts on a date: missing episodes with no assessment, reviews overdue, under-13s not referred."""
+    """Prompts on a date: missing episodes with no assessment, reviews overdue, under-13s not referred.
+
+    `only`: the (canonical) keys of the children asked about; the prompts of all children that
+    concern them, the others' never made."""
     day = on or date.today()
     rules = rules or default_rules()
     limit = end_of_day(day)
     reps = representatives(store)
     assessed = _assessments(store, reps)
+    asked = set(only) if only is not None else None
+    if asked is not None:
+        assessed = {c: rows for c, rows in assessed.items() if c in asked}
     sources = Sources(store)
     out: list[dict[str, Any]] = []
     lookback = timedelta(days=rules.missing_assessment_days)
     for child, eps in episodes(store, day).items():
+        if asked is not None and child not in asked:
+            continue
         dates = [when(a, "RiskAssessment") for a in assessed.get(child, [])]
         for ep in eps:
             if ep.start < limit - lookback - timedelta(days=1):
@@ -240,8 +252,8 @@ def risk_prompts(
                 f"social care is recorded: every child under {rules.refer_under_age} is referred",
             }
         )
-    out += attendance_drops(store, day, rules, reps, sources)
-    out += child_side_prompts(store, day, sources, reps)
+    out += attendance_drops(store, day, rules, reps, sources, only=asked)
+    out += child_side_prompts(store, day, sources, reps, only=asked, people=people)
     out.sort(
         key=lambda p: (
             p["child"],
@@ -264,14 +276,19 @@ def attendance_drops(
     reps: dict[str, str] | None = None,
     sources: Sources | None = None,
     since: date | None = None,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """School attendance that fell (by points, below the concern level, or recorded as absent) in a recent period."""
+    """School attendance that fell (by points, below the concern level, or recorded as absent) in a recent period.
+
+    `only`: the (canonical) keys of the children asked about."""
     frame = records(store, "SchoolRecord", reps)
     sources = sources or Sources(store)
     out: list[dict[str, Any]] = []
     rows = frame[frame["kind"] == "attendance"].to_dict("records") if not frame.empty else []
     by_child: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
+        if only is not None and row.get("child_key") not in only:
+            continue
         if isinstance(row.get("child_key"), str) and to_date(row.get("period_start")) is not None:
             by_child.setdefault(row["child_key"], []).append(row)
     earliest = since or on - timedelta(days=rules.attendance_recent_days)

@@ -238,9 +238,13 @@ class GraphStore(ABC):
     ) -> pd.DataFrame:
         """Links of one kind between entity kinds `a` and `b` (the frame `links()` returns)."""
         if from_keys is not None:
-            frame = self._read_pattern(reads.links(spec.name, a, b, "from"), keys=list(from_keys))
+            few = len(from_keys) <= reads.FEW_KEYS
+            frame = self._read_pattern(
+                reads.links(spec.name, a, b, "from", few), keys=list(from_keys)
+            )
         elif to_keys is not None:
-            frame = self._read_pattern(reads.links(spec.name, a, b, "to"), keys=list(to_keys))
+            few = len(to_keys) <= reads.FEW_KEYS
+            frame = self._read_pattern(reads.links(spec.name, a, b, "to", few), keys=list(to_keys))
         else:
             frame = self._read_pattern(reads.links(spec.name, a, b))
         return self._link_frame(frame, spec)
@@ -311,12 +315,26 @@ class GraphStore(ABC):
         rows = self._node_records("Source", columns=["dataset"])
         return sorted({row["dataset"] for row in rows if row["dataset"] is not None})
 
-    def all_links(self, links: Iterable[LinkSpec] | None = None) -> pd.DataFrame:
-        """Links of several kinds in one frame (all kinds by default): the analyses' projection."""
+    def all_links(
+        self, links: Iterable[LinkSpec] | None = None, touching: str | None = None
+    ) -> pd.DataFrame:
+        """Links of several kinds in one frame (all kinds by default): the analyses' projection.
+
+        With `touching` (an entity kind), only the pairs of entity kinds with that kind at an end
+        are read (a phone's calls are never read for a person's links); rows keep their order."""
         import pandas as pd
 
         specs = list(links) if links is not None else list(schema().links.values())
-        frames = [self.links(spec.name) for spec in specs]
+        if touching is None:
+            frames = [self.links(spec.name) for spec in specs]
+        else:
+            name = schema().entity(touching).name
+            frames = [
+                self._pair_links(spec, a, b)
+                for spec in specs
+                for a, b in spec.pairs
+                if name in (a, b)
+            ]
         frames = [f for f in frames if not f.empty]
         if not frames:
             return pd.DataFrame(columns=LINK_FRAME_COLUMNS)

@@ -614,6 +614,37 @@ def test_all_links_is_every_kind(loaded: GraphStore) -> None:
     assert set(frame["from_entity"]) | set(frame["to_entity"]) <= set(schema().entities)
 
 
+def test_all_links_touching_a_kind_are_its_rows_of_all_links_in_order(loaded: GraphStore) -> None:
+    every = loaded.all_links()
+    mine = (every["from_entity"] == "Person") | (every["to_entity"] == "Person")
+    touching = loaded.all_links(touching="person")
+    assert len(touching) and len(touching) < len(every)
+    columns = list(touching.columns)
+    assert touching.equals(every[mine][columns].reset_index(drop=True))
+
+
+def test_links_of_a_few_keys_are_those_of_the_same_keys_unwound(loaded: GraphStore) -> None:
+    from graph_intel.stores import reads
+
+    many = [f"d1:none{i}" for i in range(reads.FEW_KEYS + 1)]  # over FEW_KEYS: unwound
+    for link, ends in (("USES_PHONE", "from_keys"), ("PARTICIPATED_IN", "to_keys")):
+        every = loaded.links(link)
+        column = "from_key" if ends == "from_keys" else "to_key"
+        keys = sorted(set(every[column]))[:2]
+        few = loaded.links(link, **{ends: keys})
+        unwound = loaded.links(link, **{ends: keys + many})
+        assert len(few) and set(few[column]) == set(keys)
+        assert (
+            _rows(few)
+            == _rows(unwound[unwound[column].isin(keys)])
+            == _rows(every[every[column].isin(keys)])
+        )
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    return sorted(tuple(str(v) for v in row) for row in frame.itertuples(index=False))
+
+
 def test_node_links_in_both_directions(loaded: GraphStore) -> None:
     frame = loaded.node_links("Person", "d1:P1")
     seen = {(r.link, r.from_key, r.to_key) for r in frame.itertuples()}
