@@ -9,7 +9,7 @@ write), `graph-intel ingest` of the canonical folder, and COPY FROM of the canon
 normalised rows (bench/ingest.py's reference). Prints rows/s and the ratios; the goal is a
 specification import at least as fast as canonical ingest, and >= 50,000 rows/s at 100,000 rows.
 
-    python bench/import.py --rows 100000
+    python bench/import.py --rows 100000           # also at 25,000 and 50,000: growth and peak memory
     python bench/import.py --rows 100000 --profile
 """
 
@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scaling
 
 SPEC = {
     "name": "bench-admin",
@@ -190,13 +191,66 @@ def time_copy(folder: Path, work: Path) -> tuple[float, float]:
     return total, sum(cpu)
 
 
+def _time_size(rows: int, work: Path, repeat: int, profile: bool, growth: Any) -> dict[str, float]:
+    """Time the three paths at one size (best of `repeat`, each run in a child); print its table."""
+    admin, canonical, counts = generate(work / "data", rows)
+    runs: dict[str, list[Any]] = {"import": [], "ingest": [], "copy": []}
+    for attempt in range(max(repeat, 1)):
+        trial = work / f"run-{attempt}"
+        trial.mkdir()
+        first = profile and attempt == 0
+        runs["import"].append(scaling.in_child(time_import, admin, trial, first))
+        runs["ingest"].append(scaling.in_child(time_ingest, canonical, trial))
+        runs["copy"].append(scaling.in_child(time_copy, canonical, trial))
+        shutil.rmtree(trial, ignore_errors=True)
+    # each path's own clocks (around the load itself: the child's start and imports left out)
+    best = {k: min(m.value[0] for m in v) for k, v in runs.items()}
+    cpu = {k: min(m.value[1] for m in v) for k, v in runs.items()}
+    for key, measures in runs.items():
+        fastest = min(measures, key=lambda m: m.value[0])
+        growth.add(key, rows, scaling.Measure(fastest.value[0], fastest.value[1], fastest.peak_mb))
+    n = {"import": counts["admin"], "ingest": counts["canonical"], "copy": counts["canonical"]}
+    rate = {k: n[k] / best[k] for k in best}
+    per_cpu = {k: n[k] / cpu[k] for k in cpu}
+    peak = {k: max(m.peak_mb for m in v) for k, v in runs.items()}
+    print(
+        f"\ndata: {counts['admin']:,} admin-import rows ({counts['canonical']:,} canonical rows of "
+        f"the same facts); best of {repeat}; load average {scaling.load_average()}"
+    )
+    print(
+        f"{'path':<34}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'rows/CPU s':>12}"
+        f"{'peak MB':>9}"
+    )
+    for key, label in (
+        ("import", "import (neo4j-admin spec)"),
+        ("ingest", "ingest (canonical)"),
+        ("copy", "COPY FROM (LadybugDB)"),
+    ):
+        print(
+            f"{label:<34}{n[key]:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}"
+            f"{per_cpu[key]:>12,.0f}{peak[key]:>9.0f}"
+        )
+    print(
+        f"import / ingest: {rate['import'] / rate['ingest']:.2f} (rows/s), "
+        f"{per_cpu['import'] / per_cpu['ingest']:.2f} (rows per CPU s); "
+        f"import / COPY: {rate['import'] / rate['copy']:.3f} (rows/s), "
+        f"{per_cpu['import'] / per_cpu['copy']:.3f} (rows per CPU s)"
+    )
+    shutil.rmtree(work / "data", ignore_errors=True)
+    return rate
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--rows",
         type=int,
         default=100_000,
-        help="admin-import rows in all (nodes and relationships)",
+        help="admin-import rows in all (nodes and relationships) at the largest size; also timed "
+        "at a quarter and a half of it",
+    )
+    parser.add_argument(
+        "--one-size", action="store_true", help="time --rows alone (no growth between sizes)"
     )
     parser.add_argument(
         "--repeat", type=int, default=2, help="time each this many times and keep the best"
@@ -207,51 +261,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="graph-intel-bench-import-"))
     try:
-        admin, canonical, counts = generate(work / "data", args.rows)
-        runs: dict[str, list[tuple[float, float]]] = {"import": [], "ingest": [], "copy": []}
-        for attempt in range(max(args.repeat, 1)):
-            trial = work / f"run-{attempt}"
-            trial.mkdir()
-            runs["import"].append(time_import(admin, trial, args.profile and attempt == 0))
-            runs["ingest"].append(time_ingest(canonical, trial))
-            runs["copy"].append(time_copy(canonical, trial))
-            shutil.rmtree(trial, ignore_errors=True)
-        best = {k: min(t for t, _ in v) for k, v in runs.items()}
-        cpu = {k: min(c for _, c in v) for k, v in runs.items()}
-        rate = {
-            "import": counts["admin"] / best["import"],
-            "ingest": counts["canonical"] / best["ingest"],
-            "copy": counts["canonical"] / best["copy"],
-        }
-        print(
-            f"data: {counts['admin']:,} admin-import rows ({counts['canonical']:,} canonical rows of the same facts); "
-            f"best of {args.repeat}"
-        )
-        print(
-            f"{'path':<34}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'CPU s':>8}{'rows/CPU s':>12}"
-        )
-        per_cpu = {
-            "import": counts["admin"] / cpu["import"],
-            "ingest": counts["canonical"] / cpu["ingest"],
-            "copy": counts["canonical"] / cpu["copy"],
-        }
-        for key, label, n in (
-            ("import", "import (neo4j-admin spec)", counts["admin"]),
-            ("ingest", "ingest (canonical)", counts["canonical"]),
-            ("copy", "COPY FROM (LadybugDB)", counts["canonical"]),
-        ):
-            print(
-                f"{label:<34}{n:>10,}{best[key]:>10.2f}{rate[key]:>12,.0f}{cpu[key]:>8.2f}{per_cpu[key]:>12,.0f}"
-            )
-        print(
-            f"import / ingest: {rate['import'] / rate['ingest']:.2f} (rows/s), "
-            f"{per_cpu['import'] / per_cpu['ingest']:.2f} (rows per CPU s); "
-            f"import / COPY: {rate['import'] / rate['copy']:.3f} (rows/s), "
-            f"{per_cpu['import'] / per_cpu['copy']:.3f} (rows per CPU s)"
-        )
+        sizes = [args.rows] if args.one_size else scaling.three_sizes(args.rows, floor=100)
+        growth = scaling.Growth(unit="rows")
+        for size in sizes:
+            rate = _time_size(size, work, args.repeat, args.profile and size == sizes[-1], growth)
+        growth.print()
         met = rate["import"] >= max(50_000, rate["ingest"])
         print(
-            f"goal: import >= ingest and >= 50,000 rows/s: {'met' if met else 'not met'}"
+            f"goal at {sizes[-1]:,} rows: import >= ingest and >= 50,000 rows/s: "
+            f"{'met' if met else 'not met'}"
             + (
                 f" (COPY itself ran at {rate['copy']:,.0f} rows/s in this run: the goal is "
                 f"then import as close to COPY as the write path allows)"

@@ -6,7 +6,7 @@ parser's own output (pre-normalised, de-duplicated Arrow tables straight into th
 fresh database). Prints rows/s for both and their ratio; the goal is >= 50,000 rows/s for links and
 events and within 3x of COPY.
 
-    python bench/ingest.py --rows 500000            # numpy-generated rows per file
+    python bench/ingest.py --rows 500000            # numpy-generated rows per file (and 1/4, 1/2 of it)
     python bench/ingest.py --scale 100              # graph_intel.demo.write_demo(out, scale=100)
     python bench/ingest.py --rows 200000 --profile events.csv
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scaling
 
 BENCH_FILES = ["links.csv", "events.csv", "calls.csv", "anpr.csv"]
 _LETTERS = np.array(list("ABCDEFGHJKLMNOPRSTUVWXY"))
@@ -292,58 +293,81 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", default=None, help="cProfile the ingest of this file (to stderr)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the working folder")
+    parser.add_argument(
+        "--one-size",
+        action="store_true",
+        help="time --rows (or --scale) alone; by default also a quarter and a half of it",
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="graph-intel-bench-"))
     try:
-        t0 = time.perf_counter()
-        if args.scale is not None:
-            from graph_intel.demo import write_demo
-
-            data = write_demo(work / "data", scale=args.scale)
-            what = f"demo --scale {args.scale}"
-        else:
-            data = generate(work / "data", args.rows)
-            what = f"numpy, {args.rows:,} rows per file"
-        print(
-            f"data: {what} ({time.perf_counter() - t0:.1f}s to write) in {work}; best of {args.repeat} runs each"
-        )
-        header = f"{'file':<14}{'rows':>11}{'ingest s':>10}{'ingest rows/s':>15}{'COPY s':>9}{'COPY rows/s':>13}{'ingest/COPY':>13}{'re-ingest rows/s':>18}"
-        print(header)
-        print("-" * len(header))
-        for name in args.files:
-            path = data / name
-            if not path.exists():
-                print(f"{name:<14}  (not in the data)")
-                continue
-            n = _rows(path)
-            ingest_runs, copy_runs, again_runs = [], [], []
-            for attempt in range(max(args.repeat, 1)):
-                trial = work / f"{path.stem}-{attempt}"
-                trial.mkdir()
-                first, again = run_ingest(
-                    path,
-                    trial,
-                    reload=not args.no_reload and attempt == 0,
-                    profile=args.profile == name and attempt == 0,
-                )
-                ingest_runs.append(first)
-                if again is not None:
-                    again_runs.append(again)
-                copy_runs.append(run_copy(path, trial))
-                shutil.rmtree(trial, ignore_errors=True)
-            ingest_s, copy_s = min(ingest_runs), min(copy_runs)
-            again_s = min(again_runs) if again_runs else None
-            again = f"{n / again_s:>18,.0f}" if again_s else f"{'-':>18}"
-            print(
-                f"{name:<14}{n:>11,}{ingest_s:>10.2f}{n / ingest_s:>15,.0f}{copy_s:>9.2f}{n / copy_s:>13,.0f}"
-                f"{ingest_s / copy_s:>12.1f}x{again}",
-                flush=True,
-            )
+        largest = args.scale if args.scale is not None else args.rows
+        sizes = [largest] if args.one_size else scaling.three_sizes(largest)
+        growth = scaling.Growth(unit="scale" if args.scale is not None else "rows")
+        for size in sizes:
+            _time_size(args, size, work / f"size-{size}", growth)
+        growth.print()
         return 0
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _time_size(args: argparse.Namespace, size: int, work: Path, growth: scaling.Growth) -> None:
+    """Ingest and COPY of each file at one size (a demo scale or rows per file), as one table."""
+    t0 = time.perf_counter()
+    if args.scale is not None:
+        from graph_intel.demo import write_demo
+
+        data = write_demo(work / "data", scale=size)
+        what = f"demo --scale {size}"
+    else:
+        data = generate(work / "data", size)
+        what = f"numpy, {size:,} rows per file"
+    print(
+        f"\ndata: {what} ({time.perf_counter() - t0:.1f}s to write) in {work}; best of "
+        f"{args.repeat} runs each, each in its own process; load average {scaling.load_average()}"
+    )
+    header = f"{'file':<14}{'rows':>11}{'ingest s':>10}{'ingest rows/s':>15}{'COPY s':>9}{'COPY rows/s':>13}{'ingest/COPY':>13}{'re-ingest rows/s':>18}{'peak MB':>9}"
+    print(header)
+    print("-" * len(header))
+    for name in args.files:
+        path = data / name
+        if not path.exists():
+            print(f"{name:<14}  (not in the data)")
+            continue
+        n = _rows(path)
+        ingest_runs, copy_runs, again_runs = [], [], []
+        for attempt in range(max(args.repeat, 1)):
+            trial = work / f"{path.stem}-{attempt}"
+            trial.mkdir()
+            done = scaling.in_child(
+                run_ingest,
+                path,
+                trial,
+                not args.no_reload and attempt == 0,
+                args.profile == name and attempt == 0,
+            )
+            first, again = done.value
+            ingest_runs.append(scaling.Measure(first, done.cpu, done.peak_mb))
+            if again is not None:
+                again_runs.append(again)
+            copied = scaling.in_child(run_copy, path, trial)
+            copy_runs.append(scaling.Measure(copied.value, copied.cpu, copied.peak_mb))
+            shutil.rmtree(trial, ignore_errors=True)
+        best_ingest = min(ingest_runs, key=lambda m: m.wall)
+        best_copy = min(copy_runs, key=lambda m: m.wall)
+        growth.add(f"ingest {name}", size, best_ingest)
+        growth.add(f"COPY {name}", size, best_copy)
+        ingest_s, copy_s = best_ingest.wall, best_copy.wall
+        again_s = min(again_runs) if again_runs else None
+        again = f"{n / again_s:>18,.0f}" if again_s else f"{'-':>18}"
+        print(
+            f"{name:<14}{n:>11,}{ingest_s:>10.2f}{n / ingest_s:>15,.0f}{copy_s:>9.2f}{n / copy_s:>13,.0f}"
+            f"{ingest_s / copy_s:>12.1f}x{again}{best_ingest.peak_mb:>9.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

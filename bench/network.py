@@ -1,6 +1,6 @@
 """Benchmark: time for a 1,500-node network page to stabilise in headless Chromium (offline).
 
-Run: .venv/bin/python bench/network.py [--nodes 1500]. Prints figures; nothing is asserted.
+Run: .venv/bin/python bench/network.py [--nodes 1500]: pages of 375, 750 and 1,500 nodes, each\nbuilt in its own process, with the growth exponent and the build's peak memory. Prints figures;\nnothing is asserted.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import scaling
 
 from graph_intel.network import headless
 from graph_intel.network.build import Options, build_view
@@ -89,51 +90,64 @@ def synthetic(n_nodes: int, seed: int = 7) -> Subgraph:
     return Subgraph(nodes=pd.DataFrame(rows), links=frame)
 
 
-def main() -> int:
-    """Build, render and time one page; print nodes, edges and seconds to stabilise."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--nodes", type=int, default=1500)
-    parser.add_argument(
-        "--budget-ms", type=int, default=120_000, help="Chromium's virtual-time budget"
-    )
-    args = parser.parse_args()
-    if not headless.available():
-        sys.stderr.write(f"{headless.CHROMIUM} is absent: apt-get install chromium\n")
-        return 2
-    sources = {"b:S1": {"agency": "police", "source_eval": "1", "intel_eval": "A", "handling": "P"}}
+SOURCES = {"b:S1": {"agency": "police", "source_eval": "1", "intel_eval": "A", "handling": "P"}}
+
+
+def _page(nodes: int, budget_ms: int) -> dict[str, float]:
+    """Build, render and open one page of `nodes` in Chromium (in its own process)."""
     started = time.perf_counter()
     view = build_view(
-        synthetic(args.nodes),
-        sources,
-        [],
-        Options(budget=args.nodes),
-        "Benchmark",
-        connected_to_seeds=False,
+        synthetic(nodes), SOURCES, [], Options(budget=nodes), "Benchmark", connected_to_seeds=False
     )
     html = render(view)
     built = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "bench.html"
         page.write_text(html, encoding="utf-8")
-        status = headless.status(page, budget_ms=args.budget_ms, timeout=600)
-        small = Path(tmp) / "empty.html"
-        small.write_text(
-            render(
-                build_view(
-                    synthetic(20), sources, [], Options(), "Baseline", connected_to_seeds=False
-                )
-            ),
-            encoding="utf-8",
-        )
-        baseline = headless.status(small, budget_ms=args.budget_ms, timeout=600)
-    ms = status.int("stabilize-ms")
-    sys.stdout.write(
-        f"network page: {status.int('nodes'):,} nodes drawn of {len(view.nodes):,}, {len(view.edges):,} edges, "
-        f"{len(html) / 1e6:.1f} MB; built in {built:.2f} s; stabilised in {ms / 1000:.2f} s "
-        f"by the in-page (virtual) clock; real: chromium wall {status.wall_seconds:.1f} s minus a 20-node "
-        f"page's {baseline.wall_seconds:.1f} s = {status.wall_seconds - baseline.wall_seconds:.1f} s; "
-        f"errors {status.int('errors')}, requests {status.int('requests')}\n"
+        status = headless.status(page, budget_ms=budget_ms, timeout=600)
+    return {
+        "drawn": status.int("nodes"),
+        "nodes": len(view.nodes),
+        "edges": len(view.edges),
+        "mb": len(html) / 1e6,
+        "built": built,
+        "ms": status.int("stabilize-ms"),
+        "wall": status.wall_seconds,
+        "errors": status.int("errors"),
+        "requests": status.int("requests"),
+    }
+
+
+def main() -> int:
+    """Build, render and time a page at --nodes/4, /2 and --nodes; print nodes, edges, seconds."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nodes", type=int, default=1500, help="the largest page's nodes")
+    parser.add_argument(
+        "--budget-ms", type=int, default=120_000, help="Chromium's virtual-time budget"
     )
+    parser.add_argument("--one-size", action="store_true", help="time --nodes alone")
+    args = parser.parse_args()
+    if not headless.available():
+        sys.stderr.write(f"{headless.CHROMIUM} is absent: apt-get install chromium\n")
+        return 2
+    baseline = scaling.in_child(_page, 20, args.budget_ms).value["wall"]
+    growth = scaling.Growth(unit="nodes")
+    sizes = [args.nodes] if args.one_size else scaling.three_sizes(args.nodes, floor=20)
+    for size in sizes:
+        done = scaling.in_child(_page, size, args.budget_ms)
+        page = done.value
+        real = page["wall"] - baseline
+        growth.add("built (Python)", size, scaling.Measure(page["built"], done.cpu, done.peak_mb))
+        growth.add("stabilised (Chromium, real)", size, scaling.Measure(real, 0.0, 0.0))
+        sys.stdout.write(
+            f"network page: {page['drawn']:,} nodes drawn of {page['nodes']:,}, {page['edges']:,} "
+            f"edges, {page['mb']:.1f} MB; built in {page['built']:.2f} s; stabilised in "
+            f"{page['ms'] / 1000:.2f} s by the in-page (virtual) clock; real: chromium wall "
+            f"{page['wall']:.1f} s minus a 20-node page's {baseline:.1f} s = {real:.1f} s; "
+            f"errors {page['errors']}, requests {page['requests']}\n"
+        )
+    growth.print()
+    print("(peak MB: the Python process that built the page; Chromium's own is not counted)")
     return 0
 
 
