@@ -80,3 +80,25 @@ def test_show_text_reads_without_pandas(demo_dir: Path) -> None:
     assert not _tops(modules) & NOT_FOR_SHOW, sorted(_tops(modules) & NOT_FOR_SHOW)
     assert "person C1" in proc.stdout
     assert "introduced" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "spelling", "key"),
+    [("phone", "07700 900202", "+447700900202"), ("vehicle", "hx59 txk", "HX59TXK")],
+)
+def test_show_phone_and_vehicle_clean_the_id_without_pandas(
+    demo_dir: Path, kind: str, spelling: str, key: str
+) -> None:
+    """The id as an analyst types it is cleaned (E.164, a VRM's spacing and case) by the loaders'
+    value types, one value at a time: the package's column code (pandas) is never imported."""
+    proc, modules = _run(demo_dir, "show", kind, spelling, "--store", "store", "--json")
+    assert not _tops(modules) & NOT_FOR_SHOW, sorted(_tops(modules) & NOT_FOR_SHOW)
+    doc = json.loads(proc.stdout)
+    assert (doc["kind"], doc["id"]) == (kind, key)
+    assert doc["links"], f"{kind} {key}'s links were read"
+
+
+def test_show_help_imports_no_heavy_library(tmp_path: Path) -> None:
+    proc, modules = _run(tmp_path, "show", "--help")
+    assert "Usage" in proc.stdout
+    assert not _tops(modules) & NOT_FOR_HELP, sorted(_tops(modules) & NOT_FOR_HELP)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+# pandas and numpy only where whole columns are cleaned: `show phone` cleans one value
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 #: Every character Python's str.strip() removes (str.isspace), so both readers strip cells alike.
 WHITESPACE = (
@@ -35,6 +38,8 @@ def blank_to_none(raw: object) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
+        import pandas as pd
+
         try:
             if pd.isna(raw):
                 return None
@@ -96,6 +101,9 @@ class ValueType(ABC):
         Returns a DataFrame on the same index with columns value (str, None when blank),
         valid (bool), parsed (bool) and detail (str, '' when blank).
         """
+        import numpy as np
+        import pandas as pd
+
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
         n = len(uniques)
         # Slot n holds the blank row, so code -1 (NaN/None) maps there.

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 import phonenumbers
-import pyarrow as pa
-import pyarrow.compute as pc
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from loaders.values.base import WHITESPACE, Cleaned, ValueType
+
+# the column libraries only where whole columns are cleaned: `show phone` cleans one value
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 DEFAULT_REGION = "GB"
 _SEPARATORS = re.compile(r"[\s\-().\/]")
@@ -89,6 +91,8 @@ class PhoneType(ValueType):
 
     def id_columns(self, raw: pd.Series, clean: pd.DataFrame) -> dict[str, pd.Series]:
         """A phone keeps each spelling seen, and whether it is allocated and could be parsed."""
+        import pandas as pd
+
         spellings = pd.Series(
             [[s] for s in raw.to_numpy(dtype=object)], index=raw.index, dtype=object
         )
@@ -109,6 +113,11 @@ class PhoneType(ValueType):
     ) -> None:
         """UK mobiles in one pass of Arrow kernels, with validity looked up once per allocation
         range; every other spelling one at a time."""
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         if not len(spellings) or pd.api.types.infer_dtype(spellings, skipna=False) != "string":
             super()._clean_distinct(spellings, values, valid, parsed, detail)
             return

@@ -14,8 +14,10 @@ Serial numbers never start with 0 (the current format's age identifier may: '02'
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas only where whole columns are cleaned: `show vehicle` cleans one value
+    import pandas as pd
 
 from loaders.values.base import Cleaned, ValueType
 
