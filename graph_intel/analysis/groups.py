@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import igraph as ig
-import leidenalg
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -39,6 +37,7 @@ from graph_intel.analysis.evidence import (
     persons,
 )
 from graph_intel.analysis.explain import Sources, iso_texts
+from graph_intel.analysis.igraph_lib import ig, leidenalg
 from graph_intel.analysis.projection import to_igraph
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key

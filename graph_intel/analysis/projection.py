@@ -16,13 +16,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
+
+from graph_intel.analysis.igraph_lib import ig
 
 
 @dataclass
