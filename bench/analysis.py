@@ -319,6 +319,7 @@ COMMANDS: list[tuple[str, list[str]]] = [
     ("cawn eligible", ["cawn", "eligible"]),
     ("cawn candidates", ["cawn", "candidates"]),
     ("cawn breaches", ["cawn", "breaches"]),
+    ("matrix list", ["matrix", "list"]),
     ("chronology C1", ["chronology", "C1"]),
     ("briefing --since 2011-01-01", ["briefing", "--since", "2011-01-01"]),
     ("network person C1", ["network", "person", "C1", "--out", "{tmp}/network.html"]),
@@ -535,7 +536,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--timeout", type=float, default=600, help="seconds before a command is stopped"
     )
-    ap.add_argument("--only", type=str, default=None, help="comma-separated command names to run")
+    ap.add_argument(
+        "--only",
+        "--commands",
+        dest="only",
+        type=str,
+        default=None,
+        help="comma-separated command names to run (a first word, e.g. groups,cawn, or a full name)",
+    )
     ap.add_argument("--inner", action="store_true", help="run the inner-function benchmark instead")
     ap.add_argument(
         "--out", type=Path, default=None, help="(--inner) where the demo CSVs are written"
