@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import socket
 import statistics
@@ -68,6 +69,15 @@ def _store(data: Path, scale: int) -> Path:
         )
         print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
     return store
+
+
+def _cpu(pid: int) -> float:
+    """The server process's CPU seconds so far (user + system, all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # not Linux: no CPU column
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(client: httpx.Client, path: str, headers: dict[str, str] | None = None) -> float:
@@ -177,10 +187,12 @@ def main() -> None:
                 f"\nhub first render, demo --scale {args.scale} (loopback; seconds to the last byte of the HTML)"
             )
             print(
-                f"{'page':10} {'first':>8} {'median':>8} {'JSON first':>11} {'JSON median':>12} {'page/JSON':>10}  goal < {GOAL_SECONDS:.0f} s"
+                f"{'page':10} {'first':>8} {'CPU s':>6} {'median':>8} {'JSON first':>11} {'JSON median':>12} {'page/JSON':>10}  goal < {GOAL_SECONDS:.0f} s"
             )
             for name, path, ref in pages:
+                cpu = _cpu(server.pid)
                 first = _timed(client, path)  # the first render: nothing cached yet
+                cpu = _cpu(server.pid) - cpu  # the server's CPU seconds for that render
                 ref_first = _timed(client, ref, api)
                 if first == float("inf"):
                     print(
@@ -193,8 +205,10 @@ def main() -> None:
                 med, ref_med = statistics.median(again), statistics.median(ref_again)
                 verdict = "met" if first < GOAL_SECONDS else "NOT met"
                 print(
-                    f"{name:10} {first:8.3f} {med:8.3f} {ref_first:11.3f} {ref_med:12.3f} {first / ref_first:10.2f}  {verdict}"
+                    f"{name:10} {first:8.3f} {cpu:6.2f} {med:8.3f} {ref_first:11.3f} {ref_med:12.3f} {first / ref_first:10.2f}  {verdict}"
                 )
+            load = os.getloadavg()
+            print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
             _browser(base, client.cookies, args.since)
     finally:
         server.terminate()

@@ -97,7 +97,7 @@ def child(request: Request, person: Annotated[str, path_param()]) -> Response:
     made = p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst, tiles))
     near = set(made.pop("near"))  # who is near her: to find her groups, not shown (nor audited)
     data = p.shown(made)
-    groups = p.shown(views.groups_of(_groups(p), near))
+    groups = p.shown(views.groups_of(_summaries(p), near))
     return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups)
 
 
@@ -107,10 +107,20 @@ def _groups(p: Page) -> list[dict[str, Any]]:
     return groups
 
 
+def _summaries(p: Page) -> list[dict[str, Any]]:
+    """Every linked group as a list shows it (no evidence), made once per store generation and
+    role: the child, adult and group-list pages read this, not every group's evidence (36 MB of
+    JSON at scale 50, 1.6 s to decode on each page)."""
+    summaries: list[dict[str, Any]] = p.cached(
+        ("group-summaries",), lambda s: [views.group_summary(g) for g in views.linked_groups(s)]
+    )
+    return summaries
+
+
 @router.get("/groups", response_class=HTMLResponse)
 def groups(request: Request) -> Response:
     p = open_page(request, action="disclosure")
-    listed = p.shown([views.group_summary(g) for g in _groups(p)])
+    listed = p.shown(_summaries(p))
     return p.render("groups.html", groups=listed)
 
 
@@ -194,7 +204,7 @@ def entity(
             # a child's record is opened through its own page, with its purpose
             return RedirectResponse(f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303)
     data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
-    groups = p.shown(views.groups_of(_groups(p), {data["key"]})) if kind == "person" else []
+    groups = p.shown(views.groups_of(_summaries(p), {data["key"]})) if kind == "person" else []
     watched = None
     if kind in WATCH_KINDS:
         with open_book(p.svc.store, _book_folder(p), create=False) as book:

@@ -583,10 +583,10 @@ def _named(key: str) -> set[str]:
     return {key, key.partition(":")[2] or key}
 
 
-def groups_of(groups: list[dict[str, Any]], keys: set[str]) -> list[dict[str, Any]]:
-    """The groups with a member among `keys` (store keys): number, size, members, named by the first."""
+def groups_of(summaries: list[dict[str, Any]], keys: set[str]) -> list[dict[str, Any]]:
+    """The groups (their `group_summary`) with a member among `keys` (store keys)."""
     names = set().union(*(_named(k) for k in keys)) if keys else set()
-    return [group_summary(g) for g in groups if names & set(g["members"])]
+    return [g for g in summaries if names & set(g["members"])]
 
 
 def group_summary(group: dict[str, Any]) -> dict[str, Any]:
