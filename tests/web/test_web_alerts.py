@@ -385,3 +385,22 @@ def test_hostile_values_are_escaped_on_the_home_page_and_never_mailed(
     mail = smtp.messages[0].decode("utf-8", "replace")
     for text in (*PERSONAL, "A901", "901", "<b>", "<script", "Grey"):
         assert text not in mail.replace("cse-hub@force.invalid", ""), text
+
+
+def test_a_load_naming_a_watched_phone_far_from_any_matrix_child_raises_only_its_watch(
+    store: Path, tmp_path: Path
+) -> None:
+    _load_files(store, tmp_path / "unrelated", UNRELATED)
+    assert _alerts(store) == []
+    gi("watch", "add", "phone", "07700 900960", "--store", str(store))
+    _load_files(
+        store,
+        tmp_path / "watched-call",
+        {
+            "calls.csv": "caller,callee,start,duration_s,type,source_id\n"
+            "07700 900960,07700 900962,2026-12-01T09:00:00,45,voice,S2\n"
+        },
+    )
+    alerts = _alerts(store)
+    assert [a["rule"] for a in alerts] == ["watched"], alerts
+    assert "900960" in str(alerts[0]["subject"]) + str(alerts[0]["text"]), alerts
