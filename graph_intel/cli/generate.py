@@ -227,11 +227,30 @@ def make_command(command: ReadCommand) -> click.Command:
     return _click(command.words[-1], run)
 
 
+def literal(text: str) -> str:
+    """Help text shown as written: its square brackets escaped, so rich's help renderer prints
+    "[default: today]" instead of taking it for a style tag and dropping it."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def literal_help(command: click.Command) -> click.Command:
+    """The command (and a group's commands, all levels) with every option's and argument's help literal."""
+    for param in command.params:
+        helptext = getattr(param, "help", None)
+        if helptext:
+            param.help = literal(helptext)  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        literal_help(sub)
+    return command
+
+
 def _click(name: str, func: Callable[..., Any]) -> click.Command:
-    """A typer function as the click command typer makes of it."""
+    """A typer function as the click command typer makes of it (its help literal)."""
     sub = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     sub.command(name)(func)
-    return typer.main.get_group(sub).commands[name]
+    return literal_help(typer.main.get_group(sub).commands[name])
 
 
 def _target(words: tuple[str, ...]) -> Any:
@@ -250,7 +269,7 @@ def build(words: tuple[str, ...]) -> click.Command:
     if words in CLI_COMMANDS:
         target = _target(words)
         if isinstance(target, typer.Typer):
-            return typer.main.get_group(target)
+            return literal_help(typer.main.get_group(target))
         return _click(words[-1], target)
     registry = load_all()
     for module in RENDERER_MODULES:
