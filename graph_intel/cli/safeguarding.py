@@ -110,6 +110,11 @@ ReferenceOpt = Annotated[
     str, typer.Option("--reference", help="Case or operation reference printed on every page.")
 ]
 
+#: The arguments and options several commands here share, declared once.
+ChildArg = Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")]
+AgencyOpt = Annotated[str, typer.Option(help="Agency recording it.")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why.")]
+
 
 def _imprint(graph: Any, marking: str | None, reference: str) -> Any:
     """What every printed page says: the marking (configured by default), who produced it, the data's as-of date."""
@@ -222,7 +227,7 @@ def breaches(answer: Answer) -> None:
 
 def pack_cmd(
     adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
-    child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+    child: ChildArg,
     out_file: Annotated[
         Path, typer.Option("--out", help="The HTML file to write (print-ready: A4, marked, paged).")
     ],
@@ -411,12 +416,12 @@ def _chronology_file(
 
 
 def matrix_set_cmd(
-    child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+    child: ChildArg,
     rag: Annotated[str, typer.Argument(metavar="RAG", help="red, amber or green.")],
     by: Annotated[str, typer.Option("--by", help="Who set the status.")],
     review: Annotated[str, typer.Option("--review", help=f"Review date ({DATES}).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why.")],
-    agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
+    reason: ReasonOpt,
+    agency: AgencyOpt = "other",
     lead_worker: Annotated[
         str | None,
         typer.Option(
@@ -467,10 +472,10 @@ def matrix_set_cmd(
 
 
 def matrix_close_cmd(
-    child: Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")],
+    child: ChildArg,
     by: Annotated[str, typer.Option("--by", help="Who took the child off the matrix.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why.")],
-    agency: Annotated[str, typer.Option(help="Agency recording it.")] = "other",
+    reason: ReasonOpt,
+    agency: AgencyOpt = "other",
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
