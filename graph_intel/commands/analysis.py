@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 
 from graph_intel.analysis.age import ages, census, possible_victims
@@ -25,7 +26,31 @@ from loaders.values.dates import parse_datetime_option
 def _records(frame: pd.DataFrame, drop: tuple[str, ...] = ("key",)) -> list[dict[str, Any]]:
     """A frame as JSON-able rows (NaN -> None), without internal columns."""
     cols = [c for c in frame.columns if c not in drop]
-    return [{c: _plain(row[c]) for c in cols} for row in frame.to_dict("records")]
+    plain = [c for c in cols if _already_plain(frame[c])]
+    slow = [c for c in cols if c not in plain]
+    rows = frame[cols].to_dict("records")
+    if not slow:
+        return rows
+    # only the columns that may hold NaN, timestamps, arrays or lists are converted
+    for row in rows:
+        for c in slow:
+            row[c] = _plain(row[c])
+    return rows
+
+
+def _already_plain(column: pd.Series) -> bool:
+    """Whether every value of `column`, as to_dict gives it, is what `_plain` would return unchanged:
+    integers and booleans (no blanks possible in those dtypes), floats without NaN, and columns
+    of str alone."""
+    kind = column.dtype.kind if isinstance(column.dtype, np.dtype) else ""
+    if kind in "iub" and kind:
+        return True
+    if kind == "f":
+        return not bool(column.isna().any())
+    # pandas' str dtype is "string" to infer_dtype even with blanks: those must become None
+    return pd.api.types.infer_dtype(column, skipna=False) == "string" and not bool(
+        column.isna().any()
+    )
 
 
 def _person(key: str, many: bool) -> str:
