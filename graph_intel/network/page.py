@@ -123,13 +123,14 @@ _TEMPLATE = """<!DOCTYPE html>
 (function () {
   var errors = [];
   function status() { return document.getElementById("gi-status"); }
-  function record(message) {
-    errors.push(String(message));
+  function write() {
     var el = status();
     if (el) { el.setAttribute("data-errors", String(errors.length)); el.setAttribute("data-error-messages", errors.join(" | ").slice(0, 4000)); }
   }
+  function record(message) { errors.push(String(message)); write(); }
   window.__giErrors = errors;
   window.__giRecord = record;
+  window.__giWriteErrors = write;
   window.addEventListener("error", function (e) {
     var t = e.target;
     if (t && t !== window && (t.src || t.href)) { record("failed to load " + (t.src || t.href)); }
@@ -212,6 +213,7 @@ html, body { height: auto; background: #fff; }
 <script>
 (function () {
   var status = document.getElementById("gi-status");
+  window.__giWriteErrors();
   var data = JSON.parse(document.getElementById("gi-data").textContent);
   function tip(text) { var el = document.createElement("div"); el.className = "gi-tip"; el.textContent = String(text); return el; }
   data.nodes.forEach(function (n) { if (n.title !== undefined && n.title !== null) { n.title = tip(n.title); } });
@@ -238,6 +240,7 @@ html, body { height: auto; background: #fff; }
     status.setAttribute("data-requests", String(resources.length));
     status.setAttribute("data-remote-requests", String(remote.length));
     status.setAttribute("data-request-names", remote.map(function (r) { return r.name; }).join(" ").slice(0, 2000));
+    window.__giWriteErrors();
     status.setAttribute("data-stabilized", "true");
   }
   network.once("stabilizationIterationsDone", done);

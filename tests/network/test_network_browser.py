@@ -72,3 +72,19 @@ def test_the_checks_see_a_remote_request(tmp_path: Path) -> None:
     assert (
         status.int("errors") >= 1 and "example.invalid" in status.attributes["data-error-messages"]
     )
+
+
+def test_an_error_before_the_status_element_is_counted(tmp_path: Path) -> None:
+    """An error raised while the top of the page is parsed, before the status element exists, is
+    still in the status (CI once saw 0 errors when the blocked image failed that early)."""
+    with open_store(tmp_path / "store") as store:
+        ingest(store, write_dataset(tmp_path / "case", network_dataset()))
+        html = network(store, "person", "C1").generate_html()
+    page = tmp_path / "early.html"
+    page.write_text(
+        html.replace("<body>", '<body><script>window.__giRecord("early failure")</script>', 1),
+        encoding="utf-8",
+    )
+    status = headless.status(page)
+    assert status.attributes["data-stabilized"] == "true"
+    assert status.int("errors") >= 1 and "early failure" in status.attributes["data-error-messages"]
