@@ -101,9 +101,16 @@ class Handling:
         if not self.notes or frame.empty or column not in frame.columns:
             return frame
         values = frame[column].tolist()
-        mask = [not self.withheld(v) for v in values]
-        out = frame[mask].copy()
-        out[column] = [self.open_sources(v) for v, m in zip(values, mask, strict=True) if m]
+        clean = self._clean(values)
+        if all(clean):
+            return frame.reset_index(drop=True)
+        kept = [c or not self.withheld(v) for v, c in zip(values, clean, strict=True)]
+        out = frame[kept].copy()
+        out[column] = [
+            v if c else self.open_sources(v)
+            for v, c, k in zip(values, clean, kept, strict=True)
+            if k
+        ]
         return out.reset_index(drop=True)
 
     def keep_records(
@@ -112,19 +119,34 @@ class Handling:
         """`keep` of plain rows: those not restricted, their `column` lists stripped of restricted sources."""
         if not self.notes or not rows or column not in rows[0]:
             return rows
+        values = [row[column] for row in rows]
         return [
-            {**row, column: self.open_sources(row[column])}
-            for row in rows
-            if not self.withheld(row[column])
+            row if c else {**row, column: self.open_sources(v)}
+            for row, v, c in zip(rows, values, self._clean(values), strict=True)
+            if c or not self.withheld(v)
         ]
 
     def strip(self, frame: pd.DataFrame, column: str = "sources") -> pd.DataFrame:
         """`frame` with its `column` lists stripped of restricted sources (no row left out)."""
         if not self.notes or frame.empty or column not in frame.columns:
             return frame
+        values = frame[column].tolist()
+        clean = self._clean(values)
+        if all(clean):
+            return frame
         out = frame.copy()
-        out[column] = [self.open_sources(v) for v in frame[column].tolist()]
+        out[column] = [v if c else self.open_sources(v) for v, c in zip(values, clean, strict=True)]
         return out
+
+    def _clean(self, values: list[Any]) -> list[bool]:
+        """Whether each value is a list of sources none of which is restricted: kept as it is.
+
+        One C-level set test per row (restricted sources are few; rows are up to millions, and a
+        Python call per row was most of a briefing's time). Source keys are str as every store
+        types them; anything but a list (a tuple, an array, a bare key, a blank) goes through
+        withheld() and open_sources()."""
+        restricted = self.notes.keys()
+        return [type(v) is list and restricted.isdisjoint(v) for v in values]
 
 
 def _listed(sources: Any) -> list[Any]:
