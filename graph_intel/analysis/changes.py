@@ -86,13 +86,14 @@ def _admitted(srcs: Sources, sources: pd.Series) -> np.ndarray:
     return any_member(sources.reset_index(drop=True), srcs.admitted)
 
 
-def _child_links(store: GraphStore, children: pd.Index) -> pd.DataFrame:
+def _child_links(links: pd.DataFrame, children: pd.Index) -> pd.DataFrame:
     """Every link touching a child, with `child` (its key) and the other end: each child's node_links, for all at once.
 
-    Rows come child by child (in `children` order), links from the child before links to it, as
-    a `node_links` read per child gives them; a link from a child to itself comes once.
+    `links`: every link touching a person (`all_links(touching="Person")`: links with no person at
+    an end never touch a child). Rows come child by child (in `children` order), links from the
+    child before links to it, as a `node_links` read per child gives them; a link from a child to
+    itself comes once.
     """
-    links = store.all_links(touching="Person")  # links with no person at an end never touch a child
     if links.empty or not len(children):
         return pd.DataFrame(columns=[*links.columns, "child", "entity", "other"])
     out_mask = (links["from_entity"] == "Person").to_numpy(dtype=bool) & member(
@@ -167,7 +168,8 @@ def changes_by_child(
 def change_rows(
     store: GraphStore, since: str | pd.Timestamp, minimum: MinGrade | None = None
 ) -> list[dict[str, Any]]:
-    """The rows of changes_since (CHANGE_COLUMNS), by child id then date, undated last, in one list."""
+    """The rows of changes_since (CHANGE_COLUMNS), by child id then date, undated last, then by
+    change, link, kind and id (an order fixed by content), in one list."""
     start = pd.Timestamp(since)
     srcs = Sources(store, minimum)
     recorded = pd.to_datetime(srcs.table["recorded_at"], errors="coerce")
@@ -182,7 +184,9 @@ def change_rows(
     )
     children = people.index[member(pd.Series(people.index, dtype=object), young) | recorded_child]
 
-    links = _child_links(store, children)
+    # one read of the links touching persons, for the children's links and the contact evidence
+    person_links = store.all_links(touching="Person")
+    links = _child_links(person_links, children)
     links = links[
         _admitted(srcs, links["sources"])
         & _fresh(links["first_seen"], links["sources"], start, fresh_sources)
@@ -201,7 +205,8 @@ def change_rows(
         links["sources"],
     )
 
-    contacts = adult_child_facts(store, minimum)
+    contacts = adult_child_facts(store, minimum, people=people, srcs=srcs, read=person_links)
+    del person_links
     contacts = contacts[
         _fresh(contacts["at"], contacts["sources"], start, fresh_sources)
     ].reset_index(drop=True)
@@ -222,8 +227,21 @@ def change_rows(
         contacts["sources"],
     )
     rows = link_rows + contact_rows
-    # by child, then date (undated last), ties in the order made: the frame's stable sort did this
-    rows.sort(key=lambda r: (r["child"], r["at"] is None, r["at"] or ""))
+    # by child, then date (undated last), then what changed: links before contacts, by kind and id
+    # (ties had come in the order read, and the store's scans return rows in no fixed order)
+    rows.sort(
+        key=lambda r: (
+            r["child"],
+            r["at"] is None,
+            r["at"] or "",
+            r["change"],
+            r["link"],
+            r["kind"],
+            r["id"],
+            r["source_id"] or "",
+            [k or "" for k in r["sources"]],
+        )
+    )
     return rows
 
 

@@ -25,14 +25,22 @@ USED_LINKS = {
 _ENTITY = {"phone": "Phone", "vehicle": "Vehicle", "location": "Location"}
 
 
-def adult_child_facts(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame:
+def adult_child_facts(
+    store: GraphStore,
+    minimum: MinGrade | None = None,
+    people: pd.DataFrame | None = None,
+    srcs: Sources | None = None,
+    read: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Facts putting an adult in contact with a child: adult, child, kind, ref_entity, ref_key, at, sources.
 
     Each end is judged at the fact's date (graph_intel.analysis.age): a 15-year-old recorded as a
-    suspect is a child to the adults in contact with her.
+    suspect is a child to the adults in contact with her. `people` (persons(store)), `srcs`
+    (Sources(store, minimum)) and `read` (the links touching persons) when the caller has them.
     """
-    rule = Ages(persons(store))
-    facts = Sources(store, minimum).filter(contact_evidence(store))
+    rule = Ages(persons(store) if people is None else people)
+    srcs = Sources(store, minimum) if srcs is None else srcs
+    facts = srcs.filter(contact_evidence(store, read=read))
     facts = facts[facts["kind"].isin(CHILD_CONTACTS)]
     a_status, b_status = rule.status(facts["a"], facts["at"]), rule.status(facts["b"], facts["at"])
     fwd = facts[(a_status == "adult") & (b_status == "child")].rename(
@@ -67,7 +75,8 @@ def adults_with_children(
     if mine.empty:
         return pd.DataFrame(columns=columns)
     mine = mine.assign(_at=np.arange(len(mine))).sort_values(["adult", "_at"], kind="stable")
-    child_ids = {c: split_key(c, "Person")[1] for c in pd.unique(mine["child"])}
+    natural = {c: _natural(c) for c in pd.unique(mine["child"])}  # once per child, not per item
+    child_ids = {c: key[2] for c, key in natural.items()}
     ref_ids = [
         r if e == "Link" else split_key(r, "Event")[1]
         for e, r in zip(mine["ref_entity"].tolist(), mine["ref_key"].tolist(), strict=True)
@@ -104,7 +113,7 @@ def adults_with_children(
     rows = []
     for s, e in zip(cut.tolist(), ends.tolist(), strict=True):
         adult = adults[s]
-        ordered = sorted(set(children[s:e]), key=_natural)
+        ordered = sorted(set(children[s:e]), key=natural.__getitem__)
         rows.append(
             {
                 "person_id": split_key(adult, "Person")[1],
@@ -168,7 +177,8 @@ def shared_objects(
         mine["link"].tolist(),
         mine["sources"].tolist(),
     )
-    ids = {p: split_key(p, "Person")[1] for p in pd.unique(mine["person"])}
+    natural = {p: _natural(p) for p in pd.unique(mine["person"])}  # once per person, not per item
+    ids = {p: key[2] for p, key in natural.items()}
     cited: dict[str, tuple[str | None, str | None, tuple[str | None, ...]]] = {}
     items = []
     for p, link, src in zip(people, links_, sources, strict=True):
@@ -197,7 +207,7 @@ def shared_objects(
                 "kind": kind,
                 "id": split_key(key, _ENTITY[kind])[1],
                 "key": key,
-                "persons": [ids[p] for p in sorted(set(people[s:e]), key=_natural)],
+                "persons": [ids[p] for p in sorted(set(people[s:e]), key=natural.__getitem__)],
                 "links": items[s:e],
             }
         )

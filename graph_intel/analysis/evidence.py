@@ -11,6 +11,8 @@ notices, referrals and meetings never join anyone: they are about a child, not a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -18,7 +20,7 @@ import pyarrow.compute as pc
 
 from graph_intel.resolution.clusters import canonical, merge_persons, representatives
 from graph_intel.schema import schema
-from graph_intel.stores.base import GraphStore
+from graph_intel.stores.base import LINK_FRAME_COLUMNS, GraphStore
 from graph_intel.stores.frames import member
 
 #: Columns of a contact-evidence frame.
@@ -77,16 +79,32 @@ def persons(store: GraphStore) -> pd.DataFrame:
     return merge_persons(people, representatives(store))
 
 
+def links_of(read: pd.DataFrame, kinds: Sequence[str]) -> pd.DataFrame:
+    """The rows of `read` (an `all_links` read of several kinds) of the link kinds `kinds`, kind by
+    kind in that order: what `store.all_links(kinds)` reads, without reading it again."""
+    parts = [read[(read["link"] == kind).to_numpy(dtype=bool)] for kind in kinds]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame(columns=LINK_FRAME_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
 def attributions(
-    store: GraphStore, links: tuple[str, ...] = ATTRIBUTION_LINKS, shared_by: int | None = None
+    store: GraphStore,
+    links: tuple[str, ...] = ATTRIBUTION_LINKS,
+    shared_by: int | None = None,
+    read: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Person -> object/place attributions: person, link, entity, key, sources, first_seen, last_seen.
 
     With `shared_by`, only the attributions of objects that `shared_by`+ person records reach, found
     by a pattern in the store: a superset of the objects shared once grading and same-person
-    clusters are applied, since both can only lower the count.
+    clusters are applied, since both can only lower the count. `read`: the links touching persons
+    (`store.all_links(touching="Person")`) when the caller has read them already.
     """
-    if shared_by is None:
+    if read is not None and shared_by is None:
+        frame = links_of(read, links)
+    elif shared_by is None:
         frame = store.all_links(schema().link(name) for name in links)
     else:
         frame = store.links_to_shared(links, shared_by)
@@ -106,24 +124,28 @@ def attributions(
     return out
 
 
-def contact_evidence(store: GraphStore, owners: pd.DataFrame | None = None) -> pd.DataFrame:
+def contact_evidence(
+    store: GraphStore, owners: pd.DataFrame | None = None, read: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every fact that puts two persons in contact (CONTACT_COLUMNS).
 
     Rows are directed as the fact is: a call from caller to callee, a handset's user to the user
     of a number saved in it, a link from its first person to its second. Being together and
     pickups have no direction and are written both ways. Analyses that ask "were A and B in
     contact" must look at both orders. `owners`: the attributions (`attributions`) of phones and
-    vehicles when the caller has read them already (other links in it are ignored).
+    vehicles when the caller has read them already (other links in it are ignored); `read`: the
+    links touching persons (`store.all_links(touching="Person")`), for the attributions and the
+    associations, when the caller has read them already.
     """
     if owners is None:
-        owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS))
+        owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS), read=read)
     phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
     vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
     frames = [
         _calls(store, phone_users),
         _together(store, vehicle_users),
         _handsets(store, phone_users),
-        _associations(store),
+        _associations(store, read),
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
@@ -273,9 +295,14 @@ def _handsets(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _associations(store: GraphStore) -> pd.DataFrame:
-    """Family, associate, partner and introduced links between two persons."""
-    links = store.all_links(schema().link(name) for name in ASSOCIATION_LINKS)
+def _associations(store: GraphStore, read: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Family, associate, partner and introduced links between two persons (taken from `read`,
+    the links touching persons, when given)."""
+    links = (
+        store.all_links(schema().link(name) for name in ASSOCIATION_LINKS)
+        if read is None
+        else links_of(read, ASSOCIATION_LINKS)
+    )
     if links.empty:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     # A link's basis (social_network, phone_contact...) is part of which record it is: two links

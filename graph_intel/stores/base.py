@@ -589,10 +589,16 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+#: Types whose values `_plain` returns unchanged (exactly these: not subclasses such as numpy's).
+_AS_THEY_ARE = frozenset({str, int, bool, dict})
+
+
 def _plain(value: Any) -> Any:
     """A stored value as plain Python (NaN/NaT become None, timestamps ISO strings)."""
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        # str, int, bool and dict items come back as they are (a dict is not looked into): those
+        # are most items of an evidence list, and a call per item was most of shared-contacts' JSON
+        return [v if type(v) in _AS_THEY_ARE else _plain(v) for v in value]
     if hasattr(value, "tolist") and not isinstance(value, str):
         return _plain(value.tolist())
     if value is None or (isinstance(value, float) and value != value):
