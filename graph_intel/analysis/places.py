@@ -65,28 +65,39 @@ def hotspots(store: GraphStore, minimum: MinGrade | None = None) -> pd.DataFrame
     adults_at = (
         present.loc[present["status"] == ADULT].groupby("location")["person"].nunique().to_dict()
     )
-    rows = []
-    for loc, evs in placed.groupby("location", sort=False):
-        stamps = pd.to_datetime(evs["started_at"], errors="coerce").dropna()
-        hours = [0] * 24
-        days = [0] * 7
-        for t in stamps:
-            hours[t.hour] += 1
-            days[t.weekday()] += 1
-        rows.append(
-            {
-                "location_id": split_key(str(loc), "Location")[1],
-                "key": loc,
-                "name": locations["name"].get(loc),
-                "kind": locations["kind"].get(loc),
-                "children": int(children_at.get(loc, 0)),
-                "adults": int(adults_at.get(loc, 0)),
-                "events": evs["event"].nunique(),
-                "by_hour": hours,
-                "by_weekday": dict(zip(DAYS, days, strict=True)),
-                "event_ids": sorted(split_key(str(e), "Event")[1] for e in evs["event"].unique()),
-            }
-        )
+    # each place's hour and weekday profile, event count and event ids worked out for all places
+    # at once (a groupby loop of pandas calls per place took 9 s over 15,000 places); places in
+    # order of first appearance, as groupby(sort=False) gives them
+    codes, places = pd.factorize(placed["location"], sort=False)
+    stamps = pd.to_datetime(placed["started_at"], errors="coerce")
+    dated = stamps.notna().to_numpy(dtype=bool)
+    hours = np.zeros((len(places), 24), dtype=np.int64)
+    days = np.zeros((len(places), 7), dtype=np.int64)
+    np.add.at(hours, (codes[dated], stamps[dated].dt.hour.to_numpy(dtype=np.int64)), 1)
+    np.add.at(days, (codes[dated], stamps[dated].dt.day_of_week.to_numpy(dtype=np.int64)), 1)
+    # placed holds each (event, place) once, so a place's rows are its distinct events
+    events = np.bincount(codes, minlength=len(places))
+    ids: list[list[str]] = [[] for _ in range(len(places))]
+    for code, event in zip(codes.tolist(), placed["event"].tolist(), strict=True):
+        ids[code].append(split_key(str(event), "Event")[1])
+    keys = locations.index.tolist()
+    names = dict(zip(keys, locations["name"].tolist(), strict=True))
+    kinds = dict(zip(keys, locations["kind"].tolist(), strict=True))
+    rows = [
+        {
+            "location_id": split_key(str(loc), "Location")[1],
+            "key": loc,
+            "name": names.get(loc),
+            "kind": kinds.get(loc),
+            "children": int(children_at.get(loc, 0)),
+            "adults": int(adults_at.get(loc, 0)),
+            "events": int(events[i]),
+            "by_hour": hours[i].tolist(),
+            "by_weekday": dict(zip(DAYS, days[i].tolist(), strict=True)),
+            "event_ids": sorted(ids[i]),
+        }
+        for i, loc in enumerate(places.tolist())
+    ]
     frame = pd.DataFrame(
         rows,
         columns=[

@@ -241,3 +241,85 @@ def test_hotspots_json_equals_the_per_place_reference(
     expected = json.loads(to_json(an.hotspots_json(store)))
     assert got == expected
     assert got
+
+
+def test_hotspots_of_a_hand_built_case_equal_the_per_place_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Profiles counted for all places at once: an undated event counts as an event but in no
+    hour; Sunday 23:59 and Monday 00:00 fall in their own hour and day; a place with no one
+    present, and two datasets whose places and events share ids, are each their own row."""
+    from canonical_fixtures import write_dataset
+
+    from graph_intel.ingest import ingest
+
+    def case(tag: str) -> dict[str, list[dict[str, str]]]:
+        return {
+            "sources.csv": [{"source_id": "S1", "agency": "police", "recorded_at": "2012-01-01"}],
+            "persons.csv": [
+                {"person_id": "C1", "date_of_birth": "2000-02-01", "source_id": "S1"},
+                {"person_id": "A1", "date_of_birth": "1980-01-01", "source_id": "S1"},
+            ],
+            "locations.csv": [
+                {"location_id": "L1", "name": f"Hotel {tag}", "kind": "hotel", "source_id": "S1"},
+                {"location_id": "L2", "name": "", "source_id": "S1"},
+            ],
+            "events.csv": [
+                {
+                    "event_id": "E1",
+                    "kind": "sighting",
+                    "start": "2012-01-01T23:59:00",
+                    "location_id": "L1",
+                    "source_id": "S1",
+                },  # a Sunday
+                {
+                    "event_id": "E2",
+                    "kind": "sighting",
+                    "start": "2012-01-02T00:00:00",
+                    "location_id": "L1",
+                    "source_id": "S1",
+                },
+                {
+                    "event_id": "E3",
+                    "kind": "incident",
+                    "start": "",
+                    "location_id": "L1",
+                    "source_id": "S1",
+                },
+                {
+                    "event_id": "E4",
+                    "kind": "sighting",
+                    "start": "2012-03-04T10:30:00",
+                    "location_id": "L2",
+                    "source_id": "S1",
+                },
+            ],
+            "event_participants.csv": [
+                {
+                    "event_id": "E1",
+                    "kind": "person",
+                    "id": "C1",
+                    "role": "subject",
+                    "source_id": "S1",
+                },
+                {"event_id": "E1", "kind": "person", "id": "A1", "role": "with", "source_id": "S1"},
+                {"event_id": "E3", "kind": "person", "id": "A1", "role": "with", "source_id": "S1"},
+            ],
+        }
+
+    path = tmp_path / "store"
+    with open_store(path) as handle:
+        ingest(handle, write_dataset(tmp_path / "north", case("North")))
+        ingest(handle, write_dataset(tmp_path / "south", case("South")))
+    got = _cli_json(path, "hotspots")
+    with open_store(path, read_only=True) as handle:
+        monkeypatch.setattr(an, "hotspots", reference_hotspots)
+        expected = json.loads(to_json(an.hotspots_json(handle)))
+    assert got == expected
+    busy = [row for row in got if row["name"] and row["name"].startswith("Hotel")]
+    assert len(busy) == 2 and all(row["events"] == 3 for row in busy)
+    assert all(row["by_hour"][23] == 1 and row["by_hour"][0] == 1 for row in busy)
+    assert all(sum(row["by_hour"]) == 2 for row in busy)
+    assert all(row["by_weekday"]["Sun"] == 1 and row["by_weekday"]["Mon"] == 1 for row in busy)
+    assert all(row["children"] == 1 and row["adults"] == 1 for row in busy)
+    assert sorted(row["event_ids"] for row in got) == [["E1", "E2", "E3"]] * 2 + [["E4"]] * 2
