@@ -252,9 +252,13 @@ def _contact_pairs(contacts: pd.DataFrame, rule: Ages, child_things: set[str]) -
     c = c[(c["kind"] != "link") | c["detail"].isin(JOINING_ASSOCIATIONS)]
     kind = c["ref_entity"].map({"Event": "event", "Exhibit": "exhibit", "Link": "link"})
     # a link's fact is its kind, with its basis when it rests on something other than a record
-    basis = link_basis(c["ref_key"])
-    shown = c["detail"].where(basis.eq(DEFAULT_BASIS), c["detail"] + ":" + basis)
-    fact = c["kind"].where(c["kind"] != "link", shown)
+    # (the basis worked out for the links alone: most facts are calls and meetings)
+    links = (c["kind"] == "link").to_numpy(dtype=bool)
+    fact = c["kind"].copy()
+    if links.any():
+        basis = link_basis(c["ref_key"][links])
+        detail = c["detail"][links]
+        fact[links] = detail.where(basis.eq(DEFAULT_BASIS), detail + ":" + basis)
     return pd.DataFrame(
         {
             "a": c["a"],
