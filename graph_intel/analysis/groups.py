@@ -17,9 +17,7 @@ possibly a child: they join no group and join nobody (`possibly_children` lists 
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +37,7 @@ from graph_intel.analysis.evidence import (
 from graph_intel.analysis.explain import Sources, iso_texts
 from graph_intel.analysis.igraph_lib import ig, leidenalg
 from graph_intel.analysis.projection import to_igraph
+from graph_intel.collector import paused
 from graph_intel.grading import MinGrade
 from graph_intel.refs import split_key
 from graph_intel.stores.base import GraphStore
@@ -298,22 +297,6 @@ class Group:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    Each Group brings two new lists; at tens of thousands of groups the allocations trigger full
-    collections that walk every live object, which costs several times the building itself.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def find_groups(
     edges: pd.DataFrame, threshold: int = SPLIT_THRESHOLD, seed: int = SEED
 ) -> list[Group]:
@@ -342,7 +325,7 @@ def find_groups(
         labels = np.array([str(x) for x in labels], dtype=object)
     names = labels[order].tolist()
     small = np.flatnonzero((sizes >= 2) & (sizes <= threshold))
-    with _gc_paused():
+    with paused():
         out = [
             Group(names[s : s + k], c)
             for c, s, k in zip(
@@ -382,23 +365,27 @@ def linked_groups(
     named and it carries no `person_keys`: what the command prints, made once.
     """
     facts = joining_facts(store, minimum, bases)
-    groups = find_groups(facts, threshold, seed)
     srcs = Sources(store, minimum)
-    evidence = group_evidence(facts, groups, srcs, name)
-    rows = [
-        {
-            "group": n,
-            "size": len(group.members),
-            "members": group.members,
-            "component": group.component,
-            "split": group.split,
-            "evidence": items,
-        }
-        for n, (group, items) in enumerate(zip(groups, evidence, strict=True), start=1)
-    ]
-    return pd.DataFrame(
-        rows, columns=["group", "size", "members", "component", "split", "evidence"]
-    )
+    # the groups, their evidence items and rows are millions of small acyclic objects: a full
+    # collection that the first allocations after group_evidence set off walked them all (1.5 s
+    # at demo --scale 100), so the collector waits until the rows are made
+    with paused():
+        groups = find_groups(facts, threshold, seed)
+        evidence = group_evidence(facts, groups, srcs, name)
+        rows = [
+            {
+                "group": n,
+                "size": len(group.members),
+                "members": group.members,
+                "component": group.component,
+                "split": group.split,
+                "evidence": items,
+            }
+            for n, (group, items) in enumerate(zip(groups, evidence, strict=True), start=1)
+        ]
+        return pd.DataFrame(
+            rows, columns=["group", "size", "members", "component", "split", "evidence"]
+        )
 
 
 def group_evidence(
@@ -421,7 +408,7 @@ def group_evidence(
     out: list[list[dict[str, Any]]] = [[] for _ in groups]
     if not groups or facts.empty:
         return out
-    with _gc_paused():
+    with paused():
         pos, grp = _inside(facts, groups)
         if len(pos) == 0:
             return out

@@ -187,6 +187,7 @@ class _Made:
 def make_command(command: ReadCommand) -> click.Command:
     """The CLI command of a read command: options, defaults and help from its signature."""
     from graph_intel.cli.common import fail, opened
+    from graph_intel.collector import paused
 
     hints = typing.get_type_hints(command.func, include_extras=True)
     made = _Made()
@@ -206,20 +207,22 @@ def make_command(command: ReadCommand) -> click.Command:
         if renderer.before is not None:
             renderer.before(args)
         extra = None
-        with opened(store, neo4j, read_only=True) as graph:
-            try:
-                data = command.func(graph, **values)
-                if renderer.gather is not None and not as_json:
-                    extra = renderer.gather(graph, data, args)
-            except ValueError as exc:  # a bad grade, date, basis or argument
-                fail(str(exc))
-        answer = Answer(data, args, store, neo4j, as_json, extra)
-        if as_json:
-            sys.stdout.write(to_json(data) + "\n")
-            if renderer.after_json is not None:
-                renderer.after_json(answer)
-        else:
-            renderer.render(answer)
+        # an answer is up to millions of small objects alive until printed (graph_intel.collector)
+        with paused():
+            with opened(store, neo4j, read_only=True) as graph:
+                try:
+                    data = command.func(graph, **values)
+                    if renderer.gather is not None and not as_json:
+                        extra = renderer.gather(graph, data, args)
+                except ValueError as exc:  # a bad grade, date, basis or argument
+                    fail(str(exc))
+            answer = Answer(data, args, store, neo4j, as_json, extra)
+            if as_json:
+                sys.stdout.write(to_json(data) + "\n")
+                if renderer.after_json is not None:
+                    renderer.after_json(answer)
+            else:
+                renderer.render(answer)
 
     run.__signature__ = inspect.Signature(made.params)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in made.params}

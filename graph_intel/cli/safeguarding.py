@@ -32,6 +32,7 @@ from graph_intel.cli.common import (
 )
 from graph_intel.cli.generate import Answer, renders
 from graph_intel.cli.restricted import IncludeRestrictedOpt
+from graph_intel.collector import paused
 from graph_intel.commands import DATES
 from graph_intel.commands import safeguarding as sg
 from graph_intel.safeguarding.common import parse_day
@@ -44,8 +45,10 @@ NOTE = "[dim]Prompts for a professional with their evidence; nothing here is a d
 def _run(
     store: Path | None, neo4j: str | None, func: Callable[..., T], *args: Any, **kwargs: Any
 ) -> T:
-    """Run a read command on the selected store; a bad date or argument is exit 2."""
-    with opened(store, neo4j) as graph:
+    """Run a read command on the selected store; a bad date or argument is exit 2.
+
+    The garbage collector waits meanwhile (graph_intel.collector: an answer is many small objects)."""
+    with paused(), opened(store, neo4j) as graph:
         try:
             return func(graph, *args, **kwargs)
         except (ValueError, MatrixError) as exc:
