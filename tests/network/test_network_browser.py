@@ -58,17 +58,19 @@ def test_hostile_name_shows_as_text(tmp_path: Path) -> None:
     assert HOSTILE in picture.view.title
 
 
-def test_the_checks_see_a_remote_request(tmp_path: Path) -> None:
-    """A page that tries to fetch is caught: the status reports the blocked request and the error."""
+def _page_with(tmp_path: Path, planted: str) -> Path:
+    """The page around C1 with `planted` HTML at the top of its body."""
     with open_store(tmp_path / "store") as store:
         ingest(store, write_dataset(tmp_path / "case", network_dataset()))
         html = network(store, "person", "C1").generate_html()
-    page = tmp_path / "leaky.html"
-    page.write_text(
-        html.replace("<body>", '<body><img src="https://example.invalid/x.png">', 1),
-        encoding="utf-8",
-    )
-    status = headless.status(page)
+    page = tmp_path / "planted.html"
+    page.write_text(html.replace("<body>", f"<body>{planted}", 1), encoding="utf-8")
+    return page
+
+
+def test_the_checks_see_a_remote_request(tmp_path: Path) -> None:
+    """A page that tries to fetch is caught: the status reports the blocked request and the error."""
+    status = headless.status(_page_with(tmp_path, '<img src="https://example.invalid/x.png">'))
     assert (
         status.int("errors") >= 1 and "example.invalid" in status.attributes["data-error-messages"]
     )
@@ -77,14 +79,8 @@ def test_the_checks_see_a_remote_request(tmp_path: Path) -> None:
 def test_an_error_before_the_status_element_is_counted(tmp_path: Path) -> None:
     """An error raised while the top of the page is parsed, before the status element exists, is
     still in the status (CI once saw 0 errors when the blocked image failed that early)."""
-    with open_store(tmp_path / "store") as store:
-        ingest(store, write_dataset(tmp_path / "case", network_dataset()))
-        html = network(store, "person", "C1").generate_html()
-    page = tmp_path / "early.html"
-    page.write_text(
-        html.replace("<body>", '<body><script>window.__giRecord("early failure")</script>', 1),
-        encoding="utf-8",
+    status = headless.status(
+        _page_with(tmp_path, '<script>window.__giRecord("early failure")</script>')
     )
-    status = headless.status(page)
     assert status.attributes["data-stabilized"] == "true"
     assert status.int("errors") >= 1 and "early failure" in status.attributes["data-error-messages"]
