@@ -40,10 +40,12 @@ def summary(name: str, entries: list[Entry]) -> str:
 def load_command(name: str) -> click.Command:
     """The real command `name`, its module imported (a group's commands each when asked for)."""
     from graph_intel.cli.generate import build, group
+    from graph_intel.collector import paused
 
     entries = commands(summaries=False)[name]
     if len(entries) == 1 and len(entries[0].words) == 1:
-        return build(entries[0].words)
+        with paused():  # its modules' imports (pandas, the store, the analyses): nothing to free
+            return build(entries[0].words)
     return group(name, [e.words[1] for e in entries])
 
 

@@ -303,5 +303,8 @@ class LazySubGroup(typer.core.TyperGroup):
         if cmd_name not in self.subcommands:
             return None
         if cmd_name not in self.commands:
-            self.add_command(build((str(self.name), cmd_name)), cmd_name)
+            from graph_intel.collector import paused
+
+            with paused():  # its modules' imports: nothing to free (graph_intel.collector)
+                self.add_command(build((str(self.name), cmd_name)), cmd_name)
         return self.commands[cmd_name]
