@@ -100,7 +100,8 @@ def attributions(
     With `shared_by`, only the attributions of objects that `shared_by`+ person records reach, found
     by a pattern in the store: a superset of the objects shared once grading and same-person
     clusters are applied, since both can only lower the count. `read`: the links touching persons
-    (`store.all_links(touching="Person")`) when the caller has read them already.
+    (`store.all_links(touching="Person")`) when the caller has read them already (used without
+    `shared_by`, which finds its objects in the store).
     """
     if read is not None and shared_by is None:
         frame = links_of(read, links)

@@ -213,7 +213,7 @@ html, body { height: auto; background: #fff; }
 <script>
 (function () {
   var status = document.getElementById("gi-status");
-  window.__giWriteErrors();
+  window.__giWriteErrors();  // errors raised before the status element was parsed
   var data = JSON.parse(document.getElementById("gi-data").textContent);
   function tip(text) { var el = document.createElement("div"); el.className = "gi-tip"; el.textContent = String(text); return el; }
   data.nodes.forEach(function (n) { if (n.title !== undefined && n.title !== null) { n.title = tip(n.title); } });
@@ -240,7 +240,6 @@ html, body { height: auto; background: #fff; }
     status.setAttribute("data-requests", String(resources.length));
     status.setAttribute("data-remote-requests", String(remote.length));
     status.setAttribute("data-request-names", remote.map(function (r) { return r.name; }).join(" ").slice(0, 2000));
-    window.__giWriteErrors();
     status.setAttribute("data-stabilized", "true");
   }
   network.once("stabilizationIterationsDone", done);

@@ -16,8 +16,8 @@ so keys are unwound, never listed; `end` is reserved (events have `started_at`/`
 
 The patterns that GraphStore reads through `_pattern_frame` (call pairs, placed events, presence,
 participants) have no ORDER BY: `_pattern_frame` sorts their rows by columns that identify each
-row (a link's ends and its identity properties), the same order on both stores, and the store's
-sort of every call at demo --scale 100 was a third of the read.
+row (a link's ends and its identity properties), the same order on both stores, so a sort in the
+store would be done twice.
 """
 
 from __future__ import annotations
