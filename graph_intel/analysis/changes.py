@@ -227,7 +227,7 @@ def change_rows(
         contacts["sources"],
     )
     rows = link_rows + contact_rows
-    # by child, then date (undated last), then what changed: links before contacts, by kind and id
+    # by child, then date (undated last), then what changed: contacts before links, by kind and id
     # (ties had come in the order read, and the store's scans return rows in no fixed order)
     rows.sort(
         key=lambda r: (
