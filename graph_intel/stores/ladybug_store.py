@@ -102,6 +102,24 @@ def ladybug_ddl() -> list[str]:
 _LOAD_STATE_DDL = "CREATE NODE TABLE IF NOT EXISTS LoadState(dataset STRING, started_at STRING, finished BOOLEAN, PRIMARY KEY(dataset))"
 
 
+#: What LadybugDB says when a read-only open finds the recovery a killed writer left to do.
+_RECOVERY_PENDING = "checkpoint recovery is pending"
+
+
+def _database(file: Path, read_only: bool) -> ladybug.Database:
+    """The database, read-only when asked; a writer killed mid-checkpoint leaves a recovery that
+    only a read-write open completes, so a read-only open that meets one opens read-write once
+    (which replays the log and writes nothing else), closes, and opens read-only again. Without
+    this every read command after a killed load would fail until something opened the store to write."""
+    try:
+        return ladybug.Database(str(file), read_only=read_only)
+    except RuntimeError as exc:
+        if not (read_only and _RECOVERY_PENDING in str(exc)):
+            raise
+    ladybug.Database(str(file), read_only=False).close()
+    return ladybug.Database(str(file), read_only=True)
+
+
 class LadybugStore(GraphStore):
     """A GraphStore on an embedded LadybugDB database in the directory `path`."""
 
@@ -114,7 +132,7 @@ class LadybugStore(GraphStore):
                 raise StoreError(missing_store_message(self.path))
             if not read_only:
                 self.path.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path / _DB_FILE), read_only=read_only)
+            self._db = _database(self.path / _DB_FILE, read_only)
             self._conn = ladybug.Connection(self._db)
         except StoreError:
             raise
