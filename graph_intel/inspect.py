@@ -30,9 +30,12 @@ _PLURAL = {
 }
 
 
-@read_command("stats", role="viewer", cli=False)
+@read_command("stats", role="viewer")
 def stats(store: GraphStore) -> dict[str, Any]:
-    """Entities per kind (contract keys: persons, phones, ...), links per kind, and the datasets."""
+    """Count what the store holds: entities by kind, links by kind, datasets.
+
+    Under the contract's keys (persons, phones, ...), with each dataset's record and the loads that
+    did not finish (their counts are partial)."""
     counts = store.counts()
     data: dict[str, Any] = {_PLURAL[e]: counts[e] for e in schema().entities if e in _PLURAL}
     data["links"] = {schema().links[name].canonical: counts[name] for name in schema().links}

@@ -145,6 +145,74 @@ def test_the_api_gains_the_toy_route(toy: None, store_dir: Path, tmp_path: Path)
         assert client.get("/api/v1/toy-count/Person", headers={}).status_code == 401
 
 
+def test_chronology_and_briefing_are_made_from_the_registry_with_their_print_options(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    """Their CLI commands are generated (the registry's, not CLI_COMMANDS); --out, --pdf,
+    --marking and --reference are the command line's alone: the routes never take them."""
+    index = commands.index(summaries=False)
+    assert index[("chronology",)].read and index[("briefing",)].read
+    assert ("chronology",) not in commands.CLI_COMMANDS
+    runner = CliRunner()
+    for words in (["chronology"], ["briefing"]):
+        helped = runner.invoke(app, [*words, "--help"])
+        assert all(o in helped.output for o in ("--out", "--pdf", "--marking", "--reference"))
+    paths = create_app(Settings(store=store_dir, api_db=tmp_path / "api.sqlite")).openapi()  # type: ignore[arg-type]
+    for path in ("/api/v1/chronology/{person}", "/api/v1/briefing/{since}"):
+        names = [p["name"] for p in paths["paths"][path]["get"]["parameters"]]
+        assert not {"out_file", "pdf", "marking", "reference"} & set(names), names
+
+    rows = json.loads(
+        runner.invoke(app, ["chronology", "C1", "--store", str(store_dir), "--json"]).stdout
+    )
+    page = tmp_path / "c1.html"
+    wrote = runner.invoke(
+        app,
+        [
+            "chronology",
+            "C1",
+            "--out",
+            str(page),
+            "--reference",
+            "OP <b>",
+            "--store",
+            str(store_dir),
+            "--json",
+        ],
+    )
+    assert wrote.exit_code == 0, wrote.output
+    done = json.loads(wrote.stdout)
+    assert done["file"] == str(page) and done["rows"] == len(rows) > 0
+    assert "OP &lt;b&gt;" in page.read_text(encoding="utf-8")  # the reference printed, escaped
+    said = runner.invoke(
+        app,
+        [
+            "briefing",
+            "--since",
+            "2011-01-01",
+            "--out",
+            str(tmp_path / "b.html"),
+            "--store",
+            str(store_dir),
+        ],
+    )
+    assert said.exit_code == 0 and "briefing written to" in said.output
+    # a mistake is refused before anything is written: a bad date names its option
+    bad = runner.invoke(
+        app,
+        [
+            "briefing",
+            "--since",
+            "31/13/2011",
+            "--out",
+            str(tmp_path / "x.html"),
+            "--store",
+            str(store_dir),
+        ],
+    )
+    assert bad.exit_code == 2 and "--since" in bad.output and not (tmp_path / "x.html").exists()
+
+
 def _env() -> dict[str, str]:
     import os
 

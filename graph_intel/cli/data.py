@@ -1,4 +1,7 @@
-"""Commands that load and look at data: ingest, demo, stats, show."""
+"""Commands that load and look at data: ingest, demo, stats, show.
+
+`stats` is the read command of graph_intel.inspect, made by graph_intel.cli.generate: only its
+renderer is here. The others are commands of the command line alone (graph_intel.commands.CLI_COMMANDS)."""
 
 from __future__ import annotations
 
@@ -24,8 +27,9 @@ from graph_intel.cli.common import (
     out,
     store_command,
 )
+from graph_intel.cli.generate import Answer, renders
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.inspect import entity_document, stats
+from graph_intel.inspect import entity_document
 from graph_intel.stores import GraphStore
 
 if (
@@ -147,30 +151,31 @@ def demo_cmd(
     emit(result, json, render)
 
 
-def stats_cmd(store: StoreOpt = None, neo4j: Neo4jOpt = None, json: JsonOpt = False) -> None:
-    """Count what the store holds: entities by kind, links by kind, datasets."""
-    with opened(store, neo4j) as graph:
-        data = stats(graph)
-
-    def render(d: dict[str, Any]) -> None:
-        table = Table(title="graph-intel store")
-        table.add_column("what")
-        table.add_column("count", justify="right")
-        for k, v in d.items():
-            if isinstance(v, int):
-                table.add_row(k, f"{v:,}")
-        for k, v in d["links"].items():
-            table.add_row(f"  {k}", f"{v:,}")
-        out.print(table)
-        out.print("datasets: " + ", ".join(d["datasets"]))
-        for item in d.get("incomplete_loads", []):
-            out.print(
-                f"[yellow]incomplete load:[/] {item['dataset']} (begun {item['started_at']}): {item['reason']}"
-            )
-
-    emit(data, json, render)
-    if data.get("incomplete_loads"):
+def _stats_attention(answer: Answer) -> None:
+    """Exit 1 when a load did not finish: the counts are partial (after the JSON or the table)."""
+    if answer.data.get("incomplete_loads"):
         raise typer.Exit(EXIT_ATTENTION)
+
+
+@renders("stats", after_json=_stats_attention)
+def stats_table(answer: Answer) -> None:
+    """Entities by kind, links by kind, the datasets, and any load that did not finish (exit 1)."""
+    d = answer.data
+    table = Table(title="graph-intel store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for k, v in d.items():
+        if isinstance(v, int):
+            table.add_row(k, f"{v:,}")
+    for k, v in d["links"].items():
+        table.add_row(f"  {k}", f"{v:,}")
+    out.print(table)
+    out.print("datasets: " + ", ".join(d["datasets"]))
+    for item in d.get("incomplete_loads", []):
+        out.print(
+            f"[yellow]incomplete load:[/] {item['dataset']} (begun {item['started_at']}): {item['reason']}"
+        )
+    _stats_attention(answer)
 
 
 @store_command

@@ -40,6 +40,7 @@ RENDERER_MODULES = [
     "graph_intel.cli.safeguarding",
     "graph_intel.cli.records",
     "graph_intel.cli.resolve",
+    "graph_intel.cli.data",
 ]
 
 #: Parameter names every generated command takes for itself (a read command may not use them).
@@ -73,15 +74,34 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Writes:
+    """A file the CLI command writes in place of printing its answer, when its option `when` is given.
+
+    `options` are the command line's own (typer parameters, after the read command's own and before
+    --store); `write(store, args)` writes the file from the open store and returns what it wrote
+    (JSON-able); `finish(done, args)` runs once the store is closed (--pdf prints the file) and
+    returns what was written in all; `said(answer)` prints it (--json prints it as JSON; with no
+    `said`, the renderer does: a command that always writes, its option required)."""
+
+    options: tuple[inspect.Parameter, ...]
+    when: str
+    write: Callable[[Any, dict[str, Any]], Any]
+    finish: Callable[[Any, dict[str, Any]], Any] | None = None
+    said: Callable[[Answer], None] | None = None
+
+
+@dataclass(frozen=True)
 class Renderer:
     """A command's human output, and the few things some need besides: `before(args)` checks the
     arguments before the store opens; `gather(store, data, args)` reads more from the open store
-    for the human output; `after_json(answer)` runs after the JSON is printed (an exit status)."""
+    for the human output; `after_json(answer)` runs after the JSON is printed (an exit status);
+    `writes` the file it writes instead, given an option of the command line alone."""
 
     render: Callable[[Answer], None]
     before: Callable[[dict[str, Any]], None] | None = None
     gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None
     after_json: Callable[[Answer], None] | None = None
+    writes: Writes | None = None
 
 
 RENDERERS: dict[tuple[str, ...], Renderer] = {}
@@ -92,11 +112,12 @@ def renders(
     before: Callable[[dict[str, Any]], None] | None = None,
     gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None,
     after_json: Callable[[Answer], None] | None = None,
+    writes: Writes | None = None,
 ) -> Callable[[Callable[[Answer], None]], Callable[[Answer], None]]:
     """Register the function as the renderer of the read command `words`."""
 
     def register(func: Callable[[Answer], None]) -> Callable[[Answer], None]:
-        RENDERERS[words] = Renderer(func, before, gather, after_json)
+        RENDERERS[words] = Renderer(func, before, gather, after_json, writes)
         return func
 
     return register
@@ -160,7 +181,8 @@ def _cli_parameter(p: inspect.Parameter, hint: Any) -> tuple[inspect.Parameter, 
 
 
 def _read_dates(values: dict[str, Any], dated: dict[str, tuple[str, Param]]) -> dict[str, Any]:
-    """The date options read by the one parser (exit 2 naming the option); a day not given is today.
+    """The date options read by the one parser (exit 2 naming the option); a day not given is today
+    (unless its Param says `today=False`).
 
     `values` is changed to hold the ISO text the command is given; the dates themselves are returned."""
     from graph_intel.cli.common import day_option, time_option
@@ -168,7 +190,7 @@ def _read_dates(values: dict[str, Any], dated: dict[str, tuple[str, Param]]) -> 
     read: dict[str, Any] = {}
     for name, (flag, param) in dated.items():
         if param.date == "day":
-            day = day_option(values[name], flag, date.today())
+            day = day_option(values[name], flag, date.today() if param.today else None)
             read[name], values[name] = day, day.isoformat() if day else None
         else:
             moment = time_option(values[name], flag)
@@ -198,29 +220,41 @@ def make_command(command: ReadCommand) -> click.Command:
             made.dated[p.name] = (_flag(p.name, param), param)
     from graph_intel.cli.common import COMMON_OPTIONS
 
-    made.params += COMMON_OPTIONS
+    renderer = RENDERERS.get(command.words) or Renderer(plain)
+    writes = renderer.writes
+    own = [p.name for p in writes.options] if writes is not None else []
+    made.params += [*(writes.options if writes is not None else ()), *COMMON_OPTIONS]
 
     def run(**values: Any) -> None:
         store, neo4j, as_json = values.pop("store"), values.pop("neo4j"), values.pop("json")
-        renderer = RENDERERS.get(command.words) or Renderer(plain)
-        args = {**values, **_read_dates(values, made.dated)}
+        cli_only = {name: values.pop(name) for name in own}
+        args = {**values, **_read_dates(values, made.dated), **cli_only}
         if renderer.before is not None:
             renderer.before(args)
+        # the file the command writes instead of its answer, when its option is given
+        writing = writes if writes is not None and cli_only[writes.when] is not None else None
         extra = None
         # an answer is up to millions of small objects alive until printed (graph_intel.collector)
         with paused():
             with opened(store, neo4j, read_only=True) as graph:
                 try:
-                    data = command.func(graph, **values)
-                    if renderer.gather is not None and not as_json:
-                        extra = renderer.gather(graph, data, args)
+                    if writing is not None:
+                        data = writing.write(graph, args)
+                    else:
+                        data = command.func(graph, **values)
+                        if renderer.gather is not None and not as_json:
+                            extra = renderer.gather(graph, data, args)
                 except ValueError as exc:  # a bad grade, date, basis or argument
                     fail(str(exc))
+            if writing is not None and writing.finish is not None:
+                data = writing.finish(data, args)
             answer = Answer(data, args, store, neo4j, as_json, extra)
             if as_json:
                 sys.stdout.write(to_json(data) + "\n")
-                if renderer.after_json is not None:
+                if renderer.after_json is not None and writing is None:
                     renderer.after_json(answer)
+            elif writing is not None and writing.said is not None:
+                writing.said(answer)
             else:
                 renderer.render(answer)
 

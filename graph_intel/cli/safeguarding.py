@@ -1,13 +1,15 @@
 """Commands of the safeguarding family: missing triggers, CAWNs, chronology, CSE matrix, briefing.
 
-The read commands (missing-triggers, cawn eligible/candidates/breaches, matrix list) are made
-from graph_intel.commands.safeguarding (graph_intel.cli.generate) and keep here only their
-renderers; the commands that write or print (cawn pack, chronology and briefing with --out,
-matrix set/close) are here in full, registered in graph_intel.commands.CLI_COMMANDS.
+The read commands (missing-triggers, cawn eligible/candidates/breaches/pack, chronology, matrix
+list, briefing) are made from graph_intel.commands.safeguarding (graph_intel.cli.generate) and keep
+here only their renderers, with, for the print-ready documents, the options of the command line
+alone and the step that writes the file (`Writes`); the commands that change records (matrix
+set/close) are here in full, registered in graph_intel.commands.CLI_COMMANDS.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,7 +24,6 @@ from graph_intel.cli.common import (
     cell,
     day_option,
     emit,
-    explain_empty,
     fail,
     opened,
     out,
@@ -30,12 +31,9 @@ from graph_intel.cli.common import (
     table,
     written,
 )
-from graph_intel.cli.generate import Answer, renders
-from graph_intel.cli.restricted import IncludeRestrictedOpt
+from graph_intel.cli.generate import Answer, Writes, renders
 from graph_intel.collector import paused
 from graph_intel.commands import DATES
-from graph_intel.commands import safeguarding as sg
-from graph_intel.safeguarding.common import parse_day
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
 
 T = TypeVar("T")
@@ -228,194 +226,148 @@ def breaches(answer: Answer) -> None:
     )
 
 
-def pack_cmd(
-    adult: Annotated[str, typer.Argument(metavar="ADULT", help="The adult's id (or DATASET:ID).")],
-    child: ChildArg,
-    out_file: Annotated[
-        Path, typer.Option("--out", help="The HTML file to write (print-ready: A4, marked, paged).")
-    ],
-    redact: Annotated[
-        bool, typer.Option("--redact", help="Hide third parties (others present, summaries).")
-    ] = False,
-    on: Annotated[
-        str | None,
-        typer.Option(
-            help="State the child's age and eligibility on this date too "
-            "[default: the latest notice or contact]."
-        ),
-    ] = None,
-    include_restricted: IncludeRestrictedOpt = False,
-    pdf: PdfOpt = False,
-    marking: MarkingOpt = None,
-    reference: ReferenceOpt = "",
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
-) -> None:
-    """Write a printable, self-contained CAWN evidence pack for one adult and one child (roles are checked)."""
-    day = day_option(on, "--on")
-    _out_folder(out_file, pdf)
-    data = _printed(
-        _run(
-            store,
-            neo4j,
-            _pack,
-            adult,
-            child,
-            out_file,
-            redact,
-            day.isoformat() if day else None,
-            include_restricted,
-            marking,
-            reference,
-        ),
-        out_file,
-        pdf,
+def _document_options(what: str, required: bool = False) -> tuple[inspect.Parameter, ...]:
+    """The options of the command line alone that make a read command write its print-ready `what`
+    (`required`: --out must be given, the command only writes)."""
+    option = typer.Option(
+        "--out", help=f"Write the print-ready {what} (A4, marked, paged) to this HTML file."
+    )
+    out_opt: Any = Annotated[Path, option] if required else Annotated[Path | None, option]
+    named = inspect.Parameter.KEYWORD_ONLY
+    unset = inspect.Parameter.empty if required else None
+    return (
+        inspect.Parameter("out_file", named, default=unset, annotation=out_opt),
+        inspect.Parameter("pdf", named, default=False, annotation=PdfOpt),
+        inspect.Parameter("marking", named, default=None, annotation=MarkingOpt),
+        inspect.Parameter("reference", named, default="", annotation=ReferenceOpt),
     )
 
-    def render(d: dict[str, Any]) -> None:
-        out.print(
-            f"Evidence pack written to {d['file']}"
-            + (f" and {d['pdf']}" if d.get("pdf") else "")
-            + f" ({d['items']} items"
-            + (
-                f"; {d['restricted_items']} restricted, marked"
-                if d["include_restricted"]
-                else "; restricted material left out"
-            )
-            + f"; marked {d['marking']}).",
-            highlight=False,
-            markup=False,
-        )
-        if not d["items"]:
-            left = "" if d["include_restricted"] else " that is not restricted"
-            say_empty(
-                explain_empty(store, neo4j, f"no contact evidence{left} joins {adult} and {child}")
-            )
 
-    emit(data, json, render)
+def _document_checked(args: dict[str, Any]) -> None:
+    """Before the store opens: --out's folder exists and --pdf has --out (exit 2 with the reason)."""
+    _out_folder(args["out_file"], args["pdf"])
 
 
-def _pack(
-    graph: Any,
-    adult: str,
-    child: str,
-    out_file: Path,
-    redact: bool,
-    on: str | None,
-    include_restricted: bool,
-    marking: str | None,
-    reference: str,
-) -> dict[str, Any]:
-    """The print-ready pack, with --on read as a date (a bad date or a wrong role is a ValueError: exit 2)."""
-    from api.web.printing import write_pack as write_printed
+def _document_printed(done: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """Once the store is closed: with --pdf, the written file printed to a PDF beside it."""
+    return _printed(done, args["out_file"], args["pdf"])
 
-    return write_printed(
+
+def _restricted_said(d: dict[str, Any]) -> str:
+    """How a written document says what it did with restricted material."""
+    if d["include_restricted"]:
+        return f"{d['restricted_items']} restricted, marked"
+    return "restricted material left out"
+
+
+def _pack_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
+    """`cawn pack ADULT CHILD --out FILE.html`: the print-ready pack (a wrong role is a ValueError: exit 2)."""
+    from api.web.printing import write_pack
+
+    return write_pack(
         graph,
-        adult,
-        child,
-        out_file,
-        _imprint(graph, marking, reference),
-        redact=redact,
-        on=parse_day(on) if on else None,
-        include_restricted=include_restricted,
+        args["adult"],
+        args["child"],
+        args["out_file"],
+        _imprint(graph, args["marking"], args["reference"]),
+        redact=args["redact"],
+        on=args["on"],
+        include_restricted=args["include_restricted"],
     )
 
 
-def chronology_cmd(
-    person: Annotated[
-        str, typer.Argument(metavar="PERSON", help="The child's id (or DATASET:ID).")
-    ],
-    include_restricted: IncludeRestrictedOpt = False,
-    out_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", help="Write the print-ready chronology (A4, marked, paged) to this HTML file."
-        ),
-    ] = None,
-    pdf: PdfOpt = False,
-    marking: MarkingOpt = None,
-    reference: ReferenceOpt = "",
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
-) -> None:
-    """Everything touching a child, oldest first, with the recording agency and unacted concerns flagged."""
-    _out_folder(out_file, pdf)
-    if out_file is not None:
-        done = _printed(
-            _run(
-                store,
-                neo4j,
-                _chronology_file,
-                person,
-                out_file,
-                include_restricted,
-                marking,
-                reference,
-            ),
-            out_file,
-            pdf,
+@renders(
+    "cawn",
+    "pack",
+    before=_document_checked,
+    writes=Writes(
+        _document_options("CAWN evidence pack", required=True),
+        "out_file",
+        _pack_file,
+        finish=_document_printed,
+    ),
+)
+def pack_written(answer: Answer) -> None:
+    """What the written pack holds, and why it holds no contact evidence when it holds none
+    (--out is required: the command line always writes the pack)."""
+    d = answer.data
+    out.print(
+        f"Evidence pack written to {d['file']}"
+        + (f" and {d['pdf']}" if d.get("pdf") else "")
+        + f" ({d['items']} items"
+        + (
+            f"; {d['restricted_items']} restricted, marked"
+            if d["include_restricted"]
+            else "; restricted material left out"
         )
-        emit(
-            done,
-            json,
-            lambda d: out.print(
-                f"chronology of {d['person']} written to {d['file']}"
-                + (f" and {d['pdf']}" if d.get("pdf") else "")
-                + f" ({d['rows']} rows; "
-                + (
-                    f"{d['restricted_items']} restricted, marked"
-                    if d["include_restricted"]
-                    else "restricted material left out"
-                )
-                + f"; marked {d['marking']})",
-                highlight=False,
-                markup=False,
-            ),
-        )
-        return
-    data = _run(store, neo4j, sg.chronology_cmd, person, include_restricted=include_restricted)
-
-    def render(d: list[dict[str, Any]]) -> None:
-        rows = [
-            {**r, "what": f"{r['what']}\nRESTRICTED: {r['restricted']}"}
-            if r.get("restricted")
-            else r
-            for r in d
-        ]
-        left = "" if include_restricted else " that is not restricted"
-        _table(
-            rows,
-            ["at", "agency", "source_id", "what"],
-            f"chronology of {person}",
-            lambda: explain_empty(store, neo4j, f"nothing recorded{left} touches {person}"),
-        )
-        if not include_restricted:
-            out.print(
-                "material recorded only by sources with a restrictive handling code is left out "
-                "(--include-restricted includes it, marked)",
-                highlight=False,
+        + f"; marked {d['marking']}).",
+        highlight=False,
+        markup=False,
+    )
+    if not d["items"]:
+        left = "" if d["include_restricted"] else " that is not restricted"
+        say_empty(
+            answer.empty(
+                f"no contact evidence{left} joins {answer.args['adult']} and {answer.args['child']}"
             )
+        )
 
-    emit(data, json, render)
 
-
-def _chronology_file(
-    graph: Any,
-    person: str,
-    out_file: Path,
-    include_restricted: bool,
-    marking: str | None,
-    reference: str,
-) -> dict[str, Any]:
+def _chronology_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
     """`chronology PERSON --out FILE.html`: the print-ready chronology."""
     from api.web.printing import chronology_document, write_chronology
 
     doc = chronology_document(
-        graph, person, _imprint(graph, marking, reference), include_restricted
+        graph,
+        args["person"],
+        _imprint(graph, args["marking"], args["reference"]),
+        args["include_restricted"],
     )
-    return write_chronology(doc, out_file)
+    return write_chronology(doc, args["out_file"])
+
+
+def _chronology_written(answer: Answer) -> None:
+    d = answer.data
+    out.print(
+        f"chronology of {d['person']} written to {d['file']}"
+        + (f" and {d['pdf']}" if d.get("pdf") else "")
+        + f" ({d['rows']} rows; {_restricted_said(d)}; marked {d['marking']})",
+        highlight=False,
+        markup=False,
+    )
+
+
+@renders(
+    "chronology",
+    before=_document_checked,
+    writes=Writes(
+        _document_options("chronology"),
+        "out_file",
+        _chronology_file,
+        finish=_document_printed,
+        said=_chronology_written,
+    ),
+)
+def chronology(answer: Answer) -> None:
+    """The child's chronology, oldest first, restricted items marked; or why it is empty."""
+    person, include_restricted = answer.args["person"], answer.args["include_restricted"]
+    rows = [
+        {**r, "what": f"{r['what']}\nRESTRICTED: {r['restricted']}"} if r.get("restricted") else r
+        for r in answer.data
+    ]
+    left = "" if include_restricted else " that is not restricted"
+    _table(
+        rows,
+        ["at", "agency", "source_id", "what"],
+        f"chronology of {person}",
+        lambda: answer.empty(f"nothing recorded{left} touches {person}"),
+    )
+    if not include_restricted:
+        out.print(
+            "material recorded only by sources with a restrictive handling code is left out "
+            "(--include-restricted includes it, marked)",
+            highlight=False,
+        )
 
 
 def matrix_set_cmd(
@@ -523,113 +475,77 @@ def matrix_list(answer: Answer) -> None:
     )
 
 
-def briefing_cmd(
-    since: Annotated[str, typer.Option("--since", help=f"What is new since this day ({DATES}).")],
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help=f"Up to the end of this day ({DATES}) [default: today]."),
-    ] = None,
-    include_restricted: IncludeRestrictedOpt = False,
-    out_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", help="Write the print-ready briefing (A4, marked, paged) to this HTML file."
-        ),
-    ] = None,
-    pdf: PdfOpt = False,
-    marking: MarkingOpt = None,
-    reference: ReferenceOpt = "",
-    store: StoreOpt = None,
-    neo4j: Neo4jOpt = None,
-    json: JsonOpt = False,
-) -> None:
-    """The hub briefing: per child on the matrix, new adults, missing episodes, triggers, breaches, reviews."""
-    start, end = _day(since, "--since"), _day(as_of, "--as-of")
-    _out_folder(out_file, pdf)
-    if out_file is not None:
-        _briefing_file(
-            store, neo4j, start, end, out_file, pdf, marking, reference, include_restricted, json
-        )
-        return
-    data = _run(
-        store, neo4j, sg.briefing_cmd, start.isoformat(), end.isoformat(), include_restricted
-    )
-
-    def render(d: dict[str, Any]) -> None:
-        rows = [
-            {
-                **c,
-                "breaches": "\n".join(_breach(b) for b in c.get("breaches") or []),
-                "nrm": "yes" if c.get("nrm_referral") else "no",
-                "quiet": (c.get("no_new_intelligence") or {}).get("prompt") or "",
-            }
-            for c in d["children"]
-        ]
-        _table(
-            rows,
-            [
-                "person_id",
-                "rag",
-                "lead_worker",
-                "nrm",
-                "new_adults",
-                "new_missing",
-                "triggers",
-                "breaches",
-                "review_due",
-                "quiet",
-            ],
-            f"hub briefing since {written(start)}, as of {written(end)}",
-            lambda: (
-                "no children on the matrix, so there is no one to brief on: add them with "
-                "'graph-intel matrix set CHILD RAG'"
-            ),
-        )
-        _victims(d.get("possible_victims") or [])
-
-    emit(data, json, render)
-
-
-def _briefing_file(
-    store: Path | None,
-    neo4j: str | None,
-    start: date,
-    end: date,
-    out_file: Path,
-    pdf: bool,
-    marking: str | None,
-    reference: str,
-    include_restricted: bool,
-    json: bool,
-) -> None:
+def _briefing_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
     """`briefing --out FILE.html [--pdf]`: the hub's print-ready briefing, written from the command line."""
     from api.web.printing import write_briefing
     from api.web.views import briefing_document
 
-    def written_file(graph: Any) -> dict[str, Any]:
-        imprint = _imprint(graph, marking, reference)
-        doc = briefing_document(
-            graph,
-            start,
-            end,
-            produced_by=imprint.produced_by,
-            marking=imprint.marking,
-            reference=reference,
-            include_restricted=include_restricted,
-        )
-        return write_briefing(doc, out_file)
+    imprint = _imprint(graph, args["marking"], args["reference"])
+    doc = briefing_document(
+        graph,
+        args["since"],
+        args["as_of"],
+        produced_by=imprint.produced_by,
+        marking=imprint.marking,
+        reference=args["reference"],
+        include_restricted=args["include_restricted"],
+    )
+    return write_briefing(doc, args["out_file"])
 
-    done = _printed(_run(store, neo4j, written_file), out_file, pdf)
-    emit(
-        done,
-        json,
-        lambda d: out.print(
-            f"briefing written to {d['file']}"
-            + (f" and {d['pdf']}" if d.get("pdf") else "")
-            + f" ({d['children']} children, marked {d['marking']})",
-            highlight=False,
+
+def _briefing_written(answer: Answer) -> None:
+    d = answer.data
+    out.print(
+        f"briefing written to {d['file']}"
+        + (f" and {d['pdf']}" if d.get("pdf") else "")
+        + f" ({d['children']} children, marked {d['marking']})",
+        highlight=False,
+    )
+
+
+@renders(
+    "briefing",
+    before=_document_checked,
+    writes=Writes(
+        _document_options("briefing"),
+        "out_file",
+        _briefing_file,
+        finish=_document_printed,
+        said=_briefing_written,
+    ),
+)
+def briefing(answer: Answer) -> None:
+    """Per child on the matrix, what is new and due, then the children recorded as offenders; or why none."""
+    rows = [
+        {
+            **c,
+            "breaches": "\n".join(_breach(b) for b in c.get("breaches") or []),
+            "nrm": "yes" if c.get("nrm_referral") else "no",
+            "quiet": (c.get("no_new_intelligence") or {}).get("prompt") or "",
+        }
+        for c in answer.data["children"]
+    ]
+    _table(
+        rows,
+        [
+            "person_id",
+            "rag",
+            "lead_worker",
+            "nrm",
+            "new_adults",
+            "new_missing",
+            "triggers",
+            "breaches",
+            "review_due",
+            "quiet",
+        ],
+        f"hub briefing since {written(answer.args['since'])}, as of {written(answer.args['as_of'])}",
+        lambda: (
+            "no children on the matrix, so there is no one to brief on: add them with "
+            "'graph-intel matrix set CHILD RAG'"
         ),
     )
+    _victims(answer.data.get("possible_victims") or [])
 
 
 def _victims(rows: list[dict[str, Any]]) -> None:

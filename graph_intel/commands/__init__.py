@@ -53,7 +53,8 @@ class Param:
     `--<name with dashes>` (a parameter without a default given a flag is a required option);
     `metavar` an argument's name in the usage line; `minimum` the least value an integer takes;
     `date` "day" or "time" when it is a date read by the one date parser (the CLI refuses a bad
-    one naming the option, exit 2, and passes it on as ISO text; a day not given is today).
+    one naming the option, exit 2, and passes it on as ISO text; a day not given is today, unless
+    `today` is False: then it is left unset, for the command's own default).
     """
 
     help: str = ""
@@ -61,6 +62,7 @@ class Param:
     metavar: str | None = None
     minimum: int | float | None = None
     date: Literal["day", "time"] | None = None
+    today: bool = True
 
 
 #: The date forms every date option takes.
@@ -102,15 +104,11 @@ COMMAND_MODULES = [
 CLI_COMMANDS: dict[tuple[str, ...], str] = {
     ("ingest",): "graph_intel.cli.data:ingest_cmd",
     ("demo",): "graph_intel.cli.data:demo_cmd",
-    ("stats",): "graph_intel.cli.data:stats_cmd",
     ("show",): "graph_intel.cli.data:show_cmd",
     ("schema",): "graph_intel.cli.data:schema_cmd",
     ("export",): "graph_intel.cli.data:export_cmd",
     ("quarantine",): "graph_intel.cli.quarantine:quarantine_app",
     ("import",): "graph_intel.cli.imports:import_app",
-    ("cawn", "pack"): "graph_intel.cli.safeguarding:pack_cmd",
-    ("chronology",): "graph_intel.cli.safeguarding:chronology_cmd",
-    ("briefing",): "graph_intel.cli.safeguarding:briefing_cmd",
     ("matrix", "set"): "graph_intel.cli.safeguarding:matrix_set_cmd",
     ("matrix", "close"): "graph_intel.cli.safeguarding:matrix_close_cmd",
     ("network",): "graph_intel.cli.network:network_cmd",

@@ -56,7 +56,7 @@ def cawn_breaches_cmd(store: GraphStore) -> list[dict[str, Any]]:
     return breaches(store)
 
 
-@read_command("chronology", role="viewer", cli=False)
+@read_command("chronology", role="viewer")
 def chronology_cmd(
     store: GraphStore,
     person: Annotated[str, Param("The child's id (or DATASET:ID).", metavar="PERSON")],
@@ -93,9 +93,17 @@ def matrix_list_cmd(
     return matrix_list(store, parse_day(as_of), include_closed=closed, quiet_days=quiet_days)
 
 
-@read_command("briefing", role="viewer", cli=False)
+@read_command("briefing", role="viewer")
 def briefing_cmd(
-    store: GraphStore, since: str, as_of: str | None = None, include_restricted: bool = False
+    store: GraphStore,
+    since: Annotated[
+        str, Param(f"What is new since this day ({DATES}).", flag="--since", date="day")
+    ],
+    as_of: Annotated[
+        str | None,
+        Param(f"Up to the end of this day ({DATES}) [default: today].", flag="--as-of", date="day"),
+    ] = None,
+    include_restricted: IncludeRestrictedOpt = False,
 ) -> dict[str, Any]:
     """Per child on the matrix: new adults, new missing episodes, triggers, breaches and reviews due."""
     return briefing(
@@ -113,16 +121,28 @@ def referral_prompts_cmd(store: GraphStore, on: OnOpt = None) -> list[dict[str, 
     return referral_prompts(store, parse_day(on))
 
 
-@read_command("cawn", "pack", role="analyst", cli=False)
+@read_command("cawn", "pack", role="analyst")
 def cawn_pack_cmd(
     store: GraphStore,
-    adult: str,
-    child: str,
-    redact: bool = False,
-    on: str | None = None,
-    include_restricted: bool = False,
+    adult: Annotated[str, Param("The adult's id (or DATASET:ID).", metavar="ADULT")],
+    child: Annotated[str, Param("The child's id (or DATASET:ID).", metavar="CHILD")],
+    redact: Annotated[
+        bool, Param("Hide third parties (others present, summaries).", flag="--redact")
+    ] = False,
+    on: Annotated[
+        str | None,
+        Param(
+            "State the child's age and eligibility on this date too "
+            "[default: the latest notice or contact].",
+            date="day",
+            today=False,
+        ),
+    ] = None,
+    include_restricted: IncludeRestrictedOpt = False,
 ) -> dict[str, Any]:
-    """What the CAWN evidence pack for one adult and one child shows, as JSON (roles checked: a wrong one is refused)."""
+    """The CAWN evidence pack for one adult and one child (roles are checked: a wrong one is refused).
+
+    Over HTTP, what it shows, as JSON; on the command line, a printable, self-contained file (--out)."""
     data = pack_data(
         store,
         adult,
