@@ -19,6 +19,7 @@ exploitation, never an offender: see `offender_prompts`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -150,7 +151,11 @@ class Ages:
         Vectorised over the facts (one hash lookup of the keys, dates as datetime64 arrays): it is
         called on every fact of a store, so nothing here may box a value per fact into Python.
         """
-        where = positions(keys, self.keys)
+        return self.status_at(positions(keys, self.keys), at)
+
+    def status_at(self, where: np.ndarray, at: Iterable[Any]) -> np.ndarray:
+        """`status` of the persons at positions `where` in `keys` (positions(); -1 where unknown):
+        for a caller that needs the positions too (see `ranks`)."""
         known = where >= 0
         safe = np.where(known, where, 0)
         when = _stamps(at if isinstance(at, pd.Series) else pd.Series(list(at), dtype=object))
@@ -169,6 +174,17 @@ class Ages:
         code = np.where(known, self._base[safe], _POSSIBLE_CODE)
         code = np.where(known & has_age, np.where(age < ADULT_AGE, _CHILD_CODE, _ADULT_CODE), code)
         return _STATUS_NAMES[code]
+
+    @functools.cached_property
+    def ranks(self) -> tuple[np.ndarray, pa.Array]:
+        """Each person's rank among the keys in string order (by position in `keys`), and the keys
+        in that order: integer codes that compare as the keys do (Python's and Arrow's order: by
+        code point), so pairs can be oriented and told apart without comparing strings."""
+        keys = np.asarray(self.keys.to_numpy(dtype=object))
+        order = np.argsort(keys, kind="stable")
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[order] = np.arange(len(keys), dtype=np.int64)
+        return rank, pa.array(keys[order], type=pa.string())
 
     def is_child(self, keys: Iterable[Any], at: Iterable[Any]) -> np.ndarray:
         """True where the person is a child on the fact's date."""

@@ -323,3 +323,88 @@ def test_hotspots_of_a_hand_built_case_equal_the_per_place_reference(
     assert all(row["by_weekday"]["Sun"] == 1 and row["by_weekday"]["Mon"] == 1 for row in busy)
     assert all(row["children"] == 1 and row["adults"] == 1 for row in busy)
     assert sorted(row["event_ids"] for row in got) == [["E1", "E2", "E3"]] * 2 + [["E4"]] * 2
+
+
+def reference_contact_pairs(
+    contacts: pd.DataFrame, rule: Ages, child_things: set[str]
+) -> pd.DataFrame:
+    """The earlier _contact_pairs: filter, orient by comparing the strings, drop repeats, filter again."""
+    c = contacts[contacts["kind"].isin(groups_mod.JOINING_CONTACTS)]
+    c = c[rule.is_adult(c["a"], c["at"]) & rule.is_adult(c["b"], c["at"])]
+    a, b = c["a"].to_numpy(dtype=object), c["b"].to_numpy(dtype=object)
+    swap = b < a
+    c = c.assign(a=np.where(swap, b, a), b=np.where(swap, a, b)).drop_duplicates(
+        subset=["a", "b", "kind", "ref_key", "via"]
+    )
+    c = c[~groups_mod._via_child(c["via"], child_things)]
+    c = c[(c["kind"] != "link") | c["detail"].isin(groups_mod.JOINING_ASSOCIATIONS)]
+    links = (c["kind"] == "link").to_numpy(dtype=bool)
+    fact = c["kind"].copy()
+    if links.any():
+        basis = groups_mod.link_basis(c["ref_key"][links])
+        detail = c["detail"][links]
+        fact[links] = detail.where(basis.eq(groups_mod.DEFAULT_BASIS), detail + ":" + basis)
+    kind = c["ref_entity"].map({"Event": "event", "Exhibit": "exhibit", "Link": "link"})
+    return pd.DataFrame(
+        {
+            "a": c["a"],
+            "b": c["b"],
+            "fact": fact,
+            "kind": kind,
+            "ref_key": c["ref_key"],
+            "at": c["at"],
+            "sources": c["sources"],
+        }
+    )
+
+
+def test_contact_pairs_of_a_hand_built_case_equal_the_string_reference() -> None:
+    """Pairs in both directions, the same meeting written twice, a child's phone in between, a child
+    on one date and an adult on a later one, a person the store does not hold, a link of a kind that
+    joins no one, keys whose string order differs from their numbers (a10 before a9)."""
+    people = pd.DataFrame(
+        {
+            "date_of_birth": ["1980-01-01", "1975-06-01", "1990-03-03", "1999-01-01", "2001-05-05"],
+            "category": ["suspect", "suspect", "suspect", "child", "suspect"],
+            "first_seen": [None] * 5,
+        },
+        index=pd.Index(["d:a9", "d:a10", "d:b1", "d:c1", "d:a2"], name="key"),
+    )
+    rule = Ages(people)
+    rows = [
+        # a, b, kind, detail, at, ref_entity, ref_key, via, sources
+        ("d:a9", "d:a10", "call", "voice", "2011-01-01", "Event", "d:E1", "d:P1 -> d:P2", ["S1"]),
+        ("d:a10", "d:a9", "message", "sms", "2011-01-02", "Event", "d:E2", "d:P2 -> d:P1", ["S2"]),
+        ("d:a9", "d:a10", "together", "sighting", "2011-01-03", "Event", "d:E3", None, ["S1"]),
+        ("d:a10", "d:a9", "together", "sighting", "2011-01-03", "Event", "d:E3", None, ["S3"]),
+        ("d:a9", "d:b1", "call", "voice", "2011-01-04", "Event", "d:E4", "d:P1 -> d:PC", ["S1"]),
+        ("d:a9", "d:a2", "call", "voice", "2012-01-01", "Event", "d:E5", "d:P1 -> d:P5", ["S1"]),
+        ("d:a9", "d:a2", "call", "voice", "2020-01-01", "Event", "d:E6", "d:P1 -> d:P5", ["S1"]),
+        ("d:a9", "d:c1", "call", "voice", "2011-01-05", "Event", "d:E7", "d:P1 -> d:P4", ["S1"]),
+        ("d:a9", "d:x9", "call", "voice", "2011-01-05", "Event", "d:E8", "d:P1 -> d:P9", ["S1"]),
+        ("d:b1", "d:a10", "link", "associate_of", "2011-02-01", "Link", "d:L1", None, ["S2"]),
+        ("d:b1", "d:a9", "link", "victim_of", "2011-02-01", "Link", "d:L2", None, ["S2"]),
+        (
+            "d:a2",
+            "d:b1",
+            "handset_contact",
+            "saved",
+            "2020-02-01",
+            "Exhibit",
+            "d:X1",
+            "d:P5",
+            ["S4"],
+        ),
+        ("d:a10", "d:a9", "unknown_kind", "", "2011-01-01", "Event", "d:E9", None, ["S1"]),
+    ]
+    columns = ["a", "b", "kind", "detail", "at", "ref_entity", "ref_key", "via", "sources"]
+    contacts = pd.DataFrame(rows, columns=columns)
+    contacts["at"] = pd.to_datetime(contacts["at"])
+    child_things = {"d:PC"}
+    got = groups_mod._contact_pairs(contacts, rule, child_things).reset_index(drop=True)
+    want = reference_contact_pairs(contacts, rule, child_things).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+    assert ("d:a10", "d:a9") in set(zip(got["a"], got["b"], strict=True))  # "d:a10" < "d:a9"
+    assert list(got["ref_key"]).count("d:E3") == 1  # the meeting written both ways, once
+    assert "d:E5" not in set(got["ref_key"]) and "d:E6" in set(got["ref_key"])  # a2 a child in 2012
+    assert not {"d:E4", "d:E7", "d:E8", "d:L2", "d:E9"} & set(got["ref_key"])
