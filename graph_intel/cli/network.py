@@ -19,8 +19,8 @@ from graph_intel.cli.common import (
     time_option,
     written,
 )
+from graph_intel.cli.printed import MarkingOpt, PdfOpt, ReferenceOpt, imprint, with_pdf
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.cli.safeguarding import _imprint, _printed
 
 _KIND_HELP = (
     "person, phone, vehicle, location or event (the network around it); group (ID is "
@@ -63,22 +63,9 @@ def network_cmd(
     ] = False,
     budget: Annotated[int, typer.Option(min=10, help="Aggregate above this many entities.")] = 1500,
     include_restricted: IncludeRestrictedOpt = False,
-    pdf: Annotated[
-        bool,
-        typer.Option(
-            "--pdf", help="Also print the page to a PDF beside it, through headless Chromium."
-        ),
-    ] = False,
-    marking: Annotated[
-        str | None,
-        typer.Option(
-            "--marking",
-            help="Protective marking on every printed page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].",
-        ),
-    ] = None,
-    reference: Annotated[
-        str, typer.Option("--reference", help="Case or operation reference printed on every page.")
-    ] = "",
+    pdf: PdfOpt = False,
+    marking: MarkingOpt = None,
+    reference: ReferenceOpt = "",
     store: StoreOpt = None,
     neo4j: Neo4jOpt = None,
     json: JsonOpt = False,
@@ -115,8 +102,8 @@ def network_cmd(
                 page = network(graph, kind, ident, hops=hops, **common)
         except (FilterError, KeyError) as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
-        imprint = _imprint(graph, marking, reference)
-    page.print_css, page.marking = imprint.css(), imprint.marking
+        stamp = imprint(graph, marking, reference)
+    page.print_css, page.marking = stamp.css(), stamp.marking
     page.write_html(str(out_file))
     result = {
         "file": str(out_file),
@@ -124,10 +111,10 @@ def network_cmd(
         "edges": len(page.edges),
         "notes": page.notes,
         "include_restricted": include_restricted,
-        "marking": imprint.marking,
+        "marking": stamp.marking,
     }
     if pdf:
-        result = _printed(result, out_file, pdf, settle_ms=5000)
+        result = with_pdf(result, out_file, pdf, settle_ms=5000)
 
     def render(data: dict[str, Any]) -> None:
         window = "".join(

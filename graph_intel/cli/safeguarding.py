@@ -9,7 +9,6 @@ set/close) are here in full, registered in graph_intel.commands.CLI_COMMANDS.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from graph_intel.cli import printed
 from graph_intel.cli.common import (
     JsonOpt,
     Neo4jOpt,
@@ -31,7 +31,7 @@ from graph_intel.cli.common import (
     table,
     written,
 )
-from graph_intel.cli.generate import Answer, Writes, renders
+from graph_intel.cli.generate import Answer, renders
 from graph_intel.collector import paused
 from graph_intel.commands import DATES
 from graph_intel.safeguarding.matrix import MatrixError, close, set_status
@@ -90,69 +90,10 @@ def _breach(b: Any) -> str:
     return f"{cell(b.get('served_on'))} (served {written(b.get('served_at'))}): {evidence}"
 
 
-#: How every date option is read (loaders.values.dates.parse_date_option).
-
-
-#: The options of every print-ready document (briefing, pack, chronology; network has its own copy).
-PdfOpt = Annotated[
-    bool,
-    typer.Option(
-        "--pdf", help="With --out: also print it to a PDF beside it, through headless Chromium."
-    ),
-]
-MarkingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--marking",
-        help="Protective marking on every page [default: $GRAPH_INTEL_PROTECTIVE_MARKING or OFFICIAL-SENSITIVE].",
-    ),
-]
-ReferenceOpt = Annotated[
-    str, typer.Option("--reference", help="Case or operation reference printed on every page.")
-]
-
 #: The arguments and options several commands here share, declared once.
 ChildArg = Annotated[str, typer.Argument(metavar="CHILD", help="The child's id (or DATASET:ID).")]
 AgencyOpt = Annotated[str, typer.Option(help="Agency recording it.")]
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why.")]
-
-
-def _imprint(graph: Any, marking: str | None, reference: str) -> Any:
-    """What every printed page says: the marking (configured by default), who produced it, the data's as-of date."""
-    import getpass
-
-    from api.web.printing import Imprint
-    from api.web.views import as_of
-    from graph_intel.settings import Settings
-
-    return Imprint(
-        marking=marking or Settings().protective_marking,
-        produced_by=getpass.getuser(),
-        as_of=as_of(graph),
-        reference=reference,
-    )
-
-
-def _printed(done: dict[str, Any], out_file: Path, pdf: bool, settle_ms: int = 0) -> dict[str, Any]:
-    """With --pdf, print the written HTML file to a PDF beside it (exit 2 with the reason when it cannot)."""
-    if pdf:
-        from api.web.printing import print_pdf
-
-        try:
-            done["pdf"] = str(
-                print_pdf(out_file, out_file.with_suffix(".pdf"), settle_ms=settle_ms)
-            )
-        except (FileNotFoundError, RuntimeError, OSError, TimeoutError) as exc:
-            fail(f"--pdf: {exc}")
-    return done
-
-
-def _out_folder(out_file: Path | None, pdf: bool) -> None:
-    """--out's folder must exist, and --pdf needs --out (exit 2 with the reason)."""
-    if pdf and out_file is None:
-        fail("--pdf needs --out FILE.html: the PDF is printed from that file and written beside it")
-    if out_file is not None and not out_file.parent.is_dir():
-        fail(f"--out: the folder {out_file.parent} does not exist")
 
 
 def _day(value: str | None, option: str) -> date:
@@ -226,40 +167,6 @@ def breaches(answer: Answer) -> None:
     )
 
 
-def _document_options(what: str, required: bool = False) -> tuple[inspect.Parameter, ...]:
-    """The options of the command line alone that make a read command write its print-ready `what`
-    (`required`: --out must be given, the command only writes)."""
-    option = typer.Option(
-        "--out", help=f"Write the print-ready {what} (A4, marked, paged) to this HTML file."
-    )
-    out_opt: Any = Annotated[Path, option] if required else Annotated[Path | None, option]
-    named = inspect.Parameter.KEYWORD_ONLY
-    unset = inspect.Parameter.empty if required else None
-    return (
-        inspect.Parameter("out_file", named, default=unset, annotation=out_opt),
-        inspect.Parameter("pdf", named, default=False, annotation=PdfOpt),
-        inspect.Parameter("marking", named, default=None, annotation=MarkingOpt),
-        inspect.Parameter("reference", named, default="", annotation=ReferenceOpt),
-    )
-
-
-def _document_checked(args: dict[str, Any]) -> None:
-    """Before the store opens: --out's folder exists and --pdf has --out (exit 2 with the reason)."""
-    _out_folder(args["out_file"], args["pdf"])
-
-
-def _document_printed(done: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
-    """Once the store is closed: with --pdf, the written file printed to a PDF beside it."""
-    return _printed(done, args["out_file"], args["pdf"])
-
-
-def _restricted_said(d: dict[str, Any]) -> str:
-    """How a written document says what it did with restricted material."""
-    if d["include_restricted"]:
-        return f"{d['restricted_items']} restricted, marked"
-    return "restricted material left out"
-
-
 def _pack_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
     """`cawn pack ADULT CHILD --out FILE.html`: the print-ready pack (a wrong role is a ValueError: exit 2)."""
     from api.web.printing import write_pack
@@ -269,38 +176,21 @@ def _pack_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
         args["adult"],
         args["child"],
         args["out_file"],
-        _imprint(graph, args["marking"], args["reference"]),
+        printed.imprint(graph, args["marking"], args["reference"]),
         redact=args["redact"],
         on=args["on"],
         include_restricted=args["include_restricted"],
     )
 
 
-@renders(
-    "cawn",
-    "pack",
-    before=_document_checked,
-    writes=Writes(
-        _document_options("CAWN evidence pack", required=True),
-        "out_file",
-        _pack_file,
-        finish=_document_printed,
-    ),
-)
+@renders("cawn", "pack", **printed.document("CAWN evidence pack", _pack_file, required=True))
 def pack_written(answer: Answer) -> None:
     """What the written pack holds, and why it holds no contact evidence when it holds none
     (--out is required: the command line always writes the pack)."""
     d = answer.data
     out.print(
-        f"Evidence pack written to {d['file']}"
-        + (f" and {d['pdf']}" if d.get("pdf") else "")
-        + f" ({d['items']} items"
-        + (
-            f"; {d['restricted_items']} restricted, marked"
-            if d["include_restricted"]
-            else "; restricted material left out"
-        )
-        + f"; marked {d['marking']}).",
+        printed.wrote("Evidence pack", d)
+        + f" ({d['items']} items; {printed.restricted_said(d)}; marked {d['marking']}).",
         highlight=False,
         markup=False,
     )
@@ -320,7 +210,7 @@ def _chronology_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
     doc = chronology_document(
         graph,
         args["person"],
-        _imprint(graph, args["marking"], args["reference"]),
+        printed.imprint(graph, args["marking"], args["reference"]),
         args["include_restricted"],
     )
     return write_chronology(doc, args["out_file"])
@@ -329,25 +219,14 @@ def _chronology_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
 def _chronology_written(answer: Answer) -> None:
     d = answer.data
     out.print(
-        f"chronology of {d['person']} written to {d['file']}"
-        + (f" and {d['pdf']}" if d.get("pdf") else "")
-        + f" ({d['rows']} rows; {_restricted_said(d)}; marked {d['marking']})",
+        printed.wrote(f"chronology of {d['person']}", d)
+        + f" ({d['rows']} rows; {printed.restricted_said(d)}; marked {d['marking']})",
         highlight=False,
         markup=False,
     )
 
 
-@renders(
-    "chronology",
-    before=_document_checked,
-    writes=Writes(
-        _document_options("chronology"),
-        "out_file",
-        _chronology_file,
-        finish=_document_printed,
-        said=_chronology_written,
-    ),
-)
+@renders("chronology", **printed.document("chronology", _chronology_file, _chronology_written))
 def chronology(answer: Answer) -> None:
     """The child's chronology, oldest first, restricted items marked; or why it is empty."""
     person, include_restricted = answer.args["person"], answer.args["include_restricted"]
@@ -480,7 +359,7 @@ def _briefing_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
     from api.web.printing import write_briefing
     from api.web.views import briefing_document
 
-    imprint = _imprint(graph, args["marking"], args["reference"])
+    imprint = printed.imprint(graph, args["marking"], args["reference"])
     doc = briefing_document(
         graph,
         args["since"],
@@ -496,24 +375,12 @@ def _briefing_file(graph: Any, args: dict[str, Any]) -> dict[str, Any]:
 def _briefing_written(answer: Answer) -> None:
     d = answer.data
     out.print(
-        f"briefing written to {d['file']}"
-        + (f" and {d['pdf']}" if d.get("pdf") else "")
-        + f" ({d['children']} children, marked {d['marking']})",
+        printed.wrote("briefing", d) + f" ({d['children']} children, marked {d['marking']})",
         highlight=False,
     )
 
 
-@renders(
-    "briefing",
-    before=_document_checked,
-    writes=Writes(
-        _document_options("briefing"),
-        "out_file",
-        _briefing_file,
-        finish=_document_printed,
-        said=_briefing_written,
-    ),
-)
+@renders("briefing", **printed.document("briefing", _briefing_file, _briefing_written))
 def briefing(answer: Answer) -> None:
     """Per child on the matrix, what is new and due, then the children recorded as offenders; or why none."""
     rows = [
