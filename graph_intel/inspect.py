@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from graph_intel.commands import read_command
+from graph_intel.commands import Param, read_command
 from graph_intel.handling import Handling, RestrictedView
 from graph_intel.refs import ref_json, resolve, split_key
 from graph_intel.schema import schema
@@ -82,10 +82,24 @@ WITHHELD = (
 )
 
 
-@read_command("show", role="viewer", cli=False)
-def show_entity(store: GraphStore, kind: str, ident: str, history: bool = False) -> dict[str, Any]:
-    """The contract's `show` document: properties and every link, each with its source and dates
-    (restricted material as `entity_document` says: left out through a restricted view, else marked)."""
+@read_command("show", role="viewer")
+def show_entity(
+    store: GraphStore,
+    kind: Annotated[
+        str, Param("person, phone, vehicle, location, event or report.", metavar="KIND")
+    ],
+    ident: Annotated[str, Param("The id, or DATASET:ID where ambiguous.", metavar="ID")],
+    history: Annotated[
+        bool,
+        Param(
+            "Also the record's earlier versions: what each later load changed.", flag="--history"
+        ),
+    ] = False,
+) -> dict[str, Any]:
+    """One entity: its properties, and every link with its source and dates.
+
+    Restricted material is left out for the viewer role, and on the command line unless
+    --include-restricted is given; otherwise it is marked with its handling conditions."""
     return entity_document(store, kind, ident, history)
 
 

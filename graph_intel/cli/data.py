@@ -1,10 +1,12 @@
 """Commands that load and look at data: ingest, demo, stats, show.
 
-`stats` is the read command of graph_intel.inspect, made by graph_intel.cli.generate: only its
-renderer is here. The others are commands of the command line alone (graph_intel.commands.CLI_COMMANDS)."""
+`stats` and `show` are read commands of graph_intel.inspect, made by graph_intel.cli.generate:
+only their renderers are here (show's with --include-restricted, of the command line alone: the
+restricted view unless it is given). The others are commands of the command line alone (graph_intel.commands.CLI_COMMANDS)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +31,6 @@ from graph_intel.cli.common import (
 )
 from graph_intel.cli.generate import Answer, renders
 from graph_intel.cli.restricted import IncludeRestrictedOpt
-from graph_intel.inspect import entity_document
 from graph_intel.stores import GraphStore
 
 if (
@@ -178,67 +179,71 @@ def stats_table(answer: Answer) -> None:
     _stats_attention(answer)
 
 
-@store_command
-def show_cmd(
-    kind: Annotated[str, typer.Argument(help="person, phone, vehicle, location, event or report.")],
-    ident: Annotated[
-        str, typer.Argument(metavar="ID", help="The id, or DATASET:ID where ambiguous.")
-    ],
-    history: Annotated[
-        bool,
-        typer.Option(
-            "--history", help="Also the record's earlier versions: what each later load changed."
+def _show(store: GraphStore, args: dict[str, Any]) -> dict[str, Any]:
+    """`show` on the command line: the id found in the whole store, then restricted material left
+    out unless --include-restricted (graph_intel.inspect.entity_document)."""
+    from graph_intel.inspect import entity_document
+
+    return entity_document(
+        store,
+        args["kind"],
+        args["ident"],
+        history=args["history"],
+        leave_out_restricted=not args["include_restricted"],
+    )
+
+
+@renders(
+    "show",
+    options=(
+        inspect.Parameter(
+            "include_restricted",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=IncludeRestrictedOpt,
         ),
-    ] = False,
-    include_restricted: IncludeRestrictedOpt = False,
-    *,
-    where: Where,
-) -> None:
-    """One entity: its properties, and every link with its source and dates."""
-    with where.opened() as graph:
-        data = entity_document(
-            graph, kind, ident, history=history, leave_out_restricted=not include_restricted
+    ),
+    call=_show,
+)
+def show_entity(answer: Answer) -> None:
+    """The entity's properties, its links with source and dates, and its earlier versions if asked."""
+    d, include_restricted = answer.data, answer.args["include_restricted"]
+    out.print(f"[bold]{d['kind']} {d['id']}[/]")
+    if d.get("restricted"):
+        out.print(f"  RESTRICTED: {d['restricted']}", highlight=False, markup=False)
+    for k, v in d["properties"].items():
+        if v not in (None, [], ""):
+            out.print(f"  {k}: {v}", highlight=False, markup=False)
+    if not d["links"]:
+        out.print(
+            f"no links: nothing recorded joins this {d['kind']} to anything else"
+            + ("" if include_restricted else " that is not restricted"),
+            highlight=False,
         )
-
-    def render(d: dict[str, Any]) -> None:
-        out.print(f"[bold]{d['kind']} {d['id']}[/]")
-        if d.get("restricted"):
-            out.print(f"  RESTRICTED: {d['restricted']}", highlight=False, markup=False)
-        for k, v in d["properties"].items():
-            if v not in (None, [], ""):
-                out.print(f"  {k}: {v}", highlight=False, markup=False)
-        if not d["links"]:
-            out.print(
-                f"no links: nothing recorded joins this {d['kind']} to anything else"
-                + ("" if include_restricted else " that is not restricted"),
-                highlight=False,
+    else:
+        table = Table()
+        for c in ("link", "kind", "id", "source", "seen"):
+            table.add_column(c, overflow="fold")
+        for link in d["links"]:
+            name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
+            first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
+            seen = first if first == last else f"{first} to {last}"
+            source = str(link.get("source_id") or "") + (
+                f"\nRESTRICTED: {link['restricted']}" if link.get("restricted") else ""
             )
-        else:
-            table = Table()
-            for c in ("link", "kind", "id", "source", "seen"):
-                table.add_column(c, overflow="fold")
-            for link in d["links"]:
-                name = link["link"] + (f" ({link['role']})" if link.get("role") else "")
-                first, last = _day(link.get("first_seen")), _day(link.get("last_seen"))
-                seen = first if first == last else f"{first} to {last}"
-                source = str(link.get("source_id") or "") + (
-                    f"\nRESTRICTED: {link['restricted']}" if link.get("restricted") else ""
-                )
-                table.add_row(name, link["kind"], str(link["id"]), source, seen)
-            out.print(table)
-        if "history" in d:
-            if not d["history"]:
-                out.print("no earlier versions: no later load changed this record", highlight=False)
-                return
-            past = Table(title="earlier versions (oldest first)")
-            for c in ("superseded at (UTC)", "by load", "what it was"):
-                past.add_column(c, overflow="fold")
-            for v in d["history"]:
-                was = "; ".join(f"{k}: {val}" for k, val in v["earlier"].items())
-                past.add_row(str(v["superseded_at"]), str(v["superseded_by"]), was)
-            out.print(past)
-
-    where.emit(data, render)
+            table.add_row(name, link["kind"], str(link["id"]), source, seen)
+        out.print(table)
+    if "history" in d:
+        if not d["history"]:
+            out.print("no earlier versions: no later load changed this record", highlight=False)
+            return
+        past = Table(title="earlier versions (oldest first)")
+        for c in ("superseded at (UTC)", "by load", "what it was"):
+            past.add_column(c, overflow="fold")
+        for v in d["history"]:
+            was = "; ".join(f"{k}: {val}" for k, val in v["earlier"].items())
+            past.add_row(str(v["superseded_at"]), str(v["superseded_by"]), was)
+        out.print(past)
 
 
 def _day(value: str | None) -> str:

@@ -12,6 +12,8 @@ with its reason, as is a bad date, which names the option.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import inspect
 import sys
@@ -25,12 +27,14 @@ from typing import Annotated, Any
 import typer
 from typer import _click as click
 
+from graph_intel import commands
 from graph_intel.commands import (
     CLI_COMMANDS,
     GROUPS,
     Param,
     ReadCommand,
-    load_all,
+    index,
+    source_tree,
     to_json,
 )
 
@@ -95,13 +99,18 @@ class Renderer:
     """A command's human output, and the few things some need besides: `before(args)` checks the
     arguments before the store opens; `gather(store, data, args)` reads more from the open store
     for the human output; `after_json(answer)` runs after the JSON is printed (an exit status);
-    `writes` the file it writes instead, given an option of the command line alone."""
+    `writes` the file it writes instead, given an option of the command line alone; `options` more
+    options of the command line alone (typer parameters), and `call(store, args)` how the command
+    line calls the command given them (show's --include-restricted: restricted material left out
+    unless it is given, where over HTTP the role decides)."""
 
     render: Callable[[Answer], None]
     before: Callable[[dict[str, Any]], None] | None = None
     gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None
     after_json: Callable[[Answer], None] | None = None
     writes: Writes | None = None
+    options: tuple[inspect.Parameter, ...] = ()
+    call: Callable[[Any, dict[str, Any]], Any] | None = None
 
 
 RENDERERS: dict[tuple[str, ...], Renderer] = {}
@@ -113,11 +122,13 @@ def renders(
     gather: Callable[[Any, Any, dict[str, Any]], Any] | None = None,
     after_json: Callable[[Answer], None] | None = None,
     writes: Writes | None = None,
+    options: tuple[inspect.Parameter, ...] = (),
+    call: Callable[[Any, dict[str, Any]], Any] | None = None,
 ) -> Callable[[Callable[[Answer], None]], Callable[[Answer], None]]:
     """Register the function as the renderer of the read command `words`."""
 
     def register(func: Callable[[Answer], None]) -> Callable[[Answer], None]:
-        RENDERERS[words] = Renderer(func, before, gather, after_json, writes)
+        RENDERERS[words] = Renderer(func, before, gather, after_json, writes, options, call)
         return func
 
     return register
@@ -222,8 +233,9 @@ def make_command(command: ReadCommand) -> click.Command:
 
     renderer = RENDERERS.get(command.words) or Renderer(plain)
     writes = renderer.writes
-    own = [p.name for p in writes.options] if writes is not None else []
-    made.params += [*(writes.options if writes is not None else ()), *COMMON_OPTIONS]
+    cli_params = [*renderer.options, *(writes.options if writes is not None else ())]
+    own = [p.name for p in cli_params]
+    made.params += [*cli_params, *COMMON_OPTIONS]
 
     def run(**values: Any) -> None:
         store, neo4j, as_json = values.pop("store"), values.pop("neo4j"), values.pop("json")
@@ -240,6 +252,8 @@ def make_command(command: ReadCommand) -> click.Command:
                 try:
                     if writing is not None:
                         data = writing.write(graph, args)
+                    elif renderer.call is not None:
+                        data = renderer.call(graph, args)
                     else:
                         data = command.func(graph, **values)
                         if renderer.gather is not None and not as_json:
@@ -308,12 +322,40 @@ def build(words: tuple[str, ...]) -> click.Command:
         if isinstance(target, typer.Typer):
             return literal_help(typer.main.get_group(target))
         return _click(words[-1], target)
-    registry = load_all()
-    for module in RENDERER_MODULES:
-        importlib.import_module(module)
-    if words in registry and registry[words].cli:
-        return make_command(registry[words])
+    entry = index(summaries=False).get(words)
+    if entry is not None and entry.read:
+        # only the module that registers the command and the one with its renderer: `show` starts
+        # without the analyses' modules (and pandas) that the other commands import
+        importlib.import_module(entry.module)
+        if words in renderer_modules():
+            importlib.import_module(renderer_modules()[words])
+        registered = (
+            commands.READ_COMMANDS
+        )  # looked up now: a test may give it a registry of its own
+        if words in registered and registered[words].cli:
+            return make_command(registered[words])
     raise RuntimeError(f"graph-intel: no command {' '.join(words)!r} is registered")
+
+
+@functools.cache
+def renderer_modules() -> dict[tuple[str, ...], str]:
+    """Which of RENDERER_MODULES holds each command's renderer, read from their source (`@renders`
+    decorators with plain string words), none imported."""
+    found: dict[tuple[str, ...], str] = {}
+    for module in RENDERER_MODULES:
+        for node in source_tree(module).body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for deco in node.decorator_list:
+                name = getattr(deco, "func", None)
+                if isinstance(deco, ast.Call) and getattr(name, "id", None) == "renders":
+                    words = tuple(
+                        a.value
+                        for a in deco.args
+                        if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                    )
+                    found[words] = module
+    return found
 
 
 def group(name: str, subcommands: list[str]) -> typer.core.TyperGroup:

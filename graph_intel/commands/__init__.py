@@ -104,7 +104,6 @@ COMMAND_MODULES = [
 CLI_COMMANDS: dict[tuple[str, ...], str] = {
     ("ingest",): "graph_intel.cli.data:ingest_cmd",
     ("demo",): "graph_intel.cli.data:demo_cmd",
-    ("show",): "graph_intel.cli.data:show_cmd",
     ("schema",): "graph_intel.cli.data:schema_cmd",
     ("export",): "graph_intel.cli.data:export_cmd",
     ("quarantine",): "graph_intel.cli.quarantine:quarantine_app",
@@ -278,7 +277,7 @@ def index(summaries: bool = True) -> dict[tuple[str, ...], Entry]:
 _SOURCES: dict[str, ast.Module] = {}
 
 
-def _tree(module: str) -> ast.Module:
+def source_tree(module: str) -> ast.Module:
     """A module's syntax tree, from its source (not imported); ImportError naming it when it is not there."""
     if module not in _SOURCES:
         spec = importlib.util.find_spec(module)
@@ -295,7 +294,7 @@ def _tree(module: str) -> ast.Module:
 def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
     """The read commands a module's source registers: words -> (summary, made a CLI command)."""
     commands: dict[tuple[str, ...], tuple[str, bool]] = {}
-    for node in _tree(module).body:
+    for node in source_tree(module).body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for deco in node.decorator_list:
@@ -321,7 +320,7 @@ def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
 def _defined(module: str) -> dict[str, tuple[str, bool]]:
     """The functions and typer apps a module's source defines at top level: name -> (summary, is a function)."""
     names: dict[str, tuple[str, bool]] = {}
-    for node in _tree(module).body:
+    for node in source_tree(module).body:
         if isinstance(node, ast.FunctionDef):
             names[node.name] = (summary_of(ast.get_docstring(node)), True)
         elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
