@@ -66,6 +66,18 @@ def test_the_index_is_what_the_modules_register() -> None:
     assert set(cli.commands()) == {w[0] for w in index}
 
 
+def test_the_renderers_read_from_source_are_those_the_modules_register() -> None:
+    """A generated command imports only the module holding its renderer, found from the source
+    (generate.renderer_modules): it must name exactly the renderers the modules register."""
+    from graph_intel.cli import generate
+
+    for module in generate.RENDERER_MODULES:
+        importlib.import_module(module)
+    assert generate.renderer_modules().keys() == generate.RENDERERS.keys()
+    for words, module in generate.renderer_modules().items():
+        assert generate.RENDERERS[words].render.__module__ == module, words
+
+
 def test_a_command_runs_through_the_lazy_group() -> None:
     result = CliRunner().invoke(cli.app, ["schema", "--help"])
     assert result.exit_code == 0
