@@ -12,7 +12,6 @@ with its reason, as is a bad date, which names the option.
 
 from __future__ import annotations
 
-import ast
 import functools
 import importlib
 import inspect
@@ -33,8 +32,8 @@ from graph_intel.commands import (
     GROUPS,
     Param,
     ReadCommand,
+    decorated,
     index,
-    source_tree,
     to_json,
 )
 
@@ -343,18 +342,8 @@ def renderer_modules() -> dict[tuple[str, ...], str]:
     decorators with plain string words), none imported."""
     found: dict[tuple[str, ...], str] = {}
     for module in RENDERER_MODULES:
-        for node in source_tree(module).body:
-            if not isinstance(node, ast.FunctionDef):
-                continue
-            for deco in node.decorator_list:
-                name = getattr(deco, "func", None)
-                if isinstance(deco, ast.Call) and getattr(name, "id", None) == "renders":
-                    words = tuple(
-                        a.value
-                        for a in deco.args
-                        if isinstance(a, ast.Constant) and isinstance(a.value, str)
-                    )
-                    found[words] = module
+        for _, _, words in decorated(module, "renders"):
+            found[words] = module
     return found
 
 

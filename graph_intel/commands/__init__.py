@@ -25,7 +25,7 @@ import importlib
 import importlib.util
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -290,29 +290,34 @@ def source_tree(module: str) -> ast.Module:
     return _SOURCES[module]
 
 
-@functools.cache
-def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
-    """The read commands a module's source registers: words -> (summary, made a CLI command)."""
-    commands: dict[tuple[str, ...], tuple[str, bool]] = {}
+def decorated(
+    module: str, decorator: str
+) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.Call, tuple[str, ...]]]:
+    """Each top-level function of a module's source decorated by a call of `decorator`, with that
+    call and its words (not imported); words that are not plain strings are an ImportError."""
     for node in source_tree(module).body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for deco in node.decorator_list:
             if not (
                 isinstance(deco, ast.Call)
-                and getattr(deco.func, "id", getattr(deco.func, "attr", None)) == "read_command"
+                and getattr(deco.func, "id", getattr(deco.func, "attr", None)) == decorator
             ):
                 continue
             if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in deco.args):
                 raise ImportError(
-                    f"graph_intel.commands: {module}.{node.name}: read_command words must be plain strings"
+                    f"graph_intel.commands: {module}.{node.name}: {decorator} words must be plain strings"
                 )
-            words = tuple(a.value for a in deco.args)  # type: ignore[attr-defined]
-            cli = next((k.value for k in deco.keywords if k.arg == "cli"), ast.Constant(True))
-            commands[words] = (
-                summary_of(ast.get_docstring(node)),
-                bool(getattr(cli, "value", True)),
-            )
+            yield node, deco, tuple(a.value for a in deco.args)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _decorated(module: str) -> dict[tuple[str, ...], tuple[str, bool]]:
+    """The read commands a module's source registers: words -> (summary, made a CLI command)."""
+    commands: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for node, deco, words in decorated(module, "read_command"):
+        cli = next((k.value for k in deco.keywords if k.arg == "cli"), ast.Constant(True))
+        commands[words] = (summary_of(ast.get_docstring(node)), bool(getattr(cli, "value", True)))
     return commands
 
 
