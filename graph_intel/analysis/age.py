@@ -82,6 +82,19 @@ def _years(dob: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return years, both
 
 
+def _birthday(dob: np.ndarray, years: int) -> np.ndarray:
+    """Midnight of each person's `years`th birthday (NaT where the date of birth is): the first
+    date on which `_years` gives `years`. A 29 February birthday is 28 days after 1 February of the
+    year, so 1 March in a common year, as `_years` counts it."""
+    born = ~np.isnat(dob)
+    d = np.where(born, dob, np.datetime64(0, "us"))
+    month = d.astype("datetime64[M]")
+    day = (d.astype("datetime64[D]") - month).astype(np.int64)
+    later = (month.astype(np.int64) + 12 * years).astype("datetime64[M]")
+    out = (later.astype("datetime64[D]") + day).astype("datetime64[us]")
+    return np.where(born, out, np.datetime64("NaT", "us"))
+
+
 def _stamps(values: Any) -> pd.Series:
     """Naive timestamps (NaT for blanks) of a series or list of dates and times."""
     out = pd.to_datetime(
@@ -137,6 +150,7 @@ class Ages:
         self.first_seen = first.fillna(earliest) if pd.notna(earliest) else first
         # the same, as arrays by position in `keys`, for status() over many facts
         self._dob_us = self.dob.to_numpy(dtype="datetime64[us]")
+        self._adult_from_us = _birthday(self._dob_us, ADULT_AGE)
         self._first_us = self.first_seen.to_numpy(dtype="datetime64[us]")
         cat = self.category.to_numpy(dtype=object)
         self._base = np.where(
@@ -169,10 +183,11 @@ class Ages:
             pd.Timestamp.now().normalize().to_datetime64().astype("datetime64[us]"),
             when_us,
         )
-        dob = np.where(known, self._dob_us[safe], np.datetime64("NaT", "us"))
-        age, has_age = _years(dob, when_us)
+        # under 18 on a date is before the 18th birthday (one comparison, not an age per fact)
+        adult_from = self._adult_from_us[safe]
+        has_age = known & ~np.isnat(adult_from)
         code = np.where(known, self._base[safe], _POSSIBLE_CODE)
-        code = np.where(known & has_age, np.where(age < ADULT_AGE, _CHILD_CODE, _ADULT_CODE), code)
+        code = np.where(has_age, np.where(when_us < adult_from, _CHILD_CODE, _ADULT_CODE), code)
         return _STATUS_NAMES[code]
 
     @functools.cached_property

@@ -156,8 +156,20 @@ def contact_evidence(
     # facts between two records of the same person drop out below (no clusters, no change).
     reps = representatives(store)
     out["a"], out["b"] = canonical(out["a"], reps), canonical(out["b"], reps)
-    out = out[out["a"] != out["b"]]
+    same = _same(out["a"], out["b"])
+    if same.any():  # rare without clusters: skip copying every column when none is dropped
+        out = out[~same]
     return out[CONTACT_COLUMNS].reset_index(drop=True)
+
+
+def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Where two key columns hold the same key (Arrow's comparison of strings; pandas' otherwise)."""
+    try:
+        left = pa.array(a.array, type=pa.string(), from_pandas=True)
+        right = pa.array(b.array, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, TypeError):
+        return (a == b).to_numpy(dtype=bool)
+    return np.asarray(pc.equal(left, right).fill_null(False), dtype=bool)
 
 
 def _calls(store: GraphStore, phone_users: pd.DataFrame) -> pd.DataFrame:

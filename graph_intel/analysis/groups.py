@@ -539,12 +539,12 @@ def _sorted_codes(column: pd.Series, pos: np.ndarray) -> tuple[np.ndarray, pa.Ar
     Arrow's dictionary encoding and sort (pandas' sorted factorize of object strings costs several
     times more); strings sort by code point, as Python compares them."""
     encoded = pc.dictionary_encode(_arrow_take(column, pos))
-    ranks = np.asarray(
-        pc.rank(encoded.dictionary, sort_keys="ascending", tiebreaker="first"), dtype=np.int64
-    )
+    # one sort of the distinct strings gives both their order and each one's rank in it
+    order = pc.sort_indices(encoded.dictionary)
+    ranks = np.empty(len(encoded.dictionary), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(ranks), dtype=np.int64)
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    names = pc.take(encoded.dictionary, pc.sort_indices(encoded.dictionary))
-    return ranks[codes] - 1, names
+    return ranks[codes], pc.take(encoded.dictionary, order)
 
 
 def _arrow_take(column: pd.Series, pos: np.ndarray) -> pa.Array:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +24,9 @@ import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
 from graph_intel.analysis.igraph_lib import ig
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -123,6 +126,8 @@ def to_networkx(
     edges: pd.DataFrame, a: str = "a", b: str = "b", nodes: pd.Series | None = None
 ) -> nx.Graph:
     """The same projection as plain networkx (the reference implementation)."""
+    import networkx as nx
+
     graph = nx.Graph()
     if nodes is not None:
         graph.add_nodes_from(nodes)

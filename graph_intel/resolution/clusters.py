@@ -10,7 +10,6 @@ current judgement is `same`) it is empty and nothing changes.
 
 from __future__ import annotations
 
-import networkx as nx
 import pandas as pd
 
 from graph_intel.resolution.judgements import current
@@ -19,10 +18,13 @@ from graph_intel.stores.base import GraphStore
 
 def clusters(store: GraphStore) -> list[list[str]]:
     """Each confirmed cluster's member keys (sorted), largest first, then by representative."""
+    pairs = [pair for pair, entry in current(store).items() if entry.get("judgement") == "same"]
+    if not pairs:  # most stores: no clusters, and no networkx to import (a tenth of a second)
+        return []
+    import networkx as nx
+
     graph = nx.Graph()
-    graph.add_edges_from(
-        pair for pair, entry in current(store).items() if entry.get("judgement") == "same"
-    )
+    graph.add_edges_from(pairs)
     found = [sorted(c) for c in nx.connected_components(graph)]
     found.sort(key=lambda c: (-len(c), c[0]))
     return found

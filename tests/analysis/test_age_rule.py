@@ -11,16 +11,19 @@ here from canonical CSV files:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from analysis_case import build_store, link_row
 from typer.testing import CliRunner
 
-from graph_intel.analysis.age import ADULT, CHILD, POSSIBLE, Ages, ages_at
+from graph_intel.analysis.age import ADULT, CHILD, POSSIBLE, Ages, age_on, ages_at
 from graph_intel.cli import app
 
 runner = CliRunner()
@@ -232,3 +235,18 @@ def test_human_groups_and_key_players_name_who_was_kept_apart(store_path: Path) 
         assert result.exit_code == 0
         assert "possibly children" in result.stderr and "U0" in result.stderr
         assert "G1" in result.stderr and "consider exploitation" in result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    born=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+    on=st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2060, 12, 31)),
+)
+def test_status_by_the_18th_birthday_is_age_in_whole_years(
+    born: dt.datetime, on: dt.datetime
+) -> None:
+    """status() compares each fact's date with the 18th birthday; that is the same judgement as
+    whole years of age (age_on, 29 February falling on 1 March in common years) being under 18."""
+    rule = Ages(pd.DataFrame({"date_of_birth": [born], "category": ["suspect"]}, index=["P1"]))
+    expected = CHILD if age_on(born.date(), on.date()) < 18 else ADULT
+    assert list(rule.status(["P1"], [on])) == [expected]
