@@ -474,7 +474,7 @@ def group_evidence(
             _run_cited(facts["sources"].to_numpy(dtype=object)[pos], run, srcs),
             strict=True,
         )
-        items = _items(columns, person_keys if name is None else None)
+        items = _items(columns, person_keys)
         run_group = grp[starts]
         bounds = np.searchsorted(run_group, np.arange(len(groups) + 1)).tolist()
         for g in _sorted_unique(run_group).tolist():
@@ -538,7 +538,12 @@ def _sorted_codes(column: pd.Series, pos: np.ndarray) -> tuple[np.ndarray, pa.Ar
 
     Arrow's dictionary encoding and sort (pandas' sorted factorize of object strings costs several
     times more); strings sort by code point, as Python compares them."""
-    encoded = pc.dictionary_encode(_arrow_take(column, pos))
+    return _ranked_codes(_arrow_take(column, pos))
+
+
+def _ranked_codes(strings: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """`_sorted_codes` of an Arrow string array: each value's rank among the distinct values, and those values sorted."""
+    encoded = pc.dictionary_encode(strings)
     # one sort of the distinct strings gives both their order and each one's rank in it
     order = pc.sort_indices(encoded.dictionary)
     ranks = np.empty(len(encoded.dictionary), dtype=np.int64)
@@ -594,19 +599,20 @@ def _first_of_each(values: np.ndarray) -> np.ndarray:
 
 def _run_persons(
     facts: pd.DataFrame, pos: np.ndarray, run: np.ndarray, name: Callable[[str], str] | None
-) -> tuple[list[list[str]], list[list[str]]]:
-    """Each run's persons (both ends of its facts, distinct, sorted by key): their keys and names."""
+) -> tuple[list[list[str]] | None, list[list[str]]]:
+    """Each run's persons (both ends of its facts, distinct, sorted by key): their names, and,
+    without `name` (the items then carry `person_keys`), their keys."""
     n_runs = int(run[-1]) + 1
-    n = len(facts)
-    ends = pd.concat([facts["a"], facts["b"]], ignore_index=True)
-    codes, keys = _sorted_codes(ends, np.concatenate([pos, pos + n]))
+    ends = pa.concat_arrays([_arrow_take(facts["a"], pos), _arrow_take(facts["b"], pos)])
+    codes, keys = _ranked_codes(ends)
     runs, people = _run_distinct(np.concatenate([run, run]), codes, len(keys))
     key_list = keys.to_pylist()
     named = [name(k) if name is not None else split_key(k, "Person")[1] for k in key_list]
     chosen = people.tolist()
-    by_key = _slices([key_list[i] for i in chosen], runs, n_runs)
     by_name = _slices([named[i] for i in chosen], runs, n_runs)
-    return by_key, by_name
+    if name is not None:
+        return None, by_name
+    return _slices([key_list[i] for i in chosen], runs, n_runs), by_name
 
 
 def _run_values(column: pd.Series, pos: np.ndarray, run: np.ndarray) -> list[list[str]]:
