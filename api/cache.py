@@ -84,6 +84,19 @@ class ResponseCache:
                 with self._lock:
                     self._making.pop(full, None)
 
+    def fresh(self, store: GraphStore, key: Hashable) -> Cached | None:
+        """The answer kept for `key` at the store's current generation (marked as just used), or
+        None: for a caller that can hand back a kept answer without a worker thread."""
+        generation = getattr(store, "generation", None)
+        if generation is None:
+            return None
+        full = (generation, key)
+        with self._lock:
+            hit = self._items.get(full)
+            if hit is not None:
+                self._items.move_to_end(full)
+            return hit
+
     def peek(self, generation: int, key: Hashable) -> Cached | None:
         """The answer cached for `key` at `generation`, if any (an answer from before a load)."""
         with self._lock:

@@ -6,7 +6,10 @@ to end, and while it runs new reads are refused (or answered from the cache as i
 load began, with a header saying so). `answer()` is how every read route computes: single-flight
 per question (the response cache), bounded by a worker pool (`CapacityLimiter`), and abandoned
 when the client goes away before its turn (the wait is cancelled; a computation already running
-in its thread cannot be stopped and ends on its own).
+in its thread cannot be stopped and ends on its own). An answer already kept at the store's
+generation is handed back on the event loop, without a worker thread: the hop to a thread and
+back, with the interpreter's lock passed between dozens of threads, was most of a cached
+answer's cost (bench/api.py: 509 -> 977 requests a second for 50 clients).
 """
 
 from __future__ import annotations
@@ -174,7 +177,12 @@ async def answer(
             return cache.get_or_make(store(), key, make)
 
     try:
-        gate.check()
+        with (
+            gate.reading()
+        ):  # an answer already kept at this generation: no worker thread to wait for
+            kept = cache.fresh(store(), key)
+        if kept is not None:
+            return kept, {}
         return await run_abandonable(request, work, limiter, patience), {}
     except LoadInProgress as exc:
         before = gate.before
@@ -205,6 +213,19 @@ class IncompleteLoads:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: tuple[int | None, str] | None = None
+
+    def known(self, store: Callable[[], GraphStore], gate: LoadGate) -> dict[str, str] | None:
+        """`header` when it is already known at the store's generation (no store read), else None."""
+        try:
+            with gate.reading():
+                generation = getattr(store(), "generation", None)
+                with self._lock:
+                    seen = self._seen
+        except LoadInProgress:
+            return {}
+        if generation is None or seen is None or seen[0] != generation:
+            return None
+        return {INCOMPLETE_HEADER: seen[1]} if seen[1] else {}
 
     def header(self, store: Callable[[], GraphStore], gate: LoadGate) -> dict[str, str]:
         """The header naming them (none when every load finished); the running load is not one.

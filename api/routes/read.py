@@ -103,8 +103,13 @@ async def gated_answer(
         svc.settings.read_patience_seconds,
     )
     if not headers:
-        headers = await anyio.to_thread.run_sync(
-            svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers
+        known = svc.incomplete.known(svc.current_store, svc.gate)
+        headers = (
+            known
+            if known is not None
+            else await anyio.to_thread.run_sync(
+                svc.incomplete.header, svc.current_store, svc.gate, limiter=svc.readers
+            )
         )
     return answer, headers
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from analysis_case import build_store, link_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from analysis_case import build_store, link_row
 from typer.testing import CliRunner
 
 from graph_intel.analysis.age import ADULT, CHILD, POSSIBLE, Ages, age_on, ages_at

@@ -215,3 +215,52 @@ def test_a_read_not_answered_within_its_patience_is_told_to_try_again_and_its_an
         assert made.body == b'{"n": 1}'
 
     anyio.run(main)
+
+
+def test_a_kept_answer_is_handed_back_while_every_read_worker_is_busy() -> None:
+    """An answer already kept at the store's generation comes back without waiting for a worker
+    of the bounded pool (and without computing anything), so a slow read never holds up the
+    answers everyone already has; after a write it is computed again, in the pool."""
+    import anyio
+
+    from api.cache import Cached, ResponseCache
+    from api.loads import LoadGate, answer
+
+    cache, gate = ResponseCache(), LoadGate()
+    made: list[int] = []
+
+    class Here:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    class Store:
+        generation = 1
+
+    store = Store()
+
+    def make() -> Cached:
+        made.append(store.generation)
+        return Cached(b'{"n": 1}', "application/json", frozenset({"Person:P1"}))
+
+    async def main() -> None:
+        limiter = anyio.CapacityLimiter(1)
+        first, _ = await answer(Here(), lambda: store, cache, gate, limiter, "q", make)  # type: ignore[arg-type]
+        other = object()
+        limiter.acquire_on_behalf_of_nowait(
+            other
+        )  # the pool's one worker is busy with another read
+        try:
+            with anyio.fail_after(5):
+                again, headers = await answer(
+                    Here(), lambda: store, cache, gate, limiter, "q", make
+                )  # type: ignore[arg-type]
+            assert again is first and headers == {}
+            store.generation = 2  # a write: the kept answer is stale, so it waits for the pool
+            with anyio.move_on_after(0.5) as waited:
+                await answer(Here(), lambda: store, cache, gate, limiter, "q", make)  # type: ignore[arg-type]
+            assert waited.cancelled_caught
+        finally:
+            limiter.release_on_behalf_of(other)
+
+    anyio.run(main)
+    assert made == [1]
