@@ -21,6 +21,7 @@ from api.routes import admin, health, ingest, network, query, read
 from api.settings import Settings
 from api.users import UserStore
 from api.web import WEB_PREFIX, build_web
+from api.web.prepare import Preparer
 from graph_intel.alerts import install as install_alert_check
 from graph_intel.commands import load_all
 from graph_intel.private import private_files
@@ -28,6 +29,8 @@ from graph_intel.stores import open_store
 
 log = logging.getLogger("graph_intel.api")
 OPENAPI_PATH = "/api/v1/openapi.json"
+#: How long a stopping service waits for the reads still running before it closes the store.
+READS_END_SECONDS = 10.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,9 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             readers=anyio.CapacityLimiter(settings.read_workers),
             cache=ResponseCache(settings.answer_cache_bytes),
         )
+        preparer = Preparer(lambda: app.state.services) if settings.hub_prepare else None
+        app.state.preparer = preparer
+        if preparer is not None:
+            preparer.start()
         try:
             yield
         finally:
+            if preparer is not None:
+                preparer.stop()
             app.state.services = None
             services.loader.stop()  # a load's child process ends now: the load stays marked incomplete
             if services.jobs.active or services.gate.busy:
@@ -68,8 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 log.warning(
                     "stopping with a load in progress: it is recorded as incomplete; load it again"
                 )
-            else:
+            elif services.gate.quiet(READS_END_SECONDS):
                 services.store.close()
+            else:  # a long read (or a page being prepared) still runs: the process ends under it
+                log.warning(
+                    "stopping while a read still runs: the store is left to the process's end"
+                )
             users.close()
             audit.close()
             web.close()

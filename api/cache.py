@@ -71,11 +71,10 @@ class ResponseCache:
         if generation is None or self.max_bytes <= 0 or self.max_entries == 0:
             return make()
         full = (generation, key)
+        hit = self._used(full)
+        if hit is not None:
+            return hit
         with self._lock:
-            hit = self._items.get(full)
-            if hit is not None:
-                self._items.move_to_end(full)
-                return hit
             making = self._making.setdefault(full, threading.Lock())
         with making:  # one request computes an answer; the others asking for it at once wait for it
             try:
@@ -88,9 +87,10 @@ class ResponseCache:
         """The answer kept for `key` at the store's current generation (marked as just used), or
         None: for a caller that can hand back a kept answer without a worker thread."""
         generation = getattr(store, "generation", None)
-        if generation is None:
-            return None
-        full = (generation, key)
+        return None if generation is None else self._used((generation, key))
+
+    def _used(self, full: tuple[int, Hashable]) -> Cached | None:
+        """The answer kept under `full`, marked as just used (the last to be dropped), or None."""
         with self._lock:
             hit = self._items.get(full)
             if hit is not None:

@@ -48,6 +48,16 @@ class LoadInProgress(Exception):
         )
 
 
+class ServiceStopping(LoadInProgress):
+    """A read arrived after the service began to stop (it is about to close the store)."""
+
+    def __init__(self) -> None:
+        super().__init__("", "")
+
+    def detail(self) -> str:
+        return "the service is stopping; try again when it is back"
+
+
 class LoadGate:
     """Reads run side by side; a load runs alone, after the reads it found running have ended."""
 
@@ -58,6 +68,8 @@ class LoadGate:
         self.since: str | None = None
         #: The store's generation when the running load began: answers cached at it are pre-load.
         self.before: int | None = None
+        #: Set when the service stops: no read starts after it (see `quiet`).
+        self.stopping = False
 
     def check(self) -> None:
         """LoadInProgress if a load runs now."""
@@ -68,6 +80,8 @@ class LoadGate:
     @contextmanager
     def reading(self) -> Iterator[None]:
         with self._cond:
+            if self.stopping:
+                raise ServiceStopping
             if self.loading is not None:
                 raise LoadInProgress(self.loading, self.since or "")
             self._readers += 1
@@ -99,6 +113,14 @@ class LoadGate:
     @property
     def busy(self) -> bool:
         return self.loading is not None
+
+    def quiet(self, timeout: float) -> bool:
+        """Refuse every read from now on (ServiceStopping), and wait up to `timeout` seconds for
+        the reads running now to end; whether they all have (the store may then be closed:
+        closing it under a running read would crash it)."""
+        with self._cond:
+            self.stopping = True
+            return self._cond.wait_for(lambda: self._readers == 0, timeout)
 
 
 class ClientGone(Exception):

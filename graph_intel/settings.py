@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     #: Wrong passwords in a row that lock an account, and for how many seconds.
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: float = Field(default=15 * 60, ge=0)
+    #: Whether the service prepares the hub's first pages (home, briefing, each child on the
+    #: matrix, the group list) after it starts and after every load (api.web.prepare).
+    hub_prepare: bool = True
     #: The protective marking printed at the top and bottom of every page the hub prints.
     protective_marking: str = Field(default="OFFICIAL-SENSITIVE", min_length=1, max_length=60)
     #: The hub's maps: a tile server the force runs itself, as a URL template with {z}, {x} and {y}

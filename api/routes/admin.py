@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import Audit, ServicesDep, require_role
@@ -117,6 +117,16 @@ def cache_stats(svc: ServicesDep) -> dict[str, int]:
     """How full the answer cache is: {"answers", "bytes", "max_bytes", "evicted"} (no question
     or answer is shown: only counts; the budget is GRAPH_INTEL_ANSWER_CACHE_BYTES)."""
     return svc.cache.stats()
+
+
+@router.get("/hub", openapi_extra=ADMIN)
+def hub_status(request: Request) -> dict[str, Any]:
+    """Whether the hub's first pages are prepared for the store as it is now (api.web.prepare):
+    {"prepare", "ready", "seconds", "pages"} (counts and times only: no page is shown)."""
+    preparer = getattr(request.app.state, "preparer", None)
+    if preparer is None:
+        return {"prepare": False, "ready": False, "seconds": None, "pages": 0}
+    return {"prepare": True, **preparer.status()}
 
 
 @router.get("/audit/verify", openapi_extra=ADMIN)

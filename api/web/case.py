@@ -16,9 +16,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import purpose_text
+from api.deps import Services, purpose_text
 from api.web import views
-from api.web.page import ANALYST, Page, day, open_page, path_param, query_param
+from api.web.page import ANALYST, Page, day, open_page, path_param, query_param, role_cached
 from api.web.policy import WEB_PREFIX
 from graph_intel.alerts import WATCH_KINDS, open_book
 from graph_intel.refs import resolve
@@ -32,11 +32,44 @@ def home(request: Request, since: str | None = None) -> Response:
     p = open_page(request)
     today = date.today()
     start = day(since) or views.default_since(today)
-    data = p.shown(p.cached(("home", start, today), lambda s: views.home(s, start, today)))
+    data = p.shown(home_data(p.svc, p.analyst, start, today))
     alerts = p.shown(_alerts(p)) if p.analyst else []
     return p.render(
         "home.html", data=data, since=start.isoformat(), as_of=p.read(views.as_of), alerts=alerts
     )
+
+
+def home_data(svc: Services, analyst: bool, start: date, today: date) -> dict[str, Any]:
+    """What the home page shows of the period from `start` (before the role's redaction)."""
+    data: dict[str, Any] = role_cached(
+        svc, analyst, ("home", start, today), lambda s: views.home(s, start, today)
+    )
+    return data
+
+
+def child_data(svc: Services, analyst: bool, key: str, today: date) -> dict[str, Any]:
+    """What a child's page shows (before the role's redaction), with `near`: who is near her."""
+    tiles = svc.settings.map_tile_url
+    data: dict[str, Any] = role_cached(
+        svc,
+        analyst,
+        ("child", key, today),
+        lambda s: views.child(s, key, today, analyst, tiles),
+    )
+    return data
+
+
+def group_summaries(svc: Services, analyst: bool) -> list[dict[str, Any]]:
+    """Every linked group as a list shows it (no evidence), made once per store generation and
+    role: the child, adult and group-list pages read this, not every group's evidence (36 MB of
+    JSON at scale 50, 1.6 s to decode on each page)."""
+    summaries: list[dict[str, Any]] = role_cached(
+        svc,
+        analyst,
+        ("group-summaries",),
+        lambda s: [views.group_summary(g) for g in views.linked_groups(s)],
+    )
+    return summaries
 
 
 def _book_folder(p: Page) -> Path:
@@ -92,12 +125,10 @@ def child(request: Request, person: Annotated[str, path_param()]) -> Response:
         p.ctx.action = "consultation"
         return p.render("purpose.html", person=person, label=p.shown(views.ident(key)), message="")
     p.ctx.purpose = why
-    today = date.today()
-    tiles = p.svc.settings.map_tile_url
-    made = p.cached(("child", key, today), lambda s: views.child(s, key, today, p.analyst, tiles))
+    made = child_data(p.svc, p.analyst, key, date.today())
     near = set(made.pop("near"))  # who is near her: to find her groups, not shown (nor audited)
     data = p.shown(made)
-    groups = p.shown(views.groups_of(_summaries(p), near))
+    groups = p.shown(views.groups_of(group_summaries(p.svc, p.analyst), near))
     return p.render("child.html", data=data, purpose=why, as_of=p.read(views.as_of), groups=groups)
 
 
@@ -107,20 +138,10 @@ def _groups(p: Page) -> list[dict[str, Any]]:
     return groups
 
 
-def _summaries(p: Page) -> list[dict[str, Any]]:
-    """Every linked group as a list shows it (no evidence), made once per store generation and
-    role: the child, adult and group-list pages read this, not every group's evidence (36 MB of
-    JSON at scale 50, 1.6 s to decode on each page)."""
-    summaries: list[dict[str, Any]] = p.cached(
-        ("group-summaries",), lambda s: [views.group_summary(g) for g in views.linked_groups(s)]
-    )
-    return summaries
-
-
 @router.get("/groups", response_class=HTMLResponse)
 def groups(request: Request) -> Response:
     p = open_page(request, action="disclosure")
-    listed = p.shown(_summaries(p))
+    listed = p.shown(group_summaries(p.svc, p.analyst))
     return p.render("groups.html", groups=listed)
 
 
@@ -204,7 +225,11 @@ def entity(
             # a child's record is opened through its own page, with its purpose
             return RedirectResponse(f"{WEB_PREFIX}/child/{quote(key, safe='')}", status_code=303)
     data = p.shown(p.cached(("entity", kind, ident), lambda s: views.entity(s, kind, ident)))
-    groups = p.shown(views.groups_of(_summaries(p), {data["key"]})) if kind == "person" else []
+    groups = (
+        p.shown(views.groups_of(group_summaries(p.svc, p.analyst), {data["key"]}))
+        if kind == "person"
+        else []
+    )
     watched = None
     if kind in WATCH_KINDS:
         with open_book(p.svc.store, _book_folder(p), create=False) as book:

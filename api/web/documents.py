@@ -8,15 +8,15 @@ of y. A pack is for analysts only; a picture is drawn redacted for a viewer.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from api.deps import audit_context
+from api.deps import Services, audit_context
 from api.web import views
-from api.web.page import ANALYST, Period, open_page, path_param
+from api.web.page import ANALYST, Period, open_page, path_param, role_cached
 from api.web.state import STATIC
 
 router = APIRouter()
@@ -56,16 +56,22 @@ def print_css(request: Request, period: Period) -> Response:
     return Response(text, media_type="text/css")
 
 
+def briefing_data(svc: Services, analyst: bool, start: date, today: date) -> dict[str, Any]:
+    """The briefing page's document of a period (before the role's redaction and its imprint)."""
+    doc: dict[str, Any] = role_cached(
+        svc,
+        analyst,
+        ("briefing", start, today),
+        lambda s: views.briefing_document(s, start, today, produced_by="", marking=""),
+    )
+    return doc
+
+
 @router.get("/briefing", response_class=HTMLResponse)
 def briefing(request: Request, period: Period) -> Response:
     p = open_page(request, action="disclosure")
     start, today = period
-    doc = p.shown(
-        p.cached(
-            ("briefing", start, today),
-            lambda s: views.briefing_document(s, start, today, produced_by="", marking=""),
-        )
-    )
+    doc = p.shown(briefing_data(p.svc, p.analyst, start, today))
     doc.update(produced_by=p.who, marking=p.svc.settings.protective_marking, produced_at=_now())
     return p.render("briefing.html", doc=doc, inline_css=None, form=True)
 

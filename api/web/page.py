@@ -73,24 +73,15 @@ class Page:
 
     def store(self) -> GraphStore:
         """The store as this role may read it: viewers never receive restricted material."""
-        return self.svc.store if self.analyst else restricted_view(self.svc.store)
+        return role_store(self.svc, self.analyst)
 
     def read(self, func: Callable[[GraphStore], T]) -> T:
         """Run a read of the store, never while a load is writing it (LoadInProgress then)."""
-        with self.svc.gate.reading():
-            return func(self.store())
+        return role_read(self.svc, self.analyst, func)
 
     def cached(self, key: tuple[Any, ...], func: Callable[[GraphStore], Any]) -> Any:
-        """A read's page data through the service's answer cache (made once per store generation,
-        per role: any write makes it stale), never while a load is writing (LoadInProgress then)."""
-
-        def make() -> Cached:
-            data = self.read(func)
-            return Cached(to_json(data).encode("utf-8"), "application/json", frozenset())
-
-        self.svc.gate.check()
-        made = self.svc.cache.get_or_make(self.svc.store, ("hub", self.analyst, *key), make)
-        return json.loads(made.body)
+        """A read's page data through the service's answer cache (`role_cached`)."""
+        return role_cached(self.svc, self.analyst, key, func)
 
     def shown(self, data: T) -> T:
         """Page data as this role may see it (a viewer: children's names as initials), its persons audited."""
@@ -129,6 +120,33 @@ def hub_state(request: Request) -> tuple[WebState, Services]:
     """The hub's state and the service's parts, as build_web left them on the hub app."""
     state = request.app.state
     return state.web, state.services_of()
+
+
+def role_store(svc: Services, analyst: bool) -> GraphStore:
+    """The store as a role may read it: only analysts receive restricted material."""
+    return svc.store if analyst else restricted_view(svc.store)
+
+
+def role_read(svc: Services, analyst: bool, func: Callable[[GraphStore], T]) -> T:
+    """Run a read of the store as a role may, never while a load is writing it (LoadInProgress then)."""
+    with svc.gate.reading():
+        return func(role_store(svc, analyst))
+
+
+def role_cached(
+    svc: Services, analyst: bool, key: tuple[Any, ...], func: Callable[[GraphStore], Any]
+) -> Any:
+    """Page data through the service's answer cache: made once per store generation and role (any
+    write makes it stale), by one request while others asking wait for it (or by the preparer,
+    api.web.prepare), never while a load is writing (LoadInProgress then)."""
+
+    def make() -> Cached:
+        data = role_read(svc, analyst, func)
+        return Cached(to_json(data).encode("utf-8"), "application/json", frozenset())
+
+    svc.gate.check()
+    made = svc.cache.get_or_make(svc.store, ("hub", analyst, *key), make)
+    return json.loads(made.body)
 
 
 def open_page(

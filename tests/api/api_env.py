@@ -58,6 +58,9 @@ def seeded_settings(root: Path, **overrides: object) -> Settings:
         )
     finally:
         store.close()
+    overrides.setdefault(
+        "hub_prepare", False
+    )  # the hub's preparer has tests of its own (tests/web)
     return Settings(store=store_dir, api_db=root / "api.sqlite", **overrides)  # type: ignore[arg-type]
 
 

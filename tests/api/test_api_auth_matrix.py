@@ -30,6 +30,7 @@ EXPECTED = {
     ("GET", "/api/v1/admin/audit"): {"admin"},
     ("GET", "/api/v1/admin/audit/verify"): {"admin"},
     ("GET", "/api/v1/admin/cache"): {"admin"},
+    ("GET", "/api/v1/admin/hub"): {"admin"},
     ("GET", "/api/v1/openapi.json"): {"viewer", "analyst", "admin"},
     ("GET", "/api/v1/pages/network/{kind}/{ident}"): {"viewer", "analyst"},
 }

@@ -65,7 +65,7 @@ def server(
 ) -> Iterator[tuple[str, Settings]]:
     """`graph-intel serve` on loopback over a copy of the demo store, users with passwords."""
     root = tmp_path_factory.mktemp("hub-browser")
-    settings = settings_for(copy_store(demo_store, root), root)
+    settings = settings_for(copy_store(demo_store, root), root, hub_prepare=True)
     port = _free_port()
     cli = Path(sys.executable).parent / "graph-intel"
     log = (root / "serve.log").open("wb")  # a file, not a pipe: a full pipe would stall the server

@@ -57,7 +57,12 @@ def copy_store(store_dir: Path, root: Path) -> Path:
 
 
 def settings_for(store_dir: Path, root: Path, **overrides: object) -> Settings:
-    """Settings over a store, the service database in root, a user with a password per role."""
+    """Settings over a store, the service database in root, a user with a password per role.
+
+    The hub's preparer (api.web.prepare) is off unless a test turns it on (`hub_prepare=True`):
+    test_web_prepare and the browser tests do; in the others it would only compete with each
+    test's requests for the machine's two cores (every page is then made when first asked for)."""
+    overrides.setdefault("hub_prepare", False)
     settings = Settings(store=store_dir, api_db=root / "api.sqlite", **overrides)  # type: ignore[arg-type]
     with UserStore(settings.api_db_path()) as users:
         for role in ROLES:
