@@ -199,9 +199,8 @@ async def answer(
             return cache.get_or_make(store(), key, make)
 
     try:
-        with (
-            gate.reading()
-        ):  # an answer already kept at this generation: no worker thread to wait for
+        # an answer already kept at this generation: handed back with no worker thread to wait for
+        with gate.reading():
             kept = cache.fresh(store(), key)
         if kept is not None:
             return kept, {}
