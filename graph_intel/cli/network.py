@@ -19,7 +19,14 @@ from graph_intel.cli.common import (
     time_option,
     written,
 )
-from graph_intel.cli.printed import MarkingOpt, PdfOpt, ReferenceOpt, imprint, with_pdf
+from graph_intel.cli.printed import (
+    MarkingOpt,
+    PdfOpt,
+    ReferenceOpt,
+    imprint,
+    out_folder,
+    with_pdf,
+)
 from graph_intel.cli.restricted import IncludeRestrictedOpt
 
 _KIND_HELP = (
@@ -85,8 +92,7 @@ def network_cmd(
         "budget": budget,
         "include_restricted": include_restricted,
     }
-    if not out_file.parent.exists():
-        fail(f"{out_file.parent}: no such folder for --out")
+    out_folder(out_file, pdf)
     with opened(store, neo4j, read_only=True) as graph:
         try:
             if kind.lower() == "group":

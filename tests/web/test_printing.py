@@ -182,6 +182,22 @@ def test_print_options_mistakes_are_refused(demo_store: Path, tmp_path: Path) ->
         ["chronology", "NOBODY", "--out", str(tmp_path / "c.html"), "--store", str(demo_store)],
     )
     assert nobody.exit_code == 2 and not (tmp_path / "c.html").exists()
+    # the network picture's --out is checked by the same rule: a folder, never a file in its place
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    for folder in (tmp_path / "nowhere", tmp_path / "a-file"):
+        picture = runner.invoke(
+            cli_app,
+            [
+                "network",
+                "person",
+                "C1",
+                "--out",
+                str(folder / "n.html"),
+                "--store",
+                str(demo_store),
+            ],
+        )
+        assert picture.exit_code == 2 and "does not exist" in picture.output, picture.output
 
 
 def test_hub_pack_and_picture_print_with_the_marking_and_who_opened_them(hub: object) -> None:
