@@ -11,7 +11,7 @@ notices, referrals and meetings never join anyone: they are about a child, not a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -125,8 +125,15 @@ def attributions(
     return out
 
 
+#: The kinds of contact contact_evidence makes.
+CONTACT_KINDS = ("call", "message", "together", "pickup", "handset_contact", "link")
+
+
 def contact_evidence(
-    store: GraphStore, owners: pd.DataFrame | None = None, read: pd.DataFrame | None = None
+    store: GraphStore,
+    owners: pd.DataFrame | None = None,
+    read: pd.DataFrame | None = None,
+    kinds: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Every fact that puts two persons in contact (CONTACT_COLUMNS).
 
@@ -136,22 +143,35 @@ def contact_evidence(
     contact" must look at both orders. `owners`: the attributions (`attributions`) of phones and
     vehicles when the caller has read them already (other links in it are ignored); `read`: the
     links touching persons (`store.all_links(touching="Person")`), for the attributions and the
-    associations, when the caller has read them already.
+    associations, when the caller has read them already. `kinds`: only these kinds of contact
+    (CONTACT_KINDS); what the others are made from is not read at all (the rows of the kinds
+    asked for are those, in the same order, that all kinds would give).
     """
+    want = set(CONTACT_KINDS if kinds is None else kinds)
+    if want - set(CONTACT_KINDS):
+        raise ValueError(
+            f"no contact kind {', '.join(sorted(want - set(CONTACT_KINDS)))}; the kinds are {', '.join(CONTACT_KINDS)}"
+        )
     if owners is None:
-        owners = attributions(store, ("USES_PHONE", *VEHICLE_LINKS), read=read)
+        held = ("USES_PHONE", *(VEHICLE_LINKS if "pickup" in want else ()))
+        owners = attributions(store, held, read=read)
     phone_users = owners[owners["link"] == "USES_PHONE"][["key", "person"]]
     vehicle_users = owners[owners["link"].isin(VEHICLE_LINKS)][["key", "person"]].drop_duplicates()
-    frames = [
-        _calls(store, phone_users),
-        _together(store, vehicle_users),
-        _handsets(store, phone_users),
-        _associations(store, read),
-    ]
+    frames = []
+    if want & {"call", "message"}:
+        frames.append(_calls(store, phone_users))
+    if want & {"together", "pickup"}:
+        frames.append(_together(store, vehicle_users))
+    if "handset_contact" in want:
+        frames.append(_handsets(store, phone_users))
+    if "link" in want:
+        frames.append(_associations(store, read))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=CONTACT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
+    if len(want) < len(CONTACT_KINDS):  # calls come with messages, meetings with pickups
+        out = out[out["kind"].isin(list(want)).to_numpy(dtype=bool)]
     # Entity resolution: cluster members become their representative, so a cluster is one person and
     # facts between two records of the same person drop out below (no clusters, no change).
     reps = representatives(store)

@@ -120,10 +120,14 @@ def _event_rows(store: GraphStore, child: str, sources: Sources) -> list[dict[st
     return rows
 
 
+#: The contacts a chronology lists (being together at an event is listed as the event).
+CHRONOLOGY_CONTACTS = ("call", "message", "handset_contact")
+
+
 def _contact_rows(evidence: pd.DataFrame, child: str, sources: Sources) -> list[dict[str, Any]]:
     rows = []
     mine = evidence[(evidence["a"] == child) | (evidence["b"] == child)]
-    mine = mine[mine["kind"].isin(("call", "message", "handset_contact"))]
+    mine = mine[mine["kind"].isin(CHRONOLOGY_CONTACTS)]
     sources.preload(mine["sources"])
     seen: set[tuple[str, str]] = set()
     for r in mine.to_dict("records"):
@@ -300,7 +304,9 @@ def chronology_rows(
     who = reps.get(child, child)
     records = tuple(k for k, r in reps.items() if r == who) or (child,)
     rows = [row for key in records for row in _event_rows(store, key, sources)]
-    rows += _contact_rows(contact_evidence(store) if evidence is None else evidence, who, sources)
+    if evidence is None:  # only the kinds of contact a chronology lists are made
+        evidence = contact_evidence(store, kinds=CHRONOLOGY_CONTACTS)
+    rows += _contact_rows(evidence, who, sources)
     rows += [row for key in records for row in _link_rows(store, key, sources, records)]
     rows += _record_rows(store, who, sources)
     rows.sort(key=lambda r: (r["at"] is None, r["at"] or "", r["record"], r["id"]))

@@ -238,3 +238,27 @@ def test_breaches_equal_the_per_notice_reference(store: GraphStore) -> None:
     found = cawn.breaches(store)
     assert expected, "the demo plants a breach"
     assert [(b["served_on"], b["evidence"]) for b in found] == expected
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [("call", "message", "handset_contact"), ("together",), ("pickup", "link"), ("message",)],
+)
+def test_contact_evidence_of_some_kinds_is_those_rows_of_all_kinds(
+    store: GraphStore, kinds: tuple[str, ...]
+) -> None:
+    """Asking contact_evidence for some kinds (the chronology asks for calls, messages and handset
+    contacts) reads only what they are made from, and gives exactly those rows of every kind's
+    answer, in the same order."""
+    every = contact_evidence(store)
+    some = contact_evidence(store, kinds=kinds)
+    expected = every[every["kind"].isin(kinds)].reset_index(drop=True)
+    assert not expected.empty or kinds == ("pickup", "link")
+    # the same values; a column may be typed otherwise (`via` is all strings for calls alone, and
+    # objects once the None of meetings joins it)
+    pd.testing.assert_frame_equal(some.reset_index(drop=True), expected, check_dtype=False)
+
+
+def test_contact_evidence_refuses_a_kind_it_does_not_make(store: GraphStore) -> None:
+    with pytest.raises(ValueError, match="no contact kind sighting; the kinds are call"):
+        contact_evidence(store, kinds=("call", "sighting"))
