@@ -9,7 +9,7 @@ when the client goes away before its turn (the wait is cancelled; a computation 
 in its thread cannot be stopped and ends on its own). An answer already kept at the store's
 generation is handed back on the event loop, without a worker thread: the hop to a thread and
 back, with the interpreter's lock passed between dozens of threads, was most of a cached
-answer's cost (bench/api.py: 509 -> 977 requests a second for 50 clients).
+answer's cost (bench/api.py, show and the page: 481 -> 835 requests a second for 50 clients).
 """
 
 from __future__ import annotations
