@@ -246,25 +246,26 @@ class IncompleteLoads:
             return {}
         if generation is None or seen is None or seen[0] != generation:
             return None
-        return {INCOMPLETE_HEADER: seen[1]} if seen[1] else {}
+        return _named(seen[1])
 
     def header(self, store: Callable[[], GraphStore], gate: LoadGate) -> dict[str, str]:
         """The header naming them (none when every load finished); the running load is not one.
         `store()` gives the store handle, read inside the gate."""
+        known = self.known(store, gate)
+        if known is not None:
+            return known
         try:
             with gate.reading():
                 handle = store()
                 generation = getattr(handle, "generation", None)
+                names = ", ".join(sorted(handle.incomplete_loads()))
                 with self._lock:
-                    if (
-                        generation is not None
-                        and self._seen is not None
-                        and self._seen[0] == generation
-                    ):
-                        names = self._seen[1]
-                    else:
-                        names = ", ".join(sorted(handle.incomplete_loads()))
-                        self._seen = (generation, names)
+                    self._seen = (generation, names)
         except LoadInProgress:
             return {}
-        return {INCOMPLETE_HEADER: names} if names else {}
+        return _named(names)
+
+
+def _named(names: str) -> dict[str, str]:
+    """The incomplete-loads header naming `names` (none when there are none)."""
+    return {INCOMPLETE_HEADER: names} if names else {}

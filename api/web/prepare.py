@@ -67,15 +67,14 @@ class Preparer:
 
     def status(self) -> dict[str, object]:
         """Whether the pages of the store as it is now are ready, and how long they took."""
-        svc = self.services()
-        generation = getattr(svc.store, "generation", None) if svc is not None else None
+        generation = _generation(self.services())
         ready = self.prepared is not None and self.prepared == (generation, date.today())
         return {"ready": ready, "seconds": self.seconds, "pages": self.pages}
 
     def _run(self) -> None:
         while not self._stop.is_set():
             svc = self.services()
-            generation = getattr(svc.store, "generation", None) if svc is not None else None
+            generation = _generation(svc)
             today = date.today()
             if svc is not None and generation is not None and not svc.gate.busy:
                 if self.prepared != (generation, today):
@@ -87,9 +86,7 @@ class Preparer:
         done = 0
 
         def still() -> None:
-            if self._stop.is_set() or svc.gate.busy:
-                raise Stale
-            if getattr(svc.store, "generation", None) != generation:
+            if self._stop.is_set() or svc.gate.busy or _generation(svc) != generation:
                 raise Stale
 
         try:
@@ -105,6 +102,11 @@ class Preparer:
             done,
         )
         log.info("hub pages prepared: %d pages in %.1f s", done, self.seconds)
+
+
+def _generation(svc: Services | None) -> int | None:
+    """The store's generation now (None without a service, or for a store that has none)."""
+    return getattr(svc.store, "generation", None) if svc is not None else None
 
 
 def prepare_pages(svc: Services, analyst: bool, today: date, still: Callable[[], None]) -> int:
